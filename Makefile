@@ -1,0 +1,102 @@
+# kbd: a knowledge-base server for support FAQs.  GNU make; see README.md.
+#
+#   make run     install missing packages, build, serve ./articles on :8080
+#   make test    install missing packages, build with gcc (-Werror) and
+#                with clang + AddressSanitizer/UndefinedBehaviorSanitizer,
+#                run every test against both builds
+#   make bench   latency and throughput figures (not part of the tests)
+#   make         just build build/kbd (packages must be there)
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+BINDIR	 = $(PREFIX)/bin
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+BUILD	?= build
+LISTEN	?= 127.0.0.1:8080
+
+PKGS	 = sqlite3 libmicrohttpd icu-uc icu-i18n libcmark yaml-0.1 jansson \
+	   libsodium
+WARN	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
+	   -Wwrite-strings -Wformat=2 -Wsign-compare -Wundef -Wvla
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS  = -std=c11 -D_XOPEN_SOURCE=700 $(WARN) $(PKG_CFLAGS) \
+	      $(CFLAGS)
+LDLIBS	    = $(PKG_LIBS) -lpthread -lm
+
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+
+SRCS	 = $(wildcard kbd/*.c)
+OBJS	 = $(SRCS:kbd/%.c=$(BUILD)/%.o)
+LIBOBJS	 = $(filter-out $(BUILD)/main.o,$(OBJS))
+UNITS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/t_*.c))
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+all: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/kbd
+
+$(BUILD)/kbd: $(OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/%.o: kbd/%.c Makefile | $(BUILD)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/t_%: tests/unit/t_%.c tests/unit/unit.h $(LIBOBJS)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ikbd $$(pkg-config --cflags cmocka) -o $@ \
+	    $< $(LIBOBJS) $(LDLIBS) $$(pkg-config --libs cmocka)
+
+$(BUILD):
+	$(Q)mkdir -p $@
+
+units: $(BUILD)/kbd $(UNITS)
+
+deps:
+	$(Q)sh kbd/deps.sh build
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/kbd
+	$(Q)mkdir -p var
+	./$(BUILD)/kbd --listen $(LISTEN)
+
+# Both builds are -Werror; gcc builds the plain one, clang the sanitized
+# one, so both compilers must stay warning-free.
+test: deps
+	$(Q)sh kbd/deps.sh test
+	$(Q)$(MAKE) --no-print-directory units CC=gcc \
+	    CFLAGS="-O2 -g -Werror"
+	$(Q)$(MAKE) --no-print-directory units CC=clang BUILD=build-asan \
+	    CFLAGS="-O1 -g -Werror $(SANITIZE)"
+	$(Q)tests/run build build-asan
+
+check: test
+
+bench: deps
+	$(Q)sh kbd/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/kbd
+	$(Q)tests/bench/run $(BUILD)/kbd
+
+install: $(BUILD)/kbd
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BUILD)/kbd $(DESTDIR)$(BINDIR)/kbd
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kbd
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all deps run test check bench install uninstall clean units
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,3 @@
+build-clang/api.o: kbd/api.c kbd/kbd.h
+
+kbd/kbd.h:

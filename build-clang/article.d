@@ -1,0 +1,3 @@
+build-clang/article.o: kbd/article.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,3 @@
+build-clang/buf.o: kbd/buf.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,3 @@
+build-clang/config.o: kbd/config.c kbd/kbd.h
+
+kbd/kbd.h:

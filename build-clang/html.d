@@ -1,0 +1,3 @@
+build-clang/html.o: kbd/html.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,3 @@
+build-clang/http.o: kbd/http.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,3 @@
+build-clang/import.o: kbd/import.c kbd/kbd.h
+
+kbd/kbd.h:

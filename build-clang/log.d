@@ -1,0 +1,3 @@
+build-clang/log.o: kbd/log.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,3 @@
+build-clang/page.o: kbd/page.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,5 @@
+build-clang/query.o: kbd/query.c kbd/kbd.h kbd/tokenizer.h
+
+kbd/kbd.h:
+
+kbd/tokenizer.h:

@@ -1,0 +1,3 @@
+build-clang/render.o: kbd/render.c kbd/kbd.h
+
+kbd/kbd.h:

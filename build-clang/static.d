@@ -1,0 +1,3 @@
+build-clang/static.o: kbd/static.c kbd/kbd.h
+
+kbd/kbd.h:

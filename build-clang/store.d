@@ -1,0 +1,5 @@
+build-clang/store.o: kbd/store.c kbd/kbd.h kbd/tokenizer.h
+
+kbd/kbd.h:
+
+kbd/tokenizer.h:

@@ -1,0 +1,3 @@
+build-clang/util.o: kbd/util.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,3 @@
+build-clang/xmalloc.o: kbd/xmalloc.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,226 @@
+/*
+ * api.c: the JSON API and /healthz.  Every JSON body is built with
+ * jansson, never by printf, so quoting and escaping cannot go wrong; every
+ * string that reaches jansson is valid UTF-8 (articles are checked at
+ * import, queries are sanitised by query.c).  Errors are
+ * {"error": "..."} with a fitting status.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "kbd.h"
+
+#define JSON_TYPE	"application/json; charset=utf-8"
+
+/* Sets a JSON reply from obj, which this call consumes. */
+static void
+reply_json(struct reply *rep, unsigned int status, json_t *obj)
+{
+	char	*body;
+
+	body = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	if (body == NULL) {
+		reply_static(rep, 500, JSON_TYPE,
+		    "{\"error\":\"internal error\"}", 26);
+		return;
+	}
+	reply_text(rep, status, JSON_TYPE, body, strlen(body));
+}
+
+void
+api_error(struct reply *rep, unsigned int status, const char *message)
+{
+	reply_json(rep, status, json_pack("{s:s}", "error", message));
+}
+
+/* A JSON string of s; "" rather than nothing if s is not valid UTF-8. */
+static json_t *
+jstr(const char *s)
+{
+	json_t	*j;
+
+	if ((j = json_string(s)) == NULL)
+		j = json_string("");
+	return j;
+}
+
+static json_t *
+article_url(const char *slug)
+{
+	char	*url = xasprintf("/a/%s", slug);
+	json_t	*j = jstr(url);
+
+	free(url);
+	return j;
+}
+
+/*
+ * Reads the query argument name as a number in [min, max]: absent gives
+ * def, a larger number gives max.  Returns 0, or -1 when it is not a
+ * number or below min.
+ */
+int
+arg_number(struct request *req, const char *name, int def, int min, int max,
+    int *out)
+{
+	const char	*s = http_arg(req, name);
+	long long	 v;
+
+	if (s == NULL || *s == '\0') {
+		*out = def;
+		return 0;
+	}
+	if (parse_number(s, min, 1000000000LL, &v) == -1)
+		return -1;
+	*out = v > max ? max : (int)v;
+	return 0;
+}
+
+void
+api_healthz(struct request *req, struct reply *rep)
+{
+	(void)req;
+	if (writer_ready())
+		reply_static(rep, 200, "text/plain; charset=utf-8", "ok\n", 3);
+	else
+		reply_static(rep, 503, "text/plain; charset=utf-8",
+		    "starting\n", 9);
+}
+
+void
+api_search(struct request *req, struct reply *rep)
+{
+	struct reader		*r;
+	struct query		*q;
+	struct search_result	 res;
+	json_t			*results, *obj;
+	const char		*text;
+	int			 limit, offset, rc;
+	size_t			 i;
+
+	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_MAX_LIMIT,
+	    &limit) == -1 || arg_number(req, "offset", 0, 0, KBD_MAX_OFFSET,
+	    &offset) == -1) {
+		api_error(rep, 400, "limit must be a number from 1 to 100 and "
+		    "offset a number from 0 to 10000");
+		return;
+	}
+	if ((r = store_reader()) == NULL) {
+		reply_error(req, rep, 503);
+		return;
+	}
+	if ((text = http_arg(req, "q")) == NULL)
+		text = "";
+	q = query_parse(r->tok, text);
+	rc = search_run(r, q, limit, offset, 0, &res);
+	if (rc == -1) {
+		query_free(q);
+		search_result_free(&res);
+		reply_error(req, rep, 503);
+		return;
+	}
+	results = json_array();
+	for (i = 0; i < res.n; i++)
+		json_array_append_new(results, json_pack("{s:o,s:o,s:o,s:o,"
+		    "s:I,s:o}", "slug", jstr(res.hits[i].slug),
+		    "title", jstr(res.hits[i].title),
+		    "category", jstr(res.hits[i].category),
+		    "snippet", jstr(res.hits[i].snippet),
+		    "hits", (json_int_t)res.hits[i].hits,
+		    "url", article_url(res.hits[i].slug)));
+	obj = json_pack("{s:o,s:I,s:i,s:i,s:b,s:o}", "query", jstr(q->text),
+	    "total", (json_int_t)res.total, "limit", limit, "offset", offset,
+	    "partial", res.partial, "results", results);
+	query_free(q);
+	search_result_free(&res);
+	reply_json(rep, 200, obj);
+}
+
+void
+api_top(struct request *req, struct reply *rep)
+{
+	struct snapshot	*s;
+	json_t		*list;
+	int		 limit;
+	size_t		 i;
+
+	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
+	    &limit) == -1) {
+		api_error(rep, 400, "limit must be a number from 1 to 100");
+		return;
+	}
+	list = json_array();
+	s = snapshot_acquire();
+	for (i = 0; s != NULL && i < s->ntop && i < (size_t)limit; i++)
+		json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:I,s:o}",
+		    "slug", jstr(s->top[i].slug),
+		    "title", jstr(s->top[i].title),
+		    "category", jstr(s->top[i].category),
+		    "hits", (json_int_t)s->top[i].hits,
+		    "url", article_url(s->top[i].slug)));
+	snapshot_release(s);
+	reply_json(rep, 200, json_pack("{s:o}", "articles", list));
+}
+
+/* Splits the '\n'-joined tags into a JSON array. */
+static json_t *
+tag_array(const char *tags)
+{
+	json_t		*a = json_array();
+	const char	*nl;
+	char		*t;
+
+	while (*tags != '\0') {
+		nl = strchr(tags, '\n');
+		t = xstrndup(tags, nl != NULL ? (size_t)(nl - tags) :
+		    strlen(tags));
+		json_array_append_new(a, jstr(t));
+		free(t);
+		if (nl == NULL)
+			break;
+		tags = nl + 1;
+	}
+	return a;
+}
+
+void
+api_article(struct request *req, struct reply *rep)
+{
+	struct reader	*r;
+	sqlite3_stmt	*st;
+	json_t		*obj;
+	int64_t		 id;
+	char		 updated[32];
+
+	if (!slug_valid(req->tail, strlen(req->tail))) {
+		reply_error(req, rep, 404);
+		return;
+	}
+	if ((r = store_reader()) == NULL) {
+		reply_error(req, rep, 503);
+		return;
+	}
+	st = r->st[ST_ARTICLE_BY_SLUG];
+	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		reply_error(req, rep, 404);
+		return;
+	}
+	id = sqlite3_column_int64(st, 0);
+	if (!req->head)
+		hits_add(id);
+	format_time(updated, sizeof(updated), sqlite3_column_int64(st, 6));
+	obj = json_pack("{s:s,s:o,s:o,s:o,s:o,s:I,s:s}", "slug", req->tail,
+	    "title", jstr((const char *)sqlite3_column_text(st, 1)),
+	    "category", jstr((const char *)sqlite3_column_text(st, 2)),
+	    "tags", tag_array((const char *)sqlite3_column_text(st, 3)),
+	    "html", jstr((const char *)sqlite3_column_text(st, 4)),
+	    "hits", (json_int_t)(sqlite3_column_int64(st, 5) +
+	    hits_pending(id)), "updated", updated);
+	sqlite3_reset(st);
+	reply_json(rep, 200, obj);
+}

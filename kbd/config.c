@@ -1,0 +1,243 @@
+/*
+ * config.c: the command line.  One table lists every option with its
+ * argument, default and help text; getopt_long's tables, --help and the
+ * defaults all come from it, so they cannot disagree.  config_check()
+ * then makes sure the paths are usable before anything starts, so that a
+ * mistake costs one clear line and exit status 2, not a half-started
+ * server.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kbd.h"
+
+struct option_def {
+	const char	*name;
+	int		 key;		/* short option, and getopt's value */
+	const char	*arg;		/* argument name; NULL for a flag */
+	const char	*def;		/* default, as text */
+	const char	*help;
+};
+
+/* Sorted by name; --help prints them in this order. */
+static const struct option_def options[] = {
+	{ "articles", 'a', "DIR", "./articles",
+	  "folder of Markdown articles, one <slug>.md each" },
+	{ "db", 'd', "FILE", "./var/kb.sqlite",
+	  "SQLite database; created with its folder if missing" },
+	{ "help", 'h', NULL, NULL, "show this help and exit" },
+	{ "listen", 'l', "ADDR:PORT", "127.0.0.1:8080",
+	  "address and port for HTTP; port 0 takes a free one" },
+	{ "static", 's', "DIR", "./static",
+	  "folder served under /static/" },
+	{ "threads", 't', "N", "0",
+	  "HTTP worker threads; 0 means one per CPU core" },
+	{ "verbose", 'v', NULL, NULL, "log debug messages" },
+	{ "version", 'V', NULL, NULL, "show the version and exit" },
+};
+
+static const char *
+default_of(int key)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(options); i++)
+		if (options[i].key == key)
+			return options[i].def;
+	return NULL;
+}
+
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+	char	 left[64];
+
+	fprintf(f, "usage: kbd [options]\n\n"
+	    "Serves a knowledge base of Markdown articles over HTTP.\n\n");
+	for (i = 0; i < nitems(options); i++) {
+		snprintf(left, sizeof(left), "-%c, --%s%s%s", options[i].key,
+		    options[i].name, options[i].arg ? " " : "",
+		    options[i].arg ? options[i].arg : "");
+		fprintf(f, "  %-26s %s", left, options[i].help);
+		if (options[i].def != NULL)
+			fprintf(f, " (default: %s)", options[i].def);
+		fputc('\n', f);
+	}
+}
+
+/*
+ * Parses argv into cfg.  Returns CONFIG_RUN, CONFIG_DONE after --help or
+ * --version, or -1 with a one-line reason in *errstr.
+ */
+int
+config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
+{
+	static char		 why[256];
+	struct option		 longopts[nitems(options) + 1];
+	char			 shortopts[2 * nitems(options) + 2];
+	size_t			 i, n = 0;
+	long long		 v;
+	int			 c;
+
+	memset(longopts, 0, sizeof(longopts));
+	shortopts[n++] = ':';	/* report a missing argument as ':' */
+	for (i = 0; i < nitems(options); i++) {
+		longopts[i].name = options[i].name;
+		longopts[i].has_arg = options[i].arg ? required_argument :
+		    no_argument;
+		longopts[i].val = options[i].key;
+		shortopts[n++] = (char)options[i].key;
+		if (options[i].arg != NULL)
+			shortopts[n++] = ':';
+	}
+	shortopts[n] = '\0';
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->articles = default_of('a');
+	cfg->db = default_of('d');
+	cfg->listen = default_of('l');
+	cfg->static_dir = default_of('s');
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			cfg->articles = optarg;
+			break;
+		case 'd':
+			cfg->db = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return CONFIG_DONE;
+		case 'l':
+			cfg->listen = optarg;
+			break;
+		case 's':
+			cfg->static_dir = optarg;
+			break;
+		case 't':
+			if (parse_number(optarg, 0, 256, &v) == -1) {
+				snprintf(why, sizeof(why), "--threads must be "
+				    "a number from 0 to 256, not '%.64s'",
+				    optarg);
+				*errstr = why;
+				return -1;
+			}
+			cfg->threads = (unsigned int)v;
+			break;
+		case 'v':
+			cfg->verbose = 1;
+			break;
+		case 'V':
+			printf("kbd %s\n", KBD_VERSION);
+			return CONFIG_DONE;
+		case ':':
+			snprintf(why, sizeof(why), "option '%.64s' needs an "
+			    "argument; see kbd --help", argv[optind - 1]);
+			*errstr = why;
+			return -1;
+		default:
+			snprintf(why, sizeof(why), "unknown option '%.64s'; "
+			    "see kbd --help", argv[optind - 1]);
+			*errstr = why;
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		snprintf(why, sizeof(why), "unexpected argument '%.64s'; see "
+		    "kbd --help", argv[optind]);
+		*errstr = why;
+		return -1;
+	}
+	return CONFIG_RUN;
+}
+
+static int
+check_dir(const char *what, const char *path, char *err, size_t errlen)
+{
+	struct stat	 sb;
+
+	if (stat(path, &sb) == -1) {
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s %s: not a directory", what, path);
+		return -1;
+	}
+	if (access(path, R_OK | X_OK) == -1) {
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The database's folder must exist (it is created) and be writable. */
+static int
+check_db(const char *path, char *err, size_t errlen)
+{
+	struct stat	 sb;
+	const char	*slash;
+	char		*dir;
+	int		 rc = 0;
+
+	if (*path == '\0') {
+		snprintf(err, errlen, "--db: the file name is empty");
+		return -1;
+	}
+	if ((slash = strrchr(path, '/')) == NULL)
+		dir = xstrdup(".");
+	else
+		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (stat(dir, &sb) == -1 && errno == ENOENT && mkdir(dir, 0755) == -1 &&
+	    errno != EEXIST) {
+		snprintf(err, errlen, "--db %s: cannot create %s: %s", path,
+		    dir, strerror(errno));
+		rc = -1;
+	} else if (access(dir, W_OK | X_OK) == -1) {
+		snprintf(err, errlen, "--db %s: folder %s: %s", path, dir,
+		    strerror(errno));
+		rc = -1;
+	} else if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "--db %s: not a regular file", path);
+		rc = -1;
+	} else if (stat(path, &sb) == 0 && access(path, R_OK | W_OK) == -1) {
+		snprintf(err, errlen, "--db %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+/*
+ * Checks that the paths and the listen address of cfg are usable.
+ * Returns 0, or -1 with a one-line reason in err.
+ */
+int
+config_check(const struct config *cfg, char *err, size_t errlen)
+{
+	const char	*colon;
+	long long	 port;
+
+	if (check_dir("--articles", cfg->articles, err, errlen) == -1 ||
+	    check_dir("--static", cfg->static_dir, err, errlen) == -1 ||
+	    check_db(cfg->db, err, errlen) == -1)
+		return -1;
+	colon = strrchr(cfg->listen, ':');
+	if (colon == NULL || colon == cfg->listen ||
+	    parse_number(colon + 1, 0, 65535, &port) == -1) {
+		snprintf(err, errlen, "--listen %s: expected ADDR:PORT, e.g. "
+		    "127.0.0.1:8080", cfg->listen);
+		return -1;
+	}
+	return 0;
+}

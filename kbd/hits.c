@@ -1,0 +1,176 @@
+/*
+ * hits.c: counting article views without touching the database in the
+ * request.  Each article id has an atomic counter of views not yet
+ * written; a request adds one, and the writer thread moves the counts into
+ * article.hits and the daily buckets of hit_day in one transaction per
+ * flush.  A counter is only lowered after its flush committed, so a failed
+ * commit loses nothing; a crash loses at most what arrived since the last
+ * flush.
+ *
+ * The counters live in chunks that are allocated on first use and never
+ * moved or freed while the process runs, so no lock is needed anywhere.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "kbd.h"
+
+#define CHUNK_BITS	12
+#define CHUNK_SIZE	(1 << CHUNK_BITS)	/* counters per chunk */
+#define MAX_CHUNKS	4096			/* ids below 16.7 million */
+
+typedef _Atomic uint64_t counter;
+
+static counter *_Atomic	chunks[MAX_CHUNKS];
+
+struct delta {
+	int64_t		 id;
+	uint64_t	 n;
+};
+
+/* Returns the counter of id, creating its chunk if create; or NULL. */
+static counter *
+counter_of(int64_t id, int create)
+{
+	counter		*p, *fresh;
+	size_t		 c;
+
+	if (id < 0 || (c = (size_t)id >> CHUNK_BITS) >= MAX_CHUNKS)
+		return NULL;
+	p = atomic_load_explicit(&chunks[c], memory_order_acquire);
+	if (p == NULL && create) {
+		fresh = xcalloc(CHUNK_SIZE, sizeof(*fresh));
+		/* Another thread may have won the race; use its chunk. */
+		if (atomic_compare_exchange_strong(&chunks[c], &p, fresh))
+			p = fresh;
+		else
+			free(fresh);
+	}
+	return p != NULL ? &p[id & (CHUNK_SIZE - 1)] : NULL;
+}
+
+/* Counts one view of article id. */
+void
+hits_add(int64_t id)
+{
+	counter	*c;
+
+	if ((c = counter_of(id, 1)) != NULL)
+		atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+/* Returns the views of article id not yet in the database. */
+int64_t
+hits_pending(int64_t id)
+{
+	counter	*c;
+
+	if ((c = counter_of(id, 0)) == NULL)
+		return 0;
+	return (int64_t)atomic_load_explicit(c, memory_order_relaxed);
+}
+
+/* Collects every non-zero counter.  Returns how many; *out is freed. */
+static size_t
+collect(struct delta **out)
+{
+	struct delta	*d = NULL;
+	counter		*p;
+	size_t		 c, i, n = 0, cap = 0;
+	uint64_t	 v;
+
+	for (c = 0; c < MAX_CHUNKS; c++) {
+		p = atomic_load_explicit(&chunks[c], memory_order_acquire);
+		if (p == NULL)
+			continue;
+		for (i = 0; i < CHUNK_SIZE; i++) {
+			v = atomic_load_explicit(&p[i], memory_order_relaxed);
+			if (v == 0)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				d = xreallocarray(d, cap, sizeof(*d));
+			}
+			d[n].id = (int64_t)((c << CHUNK_BITS) | i);
+			d[n].n = v;
+			n++;
+		}
+	}
+	*out = d;
+	return n;
+}
+
+/* Writes the deltas in one transaction.  Returns 0 or -1. */
+static int
+write_deltas(sqlite3 *db, const struct delta *d, size_t n)
+{
+	sqlite3_stmt	*total = NULL, *daily = NULL;
+	int64_t		 day = wall_seconds() / 86400;
+	size_t		 i;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "UPDATE article SET hits = hits + ?2"
+	    " WHERE id = ?1", -1, &total, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO hit_day(article_id,"
+		    " day, count) VALUES (?1, ?2, ?3)"
+		    " ON CONFLICT(article_id, day)"
+		    " DO UPDATE SET count = count + excluded.count", -1,
+		    &daily, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_int64(total, 1, d[i].id);
+		sqlite3_bind_int64(total, 2, (sqlite3_int64)d[i].n);
+		rc = sqlite3_step(total) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(total);
+		/* An id without a row (never in this database) is dropped. */
+		if (rc != SQLITE_OK || sqlite3_changes(db) == 0)
+			continue;
+		sqlite3_bind_int64(daily, 1, d[i].id);
+		sqlite3_bind_int64(daily, 2, day);
+		sqlite3_bind_int64(daily, 3, (sqlite3_int64)d[i].n);
+		rc = sqlite3_step(daily) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(daily);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("hits: %s", sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(total);
+	sqlite3_finalize(daily);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * Moves the pending views into db.  Stores the number of views written in
+ * *flushed.  Returns 0, or -1 when the transaction failed; the views then
+ * stay pending for the next flush.
+ */
+int
+hits_flush(sqlite3 *db, int64_t *flushed)
+{
+	struct delta	*d;
+	size_t		 n, i;
+	int64_t		 sum = 0;
+
+	*flushed = 0;
+	if ((n = collect(&d)) == 0)
+		return 0;
+	if (write_deltas(db, d, n) == -1) {
+		free(d);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		atomic_fetch_sub_explicit(counter_of(d[i].id, 0), d[i].n,
+		    memory_order_relaxed);
+		sum += (int64_t)d[i].n;
+	}
+	free(d);
+	*flushed = sum;
+	return 0;
+}

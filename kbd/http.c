@@ -1,0 +1,304 @@
+/*
+ * http.c: the HTTP server, on libmicrohttpd.  MHD runs a pool of worker
+ * threads on epoll, one per core by default, with limits on connections,
+ * idle time and request memory set from the start.  Per-request state is
+ * born on the first callback and freed in the completed callback.  A
+ * handler fills a struct reply; this file turns it into a response with
+ * the headers every answer carries, so handlers never talk to MHD.
+ */
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "kbd.h"
+
+static struct MHD_Daemon	*daemon_;
+
+/* Content-Security-Policy of every HTML page: no inline script at all. */
+#define CSP_PAGE \
+	"default-src 'self'; img-src 'self' data:; object-src 'none'; " \
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+static void KBD_PRINTF(2, 0)
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char	 line[512];
+	size_t	 n;
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	log_warnx("http: %s", line);
+}
+
+/* Returns the value of the query argument name, or NULL. */
+const char *
+http_arg(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+/* Returns the value of the request header name, or NULL. */
+const char *
+http_header(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* Sets a reply whose body (from buf_detach) the reply now owns. */
+void
+reply_text(struct reply *rep, unsigned int status, const char *type,
+    char *body, size_t len)
+{
+	rep->status = status;
+	rep->type = type;
+	rep->body = body;
+	rep->len = len;
+	rep->body_static = 0;
+}
+
+/* Sets a reply whose body outlives the response (a constant). */
+void
+reply_static(struct reply *rep, unsigned int status, const char *type,
+    const char *body, size_t len)
+{
+	rep->status = status;
+	rep->type = type;
+	rep->body = (char *)(uintptr_t)body;
+	rep->len = len;
+	rep->body_static = 1;
+}
+
+/* What an error status means, for API clients and for people. */
+struct error_text {
+	unsigned int	 status;
+	const char	*api;
+	const char	*page;
+};
+
+static const struct error_text errors[] = {
+	{ 500, "internal error", "Ein interner Fehler ist aufgetreten." },
+	{ 400, "bad request", "Die Anfrage ist ungültig." },
+	{ 404, "not found", "Diese Seite gibt es nicht (mehr)." },
+	{ 405, "method not allowed", "Diese Anfrage ist hier nicht erlaubt." },
+	{ 503, "service unavailable", "Die Wissensdatenbank ist gerade nicht "
+	    "erreichbar. Bitte versuchen Sie es gleich noch einmal." },
+};
+
+/*
+ * The one place that maps an error status to an answer: JSON under /api/,
+ * an HTML page elsewhere.
+ */
+void
+reply_error(struct request *req, struct reply *rep, unsigned int status)
+{
+	const struct error_text	*e = &errors[0];	/* unknown: 500 */
+	size_t			 i;
+
+	for (i = 0; i < nitems(errors); i++)
+		if (errors[i].status == status)
+			e = &errors[i];
+	if (req->api)
+		api_error(rep, e->status, e->api);
+	else
+		page_error(rep, e->status, e->page);
+}
+
+static int
+add_headers(struct MHD_Response *resp, const struct reply *rep)
+{
+	int	 ok = 1;
+
+	if (rep->type != NULL)
+		ok &= MHD_add_response_header(resp, "Content-Type",
+		    rep->type) == MHD_YES;
+	ok &= MHD_add_response_header(resp, "X-Content-Type-Options",
+	    "nosniff") == MHD_YES;
+	ok &= MHD_add_response_header(resp, "Referrer-Policy",
+	    "strict-origin-when-cross-origin") == MHD_YES;
+	if (rep->type != NULL && strncmp(rep->type, "text/html", 9) == 0) {
+		ok &= MHD_add_response_header(resp, "Content-Security-Policy",
+		    CSP_PAGE) == MHD_YES;
+		ok &= MHD_add_response_header(resp, "X-Frame-Options",
+		    "DENY") == MHD_YES;
+	}
+	if (rep->cache != NULL)
+		ok &= MHD_add_response_header(resp, "Cache-Control",
+		    rep->cache) == MHD_YES;
+	if (rep->etag != NULL)
+		ok &= MHD_add_response_header(resp, "ETag", rep->etag) ==
+		    MHD_YES;
+	if (rep->allow != NULL)
+		ok &= MHD_add_response_header(resp, "Allow", rep->allow) ==
+		    MHD_YES;
+	return ok ? 0 : -1;
+}
+
+static enum MHD_Result
+send_reply(struct request *req, struct reply *rep)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 ret;
+
+	if (rep->body == NULL)
+		reply_static(rep, rep->status ? rep->status : 500, rep->type,
+		    "", 0);
+	if (rep->body_static)
+		resp = MHD_create_response_from_buffer(rep->len,
+		    rep->body, MHD_RESPMEM_PERSISTENT);
+	else
+		resp = MHD_create_response_from_buffer_with_free_callback(
+		    rep->len, rep->body, free);
+	if (resp == NULL) {
+		if (!rep->body_static)
+			free(rep->body);
+		return MHD_NO;
+	}
+	if (add_headers(resp, rep) == -1) {
+		MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	req->status = rep->status;
+	req->bytes = rep->len;
+	ret = MHD_queue_response(req->conn, rep->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **state)
+{
+	struct request	*req = *state;
+	struct reply	 rep;
+
+	(void)cls;
+	(void)version;
+	(void)upload;
+	if (req == NULL) {
+		req = xcalloc(1, sizeof(*req));
+		req->start = now_us();
+		req->conn = conn;
+		req->method = method;
+		req->path = url;
+		req->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+		*state = req;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		/* No route takes a request body yet: read and drop it. */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	memset(&rep, 0, sizeof(rep));
+	route_dispatch(req, &rep);
+	return send_reply(req, &rep);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **state,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	free(*state);
+	*state = NULL;
+}
+
+/* Resolves "host:port" or "[v6]:port" into *ss.  Returns 0 or -1. */
+static int
+resolve(const char *listen, struct sockaddr_storage *ss, int *v6,
+    const char **errstr)
+{
+	struct addrinfo	 hints, *res = NULL;
+	const char	*colon = strrchr(listen, ':');
+	char		*host;
+	int		 rc;
+
+	if (colon == NULL) {
+		*errstr = "--listen wants ADDR:PORT";
+		return -1;
+	}
+	if (listen[0] == '[' && colon > listen && colon[-1] == ']')
+		host = xstrndup(listen + 1, (size_t)(colon - listen - 2));
+	else
+		host = xstrndup(listen, (size_t)(colon - listen));
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	rc = getaddrinfo(host, colon + 1, &hints, &res);
+	free(host);
+	if (rc != 0) {
+		*errstr = gai_strerror(rc);
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*v6 = res->ai_family == AF_INET6;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/*
+ * Starts serving as cfg says.  Stores the port actually bound (useful with
+ * port 0) in *port.  Returns 0, or -1 with a reason in *errstr.
+ */
+int
+http_start(const struct config *cfg, unsigned short *port,
+    const char **errstr)
+{
+	struct sockaddr_storage	 ss;
+	const union MHD_DaemonInfo *info;
+	unsigned int		 threads = cfg->threads;
+	unsigned int		 flags;
+	long			 ncpu;
+	int			 v6 = 0;
+
+	if (resolve(cfg->listen, &ss, &v6, errstr) == -1)
+		return -1;
+	if (threads == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = ncpu > 0 && ncpu < 256 ? (unsigned int)ncpu : 2;
+	}
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)KBD_CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)KBD_CONN_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)KBD_CONN_PER_IP,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KBD_CONN_MEMORY,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_END);
+	if (daemon_ == NULL) {
+		*errstr = "cannot listen there (address in use or not "
+		    "available?)";
+		return -1;
+	}
+	info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+	*port = info != NULL ? info->port : 0;
+	return 0;
+}
+
+/* Stops accepting, finishes the requests under way and stops. */
+void
+http_stop(void)
+{
+	if (daemon_ != NULL)
+		MHD_stop_daemon(daemon_);
+	daemon_ = NULL;
+}

@@ -1,0 +1,434 @@
+/*
+ * import.c: brings the articles folder into the database.  New files are
+ * added, changed files re-rendered and re-indexed, vanished files marked
+ * deleted (their rows stay, so hit counters survive a file that comes
+ * back).  A file whose size and modification time match the database is
+ * not even opened, and one whose content hash matches is not parsed, so
+ * an unchanged folder costs one stat per file.  A broken file is reported
+ * with its name and reason and skipped; if an older good version is in
+ * the database, that version stays online.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "kbd.h"
+
+#define IMPORT_BATCH	500	/* changes per transaction */
+
+/* An article as the database knows it. */
+struct known {
+	char		*slug;
+	int64_t		 id;
+	char		 hash[65];
+	int64_t		 mtime;		/* ns */
+	int64_t		 size;
+	int		 deleted;
+	int		 seen;		/* a file for it exists */
+};
+
+enum {
+	IS_INSERT,
+	IS_UPDATE,
+	IS_TOUCH,
+	IS_DELETE,
+	IS__COUNT
+};
+
+static const char *import_sql[IS__COUNT] = {
+	[IS_INSERT] =
+	    "INSERT INTO article(slug, title, category, tags, markdown,"
+	    " body_text, html, hash, mtime, size, state, created, updated,"
+	    " hits) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " 'published', ?11, ?11, ?12)",
+	[IS_UPDATE] =
+	    "UPDATE article SET slug = ?1, title = ?2, category = ?3,"
+	    " tags = ?4, markdown = ?5, body_text = ?6, html = ?7, hash = ?8,"
+	    " mtime = ?9, size = ?10, state = 'published', updated = ?11"
+	    " WHERE id = ?13",
+	[IS_TOUCH] =
+	    "UPDATE article SET mtime = ?2, size = ?3, state = 'published',"
+	    " updated = CASE WHEN state = 'published' THEN updated ELSE ?4 END"
+	    " WHERE id = ?1",
+	[IS_DELETE] =
+	    "UPDATE article SET state = 'deleted', updated = ?2 WHERE id = ?1",
+};
+
+struct import {
+	sqlite3			*db;
+	const char		*dir;
+	int			 dirfd;
+	sqlite3_stmt		*st[IS__COUNT];
+	struct known		*known;		/* sorted by slug */
+	size_t			 nknown;
+	unsigned int		 pending;	/* changes in this transaction */
+	int64_t			 now;
+	struct import_stats	*stats;
+};
+
+static int
+known_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct known *)a)->slug,
+	    ((const struct known *)b)->slug);
+}
+
+static struct known *
+known_find(struct import *im, const char *slug)
+{
+	struct known	 key;
+
+	key.slug = (char *)(uintptr_t)slug;
+	return bsearch(&key, im->known, im->nknown, sizeof(*im->known),
+	    known_cmp);
+}
+
+static int
+load_known(struct import *im)
+{
+	sqlite3_stmt	*st = NULL;
+	struct known	*k;
+	size_t		 cap = 0;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(im->db, "SELECT id, slug, hash, mtime, size,"
+	    " state FROM article", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (im->nknown == cap) {
+			cap = cap ? cap * 2 : 256;
+			im->known = xreallocarray(im->known, cap,
+			    sizeof(*im->known));
+		}
+		k = &im->known[im->nknown++];
+		memset(k, 0, sizeof(*k));
+		k->id = sqlite3_column_int64(st, 0);
+		k->slug = xstrdup((const char *)sqlite3_column_text(st, 1));
+		snprintf(k->hash, sizeof(k->hash), "%s",
+		    (const char *)sqlite3_column_text(st, 2));
+		k->mtime = sqlite3_column_int64(st, 3);
+		k->size = sqlite3_column_int64(st, 4);
+		k->deleted = strcmp((const char *)sqlite3_column_text(st, 5),
+		    "published") != 0;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	qsort(im->known, im->nknown, sizeof(*im->known), known_cmp);
+	return 0;
+}
+
+/* Runs statement i (already bound) and commits every IMPORT_BATCH. */
+static int
+run(struct import *im, int i)
+{
+	sqlite3_stmt	*st = im->st[i];
+	int		 rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (++im->pending >= IMPORT_BATCH) {
+		im->pending = 0;
+		if (sqlite3_exec(im->db, "COMMIT; BEGIN IMMEDIATE", NULL, NULL,
+		    NULL) != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+store_article(struct import *im, struct known *k, const struct article *a,
+    const struct stat *sb, int64_t mtime)
+{
+	sqlite3_stmt	*st;
+	int		 which = k != NULL ? IS_UPDATE : IS_INSERT;
+	int		 rc;
+
+	st = im->st[which];
+	rc = sqlite3_bind_text(st, 1, a->slug, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, a->title, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 3, a->category, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 4, a->tags, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 5, a->markdown, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 6, a->text, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 7, a->html, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 8, a->hash, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 9, mtime);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 10, (sqlite3_int64)sb->st_size);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 11, im->now);
+	/* The hits of the front matter only seed a new counter. */
+	if (rc == SQLITE_OK && which == IS_INSERT)
+		rc = sqlite3_bind_int64(st, 12, a->hits > 0 ? a->hits : 0);
+	if (rc == SQLITE_OK && which == IS_UPDATE)
+		rc = sqlite3_bind_int64(st, 13, k->id);
+	if (rc != SQLITE_OK)
+		return -1;
+	if (run(im, which) == -1)
+		return -1;
+	if (k != NULL)
+		im->stats->changed++;
+	else
+		im->stats->added++;
+	return 0;
+}
+
+/* Records a file whose content the database already has. */
+static int
+touch_article(struct import *im, struct known *k, const struct stat *sb,
+    int64_t mtime)
+{
+	sqlite3_stmt	*st = im->st[IS_TOUCH];
+
+	if (sqlite3_bind_int64(st, 1, k->id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, mtime) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, (sqlite3_int64)sb->st_size) !=
+	    SQLITE_OK || sqlite3_bind_int64(st, 4, im->now) != SQLITE_OK)
+		return -1;
+	if (k->deleted)
+		im->stats->added++;
+	else
+		im->stats->unchanged++;
+	return run(im, IS_TOUCH);
+}
+
+/*
+ * Reads the file name (at most KBD_MAX_ARTICLE + 1 bytes, so that a
+ * larger file is noticed).  Returns the bytes, which the caller frees, or
+ * NULL with errno set.
+ */
+static char *
+read_file(int dirfd, const char *name, size_t *len)
+{
+	struct buf	 b;
+	char		 chunk[65536];
+	ssize_t		 n = 0;
+	int		 fd, saved;
+
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return NULL;
+	buf_init(&b);
+	buf_put(&b, "", 0);
+	while (b.len <= KBD_MAX_ARTICLE) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		buf_put(&b, chunk, (size_t)n);
+	}
+	saved = errno;
+	close(fd);
+	if (n == -1) {
+		buf_free(&b);
+		errno = saved;
+		return NULL;
+	}
+	return buf_detach(&b, len);
+}
+
+/* Imports the file name; problems with the file are not errors here. */
+static int
+import_file(struct import *im, const char *name)
+{
+	struct article	 a;
+	struct stat	 sb;
+	struct known	*k;
+	char		 slug[KBD_MAX_SLUG + 1], why[512], hash[65];
+	unsigned char	 bin[32];
+	char		*data;
+	size_t		 n = strlen(name) - 3, len;
+	int64_t		 mtime;
+	int		 rc;
+
+	if (!slug_valid(name, n)) {
+		log_warnx("%s/%s: skipped: the file name must be a slug "
+		    "(a-z, 0-9, '-', '_'; at most %d) plus \".md\"", im->dir,
+		    name, KBD_MAX_SLUG);
+		im->stats->failed++;
+		return 0;
+	}
+	memcpy(slug, name, n);
+	slug[n] = '\0';
+	k = known_find(im, slug);
+	if (k != NULL)
+		k->seen = 1;	/* from here on, a broken file keeps the old */
+
+	if (fstatat(im->dirfd, name, &sb, 0) == -1) {
+		log_warn("%s/%s: skipped", im->dir, name);
+		im->stats->failed++;
+		return 0;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		log_warnx("%s/%s: skipped: not a regular file", im->dir, name);
+		im->stats->failed++;
+		return 0;
+	}
+	mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+	if (k != NULL && !k->deleted && k->mtime == mtime &&
+	    k->size == (int64_t)sb.st_size) {
+		im->stats->unchanged++;
+		return 0;
+	}
+
+	if ((data = read_file(im->dirfd, name, &len)) == NULL) {
+		log_warn("%s/%s: skipped: cannot read", im->dir, name);
+		im->stats->failed++;
+		return 0;
+	}
+	crypto_generichash(bin, sizeof(bin), (unsigned char *)data, len,
+	    NULL, 0);
+	sodium_bin2hex(hash, sizeof(hash), bin, sizeof(bin));
+	if (k != NULL && strcmp(hash, k->hash) == 0) {
+		free(data);
+		return touch_article(im, k, &sb, mtime);
+	}
+
+	if (article_parse(&a, slug, data, len, why, sizeof(why)) == -1) {
+		log_warnx("%s/%s: skipped: %s", im->dir, name, why);
+		im->stats->failed++;
+		rc = 0;
+	} else {
+		memcpy(a.hash, hash, sizeof(a.hash));
+		rc = store_article(im, k, &a, &sb, mtime);
+	}
+	article_clear(&a);
+	free(data);
+	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists the *.md names of the folder, sorted.  Returns -1 on errors. */
+static int
+list_folder(DIR *d, char ***names, size_t *n)
+{
+	struct dirent	*de;
+	size_t		 len, cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 4 ||
+		    strcmp(de->d_name + len - 3, ".md") != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*names = xreallocarray(*names, cap, sizeof(**names));
+		}
+		(*names)[(*n)++] = xstrdup(de->d_name);
+	}
+	if (errno != 0)
+		return -1;
+	qsort(*names, *n, sizeof(**names), name_cmp);
+	return 0;
+}
+
+static int
+mark_deleted(struct import *im)
+{
+	size_t	 i;
+
+	for (i = 0; i < im->nknown; i++) {
+		if (im->known[i].seen || im->known[i].deleted)
+			continue;
+		if (sqlite3_bind_int64(im->st[IS_DELETE], 1, im->known[i].id) !=
+		    SQLITE_OK || sqlite3_bind_int64(im->st[IS_DELETE], 2,
+		    im->now) != SQLITE_OK || run(im, IS_DELETE) == -1)
+			return -1;
+		im->stats->removed++;
+	}
+	return 0;
+}
+
+/*
+ * Synchronises the folder dir into db (the writer's connection) and
+ * counts what happened in *stats.  Returns 0, or -1 when the folder cannot
+ * be read or the database fails; then nothing is marked deleted.
+ */
+int
+import_folder(sqlite3 *db, const char *dir, struct import_stats *stats)
+{
+	struct import	 im;
+	DIR		*d;
+	char		**names = NULL;
+	size_t		 nnames = 0, i;
+	int		 rc = -1;
+
+	memset(&im, 0, sizeof(im));
+	memset(stats, 0, sizeof(*stats));
+	im.db = db;
+	im.dir = dir;
+	im.stats = stats;
+	im.now = wall_seconds();
+
+	if ((d = opendir(dir)) == NULL) {
+		log_warn("%s: cannot open the articles folder", dir);
+		return -1;
+	}
+	im.dirfd = dirfd(d);
+	if (list_folder(d, &names, &nnames) == -1) {
+		log_warn("%s: cannot list the articles folder", dir);
+		goto done;
+	}
+	for (i = 0; i < nitems(im.st); i++)
+		if (sqlite3_prepare_v2(db, import_sql[i], -1, &im.st[i],
+		    NULL) != SQLITE_OK)
+			goto dberr;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	if (load_known(&im) == -1)
+		goto rollback;
+	for (i = 0; i < nnames; i++)
+		if (import_file(&im, names[i]) == -1)
+			goto rollback;
+	if (mark_deleted(&im) == -1)
+		goto rollback;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto rollback;
+	rc = 0;
+	goto done;
+
+rollback:
+	log_warnx("import: %s", sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	goto done;
+dberr:
+	log_warnx("import: %s", sqlite3_errmsg(db));
+done:
+	for (i = 0; i < nitems(im.st); i++)
+		sqlite3_finalize(im.st[i]);
+	for (i = 0; i < im.nknown; i++)
+		free(im.known[i].slug);
+	free(im.known);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return rc;
+}

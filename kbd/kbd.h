@@ -1,0 +1,310 @@
+/*
+ * kbd.h: what the files of kbd share.  Limits and defaults are named here,
+ * structs that cross files are declared here, and every exported function
+ * has its prototype in the section of the file that defines it.  The
+ * tokenizer has its own header (tokenizer.h) because it stands alone.
+ */
+#ifndef KBD_H
+#define KBD_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#define KBD_VERSION		"0.1.0"
+
+#define KBD_MAX_QUERY		1024	/* bytes of a query we look at */
+#define KBD_MAX_TERMS		32	/* words of a query we search for */
+#define KBD_MAX_LIMIT		100	/* results per page, at most */
+#define KBD_DEFAULT_LIMIT	10
+#define KBD_MAX_OFFSET		10000	/* deepest page a client may ask for */
+#define KBD_MAX_ARTICLE		(1024 * 1024)	/* bytes of one article file */
+#define KBD_MAX_SLUG		128
+#define KBD_MAX_TITLE		300
+#define KBD_MAX_CATEGORY	100
+#define KBD_MAX_TAGS		20
+#define KBD_MAX_TAG		64
+#define KBD_TOP_MAX		100	/* entries of the top list kept ready */
+#define KBD_FLUSH_MS		1000	/* hits reach the database this often */
+#define KBD_SNIPPET_TOKENS	28	/* words in a search snippet */
+#define KBD_RELATED		5	/* related articles on an article page */
+#define KBD_MAX_STATIC_FILE	(4 * 1024 * 1024)
+#define KBD_MAX_STATIC_TOTAL	(64 * 1024 * 1024)
+#define KBD_CONN_TIMEOUT	30	/* seconds an idle connection may live */
+#define KBD_CONN_LIMIT		4096
+#define KBD_CONN_PER_IP		512
+#define KBD_CONN_MEMORY		(64 * 1024)	/* request line and headers */
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define KBD_PRINTF(f, a)	__attribute__((format(printf, f, a)))
+#define KBD_NORETURN		__attribute__((noreturn))
+#else
+#define KBD_PRINTF(f, a)
+#define KBD_NORETURN
+#endif
+
+/* The command line, after parsing; see config.c for the option table. */
+struct config {
+	const char	*articles;	/* folder of <slug>.md files */
+	const char	*db;		/* SQLite file */
+	const char	*listen;	/* ADDR:PORT as given */
+	const char	*static_dir;	/* folder served under /static/ */
+	unsigned int	 threads;	/* HTTP worker threads */
+	int		 verbose;
+};
+
+/* A growable byte buffer, always NUL-terminated after the first put. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/* One article as parsed from its file. */
+struct article {
+	char		*slug;
+	char		*title;
+	char		*category;	/* "" when absent */
+	char		*tags;		/* tags joined by '\n', "" when none */
+	int64_t		 hits;		/* seed from front matter, or -1 */
+	char		*markdown;	/* body below the front matter */
+	char		*html;		/* rendered body, safe */
+	char		*text;		/* plain text of the body, for the index */
+	char		 hash[65];	/* BLAKE2b-256 of the file, hex */
+};
+
+/* One row of the top list. */
+struct top_entry {
+	int64_t		 id;
+	char		*slug;
+	char		*title;
+	char		*category;
+	int64_t		 hits;
+};
+
+/*
+ * The immutable view of hot data that readers share.  A new one is built
+ * by the writer after an import or a hits flush and swapped in whole.
+ */
+struct snapshot {
+	int			 refs;		/* guarded by the swap lock */
+	size_t			 ntop;
+	struct top_entry	*top;		/* by hits, then title */
+};
+
+/* One search answer row. */
+struct search_hit {
+	char		*slug;
+	char		*title;
+	char		*category;
+	char		*snippet;	/* HTML: escaped text with <mark> */
+	int64_t		 hits;
+};
+
+struct search_result {
+	int64_t			 total;		/* rows matching */
+	size_t			 n;
+	struct search_hit	*hits;
+	int			 partial;	/* not every word matched */
+};
+
+/* A user's query, translated into safe FTS5 expressions. */
+struct query {
+	char	*text;		/* the query as valid UTF-8, bounded */
+	size_t	 nterms;
+	char	**terms;	/* the distinct words, folded */
+	char	*match_all;	/* every word: "a" "b"; NULL when no words */
+	char	*match_any;	/* some words: "a" OR "b"; NULL likewise */
+};
+
+struct request;
+struct reply;
+
+/* A reader: one read-only connection and its statements, per thread. */
+enum reader_stmt {
+	ST_ARTICLE_BY_SLUG,
+	ST_ARTICLE_BY_ID,
+	ST_SEARCH,
+	ST_COUNT,
+	ST__COUNT
+};
+
+struct tokenizer;
+
+struct reader {
+	sqlite3			*db;
+	sqlite3_stmt		*st[ST__COUNT];
+	struct tokenizer	*tok;	/* for queries */
+};
+
+/* xmalloc.c: allocation that cannot fail (it aborts with a message). */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) KBD_PRINTF(1, 2);
+
+/* buf.c */
+void	 buf_init(struct buf *);
+void	 buf_put(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_putc(struct buf *, char);
+void	 buf_printf(struct buf *, const char *, ...) KBD_PRINTF(2, 3);
+/* Returns the NUL-terminated contents; the caller frees them. */
+char	*buf_detach(struct buf *, size_t *);
+void	 buf_reset(struct buf *);
+void	 buf_free(struct buf *);
+
+/* log.c */
+void	 log_init(int);
+void	 log_warn(const char *, ...) KBD_PRINTF(1, 2);
+void	 log_warnx(const char *, ...) KBD_PRINTF(1, 2);
+void	 log_info(const char *, ...) KBD_PRINTF(1, 2);
+void	 log_debug(const char *, ...) KBD_PRINTF(1, 2);
+void	 log_vwarnx(const char *, va_list) KBD_PRINTF(1, 0);
+void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
+void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
+
+/* util.c */
+int	 utf8_valid(const char *, size_t, size_t *);
+void	 utf8_sanitize(struct buf *, const char *, size_t);
+size_t	 utf8_prefix(const char *, size_t, size_t);
+int	 parse_number(const char *, long long, long long, long long *);
+int	 slug_valid(const char *, size_t);
+int64_t	 now_us(void);
+int64_t	 wall_seconds(void);
+void	 format_time(char *, size_t, int64_t);
+
+/* config.c */
+#define CONFIG_RUN	0	/* serve with the parsed options */
+#define CONFIG_DONE	1	/* --help or --version printed */
+int	 config_parse(struct config *, int, char **, const char **);
+int	 config_check(const struct config *, char *, size_t);
+
+/* render.c */
+int	 render_markdown(const char *, size_t, char **, char **);
+
+/* article.c */
+int	 article_parse(struct article *, const char *, const char *, size_t,
+	    char *, size_t);
+void	 article_clear(struct article *);
+
+/* import.c */
+struct import_stats {
+	unsigned int	 added;
+	unsigned int	 changed;
+	unsigned int	 unchanged;
+	unsigned int	 removed;
+	unsigned int	 failed;
+};
+int	 import_folder(sqlite3 *, const char *, struct import_stats *);
+
+/* store.c */
+int	 store_init(const char *, const char **);
+int	 store_open(const char *, int, sqlite3 **, const char **);
+struct reader *store_reader(void);
+void	 store_shutdown(void);
+
+/* hits.c */
+void	 hits_add(int64_t);
+int64_t	 hits_pending(int64_t);
+int	 hits_flush(sqlite3 *, int64_t *);
+
+/* snapshot.c */
+struct snapshot *snapshot_acquire(void);
+void	 snapshot_release(struct snapshot *);
+int	 snapshot_rebuild(sqlite3 *);
+void	 snapshot_shutdown(void);
+
+/* writer.c */
+int	 writer_start(const char *, const char *);
+void	 writer_sync(void);
+void	 writer_stop(void);
+int	 writer_ready(void);
+
+/* query.c */
+struct query *query_parse(struct tokenizer *, const char *);
+void	 query_free(struct query *);
+
+/* search.c */
+int	 search_register(sqlite3 *);
+#define SEARCH_ANY	0x01	/* rank rows with some words, not all */
+int	 search_run(struct reader *, const struct query *, int, int, int,
+	    struct search_result *);
+void	 search_result_free(struct search_result *);
+
+/* html.c */
+void	 html_escape(struct buf *, const char *);
+void	 html_escape_n(struct buf *, const char *, size_t);
+void	 url_escape(struct buf *, const char *);
+
+/* static.c */
+struct static_file {
+	char		*path;		/* relative to the static folder */
+	char		*data;
+	size_t		 len;
+	const char	*type;
+	char		 etag[24];
+};
+int	 static_load(const char *, const char **);
+const struct static_file *static_find(const char *);
+void	 static_unload(void);
+void	 static_serve(struct request *, struct reply *);
+
+/* http.c */
+struct reply {
+	unsigned int	 status;
+	const char	*type;		/* Content-Type */
+	char		*body;		/* freed unless body_static */
+	size_t		 len;
+	int		 body_static;
+	const char	*cache;		/* Cache-Control, or NULL */
+	const char	*allow;		/* Allow, for 405 */
+	const char	*etag;		/* ETag, or NULL */
+};
+
+struct request {
+	struct MHD_Connection	*conn;
+	const char		*method;
+	const char		*path;		/* decoded, without query */
+	const char		*tail;		/* path after the route prefix */
+	int			 head;		/* HEAD: no body, no hit */
+	int			 api;		/* answer errors in JSON */
+	int64_t			 start;		/* now_us() at arrival */
+	unsigned int		 status;	/* for the access log */
+	size_t			 bytes;
+};
+
+int	 http_start(const struct config *, unsigned short *, const char **);
+void	 http_stop(void);
+const char *http_arg(struct request *, const char *);
+const char *http_header(struct request *, const char *);
+void	 reply_text(struct reply *, unsigned int, const char *, char *, size_t);
+void	 reply_static(struct reply *, unsigned int, const char *,
+	    const char *, size_t);
+void	 reply_error(struct request *, struct reply *, unsigned int);
+
+/* route.c */
+typedef void (*handler_fn)(struct request *, struct reply *);
+void	 route_dispatch(struct request *, struct reply *);
+
+/* api.c */
+void	 api_healthz(struct request *, struct reply *);
+void	 api_search(struct request *, struct reply *);
+void	 api_top(struct request *, struct reply *);
+void	 api_article(struct request *, struct reply *);
+void	 api_error(struct reply *, unsigned int, const char *);
+int	 arg_number(struct request *, const char *, int, int, int, int *);
+
+/* page.c */
+void	 page_home(struct request *, struct reply *);
+void	 page_search(struct request *, struct reply *);
+void	 page_article(struct request *, struct reply *);
+void	 page_error(struct reply *, unsigned int, const char *);
+
+#endif /* KBD_H */

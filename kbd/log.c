@@ -1,0 +1,126 @@
+/*
+ * log.c: messages for the operator on stderr, one line each, written with
+ * a single write(2) so that lines from different threads never interleave.
+ * log_warn() adds strerror(errno); the others never look at errno, and
+ * none of them changes it.  Request traffic is not logged here.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kbd.h"
+
+static int	verbose;
+
+void
+log_init(int v)
+{
+	verbose = v;
+}
+
+static void KBD_PRINTF(2, 0)
+vlog(const char *level, const char *fmt, va_list ap, const char *why)
+{
+	char	 line[2048];
+	int	 n, m;
+
+	n = snprintf(line, sizeof(line), "kbd: %s", level);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	if (m < 0)
+		return;
+	n += m;
+	if ((size_t)n >= sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	if (why != NULL) {
+		m = snprintf(line + n, sizeof(line) - (size_t)n, ": %s", why);
+		if (m > 0)
+			n += m;
+		if ((size_t)n >= sizeof(line) - 2)
+			n = (int)sizeof(line) - 2;
+	}
+	line[n++] = '\n';
+	(void)write(STDERR_FILENO, line, (size_t)n);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 saved = errno;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap, strerror(saved));
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_vwarnx(const char *fmt, va_list ap)
+{
+	int	 saved = errno;
+
+	vlog("", fmt, ap, NULL);
+	errno = saved;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 saved = errno;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	vlog("debug: ", fmt, ap, NULL);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 saved = errno;
+
+	va_start(ap, fmt);
+	vlog("fatal: ", fmt, ap, strerror(saved));
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog("fatal: ", fmt, ap, NULL);
+	va_end(ap);
+	exit(1);
+}

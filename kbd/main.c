@@ -1,0 +1,107 @@
+/*
+ * main.c: kbd's start and stop.  The order matters: the options and paths
+ * are checked before anything starts (exit 2 on a mistake); the schema is
+ * made before any reader opens the file; the writer starts importing
+ * before HTTP listens, and /healthz says "ok" once the first import is
+ * done.  Signals are blocked in every thread and taken here with
+ * sigwait(), so no handler ever runs in the middle of a request.
+ * Stopping goes the other way: HTTP finishes the requests under way, then
+ * the writer flushes the last hits and closes the database.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+
+#include "kbd.h"
+
+/* Prints the URL kbd listens on; tests read the port from this line. */
+static void
+announce(const char *listen, unsigned short port)
+{
+	const char	*colon = strrchr(listen, ':');
+
+	log_info("listening on http://%.*s:%u/", (int)(colon - listen), listen,
+	    port);
+}
+
+static int
+serve(const struct config *cfg)
+{
+	const char	*errstr;
+	sigset_t	 set;
+	unsigned short	 port;
+	int		 sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (store_init(cfg->db, &errstr) == -1) {
+		log_warnx("%s", errstr);
+		return 1;
+	}
+	if (static_load(cfg->static_dir, &errstr) == -1) {
+		log_warnx("--static %s: %s", cfg->static_dir, errstr);
+		return 2;
+	}
+	if (writer_start(cfg->db, cfg->articles) == -1)
+		return 1;
+	if (http_start(cfg, &port, &errstr) == -1) {
+		log_warnx("--listen %s: %s", cfg->listen, errstr);
+		writer_stop();
+		return 2;
+	}
+	announce(cfg->listen, port);
+
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		log_info("SIGHUP: reading the articles folder again");
+		writer_sync();
+	}
+	log_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_stop();
+	writer_stop();
+	snapshot_shutdown();
+	store_shutdown();
+	static_unload();
+	log_info("stopped");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config	 cfg;
+	const char	*errstr;
+	char		 why[512];
+
+	switch (config_parse(&cfg, argc, argv, &errstr)) {
+	case CONFIG_RUN:
+		break;
+	case CONFIG_DONE:
+		return 0;
+	default:
+		fprintf(stderr, "kbd: %s\n", errstr);
+		return 2;
+	}
+	if (config_check(&cfg, why, sizeof(why)) == -1) {
+		fprintf(stderr, "kbd: %s\n", why);
+		return 2;
+	}
+	log_init(cfg.verbose);
+	if (sodium_init() < 0)
+		fatalx("libsodium cannot start");
+	/* Seed jansson's hash tables before threads can race to do it. */
+	json_object_seed(0);
+	return serve(&cfg);
+}

@@ -1,0 +1,321 @@
+/*
+ * store.c: the SQLite file.  It opens connections the same way everywhere
+ * (WAL, busy timeout, kbd's tokenizer and ranking functions registered),
+ * creates and migrates the schema (PRAGMA user_version), keeps the search
+ * index in step with the tokenizer, and hands every HTTP worker thread its
+ * own read-only connection with its statements prepared once.  The one
+ * writable connection belongs to writer.c.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbd.h"
+#include "tokenizer.h"
+
+#define SCHEMA_VERSION	1
+#define STR(x)		STR_(x)
+#define STR_(x)		#x
+
+static const char *schema_v1 =
+	"CREATE TABLE article ("
+	" id        INTEGER PRIMARY KEY,"
+	" slug      TEXT NOT NULL UNIQUE,"
+	" title     TEXT NOT NULL,"
+	" category  TEXT NOT NULL DEFAULT '',"
+	" tags      TEXT NOT NULL DEFAULT '',"	/* joined by newlines */
+	" markdown  TEXT NOT NULL DEFAULT '',"
+	" body_text TEXT NOT NULL DEFAULT '',"	/* what the index sees */
+	" html      TEXT NOT NULL DEFAULT '',"
+	" hash      TEXT NOT NULL DEFAULT '',"	/* of the whole file */
+	" mtime     INTEGER NOT NULL DEFAULT 0,"	/* file mtime, ns */
+	" size      INTEGER NOT NULL DEFAULT 0,"
+	" state     TEXT NOT NULL DEFAULT 'published',"
+	" created   INTEGER NOT NULL,"
+	" updated   INTEGER NOT NULL,"
+	" hits      INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX article_by_hits ON article(state, hits DESC, title, slug);"
+	"CREATE TABLE hit_day ("
+	" article_id INTEGER NOT NULL,"
+	" day        INTEGER NOT NULL,"	/* days since 1970-01-01, UTC */
+	" count      INTEGER NOT NULL,"
+	" PRIMARY KEY (article_id, day)) WITHOUT ROWID;"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+	" WITHOUT ROWID;";
+
+/*
+ * The search index holds published articles only, so that nothing else
+ * can ever be found; triggers keep it in step with the article table.
+ * Its definition is stored in meta: when it changes (a new tokenizer, new
+ * options), the index is rebuilt from the articles at start.
+ */
+#define FTS_DEFINITION \
+	"CREATE VIRTUAL TABLE article_fts USING fts5(title, tags, body_text," \
+	" content='article', content_rowid='id', tokenize='kbd');" \
+	"CREATE TRIGGER article_fts_insert AFTER INSERT ON article" \
+	" WHEN new.state = 'published' BEGIN" \
+	" INSERT INTO article_fts(rowid, title, tags, body_text)" \
+	"  VALUES (new.id, new.title, new.tags, new.body_text); END;" \
+	"CREATE TRIGGER article_fts_delete AFTER DELETE ON article" \
+	" WHEN old.state = 'published' BEGIN" \
+	" INSERT INTO article_fts(article_fts, rowid, title, tags, body_text)" \
+	"  VALUES ('delete', old.id, old.title, old.tags, old.body_text); END;" \
+	"CREATE TRIGGER article_fts_update AFTER UPDATE OF title, tags," \
+	" body_text, state ON article BEGIN" \
+	" INSERT INTO article_fts(article_fts, rowid, title, tags, body_text)" \
+	"  SELECT 'delete', old.id, old.title, old.tags, old.body_text" \
+	"  WHERE old.state = 'published';" \
+	" INSERT INTO article_fts(rowid, title, tags, body_text)" \
+	"  SELECT new.id, new.title, new.tags, new.body_text" \
+	"  WHERE new.state = 'published'; END;"
+
+#define FTS_VERSION	"tokenizer " TOKENIZER_VERSION "; " FTS_DEFINITION
+
+static const char *fts_drop =
+	"DROP TRIGGER IF EXISTS article_fts_insert;"
+	"DROP TRIGGER IF EXISTS article_fts_delete;"
+	"DROP TRIGGER IF EXISTS article_fts_update;"
+	"DROP TABLE IF EXISTS article_fts;";
+
+static const char *fts_fill =
+	"INSERT INTO article_fts(rowid, title, tags, body_text)"
+	" SELECT id, title, tags, body_text FROM article"
+	" WHERE state = 'published';";
+
+static const char *reader_sql[ST__COUNT] = {
+	[ST_ARTICLE_BY_SLUG] =
+	    "SELECT id, title, category, tags, html, hits, updated"
+	    " FROM article WHERE slug = ?1 AND state = 'published'",
+	[ST_ARTICLE_BY_ID] =
+	    "SELECT slug, title, category, hits"
+	    " FROM article WHERE id = ?1 AND state = 'published'",
+	[ST_SEARCH] =
+	    "SELECT rowid, kbd_snippet(article_fts, 2, ?4) FROM article_fts"
+	    " WHERE article_fts MATCH ?1 AND rank MATCH 'kbd_rank()'"
+	    " ORDER BY rank LIMIT ?2 OFFSET ?3",
+	[ST_COUNT] =
+	    "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?1",
+};
+
+static char		*db_path;
+static pthread_key_t	 reader_key;
+static pthread_once_t	 reader_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Opens path with kbd's settings.  Returns 0 and the connection in *out,
+ * or -1 with a reason in *errstr (which stays valid until the next call
+ * in this thread).
+ */
+int
+store_open(const char *path, int readonly, sqlite3 **out, const char **errstr)
+{
+	static _Thread_local char	 why[512];
+	sqlite3				*db = NULL;
+	int				 rc, flags;
+
+	flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	rc = sqlite3_open_v2(path, &db, flags, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(db, 5000);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, readonly ?
+		    "PRAGMA query_only = 1; PRAGMA mmap_size = 268435456;" :
+		    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
+		    NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = tokenizer_register(db);
+	if (rc == SQLITE_OK)
+		rc = search_register(db);
+	if (rc != SQLITE_OK) {
+		snprintf(why, sizeof(why), "%s: %s", path, db != NULL ?
+		    sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		*errstr = why;
+		sqlite3_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+/* Runs sql (several statements) on db; -1 leaves sqlite3_errmsg(db). */
+static int
+exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int
+user_version(sqlite3 *db, int *version)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Is the stored index definition the one this binary uses? */
+static int
+fts_current(sqlite3 *db)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 same = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'fts'",
+	    -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		same = strcmp((const char *)sqlite3_column_text(st, 0),
+		    FTS_VERSION) == 0;
+	sqlite3_finalize(st);
+	return same;
+}
+
+static int
+fts_rebuild(sqlite3 *db)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	log_info("building the search index");
+	if (exec(db, fts_drop) == -1 || exec(db, FTS_DEFINITION) == -1 ||
+	    exec(db, fts_fill) == -1)
+		return -1;
+	rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value)"
+	    " VALUES ('fts', ?1)", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, FTS_VERSION, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
+		rc = SQLITE_ERROR;
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Brings the schema of db up to SCHEMA_VERSION in one transaction. */
+static int
+migrate(sqlite3 *db, const char **errstr)
+{
+	int	 version = 0;
+
+	if (exec(db, "BEGIN IMMEDIATE") == -1)
+		return -1;
+	if (user_version(db, &version) == -1)
+		goto fail;
+	if (version > SCHEMA_VERSION) {
+		*errstr = "the database was made by a newer kbd";
+		goto fail;
+	}
+	if (version < 1 && exec(db, schema_v1) == -1)
+		goto fail;
+	if (version < SCHEMA_VERSION && exec(db, "PRAGMA user_version = "
+	    STR(SCHEMA_VERSION)) == -1)
+		goto fail;
+	if (!fts_current(db) && fts_rebuild(db) == -1)
+		goto fail;
+	return exec(db, "COMMIT");
+fail:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/*
+ * Creates or migrates the database at path and remembers path for the
+ * readers.  Returns 0, or -1 with a reason in *errstr.  A file that is not
+ * an SQLite database is reported and left untouched.
+ */
+int
+store_init(const char *path, const char **errstr)
+{
+	static char	 why[512];
+	sqlite3		*db;
+
+	if (store_open(path, 0, &db, errstr) == -1)
+		return -1;
+	*errstr = NULL;
+	if (migrate(db, errstr) == -1) {
+		snprintf(why, sizeof(why), "%s: %s", path, *errstr != NULL ?
+		    *errstr : sqlite3_errmsg(db));
+		*errstr = why;
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_close(db);
+
+	free(db_path);
+	db_path = xstrdup(path);
+	return 0;
+}
+
+static void reader_close(void *);
+
+static void
+reader_key_init(void)
+{
+	if (pthread_key_create(&reader_key, reader_close) != 0)
+		fatalx("pthread_key_create failed");
+}
+
+static void
+reader_close(void *p)
+{
+	struct reader	*r = p;
+	size_t		 i;
+
+	for (i = 0; i < nitems(r->st); i++)
+		sqlite3_finalize(r->st[i]);
+	sqlite3_close(r->db);
+	tokenizer_free(r->tok);
+	free(r);
+}
+
+/*
+ * Returns this thread's reader, opening it on first use; it lives as long
+ * as the thread.  Returns NULL (and logs why) when the database cannot be
+ * opened; the caller answers 503.
+ */
+struct reader *
+store_reader(void)
+{
+	struct reader	*r;
+	const char	*errstr;
+	size_t		 i;
+
+	pthread_once(&reader_once, reader_key_init);
+	if ((r = pthread_getspecific(reader_key)) != NULL)
+		return r;
+
+	r = xcalloc(1, sizeof(*r));
+	if (store_open(db_path, 1, &r->db, &errstr) == -1) {
+		log_warnx("reader: %s", errstr);
+		free(r);
+		return NULL;
+	}
+	if ((r->tok = tokenizer_new()) == NULL) {
+		log_warnx("reader: cannot set up the tokenizer");
+		reader_close(r);
+		return NULL;
+	}
+	for (i = 0; i < nitems(r->st); i++) {
+		if (sqlite3_prepare_v3(r->db, reader_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL) != SQLITE_OK) {
+			log_warnx("reader: %s", sqlite3_errmsg(r->db));
+			reader_close(r);
+			return NULL;
+		}
+	}
+	pthread_setspecific(reader_key, r);
+	return r;
+}
+
+/* Called once every reader thread has ended (and closed its reader). */
+void
+store_shutdown(void)
+{
+	free(db_path);
+	db_path = NULL;
+}

@@ -1,0 +1,163 @@
+/*
+ * writer.c: the one thread that writes to the database.  It owns the only
+ * writable connection; everything that changes the database happens here,
+ * in order: imports of the articles folder (at start and on request) and
+ * the hits flush once every KBD_FLUSH_MS.  After each change it rebuilds
+ * the snapshot.  Stopping flushes the last hits before the connection is
+ * closed, so a clean stop loses no counted view.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "kbd.h"
+
+static pthread_t	 thread;
+static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 wake;
+static int		 stopping;	/* guarded by lock */
+static int		 sync_wanted;	/* guarded by lock */
+static atomic_int	 ready;		/* the first import is done */
+static sqlite3		*db;
+static const char	*articles;
+
+static void
+deadline_after(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+static int
+passed(const struct timespec *ts)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > ts->tv_sec ||
+	    (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
+}
+
+static void
+sync_folder(void)
+{
+	struct import_stats	 st;
+	int64_t			 t0 = now_us();
+
+	if (import_folder(db, articles, &st) == -1) {
+		log_warnx("articles: import failed; serving what the database "
+		    "had");
+		return;
+	}
+	log_info("articles: %u new, %u changed, %u unchanged, %u removed, "
+	    "%u skipped (%.1f ms)", st.added, st.changed, st.unchanged,
+	    st.removed, st.failed, (double)(now_us() - t0) / 1000.0);
+	if (st.added + st.changed + st.removed > 0 || !ready)
+		snapshot_rebuild(db);
+}
+
+static void
+flush(void)
+{
+	int64_t	 n;
+
+	if (hits_flush(db, &n) == 0 && n > 0)
+		snapshot_rebuild(db);
+}
+
+static void *
+writer_main(void *unused)
+{
+	struct timespec	 next;
+	int		 do_sync, stop = 0;
+
+	(void)unused;
+	/* Serve what the database has while the folder is read. */
+	snapshot_rebuild(db);
+	deadline_after(&next, KBD_FLUSH_MS);
+	pthread_mutex_lock(&lock);
+	while (!stop) {
+		while (!stopping && !sync_wanted && !passed(&next))
+			pthread_cond_timedwait(&wake, &lock, &next);
+		do_sync = sync_wanted;
+		sync_wanted = 0;
+		stop = stopping;
+		pthread_mutex_unlock(&lock);
+
+		if (do_sync) {
+			sync_folder();
+			atomic_store(&ready, 1);
+		}
+		if (stop || passed(&next)) {
+			flush();
+			deadline_after(&next, KBD_FLUSH_MS);
+		}
+		pthread_mutex_lock(&lock);
+	}
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+/*
+ * Opens the writable connection to dbpath and starts the writer, which
+ * imports the folder dir first.  Returns 0, or -1 (logged).
+ */
+int
+writer_start(const char *dbpath, const char *dir)
+{
+	pthread_condattr_t	 attr;
+	const char		*errstr;
+
+	if (store_open(dbpath, 0, &db, &errstr) == -1) {
+		log_warnx("%s", errstr);
+		return -1;
+	}
+	articles = dir;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&wake, &attr);
+	pthread_condattr_destroy(&attr);
+	sync_wanted = 1;
+	if (pthread_create(&thread, NULL, writer_main, NULL) != 0) {
+		log_warnx("cannot start the writer thread");
+		sqlite3_close(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* Asks the writer to read the articles folder again. */
+void
+writer_sync(void)
+{
+	pthread_mutex_lock(&lock);
+	sync_wanted = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+}
+
+/* Flushes the last hits, stops the writer and closes its connection. */
+void
+writer_stop(void)
+{
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	pthread_join(thread, NULL);
+	if (sqlite3_close(db) != SQLITE_OK)
+		log_warnx("closing the database: %s", sqlite3_errmsg(db));
+	pthread_cond_destroy(&wake);
+}
+
+/* Is the first import done (for /healthz)? */
+int
+writer_ready(void)
+{
+	return atomic_load(&ready);
+}
