@@ -57,6 +57,10 @@ $(BUILD)/t_%: tests/unit/t_%.c tests/unit/unit.h $(LIBOBJS)
 	$(Q)$(CC) $(ALL_CFLAGS) -Ikbd $$(pkg-config --cflags cmocka) -o $@ \
 	    $< $(LIBOBJS) $(LDLIBS) $$(pkg-config --libs cmocka)
 
+$(BUILD)/search_bench: tests/bench/search_bench.c $(LIBOBJS)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ikbd -o $@ $< $(LIBOBJS) $(LDLIBS)
+
 $(BUILD):
 	$(Q)mkdir -p $@
 
@@ -84,8 +88,8 @@ check: test
 
 bench: deps
 	$(Q)sh kbd/deps.sh bench
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/kbd
-	$(Q)tests/bench/run $(BUILD)/kbd
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/kbd $(BUILD)/search_bench
+	$(Q)tests/bench/run $(BUILD)
 
 install: $(BUILD)/kbd
 	install -d $(DESTDIR)$(BINDIR)

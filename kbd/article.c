@@ -232,14 +232,19 @@ parse_front_matter(const char *fm, size_t len, struct article *a,
 	yaml_document_t	 doc;
 	yaml_node_t	*root, *k, *v;
 	yaml_node_pair_t *pair;
+	size_t		 line;
 	int		 rc = 0;
 
 	if (!yaml_parser_initialize(&parser))
 		return fail(err, errlen, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)fm, len);
 	if (!yaml_parser_load(&parser, &doc)) {
+		/* Problems found at the end belong to the last YAML line. */
+		line = parser.problem_mark.line;
+		if (line > 0 && line >= line_of(fm, len) - 1)
+			line = line_of(fm, len) - 2;
 		rc = fail(err, errlen, "line %zu: front matter is not valid "
-		    "YAML: %s", parser.problem_mark.line + 2,
+		    "YAML: %s", line + 2,
 		    parser.problem != NULL ? parser.problem : "parse error");
 		yaml_parser_delete(&parser);
 		return rc;

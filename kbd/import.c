@@ -85,6 +85,8 @@ known_find(struct import *im, const char *slug)
 {
 	struct known	 key;
 
+	if (im->nknown == 0)
+		return NULL;
 	key.slug = (char *)(uintptr_t)slug;
 	return bsearch(&key, im->known, im->nknown, sizeof(*im->known),
 	    known_cmp);
@@ -121,7 +123,8 @@ load_known(struct import *im)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return -1;
-	qsort(im->known, im->nknown, sizeof(*im->known), known_cmp);
+	if (im->nknown > 0)
+		qsort(im->known, im->nknown, sizeof(*im->known), known_cmp);
 	return 0;
 }
 
@@ -345,7 +348,8 @@ list_folder(DIR *d, char ***names, size_t *n)
 	}
 	if (errno != 0)
 		return -1;
-	qsort(*names, *n, sizeof(**names), name_cmp);
+	if (*n > 0)
+		qsort(*names, *n, sizeof(**names), name_cmp);
 	return 0;
 }
 

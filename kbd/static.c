@@ -155,7 +155,8 @@ static_load(const char *dir, const char **errstr)
 		return -1;
 	}
 	walk(root, root, "", 0);
-	qsort(files, nfiles, sizeof(*files), file_cmp);
+	if (nfiles > 0)
+		qsort(files, nfiles, sizeof(*files), file_cmp);
 	log_debug("static: %zu files, %zu bytes", nfiles, total);
 	return 0;
 }
