@@ -110,8 +110,9 @@ add_tag(struct buf *b, unsigned int *count, char *tag, char *err,
 	if (*tag == '\0')
 		goto done;
 	if (strlen(tag) > KBD_MAX_TAG || has_control(tag)) {
-		rc = fail(err, errlen, "tag \"%.40s\" is too long or has "
-		    "control characters", tag);
+		rc = fail(err, errlen, "tag \"%.40s%s\" is longer than %d "
+		    "bytes or has control characters", tag,
+		    strlen(tag) > 40 ? "…" : "", KBD_MAX_TAG);
 		goto done;
 	}
 	if (++*count > KBD_MAX_TAGS) {

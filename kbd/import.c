@@ -372,11 +372,15 @@ mark_deleted(struct import *im)
 
 /*
  * Synchronises the folder dir into db (the writer's connection) and
- * counts what happened in *stats.  Returns 0, or -1 when the folder cannot
- * be read or the database fails; then nothing is marked deleted.
+ * counts what happened in *stats.  When *cancel becomes non-zero (the
+ * server is stopping), the files done so far are committed and the rest
+ * waits for the next start.  Returns 0, or -1 when the folder cannot be
+ * read, the database fails or the import was cancelled; then nothing is
+ * marked deleted.
  */
 int
-import_folder(sqlite3 *db, const char *dir, struct import_stats *stats)
+import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
+    const atomic_int *cancel)
 {
 	struct import	 im;
 	DIR		*d;
@@ -408,9 +412,18 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats)
 		goto dberr;
 	if (load_known(&im) == -1)
 		goto rollback;
-	for (i = 0; i < nnames; i++)
+	for (i = 0; i < nnames; i++) {
+		if (cancel != NULL && atomic_load(cancel)) {
+			log_info("import: stopped after %zu of %zu files", i,
+			    nnames);
+			if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) !=
+			    SQLITE_OK)
+				goto rollback;
+			goto done;
+		}
 		if (import_file(&im, names[i]) == -1)
 			goto rollback;
+	}
 	if (mark_deleted(&im) == -1)
 		goto rollback;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)

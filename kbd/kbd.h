@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -25,7 +26,7 @@
 #define KBD_MAX_TITLE		300
 #define KBD_MAX_CATEGORY	100
 #define KBD_MAX_TAGS		20
-#define KBD_MAX_TAG		64
+#define KBD_MAX_TAG		128
 #define KBD_TOP_MAX		100	/* entries of the top list kept ready */
 #define KBD_FLUSH_MS		1000	/* hits reach the database this often */
 #define KBD_SNIPPET_TOKENS	28	/* words in a search snippet */
@@ -202,7 +203,8 @@ struct import_stats {
 	unsigned int	 removed;
 	unsigned int	 failed;
 };
-int	 import_folder(sqlite3 *, const char *, struct import_stats *);
+int	 import_folder(sqlite3 *, const char *, struct import_stats *,
+	    const atomic_int *);
 
 /* store.c */
 int	 store_init(const char *, const char **);
@@ -234,6 +236,7 @@ void	 query_free(struct query *);
 /* search.c */
 int	 search_register(sqlite3 *);
 #define SEARCH_ANY	0x01	/* rank rows with some words, not all */
+#define SEARCH_NO_SNIPPET 0x02	/* titles only (related articles) */
 int	 search_run(struct reader *, const struct query *, int, int, int,
 	    struct search_result *);
 void	 search_result_free(struct search_result *);

@@ -265,7 +265,8 @@ related(struct buf *b, struct reader *r, const char *slug, const char *tags,
 			*p = ' ';
 	q = query_parse(r->tok, words);
 	free(words);
-	if (search_run(r, q, KBD_RELATED + 1, 0, SEARCH_ANY, &res) == 0 &&
+	if (search_run(r, q, KBD_RELATED + 1, 0, SEARCH_ANY | SEARCH_NO_SNIPPET,
+	    &res) == 0 &&
 	    res.n > 0) {
 		buf_puts(b, "<aside class=\"related\">\n<h2>Ähnliche Fragen"
 		    "</h2>\n<ul>\n");

@@ -6,7 +6,8 @@
  *                           weighted above tags above body, ordered first
  *                           by how many of the query's words a row holds;
  *   kbd_snippet(col, n)     the best n-word passage of column col as HTML:
- *                           every character escaped, matches in <mark>.
+ *                           every character escaped, matches in <mark>;
+ *                           "" when n is 0.
  *
  * FTS5's own bm25() clamps the IDF of words found in half the rows or
  * more to almost nothing, which in a small FAQ (where "Mail" is
@@ -273,6 +274,11 @@ snippet_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 	col = sqlite3_value_int(argv[0]);
 	memset(&s, 0, sizeof(s));
 	s.want = sqlite3_value_int(argv[1]);
+	if (s.want == 0) {
+		/* No snippet wanted: the caller shows titles only. */
+		sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		return;
+	}
 	if (s.want < 4 || s.want > 64)
 		s.want = KBD_SNIPPET_TOKENS;
 	if (col < 0 || col >= api->xColumnCount(fts) ||
@@ -371,7 +377,7 @@ hit_details(struct reader *r, int64_t id, struct search_hit *h)
 
 static int
 fetch_page(struct reader *r, const char *expr, int limit, int offset,
-    struct search_result *res)
+    int snippet_tokens, struct search_result *res)
 {
 	sqlite3_stmt		*st = r->st[ST_SEARCH];
 	struct search_hit	*h;
@@ -384,7 +390,7 @@ fetch_page(struct reader *r, const char *expr, int limit, int offset,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 3, offset);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 4, KBD_SNIPPET_TOKENS);
+		rc = sqlite3_bind_int(st, 4, snippet_tokens);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (res->n >= (size_t)limit)
 			break;
@@ -430,7 +436,8 @@ search_run(struct reader *r, const struct query *q, int limit, int offset,
 	}
 	if (res->total == 0 || offset >= res->total)
 		return 0;
-	return fetch_page(r, expr, limit, offset, res);
+	return fetch_page(r, expr, limit, offset, (flags & SEARCH_NO_SNIPPET) ?
+	    0 : KBD_SNIPPET_TOKENS, res);
 }
 
 void

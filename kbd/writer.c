@@ -18,6 +18,7 @@ static pthread_cond_t	 wake;
 static int		 stopping;	/* guarded by lock */
 static int		 sync_wanted;	/* guarded by lock */
 static atomic_int	 ready;		/* the first import is done */
+static atomic_int	 cancel;	/* stop what takes long: we stop */
 static sqlite3		*db;
 static const char	*articles;
 
@@ -49,7 +50,7 @@ sync_folder(void)
 	struct import_stats	 st;
 	int64_t			 t0 = now_us();
 
-	if (import_folder(db, articles, &st) == -1) {
+	if (import_folder(db, articles, &st, &cancel) == -1) {
 		log_warnx("articles: import failed; serving what the database "
 		    "had");
 		return;
@@ -147,6 +148,7 @@ writer_stop(void)
 {
 	pthread_mutex_lock(&lock);
 	stopping = 1;
+	atomic_store(&cancel, 1);
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
 	pthread_join(thread, NULL);

@@ -72,7 +72,7 @@ expect_sync(unsigned int added, unsigned int changed, unsigned int unchanged,
 {
 	struct import_stats	 st;
 
-	assert_int_equal(import_folder(db, articles, &st), 0);
+	assert_int_equal(import_folder(db, articles, &st, NULL), 0);
 	if (st.added != added || st.changed != changed ||
 	    st.unchanged != unchanged || st.removed != removed ||
 	    st.failed != failed)
@@ -154,7 +154,7 @@ missing_folder(void **state)
 
 	(void)state;
 	/* A folder that cannot be read deletes nothing. */
-	assert_int_equal(import_folder(db, "/nonexistent/kbd", &st), -1);
+	assert_int_equal(import_folder(db, "/nonexistent/kbd", &st, NULL), -1);
 	assert_int_equal(query_int("SELECT count(*) FROM article WHERE state = "
 	    "'published'"), 2);
 }

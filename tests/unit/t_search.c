@@ -46,7 +46,7 @@ setup(void **state)
 	    "siebenundvierzig achtundvierzig neunundvierzig fünfzig.\n");
 	if (store_init(path, &errstr) == -1 ||
 	    store_open(path, 0, &db, &errstr) == -1 ||
-	    import_folder(db, articles, &st) == -1 ||
+	    import_folder(db, articles, &st, NULL) == -1 ||
 	    (r = store_reader()) == NULL)
 		return -1;
 	return 0;
