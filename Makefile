@@ -25,7 +25,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS  = -std=c11 -D_XOPEN_SOURCE=700 $(WARN) $(PKG_CFLAGS) \
 	      $(CFLAGS)
-LDLIBS	    = $(PKG_LIBS) -lpthread -lm
+LDLIBS	    = $(PKG_LIBS) -lstemmer -lpthread -lm
 
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer

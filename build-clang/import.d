@@ -1,3 +1,7 @@
-build-clang/import.o: kbd/import.c kbd/kbd.h
+build-clang/import.o: kbd/import.c kbd/kbd.h kbd/tokenizer.h kbd/german.h
 
 kbd/kbd.h:
+
+kbd/tokenizer.h:
+
+kbd/german.h:

@@ -1,5 +1,7 @@
-build-clang/query.o: kbd/query.c kbd/kbd.h kbd/tokenizer.h
+build-clang/query.o: kbd/query.c kbd/kbd.h kbd/tokenizer.h kbd/german.h
 
 kbd/kbd.h:
 
 kbd/tokenizer.h:
+
+kbd/german.h:

@@ -1,3 +1,5 @@
-build-clang/tokenizer.o: kbd/tokenizer.c kbd/tokenizer.h
+build-clang/tokenizer.o: kbd/tokenizer.c kbd/tokenizer.h kbd/german.h
 
 kbd/tokenizer.h:
+
+kbd/german.h:

@@ -1,3 +1,7 @@
-build-clang/writer.o: kbd/writer.c kbd/kbd.h
+build-clang/writer.o: kbd/writer.c kbd/kbd.h kbd/tokenizer.h kbd/german.h
 
 kbd/kbd.h:
+
+kbd/tokenizer.h:
+
+kbd/german.h:

@@ -134,6 +134,8 @@ api_search(struct request *req, struct reply *rep)
 	obj = json_pack("{s:o,s:I,s:i,s:i,s:b,s:o}", "query", jstr(q->text),
 	    "total", (json_int_t)res.total, "limit", limit, "offset", offset,
 	    "partial", res.partial, "results", results);
+	if (q->suggestion != NULL)
+		json_object_set_new(obj, "suggestion", jstr(q->suggestion));
 	query_free(q);
 	search_result_free(&res);
 	reply_json(rep, 200, obj);

@@ -31,6 +31,8 @@ static const struct option_def options[] = {
 	  "folder of Markdown articles, one <slug>.md each" },
 	{ "db", 'd', "FILE", "./var/kb.sqlite",
 	  "SQLite database; created with its folder if missing" },
+	{ "dict", 'D', "FILE", "/usr/share/dict/ngerman",
+	  "German word list for splitting compounds; \"\" for none" },
 	{ "help", 'h', NULL, NULL, "show this help and exit" },
 	{ "listen", 'l', "ADDR:PORT", "127.0.0.1:8080",
 	  "address and port for HTTP; port 0 takes a free one" },
@@ -102,6 +104,7 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->articles = default_of('a');
 	cfg->db = default_of('d');
+	cfg->dict = default_of('D');
 	cfg->listen = default_of('l');
 	cfg->static_dir = default_of('s');
 
@@ -114,6 +117,9 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			break;
 		case 'd':
 			cfg->db = optarg;
+			break;
+		case 'D':
+			cfg->dict = optarg;
 			break;
 		case 'h':
 			usage(stdout);

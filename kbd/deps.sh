@@ -23,6 +23,10 @@ need_header() {		# need_header FILE PACKAGE
 	[ -f "/usr/include/$1" ] || missing="$missing $2"
 }
 
+need_file() {		# need_file PATH PACKAGE
+	[ -f "$1" ] || missing="$missing $2"
+}
+
 need_command() {	# need_command COMMAND PACKAGE
 	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
 }
@@ -50,6 +54,8 @@ build)
 	need_pkgconfig yaml-0.1 libyaml-dev
 	need_pkgconfig jansson libjansson-dev
 	need_pkgconfig libsodium libsodium-dev
+	need_header libstemmer.h libstemmer-dev
+	need_file /usr/share/dict/ngerman wngerman
 	;;
 test)
 	need_command clang clang

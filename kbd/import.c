@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "kbd.h"
+#include "tokenizer.h"
 
 #define IMPORT_BATCH	500	/* changes per transaction */
 
@@ -63,6 +64,8 @@ static const char *import_sql[IS__COUNT] = {
 
 struct import {
 	sqlite3			*db;
+	struct tokenizer	*tok;		/* for the word counts */
+	struct word_delta	*words;
 	const char		*dir;
 	int			 dirfd;
 	sqlite3_stmt		*st[IS__COUNT];
@@ -142,11 +145,34 @@ run(struct import *im, int i)
 		return -1;
 	if (++im->pending >= IMPORT_BATCH) {
 		im->pending = 0;
-		if (sqlite3_exec(im->db, "COMMIT; BEGIN IMMEDIATE", NULL, NULL,
+		if (lexicon_delta_flush(im->words, im->db) == -1 ||
+		    sqlite3_exec(im->db, "COMMIT; BEGIN IMMEDIATE", NULL, NULL,
 		    NULL) != SQLITE_OK)
 			return -1;
 	}
 	return 0;
+}
+
+/* Counts the words of article id as the database has it, with sign. */
+static int
+count_stored(struct import *im, int64_t id, int sign)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*texts[3];
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(im->db, "SELECT title, tags, body_text FROM"
+	    " article WHERE id = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 1, id);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		texts[0] = (const char *)sqlite3_column_text(st, 0);
+		texts[1] = (const char *)sqlite3_column_text(st, 1);
+		texts[2] = (const char *)sqlite3_column_text(st, 2);
+		lexicon_delta_article(im->words, im->tok, texts, 3, sign);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 static int
@@ -154,9 +180,14 @@ store_article(struct import *im, struct known *k, const struct article *a,
     const struct stat *sb, int64_t mtime)
 {
 	sqlite3_stmt	*st;
+	const char	*texts[3] = { a->title, a->tags, a->text };
 	int		 which = k != NULL ? IS_UPDATE : IS_INSERT;
 	int		 rc;
 
+	/* The old words go (a deleted article's went already). */
+	if (k != NULL && !k->deleted && count_stored(im, k->id, -1) == -1)
+		return -1;
+	lexicon_delta_article(im->words, im->tok, texts, 3, 1);
 	st = im->st[which];
 	rc = sqlite3_bind_text(st, 1, a->slug, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
@@ -207,9 +238,11 @@ touch_article(struct import *im, struct known *k, const struct stat *sb,
 	    sqlite3_bind_int64(st, 3, (sqlite3_int64)sb->st_size) !=
 	    SQLITE_OK || sqlite3_bind_int64(st, 4, im->now) != SQLITE_OK)
 		return -1;
-	if (k->deleted)
+	if (k->deleted) {
 		im->stats->added++;
-	else
+		if (count_stored(im, k->id, 1) == -1)
+			return -1;
+	} else
 		im->stats->unchanged++;
 	return run(im, IS_TOUCH);
 }
@@ -361,6 +394,8 @@ mark_deleted(struct import *im)
 	for (i = 0; i < im->nknown; i++) {
 		if (im->known[i].seen || im->known[i].deleted)
 			continue;
+		if (count_stored(im, im->known[i].id, -1) == -1)
+			return -1;
 		if (sqlite3_bind_int64(im->st[IS_DELETE], 1, im->known[i].id) !=
 		    SQLITE_OK || sqlite3_bind_int64(im->st[IS_DELETE], 2,
 		    im->now) != SQLITE_OK || run(im, IS_DELETE) == -1)
@@ -390,6 +425,11 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 
 	memset(&im, 0, sizeof(im));
 	memset(stats, 0, sizeof(*stats));
+	if ((im.tok = tokenizer_new(store_dict())) == NULL) {
+		log_warnx("import: cannot set up the tokenizer");
+		return -1;
+	}
+	im.words = lexicon_delta_new();
 	im.db = db;
 	im.dir = dir;
 	im.stats = stats;
@@ -397,6 +437,8 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 
 	if ((d = opendir(dir)) == NULL) {
 		log_warn("%s: cannot open the articles folder", dir);
+		tokenizer_free(im.tok);
+		lexicon_delta_free(im.words);
 		return -1;
 	}
 	im.dirfd = dirfd(d);
@@ -416,7 +458,8 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 		if (cancel != NULL && atomic_load(cancel)) {
 			log_info("import: stopped after %zu of %zu files", i,
 			    nnames);
-			if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) !=
+			if (lexicon_delta_flush(im.words, db) == -1 ||
+			    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) !=
 			    SQLITE_OK)
 				goto rollback;
 			goto done;
@@ -424,7 +467,7 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 		if (import_file(&im, names[i]) == -1)
 			goto rollback;
 	}
-	if (mark_deleted(&im) == -1)
+	if (mark_deleted(&im) == -1 || lexicon_delta_flush(im.words, db) == -1)
 		goto rollback;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto rollback;
@@ -440,6 +483,8 @@ dberr:
 done:
 	for (i = 0; i < nitems(im.st); i++)
 		sqlite3_finalize(im.st[i]);
+	tokenizer_free(im.tok);
+	lexicon_delta_free(im.words);
 	for (i = 0; i < im.nknown; i++)
 		free(im.known[i].slug);
 	free(im.known);

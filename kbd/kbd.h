@@ -22,6 +22,7 @@
 #define KBD_DEFAULT_LIMIT	10
 #define KBD_MAX_OFFSET		10000	/* deepest page a client may ask for */
 #define KBD_MAX_ARTICLE		(1024 * 1024)	/* bytes of one article file */
+#define KBD_MAX_SYNONYMS	(8 * 1024 * 1024)	/* synonyms.txt */
 #define KBD_MAX_SLUG		128
 #define KBD_MAX_TITLE		300
 #define KBD_MAX_CATEGORY	100
@@ -54,6 +55,7 @@ struct config {
 	const char	*db;		/* SQLite file */
 	const char	*listen;	/* ADDR:PORT as given */
 	const char	*static_dir;	/* folder served under /static/ */
+	const char	*dict;		/* word list for compounds, or "" */
 	unsigned int	 threads;	/* HTTP worker threads */
 	int		 verbose;
 };
@@ -95,6 +97,10 @@ struct snapshot {
 	int			 refs;		/* guarded by the swap lock */
 	size_t			 ntop;
 	struct top_entry	*top;		/* by hits, then title */
+	struct lexicon		*lexicon;	/* the knowledge base's words */
+	struct synonyms		*synonyms;
+	uint8_t			*popularity;	/* by article id, 0..255 */
+	size_t			 npopularity;
 };
 
 /* One search answer row. */
@@ -113,13 +119,40 @@ struct search_result {
 	int			 partial;	/* not every word matched */
 };
 
+/* One way of writing a slot: FTS5 strings that must all match. */
+#define QUERY_MAX_ALTS	12
+#define QUERY_MAX_PARTS	4
+
+struct query_alt {
+	int	 n;
+	char	*part[QUERY_MAX_PARTS];
+	int	 kind;		/* how it was found: typed, split, ... */
+};
+
+/* Something every result should hold: a word, a joined word, a phrase. */
+struct query_slot {
+	char			*typed;		/* as typed */
+	char			*key;		/* stems, for synonyms */
+	char			*folded;	/* folded word, or NULL */
+	char			*stem;		/* main stem */
+	char			*shown;		/* a correction, or NULL */
+	int			 kind;
+	int			 verb;		/* may be a verb form */
+	int			 number;	/* has digits */
+	int			 start;		/* bytes of the query text */
+	int			 end;
+	int64_t			 docs;		/* about how many hold it */
+	int			 nalts;
+	struct query_alt	 alts[QUERY_MAX_ALTS];
+};
+
 /* A user's query, translated into safe FTS5 expressions. */
 struct query {
-	char	*text;		/* the query as valid UTF-8, bounded */
-	size_t	 nterms;
-	char	**terms;	/* the distinct words, folded */
-	char	*match_all;	/* every word: "a" "b"; NULL when no words */
-	char	*match_any;	/* some words: "a" OR "b"; NULL likewise */
+	char			*text;		/* valid UTF-8, bounded */
+	char			*normalized;	/* for the search log */
+	char			*suggestion;	/* corrected text, or NULL */
+	size_t			 nslots;
+	struct query_slot	*slots;
 };
 
 struct request;
@@ -131,6 +164,7 @@ enum reader_stmt {
 	ST_ARTICLE_BY_ID,
 	ST_SEARCH,
 	ST_COUNT,
+	ST_VOCAB,
 	ST__COUNT
 };
 
@@ -207,10 +241,43 @@ int	 import_folder(sqlite3 *, const char *, struct import_stats *,
 	    const atomic_int *);
 
 /* store.c */
-int	 store_init(const char *, const char **);
+struct german_dict;
+int	 store_init(const char *, const struct german_dict *, const char **);
 int	 store_open(const char *, int, sqlite3 **, const char **);
 struct reader *store_reader(void);
+const struct german_dict *store_dict(void);
 void	 store_shutdown(void);
+
+/* lexicon.c */
+struct lexicon;
+struct word_delta;
+struct lexicon *lexicon_load(sqlite3 *);
+void	 lexicon_ref(struct lexicon *);
+void	 lexicon_unref(struct lexicon *);
+size_t	 lexicon_size(const struct lexicon *);
+const char *lexicon_lookup(const struct lexicon *, const char *, size_t,
+	    uint32_t *);
+const char *lexicon_correct(const struct lexicon *, const char *, size_t,
+	    const char **);
+size_t	 lexicon_prefix(const struct lexicon *, const char *, size_t,
+	    const char **, size_t);
+struct word_delta *lexicon_delta_new(void);
+void	 lexicon_delta_article(struct word_delta *, struct tokenizer *,
+	    const char *const *, size_t, int);
+int	 lexicon_delta_flush(struct word_delta *, sqlite3 *);
+void	 lexicon_delta_free(struct word_delta *);
+int	 lexicon_recount(sqlite3 *, struct tokenizer *);
+
+/* synonyms.c */
+struct synonyms;
+struct synonyms *synonyms_build(struct tokenizer *, const char *,
+	    const char *);
+void	 synonyms_ref(struct synonyms *);
+void	 synonyms_unref(struct synonyms *);
+size_t	 synonyms_groups(const struct synonyms *);
+char	*synonyms_key(struct tokenizer *, const char *, size_t);
+int	 synonyms_lookup(const struct synonyms *, const char *,
+	    void (*)(void *, const char *), void *);
 
 /* hits.c */
 void	 hits_add(int64_t);
@@ -220,8 +287,9 @@ int	 hits_flush(sqlite3 *, int64_t *);
 /* snapshot.c */
 struct snapshot *snapshot_acquire(void);
 void	 snapshot_release(struct snapshot *);
-int	 snapshot_rebuild(sqlite3 *);
+int	 snapshot_rebuild(sqlite3 *, struct lexicon *, struct synonyms *);
 void	 snapshot_shutdown(void);
+double	 snapshot_popularity(const struct snapshot *, int64_t);
 
 /* writer.c */
 int	 writer_start(const char *, const char *);
@@ -231,13 +299,17 @@ int	 writer_ready(void);
 
 /* query.c */
 struct query *query_parse(struct tokenizer *, const char *);
+void	 query_expand(struct query *, struct reader *,
+	    const struct snapshot *);
+void	 query_build(const struct query *, uint64_t, int, struct buf *,
+	    struct buf *);
 void	 query_free(struct query *);
 
 /* search.c */
 int	 search_register(sqlite3 *);
 #define SEARCH_ANY	0x01	/* rank rows with some words, not all */
 #define SEARCH_NO_SNIPPET 0x02	/* titles only (related articles) */
-int	 search_run(struct reader *, const struct query *, int, int, int,
+int	 search_run(struct reader *, struct query *, int, int, int,
 	    struct search_result *);
 void	 search_result_free(struct search_result *);
 

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "kbd.h"
+#include "german.h"
 
 /* Prints the URL kbd listens on; tests read the port from this line. */
 static void
@@ -28,9 +29,31 @@ announce(const char *listen, unsigned short port)
 	    port);
 }
 
+/*
+ * Loads the word list for compound splitting.  Without it kbd still
+ * works, only compounds are not split; say so, once.
+ */
+static struct german_dict *
+load_dict(const char *path)
+{
+	struct german_dict	*d;
+	const char		*errstr;
+
+	if (*path == '\0')
+		return NULL;
+	if ((d = german_dict_load(path, &errstr)) == NULL) {
+		log_warnx("--dict %s: %s; compounds are not split", path,
+		    errstr);
+		return NULL;
+	}
+	log_debug("dictionary: %zu words", german_dict_size(d));
+	return d;
+}
+
 static int
 serve(const struct config *cfg)
 {
+	struct german_dict	*dict;
 	const char	*errstr;
 	sigset_t	 set;
 	unsigned short	 port;
@@ -43,12 +66,15 @@ serve(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (store_init(cfg->db, &errstr) == -1) {
+	dict = load_dict(cfg->dict);
+	if (store_init(cfg->db, dict, &errstr) == -1) {
 		log_warnx("%s", errstr);
+		german_dict_free(dict);
 		return 1;
 	}
 	if (static_load(cfg->static_dir, &errstr) == -1) {
 		log_warnx("--static %s: %s", cfg->static_dir, errstr);
+		german_dict_free(dict);
 		return 2;
 	}
 	if (writer_start(cfg->db, cfg->articles) == -1)
@@ -74,6 +100,7 @@ serve(const struct config *cfg)
 	snapshot_shutdown();
 	store_shutdown();
 	static_unload();
+	german_dict_free(dict);
 	log_info("stopped");
 	return 0;
 }

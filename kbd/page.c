@@ -221,8 +221,15 @@ page_search(struct request *req, struct reply *rep)
 	}
 
 	buf_init(&b);
-	page_begin(&b, q->nterms ? q->text : "Suche", q->text, 0);
-	if (q->nterms == 0) {
+	page_begin(&b, q->nslots ? q->text : "Suche", q->text, 0);
+	if (q->suggestion != NULL) {
+		buf_puts(&b, "<p class=\"note\">Meinten Sie: <a href=\"/search?q=");
+		url_escape(&b, q->suggestion);
+		buf_puts(&b, "\">");
+		html_escape(&b, q->suggestion);
+		buf_puts(&b, "</a>?</p>\n");
+	}
+	if (q->nslots == 0) {
 		buf_puts(&b, "<h1>Suche</h1>\n<p>Bitte geben Sie oben Ihre "
 		    "Frage oder einzelne Suchbegriffe ein.</p>\n");
 		top_list(&b, 10);

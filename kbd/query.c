@@ -1,10 +1,27 @@
 /*
- * query.c: what a customer typed into FTS5 expressions that cannot fail.
+ * query.c: what a customer typed into FTS5 expressions that cannot fail
+ * and that find what was meant.
+ *
  * The text is bounded (KBD_MAX_QUERY bytes), made valid UTF-8 and split
- * into words by the same tokenizer that indexed the articles.  Each word
- * goes into the expression only as a double-quoted FTS5 string, so quotes,
- * AND/OR/NOT/NEAR, '*', '-', ':' and parentheses in the input are plain
- * text; FTS5 tokenizes the quoted word again and gets the same tokens.
+ * into words by the tokenizer that indexed the articles.  Stop words are
+ * dropped unless they are all there is or stand in quotes.  Each other
+ * word, each run of words joined by '-', '!' or '/' ("E-Mail",
+ * "FRITZ!Box") and each quoted phrase becomes a slot: something every
+ * result should hold, in one of several forms (the alternatives):
+ *
+ *   the word as typed          FTS5 adds the stems of its word family;
+ *   its compound parts         "Passwortänderung": passwort AND änderung;
+ *   a joined form              "E-Mail": email (and mail); "seiten zahlen":
+ *                              seitenzahlen;
+ *   a separable verb           "füge ... ein": einfüge(n);
+ *   a typo correction          "pasword": passwort (shown as a
+ *                              suggestion);
+ *   its synonyms               "kennwort": passwort, password, pw.
+ *
+ * Every form goes into the expression only as a double-quoted FTS5
+ * string, so quotes, AND/OR/NOT/NEAR, '*', '-', ':' and parentheses in
+ * the input are plain text.  query_parse() needs only the tokenizer;
+ * query_expand() looks at the index (vocabulary, lexicon, synonyms).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,30 +29,384 @@
 #include "kbd.h"
 #include "tokenizer.h"
 
+#define MAX_WORDS	(2 * KBD_MAX_TERMS)
+
+enum { SLOT_WORD, SLOT_JOINED, SLOT_PHRASE };
+
+/* One word of the query, as the tokenizer saw it. */
+struct qword {
+	int	 start, end;
+	char	*lower;
+	char	*folded;
+	char	*stem;
+	int	 stop;
+	int	 number;
+};
+
 struct collect {
-	const char	*text;
-	struct query	*q;
-	char		**raw;		/* the words as typed */
+	struct qword	 w[MAX_WORDS];
+	int		 n;
 };
 
 static int
-add_word(void *ctx, int tflags, const char *tok, int ntok, int start, int end)
+add_word(void *ctx, const struct tokenizer_word *tw)
 {
 	struct collect	*c = ctx;
-	struct query	*q = c->q;
-	size_t		 i;
+	struct qword	*w;
 
-	(void)tflags;
-	for (i = 0; i < q->nterms; i++)
-		if (strlen(q->terms[i]) == (size_t)ntok &&
-		    memcmp(q->terms[i], tok, (size_t)ntok) == 0)
-			return 0;
-	if (q->nterms == KBD_MAX_TERMS)
+	if (c->n == MAX_WORDS)
 		return 1;	/* enough: stop tokenizing */
-	q->terms[q->nterms] = xstrndup(tok, (size_t)ntok);
-	c->raw[q->nterms] = xstrndup(c->text + start, (size_t)(end - start));
-	q->nterms++;
+	w = &c->w[c->n++];
+	w->start = tw->start;
+	w->end = tw->end;
+	w->lower = xstrndup(tw->lower, (size_t)tw->nlower);
+	w->folded = xstrndup(tw->folded, (size_t)tw->nfolded);
+	w->stem = xstrndup(tw->stem, (size_t)tw->nstem);
+	w->stop = tw->stop;
+	w->number = tw->number;
 	return 0;
+}
+
+/* Kinds of alternatives, and how much a match of each is worth. */
+enum { ALT_TYPED, ALT_JOINED, ALT_PARTICLE, ALT_CORRECTED, ALT_SPLIT,
+    ALT_HEAD, ALT_SYNONYM };
+
+static const double alt_weight[] = {
+	[ALT_TYPED] = 1.0,
+	[ALT_JOINED] = 1.0,
+	[ALT_PARTICLE] = 0.9,
+	[ALT_CORRECTED] = 0.9,
+	[ALT_SPLIT] = 0.7,
+	[ALT_HEAD] = 0.5,	/* "Mail" for "E-Mail" */
+	[ALT_SYNONYM] = 0.5,
+};
+
+/*
+ * Verbs that carry no meaning in a question ("wie mache ich ...", "wie
+ * lasse ich ..."): left out like stop words, in queries only.
+ */
+static const char *weak_words[] = {
+	"bekomme", "bekommen", "brauche", "brauchen", "bitte", "funktioniert",
+	"gehe", "gehen", "geht", "gibt", "klappt", "lasse", "lassen", "lasst",
+	"mache", "machen", "macht", "mochte", "mochten", "tue", "tun",
+};
+
+/* Compounds the index has this often are not searched by their parts. */
+#define SPLIT_BELOW	3
+
+static void
+alt_add(struct query_slot *s, const char *const *parts, int n, int kind)
+{
+	struct query_alt	*a;
+	int			 i, j;
+
+	if (s->nalts == QUERY_MAX_ALTS || n < 1 || n > QUERY_MAX_PARTS)
+		return;
+	/* The same form twice would only cost time. */
+	for (i = 0; i < s->nalts; i++) {
+		if (s->alts[i].n != n)
+			continue;
+		for (j = 0; j < n && strcmp(s->alts[i].part[j], parts[j]) == 0;
+		    j++)
+			;
+		if (j == n)
+			return;
+	}
+	a = &s->alts[s->nalts++];
+	a->n = n;
+	a->kind = kind;
+	for (i = 0; i < n; i++)
+		a->part[i] = xstrdup(parts[i]);
+}
+
+static void
+alt_add1(struct query_slot *s, const char *part, int kind)
+{
+	alt_add(s, &part, 1, kind);
+}
+
+static struct query_slot *
+slot_new(struct query *q, int kind, const char *text, int start, int end)
+{
+	struct query_slot	*s;
+
+	if (q->nslots == KBD_MAX_TERMS)
+		return NULL;
+	s = &q->slots[q->nslots++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->start = start;
+	s->end = end;
+	s->typed = xstrndup(text + start, (size_t)(end - start));
+	return s;
+}
+
+static void
+slot_clear(struct query_slot *s)
+{
+	int	 i, j;
+
+	for (i = 0; i < s->nalts; i++)
+		for (j = 0; j < s->alts[i].n; j++)
+			free(s->alts[i].part[j]);
+	free(s->typed);
+	free(s->key);
+	free(s->folded);
+	free(s->stem);
+	free(s->shown);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Is byte offset off of text inside a pair of quotes?  Returns the pair. */
+static int
+in_quotes(const int *quotes, int nquotes, int start, int end)
+{
+	int	 i;
+
+	for (i = 0; i + 1 < nquotes; i += 2)
+		if (start > quotes[i] && end <= quotes[i + 1])
+			return i / 2 + 1;
+	return 0;
+}
+
+/* Finds the quote characters of text: ", „, “ and ”. */
+static int
+find_quotes(const char *text, int *quotes, int max)
+{
+	int	 i, n = 0;
+
+	for (i = 0; text[i] != '\0' && n < max; i++) {
+		if (text[i] == '"')
+			quotes[n++] = i;
+		else if ((unsigned char)text[i] == 0xE2 &&
+		    (unsigned char)text[i + 1] == 0x80 &&
+		    ((unsigned char)text[i + 2] == 0x9E ||
+		    (unsigned char)text[i + 2] == 0x9C ||
+		    (unsigned char)text[i + 2] == 0x9D)) {
+			quotes[n++] = i + 2;
+			i += 2;
+		}
+	}
+	return n & ~1;	/* an unpaired last quote is text */
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+is_weak(const char *folded)
+{
+	return bsearch(&folded, weak_words, nitems(weak_words),
+	    sizeof(*weak_words), str_cmp) != NULL;
+}
+
+static char *
+join_words(struct collect *c, int from, int to, int field, const char *sep)
+{
+	struct buf	 b;
+	int		 i;
+
+	buf_init(&b);
+	for (i = from; i <= to; i++) {
+		if (i > from)
+			buf_puts(&b, sep);
+		buf_puts(&b, field == 0 ? c->w[i].folded : field == 1 ?
+		    c->w[i].stem : c->w[i].lower);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Words that may be a conjugated verb ("füge", "stellt", "richte"). */
+static int
+verb_like(const char *w)
+{
+	size_t	 n = strlen(w);
+
+	return n >= 3 && (w[n - 1] == 'e' || w[n - 1] == 't' ||
+	    (n >= 4 && strcmp(w + n - 2, "en") == 0));
+}
+
+static void
+word_slot(struct query *q, struct tokenizer *tok, struct collect *c, int i)
+{
+	struct german_part	 parts[GERMAN_MAX_PARTS];
+	struct query_slot	*s;
+	const char		*p[QUERY_MAX_PARTS];
+	int			 k, np, n = 0;
+
+	if ((s = slot_new(q, SLOT_WORD, q->text, c->w[i].start,
+	    c->w[i].end)) == NULL)
+		return;
+	s->folded = xstrdup(c->w[i].folded);
+	s->stem = xstrdup(c->w[i].stem);
+	s->key = xstrdup(c->w[i].stem);
+	s->number = c->w[i].number;
+	s->verb = !c->w[i].number && verb_like(c->w[i].folded);
+	alt_add1(s, s->typed, ALT_TYPED);
+	if (c->w[i].number || c->w[i].stop)
+		return;
+	np = german_split(tokenizer_german(tok), c->w[i].folded,
+	    (int)strlen(c->w[i].folded), parts);
+	for (k = 0; k < np; k++)
+		if (!german_is_stopword(parts[k].word, (size_t)parts[k].len))
+			p[n++] = parts[k].word;
+	/* "nachverfolgen" is "verfolgen" with a particle: keep the verb. */
+	if (n >= 2 || (n == 1 && np == 2 && german_is_particle(parts[0].word,
+	    (size_t)parts[0].len)))
+		alt_add(s, p, n, ALT_SPLIT);
+}
+
+static void
+joined_slot(struct query *q, struct tokenizer *tok, struct collect *c,
+    int i, int j)
+{
+	struct query_slot	*s;
+	char			 stem[GERMAN_MAX_WORD + 1];
+
+	if ((s = slot_new(q, SLOT_JOINED, q->text, c->w[i].start,
+	    c->w[j].end)) == NULL)
+		return;
+	s->folded = join_words(c, i, j, 0, "");
+	s->key = join_words(c, i, j, 1, " ");
+	alt_add1(s, s->typed, ALT_TYPED);
+	if (strlen(s->folded) <= GERMAN_MAX_WORD) {
+		alt_add1(s, s->folded, ALT_JOINED);
+		german_stem(tokenizer_german(tok), s->folded,
+		    (int)strlen(s->folded), stem);
+		s->stem = xstrdup(stem);
+	} else
+		s->stem = xstrdup(c->w[j].stem);
+	/* "E-Mail" is a kind of "Mail". */
+	if (strlen(c->w[i].folded) == 1 && j == i + 1)
+		alt_add1(s, c->w[j].lower, ALT_HEAD);
+}
+
+static void
+phrase_slot(struct query *q, struct collect *c, int i, int j)
+{
+	struct query_slot	*s;
+
+	if ((s = slot_new(q, SLOT_PHRASE, q->text, c->w[i].start,
+	    c->w[j].end)) == NULL)
+		return;
+	s->key = join_words(c, i, j, 1, " ");
+	s->stem = xstrdup(c->w[i].stem);
+	alt_add1(s, s->typed, ALT_TYPED);
+}
+
+/*
+ * "füge ... ein": a separable particle later in the query may belong to
+ * an earlier verb; offer the joined verb (einfüge) as an alternative.
+ */
+static void
+particles(struct query *q, struct collect *c)
+{
+	char	*joined;
+	size_t	 k;
+	int	 i;
+
+	for (i = 0; i < c->n; i++) {
+		if (!c->w[i].stop || !german_is_particle(c->w[i].folded,
+		    strlen(c->w[i].folded)))
+			continue;
+		for (k = 0; k < q->nslots; k++) {
+			if (q->slots[k].kind != SLOT_WORD || !q->slots[k].verb ||
+			    q->slots[k].end > c->w[i].start)
+				continue;
+			joined = xasprintf("%s%s", c->w[i].folded,
+			    q->slots[k].folded);
+			alt_add1(&q->slots[k], joined, ALT_PARTICLE);
+			free(joined);
+		}
+	}
+}
+
+/*
+ * Parses the user's text (any bytes, NUL-terminated) with tok.  Returns a
+ * query the caller frees with query_free(); never fails.  A text without
+ * words gives no slots.
+ */
+struct query *
+query_parse(struct tokenizer *tok, const char *text)
+{
+	struct query	*q;
+	struct collect	*c;
+	struct buf	 b;
+	int		 quotes[64], nquotes, i, j, pair;
+	size_t		 n = strlen(text);
+
+	q = xcalloc(1, sizeof(*q));
+	buf_init(&b);
+	utf8_sanitize(&b, text, utf8_prefix(text, n, KBD_MAX_QUERY));
+	q->text = buf_detach(&b, NULL);
+	q->slots = xcalloc(KBD_MAX_TERMS, sizeof(*q->slots));
+
+	c = xcalloc(1, sizeof(*c));
+	if (tok != NULL)
+		tokenizer_words(tok, q->text, (int)strlen(q->text), add_word,
+		    c);
+	nquotes = find_quotes(q->text, quotes, (int)nitems(quotes));
+
+	for (i = 0; i < c->n; i = j + 1) {
+		j = i;
+		if ((pair = in_quotes(quotes, nquotes, c->w[i].start,
+		    c->w[i].end)) != 0) {
+			while (j + 1 < c->n && in_quotes(quotes, nquotes,
+			    c->w[j + 1].start, c->w[j + 1].end) == pair)
+				j++;
+			phrase_slot(q, c, i, j);
+			continue;
+		}
+		if (c->w[i].stop || is_weak(c->w[i].folded))
+			continue;
+		while (j + 1 < c->n && !c->w[j + 1].stop &&
+		    c->w[j + 1].start == c->w[j].end + 1 &&
+		    strchr("-!/", q->text[c->w[j].end]) != NULL)
+			j++;
+		if (j > i)
+			joined_slot(q, tok, c, i, j);
+		else
+			word_slot(q, tok, c, i);
+	}
+	/* Only stop words ("wie geht das"): search for them after all. */
+	if (q->nslots == 0)
+		for (i = 0; i < c->n; i++)
+			word_slot(q, tok, c, i);
+	particles(q, c);
+
+	buf_init(&b);
+	for (i = 0; (size_t)i < q->nslots; i++) {
+		if (i > 0)
+			buf_putc(&b, ' ');
+		buf_puts(&b, q->slots[i].typed);
+	}
+	q->normalized = buf_detach(&b, NULL);
+	for (i = 0; i < c->n; i++) {
+		free(c->w[i].lower);
+		free(c->w[i].folded);
+		free(c->w[i].stem);
+	}
+	free(c);
+	return q;
+}
+
+void
+query_free(struct query *q)
+{
+	size_t	 i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < q->nslots; i++)
+		slot_clear(&q->slots[i]);
+	free(q->slots);
+	free(q->text);
+	free(q->normalized);
+	free(q->suggestion);
+	free(q);
 }
 
 /* Appends s as an FTS5 string: in double quotes, quotes doubled. */
@@ -51,68 +422,328 @@ put_quoted(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-static char *
-join_quoted(char **words, size_t n, const char *sep)
+/*
+ * Builds the FTS5 expression for the slots whose bit is set in mask,
+ * joined by AND (or OR with any), into expr, and the list of the slot of
+ * each phrase, in order, into map (for kbd_rank).
+ */
+void
+query_build(const struct query *q, uint64_t mask, int any, struct buf *expr,
+    struct buf *map)
 {
-	struct buf	 b;
-	size_t		 i;
+	const struct query_slot	*s;
+	size_t			 i;
+	int			 a, k, first = 1;
 
-	buf_init(&b);
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_puts(&b, sep);
-		put_quoted(&b, words[i]);
+	for (i = 0; i < q->nslots; i++) {
+		if (!(mask & (1ULL << i)))
+			continue;
+		s = &q->slots[i];
+		if (!first)
+			buf_puts(expr, any ? " OR " : " AND ");
+		first = 0;
+		buf_putc(expr, '(');
+		for (a = 0; a < s->nalts; a++) {
+			if (a > 0)
+				buf_puts(expr, " OR ");
+			if (s->alts[a].n > 1)
+				buf_putc(expr, '(');
+			for (k = 0; k < s->alts[a].n; k++) {
+				if (k > 0)
+					buf_puts(expr, " AND ");
+				put_quoted(expr, s->alts[a].part[k]);
+				buf_printf(map, "%s%zu:%.2f", map->len ? " " :
+				    "", i, alt_weight[s->alts[a].kind]);
+			}
+			if (s->alts[a].n > 1)
+				buf_putc(expr, ')');
+		}
+		buf_putc(expr, ')');
 	}
-	return buf_detach(&b, NULL);
+}
+
+/* Documents whose index entry is stem; 0 when there is none. */
+static int64_t
+vocab_docs(struct reader *r, const char *stem)
+{
+	sqlite3_stmt	*st = r->st[ST_VOCAB];
+	int64_t		 n = 0;
+
+	if (sqlite3_bind_text(st, 1, stem, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+struct docs_ctx {
+	struct reader	*r;
+	int64_t		 min;
+	int		 words;
+};
+
+static int
+docs_word(void *ctx, const struct tokenizer_word *w)
+{
+	struct docs_ctx	*d = ctx;
+	int64_t		 n;
+
+	if (w->stop)
+		return 0;
+	n = vocab_docs(d->r, w->stem);
+	if (d->words++ == 0 || n < d->min)
+		d->min = n;
+	return 0;
+}
+
+/* About how many documents hold text: those of its rarest word. */
+static int64_t
+text_docs(struct reader *r, const char *text)
+{
+	struct docs_ctx	 d = { r, 0, 0 };
+
+	tokenizer_words(r->tok, text, (int)strlen(text), docs_word, &d);
+	return d.min;
+}
+
+/* About how many documents hold one of the slot's forms. */
+static int64_t
+slot_docs(struct reader *r, const struct query_slot *s)
+{
+	int64_t	 best = 0, n, m;
+	int	 a, k;
+
+	for (a = 0; a < s->nalts; a++) {
+		for (k = 0, m = -1; k < s->alts[a].n; k++) {
+			n = text_docs(r, s->alts[a].part[k]);
+			if (m == -1 || n < m)
+				m = n;
+		}
+		if (m > best)
+			best = m;
+	}
+	return best;
+}
+
+/* A synonym term as an alternative: words ANDed, hyphens joined too. */
+static void
+add_synonym(void *ctx, const char *term)
+{
+	struct query_slot	*s = ctx;
+	char			*copy, *words[QUERY_MAX_PARTS], *p, *save;
+	const char		*parts[QUERY_MAX_PARTS];
+	int			 n = 0, i;
+
+	copy = xstrdup(term);
+	for (p = strtok_r(copy, " ", &save); p != NULL && n < QUERY_MAX_PARTS;
+	    p = strtok_r(NULL, " ", &save))
+		words[n++] = p;
+	for (i = 0; i < n; i++)
+		parts[i] = words[i];
+	if (n > 0)
+		alt_add(s, parts, n, ALT_SYNONYM);
+	if (n == 1 && strchr(term, '-') != NULL) {
+		for (p = copy, i = 0; term[i] != '\0'; i++)
+			if (term[i] != '-')
+				*p++ = term[i];
+		*p = '\0';
+		alt_add1(s, copy, ALT_SYNONYM);
+	}
+	free(copy);
 }
 
 /*
- * Parses the user's text (any bytes, NUL-terminated) with tok.  Returns a
- * query the caller frees with query_free(); never fails.  A text without
- * words gives nterms == 0 and no expressions.
+ * Merges slots i .. i+k-1 into one that holds all their words (the
+ * first alternative) and nothing else yet.
  */
-struct query *
-query_parse(struct tokenizer *tok, const char *text)
+static void
+merge_slots(struct query *q, size_t i, size_t k)
 {
-	struct query	*q;
-	struct collect	 c;
-	struct buf	 b;
-	size_t		 i, n = strlen(text);
+	struct query_slot	 m;
+	const char		*parts[QUERY_MAX_PARTS];
+	struct buf		 key, folded;
+	size_t			 j;
 
-	q = xcalloc(1, sizeof(*q));
-	buf_init(&b);
-	utf8_sanitize(&b, text, utf8_prefix(text, n, KBD_MAX_QUERY));
-	q->text = buf_detach(&b, NULL);
-	q->terms = xcalloc(KBD_MAX_TERMS, sizeof(*q->terms));
-
-	c.text = q->text;
-	c.q = q;
-	c.raw = xcalloc(KBD_MAX_TERMS, sizeof(*c.raw));
-	if (tok != NULL)
-		tokenizer_run(tok, q->text, (int)strlen(q->text),
-		    TOKENIZER_QUERY, add_word, &c);
-	if (q->nterms > 0) {
-		q->match_all = join_quoted(c.raw, q->nterms, " ");
-		q->match_any = join_quoted(c.raw, q->nterms, " OR ");
+	memset(&m, 0, sizeof(m));
+	m.kind = SLOT_JOINED;
+	m.start = q->slots[i].start;
+	m.end = q->slots[i + k - 1].end;
+	m.typed = xstrndup(q->text + m.start, (size_t)(m.end - m.start));
+	buf_init(&key);
+	buf_init(&folded);
+	for (j = 0; j < k; j++) {
+		parts[j] = q->slots[i + j].typed;
+		buf_printf(&key, "%s%s", j ? " " : "", q->slots[i + j].key);
+		if (q->slots[i + j].folded != NULL)
+			buf_puts(&folded, q->slots[i + j].folded);
 	}
-	for (i = 0; i < q->nterms; i++)
-		free(c.raw[i]);
-	free(c.raw);
-	return q;
+	alt_add(&m, parts, (int)k, ALT_TYPED);
+	m.key = buf_detach(&key, NULL);
+	m.folded = buf_detach(&folded, NULL);
+	m.stem = xstrdup(q->slots[i].stem != NULL ? q->slots[i].stem : "");
+	for (j = 0; j < k; j++)
+		slot_clear(&q->slots[i + j]);
+	q->slots[i] = m;
+	memmove(&q->slots[i + 1], &q->slots[i + k], (q->nslots - i - k) *
+	    sizeof(*q->slots));
+	q->nslots -= k - 1;
 }
 
-void
-query_free(struct query *q)
+/*
+ * A compound the index has often enough is searched as it is: its parts
+ * would only bring in articles about something else.
+ */
+static void
+drop_common_split(struct query_slot *s, struct reader *r)
 {
+	int	 a, k;
+
+	if (s->kind != SLOT_WORD || vocab_docs(r, s->stem) < SPLIT_BELOW)
+		return;
+	for (a = 0; a < s->nalts; a++) {
+		if (s->alts[a].kind != ALT_SPLIT)
+			continue;
+		for (k = 0; k < s->alts[a].n; k++)
+			free(s->alts[a].part[k]);
+		memmove(&s->alts[a], &s->alts[a + 1], (size_t)(s->nalts - a -
+		    1) * sizeof(*s->alts));
+		s->nalts--;
+		a--;
+	}
+}
+
+/* "pasword" is not in the knowledge base, "passwort" is: offer it. */
+static void
+correct(struct query_slot *s, struct reader *r, const struct lexicon *lex)
+{
+	const char	*surface, *folded;
+	int64_t		 docs = vocab_docs(r, s->stem);
+
+	if (s->kind != SLOT_WORD || s->number || docs > 0 ||
+	    lexicon_lookup(lex, s->folded, strlen(s->folded), NULL) != NULL)
+		return;
+	/* A compound of known words is not a typo. */
+	if (s->nalts > 1 && slot_docs(r, s) > 0)
+		return;
+	surface = lexicon_correct(lex, s->folded, strlen(s->folded), &folded);
+	if (surface == NULL)
+		return;
+	alt_add1(s, surface, ALT_CORRECTED);
+	s->shown = xstrdup(surface);
+}
+
+/* Runs of up to three slots that are a synonym term get its group. */
+static void
+expand_synonyms(struct query *q, const struct synonyms *syn,
+    struct query_slot *tmp)
+{
+	struct buf	 key;
+	size_t		 i, k, j;
+
+	for (i = 0; i < q->nslots; i++) {
+		for (k = q->nslots - i < 3 ? q->nslots - i : 3; k >= 1; k--) {
+			buf_init(&key);
+			for (j = 0; j < k; j++) {
+				if (q->slots[i + j].kind == SLOT_PHRASE)
+					break;
+				buf_printf(&key, "%s%s", j ? " " : "",
+				    q->slots[i + j].key);
+			}
+			if (j < k) {
+				buf_free(&key);
+				continue;
+			}
+			/* Collect first: merging must wait for a match. */
+			memset(tmp, 0, sizeof(*tmp));
+			if (synonyms_lookup(syn, key.data, add_synonym,
+			    tmp) > 0) {
+				if (k > 1)
+					merge_slots(q, i, k);
+				for (j = 0; j < (size_t)tmp->nalts; j++)
+					alt_add(&q->slots[i],
+					    (const char *const *)tmp->alts[j].part,
+					    tmp->alts[j].n, ALT_SYNONYM);
+				slot_clear(tmp);
+				buf_free(&key);
+				break;
+			}
+			slot_clear(tmp);
+			buf_free(&key);
+		}
+	}
+}
+
+/*
+ * Two words written apart that the knowledge base has as one
+ * ("seiten zahlen", "e mail"): search for both ways.
+ */
+static void
+join_pairs(struct query *q, struct reader *r)
+{
+	char	 stem[GERMAN_MAX_WORD + 1], *joined;
 	size_t	 i;
 
-	if (q == NULL)
-		return;
-	for (i = 0; i < q->nterms; i++)
-		free(q->terms[i]);
-	free(q->terms);
-	free(q->text);
-	free(q->match_all);
-	free(q->match_any);
-	free(q);
+	for (i = 0; i + 1 < q->nslots; i++) {
+		if (q->slots[i].kind != SLOT_WORD ||
+		    q->slots[i + 1].kind != SLOT_WORD ||
+		    q->slots[i].number || q->slots[i + 1].number ||
+		    strlen(q->slots[i].folded) + strlen(q->slots[i + 1].folded)
+		    > GERMAN_MAX_WORD)
+			continue;
+		joined = xasprintf("%s%s", q->slots[i].folded,
+		    q->slots[i + 1].folded);
+		german_stem(tokenizer_german(r->tok), joined,
+		    (int)strlen(joined), stem);
+		if (vocab_docs(r, stem) > 0) {
+			merge_slots(q, i, 2);
+			alt_add1(&q->slots[i], joined, ALT_JOINED);
+		}
+		free(joined);
+	}
+}
+
+static void
+make_suggestion(struct query *q)
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 from = 0, any = 0;
+
+	buf_init(&b);
+	for (i = 0; i < q->nslots; i++) {
+		if (q->slots[i].shown == NULL)
+			continue;
+		any = 1;
+		buf_put(&b, q->text + from, (size_t)(q->slots[i].start - from));
+		buf_puts(&b, q->slots[i].shown);
+		from = q->slots[i].end;
+	}
+	buf_puts(&b, q->text + from);
+	if (any)
+		q->suggestion = buf_detach(&b, NULL);
+	else
+		buf_free(&b);
+}
+
+/*
+ * Completes q with what the index knows: typo corrections (and the
+ * suggestion to show), synonyms, words written apart, and for each slot
+ * about how many documents hold it.
+ */
+void
+query_expand(struct query *q, struct reader *r, const struct snapshot *snap)
+{
+	struct query_slot	 tmp;
+	size_t			 i;
+
+	for (i = 0; i < q->nslots; i++)
+		drop_common_split(&q->slots[i], r);
+	for (i = 0; snap != NULL && i < q->nslots; i++)
+		correct(&q->slots[i], r, snap->lexicon);
+	make_suggestion(q);
+	join_pairs(q, r);
+	if (snap != NULL)
+		expand_synonyms(q, snap->synonyms, &tmp);
+	for (i = 0; i < q->nslots; i++)
+		q->slots[i].docs = slot_docs(r, &q->slots[i]);
 }

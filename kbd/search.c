@@ -25,15 +25,35 @@
 
 #define BM25_K1		1.2
 #define BM25_B		0.75
+#define TITLE_BONUS	2.0	/* per unit of IDF found in the title */
+#define PROX_MAX_INST	256	/* instances looked at for proximity */
+#define PROX_BONUS	1.0	/* for words side by side, per average IDF */
+#define POP_BOOST	0.1	/* the most read article gets 10 % more */
 
-static const double column_weight[] = { 10.0, 4.0, 1.0 }; /* title, tags, body */
+/*
+ * The snapshot of the search under way in this thread, for kbd_rank's
+ * popularity; set by search_run() around its queries.
+ */
+static _Thread_local const struct snapshot *rank_snapshot;
 
-/* Per-query data of kbd_rank, computed on its first row. */
+static const double column_weight[] = { 6.0, 3.0, 1.0 }; /* title, tags, body */
+
+/*
+ * Per-query data of kbd_rank, computed on its first row.  The argument
+ * lists, for each phrase of the expression in order, the slot (query
+ * word) it stands for; alternatives of one word share a slot.
+ */
 struct rank_data {
 	int	 nphrase;
-	double	 avgdl;
+	int	 nslot;
+	int	*slot_of;	/* per phrase */
+	double	*weight;	/* per phrase: the worth of its kind */
 	double	*idf;		/* per phrase */
-	double	*tf;		/* scratch: weighted frequency per phrase */
+	double	*tf;		/* scratch per phrase: weighted frequency */
+	int	*in_title;	/* scratch per phrase */
+	double	*slot_idf;	/* per slot: the best of its phrases */
+	double	 total_idf;
+	double	 avgdl;
 };
 
 static int
@@ -45,22 +65,76 @@ count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 	return SQLITE_OK;
 }
 
+static void
+rank_data_free(void *p)
+{
+	struct rank_data	*d = p;
+
+	if (d == NULL)
+		return;
+	free(d->slot_of);
+	free(d->weight);
+	free(d->idf);
+	free(d->tf);
+	free(d->in_title);
+	free(d->slot_idf);
+	free(d);
+}
+
+/*
+ * Reads the map "0:1.00 0:0.50 1:1.00" (slot and weight of each phrase);
+ * phrases beyond it get slots of their own and full weight.
+ */
+static void
+read_map(struct rank_data *d, const char *map)
+{
+	char	*end;
+	long	 v;
+	double	 w;
+	int	 i;
+
+	for (i = 0; i < d->nphrase; i++) {
+		v = map != NULL ? strtol(map, &end, 10) : 0;
+		if (map == NULL || end == map || *end != ':' || v < 0 ||
+		    v >= d->nphrase || v > KBD_MAX_TERMS) {
+			d->slot_of[i] = i < KBD_MAX_TERMS ? i : KBD_MAX_TERMS;
+			d->weight[i] = 1.0;
+			map = NULL;
+		} else {
+			w = strtod(end + 1, &end);
+			d->slot_of[i] = (int)v;
+			d->weight[i] = w > 0.0 && w <= 1.0 ? w : 1.0;
+			map = end;
+		}
+		if (d->slot_of[i] >= d->nslot)
+			d->nslot = d->slot_of[i] + 1;
+	}
+}
+
 static struct rank_data *
-rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts)
+rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map)
 {
 	struct rank_data	*d;
 	sqlite3_int64		 rows = 0, tokens = 0, n;
+	size_t			 np;
 	int			 i;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
 	d->nphrase = api->xPhraseCount(fts);
-	d->idf = calloc((size_t)d->nphrase + 1, sizeof(double));
-	d->tf = calloc((size_t)d->nphrase + 1, sizeof(double));
-	if (d->idf == NULL || d->tf == NULL ||
+	np = (size_t)d->nphrase + 1;
+	d->slot_of = calloc(np, sizeof(int));
+	d->weight = calloc(np, sizeof(double));
+	d->idf = calloc(np, sizeof(double));
+	d->tf = calloc(np, sizeof(double));
+	d->in_title = calloc(np, sizeof(int));
+	d->slot_idf = calloc(np, sizeof(double));
+	if (d->slot_of == NULL || d->weight == NULL || d->idf == NULL || d->tf == NULL ||
+	    d->in_title == NULL || d->slot_idf == NULL ||
 	    api->xRowCount(fts, &rows) != SQLITE_OK ||
 	    api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
 		goto fail;
+	read_map(d, map);
 	d->avgdl = rows > 0 ? (double)tokens / (double)rows : 1.0;
 	for (i = 0; i < d->nphrase; i++) {
 		n = 0;
@@ -68,68 +142,148 @@ rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts)
 			goto fail;
 		d->idf[i] = log(1.0 + ((double)rows - (double)n + 0.5) /
 		    ((double)n + 0.5));
+		if (d->idf[i] > d->slot_idf[d->slot_of[i]])
+			d->slot_idf[d->slot_of[i]] = d->idf[i];
 	}
+	for (i = 0; i < d->nslot; i++)
+		d->total_idf += d->slot_idf[i];
 	return d;
 fail:
-	free(d->idf);
-	free(d->tf);
-	free(d);
+	rank_data_free(d);
 	return NULL;
 }
 
-static void
-rank_data_free(void *p)
+/*
+ * How close together the query's words stand: in the column where they
+ * stand closest, the number of distinct slots in the tightest window
+ * holding them, over the window's length.  1 when they are next to each
+ * other, 0 with fewer than two slots.
+ */
+static double
+proximity(const Fts5ExtensionApi *api, Fts5Context *fts,
+    const struct rank_data *d, int ninst)
 {
-	struct rank_data	*d = p;
+	int	 off[PROX_MAX_INST], slot[PROX_MAX_INST], col[PROX_MAX_INST];
+	int	 count[KBD_MAX_TERMS + 1], n = 0, i, lo, hi, k, distinct, phrase;
+	int	 c, o, from;
+	double	 best = 0.0, v, col_best;
 
-	free(d->idf);
-	free(d->tf);
-	free(d);
+	for (i = 0; i < ninst && n < PROX_MAX_INST; i++) {
+		if (api->xInst(fts, i, &phrase, &c, &o) != SQLITE_OK ||
+		    phrase >= d->nphrase)
+			continue;
+		off[n] = o;
+		col[n] = c;
+		slot[n] = d->slot_of[phrase];
+		n++;
+	}
+	/* Instances come sorted by column, then offset. */
+	for (from = 0; from < n; from = hi) {
+		for (hi = from; hi < n && col[hi] == col[from]; hi++)
+			;
+		memset(count, 0, sizeof(count));
+		for (distinct = 0, i = from; i < hi; i++)
+			if (count[slot[i]]++ == 0)
+				distinct++;
+		if (distinct < 2)
+			continue;
+		memset(count, 0, sizeof(count));
+		col_best = 0.0;
+		for (k = 0, lo = from, i = from; i < hi; i++) {
+			if (count[slot[i]]++ == 0)
+				k++;
+			for (; k == distinct; lo++) {
+				/* Gaps between the words: none when adjacent. */
+				v = (double)(distinct - 1) / (double)(off[i] -
+				    off[lo] > distinct - 1 ? off[i] - off[lo] :
+				    distinct - 1);
+				if (v > col_best)
+					col_best = v;
+				if (--count[slot[lo]] == 0)
+					k--;
+			}
+		}
+		/* Share of the query's words, so two of five count less. */
+		col_best *= (double)(distinct - 1) / (double)(d->nslot - 1);
+		if (col_best > best)
+			best = col_best;
+	}
+	return best;
 }
 
 /*
- * kbd_rank(): smaller is better, as FTS5's ORDER BY rank wants.  The
- * number of the query's words found dominates, so that when not every
- * word matches the rows with the most of them come first.
+ * kbd_rank(map): smaller is better, as FTS5's ORDER BY rank wants.
+ * Per query word (slot): BM25F over title, tags and body, taking the
+ * best of the word's forms; the share of the query's information (IDF)
+ * found comes first, so that when not every word matches, rows missing
+ * only uninformative words win; words found in the title add a bonus.
  */
 static void
 rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int argc, sqlite3_value **argv)
 {
 	struct rank_data	*d;
-	double			 score = 0.0, norm;
-	int			 ninst, i, phrase, col, off, found = 0, dl = 0;
+	double			 score = 0.0, norm, found = 0.0, title = 0.0;
+	double			 best[KBD_MAX_TERMS + 1], v;
+	int			 ninst, i, phrase, col, off, dl = 0, s;
+	int			 slot_title[KBD_MAX_TERMS + 1];
 
-	(void)argc;
-	(void)argv;
 	if ((d = api->xGetAuxdata(fts, 0)) == NULL) {
-		if ((d = rank_data_new(api, fts)) == NULL ||
-		    api->xSetAuxdata(fts, d, rank_data_free) != SQLITE_OK) {
+		d = rank_data_new(api, fts, argc > 0 ?
+		    (const char *)sqlite3_value_text(argv[0]) : NULL);
+		if (d == NULL || api->xSetAuxdata(fts, d, rank_data_free) !=
+		    SQLITE_OK) {
 			sqlite3_result_error_nomem(ctx);
 			return;
 		}
 	}
-	memset(d->tf, 0, sizeof(double) * (size_t)d->nphrase);
 	if (api->xInstCount(fts, &ninst) != SQLITE_OK ||
 	    api->xColumnSize(fts, -1, &dl) != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, SQLITE_ERROR);
 		return;
 	}
+	memset(d->tf, 0, sizeof(double) * (size_t)d->nphrase);
+	memset(d->in_title, 0, sizeof(int) * (size_t)d->nphrase);
 	for (i = 0; i < ninst; i++) {
-		if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK)
+		if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK ||
+		    phrase >= d->nphrase || col < 0 ||
+		    (size_t)col >= nitems(column_weight))
 			continue;
-		if (phrase < d->nphrase && col >= 0 &&
-		    (size_t)col < nitems(column_weight))
-			d->tf[phrase] += column_weight[col];
+		d->tf[phrase] += column_weight[col];
+		if (col == 0)
+			d->in_title[phrase] = 1;
 	}
+	/* Each slot counts once, with its best-scoring form. */
+	memset(best, 0, sizeof(best));
+	memset(slot_title, 0, sizeof(slot_title));
 	norm = BM25_K1 * (1.0 - BM25_B + BM25_B * (double)dl / d->avgdl);
 	for (i = 0; i < d->nphrase; i++) {
 		if (d->tf[i] == 0.0)
 			continue;
-		found++;
-		score += d->idf[i] * d->tf[i] * (BM25_K1 + 1.0) /
+		s = d->slot_of[i];
+		v = d->weight[i] * d->idf[i] * d->tf[i] * (BM25_K1 + 1.0) /
 		    (d->tf[i] + norm);
+		if (v > best[s])
+			best[s] = v;
+		slot_title[s] |= d->in_title[i];
 	}
+	for (s = 0; s < d->nslot && s <= KBD_MAX_TERMS; s++) {
+		if (best[s] == 0.0)
+			continue;
+		found += d->slot_idf[s];
+		if (slot_title[s])
+			title += d->slot_idf[s];
+		score += best[s];
+	}
+	if (d->total_idf > 0.0)
+		found /= d->total_idf;
+	score += TITLE_BONUS * title;
+	if (d->nslot > 1)
+		score += PROX_BONUS * proximity(api, fts, d, ninst) *
+		    d->total_idf / d->nslot;
+	/* Between equal answers the more read wins; never by more. */
+	score *= 1.0 + POP_BOOST * snapshot_popularity(rank_snapshot,
+	    api->xRowid(fts));
 	sqlite3_result_double(ctx, -(found * 1000.0 + score));
 }
 
@@ -351,6 +505,8 @@ count_matches(struct reader *r, const char *expr)
 	if (sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
+	else
+		log_warnx("search: %s", sqlite3_errmsg(r->db));
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return n;
@@ -375,15 +531,16 @@ hit_details(struct reader *r, int64_t id, struct search_hit *h)
 	return rc;
 }
 
+/* Appends up to limit rows of expr from offset on to res->hits. */
 static int
-fetch_page(struct reader *r, const char *expr, int limit, int offset,
-    int snippet_tokens, struct search_result *res)
+fetch_page(struct reader *r, const char *expr, const char *rank, int limit,
+    int offset, int snippet_tokens, struct search_result *res)
 {
 	sqlite3_stmt		*st = r->st[ST_SEARCH];
 	struct search_hit	*h;
+	size_t			 want = res->n + (size_t)limit;
 	int			 rc;
 
-	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
 	rc = sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 2, limit);
@@ -391,8 +548,10 @@ fetch_page(struct reader *r, const char *expr, int limit, int offset,
 		rc = sqlite3_bind_int(st, 3, offset);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 4, snippet_tokens);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 5, rank, -1, SQLITE_STATIC);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (res->n >= (size_t)limit)
+		if (res->n >= want)
 			break;
 		h = &res->hits[res->n];
 		rc = SQLITE_OK;
@@ -409,35 +568,119 @@ fetch_page(struct reader *r, const char *expr, int limit, int offset,
 }
 
 /*
- * Searches for q with reader r: rows holding every word, or when there
- * are none (or flags has SEARCH_ANY), rows holding some, the most words
- * first.  Fills res (free it with search_result_free()).  Returns 0, or
- * -1 on database errors.
+ * The order in which words are given up when no article holds them all:
+ * words nothing holds first, then the most common ones, so that the
+ * least informative go before the rest.
+ */
+static void
+drop_order(const struct query *q, size_t *order)
+{
+	size_t	 i, j, t;
+
+	for (i = 0; i < q->nslots; i++)
+		order[i] = i;
+	for (i = 1; i < q->nslots; i++)
+		for (j = i; j > 0; j--) {
+			int64_t a = q->slots[order[j - 1]].docs;
+			int64_t b = q->slots[order[j]].docs;
+			if ((a == 0 ? INT64_MAX : a) >= (b == 0 ? INT64_MAX : b))
+				break;
+			t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+}
+
+/*
+ * The expression of one tier: the slots of mask, and for every tier but
+ * the first, NOT the slot given up last, so that no row comes twice.
+ */
+static void
+tier_expr(const struct query *q, uint64_t mask, int any, int dropped,
+    struct buf *expr, struct buf *map)
+{
+	buf_reset(expr);
+	buf_reset(map);
+	if (dropped < 0) {
+		query_build(q, mask, any, expr, map);
+		return;
+	}
+	buf_putc(expr, '(');
+	query_build(q, mask, 0, expr, map);
+	buf_puts(expr, ") NOT (");
+	query_build(q, 1ULL << dropped, 0, expr, map);
+	buf_putc(expr, ')');
+}
+
+/*
+ * Searches for q with reader r, as the best engines do: first the rows
+ * that hold every slot (query word); then, while there is room on the
+ * page, the rows that lack only the least informative word, then the two
+ * least informative, down to half the words.  Each tier is ranked by
+ * itself, so a row with all words always comes before one with fewer.
+ * With SEARCH_ANY, rows with any word match, in one tier.  q is completed
+ * with query_expand() first.  Fills res (free it with
+ * search_result_free()); res->total counts every tier.  Returns 0, or -1
+ * on database errors.
  */
 int
-search_run(struct reader *r, const struct query *q, int limit, int offset,
+search_run(struct reader *r, struct query *q, int limit, int offset,
     int flags, struct search_result *res)
 {
-	const char	*expr;
+	struct snapshot	*snap;
+	struct buf	 expr, map, rank;
+	size_t		 order[KBD_MAX_TERMS], ntiers, t;
+	uint64_t	 mask;
+	int64_t		 n;
+	int		 any = (flags & SEARCH_ANY) != 0, rc = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (q->nterms == 0)
+	snap = snapshot_acquire();
+	query_expand(q, r, snap);
+	if (q->nslots == 0) {
+		snapshot_release(snap);
 		return 0;
-	expr = (flags & SEARCH_ANY) ? q->match_any : q->match_all;
-	res->total = count_matches(r, expr);
-	if (res->total == 0 && q->nterms > 1 && !(flags & SEARCH_ANY)) {
-		expr = q->match_any;
-		res->total = count_matches(r, expr);
-		res->partial = 1;
 	}
-	if (res->total < 0) {
-		res->total = 0;
-		return -1;
+	rank_snapshot = snap;
+	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
+	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
+	ntiers = any ? 1 : q->nslots - (q->nslots + 1) / 2 + 1;
+	drop_order(q, order);
+	buf_init(&expr);
+	buf_init(&map);
+	buf_init(&rank);
+	for (t = 0; t < ntiers && rc == 0; t++) {
+		if (t > 0)
+			mask &= ~(1ULL << order[t - 1]);
+		tier_expr(q, mask, any, t > 0 ? (int)order[t - 1] : -1, &expr,
+		    &map);
+		if ((n = count_matches(r, expr.data)) < 0) {
+			rc = -1;
+			break;
+		}
+		if (t == 0 && n == 0 && q->nslots > 1 && !any)
+			res->partial = 1;
+		res->total += n;
+		if (res->n == (size_t)limit || n == 0)
+			continue;
+		if (offset >= n) {
+			offset -= (int)n;
+			continue;
+		}
+		buf_reset(&rank);
+		buf_printf(&rank, "kbd_rank('%s')", map.data != NULL ?
+		    map.data : "");
+		rc = fetch_page(r, expr.data, rank.data, limit - (int)res->n,
+		    offset, (flags & SEARCH_NO_SNIPPET) ? 0 :
+		    KBD_SNIPPET_TOKENS, res);
+		offset = 0;
 	}
-	if (res->total == 0 || offset >= res->total)
-		return 0;
-	return fetch_page(r, expr, limit, offset, (flags & SEARCH_NO_SNIPPET) ?
-	    0 : KBD_SNIPPET_TOKENS, res);
+	rank_snapshot = NULL;
+	snapshot_release(snap);
+	buf_free(&expr);
+	buf_free(&map);
+	buf_free(&rank);
+	return rc;
 }
 
 void

@@ -5,13 +5,18 @@
  * reference while it uses one.  The lock only guards the swap and the
  * reference count, never any I/O.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kbd.h"
 
+#define POPULARITY_EVERY	60	/* seconds between popularity reloads */
+
 static pthread_mutex_t	 swap_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot	*current;
+static int64_t		 popularity_loaded;	/* writer only */
 
 static void
 snapshot_free(struct snapshot *s)
@@ -24,6 +29,9 @@ snapshot_free(struct snapshot *s)
 		free(s->top[i].category);
 	}
 	free(s->top);
+	free(s->popularity);
+	lexicon_unref(s->lexicon);
+	synonyms_unref(s->synonyms);
 	free(s);
 }
 
@@ -70,17 +78,91 @@ publish(struct snapshot *s)
 	snapshot_release(old);
 }
 
-/* Builds a new snapshot from db and publishes it.  Returns 0 or -1. */
-int
-snapshot_rebuild(sqlite3 *db)
+/*
+ * Loads every article's popularity: log(1 + hits) scaled so that the most
+ * read article has 255.  Hits change slowly against that scale, so this
+ * runs after imports and once a minute, not after every flush.
+ */
+static int
+load_popularity(sqlite3 *db, struct snapshot *s)
 {
-	struct snapshot		*s;
+	sqlite3_stmt	*st = NULL;
+	double		 top = 0.0;
+	int64_t		 id, hits;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT max(id), max(hits) FROM article"
+	    " WHERE state = 'published'", -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		s->npopularity = (size_t)sqlite3_column_int64(st, 0) + 1;
+		top = log1p((double)sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return -1;
+	s->popularity = xcalloc(s->npopularity, 1);
+	if (top <= 0.0)
+		return 0;
+	rc = sqlite3_prepare_v2(db, "SELECT id, hits FROM article WHERE"
+	    " state = 'published' AND hits > 0", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		hits = sqlite3_column_int64(st, 1);
+		if (id >= 0 && (size_t)id < s->npopularity)
+			s->popularity[id] = (uint8_t)lround(255.0 *
+			    log1p((double)hits) / top);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* How often article id is read, from 0 to 1, as of the snapshot s. */
+double
+snapshot_popularity(const struct snapshot *s, int64_t id)
+{
+	if (s == NULL || id < 0 || (size_t)id >= s->npopularity)
+		return 0.0;
+	return s->popularity[id] / 255.0;
+}
+
+/*
+ * Builds a new snapshot from db and publishes it.  It takes over lex and
+ * syn (the words and synonyms after an import); when they are NULL, it
+ * shares those of the current snapshot.  Returns 0 or -1.
+ */
+int
+snapshot_rebuild(sqlite3 *db, struct lexicon *lex, struct synonyms *syn)
+{
+	struct snapshot		*s, *cur;
 	struct top_entry	*e;
 	sqlite3_stmt		*st = NULL;
 	int			 rc;
 
 	s = xcalloc(1, sizeof(*s));
 	s->refs = 1;
+	cur = snapshot_acquire();
+	s->lexicon = lex;
+	if (lex == NULL && cur != NULL) {
+		s->lexicon = cur->lexicon;
+		lexicon_ref(s->lexicon);
+	}
+	s->synonyms = syn;
+	if (syn == NULL && cur != NULL) {
+		s->synonyms = cur->synonyms;
+		synonyms_ref(s->synonyms);
+	}
+	if (lex != NULL || cur == NULL ||
+	    wall_seconds() - popularity_loaded >= POPULARITY_EVERY) {
+		if (load_popularity(db, s) == -1)
+			log_warnx("snapshot: %s", sqlite3_errmsg(db));
+		popularity_loaded = wall_seconds();
+	} else if (cur->npopularity > 0) {
+		s->npopularity = cur->npopularity;
+		s->popularity = xmalloc(s->npopularity);
+		memcpy(s->popularity, cur->popularity, s->npopularity);
+	}
+	snapshot_release(cur);
 	s->top = xcalloc(KBD_TOP_MAX, sizeof(*s->top));
 	rc = sqlite3_prepare_v2(db, "SELECT id, slug, title, category, hits"
 	    " FROM article WHERE state = 'published'"

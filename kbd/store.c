@@ -14,7 +14,7 @@
 #include "kbd.h"
 #include "tokenizer.h"
 
-#define SCHEMA_VERSION	1
+#define SCHEMA_VERSION	2
 #define STR(x)		STR_(x)
 #define STR_(x)		#x
 
@@ -44,6 +44,19 @@ static const char *schema_v1 =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 	" WITHOUT ROWID;";
 
+/* Version 2: the words of the knowledge base, and what people search. */
+static const char *schema_v2 =
+	"CREATE TABLE word ("
+	" folded  TEXT PRIMARY KEY,"	/* lowercase, umlauts folded */
+	" surface TEXT NOT NULL,"	/* as written, lowercase */
+	" docs    INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE search_log ("
+	" day     INTEGER NOT NULL,"	/* days since 1970-01-01, UTC */
+	" query   TEXT NOT NULL,"	/* normalised: folded words */
+	" results INTEGER NOT NULL,"	/* of the last such search */
+	" count   INTEGER NOT NULL,"
+	" PRIMARY KEY (day, query)) WITHOUT ROWID;";
+
 /*
  * The search index holds published articles only, so that nothing else
  * can ever be found; triggers keep it in step with the article table.
@@ -53,6 +66,7 @@ static const char *schema_v1 =
 #define FTS_DEFINITION \
 	"CREATE VIRTUAL TABLE article_fts USING fts5(title, tags, body_text," \
 	" content='article', content_rowid='id', tokenize='kbd');" \
+	"CREATE VIRTUAL TABLE article_vocab USING fts5vocab(article_fts, row);" \
 	"CREATE TRIGGER article_fts_insert AFTER INSERT ON article" \
 	" WHEN new.state = 'published' BEGIN" \
 	" INSERT INTO article_fts(rowid, title, tags, body_text)" \
@@ -70,12 +84,12 @@ static const char *schema_v1 =
 	"  SELECT new.id, new.title, new.tags, new.body_text" \
 	"  WHERE new.state = 'published'; END;"
 
-#define FTS_VERSION	"tokenizer " TOKENIZER_VERSION "; " FTS_DEFINITION
 
 static const char *fts_drop =
 	"DROP TRIGGER IF EXISTS article_fts_insert;"
 	"DROP TRIGGER IF EXISTS article_fts_delete;"
 	"DROP TRIGGER IF EXISTS article_fts_update;"
+	"DROP TABLE IF EXISTS article_vocab;"
 	"DROP TABLE IF EXISTS article_fts;";
 
 static const char *fts_fill =
@@ -92,13 +106,16 @@ static const char *reader_sql[ST__COUNT] = {
 	    " FROM article WHERE id = ?1 AND state = 'published'",
 	[ST_SEARCH] =
 	    "SELECT rowid, kbd_snippet(article_fts, 2, ?4) FROM article_fts"
-	    " WHERE article_fts MATCH ?1 AND rank MATCH 'kbd_rank()'"
+	    " WHERE article_fts MATCH ?1 AND rank MATCH ?5"
 	    " ORDER BY rank LIMIT ?2 OFFSET ?3",
 	[ST_COUNT] =
 	    "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?1",
+	[ST_VOCAB] =
+	    "SELECT doc FROM article_vocab WHERE term = ?1",
 };
 
 static char		*db_path;
+static const struct german_dict *dict;	/* for compound splitting */
 static pthread_key_t	 reader_key;
 static pthread_once_t	 reader_once = PTHREAD_ONCE_INIT;
 
@@ -125,7 +142,7 @@ store_open(const char *path, int readonly, sqlite3 **out, const char **errstr)
 		    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
 		    NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = tokenizer_register(db);
+		rc = tokenizer_register(db, dict);
 	if (rc == SQLITE_OK)
 		rc = search_register(db);
 	if (rc != SQLITE_OK) {
@@ -161,38 +178,69 @@ user_version(sqlite3 *db, int *version)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/*
+ * Describes the index as this binary builds it: the tokenizer's version,
+ * the dictionary's size and the table definition.  The caller frees it.
+ */
+static char *
+fts_version(void)
+{
+	return xasprintf("tokenizer %s; dictionary %zu words; %s",
+	    TOKENIZER_VERSION, german_dict_size(dict), FTS_DEFINITION);
+}
+
 /* Is the stored index definition the one this binary uses? */
 static int
 fts_current(sqlite3 *db)
 {
 	sqlite3_stmt	*st = NULL;
+	char		*want = fts_version();
 	int		 same = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'fts'",
 	    -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		same = strcmp((const char *)sqlite3_column_text(st, 0),
-		    FTS_VERSION) == 0;
+		    want) == 0;
 	sqlite3_finalize(st);
+	free(want);
 	return same;
+}
+
+/* The word counts depend on the tokenizer too: count them again. */
+static int
+recount_words(sqlite3 *db)
+{
+	struct tokenizer	*t;
+	int			 rc;
+
+	if ((t = tokenizer_new(dict)) == NULL)
+		return -1;
+	rc = lexicon_recount(db, t);
+	tokenizer_free(t);
+	return rc;
 }
 
 static int
 fts_rebuild(sqlite3 *db)
 {
 	sqlite3_stmt	*st = NULL;
+	char		*version = fts_version();
 	int		 rc;
 
 	log_info("building the search index");
 	if (exec(db, fts_drop) == -1 || exec(db, FTS_DEFINITION) == -1 ||
-	    exec(db, fts_fill) == -1)
+	    exec(db, fts_fill) == -1 || recount_words(db) == -1) {
+		free(version);
 		return -1;
+	}
 	rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value)"
 	    " VALUES ('fts', ?1)", -1, &st, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 1, FTS_VERSION, -1, SQLITE_STATIC);
+		rc = sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
 		rc = SQLITE_ERROR;
 	sqlite3_finalize(st);
+	free(version);
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
@@ -212,6 +260,8 @@ migrate(sqlite3 *db, const char **errstr)
 	}
 	if (version < 1 && exec(db, schema_v1) == -1)
 		goto fail;
+	if (version < 2 && exec(db, schema_v2) == -1)
+		goto fail;
 	if (version < SCHEMA_VERSION && exec(db, "PRAGMA user_version = "
 	    STR(SCHEMA_VERSION)) == -1)
 		goto fail;
@@ -225,15 +275,19 @@ fail:
 
 /*
  * Creates or migrates the database at path and remembers path for the
- * readers.  Returns 0, or -1 with a reason in *errstr.  A file that is not
- * an SQLite database is reported and left untouched.
+ * readers; every connection's tokenizer splits compounds with d (which
+ * may be NULL and must outlive the store).  Returns 0, or -1 with a
+ * reason in *errstr.  A file that is not an SQLite database is reported
+ * and left untouched.
  */
 int
-store_init(const char *path, const char **errstr)
+store_init(const char *path, const struct german_dict *d,
+    const char **errstr)
 {
 	static char	 why[512];
 	sqlite3		*db;
 
+	dict = d;
 	if (store_open(path, 0, &db, errstr) == -1)
 		return -1;
 	*errstr = NULL;
@@ -295,7 +349,7 @@ store_reader(void)
 		free(r);
 		return NULL;
 	}
-	if ((r->tok = tokenizer_new()) == NULL) {
+	if ((r->tok = tokenizer_new(dict)) == NULL) {
 		log_warnx("reader: cannot set up the tokenizer");
 		reader_close(r);
 		return NULL;
@@ -310,6 +364,13 @@ store_reader(void)
 	}
 	pthread_setspecific(reader_key, r);
 	return r;
+}
+
+/* Returns the dictionary the tokenizers split compounds with, or NULL. */
+const struct german_dict *
+store_dict(void)
+{
+	return dict;
 }
 
 /* Called once every reader thread has ended (and closed its reader). */

@@ -1,0 +1,551 @@
+/*
+ * lexicon.c: the words of the knowledge base, in memory, for what the
+ * search index cannot do by itself: correcting typos against words that
+ * really occur ("pasword" -> "passwort", "fritzbx" -> "fritzbox"),
+ * completing the word being typed, and showing a real word ("Meinten Sie
+ * ...?") rather than a stem.  It is loaded from the word table, which
+ * import.c keeps up to date, after every import, and is immutable and
+ * shared by reference count once built.
+ *
+ * Typo costs are weighted for German: a doubled or undoubled letter, d/t,
+ * b/p, g/k, s/z, f/v, c/k, i/y and swapped neighbours ("ie"/"ei") cost
+ * half an edit; umlauts and ß need nothing, they are folded already.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbd.h"
+#include "tokenizer.h"
+
+#define LEX_MAXLEN	40	/* longer words are not corrected */
+
+struct lex_entry {
+	const char	*folded;
+	const char	*surface;
+	uint32_t	 docs;
+	uint32_t	 len;		/* of folded */
+};
+
+struct lexicon {
+	atomic_int		 refs;
+	size_t			 n;
+	struct lex_entry	*e;		/* sorted by folded */
+	char			*pool;		/* the strings */
+	uint32_t		*bylen;		/* indexes, by length, by docs */
+	size_t			 start[LEX_MAXLEN + 2];
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct lex_entry *)a)->folded,
+	    ((const struct lex_entry *)b)->folded);
+}
+
+static const struct lexicon	*sort_lex;	/* for bylen_cmp only */
+
+static int
+bylen_cmp(const void *a, const void *b)
+{
+	const struct lex_entry	*x = &sort_lex->e[*(const uint32_t *)a];
+	const struct lex_entry	*y = &sort_lex->e[*(const uint32_t *)b];
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (x->docs != y->docs)
+		return x->docs > y->docs ? -1 : 1;
+	return strcmp(x->folded, y->folded);
+}
+
+/*
+ * Loads the word table of db.  Returns a lexicon with one reference, or
+ * NULL on database errors (logged).  Only the writer calls this, so the
+ * static used by qsort is safe.
+ */
+struct lexicon *
+lexicon_load(sqlite3 *db)
+{
+	struct lexicon	*lex;
+	sqlite3_stmt	*st = NULL;
+	struct buf	 pool;
+	size_t		 cap = 0, i, *offs = NULL, len;
+	int		 rc;
+
+	lex = xcalloc(1, sizeof(*lex));
+	atomic_init(&lex->refs, 1);
+	buf_init(&pool);
+	rc = sqlite3_prepare_v2(db, "SELECT folded, surface, docs FROM word"
+	    " WHERE docs > 0", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (lex->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			lex->e = xreallocarray(lex->e, cap, sizeof(*lex->e));
+			offs = xreallocarray(offs, cap * 2, sizeof(*offs));
+		}
+		offs[2 * lex->n] = pool.len;
+		buf_put(&pool, sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0) + 1);
+		offs[2 * lex->n + 1] = pool.len;
+		buf_put(&pool, sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1) + 1);
+		lex->e[lex->n].docs = (uint32_t)sqlite3_column_int(st, 2);
+		lex->e[lex->n].len = (uint32_t)sqlite3_column_bytes(st, 0);
+		lex->n++;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("lexicon: %s", sqlite3_errmsg(db));
+		free(offs);
+		buf_free(&pool);
+		free(lex->e);
+		free(lex);
+		return NULL;
+	}
+	/* The pool moved while it grew: point into it only now. */
+	lex->pool = buf_detach(&pool, NULL);
+	for (i = 0; i < lex->n; i++) {
+		lex->e[i].folded = lex->pool + offs[2 * i];
+		lex->e[i].surface = lex->pool + offs[2 * i + 1];
+	}
+	free(offs);
+	if (lex->n > 0)
+		qsort(lex->e, lex->n, sizeof(*lex->e), entry_cmp);
+
+	lex->bylen = xcalloc(lex->n + 1, sizeof(*lex->bylen));
+	for (i = 0; i < lex->n; i++)
+		lex->bylen[i] = (uint32_t)i;
+	sort_lex = lex;
+	if (lex->n > 0)
+		qsort(lex->bylen, lex->n, sizeof(*lex->bylen), bylen_cmp);
+	for (len = 0, i = 0; len <= LEX_MAXLEN + 1; len++) {
+		while (i < lex->n && lex->e[lex->bylen[i]].len < len)
+			i++;
+		lex->start[len] = i;
+	}
+	return lex;
+}
+
+void
+lexicon_ref(struct lexicon *lex)
+{
+	if (lex != NULL)
+		atomic_fetch_add(&lex->refs, 1);
+}
+
+void
+lexicon_unref(struct lexicon *lex)
+{
+	if (lex == NULL || atomic_fetch_sub(&lex->refs, 1) != 1)
+		return;
+	free(lex->bylen);
+	free(lex->e);
+	free(lex->pool);
+	free(lex);
+}
+
+size_t
+lexicon_size(const struct lexicon *lex)
+{
+	return lex != NULL ? lex->n : 0;
+}
+
+static const struct lex_entry *
+find(const struct lexicon *lex, const char *folded, size_t n)
+{
+	char			 key[LEX_MAXLEN * 4];
+	struct lex_entry	 k;
+
+	if (lex == NULL || lex->n == 0 || n >= sizeof(key))
+		return NULL;
+	memcpy(key, folded, n);
+	key[n] = '\0';
+	k.folded = key;
+	return bsearch(&k, lex->e, lex->n, sizeof(*lex->e), entry_cmp);
+}
+
+/*
+ * Returns the surface form of the folded word and its number of
+ * documents in *docs, or NULL when the knowledge base does not have it.
+ */
+const char *
+lexicon_lookup(const struct lexicon *lex, const char *folded, size_t n,
+    uint32_t *docs)
+{
+	const struct lex_entry	*e = find(lex, folded, n);
+
+	if (e == NULL)
+		return NULL;
+	if (docs != NULL)
+		*docs = e->docs;
+	return e->surface;
+}
+
+/* Letters that are easily confused in German spelling. */
+static int
+similar(char a, char b)
+{
+	static const char	*pairs[] = {
+		"dt", "bp", "gk", "sz", "fv", "ck", "cz", "iy", "sx",
+	};
+	size_t			 i;
+
+	for (i = 0; i < nitems(pairs); i++)
+		if ((a == pairs[i][0] && b == pairs[i][1]) ||
+		    (a == pairs[i][1] && b == pairs[i][0]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The weighted Damerau-Levenshtein distance of a and b, in half edits;
+ * stops early and returns a value above max once it cannot stay within.
+ */
+static int
+distance(const char *a, int na, const char *b, int nb, int max)
+{
+	int	 d[LEX_MAXLEN + 2][LEX_MAXLEN + 2];
+	int	 i, j, cost, v, rowmin;
+
+	if (na > LEX_MAXLEN || nb > LEX_MAXLEN)
+		return max + 1;
+	for (i = 0; i <= na; i++)
+		d[i][0] = 2 * i;
+	for (j = 0; j <= nb; j++)
+		d[0][j] = 2 * j;
+	for (i = 1; i <= na; i++) {
+		rowmin = d[i][0];
+		for (j = 1; j <= nb; j++) {
+			if (a[i - 1] == b[j - 1])
+				cost = 0;
+			else
+				cost = similar(a[i - 1], b[j - 1]) ? 1 : 2;
+			v = d[i - 1][j - 1] + cost;
+			/* Dropping a doubled letter, or doubling one, is cheap. */
+			cost = i >= 2 && a[i - 1] == a[i - 2] ? 1 : 2;
+			if (d[i - 1][j] + cost < v)
+				v = d[i - 1][j] + cost;
+			cost = j >= 2 && b[j - 1] == b[j - 2] ? 1 : 2;
+			if (d[i][j - 1] + cost < v)
+				v = d[i][j - 1] + cost;
+			if (i >= 2 && j >= 2 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+			if (v < rowmin)
+				rowmin = v;
+		}
+		if (rowmin > max)
+			return max + 1;
+	}
+	return d[na][nb];
+}
+
+/*
+ * Finds the word of the knowledge base closest to the folded word w, as
+ * the best search engines do: no correction for words under 5 letters,
+ * one edit from 5, two from 9; the cheapest wins, then the most frequent.
+ * Returns its surface form and folded form (in *folded), or NULL.
+ */
+const char *
+lexicon_correct(const struct lexicon *lex, const char *w, size_t n,
+    const char **folded)
+{
+	const struct lex_entry	*e, *best = NULL;
+	int			 max, len, lo, hi, d, bestd = 0;
+	size_t			 i;
+
+	if (lex == NULL || n < 5 || n > LEX_MAXLEN)
+		return NULL;
+	max = n >= 9 ? 4 : 2;	/* in half edits */
+	lo = (int)n - max / 2 < 1 ? 1 : (int)n - max / 2;
+	hi = (int)n + max / 2 > LEX_MAXLEN ? LEX_MAXLEN : (int)n + max / 2;
+	for (len = lo; len <= hi; len++) {
+		for (i = lex->start[len]; i < lex->start[len + 1]; i++) {
+			e = &lex->e[lex->bylen[i]];
+			/* A wrong first letter is rare; skip the rest fast. */
+			if (e->folded[0] != w[0] && !(n > 1 &&
+			    e->folded[0] == w[1] && e->folded[1] == w[0]))
+				continue;
+			d = distance(w, (int)n, e->folded, (int)e->len,
+			    best != NULL ? bestd : max);
+			if (d > max || (best != NULL && d >= bestd &&
+			    !(d == bestd && e->docs > best->docs)))
+				continue;
+			best = e;
+			bestd = d;
+		}
+	}
+	if (best == NULL || bestd == 0)
+		return NULL;
+	if (folded != NULL)
+		*folded = best->folded;
+	return best->surface;
+}
+
+/*
+ * Stores in out up to max folded words that start with prefix, the most
+ * frequent first.  Returns how many.
+ */
+size_t
+lexicon_prefix(const struct lexicon *lex, const char *prefix, size_t n,
+    const char **out, size_t max)
+{
+	size_t		 lo, hi, mid, i, k, count = 0;
+	uint32_t	 docs[16];
+
+	if (lex == NULL || lex->n == 0 || max == 0)
+		return 0;
+	if (max > nitems(docs))
+		max = nitems(docs);
+	for (lo = 0, hi = lex->n; lo < hi; ) {
+		mid = (lo + hi) / 2;
+		if (strncmp(lex->e[mid].folded, prefix, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < lex->n && strncmp(lex->e[i].folded, prefix, n) == 0;
+	    i++) {
+		/* Keep the max most frequent, in order, by insertion. */
+		if (count == max && lex->e[i].docs <= docs[max - 1])
+			continue;
+		k = count < max ? count++ : max - 1;
+		for (; k > 0 && docs[k - 1] < lex->e[i].docs; k--) {
+			docs[k] = docs[k - 1];
+			out[k] = out[k - 1];
+		}
+		docs[k] = lex->e[i].docs;
+		out[k] = lex->e[i].folded;
+	}
+	return count;
+}
+
+/*
+ * Word counts for the word table, collected over an import and written in
+ * one go: each article adds (or, when it goes, takes away) one document
+ * for each distinct word it has.  Joined words ("E-Mail", "FRITZ!Box")
+ * count as words too, since people type them that way.
+ */
+struct delta_entry {
+	char		*folded;	/* NULL: empty slot */
+	char		*surface;
+	int64_t		 delta;
+	unsigned int	 gen;		/* last article that counted it */
+};
+
+struct word_delta {
+	struct delta_entry	*e;
+	size_t			 cap;		/* a power of two */
+	size_t			 n;
+	unsigned int		 gen;
+	int			 sign;
+	struct buf		 chain;		/* folded joined word */
+	struct buf		 chain_surface;
+	int			 chain_end;
+	const char		*text;
+};
+
+struct word_delta *
+lexicon_delta_new(void)
+{
+	struct word_delta	*d = xcalloc(1, sizeof(*d));
+
+	d->cap = 1024;
+	d->e = xcalloc(d->cap, sizeof(*d->e));
+	buf_init(&d->chain);
+	buf_init(&d->chain_surface);
+	return d;
+}
+
+static uint64_t
+str_hash(const char *s, size_t n)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static void
+delta_grow(struct word_delta *d)
+{
+	struct delta_entry	*old = d->e;
+	size_t			 oldcap = d->cap, i, j;
+
+	d->cap *= 2;
+	d->e = xcalloc(d->cap, sizeof(*d->e));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].folded == NULL)
+			continue;
+		j = str_hash(old[i].folded, strlen(old[i].folded)) &
+		    (d->cap - 1);
+		while (d->e[j].folded != NULL)
+			j = (j + 1) & (d->cap - 1);
+		d->e[j] = old[i];
+	}
+	free(old);
+}
+
+/* Counts one word once per article (generation). */
+static void
+delta_count(struct word_delta *d, const char *folded, size_t nf,
+    const char *surface, size_t ns)
+{
+	struct delta_entry	*e;
+	size_t			 j;
+
+	if (nf < 2 || nf > LEX_MAXLEN)
+		return;
+	if (d->n * 10 >= d->cap * 7)
+		delta_grow(d);
+	j = str_hash(folded, nf) & (d->cap - 1);
+	for (; (e = &d->e[j])->folded != NULL; j = (j + 1) & (d->cap - 1))
+		if (strlen(e->folded) == nf && memcmp(e->folded, folded, nf) ==
+		    0)
+			break;
+	if (e->folded == NULL) {
+		e->folded = xstrndup(folded, nf);
+		e->surface = xstrndup(surface, ns);
+		d->n++;
+	}
+	if (e->gen == d->gen)
+		return;
+	e->gen = d->gen;
+	e->delta += d->sign;
+}
+
+static int
+delta_word(void *ctx, const struct tokenizer_word *w)
+{
+	struct word_delta	*d = ctx;
+
+	if (w->stop) {
+		buf_reset(&d->chain);
+		return 0;
+	}
+	delta_count(d, w->folded, (size_t)w->nfolded, w->lower,
+	    (size_t)w->nlower);
+	/* Joined by one '-', '!' or '/' to the word before: a joined word. */
+	if (d->chain.len > 0 && w->start == d->chain_end + 1 &&
+	    strchr("-!/", d->text[d->chain_end]) != NULL) {
+		buf_put(&d->chain, w->folded, (size_t)w->nfolded);
+		buf_put(&d->chain_surface, w->lower, (size_t)w->nlower);
+		delta_count(d, d->chain.data, d->chain.len,
+		    d->chain_surface.data, d->chain_surface.len);
+	} else {
+		buf_reset(&d->chain);
+		buf_reset(&d->chain_surface);
+		buf_put(&d->chain, w->folded, (size_t)w->nfolded);
+		buf_put(&d->chain_surface, w->lower, (size_t)w->nlower);
+	}
+	d->chain_end = w->end;
+	return 0;
+}
+
+/*
+ * Counts the words of one article (title, tags and text) once, with sign
+ * +1 (the article arrives) or -1 (it goes).
+ */
+void
+lexicon_delta_article(struct word_delta *d, struct tokenizer *t,
+    const char *const *texts, size_t ntexts, int sign)
+{
+	size_t	 i;
+
+	d->gen++;
+	d->sign = sign;
+	for (i = 0; i < ntexts; i++) {
+		if (texts[i] == NULL)
+			continue;
+		buf_reset(&d->chain);
+		d->text = texts[i];
+		tokenizer_words(t, texts[i], (int)strlen(texts[i]), delta_word,
+		    d);
+	}
+}
+
+/* Writes the counts into the word table of db and clears them. */
+int
+lexicon_delta_flush(struct word_delta *d, sqlite3 *db)
+{
+	sqlite3_stmt	*st = NULL;
+	size_t		 i;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "INSERT INTO word(folded, surface, docs)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT(folded) DO UPDATE"
+	    " SET docs = docs + excluded.docs", -1, &st, NULL);
+	for (i = 0; rc == SQLITE_OK && i < d->cap; i++) {
+		if (d->e[i].folded == NULL || d->e[i].delta == 0)
+			continue;
+		sqlite3_bind_text(st, 1, d->e[i].folded, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, d->e[i].surface, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, d->e[i].delta);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "DELETE FROM word WHERE docs <= 0", NULL,
+		    NULL, NULL);
+	for (i = 0; i < d->cap; i++) {
+		free(d->e[i].folded);
+		free(d->e[i].surface);
+	}
+	memset(d->e, 0, d->cap * sizeof(*d->e));
+	d->n = 0;
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+void
+lexicon_delta_free(struct word_delta *d)
+{
+	size_t	 i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->cap; i++) {
+		free(d->e[i].folded);
+		free(d->e[i].surface);
+	}
+	free(d->e);
+	buf_free(&d->chain);
+	buf_free(&d->chain_surface);
+	free(d);
+}
+
+/*
+ * Counts the words of every published article again (after the tokenizer
+ * changed).  Runs inside the caller's transaction.  Returns 0 or -1.
+ */
+int
+lexicon_recount(sqlite3 *db, struct tokenizer *t)
+{
+	struct word_delta	*d;
+	sqlite3_stmt		*st = NULL;
+	const char		*texts[3];
+	int			 rc;
+
+	if (sqlite3_exec(db, "DELETE FROM word", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	d = lexicon_delta_new();
+	rc = sqlite3_prepare_v2(db, "SELECT title, tags, body_text FROM article"
+	    " WHERE state = 'published'", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		texts[0] = (const char *)sqlite3_column_text(st, 0);
+		texts[1] = (const char *)sqlite3_column_text(st, 1);
+		texts[2] = (const char *)sqlite3_column_text(st, 2);
+		lexicon_delta_article(d, t, texts, 3, 1);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		rc = lexicon_delta_flush(d, db) == 0 ? SQLITE_OK : SQLITE_ERROR;
+	lexicon_delta_free(d);
+	return rc == SQLITE_OK ? 0 : -1;
+}
