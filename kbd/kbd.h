@@ -126,6 +126,7 @@ struct search_result {
 struct query_alt {
 	int	 n;
 	char	*part[QUERY_MAX_PARTS];
+	int64_t	 docs[QUERY_MAX_PARTS];	/* about how many hold each part */
 	int	 kind;		/* how it was found: typed, split, ... */
 };
 
@@ -255,6 +256,8 @@ struct lexicon *lexicon_load(sqlite3 *);
 void	 lexicon_ref(struct lexicon *);
 void	 lexicon_unref(struct lexicon *);
 size_t	 lexicon_size(const struct lexicon *);
+uint32_t lexicon_docs(const struct lexicon *, const char *, size_t);
+int64_t	 lexicon_ndocs(const struct lexicon *);
 const char *lexicon_lookup(const struct lexicon *, const char *, size_t,
 	    uint32_t *);
 const char *lexicon_correct(const struct lexicon *, const char *, size_t,
@@ -272,6 +275,7 @@ int	 lexicon_recount(sqlite3 *, struct tokenizer *);
 struct synonyms;
 struct synonyms *synonyms_build(struct tokenizer *, const char *,
 	    const char *);
+struct synonyms *synonyms_load(const char *);
 void	 synonyms_ref(struct synonyms *);
 void	 synonyms_unref(struct synonyms *);
 size_t	 synonyms_groups(const struct synonyms *);

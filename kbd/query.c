@@ -298,8 +298,9 @@ phrase_slot(struct query *q, struct collect *c, int i, int j)
 }
 
 /*
- * "füge ... ein": a separable particle later in the query may belong to
- * an earlier verb; offer the joined verb (einfüge) as an alternative.
+ * "füge ... ein": a separable particle that ends the query belongs to an
+ * earlier verb; offer the joined verb (einfüge) as an alternative.
+ * Anywhere else it is a preposition ("auf Querformat").
  */
 static void
 particles(struct query *q, struct collect *c)
@@ -308,19 +309,18 @@ particles(struct query *q, struct collect *c)
 	size_t	 k;
 	int	 i;
 
-	for (i = 0; i < c->n; i++) {
-		if (!c->w[i].stop || !german_is_particle(c->w[i].folded,
-		    strlen(c->w[i].folded)))
+	if (c->n == 0)
+		return;
+	i = c->n - 1;
+	if (!c->w[i].stop || !german_is_particle(c->w[i].folded,
+	    strlen(c->w[i].folded)))
+		return;
+	for (k = 0; k < q->nslots; k++) {
+		if (q->slots[k].kind != SLOT_WORD || !q->slots[k].verb)
 			continue;
-		for (k = 0; k < q->nslots; k++) {
-			if (q->slots[k].kind != SLOT_WORD || !q->slots[k].verb ||
-			    q->slots[k].end > c->w[i].start)
-				continue;
-			joined = xasprintf("%s%s", c->w[i].folded,
-			    q->slots[k].folded);
-			alt_add1(&q->slots[k], joined, ALT_PARTICLE);
-			free(joined);
-		}
+		joined = xasprintf("%s%s", c->w[i].folded, q->slots[k].folded);
+		alt_add1(&q->slots[k], joined, ALT_PARTICLE);
+		free(joined);
 	}
 }
 
@@ -452,8 +452,9 @@ query_build(const struct query *q, uint64_t mask, int any, struct buf *expr,
 				if (k > 0)
 					buf_puts(expr, " AND ");
 				put_quoted(expr, s->alts[a].part[k]);
-				buf_printf(map, "%s%zu:%.2f", map->len ? " " :
-				    "", i, alt_weight[s->alts[a].kind]);
+				buf_printf(map, "%s%zu:%.2f:%lld", map->len ?
+				    " " : "", i, alt_weight[s->alts[a].kind],
+				    (long long)s->alts[a].docs[k]);
 			}
 			if (s->alts[a].n > 1)
 				buf_putc(expr, ')');
@@ -464,22 +465,15 @@ query_build(const struct query *q, uint64_t mask, int any, struct buf *expr,
 
 /* Documents whose index entry is stem; 0 when there is none. */
 static int64_t
-vocab_docs(struct reader *r, const char *stem)
+vocab_docs(const struct lexicon *lex, const char *stem)
 {
-	sqlite3_stmt	*st = r->st[ST_VOCAB];
-	int64_t		 n = 0;
-
-	if (sqlite3_bind_text(st, 1, stem, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
+	return lexicon_docs(lex, stem, strlen(stem));
 }
 
 struct docs_ctx {
-	struct reader	*r;
-	int64_t		 min;
-	int		 words;
+	const struct lexicon	*lex;
+	int64_t			 min;
+	int			 words;
 };
 
 static int
@@ -490,7 +484,7 @@ docs_word(void *ctx, const struct tokenizer_word *w)
 
 	if (w->stop)
 		return 0;
-	n = vocab_docs(d->r, w->stem);
+	n = vocab_docs(d->lex, w->stem);
 	if (d->words++ == 0 || n < d->min)
 		d->min = n;
 	return 0;
@@ -498,26 +492,30 @@ docs_word(void *ctx, const struct tokenizer_word *w)
 
 /* About how many documents hold text: those of its rarest word. */
 static int64_t
-text_docs(struct reader *r, const char *text)
+text_docs(struct reader *r, const struct lexicon *lex, const char *text)
 {
-	struct docs_ctx	 d = { r, 0, 0 };
+	struct docs_ctx	 d = { lex, 0, 0 };
 
 	tokenizer_words(r->tok, text, (int)strlen(text), docs_word, &d);
 	return d.min;
 }
 
-/* About how many documents hold one of the slot's forms. */
+/*
+ * Notes about how many documents hold each part of each form of s, and
+ * returns about how many hold one of its forms.
+ */
 static int64_t
-slot_docs(struct reader *r, const struct query_slot *s)
+slot_docs(struct reader *r, const struct lexicon *lex, struct query_slot *s)
 {
-	int64_t	 best = 0, n, m;
+	int64_t	 best = 0, m;
 	int	 a, k;
 
 	for (a = 0; a < s->nalts; a++) {
 		for (k = 0, m = -1; k < s->alts[a].n; k++) {
-			n = text_docs(r, s->alts[a].part[k]);
-			if (m == -1 || n < m)
-				m = n;
+			s->alts[a].docs[k] = text_docs(r, lex,
+			    s->alts[a].part[k]);
+			if (m == -1 || s->alts[a].docs[k] < m)
+				m = s->alts[a].docs[k];
 		}
 		if (m > best)
 			best = m;
@@ -594,11 +592,11 @@ merge_slots(struct query *q, size_t i, size_t k)
  * would only bring in articles about something else.
  */
 static void
-drop_common_split(struct query_slot *s, struct reader *r)
+drop_common_split(struct query_slot *s, const struct lexicon *lex)
 {
 	int	 a, k;
 
-	if (s->kind != SLOT_WORD || vocab_docs(r, s->stem) < SPLIT_BELOW)
+	if (s->kind != SLOT_WORD || vocab_docs(lex, s->stem) < SPLIT_BELOW)
 		return;
 	for (a = 0; a < s->nalts; a++) {
 		if (s->alts[a].kind != ALT_SPLIT)
@@ -617,13 +615,13 @@ static void
 correct(struct query_slot *s, struct reader *r, const struct lexicon *lex)
 {
 	const char	*surface, *folded;
-	int64_t		 docs = vocab_docs(r, s->stem);
+	int64_t		 docs = vocab_docs(lex, s->stem);
 
 	if (s->kind != SLOT_WORD || s->number || docs > 0 ||
 	    lexicon_lookup(lex, s->folded, strlen(s->folded), NULL) != NULL)
 		return;
 	/* A compound of known words is not a typo. */
-	if (s->nalts > 1 && slot_docs(r, s) > 0)
+	if (s->nalts > 1 && slot_docs(r, lex, s) > 0)
 		return;
 	surface = lexicon_correct(lex, s->folded, strlen(s->folded), &folded);
 	if (surface == NULL)
@@ -678,7 +676,7 @@ expand_synonyms(struct query *q, const struct synonyms *syn,
  * ("seiten zahlen", "e mail"): search for both ways.
  */
 static void
-join_pairs(struct query *q, struct reader *r)
+join_pairs(struct query *q, struct reader *r, const struct lexicon *lex)
 {
 	char	 stem[GERMAN_MAX_WORD + 1], *joined;
 	size_t	 i;
@@ -694,7 +692,7 @@ join_pairs(struct query *q, struct reader *r)
 		    q->slots[i + 1].folded);
 		german_stem(tokenizer_german(r->tok), joined,
 		    (int)strlen(joined), stem);
-		if (vocab_docs(r, stem) > 0) {
+		if (vocab_docs(lex, stem) > 0) {
 			merge_slots(q, i, 2);
 			alt_add1(&q->slots[i], joined, ALT_JOINED);
 		}
@@ -734,16 +732,17 @@ void
 query_expand(struct query *q, struct reader *r, const struct snapshot *snap)
 {
 	struct query_slot	 tmp;
+	const struct lexicon	*lex = snap != NULL ? snap->lexicon : NULL;
 	size_t			 i;
 
 	for (i = 0; i < q->nslots; i++)
-		drop_common_split(&q->slots[i], r);
-	for (i = 0; snap != NULL && i < q->nslots; i++)
-		correct(&q->slots[i], r, snap->lexicon);
+		drop_common_split(&q->slots[i], lex);
+	for (i = 0; i < q->nslots; i++)
+		correct(&q->slots[i], r, lex);
 	make_suggestion(q);
-	join_pairs(q, r);
+	join_pairs(q, r, lex);
 	if (snap != NULL)
 		expand_synonyms(q, snap->synonyms, &tmp);
 	for (i = 0; i < q->nslots; i++)
-		q->slots[i].docs = slot_docs(r, &q->slots[i]);
+		q->slots[i].docs = slot_docs(r, lex, &q->slots[i]);
 }

@@ -54,7 +54,17 @@ struct rank_data {
 	double	*slot_idf;	/* per slot: the best of its phrases */
 	double	 total_idf;
 	double	 avgdl;
+	int	 k;		/* rows wanted: offset + limit */
+	double	*top;		/* min-heap of the k best scores so far */
+	int	 ntop;
 };
+
+/*
+ * Rows ranked by kbd_rank in this thread since search_run() last reset
+ * it: FTS5 ranks every matching row once before it returns the first, so
+ * this is the number of matches, without a count(*) of its own.
+ */
+static _Thread_local int64_t rank_rows;
 
 static int
 count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
@@ -78,19 +88,59 @@ rank_data_free(void *p)
 	free(d->tf);
 	free(d->in_title);
 	free(d->slot_idf);
+	free(d->top);
 	free(d);
 }
 
+/* Keeps score among the k best seen; returns the k-th best, or -1. */
+static double
+top_push(struct rank_data *d, double score)
+{
+	int	 i = 0, c;
+	double	 t;
+
+	if (d->k <= 0)
+		return -1.0;
+	if (d->ntop < d->k) {
+		i = d->ntop++;
+		d->top[i] = score;
+		while (i > 0 && d->top[(i - 1) / 2] > d->top[i]) {
+			t = d->top[i];
+			d->top[i] = d->top[(i - 1) / 2];
+			d->top[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+	} else if (score > d->top[0]) {
+		d->top[0] = score;
+		for (;;) {
+			c = 2 * i + 1;
+			if (c >= d->ntop)
+				break;
+			if (c + 1 < d->ntop && d->top[c + 1] < d->top[c])
+				c++;
+			if (d->top[i] <= d->top[c])
+				break;
+			t = d->top[i];
+			d->top[i] = d->top[c];
+			d->top[c] = t;
+			i = c;
+		}
+	}
+	return d->ntop == d->k ? d->top[0] : -1.0;
+}
+
 /*
- * Reads the map "0:1.00 0:0.50 1:1.00" (slot and weight of each phrase);
- * phrases beyond it get slots of their own and full weight.
+ * Reads the map "0:1.00:12 0:0.50:340 1:1.00:7": for each phrase, its
+ * slot, its weight and about how many documents hold it (from the
+ * lexicon; -1 after a phrase means: count them here).  Phrases beyond the
+ * map get slots of their own, full weight, and are counted.
  */
 static void
-read_map(struct rank_data *d, const char *map)
+read_map(struct rank_data *d, const char *map, double *docs)
 {
 	char	*end;
 	long	 v;
-	double	 w;
+	double	 w, n;
 	int	 i;
 
 	for (i = 0; i < d->nphrase; i++) {
@@ -99,11 +149,14 @@ read_map(struct rank_data *d, const char *map)
 		    v >= d->nphrase || v > KBD_MAX_TERMS) {
 			d->slot_of[i] = i < KBD_MAX_TERMS ? i : KBD_MAX_TERMS;
 			d->weight[i] = 1.0;
+			docs[i] = -1.0;
 			map = NULL;
 		} else {
 			w = strtod(end + 1, &end);
+			n = *end == ':' ? strtod(end + 1, &end) : -1.0;
 			d->slot_of[i] = (int)v;
 			d->weight[i] = w > 0.0 && w <= 1.0 ? w : 1.0;
+			docs[i] = n;
 			map = end;
 		}
 		if (d->slot_of[i] >= d->nslot)
@@ -112,7 +165,8 @@ read_map(struct rank_data *d, const char *map)
 }
 
 static struct rank_data *
-rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map)
+rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map,
+    int k)
 {
 	struct rank_data	*d;
 	sqlite3_int64		 rows = 0, tokens = 0, n;
@@ -134,12 +188,23 @@ rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map)
 	    api->xRowCount(fts, &rows) != SQLITE_OK ||
 	    api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
 		goto fail;
-	read_map(d, map);
+	/* idf[] holds the document counts until they become IDFs. */
+	read_map(d, map, d->idf);
+	d->k = k > 0 && k <= KBD_MAX_OFFSET + KBD_MAX_LIMIT ? k : 0;
+	if (d->k > 0 && (d->top = calloc((size_t)d->k, sizeof(double))) ==
+	    NULL)
+		goto fail;
 	d->avgdl = rows > 0 ? (double)tokens / (double)rows : 1.0;
 	for (i = 0; i < d->nphrase; i++) {
-		n = 0;
-		if (api->xQueryPhrase(fts, i, &n, count_row) != SQLITE_OK)
-			goto fail;
+		n = (sqlite3_int64)d->idf[i];
+		if (d->idf[i] < 0.0) {
+			n = 0;
+			if (api->xQueryPhrase(fts, i, &n, count_row) !=
+			    SQLITE_OK)
+				goto fail;
+		}
+		if (n > rows)
+			n = rows;
 		d->idf[i] = log(1.0 + ((double)rows - (double)n + 0.5) /
 		    ((double)n + 0.5));
 		if (d->idf[i] > d->slot_idf[d->slot_of[i]])
@@ -224,13 +289,14 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 {
 	struct rank_data	*d;
 	double			 score = 0.0, norm, found = 0.0, title = 0.0;
-	double			 best[KBD_MAX_TERMS + 1], v;
+	double			 best[KBD_MAX_TERMS + 1], v, pop, kth;
 	int			 ninst, i, phrase, col, off, dl = 0, s;
 	int			 slot_title[KBD_MAX_TERMS + 1];
 
 	if ((d = api->xGetAuxdata(fts, 0)) == NULL) {
 		d = rank_data_new(api, fts, argc > 0 ?
-		    (const char *)sqlite3_value_text(argv[0]) : NULL);
+		    (const char *)sqlite3_value_text(argv[0]) : NULL,
+		    argc > 1 ? sqlite3_value_int(argv[1]) : 0);
 		if (d == NULL || api->xSetAuxdata(fts, d, rank_data_free) !=
 		    SQLITE_OK) {
 			sqlite3_result_error_nomem(ctx);
@@ -242,6 +308,7 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		sqlite3_result_error_code(ctx, SQLITE_ERROR);
 		return;
 	}
+	kth = d->ntop == d->k && d->k > 0 ? d->top[0] : -1.0;
 	memset(d->tf, 0, sizeof(double) * (size_t)d->nphrase);
 	memset(d->in_title, 0, sizeof(int) * (size_t)d->nphrase);
 	for (i = 0; i < ninst; i++) {
@@ -278,13 +345,22 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	if (d->total_idf > 0.0)
 		found /= d->total_idf;
 	score += TITLE_BONUS * title;
-	if (d->nslot > 1)
-		score += PROX_BONUS * proximity(api, fts, d, ninst) *
-		    d->total_idf / d->nslot;
 	/* Between equal answers the more read wins; never by more. */
-	score *= 1.0 + POP_BOOST * snapshot_popularity(rank_snapshot,
+	pop = 1.0 + POP_BOOST * snapshot_popularity(rank_snapshot,
 	    api->xRowid(fts));
-	sqlite3_result_double(ctx, -(found * 1000.0 + score));
+	score = found * 1000.0 + score * pop;
+	/*
+	 * Proximity is the dear part: only for rows that could still get
+	 * into the k best with it.
+	 */
+	if (d->nslot > 1) {
+		v = PROX_BONUS * d->total_idf / d->nslot * pop;
+		if (score + v > kth)
+			score += v * proximity(api, fts, d, ninst);
+	}
+	kth = top_push(d, score);
+	rank_rows++;
+	sqlite3_result_double(ctx, -score);
 }
 
 /* Token positions and byte offsets of one column, for snippets. */
@@ -654,26 +730,23 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 			mask &= ~(1ULL << order[t - 1]);
 		tier_expr(q, mask, any, t > 0 ? (int)order[t - 1] : -1, &expr,
 		    &map);
-		if ((n = count_matches(r, expr.data)) < 0) {
+		if (res->n < (size_t)limit) {
+			/* Ranking counts the matches; no count(*) needed. */
+			buf_reset(&rank);
+			buf_printf(&rank, "kbd_rank('%s', %d)", map.data !=
+			    NULL ? map.data : "", offset + limit);
+			rank_rows = 0;
+			rc = fetch_page(r, expr.data, rank.data, limit -
+			    (int)res->n, offset, (flags & SEARCH_NO_SNIPPET) ?
+			    0 : KBD_SNIPPET_TOKENS, res);
+			n = rank_rows;
+			offset = offset >= n ? offset - (int)n : 0;
+		} else if ((n = count_matches(r, expr.data)) < 0)
 			rc = -1;
-			break;
-		}
 		if (t == 0 && n == 0 && q->nslots > 1 && !any)
 			res->partial = 1;
-		res->total += n;
-		if (res->n == (size_t)limit || n == 0)
-			continue;
-		if (offset >= n) {
-			offset -= (int)n;
-			continue;
-		}
-		buf_reset(&rank);
-		buf_printf(&rank, "kbd_rank('%s')", map.data != NULL ?
-		    map.data : "");
-		rc = fetch_page(r, expr.data, rank.data, limit - (int)res->n,
-		    offset, (flags & SEARCH_NO_SNIPPET) ? 0 :
-		    KBD_SNIPPET_TOKENS, res);
-		offset = 0;
+		if (n > 0)
+			res->total += n;
 	}
 	rank_snapshot = NULL;
 	snapshot_release(snap);

@@ -375,3 +375,44 @@ synonyms_lookup(const struct synonyms *s, const char *key,
 	}
 	return calls;
 }
+
+/*
+ * Reads synonyms.txt of the folder articles (it may be missing) and
+ * builds the synonym table with the built-in groups.  Returns a table with
+ * one reference; problems with the file are logged and leave it out.
+ */
+struct synonyms *
+synonyms_load(const char *articles)
+{
+	struct tokenizer	*t;
+	struct synonyms		*syn;
+	char			*path, *text = NULL;
+	size_t			 len = 0, bad;
+	FILE			*f;
+
+	path = xasprintf("%s/synonyms.txt", articles);
+	if ((f = fopen(path, "r")) != NULL) {
+		text = xmalloc(KBD_MAX_SYNONYMS + 1);
+		len = fread(text, 1, KBD_MAX_SYNONYMS, f);
+		text[len] = '\0';
+		if (ferror(f) || !feof(f)) {
+			log_warnx("%s: unreadable or larger than %d bytes; "
+			    "not used", path, KBD_MAX_SYNONYMS);
+			len = 0;
+		} else if (!utf8_valid(text, len, &bad)) {
+			log_warnx("%s: not valid UTF-8 (byte %zu); not used",
+			    path, bad);
+			len = 0;
+		}
+		text[len] = '\0';
+		fclose(f);
+	}
+	if ((t = tokenizer_new(store_dict())) == NULL)
+		fatalx("cannot set up a tokenizer");
+	syn = synonyms_build(t, text, path);
+	tokenizer_free(t);
+	free(text);
+	free(path);
+	return syn;
+}
+

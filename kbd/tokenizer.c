@@ -330,6 +330,20 @@ tokenizer_run(struct tokenizer *t, const char *text, int len, int flags,
 		/* Spaces and punctuation have the rule status "none". */
 		if (ubrk_getRuleStatus(t->bi) < UBRK_WORD_NONE_LIMIT)
 			continue;
+		/*
+		 * Snippets only need positions: one token per word that
+		 * analyze() would keep, no folding, no stemming.
+		 */
+		if (flags & TOKENIZER_AUX) {
+			if ((r = lower_word(t, text + start, end - start)) < 0) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			if (r > 0 && r <= TOKENIZER_MAX_TOKEN &&
+			    r <= GERMAN_MAX_WORD)
+				rc = cb(ctx, 0, t->out, r, start, end);
+			continue;
+		}
 		if ((r = analyze(t, text, start, end, &w)) < 0) {
 			rc = SQLITE_NOMEM;
 			break;

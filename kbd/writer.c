@@ -8,12 +8,9 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
 
 #include "kbd.h"
-#include "tokenizer.h"
 
 static pthread_t	 thread;
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
@@ -47,45 +44,6 @@ passed(const struct timespec *ts)
 	    (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
 }
 
-/*
- * Reads synonyms.txt of the articles folder (it may be missing) and
- * builds the synonym table with the built-in groups.
- */
-static struct synonyms *
-load_synonyms(void)
-{
-	struct tokenizer	*t;
-	struct synonyms		*syn;
-	char			*path, *text = NULL;
-	size_t			 len = 0, bad;
-	FILE			*f;
-
-	path = xasprintf("%s/synonyms.txt", articles);
-	if ((f = fopen(path, "r")) != NULL) {
-		text = xmalloc(KBD_MAX_SYNONYMS + 1);
-		len = fread(text, 1, KBD_MAX_SYNONYMS, f);
-		text[len] = '\0';
-		if (ferror(f) || !feof(f)) {
-			log_warnx("%s: unreadable or larger than %d bytes; "
-			    "not used", path, KBD_MAX_SYNONYMS);
-			len = 0;
-		} else if (!utf8_valid(text, len, &bad)) {
-			log_warnx("%s: not valid UTF-8 (byte %zu); not used",
-			    path, bad);
-			len = 0;
-		}
-		text[len] = '\0';
-		fclose(f);
-	}
-	if ((t = tokenizer_new(store_dict())) == NULL)
-		fatalx("cannot set up a tokenizer");
-	syn = synonyms_build(t, text, path);
-	tokenizer_free(t);
-	free(text);
-	free(path);
-	return syn;
-}
-
 static void
 sync_folder(void)
 {
@@ -101,7 +59,7 @@ sync_folder(void)
 	    "%u skipped (%.1f ms)", st.added, st.changed, st.unchanged,
 	    st.removed, st.failed, (double)(now_us() - t0) / 1000.0);
 	/* Synonyms may change without any article changing. */
-	snapshot_rebuild(db, lexicon_load(db), load_synonyms());
+	snapshot_rebuild(db, lexicon_load(db), synonyms_load(articles));
 }
 
 static void
@@ -121,7 +79,7 @@ writer_main(void *unused)
 
 	(void)unused;
 	/* Serve what the database has while the folder is read. */
-	snapshot_rebuild(db, lexicon_load(db), load_synonyms());
+	snapshot_rebuild(db, lexicon_load(db), synonyms_load(articles));
 	deadline_after(&next, KBD_FLUSH_MS);
 	pthread_mutex_lock(&lock);
 	while (!stop) {

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "kbd.h"
+#include "german.h"
 
 #define DEFAULT_ROUNDS	20
 #define MAX_ROUNDS	100000
@@ -43,8 +44,8 @@ struct bench_query {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: search_bench [-v] DB QUERIES_FILE "
-	    "[ROUNDS]\n");
+	fprintf(stderr, "usage: search_bench [-v] [-a ARTICLES] [-D DICT] DB "
+	    "QUERIES_FILE [ROUNDS]\n");
 	exit(2);
 }
 
@@ -209,7 +210,10 @@ main(int argc, char **argv)
 {
 	struct bench_query	*qs = NULL;
 	struct reader		*r;
-	const char		*errstr;
+	struct german_dict	*dict = NULL;
+	sqlite3			*w;
+	const char		*errstr, *articles = ".";
+	const char		*dictpath = "/usr/share/dict/ngerman";
 	int64_t			*all, t;
 	long long		 rounds = DEFAULT_ROUNDS;
 	double			 results = 0.0;
@@ -217,8 +221,14 @@ main(int argc, char **argv)
 	ssize_t			 got;
 	int			 ch, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:D:v")) != -1) {
 		switch (ch) {
+		case 'a':
+			articles = optarg;
+			break;
+		case 'D':
+			dictpath = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -240,8 +250,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "search_bench: libsodium cannot start\n");
 		return 1;
 	}
-	if (store_init(argv[0], &errstr) == -1) {
+	if (*dictpath != '\0' &&
+	    (dict = german_dict_load(dictpath, &errstr)) == NULL) {
+		fprintf(stderr, "search_bench: %s: %s\n", dictpath, errstr);
+		return 1;
+	}
+	if (store_init(argv[0], dict, &errstr) == -1 ||
+	    store_open(argv[0], 0, &w, &errstr) == -1) {
 		fprintf(stderr, "search_bench: %s\n", errstr);
+		return 1;
+	}
+	/* What the writer gives readers: words, synonyms, popularity. */
+	if (snapshot_rebuild(w, lexicon_load(w), synonyms_load(articles)) ==
+	    -1) {
+		fprintf(stderr, "search_bench: %s: no snapshot\n", argv[0]);
 		return 1;
 	}
 	if ((r = store_reader()) == NULL) {
