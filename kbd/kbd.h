@@ -100,7 +100,9 @@ struct snapshot {
 	struct lexicon		*lexicon;	/* the knowledge base's words */
 	struct synonyms		*synonyms;
 	uint8_t			*popularity;	/* by article id, 0..255 */
-	size_t			 npopularity;
+	uint16_t		*doclen;	/* by article id, tokens about */
+	size_t			 npopularity;	/* ids in both */
+	double			 avgdoclen;
 };
 
 /* One search answer row. */
@@ -164,8 +166,6 @@ enum reader_stmt {
 	ST_ARTICLE_BY_SLUG,
 	ST_ARTICLE_BY_ID,
 	ST_SEARCH,
-	ST_COUNT,
-	ST_VOCAB,
 	ST__COUNT
 };
 
@@ -294,6 +294,7 @@ void	 snapshot_release(struct snapshot *);
 int	 snapshot_rebuild(sqlite3 *, struct lexicon *, struct synonyms *);
 void	 snapshot_shutdown(void);
 double	 snapshot_popularity(const struct snapshot *, int64_t);
+double	 snapshot_doclen(const struct snapshot *, int64_t, double *);
 
 /* writer.c */
 int	 writer_start(const char *, const char *);

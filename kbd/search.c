@@ -290,6 +290,8 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	struct rank_data	*d;
 	double			 score = 0.0, norm, found = 0.0, title = 0.0;
 	double			 best[KBD_MAX_TERMS + 1], v, pop, kth;
+	double			 len, avg;
+	sqlite3_int64		 rowid;
 	int			 ninst, i, phrase, col, off, dl = 0, s;
 	int			 slot_title[KBD_MAX_TERMS + 1];
 
@@ -303,8 +305,17 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 			return;
 		}
 	}
-	if (api->xInstCount(fts, &ninst) != SQLITE_OK ||
-	    api->xColumnSize(fts, -1, &dl) != SQLITE_OK) {
+	rowid = api->xRowid(fts);
+	if ((len = snapshot_doclen(rank_snapshot, rowid, &avg)) == 0.0) {
+		/* Not in the snapshot (new since): ask FTS5. */
+		if (api->xColumnSize(fts, -1, &dl) != SQLITE_OK) {
+			sqlite3_result_error_code(ctx, SQLITE_ERROR);
+			return;
+		}
+		len = dl;
+		avg = d->avgdl;
+	}
+	if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, SQLITE_ERROR);
 		return;
 	}
@@ -323,7 +334,7 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	/* Each slot counts once, with its best-scoring form. */
 	memset(best, 0, sizeof(best));
 	memset(slot_title, 0, sizeof(slot_title));
-	norm = BM25_K1 * (1.0 - BM25_B + BM25_B * (double)dl / d->avgdl);
+	norm = BM25_K1 * (1.0 - BM25_B + BM25_B * len / avg);
 	for (i = 0; i < d->nphrase; i++) {
 		if (d->tf[i] == 0.0)
 			continue;
@@ -346,8 +357,7 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		found /= d->total_idf;
 	score += TITLE_BONUS * title;
 	/* Between equal answers the more read wins; never by more. */
-	pop = 1.0 + POP_BOOST * snapshot_popularity(rank_snapshot,
-	    api->xRowid(fts));
+	pop = 1.0 + POP_BOOST * snapshot_popularity(rank_snapshot, rowid);
 	score = found * 1000.0 + score * pop;
 	/*
 	 * Proximity is the dear part: only for rows that could still get
@@ -571,23 +581,6 @@ search_register(sqlite3 *db)
 	return rc;
 }
 
-/* Counts the rows matching expr; -1 on errors. */
-static int64_t
-count_matches(struct reader *r, const char *expr)
-{
-	sqlite3_stmt	*st = r->st[ST_COUNT];
-	int64_t		 n = -1;
-
-	if (sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		log_warnx("search: %s", sqlite3_errmsg(r->db));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return n;
-}
-
 /* Fills in slug, title, category and hits of article id; -1 if gone. */
 static int
 hit_details(struct reader *r, int64_t id, struct search_hit *h)
@@ -677,15 +670,40 @@ tier_expr(const struct query *q, uint64_t mask, int any, int dropped,
 {
 	buf_reset(expr);
 	buf_reset(map);
-	if (dropped < 0) {
-		query_build(q, mask, any, expr, map);
-		return;
-	}
 	buf_putc(expr, '(');
-	query_build(q, mask, 0, expr, map);
-	buf_puts(expr, ") NOT (");
-	query_build(q, 1ULL << dropped, 0, expr, map);
+	query_build(q, mask, any, expr, map);
 	buf_putc(expr, ')');
+	if (dropped >= 0) {
+		buf_puts(expr, " NOT (");
+		query_build(q, 1ULL << dropped, 0, expr, map);
+		buf_putc(expr, ')');
+	}
+}
+
+/*
+ * Ranks the rows of one tier into res (as far as the page has room,
+ * skipping *offset rows).  Returns how many rows the tier has, or -1 on
+ * errors.
+ */
+static int64_t
+rank_tier(struct reader *r, const struct buf *expr, const struct buf *map,
+    int limit, int *offset, int flags, struct search_result *res)
+{
+	struct buf	 rank;
+	int64_t		 n;
+	int		 rc;
+
+	buf_init(&rank);
+	buf_printf(&rank, "kbd_rank('%s', %d)", map->data != NULL ?
+	    map->data : "", *offset + limit);
+	rank_rows = 0;
+	rc = fetch_page(r, expr->data, rank.data, limit - (int)res->n,
+	    *offset, (flags & SEARCH_NO_SNIPPET) ? 0 : KBD_SNIPPET_TOKENS,
+	    res);
+	buf_free(&rank);
+	n = rank_rows;
+	*offset = *offset >= n ? *offset - (int)n : 0;
+	return rc == 0 ? n : -1;
 }
 
 /*
@@ -696,15 +714,18 @@ tier_expr(const struct query *q, uint64_t mask, int any, int dropped,
  * itself, so a row with all words always comes before one with fewer.
  * With SEARCH_ANY, rows with any word match, in one tier.  q is completed
  * with query_expand() first.  Fills res (free it with
- * search_result_free()); res->total counts every tier.  Returns 0, or -1
- * on database errors.
+ * search_result_free()).  res->total counts the rows of the tiers this
+ * page needed: the rows with every word, and when those do not fill the
+ * page, the rows with fewer words that do (like Meilisearch's estimated
+ * total, it may grow on a later page).  Returns 0, or -1 on database
+ * errors.
  */
 int
 search_run(struct reader *r, struct query *q, int limit, int offset,
     int flags, struct search_result *res)
 {
 	struct snapshot	*snap;
-	struct buf	 expr, map, rank;
+	struct buf	 expr, map;
 	size_t		 order[KBD_MAX_TERMS], ntiers, t;
 	uint64_t	 mask;
 	int64_t		 n;
@@ -724,35 +745,24 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	drop_order(q, order);
 	buf_init(&expr);
 	buf_init(&map);
-	buf_init(&rank);
-	for (t = 0; t < ntiers && rc == 0; t++) {
+	for (t = 0; t < ntiers && rc == 0 && res->n < (size_t)limit; t++) {
 		if (t > 0)
 			mask &= ~(1ULL << order[t - 1]);
 		tier_expr(q, mask, any, t > 0 ? (int)order[t - 1] : -1, &expr,
 		    &map);
-		if (res->n < (size_t)limit) {
-			/* Ranking counts the matches; no count(*) needed. */
-			buf_reset(&rank);
-			buf_printf(&rank, "kbd_rank('%s', %d)", map.data !=
-			    NULL ? map.data : "", offset + limit);
-			rank_rows = 0;
-			rc = fetch_page(r, expr.data, rank.data, limit -
-			    (int)res->n, offset, (flags & SEARCH_NO_SNIPPET) ?
-			    0 : KBD_SNIPPET_TOKENS, res);
-			n = rank_rows;
-			offset = offset >= n ? offset - (int)n : 0;
-		} else if ((n = count_matches(r, expr.data)) < 0)
+		n = rank_tier(r, &expr, &map, limit, &offset, flags, res);
+		if (n < 0) {
 			rc = -1;
+			break;
+		}
 		if (t == 0 && n == 0 && q->nslots > 1 && !any)
 			res->partial = 1;
-		if (n > 0)
-			res->total += n;
+		res->total += n;
 	}
 	rank_snapshot = NULL;
 	snapshot_release(snap);
 	buf_free(&expr);
 	buf_free(&map);
-	buf_free(&rank);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "kbd.h"
 
 #define POPULARITY_EVERY	60	/* seconds between popularity reloads */
+#define BYTES_PER_TOKEN		7	/* of German text, about */
 
 static pthread_mutex_t	 swap_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot	*current;
@@ -30,6 +31,7 @@ snapshot_free(struct snapshot *s)
 	}
 	free(s->top);
 	free(s->popularity);
+	free(s->doclen);
 	lexicon_unref(s->lexicon);
 	synonyms_unref(s->synonyms);
 	free(s);
@@ -87,8 +89,8 @@ static int
 load_popularity(sqlite3 *db, struct snapshot *s)
 {
 	sqlite3_stmt	*st = NULL;
-	double		 top = 0.0;
-	int64_t		 id, hits;
+	double		 top = 0.0, sum = 0.0, count = 0.0;
+	int64_t		 id, hits, len;
 	int		 rc;
 
 	rc = sqlite3_prepare_v2(db, "SELECT max(id), max(hits) FROM article"
@@ -101,20 +103,41 @@ load_popularity(sqlite3 *db, struct snapshot *s)
 	if (rc != SQLITE_OK)
 		return -1;
 	s->popularity = xcalloc(s->npopularity, 1);
-	if (top <= 0.0)
-		return 0;
-	rc = sqlite3_prepare_v2(db, "SELECT id, hits FROM article WHERE"
-	    " state = 'published' AND hits > 0", -1, &st, NULL);
+	s->doclen = xcalloc(s->npopularity, sizeof(*s->doclen));
+	rc = sqlite3_prepare_v2(db, "SELECT id, hits, length(title) +"
+	    " length(tags) + length(body_text) FROM article WHERE"
+	    " state = 'published'", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		hits = sqlite3_column_int64(st, 1);
-		if (id >= 0 && (size_t)id < s->npopularity)
-			s->popularity[id] = (uint8_t)lround(255.0 *
-			    log1p((double)hits) / top);
+		len = sqlite3_column_int64(st, 2) / BYTES_PER_TOKEN + 1;
+		if (id >= 0 && (size_t)id < s->npopularity) {
+			s->popularity[id] = top > 0.0 ? (uint8_t)lround(255.0 *
+			    log1p((double)hits) / top) : 0;
+			s->doclen[id] = len > UINT16_MAX ? UINT16_MAX :
+			    (uint16_t)len;
+			sum += (double)s->doclen[id];
+			count++;
+		}
 		rc = SQLITE_OK;
 	}
+	s->avgdoclen = count > 0 ? sum / count : 1.0;
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * About how many tokens article id has (for BM25's length normalisation;
+ * reading FTS5's exact count costs a lookup per row), or 0 when unknown.
+ */
+double
+snapshot_doclen(const struct snapshot *s, int64_t id, double *avg)
+{
+	if (s == NULL || s->doclen == NULL || id < 0 ||
+	    (size_t)id >= s->npopularity || s->doclen[id] == 0)
+		return 0.0;
+	*avg = s->avgdoclen;
+	return s->doclen[id];
 }
 
 /* How often article id is read, from 0 to 1, as of the snapshot s. */
@@ -161,6 +184,11 @@ snapshot_rebuild(sqlite3 *db, struct lexicon *lex, struct synonyms *syn)
 		s->npopularity = cur->npopularity;
 		s->popularity = xmalloc(s->npopularity);
 		memcpy(s->popularity, cur->popularity, s->npopularity);
+		s->doclen = xreallocarray(NULL, s->npopularity,
+		    sizeof(*s->doclen));
+		memcpy(s->doclen, cur->doclen, s->npopularity *
+		    sizeof(*s->doclen));
+		s->avgdoclen = cur->avgdoclen;
 	}
 	snapshot_release(cur);
 	s->top = xcalloc(KBD_TOP_MAX, sizeof(*s->top));

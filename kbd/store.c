@@ -108,10 +108,6 @@ static const char *reader_sql[ST__COUNT] = {
 	    "SELECT rowid, kbd_snippet(article_fts, 2, ?4) FROM article_fts"
 	    " WHERE article_fts MATCH ?1 AND rank MATCH ?5"
 	    " ORDER BY rank LIMIT ?2 OFFSET ?3",
-	[ST_COUNT] =
-	    "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?1",
-	[ST_VOCAB] =
-	    "SELECT doc FROM article_vocab WHERE term = ?1",
 };
 
 static char		*db_path;
