@@ -116,6 +116,8 @@ api_search(struct request *req, struct reply *rep)
 		text = "";
 	q = query_parse(r->tok, text);
 	rc = search_run(r, q, limit, offset, 0, &res);
+	if (offset == 0)
+		searchlog_add(q->normalized, res.total);
 	if (rc == -1) {
 		query_free(q);
 		search_result_free(&res);
@@ -139,6 +141,50 @@ api_search(struct request *req, struct reply *rep)
 	query_free(q);
 	search_result_free(&res);
 	reply_json(rep, 200, obj);
+}
+
+void
+api_suggest(struct request *req, struct reply *rep)
+{
+	struct reader		*r;
+	struct search_result	 res;
+	json_t			*list;
+	const char		*text;
+	char			*clean;
+	struct buf		 b;
+	int			 limit;
+	size_t			 i;
+
+	if (arg_number(req, "limit", KBD_SUGGEST_LIMIT, 1, KBD_SUGGEST_MAX,
+	    &limit) == -1) {
+		api_error(rep, 400, "limit must be a number from 1 to 20");
+		return;
+	}
+	if ((r = store_reader()) == NULL) {
+		reply_error(req, rep, 503);
+		return;
+	}
+	if ((text = http_arg(req, "q")) == NULL)
+		text = "";
+	if (search_suggest(r, text, limit, &res) == -1) {
+		search_result_free(&res);
+		reply_error(req, rep, 503);
+		return;
+	}
+	list = json_array();
+	for (i = 0; i < res.n; i++)
+		json_array_append_new(list, json_pack("{s:o,s:o,s:o}",
+		    "slug", jstr(res.hits[i].slug),
+		    "title", jstr(res.hits[i].title),
+		    "url", article_url(res.hits[i].slug)));
+	search_result_free(&res);
+	buf_init(&b);
+	utf8_sanitize(&b, text, utf8_prefix(text, strlen(text),
+	    KBD_MAX_QUERY));
+	clean = buf_detach(&b, NULL);
+	reply_json(rep, 200, json_pack("{s:s,s:o}", "query", clean,
+	    "suggestions", list));
+	free(clean);
 }
 
 void

@@ -20,6 +20,8 @@
 #define KBD_MAX_TERMS		32	/* words of a query we search for */
 #define KBD_MAX_LIMIT		100	/* results per page, at most */
 #define KBD_DEFAULT_LIMIT	10
+#define KBD_SUGGEST_LIMIT	6	/* suggestions while typing */
+#define KBD_SUGGEST_MAX		20
 #define KBD_MAX_OFFSET		10000	/* deepest page a client may ask for */
 #define KBD_MAX_ARTICLE		(1024 * 1024)	/* bytes of one article file */
 #define KBD_MAX_SYNONYMS	(8 * 1024 * 1024)	/* synonyms.txt */
@@ -288,6 +290,10 @@ void	 hits_add(int64_t);
 int64_t	 hits_pending(int64_t);
 int	 hits_flush(sqlite3 *, int64_t *);
 
+/* searchlog.c */
+void	 searchlog_add(const char *, int64_t);
+int	 searchlog_flush(sqlite3 *);
+
 /* snapshot.c */
 struct snapshot *snapshot_acquire(void);
 void	 snapshot_release(struct snapshot *);
@@ -308,13 +314,19 @@ void	 query_expand(struct query *, struct reader *,
 	    const struct snapshot *);
 void	 query_build(const struct query *, uint64_t, int, struct buf *,
 	    struct buf *);
+int	 query_add_prefix(struct query *, const struct lexicon *, const char *,
+	    size_t);
 void	 query_free(struct query *);
 
 /* search.c */
 int	 search_register(sqlite3 *);
 #define SEARCH_ANY	0x01	/* rank rows with some words, not all */
 #define SEARCH_NO_SNIPPET 0x02	/* titles only (related articles) */
+#define SEARCH_TITLES	0x04	/* match in titles and tags only */
+#define SEARCH_STRICT	0x08	/* every word, no fewer */
 int	 search_run(struct reader *, struct query *, int, int, int,
+	    struct search_result *);
+int	 search_suggest(struct reader *, const char *, int,
 	    struct search_result *);
 void	 search_result_free(struct search_result *);
 
@@ -378,6 +390,7 @@ void	 api_healthz(struct request *, struct reply *);
 void	 api_search(struct request *, struct reply *);
 void	 api_top(struct request *, struct reply *);
 void	 api_article(struct request *, struct reply *);
+void	 api_suggest(struct request *, struct reply *);
 void	 api_error(struct reply *, unsigned int, const char *);
 int	 arg_number(struct request *, const char *, int, int, int, int *);
 

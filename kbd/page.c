@@ -41,7 +41,8 @@ page_begin(struct buf *b, const char *title, const char *q, int home)
 		buf_puts(b, " – ");
 	}
 	buf_puts(b, SITE_NAME "</title>\n<link rel=\"stylesheet\" "
-	    "href=\"/static/style.css\">\n</head>\n<body>\n"
+	    "href=\"/static/style.css\">\n<script src=\"/static/search.js\" "
+	    "defer></script>\n</head>\n<body>\n"
 	    "<header class=\"site\"><div class=\"wrap\">\n"
 	    "<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n");
 	if (!home)
@@ -200,7 +201,7 @@ page_search(struct request *req, struct reply *rep)
 	struct search_result	 res;
 	struct buf		 b;
 	const char		*text;
-	int			 page;
+	int			 page, rc;
 
 	if ((text = http_arg(req, "q")) == NULL)
 		text = "";
@@ -212,8 +213,11 @@ page_search(struct request *req, struct reply *rep)
 		return;
 	}
 	q = query_parse(r->tok, text);
-	if (search_run(r, q, KBD_DEFAULT_LIMIT, (page - 1) * KBD_DEFAULT_LIMIT,
-	    0, &res) == -1) {
+	rc = search_run(r, q, KBD_DEFAULT_LIMIT, (page - 1) * KBD_DEFAULT_LIMIT,
+	    0, &res);
+	if (page == 1)
+		searchlog_add(q->normalized, res.total);
+	if (rc == -1) {
 		search_result_free(&res);
 		query_free(q);
 		reply_error(req, rep, 503);

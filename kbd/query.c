@@ -219,14 +219,16 @@ join_words(struct collect *c, int from, int to, int field, const char *sep)
 	return buf_detach(&b, NULL);
 }
 
-/* Words that may be a conjugated verb ("füge", "stellt", "richte"). */
+/*
+ * Words that may be a conjugated verb whose particle went to the end
+ * ("füge", "stellt", "richte"); an infinitive keeps its particle.
+ */
 static int
 verb_like(const char *w)
 {
 	size_t	 n = strlen(w);
 
-	return n >= 3 && (w[n - 1] == 'e' || w[n - 1] == 't' ||
-	    (n >= 4 && strcmp(w + n - 2, "en") == 0));
+	return n >= 3 && (w[n - 1] == 'e' || w[n - 1] == 't');
 }
 
 static void
@@ -335,7 +337,7 @@ query_parse(struct tokenizer *tok, const char *text)
 	struct query	*q;
 	struct collect	*c;
 	struct buf	 b;
-	int		 quotes[64], nquotes, i, j, pair;
+	int		 quotes[64], nquotes, i, j, pair, all = 0;
 	size_t		 n = strlen(text);
 
 	q = xcalloc(1, sizeof(*q));
@@ -372,16 +374,22 @@ query_parse(struct tokenizer *tok, const char *text)
 			word_slot(q, tok, c, i);
 	}
 	/* Only stop words ("wie geht das"): search for them after all. */
-	if (q->nslots == 0)
+	if (q->nslots == 0) {
+		all = 1;
 		for (i = 0; i < c->n; i++)
 			word_slot(q, tok, c, i);
+	}
 	particles(q, c);
 
+	/* For the search log: the words that count, lowercased. */
 	buf_init(&b);
-	for (i = 0; (size_t)i < q->nslots; i++) {
-		if (i > 0)
+	for (i = 0; i < c->n; i++) {
+		if (!all && (c->w[i].stop || is_weak(c->w[i].folded)) &&
+		    !in_quotes(quotes, nquotes, c->w[i].start, c->w[i].end))
+			continue;
+		if (b.len > 0)
 			buf_putc(&b, ' ');
-		buf_puts(&b, q->slots[i].typed);
+		buf_puts(&b, c->w[i].lower);
 	}
 	q->normalized = buf_detach(&b, NULL);
 	for (i = 0; i < c->n; i++) {
@@ -407,6 +415,31 @@ query_free(struct query *q)
 	free(q->normalized);
 	free(q->suggestion);
 	free(q);
+}
+
+/*
+ * Adds the word being typed, prefix[0..n) (folded), as a slot whose forms
+ * are the most frequent words of the knowledge base that start with it.
+ * Returns 0, or -1 when nothing starts with it.
+ */
+int
+query_add_prefix(struct query *q, const struct lexicon *lex,
+    const char *prefix, size_t n)
+{
+	struct query_slot	*s;
+	const char		*words[QUERY_MAX_ALTS];
+	size_t			 k, i;
+
+	k = lexicon_prefix(lex, prefix, n, words, QUERY_MAX_ALTS);
+	if (k == 0 || (s = slot_new(q, SLOT_PHRASE, prefix, 0, (int)n)) ==
+	    NULL)
+		return -1;
+	s->folded = xstrndup(prefix, n);
+	s->stem = xstrndup(prefix, n);
+	s->key = xstrndup(prefix, n);
+	for (i = 0; i < k; i++)
+		alt_add1(s, words[i], i == 0 ? ALT_TYPED : ALT_JOINED);
+	return 0;
 }
 
 /* Appends s as an FTS5 string: in double quotes, quotes doubled. */

@@ -21,6 +21,7 @@ static const struct route routes[] = {
 	{ "/static/",		static_serve },
 	{ "/healthz",		api_healthz },
 	{ "/api/search",	api_search },
+	{ "/api/suggest",	api_suggest },
 	{ "/api/top",		api_top },
 	{ "/api/articles/",	api_article },
 };

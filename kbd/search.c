@@ -665,19 +665,21 @@ drop_order(const struct query *q, size_t *order)
  * the first, NOT the slot given up last, so that no row comes twice.
  */
 static void
-tier_expr(const struct query *q, uint64_t mask, int any, int dropped,
+tier_expr(const struct query *q, uint64_t mask, int flags, int dropped,
     struct buf *expr, struct buf *map)
 {
 	buf_reset(expr);
 	buf_reset(map);
-	buf_putc(expr, '(');
-	query_build(q, mask, any, expr, map);
+	buf_puts(expr, (flags & SEARCH_TITLES) ? "{title tags} : ((" : "(");
+	query_build(q, mask, (flags & SEARCH_ANY) != 0, expr, map);
 	buf_putc(expr, ')');
 	if (dropped >= 0) {
 		buf_puts(expr, " NOT (");
 		query_build(q, 1ULL << dropped, 0, expr, map);
 		buf_putc(expr, ')');
 	}
+	if (flags & SEARCH_TITLES)
+		buf_putc(expr, ')');
 }
 
 /*
@@ -741,15 +743,16 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	rank_snapshot = snap;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
 	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
-	ntiers = any ? 1 : q->nslots - (q->nslots + 1) / 2 + 1;
+	ntiers = any || (flags & SEARCH_STRICT) ? 1 :
+	    q->nslots - (q->nslots + 1) / 2 + 1;
 	drop_order(q, order);
 	buf_init(&expr);
 	buf_init(&map);
 	for (t = 0; t < ntiers && rc == 0 && res->n < (size_t)limit; t++) {
 		if (t > 0)
 			mask &= ~(1ULL << order[t - 1]);
-		tier_expr(q, mask, any, t > 0 ? (int)order[t - 1] : -1, &expr,
-		    &map);
+		tier_expr(q, mask, flags, t > 0 ? (int)order[t - 1] : -1,
+		    &expr, &map);
 		n = rank_tier(r, &expr, &map, limit, &offset, flags, res);
 		if (n < 0) {
 			rc = -1;
@@ -763,6 +766,70 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	snapshot_release(snap);
 	buf_free(&expr);
 	buf_free(&map);
+	return rc;
+}
+
+struct last_word {
+	int	 start;
+	int	 end;
+	char	 folded[GERMAN_MAX_WORD + 1];
+};
+
+static int
+note_last(void *ctx, const struct tokenizer_word *w)
+{
+	struct last_word	*l = ctx;
+
+	l->start = w->start;
+	l->end = w->end;
+	memcpy(l->folded, w->folded, (size_t)w->nfolded + 1);
+	return 0;
+}
+
+/*
+ * Suggestions while the customer types: articles whose title or tags hold
+ * the words typed so far, the last one as the start of a word ("passw"
+ * finds "Passwort", "Passwörter").  Fills res like search_run(), titles
+ * only.  Returns 0, or -1 on database errors.
+ */
+int
+search_suggest(struct reader *r, const char *text, int limit,
+    struct search_result *res)
+{
+	struct last_word	 last;
+	struct snapshot		*snap;
+	struct query		*q;
+	struct buf		 b;
+	size_t			 n = strlen(text);
+	int			 rc = 0, prefix;
+
+	memset(res, 0, sizeof(*res));
+	memset(&last, 0, sizeof(last));
+	last.start = -1;
+	buf_init(&b);
+	utf8_sanitize(&b, text, utf8_prefix(text, n, KBD_MAX_QUERY));
+	tokenizer_words(r->tok, b.data, (int)b.len, note_last, &last);
+	/* A word followed by something else is complete; the last may not. */
+	prefix = last.start >= 0 && (size_t)last.end == b.len;
+	if (prefix)
+		b.data[last.start] = '\0';
+	q = query_parse(r->tok, b.data);
+	snap = snapshot_acquire();
+	if (prefix && strlen(last.folded) >= 2 && query_add_prefix(q,
+	    snap != NULL ? snap->lexicon : NULL, last.folded,
+	    strlen(last.folded)) == -1) {
+		/* Nothing in the knowledge base starts like that. */
+		snapshot_release(snap);
+		query_free(q);
+		buf_free(&b);
+		return 0;
+	}
+	snapshot_release(snap);
+	if (q->nslots > 0)
+		rc = search_run(r, q, limit, 0, SEARCH_TITLES | SEARCH_STRICT |
+		    SEARCH_NO_SNIPPET, res);
+	query_free(q);
+	buf_free(&b);
 	return rc;
 }
 

@@ -1,8 +1,8 @@
 /*
  * writer.c: the one thread that writes to the database.  It owns the only
  * writable connection; everything that changes the database happens here,
- * in order: imports of the articles folder (at start and on request) and
- * the hits flush once every KBD_FLUSH_MS.  After each change it rebuilds
+ * in order: imports of the articles folder (at start and on request), and
+ * once every KBD_FLUSH_MS the hits and the search log.  After each change it rebuilds
  * the snapshot.  Stopping flushes the last hits before the connection is
  * closed, so a clean stop loses no counted view.
  */
@@ -69,6 +69,7 @@ flush(void)
 
 	if (hits_flush(db, &n) == 0 && n > 0)
 		snapshot_rebuild(db, NULL, NULL);
+	searchlog_flush(db);
 }
 
 static void *

@@ -31,6 +31,10 @@
 #define MAX_ROUNDS	100000
 #define PAGE		10	/* results asked for, as /api/search does */
 #define SLOWEST		5	/* queries listed by -v */
+#define SUGGEST_LIMIT	6	/* suggestions asked for, as search.js does */
+
+/* -s: time search-as-you-type with the queries' last letters left out. */
+static int	suggest_mode;
 
 struct bench_query {
 	char	*text;
@@ -44,7 +48,7 @@ struct bench_query {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: search_bench [-v] [-a ARTICLES] [-D DICT] DB "
+	fprintf(stderr, "usage: search_bench [-sv] [-a ARTICLES] [-D DICT] DB "
 	    "QUERIES_FILE [ROUNDS]\n");
 	exit(2);
 }
@@ -194,13 +198,25 @@ run_one(struct reader *r, struct bench_query *bq)
 	int			 rc;
 
 	t0 = now_ns();
-	q = query_parse(r->tok, bq->text);
-	rc = search_run(r, q, PAGE, 0, 0, &res);
+	if (suggest_mode) {
+		char	 typed[512];
+		size_t	 n = strlen(bq->text);
+
+		n = utf8_prefix(bq->text, n, n > 4 ? n - 2 : n);
+		if (n >= sizeof(typed))
+			n = utf8_prefix(bq->text, n, sizeof(typed) - 1);
+		memcpy(typed, bq->text, n);
+		typed[n] = '\0';
+		rc = search_suggest(r, typed, SUGGEST_LIMIT, &res);
+	} else {
+		q = query_parse(r->tok, bq->text);
+		rc = search_run(r, q, PAGE, 0, 0, &res);
+		query_free(q);
+	}
 	bq->n = res.n;
 	bq->total = res.total;
 	bq->partial = res.partial;
 	search_result_free(&res);
-	query_free(q);
 	t1 = now_ns();
 	return rc == -1 ? -1 : t1 - t0;
 }
@@ -221,8 +237,11 @@ main(int argc, char **argv)
 	ssize_t			 got;
 	int			 ch, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "a:D:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:D:sv")) != -1) {
 		switch (ch) {
+		case 's':
+			suggest_mode = 1;
+			break;
 		case 'a':
 			articles = optarg;
 			break;

@@ -19,7 +19,7 @@ setup(void **state)
 	(void)state;
 	dir = unit_tmpdir();
 	snprintf(dbpath, sizeof(dbpath), "%s/kb.sqlite", dir);
-	if (store_init(dbpath, &errstr) == -1 ||
+	if (store_init(dbpath, unit_dict(), &errstr) == -1 ||
 	    store_open(dbpath, 0, &db, &errstr) == -1) {
 		fprintf(stderr, "%s\n", errstr);
 		return -1;

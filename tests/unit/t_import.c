@@ -26,7 +26,8 @@ setup(void **state)
 	dir = unit_tmpdir();
 	snprintf(articles, sizeof(articles), "%s/articles", dir);
 	snprintf(path, sizeof(path), "%s/kb.sqlite", dir);
-	if (mkdir(articles, 0755) == -1 || store_init(path, &errstr) == -1 ||
+	if (mkdir(articles, 0755) == -1 ||
+	    store_init(path, unit_dict(), &errstr) == -1 ||
 	    store_open(path, 0, &db, &errstr) == -1)
 		return -1;
 	return 0;

@@ -1,8 +1,10 @@
 /*
- * t_query.c: user text into FTS5 expressions.  Whatever the text holds
- * (FTS5 operators, quotes, control characters, invalid UTF-8, 10 KB), the
- * expression must be a list of quoted strings, and FTS5 must accept it:
- * the second half runs every expression through a real FTS5 table.
+ * t_query.c: user text into slots and FTS5 expressions.  Stop words and
+ * filler verbs are left out, joined words, compounds, separable verbs
+ * and quoted phrases get their alternatives, and whatever the text holds
+ * (FTS5 operators, quotes, control characters, invalid UTF-8, 10 KB),
+ * the expression is a list of quoted strings that FTS5 accepts: the last
+ * case runs every expression through a real FTS5 table.
  */
 #include "unit.h"
 
@@ -12,7 +14,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	tok = tokenizer_new();
+	tok = tokenizer_new(unit_dict());
 	return tok == NULL ? -1 : 0;
 }
 
@@ -24,53 +26,89 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-plain_words(void **state)
+/* The slots of q as "[alt|alt AND alt] [alt]". */
+static char *
+slots(const struct query *q)
 {
-	struct query	*q;
+	struct buf	 b;
+	size_t		 i;
+	int		 a, k;
 
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (i = 0; i < q->nslots; i++) {
+		buf_puts(&b, i ? " [" : "[");
+		for (a = 0; a < q->slots[i].nalts; a++) {
+			if (a > 0)
+				buf_putc(&b, '|');
+			for (k = 0; k < q->slots[i].alts[a].n; k++)
+				buf_printf(&b, "%s%s", k ? " AND " : "",
+				    q->slots[i].alts[a].part[k]);
+		}
+		buf_putc(&b, ']');
+	}
+	return buf_detach(&b, NULL);
+}
+
+static void
+expect(const char *text, const char *want)
+{
+	struct query	*q = query_parse(tok, text);
+	char		*got = slots(q);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("slots of \"%s\":\n got  %s\n want %s", text, got, want);
+	free(got);
+	query_free(q);
+}
+
+static void
+words(void **state)
+{
 	(void)state;
-	q = query_parse(tok, "imap ssl");
-	assert_int_equal(q->nterms, 2);
-	assert_string_equal(q->terms[0], "imap");
-	assert_string_equal(q->match_all, "\"imap\" \"ssl\"");
-	assert_string_equal(q->match_any, "\"imap\" OR \"ssl\"");
-	query_free(q);
+	expect("imap ssl", "[imap] [ssl]");
+	/* Stop words and filler verbs carry nothing. */
+	expect("wie mache ich einen serienbrief", "[serienbrief|serien AND "
+	    "brief]");
+	/* ... unless there is nothing else. */
+	expect("wie geht das", "[wie] [geht] [das]");
+	expect("", "");
+	expect("\"\"\" * -()- ?!", "");
+}
 
-	/* The same word twice, in any case, is one term. */
-	q = query_parse(tok, "IMAP imap Imap Über über");
-	assert_int_equal(q->nterms, 2);
-	assert_string_equal(q->match_all, "\"IMAP\" \"Über\"");
-	query_free(q);
+static void
+joined_and_compounds(void **state)
+{
+	(void)state;
+	expect("E-Mail", "[E-Mail|email|mail]");
+	expect("FRITZ!Box dyndns", "[FRITZ!Box|fritzbox] [dyndns]");
+	expect("Passwortänderung", "[Passwortänderung|passwort AND "
+	    "anderung]");
+	/* "füge ... ein": the particle at the end joins the verb. */
+	expect("wie füge ich seitenzahlen ein", "[füge|einfuge] "
+	    "[seitenzahlen|seiten AND zahlen]");
+	/* Elsewhere it is a preposition. */
+	expect("seite auf querformat", "[seite] [querformat|quer AND "
+	    "format]");
+}
+
+static void
+phrases(void **state)
+{
+	(void)state;
+	expect("\"port 993\" imap", "[port 993] [imap]");
+	expect("„über ssl“", "[über ssl]");
+	/* An unpaired quote is text. */
+	expect("\"imap ssl", "[imap] [ssl]");
 }
 
 static void
 operators_are_words(void **state)
 {
-	struct query	*q;
-
 	(void)state;
-	q = query_parse(tok, "imap AND NOT (ssl OR \"tls) NEAR/3 title:x* -y ^z");
-	assert_string_equal(q->match_all, "\"imap\" \"AND\" \"NOT\" \"ssl\" "
-	    "\"OR\" \"tls\" \"NEAR\" \"3\" \"title\" \"x\" \"y\" \"z\"");
-	query_free(q);
-}
-
-static void
-no_words(void **state)
-{
-	const char	*texts[] = { "", "   ", "\"\"\"", "*", "-()-", "?!" };
-	struct query	*q;
-	size_t		 i;
-
-	(void)state;
-	for (i = 0; i < nitems(texts); i++) {
-		q = query_parse(tok, texts[i]);
-		assert_int_equal(q->nterms, 0);
-		assert_null(q->match_all);
-		assert_null(q->match_any);
-		query_free(q);
-	}
+	expect("imap AND NOT (ssl OR tls) NEAR/3 title:x* -y ^z",
+	    "[imap] [AND] [NOT] [ssl] [OR] [tls] [NEAR/3|near3] [title] [x] "
+	    "[y] [z]");
 }
 
 static void
@@ -86,12 +124,26 @@ bounded(void **state)
 		buf_printf(&b, "wort%d ", i);
 	q = query_parse(tok, b.data);
 	assert_true(strlen(q->text) <= KBD_MAX_QUERY);
-	assert_int_equal(q->nterms, KBD_MAX_TERMS);
+	assert_int_equal(q->nslots, KBD_MAX_TERMS);
 	query_free(q);
 	buf_free(&b);
 
 	q = query_parse(tok, "ab\xff\xfe\x01" "cd \xc3");
 	assert_true(utf8_valid(q->text, strlen(q->text), NULL));
+	query_free(q);
+}
+
+static void
+normalized(void **state)
+{
+	struct query	*q;
+
+	(void)state;
+	q = query_parse(tok, "Wie ändere ich mein PASSWORT?");
+	assert_string_equal(q->normalized, "ändere passwort");
+	query_free(q);
+	q = query_parse(tok, "wie geht das");
+	assert_string_equal(q->normalized, "wie geht das");
 	query_free(q);
 }
 
@@ -102,16 +154,19 @@ fts5_accepts(void **state)
 	const char	*texts[] = {
 		"imap ssl", "\"", "a\"b", "NEAR(a b, 3)", "title:imap",
 		"x* AND y", "(((", "über ÜBER", "\xff\xfe", "e-mail",
-		"{a b}", "a + b", "' OR 1=1 --", "😀 emoji",
+		"{a b}", "a + b", "' OR 1=1 --", "😀 emoji", "\"port 993\"",
+		"Passwortänderung", "wie füge ich ein bild ein",
 	};
 	sqlite3		*db;
 	sqlite3_stmt	*st;
 	struct query	*q;
+	struct buf	 expr, map;
 	size_t		 i;
+	int		 any;
 
 	(void)state;
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	assert_int_equal(tokenizer_register(db), SQLITE_OK);
+	assert_int_equal(tokenizer_register(db, unit_dict()), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE f USING "
 	    "fts5(a, tokenize='kbd'); INSERT INTO f VALUES ('imap über ssl');",
 	    NULL, NULL, NULL), SQLITE_OK);
@@ -119,19 +174,17 @@ fts5_accepts(void **state)
 	    "WHERE f MATCH ?1", -1, &st, NULL), SQLITE_OK);
 	for (i = 0; i < nitems(texts); i++) {
 		q = query_parse(tok, texts[i]);
-		if (q->nterms > 0) {
-			sqlite3_bind_text(st, 1, q->match_any, -1,
-			    SQLITE_STATIC);
+		for (any = 0; any < 2 && q->nslots > 0; any++) {
+			buf_init(&expr);
+			buf_init(&map);
+			query_build(q, ~0ULL, any, &expr, &map);
+			sqlite3_bind_text(st, 1, expr.data, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) != SQLITE_ROW)
-				fail_msg("case %zu (%s): %s", i, q->match_any,
+				fail_msg("case %zu (%s): %s", i, expr.data,
 				    sqlite3_errmsg(db));
 			sqlite3_reset(st);
-			sqlite3_bind_text(st, 1, q->match_all, -1,
-			    SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_ROW)
-				fail_msg("case %zu (%s): %s", i, q->match_all,
-				    sqlite3_errmsg(db));
-			sqlite3_reset(st);
+			buf_free(&expr);
+			buf_free(&map);
 		}
 		query_free(q);
 	}
@@ -143,10 +196,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(plain_words),
+		cmocka_unit_test(words),
+		cmocka_unit_test(joined_and_compounds),
+		cmocka_unit_test(phrases),
 		cmocka_unit_test(operators_are_words),
-		cmocka_unit_test(no_words),
 		cmocka_unit_test(bounded),
+		cmocka_unit_test(normalized),
 		cmocka_unit_test(fts5_accepts),
 	};
 

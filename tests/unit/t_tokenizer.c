@@ -1,13 +1,15 @@
 /*
- * t_tokenizer.c: the tokenizer on its own: word boundaries, case and
- * Unicode folding (Über = über = ÜBER, Straße = strasse), numbers and
- * versions, byte offsets, invalid UTF-8 and absurdly long words.
+ * t_tokenizer.c: the tokenizer on its own.  Stored text: word boundaries,
+ * folding (Über = ueber = uber, Straße = strasse), stems, stop words kept
+ * but marked, the parts of compounds and joined words at the same
+ * position.  Queries: word families at the same position.  Snippets:
+ * one token per word.  Byte offsets, invalid UTF-8, absurdly long words.
  */
 #include "unit.h"
 
 struct out {
-	struct buf	 text;		/* tokens joined by ' ' */
-	struct buf	 offsets;	/* start-end per token */
+	struct buf	 text;		/* tokens; colocated ones after '|' */
+	struct buf	 offsets;	/* start-end per position */
 };
 
 static int
@@ -15,27 +17,30 @@ collect(void *ctx, int tflags, const char *tok, int n, int start, int end)
 {
 	struct out	*o = ctx;
 
-	(void)tflags;
-	if (o->text.len > 0)
-		buf_putc(&o->text, ' ');
+	if (tflags & FTS5_TOKEN_COLOCATED)
+		buf_putc(&o->text, '|');
+	else {
+		if (o->text.len > 0)
+			buf_putc(&o->text, ' ');
+		buf_printf(&o->offsets, "%s%d-%d", o->offsets.len ? " " : "",
+		    start, end);
+	}
 	buf_put(&o->text, tok, (size_t)n);
-	buf_printf(&o->offsets, "%s%d-%d", o->offsets.len ? " " : "", start,
-	    end);
 	return 0;
 }
 
-/* Returns the tokens of text joined by spaces; the caller frees them. */
+/* Returns the tokens of text as flags would make them; caller frees. */
 static char *
-tokens(const char *text, char **offsets)
+tokens(const char *text, int flags, char **offsets)
 {
-	struct tokenizer	*t = tokenizer_new();
+	struct tokenizer	*t = tokenizer_new(unit_dict());
 	struct out		 o;
 
 	assert_non_null(t);
 	buf_init(&o.text);
 	buf_init(&o.offsets);
-	assert_int_equal(tokenizer_run(t, text, (int)strlen(text),
-	    TOKENIZER_DOCUMENT, collect, &o), SQLITE_OK);
+	assert_int_equal(tokenizer_run(t, text, (int)strlen(text), flags,
+	    collect, &o), SQLITE_OK);
 	tokenizer_free(t);
 	if (offsets != NULL)
 		*offsets = buf_detach(&o.offsets, NULL);
@@ -45,9 +50,9 @@ tokens(const char *text, char **offsets)
 }
 
 static void
-expect(const char *text, const char *want)
+expect(const char *text, int flags, const char *want)
 {
-	char	*got = tokens(text, NULL);
+	char	*got = tokens(text, flags, NULL);
 
 	if (strcmp(got, want) != 0)
 		fail_msg("tokens of \"%s\": got \"%s\", want \"%s\"", text, got,
@@ -55,40 +60,83 @@ expect(const char *text, const char *want)
 	free(got);
 }
 
+#define DOC	TOKENIZER_DOCUMENT
+#define QUERY	TOKENIZER_QUERY
+
 static void
-case_folding(void **state)
+folding(void **state)
 {
 	(void)state;
-	expect("Über über ÜBER", "über über über");
-	expect("Straße STRASSE strasse", "strasse strasse strasse");
-	expect("GROẞ", "gross");
-	expect("Ärger ÖL", "ärger öl");
-	expect("ﬁle", "file");		/* ligature: NFKC */
+	/* über is a stop word: kept, marked, never stemmed. */
+	expect("Über über ÜBER ueber uber", DOC,
+	    "_uber _uber _uber _uber _uber");
+	expect("Straße STRASSE strasse", DOC, "strass strass strass");
+	expect("GROẞ groß gross", DOC, "gross gross gross");
+	expect("Größe Groesse", DOC, "gross gross");
+	expect("Café cafe ﬁle", DOC, "caf caf fil");
+	/* Not every "ue" is an umlaut. */
+	expect("Queue Feuer", DOC, "queu feu");
 }
 
 static void
-words_and_numbers(void **state)
+stems(void **state)
 {
 	(void)state;
-	expect("Wie verwalte ich Mails über IMAP?",
-	    "wie verwalte ich mails über imap");
-	expect("E-Mail", "e mail");
-	expect("IMAP4, Port 993 und v2.5", "imap4 port 993 und v2.5");
-	expect("(Sub)Domain", "sub domain");
-	expect("FRITZ!Box", "fritz box");
-	expect("  ... !!! ", "");
-	expect("", "");
+	expect("Pakete Paketen Paket", DOC, "paket paket paket");
+	expect("Konto Konten", DOC, "konto konto");
+	expect("Mails Mail", DOC, "mail mail");
+	/* "sich" the stop word never meets "sich", the stem of "sichern". */
+	expect("sich sichern", DOC, "_sich sich");
+	/* Numbers and codes stay as they are. */
+	expect("IMAP4, Port 993 und v2.5", DOC,
+	    "imap4 port 993 _und v2.5");
 }
 
 static void
-offsets_are_bytes(void **state)
+compounds_and_joins(void **state)
+{
+	(void)state;
+	expect("Mailprogramm", DOC, "mailprogramm|mail|programm");
+	expect("Passwortänderung", DOC, "passwortander|passwort|ander");
+	expect("Zellschutz", DOC, "zellschutz|zell|schutz");
+	/* Joined by '-' or '!': the joined word is there too. */
+	expect("E-Mail", DOC, "e mail|email");
+	expect("FRITZ!Box", DOC, "fritz box|fritzbox");
+	expect("E-Mail-Adresse", DOC, "e mail|email adress|emailadress");
+	/* Dots: the whole and its parts. */
+	expect("imap.example-hosting.de", DOC, "imap.exampl|imap|exampl "
+	    "hosting.d|imap.examplehosting.d|hosting|de");
+	/* Only stored text gets parts; queries get word families. */
+	expect("Mailprogramm", QUERY, "mailprogramm");
+}
+
+static void
+families_in_queries(void **state)
+{
+	(void)state;
+	expect("ändern", QUERY, "and|ander|andert|geandert");
+	expect("Änderung", QUERY, "ander|and|andert|geandert");
+	expect("geändert", QUERY, "geandert|and|ander|andert");
+	expect("eingerichtet", QUERY, "eingerichtet|einricht|einrichtt");
+	/* Stored text is not expanded. */
+	expect("ändern", DOC, "and");
+}
+
+static void
+snippets_get_positions(void **state)
 {
 	char	*off, *tok;
 
 	(void)state;
-	tok = tokens("  Über alles", &off);
-	assert_string_equal(tok, "über alles");
+	tok = tokens("  Über alles", TOKENIZER_AUX, &off);
 	assert_string_equal(off, "2-7 8-13");
+	free(tok);
+	free(off);
+	/* The same words at the same positions as stored text. */
+	tok = tokens("E-Mail und Passwortänderung", DOC, &off);
+	free(tok);
+	tok = tokens("E-Mail und Passwortänderung", TOKENIZER_AUX, NULL);
+	assert_string_equal(off, "0-1 2-6 7-10 11-28");
 	free(tok);
 	free(off);
 }
@@ -101,19 +149,53 @@ bad_input(void **state)
 	int		 i;
 
 	(void)state;
-	expect("abc \xff\xfe def \xc3\x28 ghi", "abc def ghi");
-	expect("\xed\xa0\x80 x", "x");
+	expect("abc \xff\xfe def \xc3\x28 ghi", DOC, "abc def ghi");
+	expect("\xed\xa0\x80 x", DOC, "x");
+	expect("", DOC, "");
+	expect("  ... !!! ", DOC, "");
 
 	/* A 200-letter word is not a token; the words around it are. */
 	buf_init(&big);
 	buf_puts(&big, "vor ");
 	for (i = 0; i < 200; i++)
 		buf_putc(&big, 'a');
-	buf_puts(&big, " nach");
-	got = tokens(big.data, NULL);
-	assert_string_equal(got, "vor nach");
+	buf_puts(&big, " Nachricht");
+	got = tokens(big.data, DOC, NULL);
+	assert_string_equal(got, "_vor nachricht");
 	free(got);
 	buf_free(&big);
+}
+
+struct words {
+	struct buf	 b;
+};
+
+static int
+word_cb(void *ctx, const struct tokenizer_word *w)
+{
+	struct buf	*b = ctx;
+
+	buf_printf(b, "%s[%.*s %.*s %.*s%s]", b->len ? " " : "", w->nlower,
+	    w->lower, w->nfolded, w->folded, w->nstem, w->stem,
+	    w->stop ? " stop" : "");
+	return 0;
+}
+
+static void
+words_api(void **state)
+{
+	struct tokenizer	*t = tokenizer_new(unit_dict());
+	struct buf		 b;
+	const char		*text = "Wie ändere ich Größe?";
+
+	(void)state;
+	buf_init(&b);
+	assert_int_equal(tokenizer_words(t, text, (int)strlen(text), word_cb,
+	    &b), SQLITE_OK);
+	assert_string_equal(b.data, "[wie wie _wie stop] [ändere andere and] "
+	    "[ich ich _ich stop] [grösse grosse gross]");
+	buf_free(&b);
+	tokenizer_free(t);
 }
 
 static int
@@ -132,12 +214,12 @@ stop_at_two(void *ctx, int tflags, const char *tok, int n, int start, int end)
 static void
 callback_stops(void **state)
 {
-	struct tokenizer	*t = tokenizer_new();
+	struct tokenizer	*t = tokenizer_new(NULL);
 	int			 count = 0;
 
 	(void)state;
-	assert_int_equal(tokenizer_run(t, "a b c d", 7, 0, stop_at_two, &count),
-	    SQLITE_DONE);
+	assert_int_equal(tokenizer_run(t, "a b c d", 7, DOC, stop_at_two,
+	    &count), SQLITE_DONE);
 	assert_int_equal(count, 2);
 	tokenizer_free(t);
 	tokenizer_free(NULL);
@@ -147,10 +229,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(case_folding),
-		cmocka_unit_test(words_and_numbers),
-		cmocka_unit_test(offsets_are_bytes),
+		cmocka_unit_test(folding),
+		cmocka_unit_test(stems),
+		cmocka_unit_test(compounds_and_joins),
+		cmocka_unit_test(families_in_queries),
+		cmocka_unit_test(snippets_get_positions),
 		cmocka_unit_test(bad_input),
+		cmocka_unit_test(words_api),
 		cmocka_unit_test(callback_stops),
 	};
 

@@ -16,7 +16,25 @@
 #include <cmocka.h>
 
 #include "kbd.h"
+#include "german.h"
 #include "tokenizer.h"
+
+#define UNIT_DICT	"/usr/share/dict/ngerman"
+
+/* The German word list (loaded once), as kbd uses it by default. */
+static inline const struct german_dict *
+unit_dict(void)
+{
+	static struct german_dict	*dict;
+	const char			*errstr;
+
+	if (dict == NULL && (dict = german_dict_load(UNIT_DICT,
+	    &errstr)) == NULL) {
+		fprintf(stderr, "%s: %s\n", UNIT_DICT, errstr);
+		exit(1);
+	}
+	return dict;
+}
 
 /* Makes a fresh temporary folder; returns its path (static storage). */
 static inline const char *

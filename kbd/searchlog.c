@@ -1,0 +1,105 @@
+/*
+ * searchlog.c: what customers search for, for the staff's statistics.
+ * A search adds its normalised query and result count to a bounded list
+ * in memory (one short lock, no I/O); the writer moves the list into the
+ * search_log table with the hits flush, one row per day and query.  When
+ * the list is full (a flood of searches between two flushes), further
+ * searches are counted as dropped rather than slowing anyone down.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbd.h"
+
+#define LOG_MAX		4096	/* searches kept between two flushes */
+#define LOG_QUERY	200	/* bytes of a query kept */
+
+struct logged {
+	char		*query;
+	int64_t		 results;
+};
+
+static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
+static struct logged	 pending[LOG_MAX];
+static size_t		 npending;
+static uint64_t		 dropped;
+
+/* Notes a search for query (normalised, may be "") that found results. */
+void
+searchlog_add(const char *query, int64_t results)
+{
+	char	*copy;
+
+	if (*query == '\0')
+		return;
+	copy = xstrndup(query, utf8_prefix(query, strlen(query), LOG_QUERY));
+	pthread_mutex_lock(&lock);
+	if (npending < LOG_MAX) {
+		pending[npending].query = copy;
+		pending[npending].results = results;
+		npending++;
+		copy = NULL;
+	} else
+		dropped++;
+	pthread_mutex_unlock(&lock);
+	free(copy);
+}
+
+/*
+ * Writes the searches noted since the last flush into db (the writer's
+ * connection).  Returns 0, or -1 when the transaction failed; the
+ * searches are then lost, which the log says (they are statistics, not
+ * edits).
+ */
+int
+searchlog_flush(sqlite3 *db)
+{
+	struct logged	*batch;
+	sqlite3_stmt	*st = NULL;
+	size_t		 n, i;
+	uint64_t	 lost;
+	int64_t		 day = wall_seconds() / 86400;
+	int		 rc;
+
+	pthread_mutex_lock(&lock);
+	n = npending;
+	lost = dropped;
+	batch = xcalloc(n + 1, sizeof(*batch));
+	memcpy(batch, pending, n * sizeof(*batch));
+	npending = 0;
+	dropped = 0;
+	pthread_mutex_unlock(&lock);
+	if (lost > 0)
+		log_warnx("search log: %llu searches not recorded (too many "
+		    "in one second)", (unsigned long long)lost);
+	if (n == 0) {
+		free(batch);
+		return 0;
+	}
+
+	rc = sqlite3_prepare_v2(db, "INSERT INTO search_log(day, query,"
+	    " results, count) VALUES (?1, ?2, ?3, 1)"
+	    " ON CONFLICT(day, query) DO UPDATE SET count = count + 1,"
+	    " results = excluded.results", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_int64(st, 1, day);
+		sqlite3_bind_text(st, 2, batch[i].query, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, batch[i].results);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		sqlite3_reset(st);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("search log: %s", sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++)
+		free(batch[i].query);
+	free(batch);
+	return rc == SQLITE_OK ? 0 : -1;
+}
