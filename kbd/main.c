@@ -43,20 +43,29 @@ serve(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (http_listen(cfg, &port, &errstr) == -1) {
+		log_warnx("--listen %s: %s", cfg->listen, errstr);
+		return 2;
+	}
 	if (store_init(cfg->db, &errstr) == -1) {
 		log_warnx("%s", errstr);
-		return 1;
+		http_stop();
+		return 2;
 	}
 	if (static_load(cfg->static_dir, &errstr) == -1) {
 		log_warnx("--static %s: %s", cfg->static_dir, errstr);
+		http_stop();
 		return 2;
 	}
-	if (writer_start(cfg->db, cfg->articles) == -1)
+	if (writer_start(cfg->db, cfg->articles) == -1) {
+		http_stop();
 		return 1;
-	if (http_start(cfg, &port, &errstr) == -1) {
-		log_warnx("--listen %s: %s", cfg->listen, errstr);
+	}
+	if (http_start(cfg, &errstr) == -1) {
+		log_warnx("%s", errstr);
 		writer_stop();
-		return 2;
+		http_stop();
+		return 1;
 	}
 	announce(cfg->listen, port);
 
