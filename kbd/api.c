@@ -5,6 +5,7 @@
  * import, queries are sanitised by query.c).  Errors are
  * {"error": "..."} with a fitting status.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +60,8 @@ article_url(const char *slug)
 
 /*
  * Reads the query argument name as a number in [min, max]: absent gives
- * def, a larger number gives max.  Returns 0, or -1 when it is not a
- * number or below min.
+ * def, a larger number (of any size) gives max.  Returns 0, or -1 when it
+ * is not a number or below min.
  */
 int
 arg_number(struct request *req, const char *name, int def, int min, int max,
@@ -73,7 +74,13 @@ arg_number(struct request *req, const char *name, int def, int min, int max,
 		*out = def;
 		return 0;
 	}
-	if (parse_number(s, min, 1000000000LL, &v) == -1)
+	if (s[strspn(s, "0123456789")] != '\0')
+		return -1;
+	if (strlen(s) > 18)	/* all digits, larger than anything asked */
+		v = LLONG_MAX;
+	else if (parse_number(s, 0, LLONG_MAX, &v) == -1)
+		return -1;
+	if (v < min)
 		return -1;
 	*out = v > max ? max : (int)v;
 	return 0;

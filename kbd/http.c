@@ -8,6 +8,8 @@
  */
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -20,6 +22,8 @@
 #include "kbd.h"
 
 static struct MHD_Daemon	*daemon_;
+static int			 listen_fd = -1;
+static int			 listen_v6;
 
 /* Content-Security-Policy of every HTML page: no inline script at all. */
 #define CSP_PAGE \
@@ -38,6 +42,44 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	while (n > 0 && line[n - 1] == '\n')
 		line[--n] = '\0';
 	log_warnx("http: %s", line);
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decodes %HH in the path and the query arguments, in place, except %00:
+ * a NUL byte would cut "/a/imap%00x" to "/a/imap" in every string
+ * function after this, so it stays "%00", which no route and no slug
+ * accepts.  Returns the new length.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char	*r = s, *w = s;
+	int	 hi, lo;
+
+	(void)cls;
+	(void)conn;
+	while (*r != '\0') {
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
+		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi * 16 + lo);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 /* Returns the value of the query argument name, or NULL. */
@@ -252,45 +294,73 @@ resolve(const char *listen, struct sockaddr_storage *ss, int *v6,
 }
 
 /*
- * Starts serving as cfg says.  Stores the port actually bound (useful with
- * port 0) in *port.  Returns 0, or -1 with a reason in *errstr.
+ * Opens the listening socket for cfg->listen, before anything else starts,
+ * so that an address in use or not available is one clear error.  Stores
+ * the port bound (useful with port 0) in *port.  Returns 0, or -1 with a
+ * reason in *errstr.
  */
 int
-http_start(const struct config *cfg, unsigned short *port,
+http_listen(const struct config *cfg, unsigned short *port,
     const char **errstr)
 {
+	static char		 why[256];
 	struct sockaddr_storage	 ss;
-	const union MHD_DaemonInfo *info;
-	unsigned int		 threads = cfg->threads;
-	unsigned int		 flags;
-	long			 ncpu;
-	int			 v6 = 0;
+	socklen_t		 len;
+	int			 fd, on = 1;
 
-	if (resolve(cfg->listen, &ss, &v6, errstr) == -1)
+	if (resolve(cfg->listen, &ss, &listen_v6, errstr) == -1)
 		return -1;
+	len = listen_v6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, len) == -1 ||
+	    listen(fd, 511) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) == -1) {
+		snprintf(why, sizeof(why), "%s", strerror(errno));
+		*errstr = why;
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(listen_v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+	listen_fd = fd;
+	return 0;
+}
+
+/*
+ * Starts serving on the socket http_listen() opened.  Returns 0, or -1
+ * with a reason in *errstr.
+ */
+int
+http_start(const struct config *cfg, const char **errstr)
+{
+	unsigned int	 threads = cfg->threads;
+	unsigned int	 flags;
+	long		 ncpu;
+
 	if (threads == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = ncpu > 0 && ncpu < 256 ? (unsigned int)ncpu : 2;
 	}
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	    MHD_USE_ERROR_LOG | (listen_v6 ? MHD_USE_IPv6 : 0);
 	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_LISTEN_SOCKET, listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)KBD_CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)KBD_CONN_LIMIT,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)KBD_CONN_PER_IP,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KBD_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (daemon_ == NULL) {
-		*errstr = "cannot listen there (address in use or not "
-		    "available?)";
+		*errstr = "the HTTP server could not start";
 		return -1;
 	}
-	info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
-	*port = info != NULL ? info->port : 0;
 	return 0;
 }
 
@@ -301,4 +371,7 @@ http_stop(void)
 	if (daemon_ != NULL)
 		MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
+	if (listen_fd != -1)
+		close(listen_fd);
+	listen_fd = -1;
 }

@@ -372,7 +372,8 @@ struct request {
 	size_t			 bytes;
 };
 
-int	 http_start(const struct config *, unsigned short *, const char **);
+int	 http_listen(const struct config *, unsigned short *, const char **);
+int	 http_start(const struct config *, const char **);
 void	 http_stop(void);
 const char *http_arg(struct request *, const char *);
 const char *http_header(struct request *, const char *);

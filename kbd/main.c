@@ -53,11 +53,11 @@ load_dict(const char *path)
 static int
 serve(const struct config *cfg)
 {
-	struct german_dict	*dict;
-	const char	*errstr;
-	sigset_t	 set;
-	unsigned short	 port;
-	int		 sig;
+	struct german_dict	*dict = NULL;
+	const char		*errstr;
+	sigset_t		 set;
+	unsigned short		 port;
+	int			 sig, rc = 2;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -66,23 +66,26 @@ serve(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* What the operator can get wrong is checked first: exit 2. */
+	if (http_listen(cfg, &port, &errstr) == -1) {
+		log_warnx("--listen %s: %s", cfg->listen, errstr);
+		return 2;
+	}
 	dict = load_dict(cfg->dict);
 	if (store_init(cfg->db, dict, &errstr) == -1) {
 		log_warnx("%s", errstr);
-		german_dict_free(dict);
-		return 1;
+		goto done;
 	}
 	if (static_load(cfg->static_dir, &errstr) == -1) {
 		log_warnx("--static %s: %s", cfg->static_dir, errstr);
-		german_dict_free(dict);
-		return 2;
+		goto done;
 	}
+	rc = 1;
 	if (writer_start(cfg->db, cfg->articles) == -1)
-		return 1;
-	if (http_start(cfg, &port, &errstr) == -1) {
-		log_warnx("--listen %s: %s", cfg->listen, errstr);
-		writer_stop();
-		return 2;
+		goto done;
+	if (http_start(cfg, &errstr) == -1) {
+		log_warnx("%s", errstr);
+		goto writer;
 	}
 	announce(cfg->listen, port);
 
@@ -95,14 +98,20 @@ serve(const struct config *cfg)
 		writer_sync();
 	}
 	log_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	rc = 0;
+	/* Requests under way finish first; their hits are then flushed. */
 	http_stop();
+writer:
 	writer_stop();
 	snapshot_shutdown();
+done:
+	http_stop();
 	store_shutdown();
 	static_unload();
 	german_dict_free(dict);
-	log_info("stopped");
-	return 0;
+	if (rc == 0)
+		log_info("stopped");
+	return rc;
 }
 
 int

@@ -252,6 +252,12 @@ page_search(struct request *req, struct reply *rep)
 			buf_puts(&b, "<p class=\"note\">Kein Artikel enthält "
 			    "alle Suchbegriffe. Hier sind die Artikel, die die "
 			    "meisten davon enthalten.</p>\n");
+		if (res.n == 0) {
+			buf_puts(&b, "<p>Diese Seite hat keine Treffer mehr. "
+			    "<a href=\"/search?q=");
+			url_escape(&b, q->text);
+			buf_puts(&b, "\">Zur ersten Seite</a></p>\n");
+		}
 		result_list(&b, &res);
 		pager(&b, q->text, page, res.total);
 	}

@@ -282,8 +282,21 @@ store_init(const char *path, const struct german_dict *d,
 {
 	static char	 why[512];
 	sqlite3		*db;
+	int		 version = 0;
 
 	dict = d;
+	/* Look before touching: a newer or foreign file stays as it is. */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    user_version(db, &version) == -1 || version > SCHEMA_VERSION) {
+		snprintf(why, sizeof(why), "%s: %s", path, version >
+		    SCHEMA_VERSION ? "the database was made by a newer kbd" :
+		    sqlite3_errmsg(db));
+		*errstr = why;
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_close(db);
 	if (store_open(path, 0, &db, errstr) == -1)
 		return -1;
 	*errstr = NULL;

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# t0004-article-hits: GET /api/articles/<slug> and the hit counter.
+#   1.x  the article's fields: slug, title, category, tags[], html, hits,
+#        updated (ISO 8601 UTC); JSON Content-Type
+#   2.x  every GET shows one hit more at once; HEAD counts nothing; the
+#        article page /a/<slug> counts too and shows the same counter
+#   3.x  after a flush (about a second) article.hits and hit_day in the
+#        database and /api/top hold the new count
+#   4.x  unknown, invalid and empty slugs: 404 with {"error"}, no hit
+. "$(dirname "$0")/../lib.sh"
+
+start_kbd
+
+# 1: fields
+expect_json 1.1 /api/articles/imap '.slug == "imap"
+    and .title == "Wie verwalte ich Mails über IMAP?"
+    and .category == "E-Mail"
+    and .tags == ["imap", "ssl", "mailprogramm", "postfach", "ordner", "email"]
+    and .hits == 414717'
+header Content-Type | grep -qx 'application/json; charset=utf-8' ||
+    fail 1.2 "Content-Type: $(header Content-Type)"
+jq -e '.html | test("<h2>IMAP oder POP3\\?</h2>") and test("<code>imap.example-hosting.de</code>")' \
+    "$BODY" >/dev/null || fail 1.3 "html is not the rendered article: $(jq -r .html "$BODY" | head -c 200)"
+jq -e '.updated | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")' \
+    "$BODY" >/dev/null || fail 1.4 "updated is $(jq .updated "$BODY")"
+expect_json 1.5 /api/articles/passwort-vergessen '.slug == "passwort-vergessen" and (.tags | type) == "array"'
+
+# 2: counting (imap has 1 view so far)
+h=$(jget /api/articles/imap .hits)
+[ "$h" = 414718 ] || fail 2.1 "second view shows $h hits, want 414718"
+h=$(jget /api/articles/imap .hits)
+[ "$h" = 414719 ] || fail 2.2 "third view shows $h hits, want 414719"
+for i in 1 2 3; do
+	expect_status 2.3 HEAD /api/articles/imap 200
+done
+h=$(jget /api/articles/imap .hits)
+[ "$h" = 414720 ] || fail 2.5 "after 3 HEADs the next view shows $h hits, want 414720"
+req GET /a/imap
+grep -q '(414721 Hits)' "$BODY" || fail 2.6 "/a/imap does not show (414721 Hits)"
+expect_status 2.7 HEAD /a/imap 200
+h=$(jget /api/articles/imap .hits)
+[ "$h" = 414722 ] || fail 2.8 "after /a/imap and a HEAD the next view shows $h hits, want 414722"
+# 6 views of imap so far: 5 API GETs and one page
+
+# 3: the flush (views of dns-pruefung: 2)
+req GET /api/articles/dns-pruefung
+req GET /a/dns-pruefung
+stored() { [ "$(sql "SELECT hits FROM article WHERE slug = '$1'")" = "$2" ]; }
+wait_until 5 stored imap 414722 ||
+    fail 3.1 "article.hits of imap is $(sql "SELECT hits FROM article WHERE slug = 'imap'"), want 414722"
+wait_until 5 stored dns-pruefung 26246277 || fail 3.2 "article.hits of dns-pruefung not flushed"
+today=$(($(date -u +%s) / 86400))
+got=$(sql "SELECT day, count FROM hit_day WHERE article_id = (SELECT id FROM article WHERE slug = 'imap')")
+case $got in
+"$today|6" | "$((today - 1))|6") ;;	# the flush may have run before midnight UTC
+*) fail 3.3 "hit_day of imap is '$got', want '$today|6'" ;;
+esac
+expect_json 3.4 "/api/top?limit=100" \
+    '[.articles[] | select(.slug == "imap" or .slug == "dns-pruefung") | .hits] == [26246277, 414722]'
+expect_json 3.5 /api/articles/imap '.hits == 414723'
+
+# 4: not found
+for path in /api/articles/nope /api/articles/ /api/articles/IMAP \
+    /api/articles/imap/ /api/articles/-imap /api/articles/imap.md \
+    "/api/articles/%C3%BCber" /api/articles/imap%20 /api/articles/a%2Fb; do
+	if expect_status 4.1 GET "$path" 404; then
+		jq -e '.error | type == "string"' "$BODY" >/dev/null ||
+		    fail 4.2 "$path: no {\"error\"}: $(head -c 200 "$BODY")"
+		header Content-Type | grep -qx 'application/json; charset=utf-8' ||
+		    fail 4.3 "$path: Content-Type $(header Content-Type)"
+	fi
+done
+long=$(printf 'a%.0s' $(seq 129))
+expect_status 4.4 GET "/api/articles/$long" 404
+expect_json 4.5 /api/articles/imap '.hits == 414724'
+
+stop_kbd 4.6
+test_done

@@ -1,0 +1,215 @@
+# tests/lib.sh: what every tests/http/t*.sh sources.  Each test starts its
+# own kbd on a free port with a fresh database in a temporary folder, talks
+# to it with curl and stops it by the pid it started; the folder and any
+# kbd still running are cleaned up on exit.  Failures are counted, not
+# fatal (die() is for a test that cannot go on); test_done turns the count
+# into the exit status.  Every check takes a case number first ("3.2"),
+# which its FAIL line names.
+#
+#   KBD       the binary to test (tests/run sets it; default build/kbd)
+#   start_kbd [kbd args...]   start and wait for /healthz; sets KBD_PID,
+#                             PORT, BASE, LOG (this start's stderr)
+#   stop_kbd CASE             SIGTERM, wait, want exit status 0
+#   kill9_kbd                 SIGKILL, wait
+#   sighup                    SIGHUP, wait for the import summary line
+#   req METHOD URL [curl args...]   sets STATUS; body in $BODY, headers
+#                             in $HEADERS (a URL starting with / is on BASE)
+#   expect_status CASE METHOD URL CODE [curl args...]
+#   expect_json CASE URL JQ_EXPR     GET, want 200 and jq -e JQ_EXPR true
+#   fail CASE MESSAGE, die MESSAGE, test_done
+
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KBD=${KBD:-$ROOT/build/kbd}
+case $KBD in /*) ;; *) KBD=$ROOT/$KBD ;; esac
+[ -x "$KBD" ] || { echo "FAIL: no kbd binary at $KBD" >&2; exit 1; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kbd-http.XXXXXX")
+DB=$TMP/kb.sqlite
+BODY=$TMP/body
+HEADERS=$TMP/headers
+KBD_PID=
+PORT=
+BASE=
+LOG=
+STATUS=
+FAILED=0
+STARTS=0
+READY_TIMEOUT=${READY_TIMEOUT:-20}	# seconds; ASan builds are slow
+
+cleanup() {
+	if [ -n "$KBD_PID" ] && kill -0 "$KBD_PID" 2>/dev/null; then
+		kill -TERM "$KBD_PID" 2>/dev/null
+		for _ in $(seq 50); do
+			kill -0 "$KBD_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$KBD_PID" 2>/dev/null
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+fail() {	# fail CASE MESSAGE
+	echo "FAIL $1: $2"
+	FAILED=$((FAILED + 1))
+}
+
+die() {
+	echo "FAIL: $*"
+	[ -n "$LOG" ] && [ -f "$LOG" ] && sed 's/^/    log: /' "$LOG" | tail -20
+	exit 1
+}
+
+test_done() {
+	if [ "$FAILED" -gt 0 ]; then
+		echo "$FAILED check(s) failed"
+		exit 1
+	fi
+	echo "all checks passed"
+	exit 0
+}
+
+# Copies the shipped articles (and optional extra files) into a fresh
+# folder below TMP and prints its path.
+copy_articles() {	# copy_articles NAME [FILE...]
+	local dir=$TMP/$1
+	shift
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$ROOT"/articles/*.md "$dir"/
+	[ $# -gt 0 ] && cp "$@" "$dir"/
+	echo "$dir"
+}
+
+url() {	# url PATH_OR_URL: a path starting with / is taken on BASE
+	case $1 in /*) echo "$BASE$1" ;; *) echo "$1" ;; esac
+}
+
+# Starts kbd with the repository's articles and static files and the
+# test's database; later arguments override those.  Waits until it
+# listens and /healthz answers 200.
+start_kbd() {
+	local i code
+	STARTS=$((STARTS + 1))
+	LOG=$TMP/kbd.$STARTS.log
+	"$KBD" --articles "$ROOT/articles" --static "$ROOT/static" \
+	    --db "$DB" --listen 127.0.0.1:0 "$@" 2>"$LOG" &
+	KBD_PID=$!
+	PORT=
+	for i in $(seq $((READY_TIMEOUT * 50))); do
+		PORT=$(sed -n 's|^kbd: listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/$|\1|p' "$LOG")
+		[ -n "$PORT" ] && break
+		kill -0 "$KBD_PID" 2>/dev/null || die "kbd exited at start"
+		sleep 0.02
+	done
+	[ -n "$PORT" ] || die "kbd did not say where it listens"
+	BASE=http://127.0.0.1:$PORT
+	for i in $(seq $((READY_TIMEOUT * 20))); do
+		code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")
+		[ "$code" = 200 ] && return 0
+		kill -0 "$KBD_PID" 2>/dev/null || die "kbd exited at start"
+		sleep 0.05
+	done
+	die "/healthz did not answer 200 within $READY_TIMEOUT s"
+}
+
+stop_kbd() {	# stop_kbd CASE: SIGTERM must end kbd with status 0
+	local rc=0
+	kill -TERM "$KBD_PID"
+	wait "$KBD_PID" || rc=$?
+	KBD_PID=
+	[ "$rc" = 0 ] || { fail "$1" "kbd exited with status $rc on SIGTERM"; tail -20 "$LOG"; }
+	grep -q '^kbd: stopped$' "$LOG" || fail "$1" "no 'kbd: stopped' line in the log"
+}
+
+kill9_kbd() {
+	kill -KILL "$KBD_PID"
+	wait "$KBD_PID" 2>/dev/null
+	KBD_PID=
+}
+
+req() {	# req METHOD URL [curl args...]: sets STATUS, fills BODY, HEADERS
+	local method=$1 u
+	u=$(url "$2")
+	shift 2
+	: >"$BODY"
+	if [ "$method" = HEAD ]; then	# -I prints the headers as the body
+		set -- -I -o /dev/null "$@"
+	else
+		set -- -X "$method" -o "$BODY" "$@"
+	fi
+	STATUS=$(curl -s --path-as-is -D "$HEADERS" -w '%{http_code}' \
+	    --max-time 20 "$@" "$u")
+	[ -n "$STATUS" ] || STATUS=000
+}
+
+header() {	# header NAME: the value of header NAME in the last reply
+	tr -d '\r' <"$HEADERS" | sed -n "s/^$1: //Ip" | tail -1
+}
+
+expect_status() {	# expect_status CASE METHOD URL CODE [curl args...]
+	local c=$1 m=$2 u=$3 want=$4
+	shift 4
+	req "$m" "$u" "$@"
+	[ "$STATUS" = "$want" ] || fail "$c" "$m $u gave $STATUS, want $want"
+	[ "$STATUS" = "$want" ]
+}
+
+expect_json() {	# expect_json CASE URL JQ_EXPR
+	req GET "$2"
+	if [ "$STATUS" != 200 ]; then
+		fail "$1" "GET $2 gave $STATUS, want 200"
+		return 1
+	fi
+	if ! jq -e "$3" "$BODY" >/dev/null 2>&1; then
+		fail "$1" "GET $2: $3 is not true of $(head -c 300 "$BODY")"
+		return 1
+	fi
+}
+
+jget() {	# jget URL JQ_FILTER: prints jq -r FILTER of GET URL
+	curl -s --max-time 20 "$(url "$1")" | jq -r "$2"
+}
+
+uri() {	# uri TEXT: TEXT percent-encoded for a query value
+	local LC_ALL=C s=$1 i c h out=
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		case $c in
+		[a-zA-Z0-9.~_-]) out+=$c ;;
+		*) printf -v h '%%%02X' "'$c"; out+=$h ;;
+		esac
+	done
+	printf '%s\n' "$out"
+}
+
+sql() {	# sql QUERY: runs QUERY on the test's database
+	sqlite3 -batch "$DB" "$1"
+}
+
+# Waits up to SECONDS for COMMAND to succeed; returns its last status.
+wait_until() {	# wait_until SECONDS COMMAND...
+	local end=$(($(date +%s%N) + $1 * 1000000000))
+	shift
+	until "$@"; do
+		[ "$(date +%s%N)" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
+# Sends SIGHUP and waits for the import it starts to log its summary.
+sighup() {
+	local n
+	n=$(grep -c '^kbd: articles: ' "$LOG")
+	kill -HUP "$KBD_PID"
+	wait_until 10 more_imports_than "$n"
+}
+more_imports_than() { [ "$(grep -c '^kbd: articles: ' "$LOG")" -gt "$1" ]; }
+
+healthy() {	# healthy: the server still answers /healthz with 200
+	[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+	    "$BASE/healthz")" = 200 ]
+}
