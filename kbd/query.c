@@ -203,6 +203,17 @@ is_weak(const char *folded)
 	    sizeof(*weak_words), str_cmp) != NULL;
 }
 
+/* AND, OR and NOT in capitals are meant as operators: every word counts. */
+static int
+is_operator(const char *text, const struct qword *w)
+{
+	size_t	 n = (size_t)(w->end - w->start);
+
+	return (n == 3 && (memcmp(text + w->start, "AND", 3) == 0 ||
+	    memcmp(text + w->start, "NOT", 3) == 0)) ||
+	    (n == 2 && memcmp(text + w->start, "OR", 2) == 0);
+}
+
 static char *
 join_words(struct collect *c, int from, int to, int field, const char *sep)
 {
@@ -237,8 +248,14 @@ word_slot(struct query *q, struct tokenizer *tok, struct collect *c, int i)
 	struct german_part	 parts[GERMAN_MAX_PARTS];
 	struct query_slot	*s;
 	const char		*p[QUERY_MAX_PARTS];
+	size_t			 j;
 	int			 k, np, n = 0;
 
+	/* The same word twice asks for it once. */
+	for (j = 0; j < q->nslots; j++)
+		if (q->slots[j].kind == SLOT_WORD &&
+		    strcmp(q->slots[j].stem, c->w[i].stem) == 0)
+			return;
 	if ((s = slot_new(q, SLOT_WORD, q->text, c->w[i].start,
 	    c->w[i].end)) == NULL)
 		return;
@@ -362,7 +379,8 @@ query_parse(struct tokenizer *tok, const char *text)
 			phrase_slot(q, c, i, j);
 			continue;
 		}
-		if (c->w[i].stop || is_weak(c->w[i].folded))
+		if (c->w[i].stop || is_weak(c->w[i].folded) ||
+		    is_operator(q->text, &c->w[i]))
 			continue;
 		while (j + 1 < c->n && !c->w[j + 1].stop &&
 		    c->w[j + 1].start == c->w[j].end + 1 &&
@@ -384,7 +402,8 @@ query_parse(struct tokenizer *tok, const char *text)
 	/* For the search log: the words that count, lowercased. */
 	buf_init(&b);
 	for (i = 0; i < c->n; i++) {
-		if (!all && (c->w[i].stop || is_weak(c->w[i].folded)) &&
+		if (!all && (c->w[i].stop || is_weak(c->w[i].folded) ||
+		    is_operator(q->text, &c->w[i])) &&
 		    !in_quotes(quotes, nquotes, c->w[i].start, c->w[i].end))
 			continue;
 		if (b.len > 0)

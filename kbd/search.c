@@ -600,6 +600,23 @@ hit_details(struct reader *r, int64_t id, struct search_hit *h)
 	return rc;
 }
 
+/*
+ * How many tiers to try: words that nothing holds can all go; of the
+ * others, at most half.
+ */
+static size_t
+tiers(const struct query *q)
+{
+	size_t	 i, known = 0;
+
+	for (i = 0; i < q->nslots; i++)
+		if (q->slots[i].docs > 0)
+			known++;
+	if (known == 0)
+		return 1;
+	return q->nslots - known + known / 2 + 1;
+}
+
 /* Appends up to limit rows of expr from offset on to res->hits. */
 static int
 fetch_page(struct reader *r, const char *expr, const char *rank, int limit,
@@ -743,9 +760,8 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	rank_snapshot = snap;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
 	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
-	ntiers = any || (flags & SEARCH_STRICT) ? 1 :
-	    q->nslots - (q->nslots + 1) / 2 + 1;
 	drop_order(q, order);
+	ntiers = any || (flags & SEARCH_STRICT) ? 1 : tiers(q);
 	buf_init(&expr);
 	buf_init(&map);
 	for (t = 0; t < ntiers && rc == 0 && res->n < (size_t)limit; t++) {

@@ -100,7 +100,7 @@ expect_json 1.93 "/api/search?q=$(uri '-imap*')" '.results[0].slug == "imap"'
 # 2: sizes
 words=$(rep 'imap%20ssl%20postfach%20router%20' 650)
 try 2.1 "$words"		# about 10 KB decoded
-expect_json 2.2 "/api/search?q=$words" '.results[0].slug == "imap" and (.query | length) <= 1024'
+expect_json 2.2 "/api/search?q=$words" '([.results[].slug] | index("imap")) != null and (.query | length) <= 1024'
 try 2.3 "$(rep x 1000)"
 many=$(for i in $(seq 200); do printf 'wort%d%%20' "$i"; done)
 try 2.4 "$many"

@@ -82,7 +82,8 @@ grep -q 'Keine Treffer' "$BODY" || fail 3.7 "no 'Keine Treffer' for a query with
 grep -q 'Top 10 FAQ-Fragen' "$BODY" || fail 3.8 "no top ten on a page without results"
 q='imap "><script>alert(1)</script>'
 expect_status 3.9 GET "/search?q=$(uri "$q")" 200
-grep -q '<script' "$BODY" && fail 3.10 "a script tag got onto the search page"
+sed 's#<script src="/static/search.js" defer></script>##' "$BODY" |
+    grep -q '<script' && fail 3.10 "a script tag got onto the search page"
 grep -q 'Treffer für' "$BODY" || fail 3.11 "no results heading"
 grep -q '<a href="/a/imap">Wie verwalte ich Mails über IMAP?</a>' "$BODY" || fail 3.12 "no link to imap"
 grep -q '<p class="snippet">.*<mark>' "$BODY" || fail 3.13 "no marked snippet"

@@ -107,8 +107,9 @@ operators_are_words(void **state)
 {
 	(void)state;
 	expect("imap AND NOT (ssl OR tls) NEAR/3 title:x* -y ^z",
-	    "[imap] [AND] [NOT] [ssl] [OR] [tls] [NEAR/3|near3] [title] [x] "
-	    "[y] [z]");
+	    "[imap] [ssl] [tls] [NEAR/3|near3] [title] [x] [y] [z]");
+	expect("and or not", "[and] [or] [not]");
+	expect("imap IMAP Imap", "[imap]");
 }
 
 static void
