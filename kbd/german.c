@@ -637,6 +637,29 @@ split_rec(const struct german_dict *d, const char *w, size_t n, size_t base,
 	return nbest;
 }
 
+/*
+ * The head of a compound: its last part when it splits
+ * ("kleinschreibung": schreibung, not einschreibung), else the longest
+ * word of at least SPLIT_MIN_PART letters that ends w after three or more
+ * letters ("ausgabe": gabe).  Returns its offset in w, or -1.
+ */
+int
+german_head(struct german *g, const char *w, int n)
+{
+	struct german_part_ref	 parts[GERMAN_MAX_PARTS];
+	int			 i, np;
+
+	if (g->dict == NULL || n < SPLIT_MIN_WORD - 1 || n > GERMAN_MAX_WORD)
+		return -1;
+	np = split_rec(g->dict, w, (size_t)n, 0, GERMAN_MAX_PARTS, parts);
+	if (np >= 2)
+		return parts[np - 1].start;
+	for (i = 3; i + SPLIT_MIN_PART <= n; i++)
+		if (dict_has2(g->dict, w + i, (size_t)(n - i), "", 0))
+			return i;
+	return -1;
+}
+
 int
 german_split(struct german *g, const char *w, int n, struct german_part *parts)
 {

@@ -87,4 +87,11 @@ struct german_part {
 int	 german_split(struct german *, const char *w, int n,
 	    struct german_part *parts);
 
+/*
+ * Returns the offset of the head of the folded compound w[0..n) (the
+ * longest dictionary word it ends in: "kleinschreibung" -> 5, for
+ * "schreibung"), or -1.
+ */
+int	 german_head(struct german *, const char *w, int n);
+
 #endif /* KBD_GERMAN_H */

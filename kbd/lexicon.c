@@ -544,7 +544,7 @@ delta_word(void *ctx, const struct tokenizer_word *w)
 	    (size_t)w->nlower);
 	/* Joined by one '-', '!' or '/' to the word before: a joined word. */
 	if (d->chain.len > 0 && w->start == d->chain_end + 1 &&
-	    strchr("-!/", d->text[d->chain_end]) != NULL) {
+	    strchr(TOKENIZER_JOINERS, d->text[d->chain_end]) != NULL) {
 		buf_put(&d->chain, w->folded, (size_t)w->nfolded);
 		buf_put(&d->chain_surface, w->lower, (size_t)w->nlower);
 		delta_count(d, d->chain.data, d->chain.len,

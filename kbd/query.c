@@ -384,7 +384,7 @@ query_parse(struct tokenizer *tok, const char *text)
 			continue;
 		while (j + 1 < c->n && !c->w[j + 1].stop &&
 		    c->w[j + 1].start == c->w[j].end + 1 &&
-		    strchr("-!/", q->text[c->w[j].end]) != NULL)
+		    strchr(TOKENIZER_JOINERS, q->text[c->w[j].end]) != NULL)
 			j++;
 		if (j > i)
 			joined_slot(q, tok, c, i, j);

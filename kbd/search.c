@@ -823,6 +823,7 @@ search_suggest(struct reader *r, const char *text, int limit,
 	memset(&last, 0, sizeof(last));
 	last.start = -1;
 	buf_init(&b);
+	buf_put(&b, "", 0);
 	utf8_sanitize(&b, text, utf8_prefix(text, n, KBD_MAX_QUERY));
 	tokenizer_words(r->tok, b.data, (int)b.len, note_last, &last);
 	/* A word followed by something else is complete; the last may not. */

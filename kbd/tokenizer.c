@@ -18,6 +18,7 @@
  * word "sich" never matches the stem "sich" of "sichern".
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@
 #include "tokenizer.h"
 
 #define MAX_EMIT	12	/* tokens at one position */
+#define nitems_(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct tokenizer {
 	UBreakIterator		*bi;	/* word boundaries, reused per run */
@@ -264,22 +266,72 @@ family_cb(void *ctx, const char *stem, int n)
 	return e->rc;
 }
 
+/* Skips what may stand between the parts of "Kopf- und Fußzeile". */
+static const char *
+skip_conjunction(const char *p, const char *end)
+{
+	static const char	*words[] = { "und ", "oder ", "bzw. ", "sowie " };
+	size_t			 i, n;
+
+	while (p < end && (*p == ' ' || *p == '/' || *p == ','))
+		p++;
+	for (i = 0; i < nitems_(words); i++) {
+		n = strlen(words[i]);
+		if ((size_t)(end - p) > n && strncmp(p, words[i], n) == 0)
+			return p + n;
+	}
+	return p;
+}
+
+/*
+ * "Kopf- und Fußzeile", "Fuß-/Endnote", "Ein- und Ausgabe": a word that
+ * ends in a hyphen shares the head of the compound that follows.  Gives
+ * the whole word (kopfzeile, fussnote, eingabe) at its position.
+ */
+static void
+emit_suspended(struct tokenizer *t, struct emit *e, const char *text,
+    int len, const struct tokenizer_word *w)
+{
+	const char	*p = text + w->end, *end = text + len, *s;
+	char		 next[GERMAN_MAX_WORD + 1], joined[2 * GERMAN_MAX_WORD + 1];
+	int		 n, head;
+
+	if (p + 1 >= end || p[0] != '-' || (p[1] != ' ' && p[1] != '/' &&
+	    p[1] != ','))
+		return;
+	p = skip_conjunction(p + 1, end);
+	for (s = p; p < end && (((*p | 32) >= 'a' && (*p | 32) <= 'z') ||
+	    (unsigned char)*p >= 0x80); p++)
+		;
+	if ((n = (int)(p - s)) < 4 || n > GERMAN_MAX_WORD)
+		return;
+	memcpy(next, s, (size_t)n);
+	n = (int)german_fold(next, (size_t)n);
+	if ((head = german_head(t->g, next, n)) < 0)
+		return;
+	n = snprintf(joined, sizeof(joined), "%s%.*s", w->folded, n - head,
+	    next + head);
+	if (n > 0 && n <= GERMAN_MAX_WORD)
+		emit_stem_of(t, e, joined, n);
+}
+
 /*
  * The extras of stored text: a word joined to the one before it by a
- * hyphen, '!' or '/' without spaces gives the joined word ("E-Mail":
- * email); a word with dots or underscores ("example.org") gives its
- * parts; a compound gives its parts.
+ * hyphen, '!', '/', '+' or '&' without spaces gives the joined word
+ * ("E-Mail": email); a word with dots or underscores ("example.org")
+ * gives its parts; a compound gives its parts; a word with a suspended
+ * hyphen ("Kopf- und Fußzeile") gives the whole word.
  */
 static void
 emit_document_extras(struct tokenizer *t, struct emit *e, const char *text,
-    const struct tokenizer_word *w)
+    int len, const struct tokenizer_word *w)
 {
 	struct german_part	 parts[GERMAN_MAX_PARTS];
 	const char		*p, *q;
 	int			 k, np;
 
 	if (t->nchain > 0 && w->start == t->chain_end + 1 &&
-	    strchr("-!/+&", text[t->chain_end]) != NULL &&
+	    strchr(TOKENIZER_JOINERS, text[t->chain_end]) != NULL &&
 	    t->nchain + w->nfolded <= GERMAN_MAX_WORD) {
 		memcpy(t->chain + t->nchain, w->folded, (size_t)w->nfolded);
 		t->nchain += w->nfolded;
@@ -303,6 +355,7 @@ emit_document_extras(struct tokenizer *t, struct emit *e, const char *text,
 	for (k = 0; k < np; k++)
 		if (!german_is_stopword(parts[k].word, (size_t)parts[k].len))
 			emit_stem_of(t, e, parts[k].word, parts[k].len);
+	emit_suspended(t, e, text, len, w);
 }
 
 int
@@ -363,7 +416,7 @@ tokenizer_run(struct tokenizer *t, const char *text, int len, int flags,
 		if (w.stop)
 			t->nchain = 0;
 		else if (flags & TOKENIZER_DOCUMENT)
-			emit_document_extras(t, &e, text, &w);
+			emit_document_extras(t, &e, text, len, &w);
 		else if ((flags & TOKENIZER_QUERY) &&
 		    !(flags & TOKENIZER_PREFIX) && !w.number)
 			german_family(t->g, w.folded, w.nfolded, family_cb, &e);

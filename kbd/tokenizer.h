@@ -23,10 +23,13 @@
 #define TOKENIZER_AUX		0x0008	/* positions for snippets */
 
 /* Changes whenever tokens change: the index is then rebuilt at start. */
-#define TOKENIZER_VERSION	"2"
+#define TOKENIZER_VERSION	"3"
 
 /* Longest token emitted, in bytes; longer words are skipped. */
 #define TOKENIZER_MAX_TOKEN	128
+
+/* Characters that join two words into one: E-Mail, FRITZ!Box, AT&T. */
+#define TOKENIZER_JOINERS	"-!/+&"
 
 /* Stop words are indexed with this mark, so "sich" never meets a stem. */
 #define TOKENIZER_STOP_MARK	'_'

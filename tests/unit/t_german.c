@@ -201,6 +201,16 @@ compounds(void **state)
 }
 
 static void
+heads(void **state)
+{
+	(void)state;
+	assert_int_equal(german_head(g, "kleinschreibung", 15), 5);
+	assert_int_equal(german_head(g, "endnote", 7), 3);
+	assert_int_equal(german_head(g, "ausgabe", 7), 3);
+	assert_int_equal(german_head(g, "imap", 4), -1);
+}
+
+static void
 no_dictionary(void **state)
 {
 	struct german		*bare = german_new(NULL);
@@ -225,6 +235,7 @@ main(void)
 		cmocka_unit_test(stems),
 		cmocka_unit_test(families),
 		cmocka_unit_test(compounds),
+		cmocka_unit_test(heads),
 		cmocka_unit_test(no_dictionary),
 	};
 

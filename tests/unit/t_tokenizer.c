@@ -106,6 +106,10 @@ compounds_and_joins(void **state)
 	/* Dots: the whole and its parts. */
 	expect("imap.example-hosting.de", DOC, "imap.exampl|imap|exampl "
 	    "hosting.d|imap.examplehosting.d|hosting|de");
+	/* A suspended hyphen shares the head of the next compound. */
+	expect("Kopf- und Fußzeile", DOC, "kopf|kopfzeil _und fusszeil|fuss|"
+	    "zeil");
+	expect("Fuß-/Endnote", DOC, "fuss|fussnot endnot|end|not");
 	/* Only stored text gets parts; queries get word families. */
 	expect("Mailprogramm", QUERY, "mailprogramm");
 }
