@@ -23,11 +23,6 @@ typedef _Atomic uint64_t counter;
 
 static counter *_Atomic	chunks[MAX_CHUNKS];
 
-struct delta {
-	int64_t		 id;
-	uint64_t	 n;
-};
-
 /* Returns the counter of id, creating its chunk if create; or NULL. */
 static counter *
 counter_of(int64_t id, int create)
@@ -72,9 +67,9 @@ hits_pending(int64_t id)
 
 /* Collects every non-zero counter.  Returns how many; *out is freed. */
 static size_t
-collect(struct delta **out)
+collect(struct hit_delta **out)
 {
-	struct delta	*d = NULL;
+	struct hit_delta	*d = NULL;
 	counter		*p;
 	size_t		 c, i, n = 0, cap = 0;
 	uint64_t	 v;
@@ -102,7 +97,7 @@ collect(struct delta **out)
 
 /* Writes the deltas in one transaction.  Returns 0 or -1. */
 static int
-write_deltas(sqlite3 *db, const struct delta *d, size_t n)
+write_deltas(sqlite3 *db, const struct hit_delta *d, size_t n)
 {
 	sqlite3_stmt	*total = NULL, *daily = NULL;
 	int64_t		 day = wall_seconds() / 86400;
@@ -147,30 +142,29 @@ write_deltas(sqlite3 *db, const struct delta *d, size_t n)
 }
 
 /*
- * Moves the pending views into db.  Stores the number of views written in
- * *flushed.  Returns 0, or -1 when the transaction failed; the views then
- * stay pending for the next flush.
+ * Moves the pending views into db.  Stores what it wrote, one delta per
+ * article, in *out (the caller frees it) and their number in *n.
+ * Returns 0, or -1 when the transaction failed; the views then stay
+ * pending for the next flush.
  */
 int
-hits_flush(sqlite3 *db, int64_t *flushed)
+hits_flush(sqlite3 *db, struct hit_delta **out, size_t *n)
 {
-	struct delta	*d;
-	size_t		 n, i;
-	int64_t		 sum = 0;
+	struct hit_delta	*d;
+	size_t			 i;
 
-	*flushed = 0;
-	if ((n = collect(&d)) == 0)
+	*out = NULL;
+	*n = 0;
+	if ((*n = collect(&d)) == 0)
 		return 0;
-	if (write_deltas(db, d, n) == -1) {
+	if (write_deltas(db, d, *n) == -1) {
 		free(d);
+		*n = 0;
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < *n; i++)
 		atomic_fetch_sub_explicit(counter_of(d[i].id, 0), d[i].n,
 		    memory_order_relaxed);
-		sum += (int64_t)d[i].n;
-	}
-	free(d);
-	*flushed = sum;
+	*out = d;
 	return 0;
 }

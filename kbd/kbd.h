@@ -91,20 +91,28 @@ struct top_entry {
 	int64_t		 hits;
 };
 
+/* Views of one article that a hits flush wrote. */
+struct hit_delta {
+	int64_t		 id;
+	uint64_t	 n;
+};
+
 /*
- * The immutable view of hot data that readers share.  A new one is built
- * by the writer after an import or a hits flush and swapped in whole.
+ * The immutable view of hot data that readers share; see snapshot.c.
+ * Built by the writer after an import or a hits flush and swapped in
+ * whole.
  */
+struct catalog;
 struct snapshot {
 	int			 refs;		/* guarded by the swap lock */
+	uint64_t		 generation;	/* grows with every rebuild */
+	uint64_t		 import_generation; /* ... with every import */
+	struct catalog		*catalog;	/* changes with the articles */
+	size_t			 nids;		/* largest article id + 1 */
+	int64_t			*hits;		/* stored hits, by id */
+	uint8_t			*popularity;	/* by id, 0..255 */
 	size_t			 ntop;
 	struct top_entry	*top;		/* by hits, then title */
-	struct lexicon		*lexicon;	/* the knowledge base's words */
-	struct synonyms		*synonyms;
-	uint8_t			*popularity;	/* by article id, 0..255 */
-	uint16_t		*doclen;	/* by article id, tokens about */
-	size_t			 npopularity;	/* ids in both */
-	double			 avgdoclen;
 };
 
 /* One search answer row. */
@@ -288,7 +296,7 @@ int	 synonyms_lookup(const struct synonyms *, const char *,
 /* hits.c */
 void	 hits_add(int64_t);
 int64_t	 hits_pending(int64_t);
-int	 hits_flush(sqlite3 *, int64_t *);
+int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
 
 /* searchlog.c */
 void	 searchlog_add(const char *, int64_t);
@@ -297,10 +305,15 @@ int	 searchlog_flush(sqlite3 *);
 /* snapshot.c */
 struct snapshot *snapshot_acquire(void);
 void	 snapshot_release(struct snapshot *);
-int	 snapshot_rebuild(sqlite3 *, struct lexicon *, struct synonyms *);
+int	 snapshot_import(sqlite3 *, const char *);
+int	 snapshot_hits(sqlite3 *, const struct hit_delta *, size_t);
 void	 snapshot_shutdown(void);
+int64_t	 snapshot_find(const struct snapshot *, const char *);
+uint64_t snapshot_article_stamp(const struct snapshot *, int64_t);
 double	 snapshot_popularity(const struct snapshot *, int64_t);
 double	 snapshot_doclen(const struct snapshot *, int64_t, double *);
+struct lexicon *snapshot_lexicon(const struct snapshot *);
+struct synonyms *snapshot_synonyms(const struct snapshot *);
 
 /* writer.c */
 int	 writer_start(const char *, const char *);

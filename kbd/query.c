@@ -784,7 +784,7 @@ void
 query_expand(struct query *q, struct reader *r, const struct snapshot *snap)
 {
 	struct query_slot	 tmp;
-	const struct lexicon	*lex = snap != NULL ? snap->lexicon : NULL;
+	const struct lexicon	*lex = snapshot_lexicon(snap);
 	size_t			 i;
 
 	for (i = 0; i < q->nslots; i++)
@@ -793,8 +793,7 @@ query_expand(struct query *q, struct reader *r, const struct snapshot *snap)
 		correct(&q->slots[i], r, lex);
 	make_suggestion(q);
 	join_pairs(q, r, lex);
-	if (snap != NULL)
-		expand_synonyms(q, snap->synonyms, &tmp);
+	expand_synonyms(q, snapshot_synonyms(snap), &tmp);
 	for (i = 0; i < q->nslots; i++)
 		q->slots[i].docs = slot_docs(r, lex, &q->slots[i]);
 }

@@ -833,7 +833,7 @@ search_suggest(struct reader *r, const char *text, int limit,
 	q = query_parse(r->tok, b.data);
 	snap = snapshot_acquire();
 	if (prefix && strlen(last.folded) >= 2 && query_add_prefix(q,
-	    snap != NULL ? snap->lexicon : NULL, last.folded,
+	    snapshot_lexicon(snap), last.folded,
 	    strlen(last.folded)) == -1) {
 		/* Nothing in the knowledge base starts like that. */
 		snapshot_release(snap);

@@ -1,23 +1,64 @@
 /*
- * snapshot.c: the hot data every page needs, kept ready in memory.  A
- * snapshot is immutable once published; the writer builds a new one after
- * an import or a hits flush and swaps it in, and a reader holds a
- * reference while it uses one.  The lock only guards the swap and the
- * reference count, never any I/O.
+ * snapshot.c: the hot data every request needs, kept ready in memory.  A
+ * snapshot is immutable once published; the writer builds a new one and
+ * swaps it in, and a reader holds a reference while it uses one.  The
+ * lock only guards the swap and the reference count, never any I/O.
+ *
+ * It has two parts with two rhythms.  The catalog changes with the
+ * articles (after an import): which slugs exist and when they changed,
+ * each article's length, the lexicon, the synonyms.  The counts change
+ * with the hits flush, once a second: each article's stored hits, its
+ * popularity, and the top list.  A flush copies the counts and patches
+ * the articles that were read, sharing the catalog.
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kbd.h"
 
-#define POPULARITY_EVERY	60	/* seconds between popularity reloads */
+#define POPULARITY_EVERY	60	/* seconds between popularity updates */
 #define BYTES_PER_TOKEN		7	/* of German text, about */
+
+/* What changes only with the articles; shared by snapshots. */
+struct catalog {
+	atomic_int		 refs;
+	struct cat_entry {
+		char		*slug;
+		int64_t		 id;
+	}			*by_slug;	/* sorted by slug */
+	size_t			 n;
+	size_t			 nids;		/* largest id + 1 */
+	int64_t			*updated;	/* by id; 0: not published */
+	uint16_t		*doclen;	/* by id, tokens about */
+	double			 avgdoclen;
+	struct lexicon		*lexicon;
+	struct synonyms		*synonyms;
+};
 
 static pthread_mutex_t	 swap_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot	*current;
-static int64_t		 popularity_loaded;	/* writer only */
+static uint64_t		 generation;		/* writer only */
+static int64_t		 popularity_done;	/* writer only */
+
+static void
+catalog_unref(struct catalog *c)
+{
+	size_t	 i;
+
+	if (c == NULL || atomic_fetch_sub(&c->refs, 1) != 1)
+		return;
+	for (i = 0; i < c->n; i++)
+		free(c->by_slug[i].slug);
+	free(c->by_slug);
+	free(c->updated);
+	free(c->doclen);
+	lexicon_unref(c->lexicon);
+	synonyms_unref(c->synonyms);
+	free(c);
+}
 
 static void
 snapshot_free(struct snapshot *s)
@@ -30,10 +71,9 @@ snapshot_free(struct snapshot *s)
 		free(s->top[i].category);
 	}
 	free(s->top);
+	free(s->hits);
 	free(s->popularity);
-	free(s->doclen);
-	lexicon_unref(s->lexicon);
-	synonyms_unref(s->synonyms);
+	catalog_unref(s->catalog);
 	free(s);
 }
 
@@ -80,117 +120,117 @@ publish(struct snapshot *s)
 	snapshot_release(old);
 }
 
-/*
- * Loads every article's popularity: log(1 + hits) scaled so that the most
- * read article has 255.  Hits change slowly against that scale, so this
- * runs after imports and once a minute, not after every flush.
- */
 static int
-load_popularity(sqlite3 *db, struct snapshot *s)
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cat_entry *)a)->slug,
+	    ((const struct cat_entry *)b)->slug);
+}
+
+/* Reads the published articles' slugs, change times and lengths. */
+static int
+load_catalog(sqlite3 *db, struct catalog *c)
 {
 	sqlite3_stmt	*st = NULL;
-	double		 top = 0.0, sum = 0.0, count = 0.0;
-	int64_t		 id, hits, len;
+	size_t		 cap = 0;
+	int64_t		 id, len;
+	double		 sum = 0.0;
 	int		 rc;
 
-	rc = sqlite3_prepare_v2(db, "SELECT max(id), max(hits) FROM article"
-	    " WHERE state = 'published'", -1, &st, NULL);
-	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		s->npopularity = (size_t)sqlite3_column_int64(st, 0) + 1;
-		top = log1p((double)sqlite3_column_int64(st, 1));
-	}
+	rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM article",
+	    -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		c->nids = (size_t)sqlite3_column_int64(st, 0) + 1;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_OK)
 		return -1;
-	s->popularity = xcalloc(s->npopularity, 1);
-	s->doclen = xcalloc(s->npopularity, sizeof(*s->doclen));
-	rc = sqlite3_prepare_v2(db, "SELECT id, hits, length(title) +"
-	    " length(tags) + length(body_text) FROM article WHERE"
-	    " state = 'published'", -1, &st, NULL);
+	c->updated = xcalloc(c->nids, sizeof(*c->updated));
+	c->doclen = xcalloc(c->nids, sizeof(*c->doclen));
+	rc = sqlite3_prepare_v2(db, "SELECT id, slug, updated, length(title) +"
+	    " length(tags) + length(body_text) FROM article"
+	    " WHERE state = 'published'", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		hits = sqlite3_column_int64(st, 1);
-		len = sqlite3_column_int64(st, 2) / BYTES_PER_TOKEN + 1;
-		if (id >= 0 && (size_t)id < s->npopularity) {
-			s->popularity[id] = top > 0.0 ? (uint8_t)lround(255.0 *
-			    log1p((double)hits) / top) : 0;
-			s->doclen[id] = len > UINT16_MAX ? UINT16_MAX :
-			    (uint16_t)len;
-			sum += (double)s->doclen[id];
-			count++;
-		}
 		rc = SQLITE_OK;
+		id = sqlite3_column_int64(st, 0);
+		if (id < 0 || (size_t)id >= c->nids)
+			continue;
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			c->by_slug = xreallocarray(c->by_slug, cap,
+			    sizeof(*c->by_slug));
+		}
+		c->by_slug[c->n].slug = xstrdup((const char *)
+		    sqlite3_column_text(st, 1));
+		c->by_slug[c->n].id = id;
+		c->n++;
+		/* 0 means "not published"; a real time is never 0. */
+		c->updated[id] = sqlite3_column_int64(st, 2) | 1;
+		len = sqlite3_column_int64(st, 3) / BYTES_PER_TOKEN + 1;
+		c->doclen[id] = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
+		sum += (double)c->doclen[id];
 	}
-	s->avgdoclen = count > 0 ? sum / count : 1.0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	c->avgdoclen = c->n > 0 ? sum / (double)c->n : 1.0;
+	if (c->n > 0)
+		qsort(c->by_slug, c->n, sizeof(*c->by_slug), entry_cmp);
+	return 0;
+}
+
+/* Reads every article's stored hits. */
+static int
+load_hits(sqlite3 *db, struct snapshot *s)
+{
+	sqlite3_stmt	*st = NULL;
+	int64_t		 id;
+	int		 rc;
+
+	s->nids = s->catalog->nids;
+	s->hits = xcalloc(s->nids, sizeof(*s->hits));
+	rc = sqlite3_prepare_v2(db, "SELECT id, hits FROM article", -1, &st,
+	    NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		id = sqlite3_column_int64(st, 0);
+		if (id >= 0 && (size_t)id < s->nids)
+			s->hits[id] = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /*
- * About how many tokens article id has (for BM25's length normalisation;
- * reading FTS5's exact count costs a lookup per row), or 0 when unknown.
+ * Popularity: log(1 + hits) scaled so that the most read article has 255.
+ * Hits change slowly against that scale, so it is computed after imports
+ * and once a minute, not after every flush.
  */
-double
-snapshot_doclen(const struct snapshot *s, int64_t id, double *avg)
+static void
+compute_popularity(struct snapshot *s)
 {
-	if (s == NULL || s->doclen == NULL || id < 0 ||
-	    (size_t)id >= s->npopularity || s->doclen[id] == 0)
-		return 0.0;
-	*avg = s->avgdoclen;
-	return s->doclen[id];
+	double	 top = 0.0;
+	size_t	 i;
+
+	s->popularity = xcalloc(s->nids, 1);
+	for (i = 0; i < s->nids; i++)
+		if (s->catalog->updated[i] != 0 && s->hits[i] > 0 &&
+		    log1p((double)s->hits[i]) > top)
+			top = log1p((double)s->hits[i]);
+	if (top <= 0.0)
+		return;
+	for (i = 0; i < s->nids; i++)
+		if (s->hits[i] > 0)
+			s->popularity[i] = (uint8_t)lround(255.0 *
+			    log1p((double)s->hits[i]) / top);
 }
 
-/* How often article id is read, from 0 to 1, as of the snapshot s. */
-double
-snapshot_popularity(const struct snapshot *s, int64_t id)
+static int
+load_top(sqlite3 *db, struct snapshot *s)
 {
-	if (s == NULL || id < 0 || (size_t)id >= s->npopularity)
-		return 0.0;
-	return s->popularity[id] / 255.0;
-}
-
-/*
- * Builds a new snapshot from db and publishes it.  It takes over lex and
- * syn (the words and synonyms after an import); when they are NULL, it
- * shares those of the current snapshot.  Returns 0 or -1.
- */
-int
-snapshot_rebuild(sqlite3 *db, struct lexicon *lex, struct synonyms *syn)
-{
-	struct snapshot		*s, *cur;
 	struct top_entry	*e;
 	sqlite3_stmt		*st = NULL;
 	int			 rc;
 
-	s = xcalloc(1, sizeof(*s));
-	s->refs = 1;
-	cur = snapshot_acquire();
-	s->lexicon = lex;
-	if (lex == NULL && cur != NULL) {
-		s->lexicon = cur->lexicon;
-		lexicon_ref(s->lexicon);
-	}
-	s->synonyms = syn;
-	if (syn == NULL && cur != NULL) {
-		s->synonyms = cur->synonyms;
-		synonyms_ref(s->synonyms);
-	}
-	if (lex != NULL || cur == NULL ||
-	    wall_seconds() - popularity_loaded >= POPULARITY_EVERY) {
-		if (load_popularity(db, s) == -1)
-			log_warnx("snapshot: %s", sqlite3_errmsg(db));
-		popularity_loaded = wall_seconds();
-	} else if (cur->npopularity > 0) {
-		s->npopularity = cur->npopularity;
-		s->popularity = xmalloc(s->npopularity);
-		memcpy(s->popularity, cur->popularity, s->npopularity);
-		s->doclen = xreallocarray(NULL, s->npopularity,
-		    sizeof(*s->doclen));
-		memcpy(s->doclen, cur->doclen, s->npopularity *
-		    sizeof(*s->doclen));
-		s->avgdoclen = cur->avgdoclen;
-	}
-	snapshot_release(cur);
 	s->top = xcalloc(KBD_TOP_MAX, sizeof(*s->top));
 	rc = sqlite3_prepare_v2(db, "SELECT id, slug, title, category, hits"
 	    " FROM article WHERE state = 'published'"
@@ -207,11 +247,79 @@ snapshot_rebuild(sqlite3 *db, struct lexicon *lex, struct synonyms *syn)
 		rc = s->ntop < KBD_TOP_MAX ? SQLITE_OK : SQLITE_DONE;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Builds a whole new snapshot after an import: the catalog with the
+ * words and synonyms of the folder articles, the counts, the top list.
+ * Returns 0, or -1 (logged) leaving the current snapshot in place.
+ */
+int
+snapshot_import(sqlite3 *db, const char *articles)
+{
+	struct snapshot	*s;
+	struct catalog	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	atomic_init(&c->refs, 1);
+	c->lexicon = lexicon_load(db);
+	c->synonyms = synonyms_load(articles);
+	s = xcalloc(1, sizeof(*s));
+	s->refs = 1;
+	s->catalog = c;
+	if (load_catalog(db, c) == -1 || load_hits(db, s) == -1 ||
+	    load_top(db, s) == -1) {
 		log_warnx("snapshot: %s", sqlite3_errmsg(db));
 		snapshot_free(s);
 		return -1;
 	}
+	compute_popularity(s);
+	popularity_done = wall_seconds();
+	s->generation = ++generation;
+	s->import_generation = s->generation;
+	publish(s);
+	return 0;
+}
+
+/*
+ * Builds a snapshot after a hits flush: the current catalog, the counts
+ * with the n flushed deltas d added, and the top list again.  Returns 0,
+ * or -1 (logged).
+ */
+int
+snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n)
+{
+	struct snapshot	*s, *cur;
+	size_t		 i;
+
+	if ((cur = snapshot_acquire()) == NULL)
+		return -1;
+	s = xcalloc(1, sizeof(*s));
+	s->refs = 1;
+	s->catalog = cur->catalog;
+	atomic_fetch_add(&s->catalog->refs, 1);
+	s->nids = cur->nids;
+	s->hits = xreallocarray(NULL, s->nids, sizeof(*s->hits));
+	memcpy(s->hits, cur->hits, s->nids * sizeof(*s->hits));
+	for (i = 0; i < n; i++)
+		if (d[i].id >= 0 && (size_t)d[i].id < s->nids)
+			s->hits[d[i].id] += (int64_t)d[i].n;
+	if (wall_seconds() - popularity_done >= POPULARITY_EVERY) {
+		compute_popularity(s);
+		popularity_done = wall_seconds();
+	} else {
+		s->popularity = xmalloc(s->nids);
+		memcpy(s->popularity, cur->popularity, s->nids);
+	}
+	s->import_generation = cur->import_generation;
+	snapshot_release(cur);
+	if (load_top(db, s) == -1) {
+		log_warnx("snapshot: %s", sqlite3_errmsg(db));
+		snapshot_free(s);
+		return -1;
+	}
+	s->generation = ++generation;
 	publish(s);
 	return 0;
 }
@@ -221,4 +329,67 @@ void
 snapshot_shutdown(void)
 {
 	publish(NULL);
+}
+
+/* Returns the id of the published article slug, or -1. */
+int64_t
+snapshot_find(const struct snapshot *s, const char *slug)
+{
+	struct cat_entry	 key, *e;
+
+	if (s == NULL || s->catalog->n == 0)
+		return -1;
+	key.slug = (char *)(uintptr_t)slug;
+	e = bsearch(&key, s->catalog->by_slug, s->catalog->n,
+	    sizeof(*s->catalog->by_slug), entry_cmp);
+	return e != NULL ? e->id : -1;
+}
+
+/*
+ * A stamp for what a page of article id shows: it changes when the
+ * article changes and when its stored hits change.
+ */
+uint64_t
+snapshot_article_stamp(const struct snapshot *s, int64_t id)
+{
+	if (s == NULL || id < 0 || (size_t)id >= s->nids)
+		return 0;
+	return (uint64_t)s->catalog->updated[id] * 0x9E3779B97F4A7C15ULL ^
+	    (uint64_t)s->hits[id];
+}
+
+/* How often article id is read, from 0 to 1. */
+double
+snapshot_popularity(const struct snapshot *s, int64_t id)
+{
+	if (s == NULL || id < 0 || (size_t)id >= s->nids)
+		return 0.0;
+	return s->popularity[id] / 255.0;
+}
+
+/*
+ * About how many tokens article id has, for BM25's length normalisation
+ * (reading FTS5's exact count costs a lookup per row), and the average in
+ * *avg; 0 when unknown (an article newer than the snapshot).
+ */
+double
+snapshot_doclen(const struct snapshot *s, int64_t id, double *avg)
+{
+	if (s == NULL || id < 0 || (size_t)id >= s->catalog->nids ||
+	    s->catalog->doclen[id] == 0)
+		return 0.0;
+	*avg = s->catalog->avgdoclen;
+	return s->catalog->doclen[id];
+}
+
+struct lexicon *
+snapshot_lexicon(const struct snapshot *s)
+{
+	return s != NULL ? s->catalog->lexicon : NULL;
+}
+
+struct synonyms *
+snapshot_synonyms(const struct snapshot *s)
+{
+	return s != NULL ? s->catalog->synonyms : NULL;
 }

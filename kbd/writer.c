@@ -8,6 +8,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "kbd.h"
@@ -59,16 +60,18 @@ sync_folder(void)
 	    "%u skipped (%.1f ms)", st.added, st.changed, st.unchanged,
 	    st.removed, st.failed, (double)(now_us() - t0) / 1000.0);
 	/* Synonyms may change without any article changing. */
-	snapshot_rebuild(db, lexicon_load(db), synonyms_load(articles));
+	snapshot_import(db, articles);
 }
 
 static void
 flush(void)
 {
-	int64_t	 n;
+	struct hit_delta	*d;
+	size_t			 n;
 
-	if (hits_flush(db, &n) == 0 && n > 0)
-		snapshot_rebuild(db, NULL, NULL);
+	if (hits_flush(db, &d, &n) == 0 && n > 0)
+		snapshot_hits(db, d, n);
+	free(d);
 	searchlog_flush(db);
 }
 
@@ -80,7 +83,7 @@ writer_main(void *unused)
 
 	(void)unused;
 	/* Serve what the database has while the folder is read. */
-	snapshot_rebuild(db, lexicon_load(db), synonyms_load(articles));
+	snapshot_import(db, articles);
 	deadline_after(&next, KBD_FLUSH_MS);
 	pthread_mutex_lock(&lock);
 	while (!stop) {

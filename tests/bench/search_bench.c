@@ -280,8 +280,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	/* What the writer gives readers: words, synonyms, popularity. */
-	if (snapshot_rebuild(w, lexicon_load(w), synonyms_load(articles)) ==
-	    -1) {
+	if (snapshot_import(w, articles) == -1) {
 		fprintf(stderr, "search_bench: %s: no snapshot\n", argv[0]);
 		return 1;
 	}

@@ -77,8 +77,8 @@ setup(void **state)
 	if (store_init(path, unit_dict(), &errstr) == -1 ||
 	    store_open(path, 0, &db, &errstr) == -1 ||
 	    import_folder(db, articles, &st, NULL) == -1 ||
-	    snapshot_rebuild(db, lexicon_load(db), synonyms_load(articles)) ==
-	    -1 || (r = store_reader()) == NULL)
+	    snapshot_import(db, articles) == -1 ||
+	    (r = store_reader()) == NULL)
 		return -1;
 	return 0;
 }
