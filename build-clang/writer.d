@@ -1,7 +1,3 @@
-build-clang/writer.o: kbd/writer.c kbd/kbd.h kbd/tokenizer.h kbd/german.h
+build-clang/writer.o: kbd/writer.c kbd/kbd.h
 
 kbd/kbd.h:
-
-kbd/tokenizer.h:
-
-kbd/german.h:

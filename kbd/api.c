@@ -86,6 +86,59 @@ arg_number(struct request *req, const char *name, int def, int min, int max,
 	return 0;
 }
 
+/* Keys of the cacheable API answers; see route.c and cache.c. */
+
+static const char *
+arg_or_empty(struct request *req, const char *name)
+{
+	const char	*v = http_arg(req, name);
+
+	return v != NULL ? v : "";
+}
+
+int
+api_top_key(struct request *req, struct cache_key *k)
+{
+	int	 limit;
+
+	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
+	    &limit) == -1)
+		return 0;
+	return cache_key_set(k, snapshot_generation(0), "top?%d", limit);
+}
+
+int
+api_search_key(struct request *req, struct cache_key *k)
+{
+	int	 limit, offset;
+
+	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_MAX_LIMIT,
+	    &limit) == -1 || arg_number(req, "offset", 0, 0, KBD_MAX_OFFSET,
+	    &offset) == -1)
+		return 0;
+	/* Results show hits: any new snapshot makes them old. */
+	return cache_key_set(k, snapshot_generation(0), "search?%d&%d&%s", limit,
+	    offset, arg_or_empty(req, "q"));
+}
+
+int
+api_suggest_key(struct request *req, struct cache_key *k)
+{
+	int	 limit;
+
+	if (arg_number(req, "limit", KBD_SUGGEST_LIMIT, 1, KBD_SUGGEST_MAX,
+	    &limit) == -1)
+		return 0;
+	return cache_key_set(k, snapshot_generation(1), "suggest?%d&%s", limit,
+	    arg_or_empty(req, "q"));
+}
+
+int
+api_article_key(struct request *req, struct cache_key *k)
+{
+	return article_view(req, k, "api/articles/");
+}
+
 void
 api_healthz(struct request *req, struct reply *rep)
 {
@@ -124,7 +177,7 @@ api_search(struct request *req, struct reply *rep)
 	q = query_parse(r->tok, text);
 	rc = search_run(r, q, limit, offset, 0, &res);
 	if (offset == 0)
-		searchlog_add(q->normalized, res.total);
+		search_logged(rep, q->normalized, res.total);
 	if (rc == -1) {
 		query_free(q);
 		search_result_free(&res);
@@ -266,8 +319,7 @@ api_article(struct request *req, struct reply *rep)
 		return;
 	}
 	id = sqlite3_column_int64(st, 0);
-	if (!req->head)
-		hits_add(id);
+	req->view = id;
 	format_time(updated, sizeof(updated), sqlite3_column_int64(st, 6));
 	obj = json_pack("{s:s,s:o,s:o,s:o,s:o,s:I,s:s}", "slug", req->tail,
 	    "title", jstr((const char *)sqlite3_column_text(st, 1)),
@@ -275,7 +327,7 @@ api_article(struct request *req, struct reply *rep)
 	    "tags", tag_array((const char *)sqlite3_column_text(st, 3)),
 	    "html", jstr((const char *)sqlite3_column_text(st, 4)),
 	    "hits", (json_int_t)(sqlite3_column_int64(st, 5) +
-	    hits_pending(id)), "updated", updated);
+	    hits_pending(id) + !req->head), "updated", updated);
 	sqlite3_reset(st);
 	reply_json(rep, 200, obj);
 }

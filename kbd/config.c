@@ -27,6 +27,8 @@ struct option_def {
 
 /* Sorted by name; --help prints them in this order. */
 static const struct option_def options[] = {
+	{ "access-log", 'A', "FILE", "-",
+	  "file for one line per request; - for stderr" },
 	{ "articles", 'a', "DIR", "./articles",
 	  "folder of Markdown articles, one <slug>.md each" },
 	{ "db", 'd', "FILE", "./var/kb.sqlite",
@@ -102,6 +104,7 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	shortopts[n] = '\0';
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->access_log = default_of('A');
 	cfg->articles = default_of('a');
 	cfg->db = default_of('d');
 	cfg->dict = default_of('D');
@@ -112,6 +115,9 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
+		case 'A':
+			cfg->access_log = optarg;
+			break;
 		case 'a':
 			cfg->articles = optarg;
 			break;

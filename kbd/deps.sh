@@ -54,6 +54,7 @@ build)
 	need_pkgconfig yaml-0.1 libyaml-dev
 	need_pkgconfig jansson libjansson-dev
 	need_pkgconfig libsodium libsodium-dev
+	need_pkgconfig zlib zlib1g-dev
 	need_header libstemmer.h libstemmer-dev
 	need_file /usr/share/dict/ngerman wngerman
 	;;

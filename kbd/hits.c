@@ -50,8 +50,10 @@ hits_add(int64_t id)
 {
 	counter	*c;
 
-	if ((c = counter_of(id, 1)) != NULL)
+	if ((c = counter_of(id, 1)) != NULL) {
 		atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+		metrics_hits(1, 0);
+	}
 }
 
 /* Returns the views of article id not yet in the database. */
@@ -162,9 +164,11 @@ hits_flush(sqlite3 *db, struct hit_delta **out, size_t *n)
 		*n = 0;
 		return -1;
 	}
-	for (i = 0; i < *n; i++)
+	for (i = 0; i < *n; i++) {
 		atomic_fetch_sub_explicit(counter_of(d[i].id, 0), d[i].n,
 		    memory_order_relaxed);
+		metrics_hits(0, d[i].n);
+	}
 	*out = d;
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
 #include "kbd.h"
 
@@ -156,8 +157,9 @@ reply_error(struct request *req, struct reply *rep, unsigned int status)
 		page_error(rep, e->status, e->page);
 }
 
+/* Adds the headers every answer carries, and rep's own. */
 static int
-add_headers(struct MHD_Response *resp, const struct reply *rep)
+add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 {
 	int	 ok = 1;
 
@@ -180,10 +182,47 @@ add_headers(struct MHD_Response *resp, const struct reply *rep)
 	if (rep->etag != NULL)
 		ok &= MHD_add_response_header(resp, "ETag", rep->etag) ==
 		    MHD_YES;
+	if (rep->modified != NULL)
+		ok &= MHD_add_response_header(resp, "Last-Modified",
+		    rep->modified) == MHD_YES;
 	if (rep->allow != NULL)
 		ok &= MHD_add_response_header(resp, "Allow", rep->allow) ==
 		    MHD_YES;
+	if (vary)
+		ok &= MHD_add_response_header(resp, "Vary",
+		    "Accept-Encoding") == MHD_YES;
 	return ok ? 0 : -1;
+}
+
+/*
+ * Makes the MHD response for rep with its headers.  The body is taken
+ * over (or borrowed when body_static); on failure it is freed and NULL
+ * returned.
+ */
+static struct MHD_Response *
+make_response(struct reply *rep, int vary)
+{
+	struct MHD_Response	*resp;
+
+	if (rep->body == NULL)
+		reply_static(rep, rep->status ? rep->status : 500, rep->type,
+		    "", 0);
+	if (rep->body_static)
+		resp = MHD_create_response_from_buffer(rep->len, rep->body,
+		    MHD_RESPMEM_PERSISTENT);
+	else
+		resp = MHD_create_response_from_buffer_with_free_callback(
+		    rep->len, rep->body, free);
+	if (resp == NULL) {
+		if (!rep->body_static)
+			free(rep->body);
+		return NULL;
+	}
+	if (add_headers(resp, rep, vary) == -1) {
+		MHD_destroy_response(resp);
+		return NULL;
+	}
+	return resp;
 }
 
 static enum MHD_Result
@@ -191,30 +230,147 @@ send_reply(struct request *req, struct reply *rep)
 {
 	struct MHD_Response	*resp;
 	enum MHD_Result		 ret;
+	unsigned int		 status = rep->status ? rep->status : 500;
+	size_t			 len = rep->len;
 
-	if (rep->body == NULL)
-		reply_static(rep, rep->status ? rep->status : 500, rep->type,
-		    "", 0);
-	if (rep->body_static)
-		resp = MHD_create_response_from_buffer(rep->len,
-		    rep->body, MHD_RESPMEM_PERSISTENT);
-	else
-		resp = MHD_create_response_from_buffer_with_free_callback(
-		    rep->len, rep->body, free);
-	if (resp == NULL) {
-		if (!rep->body_static)
-			free(rep->body);
+	if ((resp = make_response(rep, 0)) == NULL)
 		return MHD_NO;
-	}
-	if (add_headers(resp, rep) == -1) {
-		MHD_destroy_response(resp);
-		return MHD_NO;
-	}
-	req->status = rep->status;
-	req->bytes = rep->len;
-	ret = MHD_queue_response(req->conn, rep->status, resp);
+	req->status = status;
+	req->bytes = len;
+	ret = MHD_queue_response(req->conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/*
+ * An answer kept ready: the response, its gzip form when that is
+ * smaller, and the 304 for a client that has it.  MHD responses can be
+ * queued any number of times; MHD counts their users.
+ */
+struct prebuilt {
+	struct MHD_Response	*plain;
+	struct MHD_Response	*gzip;		/* or NULL */
+	struct MHD_Response	*not_modified;
+	unsigned int		 status;
+	size_t			 len;
+	size_t			 gzip_len;
+	char			 etag[24];
+};
+
+/*
+ * Makes rep (status 200, a body it owns or borrows) into a prebuilt
+ * answer with an ETag from its content.  Takes over rep's body.  Returns
+ * NULL when MHD fails.
+ */
+struct prebuilt *
+http_prebuild(struct reply *rep)
+{
+	struct prebuilt	*pb;
+	struct reply	 gz, nm;
+	unsigned char	 hash[8];
+	char		 hex[17], *z;
+	size_t		 zlen;
+	int		 vary;
+
+	pb = xcalloc(1, sizeof(*pb));
+	pb->status = rep->status;
+	pb->len = rep->len;
+	crypto_generichash(hash, sizeof(hash), (const unsigned char *)
+	    rep->body, rep->len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+	snprintf(pb->etag, sizeof(pb->etag), "\"%s\"", hex);
+	rep->etag = pb->etag;
+	vary = gzip_worth(rep->type, rep->len);
+
+	gz = *rep;
+	z = vary ? gzip_compress(rep->body, rep->len, &zlen) : NULL;
+	nm = *rep;
+	if ((pb->plain = make_response(rep, vary)) == NULL)
+		goto fail;
+	if (z != NULL) {
+		reply_text(&gz, gz.status, gz.type, z, zlen);
+		pb->gzip_len = zlen;
+		if ((pb->gzip = make_response(&gz, 1)) == NULL ||
+		    MHD_add_response_header(pb->gzip, "Content-Encoding",
+		    "gzip") != MHD_YES)
+			goto fail;
+	}
+	reply_static(&nm, 304, NULL, "", 0);
+	if ((pb->not_modified = make_response(&nm, vary)) == NULL)
+		goto fail;
+	return pb;
+fail:
+	http_prebuilt_free(pb);
+	return NULL;
+}
+
+void
+http_prebuilt_free(struct prebuilt *pb)
+{
+	if (pb == NULL)
+		return;
+	if (pb->plain != NULL)
+		MHD_destroy_response(pb->plain);
+	if (pb->gzip != NULL)
+		MHD_destroy_response(pb->gzip);
+	if (pb->not_modified != NULL)
+		MHD_destroy_response(pb->not_modified);
+	free(pb);
+}
+
+size_t
+http_prebuilt_size(const struct prebuilt *pb)
+{
+	return sizeof(*pb) + pb->len + pb->gzip_len;
+}
+
+const char *
+http_prebuilt_etag(const struct prebuilt *pb)
+{
+	return pb->etag;
+}
+
+/* Does the client take gzip?  "gzip;q=0" is a no. */
+static int
+accepts_gzip(struct request *req)
+{
+	const char	*ae = http_header(req, "Accept-Encoding");
+	const char	*g;
+
+	if (ae == NULL || (g = strstr(ae, "gzip")) == NULL)
+		return 0;
+	g += 4;
+	while (*g == ' ')
+		g++;
+	return !(strncmp(g, ";q=0", 4) == 0 && (g[4] == '\0' || g[4] == ',' ||
+	    strncmp(g + 4, ".0", 2) == 0));
+}
+
+/*
+ * Answers req with pb: 304 when the client has this version (its
+ * If-None-Match names our ETag), gzip when it takes it.  Marks rep as
+ * answered.
+ */
+void
+http_queue_prebuilt(struct request *req, const struct prebuilt *pb,
+    struct reply *rep)
+{
+	const char	*inm = http_header(req, "If-None-Match");
+	struct MHD_Response *resp = pb->plain;
+
+	req->status = pb->status;
+	req->bytes = pb->len;
+	if (inm != NULL && (strstr(inm, pb->etag) != NULL ||
+	    strcmp(inm, "*") == 0)) {
+		resp = pb->not_modified;
+		req->status = 304;
+		req->bytes = 0;
+	} else if (pb->gzip != NULL && accepts_gzip(req)) {
+		resp = pb->gzip;
+		req->bytes = pb->gzip_len;
+	}
+	rep->result = MHD_queue_response(req->conn, req->status, resp);
+	rep->queued = 1;
 }
 
 static enum MHD_Result
@@ -226,13 +382,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct reply	 rep;
 
 	(void)cls;
-	(void)version;
 	(void)upload;
 	if (req == NULL) {
 		req = xcalloc(1, sizeof(*req));
 		req->start = now_us();
 		req->conn = conn;
 		req->method = method;
+		req->version = version;
 		req->path = url;
 		req->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 		*state = req;
@@ -245,6 +401,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	memset(&rep, 0, sizeof(rep));
 	route_dispatch(req, &rep);
+	if (rep.queued)
+		return (enum MHD_Result)rep.result;
 	return send_reply(req, &rep);
 }
 
@@ -252,10 +410,17 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **state,
     enum MHD_RequestTerminationCode toe)
 {
+	struct request	*req = *state;
+
 	(void)cls;
 	(void)conn;
 	(void)toe;
-	free(*state);
+	/* Requests that never got an answer (the client left) are not logged. */
+	if (req != NULL && req->status != 0) {
+		metrics_request(req->route, req->status, now_us() - req->start);
+		accesslog_request(req);
+	}
+	free(req);
 	*state = NULL;
 }
 

@@ -23,6 +23,7 @@
 #define KBD_SUGGEST_LIMIT	6	/* suggestions while typing */
 #define KBD_SUGGEST_MAX		20
 #define KBD_MAX_OFFSET		10000	/* deepest page a client may ask for */
+#define KBD_LOG_QUERY		200	/* bytes of a query in the search log */
 #define KBD_MAX_ARTICLE		(1024 * 1024)	/* bytes of one article file */
 #define KBD_MAX_SYNONYMS	(8 * 1024 * 1024)	/* synonyms.txt */
 #define KBD_MAX_SLUG		128
@@ -58,6 +59,7 @@ struct config {
 	const char	*listen;	/* ADDR:PORT as given */
 	const char	*static_dir;	/* folder served under /static/ */
 	const char	*dict;		/* word list for compounds, or "" */
+	const char	*access_log;	/* file, or "-" for stderr */
 	unsigned int	 threads;	/* HTTP worker threads */
 	int		 verbose;
 };
@@ -257,6 +259,7 @@ int	 store_init(const char *, const struct german_dict *, const char **);
 int	 store_open(const char *, int, sqlite3 **, const char **);
 struct reader *store_reader(void);
 const struct german_dict *store_dict(void);
+int64_t	 store_size(void);
 void	 store_shutdown(void);
 
 /* lexicon.c */
@@ -300,6 +303,7 @@ int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
 
 /* searchlog.c */
 void	 searchlog_add(const char *, int64_t);
+void	 search_logged(struct reply *, const char *, int64_t);
 int	 searchlog_flush(sqlite3 *);
 
 /* snapshot.c */
@@ -308,6 +312,8 @@ void	 snapshot_release(struct snapshot *);
 int	 snapshot_import(sqlite3 *, const char *);
 int	 snapshot_hits(sqlite3 *, const struct hit_delta *, size_t);
 void	 snapshot_shutdown(void);
+uint64_t snapshot_generation(int);
+size_t	 snapshot_articles(const struct snapshot *);
 int64_t	 snapshot_find(const struct snapshot *, const char *);
 uint64_t snapshot_article_stamp(const struct snapshot *, int64_t);
 double	 snapshot_popularity(const struct snapshot *, int64_t);
@@ -348,16 +354,24 @@ void	 html_escape(struct buf *, const char *);
 void	 html_escape_n(struct buf *, const char *, size_t);
 void	 url_escape(struct buf *, const char *);
 
-/* static.c */
-struct static_file {
-	char		*path;		/* relative to the static folder */
-	char		*data;
-	size_t		 len;
-	const char	*type;
-	char		 etag[24];
+/* gzip.c */
+int	 gzip_worth(const char *, size_t);
+char	*gzip_compress(const char *, size_t, size_t *);
+
+/* cache.c */
+#define KBD_CACHE_KEY	512
+struct cache_key {
+	char		 key[KBD_CACHE_KEY];
+	uint64_t	 stamp;		/* what the answer depends on */
 };
+int	 cache_serve(struct request *, const struct cache_key *,
+	    struct reply *);
+int	 cache_put(struct request *, const struct cache_key *, struct reply *);
+void	 cache_shutdown(void);
+
+/* static.c */
 int	 static_load(const char *, const char **);
-const struct static_file *static_find(const char *);
+const char *static_version(const char *);
 void	 static_unload(void);
 void	 static_serve(struct request *, struct reply *);
 
@@ -371,15 +385,26 @@ struct reply {
 	const char	*cache;		/* Cache-Control, or NULL */
 	const char	*allow;		/* Allow, for 405 */
 	const char	*etag;		/* ETag, or NULL */
+	const char	*modified;	/* Last-Modified, or NULL */
+	char		 logq[KBD_LOG_QUERY + 1];	/* a search to log */
+	int64_t		 total;		/* ... and its number of results */
+	int		 queued;	/* answered already (from a cache) */
+	int		 result;	/* MHD's answer when queued */
 };
+
+/* An answer made once and sent many times; see http_prebuild(). */
+struct prebuilt;
 
 struct request {
 	struct MHD_Connection	*conn;
 	const char		*method;
+	const char		*version;	/* "HTTP/1.1" */
 	const char		*path;		/* decoded, without query */
 	const char		*tail;		/* path after the route prefix */
 	int			 head;		/* HEAD: no body, no hit */
 	int			 api;		/* answer errors in JSON */
+	int			 route;		/* index + 1, for metrics */
+	int64_t			 view;		/* article viewed, or 0 */
 	int64_t			 start;		/* now_us() at arrival */
 	unsigned int		 status;	/* for the access log */
 	size_t			 bytes;
@@ -388,6 +413,12 @@ struct request {
 int	 http_listen(const struct config *, unsigned short *, const char **);
 int	 http_start(const struct config *, const char **);
 void	 http_stop(void);
+struct prebuilt *http_prebuild(struct reply *);
+void	 http_prebuilt_free(struct prebuilt *);
+size_t	 http_prebuilt_size(const struct prebuilt *);
+const char *http_prebuilt_etag(const struct prebuilt *);
+void	 http_queue_prebuilt(struct request *, const struct prebuilt *,
+	    struct reply *);
 const char *http_arg(struct request *, const char *);
 const char *http_header(struct request *, const char *);
 void	 reply_text(struct reply *, unsigned int, const char *, char *, size_t);
@@ -397,7 +428,12 @@ void	 reply_error(struct request *, struct reply *, unsigned int);
 
 /* route.c */
 typedef void (*handler_fn)(struct request *, struct reply *);
+typedef int (*keyer_fn)(struct request *, struct cache_key *);
 void	 route_dispatch(struct request *, struct reply *);
+const char *route_name(int);
+size_t	 route_count(void);
+int	 cache_key_set(struct cache_key *, uint64_t, const char *, ...)
+	    KBD_PRINTF(3, 4);
 
 /* api.c */
 void	 api_healthz(struct request *, struct reply *);
@@ -405,13 +441,35 @@ void	 api_search(struct request *, struct reply *);
 void	 api_top(struct request *, struct reply *);
 void	 api_article(struct request *, struct reply *);
 void	 api_suggest(struct request *, struct reply *);
+int	 api_search_key(struct request *, struct cache_key *);
+int	 api_suggest_key(struct request *, struct cache_key *);
+int	 api_top_key(struct request *, struct cache_key *);
+int	 api_article_key(struct request *, struct cache_key *);
 void	 api_error(struct reply *, unsigned int, const char *);
 int	 arg_number(struct request *, const char *, int, int, int, int *);
+
+/* metrics.c */
+void	 metrics_request(int, unsigned int, int64_t);
+void	 metrics_search(int64_t);
+void	 metrics_hits(uint64_t, uint64_t);
+void	 metrics_cache(int);
+void	 metrics_serve(struct request *, struct reply *);
+
+/* accesslog.c */
+int	 accesslog_open(const char *);
+void	 accesslog_request(struct request *);
+void	 accesslog_flush(void);
+void	 accesslog_reopen(void);
+void	 accesslog_close(void);
 
 /* page.c */
 void	 page_home(struct request *, struct reply *);
 void	 page_search(struct request *, struct reply *);
 void	 page_article(struct request *, struct reply *);
 void	 page_error(struct reply *, unsigned int, const char *);
+int	 page_home_key(struct request *, struct cache_key *);
+int	 page_search_key(struct request *, struct cache_key *);
+int	 page_article_key(struct request *, struct cache_key *);
+int	 article_view(struct request *, struct cache_key *, const char *);
 
 #endif /* KBD_H */

@@ -71,6 +71,11 @@ serve(const struct config *cfg)
 		log_warnx("--listen %s: %s", cfg->listen, errstr);
 		return 2;
 	}
+	if (accesslog_open(cfg->access_log) == -1) {
+		log_warn("--access-log %s", cfg->access_log);
+		http_stop();
+		return 2;
+	}
 	dict = load_dict(cfg->dict);
 	if (store_init(cfg->db, dict, &errstr) == -1) {
 		log_warnx("%s", errstr);
@@ -94,8 +99,10 @@ serve(const struct config *cfg)
 			continue;
 		if (sig != SIGHUP)
 			break;
-		log_info("SIGHUP: reading the articles folder again");
+		log_info("SIGHUP: reading the articles folder again, reopening "
+		    "the access log");
 		writer_sync();
+		accesslog_reopen();
 	}
 	log_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	rc = 0;
@@ -106,6 +113,8 @@ writer:
 	snapshot_shutdown();
 done:
 	http_stop();
+	cache_shutdown();
+	accesslog_close();
 	store_shutdown();
 	static_unload();
 	german_dict_free(dict);

@@ -40,11 +40,13 @@ page_begin(struct buf *b, const char *title, const char *q, int home)
 		html_escape(b, title);
 		buf_puts(b, " – ");
 	}
-	buf_puts(b, SITE_NAME "</title>\n<link rel=\"stylesheet\" "
-	    "href=\"/static/style.css\">\n<script src=\"/static/search.js\" "
-	    "defer></script>\n</head>\n<body>\n"
+	/* Versioned links: the browser may keep these files for a year. */
+	buf_printf(b, SITE_NAME "</title>\n<link rel=\"stylesheet\" "
+	    "href=\"/static/style.css?v=%s\">\n<script src=\"/static/"
+	    "search.js?v=%s\" defer></script>\n</head>\n<body>\n"
 	    "<header class=\"site\"><div class=\"wrap\">\n"
-	    "<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n");
+	    "<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n",
+	    static_version("style.css"), static_version("search.js"));
 	if (!home)
 		search_form(b, q, "search search-small");
 	buf_puts(b, "</div></header>\n<main class=\"wrap\">\n");
@@ -112,6 +114,59 @@ top_list(struct buf *b, size_t n)
 	}
 	buf_puts(b, "</ol>\n</section>\n");
 	snapshot_release(s);
+}
+
+/*
+ * A view of an article (its page or its JSON under prefix): notes which
+ * article (route.c counts the hit once the answer is a success, from the
+ * cache or not) and names the answer after the article's version and
+ * stored hits.  Returns 0 for an article the snapshot does not know (yet):
+ * the handler then looks in the database.
+ */
+int
+article_view(struct request *req, struct cache_key *k, const char *prefix)
+{
+	struct snapshot	*s;
+	int64_t		 id = -1;
+	uint64_t	 stamp = 0;
+
+	if (!slug_valid(req->tail, strlen(req->tail)))
+		return 0;
+	s = snapshot_acquire();
+	if ((id = snapshot_find(s, req->tail)) >= 0)
+		stamp = snapshot_article_stamp(s, id);
+	snapshot_release(s);
+	if (id < 0)
+		return 0;
+	req->view = id;
+	return cache_key_set(k, stamp, "%s%s", prefix, req->tail);
+}
+
+int
+page_article_key(struct request *req, struct cache_key *k)
+{
+	return article_view(req, k, "a/");
+}
+
+/* The home page shows the top list: new with every snapshot. */
+int
+page_home_key(struct request *req, struct cache_key *k)
+{
+	(void)req;
+	return cache_key_set(k, snapshot_generation(0), "home");
+}
+
+int
+page_search_key(struct request *req, struct cache_key *k)
+{
+	const char	*q = http_arg(req, "q");
+	int		 page;
+
+	if (arg_number(req, "page", 1, 1, KBD_MAX_OFFSET / KBD_DEFAULT_LIMIT,
+	    &page) == -1)
+		page = 1;
+	return cache_key_set(k, snapshot_generation(0), "search.html?%d&%s",
+	    page, q != NULL ? q : "");
 }
 
 void
@@ -216,7 +271,7 @@ page_search(struct request *req, struct reply *rep)
 	rc = search_run(r, q, KBD_DEFAULT_LIMIT, (page - 1) * KBD_DEFAULT_LIMIT,
 	    0, &res);
 	if (page == 1)
-		searchlog_add(q->normalized, res.total);
+		search_logged(rep, q->normalized, res.total);
 	if (rc == -1) {
 		search_result_free(&res);
 		query_free(q);
@@ -354,9 +409,9 @@ page_article(struct request *req, struct reply *rep)
 		return;
 	}
 	id = sqlite3_column_int64(st, 0);
-	if (!req->head)
-		hits_add(id);
-	hits = sqlite3_column_int64(st, 5) + hits_pending(id);
+	req->view = id;
+	/* This view counts once the page is out; show it already. */
+	hits = sqlite3_column_int64(st, 5) + hits_pending(id) + !req->head;
 	title = (const char *)sqlite3_column_text(st, 1);
 	category = (const char *)sqlite3_column_text(st, 2);
 	tags = (const char *)sqlite3_column_text(st, 3);

@@ -7,13 +7,13 @@
  * searches are counted as dropped rather than slowing anyone down.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kbd.h"
 
 #define LOG_MAX		4096	/* searches kept between two flushes */
-#define LOG_QUERY	200	/* bytes of a query kept */
 
 struct logged {
 	char		*query;
@@ -33,7 +33,9 @@ searchlog_add(const char *query, int64_t results)
 
 	if (*query == '\0')
 		return;
-	copy = xstrndup(query, utf8_prefix(query, strlen(query), LOG_QUERY));
+	metrics_search(results);
+	copy = xstrndup(query, utf8_prefix(query, strlen(query),
+	    KBD_LOG_QUERY));
 	pthread_mutex_lock(&lock);
 	if (npending < LOG_MAX) {
 		pending[npending].query = copy;
@@ -44,6 +46,20 @@ searchlog_add(const char *query, int64_t results)
 		dropped++;
 	pthread_mutex_unlock(&lock);
 	free(copy);
+}
+
+/*
+ * Logs a search for query with its results, and notes both in rep so that
+ * a cached copy of the answer logs the search again each time it is
+ * served.
+ */
+void
+search_logged(struct reply *rep, const char *query, int64_t results)
+{
+	searchlog_add(query, results);
+	snprintf(rep->logq, sizeof(rep->logq), "%.*s",
+	    (int)utf8_prefix(query, strlen(query), KBD_LOG_QUERY), query);
+	rep->total = results;
 }
 
 /*

@@ -31,7 +31,7 @@ struct catalog {
 	}			*by_slug;	/* sorted by slug */
 	size_t			 n;
 	size_t			 nids;		/* largest id + 1 */
-	int64_t			*updated;	/* by id; 0: not published */
+	uint64_t		*version;	/* by id, of the content; 0: none */
 	uint16_t		*doclen;	/* by id, tokens about */
 	double			 avgdoclen;
 	struct lexicon		*lexicon;
@@ -53,7 +53,7 @@ catalog_unref(struct catalog *c)
 	for (i = 0; i < c->n; i++)
 		free(c->by_slug[i].slug);
 	free(c->by_slug);
-	free(c->updated);
+	free(c->version);
 	free(c->doclen);
 	lexicon_unref(c->lexicon);
 	synonyms_unref(c->synonyms);
@@ -120,6 +120,16 @@ publish(struct snapshot *s)
 	snapshot_release(old);
 }
 
+static uint64_t
+text_hash(const char *s)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	for (; s != NULL && *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
 static int
 entry_cmp(const void *a, const void *b)
 {
@@ -144,9 +154,9 @@ load_catalog(sqlite3 *db, struct catalog *c)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_OK)
 		return -1;
-	c->updated = xcalloc(c->nids, sizeof(*c->updated));
+	c->version = xcalloc(c->nids, sizeof(*c->version));
 	c->doclen = xcalloc(c->nids, sizeof(*c->doclen));
-	rc = sqlite3_prepare_v2(db, "SELECT id, slug, updated, length(title) +"
+	rc = sqlite3_prepare_v2(db, "SELECT id, slug, hash, length(title) +"
 	    " length(tags) + length(body_text) FROM article"
 	    " WHERE state = 'published'", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -163,8 +173,9 @@ load_catalog(sqlite3 *db, struct catalog *c)
 		    sqlite3_column_text(st, 1));
 		c->by_slug[c->n].id = id;
 		c->n++;
-		/* 0 means "not published"; a real time is never 0. */
-		c->updated[id] = sqlite3_column_int64(st, 2) | 1;
+		/* The content hash: a change within a second changes it. */
+		c->version[id] = text_hash((const char *)
+		    sqlite3_column_text(st, 2)) | 1;
 		len = sqlite3_column_int64(st, 3) / BYTES_PER_TOKEN + 1;
 		c->doclen[id] = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
 		sum += (double)c->doclen[id];
@@ -213,7 +224,7 @@ compute_popularity(struct snapshot *s)
 
 	s->popularity = xcalloc(s->nids, 1);
 	for (i = 0; i < s->nids; i++)
-		if (s->catalog->updated[i] != 0 && s->hits[i] > 0 &&
+		if (s->catalog->version[i] != 0 && s->hits[i] > 0 &&
 		    log1p((double)s->hits[i]) > top)
 			top = log1p((double)s->hits[i]);
 	if (top <= 0.0)
@@ -331,6 +342,30 @@ snapshot_shutdown(void)
 	publish(NULL);
 }
 
+/*
+ * The current generation: of the whole snapshot, or with imports set,
+ * of its catalog (what changes only with the articles).  0 before the
+ * first snapshot.
+ */
+uint64_t
+snapshot_generation(int imports)
+{
+	struct snapshot	*s = snapshot_acquire();
+	uint64_t	 g = 0;
+
+	if (s != NULL)
+		g = imports ? s->import_generation : s->generation;
+	snapshot_release(s);
+	return g;
+}
+
+/* How many articles are published, as of s. */
+size_t
+snapshot_articles(const struct snapshot *s)
+{
+	return s != NULL ? s->catalog->n : 0;
+}
+
 /* Returns the id of the published article slug, or -1. */
 int64_t
 snapshot_find(const struct snapshot *s, const char *slug)
@@ -347,15 +382,15 @@ snapshot_find(const struct snapshot *s, const char *slug)
 
 /*
  * A stamp for what a page of article id shows: it changes when the
- * article changes and when its stored hits change.
+ * article's content changes and when its stored hits change.
  */
 uint64_t
 snapshot_article_stamp(const struct snapshot *s, int64_t id)
 {
 	if (s == NULL || id < 0 || (size_t)id >= s->nids)
 		return 0;
-	return (uint64_t)s->catalog->updated[id] * 0x9E3779B97F4A7C15ULL ^
-	    (uint64_t)s->hits[id];
+	return s->catalog->version[id] ^ (uint64_t)s->hits[id] *
+	    0x9E3779B97F4A7C15ULL;
 }
 
 /* How often article id is read, from 0 to 1. */

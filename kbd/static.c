@@ -3,8 +3,12 @@
  * start: it is small, and serving from memory means no request path ever
  * reaches the file system, so "..", encoded dots, absolute paths and
  * symlinks cannot lead anywhere.  Symlinks that point out of the folder
- * are skipped at load, hidden files too.  Each file gets an ETag from its
- * content.
+ * are skipped at load, hidden files too.
+ *
+ * Each file is made into ready answers once (see http_prebuild): with an
+ * ETag from its content, Last-Modified, gzip when that is smaller.  A
+ * request that names the file's version ("style.css?v=1a2b3c4d", as
+ * kbd's pages do) may keep it for a year; any other for an hour.
  */
 #include <sys/stat.h>
 
@@ -15,13 +19,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
-
-#include <sodium.h>
 
 #include "kbd.h"
 
 #define STATIC_DEPTH	8	/* folder levels below static/ */
+
+#define MAX_AGE		"public, max-age=3600"
+#define MAX_AGE_VERSIONED	"public, max-age=31536000, immutable"
+
+struct static_file {
+	char		*path;		/* relative to the static folder */
+	const char	*type;
+	struct prebuilt	*answer;
+	struct prebuilt	*versioned;	/* for "?v=" + version */
+	char		 version[9];	/* of the content */
+};
 
 static struct static_file	*files;		/* sorted by path */
 static size_t			 nfiles;
@@ -63,19 +77,47 @@ file_cmp(const void *a, const void *b)
 	    ((const struct static_file *)b)->path);
 }
 
+/* Makes the answers for a file of len bytes at data (taken over). */
+static int
+prebuild(struct static_file *f, char *data, size_t len, time_t mtime)
+{
+	struct reply	 rep;
+	struct tm	 tm;
+	char		 modified[64] = "";
+	const char	*etag;
+
+	if (gmtime_r(&mtime, &tm) != NULL)
+		strftime(modified, sizeof(modified),
+		    "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	memset(&rep, 0, sizeof(rep));
+	reply_static(&rep, 200, f->type, data, len);
+	rep.cache = MAX_AGE_VERSIONED;
+	rep.modified = modified;
+	if ((f->versioned = http_prebuild(&rep)) == NULL)
+		return -1;
+	memset(&rep, 0, sizeof(rep));
+	reply_text(&rep, 200, f->type, data, len);	/* frees data later */
+	rep.cache = MAX_AGE;
+	rep.modified = modified;
+	if ((f->answer = http_prebuild(&rep)) == NULL)
+		return -1;
+	etag = http_prebuilt_etag(f->answer);
+	snprintf(f->version, sizeof(f->version), "%.8s", etag + 1);
+	return 0;
+}
+
 /* Reads the regular file full (at most KBD_MAX_STATIC_FILE bytes). */
 static int
-add_file(const char *full, const char *rel, off_t size)
+add_file(const char *full, const char *rel, const struct stat *sb)
 {
 	struct static_file	*f;
-	unsigned char		 hash[16];
-	char			 hex[33];
-	size_t			 got = 0;
+	char			*data;
+	size_t			 got = 0, size = (size_t)sb->st_size;
 	ssize_t			 n;
 	int			 fd;
 
-	if (size > KBD_MAX_STATIC_FILE ||
-	    total + (size_t)size > KBD_MAX_STATIC_TOTAL) {
+	if (sb->st_size > KBD_MAX_STATIC_FILE ||
+	    total + size > KBD_MAX_STATIC_TOTAL) {
 		log_warnx("static: %s: too large, not served", full);
 		return 0;
 	}
@@ -83,23 +125,24 @@ add_file(const char *full, const char *rel, off_t size)
 		log_warn("static: %s", full);
 		return 0;
 	}
-	files = xreallocarray(files, nfiles + 1, sizeof(*files));
-	f = &files[nfiles];
-	memset(f, 0, sizeof(*f));
-	f->data = xmalloc((size_t)size + 1);
-	while (got < (size_t)size &&
-	    ((n = read(fd, f->data + got, (size_t)size - got)) > 0 ||
+	data = xmalloc(size + 1);
+	while (got < size && ((n = read(fd, data + got, size - got)) > 0 ||
 	    (n == -1 && errno == EINTR)))
 		if (n > 0)
 			got += (size_t)n;
 	close(fd);
+	files = xreallocarray(files, nfiles + 1, sizeof(*files));
+	f = &files[nfiles];
+	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(rel);
-	f->len = got;
 	f->type = type_of(rel);
-	crypto_generichash(hash, sizeof(hash), (unsigned char *)f->data,
-	    got, NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-	snprintf(f->etag, sizeof(f->etag), "\"%.20s\"", hex);
+	if (prebuild(f, data, got, sb->st_mtime) == -1) {
+		log_warnx("static: %s: cannot make an answer", full);
+		http_prebuilt_free(f->answer);
+		http_prebuilt_free(f->versioned);
+		free(f->path);
+		return 0;
+	}
 	nfiles++;
 	total += got;
 	return 0;
@@ -135,7 +178,7 @@ walk(const char *root, const char *dir, const char *rel, int depth)
 		if (S_ISDIR(sb.st_mode))
 			walk(root, full, sub, depth + 1);
 		else if (S_ISREG(sb.st_mode))
-			add_file(real, sub, sb.st_size);
+			add_file(real, sub, &sb);
 	}
 	closedir(d);
 	return 0;
@@ -161,9 +204,8 @@ static_load(const char *dir, const char **errstr)
 	return 0;
 }
 
-/* Returns the file at path (relative to the static folder), or NULL. */
-const struct static_file *
-static_find(const char *path)
+static const struct static_file *
+find(const char *path)
 {
 	struct static_file	 key;
 
@@ -173,6 +215,19 @@ static_find(const char *path)
 	return bsearch(&key, files, nfiles, sizeof(*files), file_cmp);
 }
 
+/*
+ * Returns the version of the static file path (8 hex digits of its
+ * content hash), for links that may be cached for a year; "" if there is
+ * no such file.
+ */
+const char *
+static_version(const char *path)
+{
+	const struct static_file	*f = find(path);
+
+	return f != NULL ? f->version : "";
+}
+
 void
 static_unload(void)
 {
@@ -180,7 +235,8 @@ static_unload(void)
 
 	for (i = 0; i < nfiles; i++) {
 		free(files[i].path);
-		free(files[i].data);
+		http_prebuilt_free(files[i].answer);
+		http_prebuilt_free(files[i].versioned);
 	}
 	free(files);
 	files = NULL;
@@ -191,18 +247,13 @@ void
 static_serve(struct request *req, struct reply *rep)
 {
 	const struct static_file	*f;
-	const char			*inm;
+	const char			*v;
 
-	if ((f = static_find(req->tail)) == NULL) {
+	if ((f = find(req->tail)) == NULL) {
 		reply_error(req, rep, 404);
 		return;
 	}
-	rep->etag = f->etag;
-	rep->cache = "public, max-age=3600";
-	inm = http_header(req, "If-None-Match");
-	if (inm != NULL && strstr(inm, f->etag) != NULL) {
-		reply_static(rep, 304, NULL, "", 0);
-		return;
-	}
-	reply_static(rep, 200, f->type, f->data, f->len);
+	v = http_arg(req, "v");
+	http_queue_prebuilt(req, v != NULL && strcmp(v, f->version) == 0 ?
+	    f->versioned : f->answer, rep);
 }

@@ -6,6 +6,9 @@
  * own read-only connection with its statements prepared once.  The one
  * writable connection belongs to writer.c.
  */
+#include <sys/stat.h>
+
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,6 +383,24 @@ const struct german_dict *
 store_dict(void)
 {
 	return dict;
+}
+
+/* Returns the bytes of the database file and its WAL. */
+int64_t
+store_size(void)
+{
+	struct stat	 sb;
+	char		 wal[PATH_MAX];
+	int64_t		 n = 0;
+
+	if (db_path == NULL)
+		return 0;
+	if (stat(db_path, &sb) == 0)
+		n += sb.st_size;
+	snprintf(wal, sizeof(wal), "%s-wal", db_path);
+	if (stat(wal, &sb) == 0)
+		n += sb.st_size;
+	return n;
 }
 
 /* Called once every reader thread has ended (and closed its reader). */

@@ -73,6 +73,7 @@ flush(void)
 		snapshot_hits(db, d, n);
 	free(d);
 	searchlog_flush(db);
+	accesslog_flush();
 }
 
 static void *

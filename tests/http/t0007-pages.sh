@@ -45,7 +45,7 @@ diff -u "$TMP/api-top" "$TMP/home-top" >"$TMP/diff" || fail 1.7 "home top ten di
 head -1 "$TMP/home-top" | grep -qx 'aliasname 29887740 Was ist ein Aliasname?' ||
     fail 1.8 "first entry: $(head -1 "$TMP/home-top")"
 grep -q '(29887740 Hits)' "$BODY" || fail 1.9 "no '(29887740 Hits)' for aliasname"
-grep -q 'href="/static/style.css"' "$BODY" || fail 1.10 "no style sheet link"
+grep -q 'href="/static/style.css?v=[0-9a-f]\{8\}"' "$BODY" || fail 1.10 "no versioned style sheet link"
 expect_status 1.11 HEAD / 200
 html_headers 1.12
 expect_status 1.13 GET "/?q=x" 200
@@ -62,11 +62,13 @@ grep -q '<a href="/search?q=ssl">ssl</a>' "$BODY" || fail 2.7 "no tag link for s
 grep -q 'Ähnliche Fragen' "$BODY" || fail 2.8 "no related articles"
 sed -n '/Ähnliche Fragen/,/<\/ul>/p' "$BODY" | grep -q 'href="/a/imap"' &&
     fail 2.9 "the article is listed as related to itself"
+# Pages are cached and show the count as of the last flush (a second).
+stored() { [ "$(sql "SELECT hits FROM article WHERE slug = 'imap'")" = "$1" ]; }
 req GET /a/imap
-grep -q '(414718 Hits)' "$BODY" || fail 2.10 "second view does not show (414718 Hits)"
-expect_json 2.11 /api/articles/imap '.hits == 414719'
+wait_until 5 stored 414718 || fail 2.10 "two views of /a/imap not stored"
 req GET /a/imap
-grep -q '(414720 Hits)' "$BODY" || fail 2.12 "after an API view the page does not show (414720 Hits)"
+grep -q '(414719 Hits)' "$BODY" || fail 2.11 "after the flush the page does not show (414719 Hits)"
+expect_json 2.12 /api/articles/imap '.hits >= 414719 and .hits <= 414720'
 
 # 3: search page
 q='<b>"&'"'"'x</b>'
@@ -82,7 +84,7 @@ grep -q 'Keine Treffer' "$BODY" || fail 3.7 "no 'Keine Treffer' for a query with
 grep -q 'Top 10 FAQ-Fragen' "$BODY" || fail 3.8 "no top ten on a page without results"
 q='imap "><script>alert(1)</script>'
 expect_status 3.9 GET "/search?q=$(uri "$q")" 200
-sed 's#<script src="/static/search.js" defer></script>##' "$BODY" |
+sed 's#<script src="/static/search.js?v=[0-9a-f]*" defer></script>##' "$BODY" |
     grep -q '<script' && fail 3.10 "a script tag got onto the search page"
 grep -q 'Treffer für' "$BODY" || fail 3.11 "no results heading"
 grep -q '<a href="/a/imap">Wie verwalte ich Mails über IMAP?</a>' "$BODY" || fail 3.12 "no link to imap"
@@ -100,8 +102,8 @@ for path in /nope /a/nope /a/ /a/IMAP "/a/%C3%BCber" /index.html /search/ \
 	fi
 done
 expect_status 4.5 HEAD /nope 404
-# a miss counts nothing
-expect_json 4.6 /api/articles/imap '.hits == 414721'
+# a miss counts nothing: four views of imap in all
+wait_until 5 stored 414720 || fail 4.6 "imap stored $(sql "SELECT hits FROM article WHERE slug = 'imap'"), want 414720"
 
 stop_kbd 4.7
 test_done

@@ -55,7 +55,7 @@ for q in '"' '" OR 1=1 --' 'NEAR(a b)' '%00' '%FF%FE' "$(printf 'x%.0s' $(seq 50
 	expect_status 3.8 GET "/api/suggest?q=$(uri "$q")" 200
 done
 req GET /
-grep -q '<script src="/static/search.js" defer></script>' "$BODY" || fail 3.9 "no search.js on the home page"
+grep -q '<script src="/static/search.js?v=[0-9a-f]\{8\}" defer></script>' "$BODY" || fail 3.9 "no search.js on the home page"
 expect_status 3.10 GET /static/search.js 200
 [[ $(header Content-Type) == text/javascript* ]] || fail 3.11 "search.js is $(header Content-Type)"
 

@@ -1,0 +1,3 @@
+build-clang/accesslog.o: kbd/accesslog.c kbd/kbd.h
+
+kbd/kbd.h:

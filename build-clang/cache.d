@@ -1,0 +1,3 @@
+build-clang/cache.o: kbd/cache.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,3 @@
+build-clang/gzip.o: kbd/gzip.c kbd/kbd.h
+
+kbd/kbd.h:

@@ -1,0 +1,3 @@
+build-clang/metrics.o: kbd/metrics.c kbd/kbd.h
+
+kbd/kbd.h:

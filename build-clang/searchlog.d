@@ -1,0 +1,3 @@
+build-clang/searchlog.o: kbd/searchlog.c kbd/kbd.h
+
+kbd/kbd.h:

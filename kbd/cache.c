@@ -1,0 +1,163 @@
+/*
+ * cache.c: finished answers, kept to be sent again.  An answer is stored
+ * under its key (the route and the arguments that matter) with a stamp
+ * for what it was made from (the snapshot's generation, an article's
+ * version and hits); a later request with the same key and stamp gets
+ * the very same MHD response, compressed once, with ETag and 304, without
+ * a database read, a template or an allocation.  A changed stamp makes
+ * the next request render afresh and replace the entry, so an edit or a
+ * hits flush refreshes exactly the answers that depend on it.
+ *
+ * The table is direct-mapped (a key has one slot) and bounded in entries
+ * and bytes; when the bytes run over, a clock hand frees entries that
+ * were not used since it last passed.  Readers hold a read lock only
+ * while they queue the response; MHD sends it after the lock is gone.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbd.h"
+
+#define CACHE_SLOTS	4096			/* a power of two */
+#define CACHE_BYTES	(64 * 1024 * 1024)	/* bodies, plain + gzip */
+#define CACHE_MAX_BODY	(256 * 1024)		/* larger are not kept */
+
+struct entry {
+	uint64_t		 hash;
+	char			*key;
+	uint64_t		 stamp;
+	struct prebuilt		*answer;
+	size_t			 size;
+	char			*logq;		/* a search to log, or NULL */
+	int64_t			 total;
+	atomic_int		 used;		/* since the clock hand passed */
+};
+
+static pthread_rwlock_t	 lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct entry	*slots[CACHE_SLOTS];
+static size_t		 bytes;			/* guarded by lock */
+static size_t		 hand;			/* guarded by lock */
+
+static uint64_t
+key_hash(const char *s)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static void
+entry_free(struct entry *e)
+{
+	if (e == NULL)
+		return;
+	http_prebuilt_free(e->answer);
+	free(e->key);
+	free(e->logq);
+	free(e);
+}
+
+/* Removes slot i's entry; the write lock is held. */
+static void
+evict(size_t i)
+{
+	if (slots[i] == NULL)
+		return;
+	bytes -= slots[i]->size;
+	entry_free(slots[i]);
+	slots[i] = NULL;
+}
+
+/*
+ * Answers req from the cache when it has k's key with k's stamp.  Returns
+ * 1 when it did (rep->queued is set), 0 on a miss.
+ */
+int
+cache_serve(struct request *req, const struct cache_key *k,
+    struct reply *rep)
+{
+	struct entry	*e;
+	uint64_t	 h = key_hash(k->key);
+	int		 hit = 0;
+
+	pthread_rwlock_rdlock(&lock);
+	e = slots[h & (CACHE_SLOTS - 1)];
+	if (e != NULL && e->hash == h && e->stamp == k->stamp &&
+	    strcmp(e->key, k->key) == 0) {
+		atomic_store_explicit(&e->used, 1, memory_order_relaxed);
+		http_queue_prebuilt(req, e->answer, rep);
+		if (e->logq != NULL)
+			searchlog_add(e->logq, e->total);
+		hit = 1;
+	}
+	pthread_rwlock_unlock(&lock);
+	metrics_cache(hit);
+	return hit;
+}
+
+/*
+ * Stores rep, a fresh answer to req, under k, and answers req with it.
+ * Only whole successful answers of a sensible size are kept.  Returns 1
+ * when req was answered (rep's body now belongs to the cache), 0 when the
+ * caller must send rep itself.
+ */
+int
+cache_put(struct request *req, const struct cache_key *k, struct reply *rep)
+{
+	struct entry	*e;
+	uint64_t	 h = key_hash(k->key);
+	size_t		 i, passes;
+
+	if (rep->status != 200 || rep->len > CACHE_MAX_BODY ||
+	    rep->allow != NULL)
+		return 0;
+	e = xcalloc(1, sizeof(*e));
+	e->hash = h;
+	e->key = xstrdup(k->key);
+	e->stamp = k->stamp;
+	e->total = rep->total;
+	if (rep->logq[0] != '\0')
+		e->logq = xstrdup(rep->logq);
+	if ((e->answer = http_prebuild(rep)) == NULL) {
+		/* The body is gone with the failed response. */
+		entry_free(e);
+		rep->body = NULL;
+		rep->status = 500;
+		return 0;
+	}
+	e->size = http_prebuilt_size(e->answer) + strlen(e->key);
+	atomic_init(&e->used, 1);
+
+	pthread_rwlock_wrlock(&lock);
+	i = h & (CACHE_SLOTS - 1);
+	evict(i);
+	/* Over budget: free what nobody asked for since the hand passed. */
+	for (passes = 0; bytes + e->size > CACHE_BYTES &&
+	    passes < 2 * CACHE_SLOTS; passes++) {
+		hand = (hand + 1) & (CACHE_SLOTS - 1);
+		if (slots[hand] != NULL && !atomic_exchange(&slots[hand]->used,
+		    0))
+			evict(hand);
+	}
+	slots[i] = e;
+	bytes += e->size;
+	http_queue_prebuilt(req, e->answer, rep);
+	pthread_rwlock_unlock(&lock);
+	return 1;
+}
+
+/* Frees every entry; HTTP has stopped. */
+void
+cache_shutdown(void)
+{
+	size_t	 i;
+
+	pthread_rwlock_wrlock(&lock);
+	for (i = 0; i < CACHE_SLOTS; i++)
+		evict(i);
+	pthread_rwlock_unlock(&lock);
+}
