@@ -332,6 +332,7 @@ article_parse(struct article *a, const char *slug, const char *data,
 		a->tags = xstrdup("");
 
 	a->markdown = xstrndup(data + body, len - body);
+	a->body_line = (int)line_of(data, body);
 	if (render_markdown(a->markdown, len - body, &a->html, &a->text) == -1)
 		return fail(err, errlen, "Markdown could not be rendered");
 	return 0;

@@ -42,6 +42,10 @@ static const struct option_def options[] = {
 	  "folder served under /static/" },
 	{ "threads", 't', "N", "0",
 	  "HTTP worker threads; 0 means one per CPU core" },
+	{ "tls-cert", 'C', "FILE", NULL,
+	  "PEM certificate (chain) for HTTPS; needs --tls-key" },
+	{ "tls-key", 'K', "FILE", NULL,
+	  "PEM private key for HTTPS; needs --tls-cert" },
 	{ "verbose", 'v', NULL, NULL, "log debug messages" },
 	{ "version", 'V', NULL, NULL, "show the version and exit" },
 };
@@ -63,8 +67,14 @@ usage(FILE *f)
 	size_t	 i;
 	char	 left[64];
 
-	fprintf(f, "usage: kbd [options]\n\n"
-	    "Serves a knowledge base of Markdown articles over HTTP.\n\n");
+	fprintf(f, "usage: kbd [options]\n"
+	    "       kbd check [--articles DIR]\n"
+	    "       kbd backup [--db FILE] FILE\n\n"
+	    "Serves a knowledge base of Markdown articles over HTTP.\n"
+	    "\"check\" reports what is wrong with the articles as file:line\n"
+	    "messages (exit 1 if an article would be skipped or links to a\n"
+	    "missing one); \"backup\" copies the database, even while kbd\n"
+	    "serves it, to FILE.\n\n");
 	for (i = 0; i < nitems(options); i++) {
 		snprintf(left, sizeof(left), "-%c, --%s%s%s", options[i].key,
 		    options[i].name, options[i].arg ? " " : "",
@@ -74,6 +84,46 @@ usage(FILE *f)
 			fprintf(f, " (default: %s)", options[i].def);
 		fputc('\n', f);
 	}
+}
+
+/* Takes "check" or "backup" off the front of argv, if it is there. */
+static int
+take_command(struct config *cfg, int *argc, char ***argv, char *why,
+    size_t size)
+{
+	const char	*word = (*argv)[1];
+
+	if (*argc < 2 || word[0] == '-')
+		return 0;
+	if (strcmp(word, "check") != 0 && strcmp(word, "backup") != 0) {
+		snprintf(why, size, "unknown command '%.64s'; see kbd --help",
+		    word);
+		return -1;
+	}
+	cfg->command = word;
+	(*argc)--;
+	(*argv)++;
+	return 0;
+}
+
+/* Each command takes its own number of plain arguments. */
+static int
+check_args(const struct config *cfg, char *why, size_t size)
+{
+	int	 want = cfg->command != NULL &&
+	    strcmp(cfg->command, "backup") == 0 ? 1 : 0;
+
+	if (cfg->nargs > want) {
+		snprintf(why, size, "unexpected argument '%.64s'; see kbd "
+		    "--help", cfg->args[want]);
+		return -1;
+	}
+	if (cfg->nargs < want) {
+		snprintf(why, size, "kbd backup needs the file to write; see "
+		    "kbd --help");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -111,6 +161,9 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	cfg->listen = default_of('l');
 	cfg->static_dir = default_of('s');
 
+	*errstr = why;
+	if (take_command(cfg, &argc, &argv, why, sizeof(why)) == -1)
+		return -1;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -146,6 +199,12 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			}
 			cfg->threads = (unsigned int)v;
 			break;
+		case 'C':
+			cfg->tls_cert = optarg;
+			break;
+		case 'K':
+			cfg->tls_key = optarg;
+			break;
 		case 'v':
 			cfg->verbose = 1;
 			break;
@@ -164,12 +223,10 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			return -1;
 		}
 	}
-	if (optind < argc) {
-		snprintf(why, sizeof(why), "unexpected argument '%.64s'; see "
-		    "kbd --help", argv[optind]);
-		*errstr = why;
+	cfg->args = argv + optind;
+	cfg->nargs = argc - optind;
+	if (check_args(cfg, why, sizeof(why)) == -1)
 		return -1;
-	}
 	return CONFIG_RUN;
 }
 
@@ -190,6 +247,38 @@ check_dir(const char *what, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+static int
+check_file(const char *what, const char *path, char *err, size_t errlen)
+{
+	struct stat	 sb;
+
+	if (stat(path, &sb) == -1 || access(path, R_OK) == -1) {
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s %s: not a regular file", what, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* HTTPS needs both halves, readable. */
+static int
+check_tls(const struct config *cfg, char *err, size_t errlen)
+{
+	if (cfg->tls_cert == NULL && cfg->tls_key == NULL)
+		return 0;
+	if (cfg->tls_cert == NULL || cfg->tls_key == NULL) {
+		snprintf(err, errlen, "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	if (check_file("--tls-cert", cfg->tls_cert, err, errlen) == -1 ||
+	    check_file("--tls-key", cfg->tls_key, err, errlen) == -1)
+		return -1;
 	return 0;
 }
 
@@ -240,9 +329,14 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 	const char	*colon;
 	long long	 port;
 
+	if (cfg->command != NULL && strcmp(cfg->command, "check") == 0)
+		return check_dir("--articles", cfg->articles, err, errlen);
+	if (cfg->command != NULL && strcmp(cfg->command, "backup") == 0)
+		return check_file("--db", cfg->db, err, errlen);
 	if (check_dir("--articles", cfg->articles, err, errlen) == -1 ||
 	    check_dir("--static", cfg->static_dir, err, errlen) == -1 ||
-	    check_db(cfg->db, err, errlen) == -1)
+	    check_db(cfg->db, err, errlen) == -1 ||
+	    check_tls(cfg, err, errlen) == -1)
 		return -1;
 	colon = strrchr(cfg->listen, ':');
 	if (colon == NULL || colon == cfg->listen ||

@@ -10,11 +10,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -23,8 +26,11 @@
 #include "kbd.h"
 
 static struct MHD_Daemon	*daemon_;
+static atomic_int		 in_flight;	/* requests begun, not done */
 static int			 listen_fd = -1;
 static int			 listen_v6;
+static int			 serve_tls;	/* HTTPS: add HSTS */
+static char			*tls_cert, *tls_key;	/* PEM, in memory */
 
 /* Content-Security-Policy of every HTML page: no inline script at all. */
 #define CSP_PAGE \
@@ -188,6 +194,10 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 	if (rep->allow != NULL)
 		ok &= MHD_add_response_header(resp, "Allow", rep->allow) ==
 		    MHD_YES;
+	if (serve_tls)
+		ok &= MHD_add_response_header(resp,
+		    "Strict-Transport-Security", "max-age=31536000") ==
+		    MHD_YES;
 	if (vary)
 		ok &= MHD_add_response_header(resp, "Vary",
 		    "Accept-Encoding") == MHD_YES;
@@ -255,6 +265,7 @@ struct prebuilt {
 	size_t			 len;
 	size_t			 gzip_len;
 	char			 etag[24];
+	char			 weak_etag[26];	/* of the gzip form */
 };
 
 /*
@@ -282,7 +293,10 @@ http_prebuild(struct reply *rep)
 	rep->etag = pb->etag;
 	vary = gzip_worth(rep->type, rep->len);
 
+	/* Another encoding is another representation: W/ as nginx does. */
+	snprintf(pb->weak_etag, sizeof(pb->weak_etag), "W/%s", pb->etag);
 	gz = *rep;
+	gz.etag = pb->weak_etag;
 	z = vary ? gzip_compress(rep->body, rep->len, &zlen) : NULL;
 	nm = *rep;
 	if ((pb->plain = make_response(rep, vary)) == NULL)
@@ -392,6 +406,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req->path = url;
 		req->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 		*state = req;
+		atomic_fetch_add(&in_flight, 1);
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -406,6 +421,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	return send_reply(req, &rep);
 }
 
+/*
+ * An article that was shown (200, or 304 to a browser that has it) was
+ * viewed: one hit, counted once the whole answer went out, so that a
+ * client cut off (by a stop, or by leaving) is never counted.  HEAD shows
+ * nothing; a 404 counts nothing.
+ */
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **state,
     enum MHD_RequestTerminationCode toe)
@@ -414,12 +435,17 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 
 	(void)cls;
 	(void)conn;
-	(void)toe;
+	if (req == NULL)
+		return;
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && req->view > 0 &&
+	    !req->head && (req->status == 200 || req->status == 304))
+		hits_add(req->view);
 	/* Requests that never got an answer (the client left) are not logged. */
-	if (req != NULL && req->status != 0) {
+	if (req->status != 0) {
 		metrics_request(req->route, req->status, now_us() - req->start);
 		accesslog_request(req);
 	}
+	atomic_fetch_sub(&in_flight, 1);
 	free(req);
 	*state = NULL;
 }
@@ -458,11 +484,52 @@ resolve(const char *listen, struct sockaddr_storage *ss, int *v6,
 	return 0;
 }
 
+/* Reads a PEM file whole; MHD wants the text, NUL-terminated. */
+static char *
+read_pem(const char *what, const char *path, char *why, size_t size)
+{
+	char	*text;
+	size_t	 len;
+
+	if ((text = file_read_at(AT_FDCWD, path, 1 << 20, &len)) == NULL) {
+		snprintf(why, size, "%s %s: %s", what, path, strerror(errno));
+		return NULL;
+	}
+	if (strlen(text) != len || strstr(text, "-----BEGIN ") == NULL) {
+		snprintf(why, size, "%s %s: not a PEM file", what, path);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Loads the certificate and key for HTTPS, if there are any. */
+static int
+tls_load(const struct config *cfg, const char **errstr)
+{
+	static char	 why[512];
+
+	*errstr = why;
+	if (cfg->tls_cert == NULL)
+		return 0;
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(why, sizeof(why), "--tls-cert: this libmicrohttpd "
+		    "was built without TLS");
+		return -1;
+	}
+	if ((tls_cert = read_pem("--tls-cert", cfg->tls_cert, why,
+	    sizeof(why))) == NULL ||
+	    (tls_key = read_pem("--tls-key", cfg->tls_key, why,
+	    sizeof(why))) == NULL)
+		return -1;
+	return 0;
+}
+
 /*
- * Opens the listening socket for cfg->listen, before anything else starts,
- * so that an address in use or not available is one clear error.  Stores
- * the port bound (useful with port 0) in *port.  Returns 0, or -1 with a
- * reason in *errstr.
+ * Reads the TLS files and opens the listening socket for cfg->listen
+ * before anything else starts, so that a certificate that cannot be read
+ * or an address in use is one clear error.  Stores the port bound (useful
+ * with port 0) in *port.  Returns 0, or -1 with a reason in *errstr.
  */
 int
 http_listen(const struct config *cfg, unsigned short *port,
@@ -471,10 +538,18 @@ http_listen(const struct config *cfg, unsigned short *port,
 	static char		 why[256];
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
+	const char		*reason;
 	int			 fd, on = 1;
 
-	if (resolve(cfg->listen, &ss, &listen_v6, errstr) == -1)
+	serve_tls = cfg->tls_cert != NULL;
+	if (tls_load(cfg, errstr) == -1)
 		return -1;
+	*errstr = why;
+	if (resolve(cfg->listen, &ss, &listen_v6, &reason) == -1) {
+		snprintf(why, sizeof(why), "--listen %s: %s", cfg->listen,
+		    reason);
+		return -1;
+	}
 	len = listen_v6 ? sizeof(struct sockaddr_in6) :
 	    sizeof(struct sockaddr_in);
 	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
@@ -482,8 +557,8 @@ http_listen(const struct config *cfg, unsigned short *port,
 	    bind(fd, (struct sockaddr *)&ss, len) == -1 ||
 	    listen(fd, 511) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &len) == -1) {
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-		*errstr = why;
+		snprintf(why, sizeof(why), "--listen %s: %s", cfg->listen,
+		    strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return -1;
@@ -495,8 +570,8 @@ http_listen(const struct config *cfg, unsigned short *port,
 }
 
 /*
- * Starts serving on the socket http_listen() opened.  Returns 0, or -1
- * with a reason in *errstr.
+ * Starts serving on the socket http_listen() opened, over HTTPS when cfg
+ * has a certificate.  Returns 0, or -1 with a reason in *errstr.
  */
 int
 http_start(const struct config *cfg, const char **errstr)
@@ -510,9 +585,17 @@ http_start(const struct config *cfg, const char **errstr)
 		threads = ncpu > 0 && ncpu < 256 ? (unsigned int)ncpu : 2;
 	}
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ERROR_LOG | (listen_v6 ? MHD_USE_IPv6 : 0);
+	    MHD_USE_ERROR_LOG | MHD_USE_ITC | (listen_v6 ? MHD_USE_IPv6 : 0);
+	if (tls_cert != NULL)
+		flags |= MHD_USE_TLS;
+	/* Without TLS the two key options are skipped by MHD_OPTION_ARRAY. */
 	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_ARRAY, (struct MHD_OptionItem[]) {
+		{ tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0,
+		  tls_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, tls_key },
+		{ MHD_OPTION_END, 0, NULL } },
 	    MHD_OPTION_LISTEN_SOCKET, listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)KBD_CONN_TIMEOUT,
@@ -523,20 +606,41 @@ http_start(const struct config *cfg, const char **errstr)
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (daemon_ == NULL) {
-		*errstr = "the HTTP server could not start";
+		*errstr = tls_cert ? "the HTTPS server could not start (does "
+		    "the key match the certificate?)" :
+		    "the HTTP server could not start";
 		return -1;
 	}
 	return 0;
 }
 
-/* Stops accepting, finishes the requests under way and stops. */
+/*
+ * Stops accepting, lets the requests under way finish (for at most
+ * KBD_DRAIN_SECONDS: a client that reads too slowly is not waited for
+ * beyond that) and stops.  Idle keep-alive connections are closed.
+ */
 void
 http_stop(void)
 {
-	if (daemon_ != NULL)
+	const struct timespec	 tick = { 0, 10 * 1000 * 1000 };
+	int			 i;
+
+	if (daemon_ != NULL) {
+		/* Quiescing hands the socket back; otherwise MHD closes it. */
+		if (MHD_quiesce_daemon(daemon_) == MHD_INVALID_SOCKET)
+			listen_fd = -1;
+		for (i = 0; i < KBD_DRAIN_SECONDS * 100 &&
+		    atomic_load(&in_flight) > 0; i++)
+			nanosleep(&tick, NULL);
 		MHD_stop_daemon(daemon_);
-	daemon_ = NULL;
+		daemon_ = NULL;
+	}
 	if (listen_fd != -1)
 		close(listen_fd);
 	listen_fd = -1;
+	if (tls_key != NULL)
+		sodium_memzero(tls_key, strlen(tls_key));
+	free(tls_key);
+	free(tls_cert);
+	tls_key = tls_cert = NULL;
 }

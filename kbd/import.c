@@ -247,41 +247,6 @@ touch_article(struct import *im, struct known *k, const struct stat *sb,
 	return run(im, IS_TOUCH);
 }
 
-/*
- * Reads the file name (at most KBD_MAX_ARTICLE + 1 bytes, so that a
- * larger file is noticed).  Returns the bytes, which the caller frees, or
- * NULL with errno set.
- */
-static char *
-read_file(int dirfd, const char *name, size_t *len)
-{
-	struct buf	 b;
-	char		 chunk[65536];
-	ssize_t		 n = 0;
-	int		 fd, saved;
-
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return NULL;
-	buf_init(&b);
-	buf_put(&b, "", 0);
-	while (b.len <= KBD_MAX_ARTICLE) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		buf_put(&b, chunk, (size_t)n);
-	}
-	saved = errno;
-	close(fd);
-	if (n == -1) {
-		buf_free(&b);
-		errno = saved;
-		return NULL;
-	}
-	return buf_detach(&b, len);
-}
-
 /* Imports the file name; problems with the file are not errors here. */
 static int
 import_file(struct import *im, const char *name)
@@ -326,7 +291,8 @@ import_file(struct import *im, const char *name)
 		return 0;
 	}
 
-	if ((data = read_file(im->dirfd, name, &len)) == NULL) {
+	data = file_read_at(im->dirfd, name, KBD_MAX_ARTICLE, &len);
+	if (data == NULL) {
 		log_warn("%s/%s: skipped: cannot read", im->dir, name);
 		im->stats->failed++;
 		return 0;

@@ -35,9 +35,10 @@
 #define KBD_FLUSH_MS		1000	/* hits reach the database this often */
 #define KBD_SNIPPET_TOKENS	28	/* words in a search snippet */
 #define KBD_RELATED		5	/* related articles on an article page */
-#define KBD_MAX_STATIC_FILE	(4 * 1024 * 1024)
+#define KBD_MAX_STATIC_FILE	(16 * 1024 * 1024)
 #define KBD_MAX_STATIC_TOTAL	(64 * 1024 * 1024)
 #define KBD_CONN_TIMEOUT	30	/* seconds an idle connection may live */
+#define KBD_DRAIN_SECONDS	10	/* a stop waits this long for answers */
 #define KBD_CONN_LIMIT		4096
 #define KBD_CONN_PER_IP		512
 #define KBD_CONN_MEMORY		(64 * 1024)	/* request line and headers */
@@ -60,6 +61,11 @@ struct config {
 	const char	*static_dir;	/* folder served under /static/ */
 	const char	*dict;		/* word list for compounds, or "" */
 	const char	*access_log;	/* file, or "-" for stderr */
+	const char	*tls_cert;	/* PEM files for HTTPS, or NULL */
+	const char	*tls_key;
+	const char	*command;	/* "check", "backup", or NULL: serve */
+	char		**args;		/* the command's other arguments */
+	int		 nargs;
 	unsigned int	 threads;	/* HTTP worker threads */
 	int		 verbose;
 };
@@ -82,6 +88,7 @@ struct article {
 	char		*html;		/* rendered body, safe */
 	char		*text;		/* plain text of the body, for the index */
 	char		 hash[65];	/* BLAKE2b-256 of the file, hex */
+	int		 body_line;	/* line of the file the body starts on */
 };
 
 /* One row of the top list. */
@@ -219,6 +226,7 @@ void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 
 /* util.c */
+char	*file_read_at(int, const char *, size_t, size_t *);
 int	 utf8_valid(const char *, size_t, size_t *);
 void	 utf8_sanitize(struct buf *, const char *, size_t);
 size_t	 utf8_prefix(const char *, size_t, size_t);
@@ -242,6 +250,9 @@ int	 article_parse(struct article *, const char *, const char *, size_t,
 	    char *, size_t);
 void	 article_clear(struct article *);
 
+/* check.c */
+int	 check_folder(const char *);
+
 /* import.c */
 struct import_stats {
 	unsigned int	 added;
@@ -260,6 +271,7 @@ int	 store_open(const char *, int, sqlite3 **, const char **);
 struct reader *store_reader(void);
 const struct german_dict *store_dict(void);
 int64_t	 store_size(void);
+int	 store_backup(const char *, const char *, const char **);
 void	 store_shutdown(void);
 
 /* lexicon.c */

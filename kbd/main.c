@@ -8,6 +8,8 @@
  * Stopping goes the other way: HTTP finishes the requests under way, then
  * the writer flushes the last hits and closes the database.
  */
+#include <sys/stat.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,12 +23,12 @@
 
 /* Prints the URL kbd listens on; tests read the port from this line. */
 static void
-announce(const char *listen, unsigned short port)
+announce(const struct config *cfg, unsigned short port)
 {
-	const char	*colon = strrchr(listen, ':');
+	const char	*colon = strrchr(cfg->listen, ':');
 
-	log_info("listening on http://%.*s:%u/", (int)(colon - listen), listen,
-	    port);
+	log_info("listening on %s://%.*s:%u/", cfg->tls_cert ? "https" :
+	    "http", (int)(colon - cfg->listen), cfg->listen, port);
 }
 
 /*
@@ -68,7 +70,8 @@ serve(const struct config *cfg)
 
 	/* What the operator can get wrong is checked first: exit 2. */
 	if (http_listen(cfg, &port, &errstr) == -1) {
-		log_warnx("--listen %s: %s", cfg->listen, errstr);
+		log_warnx("%s", errstr);
+		http_stop();
 		return 2;
 	}
 	if (accesslog_open(cfg->access_log) == -1) {
@@ -92,7 +95,7 @@ serve(const struct config *cfg)
 		log_warnx("%s", errstr);
 		goto writer;
 	}
-	announce(cfg->listen, port);
+	announce(cfg, port);
 
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
@@ -123,6 +126,29 @@ done:
 	return rc;
 }
 
+/* kbd backup FILE: a consistent copy, even while a server writes. */
+static int
+backup(const struct config *cfg)
+{
+	struct stat	 db, dest;
+	const char	*errstr;
+
+	if (stat(cfg->db, &db) == 0 && stat(cfg->args[0], &dest) == 0 &&
+	    db.st_dev == dest.st_dev && db.st_ino == dest.st_ino) {
+		fprintf(stderr, "kbd: %s is the database itself\n",
+		    cfg->args[0]);
+		return 2;
+	}
+	if (store_backup(cfg->db, cfg->args[0], &errstr) == -1) {
+		fprintf(stderr, "kbd: backup: %s\n", errstr);
+		return 1;
+	}
+	if (stat(cfg->args[0], &dest) == 0)
+		fprintf(stderr, "kbd: %s copied to %s (%lld bytes)\n", cfg->db,
+		    cfg->args[0], (long long)dest.st_size);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -146,6 +172,10 @@ main(int argc, char **argv)
 	log_init(cfg.verbose);
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot start");
+	if (cfg.command != NULL && strcmp(cfg.command, "check") == 0)
+		return check_folder(cfg.articles);
+	if (cfg.command != NULL && strcmp(cfg.command, "backup") == 0)
+		return backup(&cfg);
 	/* Seed jansson's hash tables before threads can race to do it. */
 	json_object_seed(0);
 	return serve(&cfg);

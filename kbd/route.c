@@ -56,19 +56,6 @@ find(const char *path, const char **tail)
 	return NULL;
 }
 
-/*
- * An article that was shown (200, or 304 to a browser that has it) was
- * viewed: one hit.  HEAD shows nothing; a 404 counts nothing.
- */
-static void
-count_view(struct request *req, const struct reply *rep)
-{
-	unsigned int	 status = rep->queued ? req->status : rep->status;
-
-	if (req->view > 0 && !req->head && (status == 200 || status == 304))
-		hits_add(req->view);
-}
-
 void
 route_dispatch(struct request *req, struct reply *rep)
 {
@@ -93,7 +80,6 @@ route_dispatch(struct request *req, struct reply *rep)
 		}
 	} else
 		r->handler(req, rep);
-	count_view(req, rep);
 }
 
 /* The name of route number n (req->route) for metrics; 0 is "none". */

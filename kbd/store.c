@@ -8,11 +8,14 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kbd.h"
 #include "tokenizer.h"
@@ -383,6 +386,85 @@ const struct german_dict *
 store_dict(void)
 {
 	return dict;
+}
+
+/*
+ * Writes a consistent copy of the database at path to dest, with SQLite's
+ * online backup, while the server may be writing: the copy is one read
+ * transaction, so it is the database as of one moment.  It goes to
+ * dest.part first, is checked, synced and renamed, so dest is either the
+ * old file or a whole new copy.  Returns 0, or -1 with a reason in
+ * *errstr.
+ */
+int
+store_backup(const char *path, const char *dest, const char **errstr)
+{
+	static char	 why[512];
+	sqlite3		*src = NULL, *dst = NULL;
+	sqlite3_backup	*b;
+	sqlite3_stmt	*st = NULL;
+	char		*part = xasprintf("%s.part", dest);
+	int		 rc, fd;
+
+	*errstr = why;
+	unlink(part);
+	rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(src, 5000);
+	if (rc != SQLITE_OK) {
+		snprintf(why, sizeof(why), "%s: %s", path, sqlite3_errmsg(src));
+		goto fail;
+	}
+	if ((rc = sqlite3_open(part, &dst)) != SQLITE_OK) {
+		snprintf(why, sizeof(why), "%s: %s", part, sqlite3_errmsg(dst));
+		goto fail;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+		snprintf(why, sizeof(why), "%s", sqlite3_errmsg(dst));
+		goto fail;
+	}
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
+	    rc == SQLITE_LOCKED)
+		sqlite3_sleep(20);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(why, sizeof(why), "backup: %s", sqlite3_errstr(rc));
+		goto fail;
+	}
+	/* One self-contained file, and a sound one. */
+	rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(dst, "PRAGMA quick_check", -1, &st,
+		    NULL);
+	if (rc == SQLITE_OK && (sqlite3_step(st) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0))
+		rc = SQLITE_CORRUPT;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK) {
+		snprintf(why, sizeof(why), "%s: the copy is not sound: %s",
+		    part, sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_close(dst);
+	dst = NULL;
+	if ((fd = open(part, O_RDONLY | O_CLOEXEC)) == -1 || fsync(fd) == -1 ||
+	    rename(part, dest) == -1) {
+		snprintf(why, sizeof(why), "%s: %s", dest, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto fail;
+	}
+	close(fd);
+	sqlite3_close(src);
+	free(part);
+	return 0;
+fail:
+	sqlite3_close(dst);
+	sqlite3_close(src);
+	unlink(part);
+	free(part);
+	return -1;
 }
 
 /* Returns the bytes of the database file and its WAL. */

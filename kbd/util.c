@@ -4,10 +4,12 @@
  * through the buffer it is given.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kbd.h"
 
@@ -180,4 +182,40 @@ format_time(char *out, size_t size, int64_t t)
 	if (gmtime_r(&tt, &tm) == NULL ||
 	    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(out, size, "1970-01-01T00:00:00Z");
+}
+
+/*
+ * Reads the file name, relative to dirfd (or AT_FDCWD), up to max + 1
+ * bytes, so that a caller can tell a file that is too large.  The bytes
+ * are NUL-terminated.  Returns them, which the caller frees, or NULL with
+ * errno set.
+ */
+char *
+file_read_at(int dirfd, const char *name, size_t max, size_t *len)
+{
+	struct buf	 b;
+	char		 chunk[65536];
+	ssize_t		 n = 0;
+	int		 fd, saved;
+
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return NULL;
+	buf_init(&b);
+	buf_put(&b, "", 0);
+	while (b.len <= max) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		buf_put(&b, chunk, (size_t)n);
+	}
+	saved = errno;
+	close(fd);
+	if (n == -1) {
+		buf_free(&b);
+		errno = saved;
+		return NULL;
+	}
+	return buf_detach(&b, len);
 }

@@ -8,7 +8,9 @@
 #
 #   KBD       the binary to test (tests/run sets it; default build/kbd)
 #   start_kbd [kbd args...]   start and wait for /healthz; sets KBD_PID,
-#                             PORT, BASE, LOG (this start's stderr)
+#                             PORT, BASE, LOG (this start's stderr);
+#                             BASE is https:// when kbd says so, and
+#                             curl then trusts CURL_TLS=(--cacert FILE)
 #   stop_kbd CASE             SIGTERM, wait, want exit status 0
 #   kill9_kbd                 SIGKILL, wait
 #   sighup                    SIGHUP, wait for the import summary line
@@ -37,6 +39,7 @@ STATUS=
 FAILED=0
 STARTS=0
 READY_TIMEOUT=${READY_TIMEOUT:-20}	# seconds; ASan builds are slow
+CURL_TLS=()	# (--cacert FILE) when the test serves HTTPS
 
 cleanup() {
 	if [ -n "$KBD_PID" ] && kill -0 "$KBD_PID" 2>/dev/null; then
@@ -92,7 +95,7 @@ url() {	# url PATH_OR_URL: a path starting with / is taken on BASE
 # test's database; later arguments override those.  Waits until it
 # listens and /healthz answers 200.
 start_kbd() {
-	local i code
+	local i code scheme
 	STARTS=$((STARTS + 1))
 	LOG=$TMP/kbd.$STARTS.log
 	"$KBD" --articles "$ROOT/articles" --static "$ROOT/static" \
@@ -100,15 +103,17 @@ start_kbd() {
 	KBD_PID=$!
 	PORT=
 	for i in $(seq $((READY_TIMEOUT * 50))); do
-		PORT=$(sed -n 's|^kbd: listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/$|\1|p' "$LOG")
+		PORT=$(sed -n 's|^kbd: listening on https\{0,1\}://127\.0\.0\.1:\([0-9][0-9]*\)/$|\1|p' "$LOG")
 		[ -n "$PORT" ] && break
 		kill -0 "$KBD_PID" 2>/dev/null || die "kbd exited at start"
 		sleep 0.02
 	done
 	[ -n "$PORT" ] || die "kbd did not say where it listens"
-	BASE=http://127.0.0.1:$PORT
+	scheme=$(sed -n 's|^kbd: listening on \(https\{0,1\}\)://.*|\1|p' "$LOG")
+	BASE=$scheme://127.0.0.1:$PORT
 	for i in $(seq $((READY_TIMEOUT * 20))); do
-		code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")
+		code=$(curl -s "${CURL_TLS[@]}" -o /dev/null -w '%{http_code}' \
+		    "$BASE/healthz")
 		[ "$code" = 200 ] && return 0
 		kill -0 "$KBD_PID" 2>/dev/null || die "kbd exited at start"
 		sleep 0.05
@@ -141,8 +146,8 @@ req() {	# req METHOD URL [curl args...]: sets STATUS, fills BODY, HEADERS
 	else
 		set -- -X "$method" -o "$BODY" "$@"
 	fi
-	STATUS=$(curl -s --path-as-is -D "$HEADERS" -w '%{http_code}' \
-	    --max-time 20 "$@" "$u")
+	STATUS=$(curl -s "${CURL_TLS[@]}" --path-as-is -D "$HEADERS" \
+	    -w '%{http_code}' --max-time 20 "$@" "$u")
 	[ -n "$STATUS" ] || STATUS=000
 }
 
@@ -171,7 +176,7 @@ expect_json() {	# expect_json CASE URL JQ_EXPR
 }
 
 jget() {	# jget URL JQ_FILTER: prints jq -r FILTER of GET URL
-	curl -s --max-time 20 "$(url "$1")" | jq -r "$2"
+	curl -s "${CURL_TLS[@]}" --max-time 20 "$(url "$1")" | jq -r "$2"
 }
 
 uri() {	# uri TEXT: TEXT percent-encoded for a query value
@@ -210,6 +215,6 @@ sighup() {
 more_imports_than() { [ "$(grep -c '^kbd: articles: ' "$LOG")" -gt "$1" ]; }
 
 healthy() {	# healthy: the server still answers /healthz with 200
-	[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
-	    "$BASE/healthz")" = 200 ]
+	[ "$(curl -s "${CURL_TLS[@]}" -o /dev/null -w '%{http_code}' \
+	    --max-time 10 "$BASE/healthz")" = 200 ]
 }

@@ -67,7 +67,7 @@ LOG=$TMP/big.log
     --listen 127.0.0.1:0 2>"$LOG" &
 KBD_PID=$!
 for i in $(seq 2000); do	# poll tightly: the import is under way
-	grep -q '^kbd: listening on' "$LOG" && break
+	grep -qs '^kbd: listening on' "$LOG" && break
 	sleep 0.01
 done
 BASE=http://127.0.0.1:$(sed -n 's|^kbd: listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$LOG")
@@ -93,7 +93,7 @@ LOG=$TMP/big2.log
     --listen 127.0.0.1:0 2>"$LOG" &
 KBD_PID=$!
 for i in $(seq 2000); do	# poll tightly: the import is under way
-	grep -q '^kbd: listening on' "$LOG" && break
+	grep -qs '^kbd: listening on' "$LOG" && break
 	sleep 0.01
 done
 t0=$(date +%s%N)

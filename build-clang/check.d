@@ -1,0 +1,3 @@
+build-clang/check.o: kbd/check.c kbd/kbd.h
+
+kbd/kbd.h:
