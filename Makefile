@@ -10,6 +10,9 @@
 PREFIX	?= /usr/local
 DESTDIR	?=
 BINDIR	 = $(PREFIX)/bin
+DATADIR	 = $(PREFIX)/share/kbd
+MANDIR	 = $(PREFIX)/share/man
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -91,12 +94,38 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/kbd $(BUILD)/search_bench
 	$(Q)tests/bench/run $(BUILD)
 
+# The binary, static/ (subfolders kept), the shipped articles as examples,
+# kbd.8 and kbd.service with its paths filled in.  uninstall removes the
+# same files, then share/kbd's folders if nothing else is left in them.
 install: $(BUILD)/kbd
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 755 $(BUILD)/kbd $(DESTDIR)$(BINDIR)/kbd
+	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/articles \
+	    $(DESTDIR)$(DATADIR)/static $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR)
+	$(Q)install -m 755 $(BUILD)/kbd $(DESTDIR)$(BINDIR)/kbd
+	$(Q)find static -type d | while read -r d; do \
+	    install -d "$(DESTDIR)$(DATADIR)/$$d" || exit 1; done
+	$(Q)find static -type f | while read -r f; do \
+	    install -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f" || exit 1; done
+	$(Q)install -m 644 articles/*.md articles/synonyms.txt \
+	    $(DESTDIR)$(DATADIR)/articles
+	$(Q)install -m 644 kbd/kbd.8 $(DESTDIR)$(MANDIR)/man8/kbd.8
+	$(Q)sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+	    kbd/kbd.service >$(DESTDIR)$(UNITDIR)/kbd.service
+	$(Q)chmod 644 $(DESTDIR)$(UNITDIR)/kbd.service
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/kbd
+	@echo "  UNINSTALL $(DESTDIR)$(PREFIX)"
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/kbd $(DESTDIR)$(MANDIR)/man8/kbd.8 \
+	    $(DESTDIR)$(UNITDIR)/kbd.service
+	$(Q)find static -type f | while read -r f; do \
+	    rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
+	$(Q)for f in articles/*.md articles/synonyms.txt; do \
+	    rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
+	$(Q)find static -depth -type d | while read -r d; do \
+	    rmdir "$(DESTDIR)$(DATADIR)/$$d" 2>/dev/null || :; done
+	$(Q)rmdir $(DESTDIR)$(DATADIR)/articles $(DESTDIR)$(DATADIR) \
+	    2>/dev/null || :
 
 clean:
 	rm -rf build build-asan

@@ -62,6 +62,7 @@ test)
 	need_command clang clang
 	need_command curl curl
 	need_command jq jq
+	need_command mandoc mandoc
 	need_command sqlite3 sqlite3
 	need_command python3 python3
 	need_pkgconfig cmocka libcmocka-dev
