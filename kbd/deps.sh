@@ -63,6 +63,7 @@ test)
 	need_command curl curl
 	need_command jq jq
 	need_command mandoc mandoc
+	need_command openssl openssl
 	need_command sqlite3 sqlite3
 	need_command python3 python3
 	need_pkgconfig cmocka libcmocka-dev
