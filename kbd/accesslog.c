@@ -168,30 +168,6 @@ put_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 }
 
 static void
-put_client(struct buf *b, struct MHD_Connection *conn)
-{
-	const union MHD_ConnectionInfo	*ci;
-	const struct sockaddr		*sa;
-	char				 addr[INET6_ADDRSTRLEN];
-
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL) {
-		buf_putc(b, '-');
-		return;
-	}
-	if (sa->sa_family == AF_INET6 && inet_ntop(AF_INET6,
-	    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
-	    sizeof(addr)) != NULL)
-		buf_puts(b, addr);
-	else if (sa->sa_family == AF_INET && inet_ntop(AF_INET,
-	    &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
-	    sizeof(addr)) != NULL)
-		buf_puts(b, addr);
-	else
-		buf_putc(b, '-');
-}
-
-static void
 line_free(void *p)
 {
 	buf_free(p);
@@ -230,13 +206,15 @@ accesslog_request(struct request *req)
 	struct args			 a;
 	struct tm			 tm;
 	time_t				 now = time(NULL);
+	char				 addr[INET6_ADDRSTRLEN];
 
 	/* The time changes once a second; format it once a second. */
 	if (now != last && gmtime_r(&now, &tm) != NULL) {
 		strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S +0000", &tm);
 		last = now;
 	}
-	put_client(line, req->conn);
+	http_client(req, addr, sizeof(addr));
+	buf_puts(line, addr);
 	buf_printf(line, " - - [%s] \"", when);
 	put_safe(line, req->method);
 	buf_putc(line, ' ');

@@ -16,7 +16,7 @@
 #define JSON_TYPE	"application/json; charset=utf-8"
 
 /* Sets a JSON reply from obj, which this call consumes. */
-static void
+void
 reply_json(struct reply *rep, unsigned int status, json_t *obj)
 {
 	char	*body;
@@ -38,7 +38,7 @@ api_error(struct reply *rep, unsigned int status, const char *message)
 }
 
 /* A JSON string of s; "" rather than nothing if s is not valid UTF-8. */
-static json_t *
+json_t *
 jstr(const char *s)
 {
 	json_t	*j;
@@ -274,7 +274,7 @@ api_top(struct request *req, struct reply *rep)
 }
 
 /* Splits the '\n'-joined tags into a JSON array. */
-static json_t *
+json_t *
 tag_array(const char *tags)
 {
 	json_t		*a = json_array();
@@ -315,7 +315,8 @@ api_article(struct request *req, struct reply *rep)
 	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		reply_error(req, rep, 404);
+		if (!route_moved(req, rep, r, "/api/articles/"))
+			reply_error(req, rep, 404);
 		return;
 	}
 	id = sqlite3_column_int64(st, 0);

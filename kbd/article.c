@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <yaml.h>
 
@@ -68,6 +69,31 @@ is_delimiter(const char *s, size_t n, int closing)
 	if (n != 3)
 		return 0;
 	return memcmp(s, "---", 3) == 0 || (closing && memcmp(s, "...", 3) == 0);
+}
+
+/*
+ * Finds the front matter of data[0..len): its YAML is [*fm_start,
+ * *fm_end) and the body starts at *body.  Returns 0, -1 when the first
+ * line is not "---", -2 when no line closes it.
+ */
+static int
+front_matter(const char *data, size_t len, size_t *fm_start, size_t *fm_end,
+    size_t *body)
+{
+	size_t	 i, linelen;
+
+	/* A UTF-8 byte order mark is harmless; skip it. */
+	i = (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+	*fm_start = next_line(data, len, i, &linelen);
+	if (!is_delimiter(data + i, linelen, 0))
+		return -1;
+	for (i = *fm_start; i < len; i = *body) {
+		*fm_end = i;
+		*body = next_line(data, len, i, &linelen);
+		if (is_delimiter(data + i, linelen, 1))
+			return 0;
+	}
+	return -2;
 }
 
 /* Returns a copy of s[0..n) with surrounding space removed. */
@@ -173,6 +199,23 @@ parse_tags(yaml_document_t *doc, yaml_node_t *v, struct article *a,
 	return rc;
 }
 
+/* YAML 1.1's booleans, as people write them; -1 for anything else. */
+static int
+parse_bool(const char *s)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 /* Reads one "key: value" pair of the front matter into a. */
 static int
 parse_field(yaml_document_t *doc, const char *key, yaml_node_t *v,
@@ -184,12 +227,20 @@ parse_field(yaml_document_t *doc, const char *key, yaml_node_t *v,
 	if (strcmp(key, "tags") == 0)
 		return parse_tags(doc, v, a, err, errlen);
 	if (strcmp(key, "title") != 0 && strcmp(key, "category") != 0 &&
-	    strcmp(key, "hits") != 0)
+	    strcmp(key, "hits") != 0 && strcmp(key, "draft") != 0)
 		return 0;	/* unknown keys are left for other tools */
 	if (v->type != YAML_SCALAR_NODE)
 		return fail(err, errlen, "%s must be a single value", key);
 
 	s = scalar_dup(v);
+	if (strcmp(key, "draft") == 0) {
+		a->draft = parse_bool(s);
+		free(s);
+		if (a->draft == -1)
+			return fail(err, errlen, "draft must be true or "
+			    "false");
+		return 0;
+	}
 	if (strcmp(key, "hits") == 0) {
 		if (parse_number(s, 0, 1000000000000000LL, &hits) == -1) {
 			free(s);
@@ -288,8 +339,7 @@ int
 article_parse(struct article *a, const char *slug, const char *data,
     size_t len, char *err, size_t errlen)
 {
-	size_t		 bad, i, linelen, fm_start, fm_end, body = len;
-	int		 closed = 0;
+	size_t		 bad, fm_start, fm_end, body;
 
 	memset(a, 0, sizeof(*a));
 	a->hits = -1;
@@ -302,24 +352,14 @@ article_parse(struct article *a, const char *slug, const char *data,
 		return fail(err, errlen, "line %zu: not valid UTF-8 (byte "
 		    "%zu)", line_of(data, bad), bad);
 
-	/* A UTF-8 byte order mark is harmless; skip it. */
-	i = (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-	fm_start = next_line(data, len, i, &linelen);
-	if (!is_delimiter(data + i, linelen, 0))
+	switch (front_matter(data, len, &fm_start, &fm_end, &body)) {
+	case -1:
 		return fail(err, errlen, "no front matter: the first line "
 		    "must be \"---\"");
-	for (i = fm_start, fm_end = fm_start; i < len; ) {
-		fm_end = i;
-		body = next_line(data, len, i, &linelen);
-		if (is_delimiter(data + i, linelen, 1)) {
-			closed = 1;
-			break;
-		}
-		i = body;
-	}
-	if (!closed)
+	case -2:
 		return fail(err, errlen, "front matter is not closed by a "
 		    "\"---\" line");
+	}
 
 	if (parse_front_matter(data + fm_start, fm_end - fm_start, a, err,
 	    errlen) == -1)
@@ -351,4 +391,107 @@ article_clear(struct article *a)
 	free(a->html);
 	free(a->text);
 	memset(a, 0, sizeof(*a));
+}
+
+/* Appends s[0..n) as a YAML double-quoted scalar. */
+static void
+put_quoted(struct buf *b, const char *s, size_t n)
+{
+	size_t	 i;
+
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+/* Is the front matter line s[0..n) "key:" for a key kbd writes? */
+static int
+own_key(const char *s, size_t n)
+{
+	static const char *const keys[] = { "title", "category", "tags",
+	    "draft" };
+	size_t	 i, k;
+
+	for (i = 0; i < nitems(keys); i++) {
+		k = strlen(keys[i]);
+		if (n > k && memcmp(s, keys[i], k) == 0 &&
+		    (s[k] == ':' || s[k] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Appends the front matter lines of old (a whole file, or NULL) that
+ * belong to keys kbd does not write, with their indented continuation
+ * lines, so that an edit in the browser keeps what other tools put there
+ * (and the hits seed).
+ */
+static void
+put_other_keys(struct buf *b, const char *old)
+{
+	size_t	 fm_start, fm_end, body, i, next, n;
+	int	 keep = 0;
+
+	if (old == NULL || front_matter(old, strlen(old), &fm_start, &fm_end,
+	    &body) != 0)
+		return;
+	for (i = fm_start; i < fm_end; i = next) {
+		next = next_line(old, fm_end, i, &n);
+		if (n > 0 && old[i] != ' ' && old[i] != '\t' && old[i] != '-' &&
+		    old[i] != '#')
+			keep = !own_key(old + i, n);
+		if (keep) {
+			buf_put(b, old + i, n);
+			buf_putc(b, '\n');
+		}
+	}
+}
+
+/*
+ * Writes an article file: title, category, tags (joined by '\n') and the
+ * draft flag as front matter, the other keys of old (the file as it was,
+ * or NULL), then body with its line ends made "\n".  Returns the text;
+ * the caller frees it.  What it writes is checked by article_parse() like
+ * any file.
+ */
+char *
+article_compose(const char *old, const char *title, const char *category,
+    const char *tags, int draft, const char *body)
+{
+	struct buf	 b;
+	const char	*t, *end;
+
+	buf_init(&b);
+	buf_puts(&b, "---\ntitle: ");
+	put_quoted(&b, title, strlen(title));
+	if (*category != '\0') {
+		buf_puts(&b, "\ncategory: ");
+		put_quoted(&b, category, strlen(category));
+	}
+	if (*tags != '\0') {
+		buf_puts(&b, "\ntags: [");
+		for (t = tags; *t != '\0'; t = *end ? end + 1 : end) {
+			end = t + strcspn(t, "\n");
+			if (t != tags)
+				buf_puts(&b, ", ");
+			put_quoted(&b, t, (size_t)(end - t));
+		}
+		buf_putc(&b, ']');
+	}
+	buf_puts(&b, draft ? "\ndraft: true\n" : "\n");
+	put_other_keys(&b, old);
+	buf_puts(&b, "---\n");
+	for (; *body != '\0'; body++)
+		if (*body != '\r')
+			buf_putc(&b, *body);
+		else if (body[1] != '\n')
+			buf_putc(&b, '\n');
+	if (b.len > 0 && b.data[b.len - 1] != '\n')
+		buf_putc(&b, '\n');
+	return buf_detach(&b, NULL);
 }

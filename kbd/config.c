@@ -36,8 +36,12 @@ static const struct option_def options[] = {
 	{ "dict", 'D', "FILE", "/usr/share/dict/ngerman",
 	  "German word list for splitting compounds; \"\" for none" },
 	{ "help", 'h', NULL, NULL, "show this help and exit" },
+	{ "insecure-admin", 'I', NULL, NULL,
+	  "allow the staff pages over plain HTTP from other machines" },
 	{ "listen", 'l', "ADDR:PORT", "127.0.0.1:8080",
 	  "address and port for HTTP; port 0 takes a free one" },
+	{ "role", 'r', "ROLE", "editor",
+	  "role for kbd user add: editor or admin" },
 	{ "static", 's', "DIR", "./static",
 	  "folder served under /static/" },
 	{ "threads", 't', "N", "0",
@@ -69,12 +73,17 @@ usage(FILE *f)
 
 	fprintf(f, "usage: kbd [options]\n"
 	    "       kbd check [--articles DIR]\n"
-	    "       kbd backup [--db FILE] FILE\n\n"
+	    "       kbd backup [--db FILE] FILE\n"
+	    "       kbd user add|passwd|del|token NAME [--role ROLE] "
+	    "[--db FILE]\n"
+	    "       kbd user list [--db FILE]\n\n"
 	    "Serves a knowledge base of Markdown articles over HTTP.\n"
 	    "\"check\" reports what is wrong with the articles as file:line\n"
 	    "messages (exit 1 if an article would be skipped or links to a\n"
 	    "missing one); \"backup\" copies the database, even while kbd\n"
-	    "serves it, to FILE.\n\n");
+	    "serves it, to FILE; \"user\" manages staff accounts (the\n"
+	    "password is read from stdin; \"token\" prints a new API token).\n"
+	    "\n");
 	for (i = 0; i < nitems(options); i++) {
 		snprintf(left, sizeof(left), "-%c, --%s%s%s", options[i].key,
 		    options[i].name, options[i].arg ? " " : "",
@@ -95,7 +104,8 @@ take_command(struct config *cfg, int *argc, char ***argv, char *why,
 
 	if (*argc < 2 || word[0] == '-')
 		return 0;
-	if (strcmp(word, "check") != 0 && strcmp(word, "backup") != 0) {
+	if (strcmp(word, "check") != 0 && strcmp(word, "backup") != 0 &&
+	    strcmp(word, "user") != 0) {
 		snprintf(why, size, "unknown command '%.64s'; see kbd --help",
 		    word);
 		return -1;
@@ -106,21 +116,45 @@ take_command(struct config *cfg, int *argc, char ***argv, char *why,
 	return 0;
 }
 
-/* Each command takes its own number of plain arguments. */
+/* Each command takes its own plain arguments. */
 static int
 check_args(const struct config *cfg, char *why, size_t size)
 {
-	int	 want = cfg->command != NULL &&
-	    strcmp(cfg->command, "backup") == 0 ? 1 : 0;
+	const char	*cmd = cfg->command != NULL ? cfg->command : "";
+	int		 want = 0;
 
+	if (strcmp(cmd, "backup") == 0)
+		want = 1;
+	else if (strcmp(cmd, "user") == 0) {
+		if (cfg->nargs == 0) {
+			snprintf(why, size, "kbd user needs add, passwd, del, "
+			    "token or list; see kbd --help");
+			return -1;
+		}
+		want = strcmp(cfg->args[0], "list") == 0 ? 1 : 2;
+		if (want == 2 && strcmp(cfg->args[0], "add") != 0 &&
+		    strcmp(cfg->args[0], "passwd") != 0 &&
+		    strcmp(cfg->args[0], "del") != 0 &&
+		    strcmp(cfg->args[0], "token") != 0) {
+			snprintf(why, size, "unknown kbd user command "
+			    "'%.64s'; see kbd --help", cfg->args[0]);
+			return -1;
+		}
+	}
 	if (cfg->nargs > want) {
 		snprintf(why, size, "unexpected argument '%.64s'; see kbd "
 		    "--help", cfg->args[want]);
 		return -1;
 	}
 	if (cfg->nargs < want) {
-		snprintf(why, size, "kbd backup needs the file to write; see "
-		    "kbd --help");
+		snprintf(why, size, "kbd %s needs %s; see kbd --help", cmd,
+		    want == 1 ? "the file to write" : "a user name");
+		return -1;
+	}
+	if (strcmp(cmd, "user") == 0 && strcmp(cfg->role, "editor") != 0 &&
+	    strcmp(cfg->role, "admin") != 0) {
+		snprintf(why, size, "--role must be editor or admin, not "
+		    "'%.64s'", cfg->role);
 		return -1;
 	}
 	return 0;
@@ -160,6 +194,7 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	cfg->dict = default_of('D');
 	cfg->listen = default_of('l');
 	cfg->static_dir = default_of('s');
+	cfg->role = default_of('r');
 
 	*errstr = why;
 	if (take_command(cfg, &argc, &argv, why, sizeof(why)) == -1)
@@ -183,8 +218,14 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 		case 'h':
 			usage(stdout);
 			return CONFIG_DONE;
+		case 'I':
+			cfg->insecure_admin = 1;
+			break;
 		case 'l':
 			cfg->listen = optarg;
+			break;
+		case 'r':
+			cfg->role = optarg;
 			break;
 		case 's':
 			cfg->static_dir = optarg;
@@ -333,6 +374,8 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 		return check_dir("--articles", cfg->articles, err, errlen);
 	if (cfg->command != NULL && strcmp(cfg->command, "backup") == 0)
 		return check_file("--db", cfg->db, err, errlen);
+	if (cfg->command != NULL && strcmp(cfg->command, "user") == 0)
+		return check_db(cfg->db, err, errlen);
 	if (check_dir("--articles", cfg->articles, err, errlen) == -1 ||
 	    check_dir("--static", cfg->static_dir, err, errlen) == -1 ||
 	    check_db(cfg->db, err, errlen) == -1 ||

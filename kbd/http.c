@@ -51,18 +51,6 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warnx("http: %s", line);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes %HH in the path and the query arguments, in place, except %00:
  * a NUL byte would cut "/a/imap%00x" to "/a/imap" in every string
@@ -78,8 +66,8 @@ unescape(void *cls, struct MHD_Connection *conn, char *s)
 	(void)cls;
 	(void)conn;
 	while (*r != '\0') {
-		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
-		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+		if (r[0] == '%' && (hi = hex_digit(r[1])) >= 0 &&
+		    (lo = hex_digit(r[2])) >= 0 && (hi | lo) != 0) {
 			*w++ = (char)(hi * 16 + lo);
 			r += 3;
 		} else
@@ -95,6 +83,64 @@ http_arg(struct request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 	    name);
+}
+
+/* Returns the value of the cookie name, or NULL. */
+const char *
+http_cookie(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+/* Is the request on an encrypted connection (kbd's own TLS)? */
+int
+http_tls(void)
+{
+	return serve_tls;
+}
+
+/* Does the request come from this machine (127.0.0.0/8, ::1)? */
+int
+http_loopback(struct request *req)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr		*sa;
+	const struct sockaddr_in6	*s6;
+
+	ci = MHD_get_connection_info(req->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa_family != AF_INET6)
+		return 0;
+	s6 = (const struct sockaddr_in6 *)(const void *)sa;
+	if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr))
+		return 1;
+	return IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
+	    s6->sin6_addr.s6_addr[12] == 127;
+}
+
+/* Writes the client's address as text into out. */
+void
+http_client(struct request *req, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr		*sa;
+
+	snprintf(out, size, "-");
+	ci = MHD_get_connection_info(req->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    sa)->sin_addr, out, (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, out, (socklen_t)size);
 }
 
 /* Returns the value of the request header name, or NULL. */
@@ -139,7 +185,16 @@ static const struct error_text errors[] = {
 	{ 500, "internal error", "Ein interner Fehler ist aufgetreten." },
 	{ 400, "bad request", "Die Anfrage ist ungültig." },
 	{ 404, "not found", "Diese Seite gibt es nicht (mehr)." },
+	{ 301, "moved permanently", "Dieser Artikel hat eine neue Adresse." },
+	{ 303, "see other", "Weiter geht es auf der nächsten Seite." },
+	{ 401, "login required", "Bitte melden Sie sich an." },
+	{ 403, "forbidden", "Das dürfen Sie hier nicht." },
 	{ 405, "method not allowed", "Diese Anfrage ist hier nicht erlaubt." },
+	{ 409, "conflict", "Jemand anderes hat das inzwischen geändert." },
+	{ 413, "request body too large", "Die Anfrage ist zu groß." },
+	{ 422, "invalid content", "Der Inhalt ist so nicht gültig." },
+	{ 429, "too many attempts", "Zu viele Versuche. Bitte warten Sie "
+	    "einen Moment." },
 	{ 503, "service unavailable", "Die Wissensdatenbank ist gerade nicht "
 	    "erreichbar. Bitte versuchen Sie es gleich noch einmal." },
 };
@@ -198,6 +253,19 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 		ok &= MHD_add_response_header(resp,
 		    "Strict-Transport-Security", "max-age=31536000") ==
 		    MHD_YES;
+	if (rep->location[0] != '\0')
+		ok &= MHD_add_response_header(resp, "Location",
+		    rep->location) == MHD_YES;
+	if (rep->cookie[0] != '\0')
+		ok &= MHD_add_response_header(resp, "Set-Cookie",
+		    rep->cookie) == MHD_YES;
+	if (rep->retry_after > 0) {
+		char	 secs[16];
+
+		snprintf(secs, sizeof(secs), "%u", rep->retry_after);
+		ok &= MHD_add_response_header(resp, "Retry-After", secs) ==
+		    MHD_YES;
+	}
 	if (vary)
 		ok &= MHD_add_response_header(resp, "Vary",
 		    "Accept-Encoding") == MHD_YES;
@@ -396,7 +464,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct reply	 rep;
 
 	(void)cls;
-	(void)upload;
 	if (req == NULL) {
 		req = xcalloc(1, sizeof(*req));
 		req->start = now_us();
@@ -410,7 +477,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		/* No route takes a request body yet: read and drop it. */
+		/* Keep the body up to its limit; past it, only note that. */
+		if (req->body.len + *upload_size > KBD_MAX_BODY)
+			req->too_large = 1;
+		else
+			buf_put(&req->body, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -438,14 +509,18 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	if (req == NULL)
 		return;
 	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && req->view > 0 &&
-	    !req->head && (req->status == 200 || req->status == 304))
+	    !req->head && !req->no_count &&
+	    (req->status == 200 || req->status == 304)) {
 		hits_add(req->view);
+		searchlog_click_from(req);
+	}
 	/* Requests that never got an answer (the client left) are not logged. */
 	if (req->status != 0) {
 		metrics_request(req->route, req->status, now_us() - req->start);
 		accesslog_request(req);
 	}
 	atomic_fetch_sub(&in_flight, 1);
+	buf_free(&req->body);
 	free(req);
 	*state = NULL;
 }

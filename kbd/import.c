@@ -32,14 +32,22 @@ struct known {
 	int64_t		 mtime;		/* ns */
 	int64_t		 size;
 	int		 deleted;
+	int		 draft;
 	int		 seen;		/* a file for it exists */
 };
+
+/* Only published articles count in the lexicon and the index. */
+#define LIVE(k)		(!(k)->deleted && !(k)->draft)
 
 enum {
 	IS_INSERT,
 	IS_UPDATE,
 	IS_TOUCH,
 	IS_DELETE,
+	IS_UNREDIRECT,
+	IS_RENAMED,
+	IS_LAST_REVISION,
+	IS_ADD_REVISION,
 	IS__COUNT
 };
 
@@ -47,20 +55,44 @@ static const char *import_sql[IS__COUNT] = {
 	[IS_INSERT] =
 	    "INSERT INTO article(slug, title, category, tags, markdown,"
 	    " body_text, html, hash, mtime, size, state, created, updated,"
-	    " hits) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " 'published', ?11, ?11, ?12)",
+	    " hits, draft) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " CASE WHEN ?14 THEN 'draft' ELSE 'published' END, ?11, ?11,"
+	    " ?12, ?14)",
 	[IS_UPDATE] =
 	    "UPDATE article SET slug = ?1, title = ?2, category = ?3,"
 	    " tags = ?4, markdown = ?5, body_text = ?6, html = ?7, hash = ?8,"
-	    " mtime = ?9, size = ?10, state = 'published', updated = ?11"
+	    " mtime = ?9, size = ?10, updated = ?11, draft = ?14,"
+	    " state = CASE WHEN ?14 THEN 'draft' ELSE 'published' END"
 	    " WHERE id = ?13",
 	[IS_TOUCH] =
-	    "UPDATE article SET mtime = ?2, size = ?3, state = 'published',"
-	    " updated = CASE WHEN state = 'published' THEN updated ELSE ?4 END"
+	    "UPDATE article SET mtime = ?2, size = ?3,"
+	    " updated = CASE WHEN state = 'deleted' THEN ?4 ELSE updated END,"
+	    " state = CASE WHEN draft THEN 'draft' ELSE 'published' END"
 	    " WHERE id = ?1",
 	[IS_DELETE] =
 	    "UPDATE article SET state = 'deleted', updated = ?2 WHERE id = ?1",
+	/* A new article takes its name back from a renamed one. */
+	[IS_UNREDIRECT] =
+	    "DELETE FROM redirect WHERE slug = ?1",
+	[IS_RENAMED] =
+	    "SELECT a.slug FROM redirect r JOIN article a"
+	    " ON a.id = r.article_id WHERE r.slug = ?1",
+	[IS_LAST_REVISION] =
+	    "SELECT hash, rev FROM revision WHERE article_id = ?1"
+	    " ORDER BY rev DESC LIMIT 1",
+	[IS_ADD_REVISION] =
+	    "INSERT INTO revision(article_id, rev, author, created, hash, text)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
+
+/*
+ * Who wrote the next version of a file: a save in the editor tells the
+ * import (which then runs in the same thread) whose file it is about to
+ * read, so that its revision names the editor and not "file".
+ */
+static char	 expect_slug[KBD_MAX_SLUG + 1];
+static char	 expect_hash[65];
+static char	 expect_author[KBD_MAX_USER + 1];
 
 struct import {
 	sqlite3			*db;
@@ -104,7 +136,7 @@ load_known(struct import *im)
 	int		 rc;
 
 	rc = sqlite3_prepare_v2(im->db, "SELECT id, slug, hash, mtime, size,"
-	    " state FROM article", -1, &st, NULL);
+	    " state, draft FROM article", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (im->nknown == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -120,7 +152,8 @@ load_known(struct import *im)
 		k->mtime = sqlite3_column_int64(st, 3);
 		k->size = sqlite3_column_int64(st, 4);
 		k->deleted = strcmp((const char *)sqlite3_column_text(st, 5),
-		    "published") != 0;
+		    "deleted") == 0;
+		k->draft = sqlite3_column_int(st, 6) != 0;
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
@@ -175,19 +208,24 @@ count_stored(struct import *im, int64_t id, int sign)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* Stores article a (new when k is NULL); its id goes to *id. */
 static int
 store_article(struct import *im, struct known *k, const struct article *a,
-    const struct stat *sb, int64_t mtime)
+    const struct stat *sb, int64_t mtime, int64_t *id)
 {
 	sqlite3_stmt	*st;
 	const char	*texts[3] = { a->title, a->tags, a->text };
 	int		 which = k != NULL ? IS_UPDATE : IS_INSERT;
 	int		 rc;
 
-	/* The old words go (a deleted article's went already). */
-	if (k != NULL && !k->deleted && count_stored(im, k->id, -1) == -1)
+	/* The old words go (a deleted article's or a draft's never came). */
+	if (k != NULL && LIVE(k) && count_stored(im, k->id, -1) == -1)
 		return -1;
-	lexicon_delta_article(im->words, im->tok, texts, 3, 1);
+	if (!a->draft)
+		lexicon_delta_article(im->words, im->tok, texts, 3, 1);
+	if (k == NULL && (sqlite3_bind_text(im->st[IS_UNREDIRECT], 1, a->slug,
+	    -1, SQLITE_STATIC) != SQLITE_OK || run(im, IS_UNREDIRECT) == -1))
+		return -1;
 	st = im->st[which];
 	rc = sqlite3_bind_text(st, 1, a->slug, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
@@ -215,15 +253,71 @@ store_article(struct import *im, struct known *k, const struct article *a,
 		rc = sqlite3_bind_int64(st, 12, a->hits > 0 ? a->hits : 0);
 	if (rc == SQLITE_OK && which == IS_UPDATE)
 		rc = sqlite3_bind_int64(st, 13, k->id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 14, a->draft);
 	if (rc != SQLITE_OK)
 		return -1;
 	if (run(im, which) == -1)
 		return -1;
-	if (k != NULL)
+	if (k != NULL) {
+		*id = k->id;
 		im->stats->changed++;
-	else
+	} else {
+		*id = sqlite3_last_insert_rowid(im->db);
 		im->stats->added++;
+	}
 	return 0;
+}
+
+/*
+ * Keeps the file's text as the article's next revision, unless the last
+ * revision is this very text.
+ */
+static int
+record_revision(struct import *im, int64_t id, const char *slug,
+    const char *hash, const char *data, size_t len)
+{
+	sqlite3_stmt	*st = im->st[IS_LAST_REVISION];
+	const char	*author = "file";
+	int64_t		 rev = 0;
+	int		 same = 0, rc;
+
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		same = strcmp((const char *)sqlite3_column_text(st, 0),
+		    hash) == 0;
+		rev = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (same)
+		return 0;
+	if (strcmp(slug, expect_slug) == 0 && strcmp(hash, expect_hash) == 0)
+		author = expect_author;
+	st = im->st[IS_ADD_REVISION];
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, rev + 1) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 3, author, -1, SQLITE_TRANSIENT) !=
+	    SQLITE_OK || sqlite3_bind_int64(st, 4, im->now) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 6, data, (int)len, SQLITE_STATIC) !=
+	    SQLITE_OK)
+		return -1;
+	return run(im, IS_ADD_REVISION);
+}
+
+/*
+ * Tells the next import that the file of slug with this content hash was
+ * written by author (a user's name), for its revision.
+ */
+void
+import_expect(const char *slug, const char *hash, const char *author)
+{
+	snprintf(expect_slug, sizeof(expect_slug), "%s", slug);
+	snprintf(expect_hash, sizeof(expect_hash), "%s", hash);
+	snprintf(expect_author, sizeof(expect_author), "%s", author);
 }
 
 /* Records a file whose content the database already has. */
@@ -240,11 +334,43 @@ touch_article(struct import *im, struct known *k, const struct stat *sb,
 		return -1;
 	if (k->deleted) {
 		im->stats->added++;
-		if (count_stored(im, k->id, 1) == -1)
+		if (!k->draft && count_stored(im, k->id, 1) == -1)
 			return -1;
 	} else
 		im->stats->unchanged++;
 	return run(im, IS_TOUCH);
+}
+
+/*
+ * A file under an old name of a renamed article, when the article has no
+ * file under its new name: the rename was cut short (the database is
+ * changed first, then the file).  Finishes it, so that the article keeps
+ * its hits, and returns 1 with the new name in slug; 0 when not so.
+ */
+static int
+finish_rename(struct import *im, char *slug, size_t size)
+{
+	sqlite3_stmt	*st = im->st[IS_RENAMED];
+	char		 from[KBD_MAX_SLUG + 4], to[KBD_MAX_SLUG + 4];
+	int		 done = 0;
+
+	if (sqlite3_bind_text(st, 1, slug, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(from, sizeof(from), "%s.md", slug);
+		snprintf(to, sizeof(to), "%s.md",
+		    (const char *)sqlite3_column_text(st, 0));
+		if (faccessat(im->dirfd, to, F_OK, 0) == -1 &&
+		    errno == ENOENT &&
+		    renameat(im->dirfd, from, im->dirfd, to) == 0) {
+			log_info("%s/%s: renamed to %s, finishing a rename",
+			    im->dir, from, to);
+			snprintf(slug, size, "%.*s", (int)(strlen(to) - 3), to);
+			done = 1;
+		}
+	}
+	sqlite3_reset(st);
+	return done;
 }
 
 /* Imports the file name; problems with the file are not errors here. */
@@ -255,10 +381,11 @@ import_file(struct import *im, const char *name)
 	struct stat	 sb;
 	struct known	*k;
 	char		 slug[KBD_MAX_SLUG + 1], why[512], hash[65];
+	char		 renamed[KBD_MAX_SLUG + 4];
 	unsigned char	 bin[32];
 	char		*data;
 	size_t		 n = strlen(name) - 3, len;
-	int64_t		 mtime;
+	int64_t		 mtime, id;
 	int		 rc;
 
 	if (!slug_valid(name, n)) {
@@ -271,6 +398,11 @@ import_file(struct import *im, const char *name)
 	memcpy(slug, name, n);
 	slug[n] = '\0';
 	k = known_find(im, slug);
+	if (k == NULL && finish_rename(im, slug, sizeof(slug))) {
+		snprintf(renamed, sizeof(renamed), "%s.md", slug);
+		name = renamed;
+		k = known_find(im, slug);
+	}
 	if (k != NULL)
 		k->seen = 1;	/* from here on, a broken file keeps the old */
 
@@ -301,8 +433,11 @@ import_file(struct import *im, const char *name)
 	    NULL, 0);
 	sodium_bin2hex(hash, sizeof(hash), bin, sizeof(bin));
 	if (k != NULL && strcmp(hash, k->hash) == 0) {
+		rc = touch_article(im, k, &sb, mtime);
+		if (rc == 0)
+			rc = record_revision(im, k->id, slug, hash, data, len);
 		free(data);
-		return touch_article(im, k, &sb, mtime);
+		return rc;
 	}
 
 	if (article_parse(&a, slug, data, len, why, sizeof(why)) == -1) {
@@ -311,7 +446,9 @@ import_file(struct import *im, const char *name)
 		rc = 0;
 	} else {
 		memcpy(a.hash, hash, sizeof(a.hash));
-		rc = store_article(im, k, &a, &sb, mtime);
+		rc = store_article(im, k, &a, &sb, mtime, &id);
+		if (rc == 0)
+			rc = record_revision(im, id, slug, hash, data, len);
 	}
 	article_clear(&a);
 	free(data);
@@ -360,7 +497,8 @@ mark_deleted(struct import *im)
 	for (i = 0; i < im->nknown; i++) {
 		if (im->known[i].seen || im->known[i].deleted)
 			continue;
-		if (count_stored(im, im->known[i].id, -1) == -1)
+		if (LIVE(&im->known[i]) &&
+		    count_stored(im, im->known[i].id, -1) == -1)
 			return -1;
 		if (sqlite3_bind_int64(im->st[IS_DELETE], 1, im->known[i].id) !=
 		    SQLITE_OK || sqlite3_bind_int64(im->st[IS_DELETE], 2,

@@ -16,6 +16,9 @@
 
 #define KBD_VERSION		"0.1.0"
 
+#define STR(x)		STR_(x)		/* a number macro as text */
+#define STR_(x)		#x
+
 #define KBD_MAX_QUERY		1024	/* bytes of a query we look at */
 #define KBD_MAX_TERMS		32	/* words of a query we search for */
 #define KBD_MAX_LIMIT		100	/* results per page, at most */
@@ -25,6 +28,14 @@
 #define KBD_MAX_OFFSET		10000	/* deepest page a client may ask for */
 #define KBD_LOG_QUERY		200	/* bytes of a query in the search log */
 #define KBD_MAX_ARTICLE		(1024 * 1024)	/* bytes of one article file */
+#define KBD_MAX_USER		64	/* bytes of a user name */
+#define KBD_MIN_PASSWORD	10
+#define KBD_MAX_PASSWORD	1024
+#define KBD_TOKEN_BYTES		32	/* session and API tokens */
+#define KBD_SESSION_COOKIE	"kbd_session"
+#define KBD_SESSION_SECONDS	(12 * 3600)
+#define KBD_MAX_VERIFY		2	/* Argon2id checks at once, 64 MiB each */
+#define KBD_MAX_BODY		(4 * 1024 * 1024)	/* of a request */
 #define KBD_MAX_SYNONYMS	(8 * 1024 * 1024)	/* synonyms.txt */
 #define KBD_MAX_SLUG		128
 #define KBD_MAX_TITLE		300
@@ -63,7 +74,9 @@ struct config {
 	const char	*access_log;	/* file, or "-" for stderr */
 	const char	*tls_cert;	/* PEM files for HTTPS, or NULL */
 	const char	*tls_key;
-	const char	*command;	/* "check", "backup", or NULL: serve */
+	const char	*command;	/* "check", "backup", "user", or NULL */
+	const char	*role;		/* for "kbd user add" */
+	int		 insecure_admin; /* staff pages over plain HTTP */
 	char		**args;		/* the command's other arguments */
 	int		 nargs;
 	unsigned int	 threads;	/* HTTP worker threads */
@@ -89,6 +102,7 @@ struct article {
 	char		*text;		/* plain text of the body, for the index */
 	char		 hash[65];	/* BLAKE2b-256 of the file, hex */
 	int		 body_line;	/* line of the file the body starts on */
+	int		 draft;		/* "draft: true": not public */
 };
 
 /* One row of the top list. */
@@ -185,6 +199,10 @@ enum reader_stmt {
 	ST_ARTICLE_BY_SLUG,
 	ST_ARTICLE_BY_ID,
 	ST_SEARCH,
+	ST_REDIRECT,		/* old slug -> the article's slug now */
+	ST_SESSION,		/* cookie token hash, now -> the user */
+	ST_USER_BY_NAME,
+	ST_USER_BY_TOKEN,	/* API token hash -> the user */
 	ST__COUNT
 };
 
@@ -226,6 +244,8 @@ void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 
 /* util.c */
+char	*form_value(const char *, size_t, const char *);
+int	 hex_digit(char);
 char	*file_read_at(int, const char *, size_t, size_t *);
 int	 utf8_valid(const char *, size_t, size_t *);
 void	 utf8_sanitize(struct buf *, const char *, size_t);
@@ -249,9 +269,138 @@ int	 render_markdown(const char *, size_t, char **, char **);
 int	 article_parse(struct article *, const char *, const char *, size_t,
 	    char *, size_t);
 void	 article_clear(struct article *);
+char	*article_compose(const char *, const char *, const char *,
+	    const char *, int, const char *);
+
+/* admin.c */
+void	 admin_page(struct request *, struct reply *);
+char	*admin_tags_from_form(const char *);
+char	*admin_preview(const char *);
+
+/* adminapi.c */
+void	 adminapi_serve(struct request *, struct reply *);
+
+/* auth.c */
+#define AUTH_OK		0
+#define AUTH_WRONG	1
+#define AUTH_LOCKED	2
+#define AUTH_ERROR	3
+int	 auth_init(const struct config *);
+int	 auth_hash_password(const char *, char *);
+void	 auth_new_token(char *, char *);
+const struct staff *auth_staff(struct request *);
+int	 auth_transport_ok(struct request *);
+int	 auth_csrf_ok(struct request *, const char *);
+int	 auth_login(struct request *, struct reply *, const char *,
+	    const char *, int64_t *);
+void	 auth_logout(struct request *, struct reply *);
+
+/* user.c */
+struct user_row {
+	const char	*name;
+	const char	*role;
+	int64_t		 created;
+	int		 has_token;
+};
+int	 user_name_valid(const char *);
+const char *user_password_weak(const char *);
+int	 user_add(sqlite3 *, const char *, const char *, const char *,
+	    const char **);
+int	 user_set_password(sqlite3 *, const char *, const char *,
+	    const char **);
+int	 user_del(sqlite3 *, const char *, const char **);
+int	 user_new_token(sqlite3 *, const char *, char *, const char **);
+int	 user_each(sqlite3 *, void (*)(void *, const struct user_row *),
+	    void *);
+int	 user_main(const struct config *);
+struct user_change {
+	const char	*name;
+	const char	*role;		/* add: editor or admin */
+	const char	*password;	/* add */
+	int		 del;		/* delete instead of add */
+	const char	*why;		/* out: the reason of a failure */
+};
+int	 user_change(struct user_change *);
 
 /* check.c */
 int	 check_folder(const char *);
+
+/* diff.c */
+typedef void (*diff_fn)(void *, int, const char *, size_t);
+size_t	 diff_lines(const char *, const char *, diff_fn, void *);
+
+/* staff.c */
+struct staff_article {
+	const char	*slug;
+	const char	*title;
+	const char	*category;
+	const char	*tags;		/* joined by '\n' */
+	const char	*state;		/* published, draft, deleted */
+	const char	*author;	/* of the last revision, or "" */
+	const char	*markdown;	/* staff_article() only */
+	int64_t		 hits;
+	int64_t		 updated;
+	int64_t		 rev;		/* the last revision, 0 if none */
+	int		 draft;
+};
+struct staff_filter {
+	const char	*q;		/* in the title or slug */
+	const char	*state;		/* or NULL: all but deleted */
+	const char	*category;	/* or NULL */
+	const char	*sort;		/* title, category, hits, ... */
+};
+struct staff_revision {
+	int64_t		 rev;
+	const char	*author;
+	int64_t		 created;
+	const char	*hash;
+	const char	*text;
+};
+struct stat_row {
+	const char	*label;
+	const char	*slug;
+	int64_t		 value;
+	int64_t		 extra;
+};
+#define STATS_TOP	0	/* most searched */
+#define STATS_EMPTY	1	/* found nothing */
+#define STATS_UNOPENED	2	/* found something nobody opened */
+const char *staff_sort_name(const char *);
+int	 staff_articles(struct reader *, const struct staff_filter *,
+	    void (*)(void *, const struct staff_article *), void *);
+int	 staff_article(struct reader *, const char *,
+	    struct staff_article *, char **);
+int	 staff_revisions(struct reader *, const char *,
+	    void (*)(void *, const struct staff_revision *), void *);
+char	*staff_revision_text(struct reader *, const char *, int64_t);
+int	 stats_most_read(struct reader *, int, int,
+	    void (*)(void *, const struct stat_row *), void *);
+int	 stats_searches(struct reader *, int, int, int,
+	    void (*)(void *, const struct stat_row *), void *);
+int	 stats_daily_hits(struct reader *, int, int64_t *);
+
+/* edit.c */
+struct edit {
+	const char	*slug;		/* the article */
+	const char	*author;	/* a user's name */
+	const char	*title;		/* save: the fields */
+	const char	*category;
+	const char	*tags;		/* joined by '\n' */
+	const char	*body;		/* Markdown */
+	int		 draft;		/* save, publish: not public */
+	int64_t		 base_rev;	/* save: revision edited; 0 new */
+	int64_t		 restore_rev;	/* restore: which; 0 the last */
+	const char	*new_slug;	/* rename */
+	unsigned int	 status;	/* out: HTTP status */
+	char		 why[512];	/* out: reason, unless 2xx */
+	int64_t		 rev;		/* out: the article's revision */
+	char		*current;	/* out, 409: the file now; caller frees */
+};
+unsigned int edit_save(struct edit *);
+unsigned int edit_publish(struct edit *);
+unsigned int edit_delete(struct edit *);
+unsigned int edit_restore(struct edit *);
+unsigned int edit_rename(struct edit *);
 
 /* import.c */
 struct import_stats {
@@ -263,6 +412,7 @@ struct import_stats {
 };
 int	 import_folder(sqlite3 *, const char *, struct import_stats *,
 	    const atomic_int *);
+void	 import_expect(const char *, const char *, const char *);
 
 /* store.c */
 struct german_dict;
@@ -316,6 +466,7 @@ int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
 /* searchlog.c */
 void	 searchlog_add(const char *, int64_t);
 void	 search_logged(struct reply *, const char *, int64_t);
+void	 searchlog_click_from(struct request *);
 int	 searchlog_flush(sqlite3 *);
 
 /* snapshot.c */
@@ -333,11 +484,19 @@ double	 snapshot_doclen(const struct snapshot *, int64_t, double *);
 struct lexicon *snapshot_lexicon(const struct snapshot *);
 struct synonyms *snapshot_synonyms(const struct snapshot *);
 
+/* watch.c */
+int	 watch_start(const char *);
+void	 watch_stop(void);
+
 /* writer.c */
+typedef int (*writer_fn)(sqlite3 *, void *);
 int	 writer_start(const char *, const char *);
 void	 writer_sync(void);
 void	 writer_stop(void);
 int	 writer_ready(void);
+int	 writer_call(writer_fn, void *);
+int	 writer_import(void);
+const char *writer_folder(void);
 
 /* query.c */
 struct query *query_parse(struct tokenizer *, const char *);
@@ -402,10 +561,22 @@ struct reply {
 	int64_t		 total;		/* ... and its number of results */
 	int		 queued;	/* answered already (from a cache) */
 	int		 result;	/* MHD's answer when queued */
+	char		 location[512];	/* Location, for redirects, or "" */
+	char		 cookie[256];	/* Set-Cookie, or "" */
+	unsigned int	 retry_after;	/* Retry-After seconds, or 0 */
 };
 
 /* An answer made once and sent many times; see http_prebuild(). */
 struct prebuilt;
+
+/* A logged-in staff member, as a request found them. */
+struct staff {
+	int64_t		 id;		/* 0: nobody */
+	char		 name[KBD_MAX_USER + 1];
+	int		 admin;		/* role admin, not editor */
+	int		 via_token;	/* API token, not a session */
+	char		 csrf[2 * KBD_TOKEN_BYTES + 1];
+};
 
 struct request {
 	struct MHD_Connection	*conn;
@@ -420,6 +591,11 @@ struct request {
 	int64_t			 start;		/* now_us() at arrival */
 	unsigned int		 status;	/* for the access log */
 	size_t			 bytes;
+	struct buf		 body;		/* the request's body */
+	int			 too_large;	/* ... was over KBD_MAX_BODY */
+	int			 no_count;	/* staff: views are not hits */
+	struct staff		 staff;		/* see auth_staff() */
+	int			 staff_checked;
 };
 
 int	 http_listen(const struct config *, unsigned short *, const char **);
@@ -433,6 +609,10 @@ void	 http_queue_prebuilt(struct request *, const struct prebuilt *,
 	    struct reply *);
 const char *http_arg(struct request *, const char *);
 const char *http_header(struct request *, const char *);
+const char *http_cookie(struct request *, const char *);
+int	 http_tls(void);
+int	 http_loopback(struct request *);
+void	 http_client(struct request *, char *, size_t);
 void	 reply_text(struct reply *, unsigned int, const char *, char *, size_t);
 void	 reply_static(struct reply *, unsigned int, const char *,
 	    const char *, size_t);
@@ -443,6 +623,8 @@ typedef void (*handler_fn)(struct request *, struct reply *);
 typedef int (*keyer_fn)(struct request *, struct cache_key *);
 void	 route_dispatch(struct request *, struct reply *);
 const char *route_name(int);
+int	 route_moved(struct request *, struct reply *, struct reader *,
+	    const char *);
 size_t	 route_count(void);
 int	 cache_key_set(struct cache_key *, uint64_t, const char *, ...)
 	    KBD_PRINTF(3, 4);
@@ -458,6 +640,10 @@ int	 api_suggest_key(struct request *, struct cache_key *);
 int	 api_top_key(struct request *, struct cache_key *);
 int	 api_article_key(struct request *, struct cache_key *);
 void	 api_error(struct reply *, unsigned int, const char *);
+struct json_t;
+void	 reply_json(struct reply *, unsigned int, struct json_t *);
+struct json_t *jstr(const char *);
+struct json_t *tag_array(const char *);
 int	 arg_number(struct request *, const char *, int, int, int, int *);
 
 /* metrics.c */

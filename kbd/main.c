@@ -79,6 +79,11 @@ serve(const struct config *cfg)
 		http_stop();
 		return 2;
 	}
+	if (auth_init(cfg) == -1) {
+		log_warnx("cannot set up logins (out of memory?)");
+		http_stop();
+		return 1;
+	}
 	dict = load_dict(cfg->dict);
 	if (store_init(cfg->db, dict, &errstr) == -1) {
 		log_warnx("%s", errstr);
@@ -91,6 +96,7 @@ serve(const struct config *cfg)
 	rc = 1;
 	if (writer_start(cfg->db, cfg->articles) == -1)
 		goto done;
+	watch_start(cfg->articles);
 	if (http_start(cfg, &errstr) == -1) {
 		log_warnx("%s", errstr);
 		goto writer;
@@ -112,6 +118,7 @@ serve(const struct config *cfg)
 	/* Requests under way finish first; their hits are then flushed. */
 	http_stop();
 writer:
+	watch_stop();
 	writer_stop();
 	snapshot_shutdown();
 done:
@@ -176,6 +183,8 @@ main(int argc, char **argv)
 		return check_folder(cfg.articles);
 	if (cfg.command != NULL && strcmp(cfg.command, "backup") == 0)
 		return backup(&cfg);
+	if (cfg.command != NULL && strcmp(cfg.command, "user") == 0)
+		return user_main(&cfg);
 	/* Seed jansson's hash tables before threads can race to do it. */
 	json_object_seed(0);
 	return serve(&cfg);

@@ -405,7 +405,8 @@ page_article(struct request *req, struct reply *rep)
 	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		reply_error(req, rep, 404);
+		if (!route_moved(req, rep, r, "/a/"))
+			reply_error(req, rep, 404);
 		return;
 	}
 	id = sqlite3_column_int64(st, 0);

@@ -2,8 +2,9 @@
  * route.c: which handler answers which request.  The table is searched in
  * order; an entry matches the whole path, or with a trailing '/' every
  * path below it (the rest is handed to the handler as req->tail).  GET
- * routes answer HEAD as well; another method on a known path gets 405,
- * an unknown path 404.
+ * routes answer HEAD as well; a method the route does not take gets 405,
+ * an unknown path 404, a body over KBD_MAX_BODY 413.  Staff's own views
+ * of articles are not counted as hits.
  *
  * A route whose answers can be cached has a keyer: it names the answer
  * (key and stamp, see cache.c) without rendering anything, and does what
@@ -20,20 +21,42 @@ struct route {
 	const char	*path;		/* ends in '/' for a prefix */
 	handler_fn	 handler;
 	keyer_fn	 keyer;		/* names a cacheable answer, or NULL */
+	const char	*allow;		/* methods taken, for Allow */
 };
 
+#define READ	"GET, HEAD"
+#define FORMS	"GET, HEAD, POST"
+#define REST	"GET, HEAD, POST, PUT, DELETE"
+
 static const struct route routes[] = {
-	{ "/",			page_home,	page_home_key },
-	{ "/search",		page_search,	page_search_key },
-	{ "/a/",		page_article,	page_article_key },
-	{ "/static/",		static_serve,	NULL },
-	{ "/healthz",		api_healthz,	NULL },
-	{ "/metrics",		metrics_serve,	NULL },
-	{ "/api/search",	api_search,	api_search_key },
-	{ "/api/suggest",	api_suggest,	api_suggest_key },
-	{ "/api/top",		api_top,	api_top_key },
-	{ "/api/articles/",	api_article,	api_article_key },
+	{ "/",			page_home,	page_home_key,	READ },
+	{ "/search",		page_search,	page_search_key, READ },
+	{ "/a/",		page_article,	page_article_key, READ },
+	{ "/static/",		static_serve,	NULL,		READ },
+	{ "/healthz",		api_healthz,	NULL,		READ },
+	{ "/metrics",		metrics_serve,	NULL,		READ },
+	{ "/api/search",	api_search,	api_search_key,	READ },
+	{ "/api/suggest",	api_suggest,	api_suggest_key, READ },
+	{ "/api/top",		api_top,	api_top_key,	READ },
+	{ "/api/articles/",	api_article,	api_article_key, READ },
+	{ "/admin",		admin_page,	NULL,		FORMS },
+	{ "/admin/",		admin_page,	NULL,		FORMS },
+	{ "/api/admin/",	adminapi_serve,	NULL,		REST },
 };
+
+/* Is method one of the comma-separated list allow? */
+static int
+method_allowed(const char *method, const char *allow)
+{
+	size_t	 n = strlen(method);
+	const char *p;
+
+	for (p = allow; (p = strstr(p, method)) != NULL; p += n)
+		if ((p == allow || p[-2] == ',') && (p[n] == ',' ||
+		    p[n] == '\0'))
+			return 1;
+	return 0;
+}
 
 static const struct route *
 find(const char *path, const char **tail)
@@ -67,12 +90,19 @@ route_dispatch(struct request *req, struct reply *rep)
 		reply_error(req, rep, 404);
 		return;
 	}
-	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		rep->allow = "GET, HEAD";
+	req->route = (int)(r - routes) + 1;
+	if (!method_allowed(req->method, r->allow)) {
+		rep->allow = r->allow;
 		reply_error(req, rep, 405);
 		return;
 	}
-	req->route = (int)(r - routes) + 1;
+	if (req->too_large) {
+		reply_error(req, rep, 413);
+		return;
+	}
+	if (http_cookie(req, KBD_SESSION_COOKIE) != NULL &&
+	    auth_staff(req) != NULL)
+		req->no_count = 1;
 	if (r->keyer != NULL && r->keyer(req, &key)) {
 		if (!cache_serve(req, &key, rep)) {
 			r->handler(req, rep);
@@ -80,6 +110,29 @@ route_dispatch(struct request *req, struct reply *rep)
 		}
 	} else
 		r->handler(req, rep);
+}
+
+/*
+ * An article that is not there under this slug may have been renamed:
+ * answers 301 to its new name under prefix ("/a/", "/api/articles/").
+ * Returns 1 when it did.
+ */
+int
+route_moved(struct request *req, struct reply *rep, struct reader *r,
+    const char *prefix)
+{
+	sqlite3_stmt	*st = r->st[ST_REDIRECT];
+	int		 moved = 0;
+
+	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(rep->location, sizeof(rep->location), "%s%s", prefix,
+		    (const char *)sqlite3_column_text(st, 0));
+		reply_error(req, rep, 301);
+		moved = 1;
+	}
+	sqlite3_reset(st);
+	return moved;
 }
 
 /* The name of route number n (req->route) for metrics; 0 is "none". */

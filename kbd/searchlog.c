@@ -18,6 +18,7 @@
 struct logged {
 	char		*query;
 	int64_t		 results;
+	int		 click;		/* an article opened from its results */
 };
 
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
@@ -25,27 +26,69 @@ static struct logged	 pending[LOG_MAX];
 static size_t		 npending;
 static uint64_t		 dropped;
 
-/* Notes a search for query (normalised, may be "") that found results. */
-void
-searchlog_add(const char *query, int64_t results)
+static void
+note(const char *query, int64_t results, int click)
 {
 	char	*copy;
 
-	if (*query == '\0')
-		return;
-	metrics_search(results);
 	copy = xstrndup(query, utf8_prefix(query, strlen(query),
 	    KBD_LOG_QUERY));
 	pthread_mutex_lock(&lock);
 	if (npending < LOG_MAX) {
 		pending[npending].query = copy;
 		pending[npending].results = results;
+		pending[npending].click = click;
 		npending++;
 		copy = NULL;
 	} else
 		dropped++;
 	pthread_mutex_unlock(&lock);
 	free(copy);
+}
+
+/* Notes a search for query (normalised, may be "") that found results. */
+void
+searchlog_add(const char *query, int64_t results)
+{
+	if (*query == '\0')
+		return;
+	metrics_search(results);
+	note(query, results, 0);
+}
+
+/*
+ * An article was opened from a results page of this site (its Referer is
+ * our /search?q=...): counts a click for that search, so that staff see
+ * which searches lead nowhere.  Only the page's own Referer is used; no
+ * cookie, no id in the link.
+ */
+void
+searchlog_click_from(struct request *req)
+{
+	const char	*ref = http_header(req, "Referer");
+	const char	*host = http_header(req, "Host");
+	const char	*p, *qs;
+	struct reader	*r;
+	struct query	*q;
+	char		*text;
+	size_t		 n;
+
+	if (ref == NULL || host == NULL || (p = strstr(ref, "://")) == NULL)
+		return;
+	p += 3;
+	n = strlen(host);
+	if (strncmp(p, host, n) != 0 || strncmp(p + n, "/search?", 8) != 0)
+		return;
+	qs = p + n + 8;
+	if ((text = form_value(qs, strcspn(qs, "#"), "q")) == NULL)
+		return;
+	if ((r = store_reader()) != NULL && (q = query_parse(r->tok,
+	    text)) != NULL) {
+		if (*q->normalized != '\0')
+			note(q->normalized, 0, 1);
+		query_free(q);
+	}
+	free(text);
 }
 
 /*
@@ -72,7 +115,7 @@ int
 searchlog_flush(sqlite3 *db)
 {
 	struct logged	*batch;
-	sqlite3_stmt	*st = NULL;
+	sqlite3_stmt	*st = NULL, *click = NULL, *one;
 	size_t		 n, i;
 	uint64_t	 lost;
 	int64_t		 day = wall_seconds() / 86400;
@@ -98,14 +141,23 @@ searchlog_flush(sqlite3 *db)
 	    " results, count) VALUES (?1, ?2, ?3, 1)"
 	    " ON CONFLICT(day, query) DO UPDATE SET count = count + 1,"
 	    " results = excluded.results", -1, &st, NULL);
+	/* A click belongs to the latest day its search was made. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "UPDATE search_log SET clicks ="
+		    " clicks + 1 WHERE query = ?2 AND day = (SELECT MAX(day)"
+		    " FROM search_log WHERE query = ?2 AND day <= ?1)", -1,
+		    &click, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (i = 0; rc == SQLITE_OK && i < n; i++) {
-		sqlite3_bind_int64(st, 1, day);
-		sqlite3_bind_text(st, 2, batch[i].query, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, batch[i].results);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-		sqlite3_reset(st);
+		one = batch[i].click ? click : st;
+		sqlite3_bind_int64(one, 1, day);
+		sqlite3_bind_text(one, 2, batch[i].query, -1, SQLITE_STATIC);
+		if (!batch[i].click)
+			sqlite3_bind_int64(one, 3, batch[i].results);
+		rc = sqlite3_step(one) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(one);
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
@@ -114,6 +166,7 @@ searchlog_flush(sqlite3 *db)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	sqlite3_finalize(st);
+	sqlite3_finalize(click);
 	for (i = 0; i < n; i++)
 		free(batch[i].query);
 	free(batch);

@@ -20,9 +20,7 @@
 #include "kbd.h"
 #include "tokenizer.h"
 
-#define SCHEMA_VERSION	2
-#define STR(x)		STR_(x)
-#define STR_(x)		#x
+#define SCHEMA_VERSION	3
 
 static const char *schema_v1 =
 	"CREATE TABLE article ("
@@ -62,6 +60,44 @@ static const char *schema_v2 =
 	" results INTEGER NOT NULL,"	/* of the last such search */
 	" count   INTEGER NOT NULL,"
 	" PRIMARY KEY (day, query)) WITHOUT ROWID;";
+
+/*
+ * Version 3: staff.  Accounts (Argon2id hashes), sessions (only a hash of
+ * the cookie's token is kept, so a copy of the database logs nobody in),
+ * every version of every article file (revision), the old names of
+ * renamed articles (redirect), whether an article is a draft, and how
+ * often a search was followed by opening an article (clicks).
+ */
+static const char *schema_v3 =
+	"CREATE TABLE user ("
+	" id         INTEGER PRIMARY KEY,"
+	" name       TEXT NOT NULL UNIQUE,"
+	" role       TEXT NOT NULL CHECK (role IN ('editor', 'admin')),"
+	" pwhash     TEXT NOT NULL,"	/* crypto_pwhash_str, Argon2id */
+	" token_hash TEXT,"		/* BLAKE2b of the API token, hex */
+	" created    INTEGER NOT NULL);"
+	"CREATE TABLE session ("
+	" token_hash TEXT PRIMARY KEY,"	/* BLAKE2b of the cookie, hex */
+	" user_id    INTEGER NOT NULL,"
+	" csrf       TEXT NOT NULL,"
+	" created    INTEGER NOT NULL,"
+	" expires    INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE revision ("
+	" id         INTEGER PRIMARY KEY,"
+	" article_id INTEGER NOT NULL,"
+	" rev        INTEGER NOT NULL,"	/* 1, 2, ... per article */
+	" author     TEXT NOT NULL,"	/* a user, or 'file' */
+	" created    INTEGER NOT NULL,"
+	" hash       TEXT NOT NULL,"	/* of text */
+	" text       TEXT NOT NULL,"	/* the whole file */
+	" UNIQUE (article_id, rev));"
+	"CREATE TABLE redirect ("
+	" slug       TEXT PRIMARY KEY,"	/* an old name */
+	" article_id INTEGER NOT NULL) WITHOUT ROWID;"
+	"ALTER TABLE article ADD COLUMN draft INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE search_log ADD COLUMN clicks INTEGER NOT NULL DEFAULT 0;"
+	/* Read every file once more, so that each gets its first revision. */
+	"UPDATE article SET mtime = 0;";
 
 /*
  * The search index holds published articles only, so that nothing else
@@ -114,6 +150,17 @@ static const char *reader_sql[ST__COUNT] = {
 	    "SELECT rowid, kbd_snippet(article_fts, 2, ?4) FROM article_fts"
 	    " WHERE article_fts MATCH ?1 AND rank MATCH ?5"
 	    " ORDER BY rank LIMIT ?2 OFFSET ?3",
+	[ST_REDIRECT] =
+	    "SELECT a.slug FROM redirect r JOIN article a"
+	    " ON a.id = r.article_id WHERE r.slug = ?1"
+	    " AND a.state = 'published'",
+	[ST_SESSION] =
+	    "SELECT u.id, u.name, u.role, s.csrf FROM session s JOIN user u"
+	    " ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires > ?2",
+	[ST_USER_BY_NAME] =
+	    "SELECT id, role, pwhash FROM user WHERE name = ?1",
+	[ST_USER_BY_TOKEN] =
+	    "SELECT id, name, role FROM user WHERE token_hash = ?1",
 };
 
 static char		*db_path;
@@ -263,6 +310,8 @@ migrate(sqlite3 *db, const char **errstr)
 	if (version < 1 && exec(db, schema_v1) == -1)
 		goto fail;
 	if (version < 2 && exec(db, schema_v2) == -1)
+		goto fail;
+	if (version < 3 && exec(db, schema_v3) == -1)
 		goto fail;
 	if (version < SCHEMA_VERSION && exec(db, "PRAGMA user_version = "
 	    STR(SCHEMA_VERSION)) == -1)

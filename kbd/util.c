@@ -219,3 +219,57 @@ file_read_at(int dirfd, const char *name, size_t max, size_t *len)
 	}
 	return buf_detach(&b, len);
 }
+
+/* The value of hex digit c, or -1. */
+int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Returns the value of field name in an application/x-www-form-urlencoded
+ * body[0..len), decoded ('+' is a space), or NULL when it is missing or
+ * not valid UTF-8.  The caller frees it.
+ */
+char *
+form_value(const char *body, size_t len, const char *name)
+{
+	struct buf	 b;
+	const char	*p = body, *end = body + len, *amp;
+	size_t		 n = strlen(name);
+	int		 hi, lo;
+
+	for (; p < end; p = amp + 1) {
+		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
+			amp = end;
+		if ((size_t)(amp - p) <= n || memcmp(p, name, n) != 0 ||
+		    p[n] != '=')
+			continue;
+		buf_init(&b);
+		for (p += n + 1; p < amp; p++) {
+			if (*p == '+')
+				buf_putc(&b, ' ');
+			else if (*p == '%' && amp - p > 2 &&
+			    (hi = hex_digit(p[1])) >= 0 &&
+			    (lo = hex_digit(p[2])) >= 0) {
+				buf_putc(&b, (char)(hi * 16 + lo));
+				p += 2;
+			} else
+				buf_putc(&b, *p);
+		}
+		buf_put(&b, "", 0);	/* "" when the value is empty */
+		if (!utf8_valid(b.data, b.len, NULL)) {
+			buf_free(&b);
+			return NULL;
+		}
+		return buf_detach(&b, NULL);
+	}
+	return NULL;
+}

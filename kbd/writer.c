@@ -1,7 +1,8 @@
 /*
  * writer.c: the one thread that writes to the database.  It owns the only
  * writable connection; everything that changes the database happens here,
- * in order: imports of the articles folder (at start and on request), and
+ * in order: imports of the articles folder (at start and on request),
+ * jobs other threads hand over and wait for (staff's saves, logins), and
  * once every KBD_FLUSH_MS the hits and the search log.  After each change it rebuilds
  * the snapshot.  Stopping flushes the last hits before the connection is
  * closed, so a clean stop loses no counted view.
@@ -9,6 +10,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "kbd.h"
@@ -22,6 +24,18 @@ static atomic_int	 ready;		/* the first import is done */
 static atomic_int	 cancel;	/* stop what takes long: we stop */
 static sqlite3		*db;
 static const char	*articles;
+
+/* Work that other threads hand to the writer and wait for. */
+struct job {
+	writer_fn	 fn;
+	void		*arg;
+	int		 result;
+	int		 done;		/* guarded by lock */
+	struct job	*next;
+};
+static struct job	*jobs;		/* guarded by lock, oldest first */
+static struct job	**jobs_tail = &jobs;
+static pthread_cond_t	 job_done;
 
 static void
 deadline_after(struct timespec *ts, long ms)
@@ -45,7 +59,7 @@ passed(const struct timespec *ts)
 	    (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
 }
 
-static void
+static int
 sync_folder(void)
 {
 	struct import_stats	 st;
@@ -54,13 +68,79 @@ sync_folder(void)
 	if (import_folder(db, articles, &st, &cancel) == -1) {
 		log_warnx("articles: import failed; serving what the database "
 		    "had");
-		return;
+		return -1;
 	}
 	log_info("articles: %u new, %u changed, %u unchanged, %u removed, "
 	    "%u skipped (%.1f ms)", st.added, st.changed, st.unchanged,
 	    st.removed, st.failed, (double)(now_us() - t0) / 1000.0);
 	/* Synonyms may change without any article changing. */
 	snapshot_import(db, articles);
+	return 0;
+}
+
+/*
+ * For jobs, which run in the writer: imports the folder now, so that a
+ * file a job wrote is served when the job returns.  Returns 0 or -1.
+ */
+int
+writer_import(void)
+{
+	return sync_folder();
+}
+
+/* The articles folder the writer imports. */
+const char *
+writer_folder(void)
+{
+	return articles;
+}
+
+/* Runs the jobs queued so far, in order. */
+static void
+run_jobs(void)
+{
+	struct job	*j, *next;
+
+	pthread_mutex_lock(&lock);
+	j = jobs;
+	jobs = NULL;
+	jobs_tail = &jobs;
+	pthread_mutex_unlock(&lock);
+	for (; j != NULL; j = next) {
+		next = j->next;
+		j->result = j->fn(db, j->arg);
+		pthread_mutex_lock(&lock);
+		j->done = 1;
+		pthread_cond_broadcast(&job_done);
+		pthread_mutex_unlock(&lock);
+	}
+}
+
+/*
+ * Runs fn(db, arg) in the writer thread, with its connection, and waits
+ * for it.  Returns what fn returned, or -1 when the writer is stopping.
+ */
+int
+writer_call(writer_fn fn, void *arg)
+{
+	struct job	 j;
+
+	memset(&j, 0, sizeof(j));
+	j.fn = fn;
+	j.arg = arg;
+	j.result = -1;
+	pthread_mutex_lock(&lock);
+	if (stopping) {
+		pthread_mutex_unlock(&lock);
+		return -1;
+	}
+	*jobs_tail = &j;
+	jobs_tail = &j.next;
+	pthread_cond_signal(&wake);
+	while (!j.done)
+		pthread_cond_wait(&job_done, &lock);
+	pthread_mutex_unlock(&lock);
+	return j.result;
 }
 
 static void
@@ -88,7 +168,8 @@ writer_main(void *unused)
 	deadline_after(&next, KBD_FLUSH_MS);
 	pthread_mutex_lock(&lock);
 	while (!stop) {
-		while (!stopping && !sync_wanted && !passed(&next))
+		while (!stopping && !sync_wanted && jobs == NULL &&
+		    !passed(&next))
 			pthread_cond_timedwait(&wake, &lock, &next);
 		do_sync = sync_wanted;
 		sync_wanted = 0;
@@ -99,6 +180,7 @@ writer_main(void *unused)
 			sync_folder();
 			atomic_store(&ready, 1);
 		}
+		run_jobs();
 		if (stop || passed(&next)) {
 			flush();
 			deadline_after(&next, KBD_FLUSH_MS);
@@ -128,6 +210,7 @@ writer_start(const char *dbpath, const char *dir)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&wake, &attr);
 	pthread_condattr_destroy(&attr);
+	pthread_cond_init(&job_done, NULL);
 	sync_wanted = 1;
 	if (pthread_create(&thread, NULL, writer_main, NULL) != 0) {
 		log_warnx("cannot start the writer thread");
@@ -160,6 +243,7 @@ writer_stop(void)
 	if (sqlite3_close(db) != SQLITE_OK)
 		log_warnx("closing the database: %s", sqlite3_errmsg(db));
 	pthread_cond_destroy(&wake);
+	pthread_cond_destroy(&job_done);
 }
 
 /* Is the first import done (for /healthz)? */

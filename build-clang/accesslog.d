@@ -1,3 +1,0 @@
-build-clang/accesslog.o: kbd/accesslog.c kbd/kbd.h
-
-kbd/kbd.h:

@@ -1,3 +1,0 @@
-build-clang/article.o: kbd/article.c kbd/kbd.h
-
-kbd/kbd.h:

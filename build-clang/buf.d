@@ -1,3 +1,0 @@
-build-clang/buf.o: kbd/buf.c kbd/kbd.h
-
-kbd/kbd.h:

@@ -1,3 +1,0 @@
-build-clang/check.o: kbd/check.c kbd/kbd.h
-
-kbd/kbd.h:

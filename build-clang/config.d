@@ -1,3 +1,0 @@
-build-clang/config.o: kbd/config.c kbd/kbd.h
-
-kbd/kbd.h:

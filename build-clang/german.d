@@ -1,3 +1,0 @@
-build-clang/german.o: kbd/german.c kbd/german.h
-
-kbd/german.h:

@@ -1,3 +1,0 @@
-build-clang/hits.o: kbd/hits.c kbd/kbd.h
-
-kbd/kbd.h:

@@ -1,3 +1,0 @@
-build-clang/html.o: kbd/html.c kbd/kbd.h
-
-kbd/kbd.h:

@@ -1,3 +1,0 @@
-build-clang/http.o: kbd/http.c kbd/kbd.h
-
-kbd/kbd.h:

@@ -1,5 +1,0 @@
-build-clang/main.o: kbd/main.c kbd/kbd.h kbd/german.h
-
-kbd/kbd.h:
-
-kbd/german.h:

@@ -1,3 +1,0 @@
-build-clang/page.o: kbd/page.c kbd/kbd.h
-
-kbd/kbd.h:

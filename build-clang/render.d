@@ -1,3 +1,0 @@
-build-clang/render.o: kbd/render.c kbd/kbd.h
-
-kbd/kbd.h:

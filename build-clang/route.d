@@ -1,3 +1,0 @@
-build-clang/route.o: kbd/route.c kbd/kbd.h
-
-kbd/kbd.h:

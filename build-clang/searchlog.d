@@ -1,3 +1,0 @@
-build-clang/searchlog.o: kbd/searchlog.c kbd/kbd.h
-
-kbd/kbd.h:

@@ -1,3 +1,0 @@
-build-clang/snapshot.o: kbd/snapshot.c kbd/kbd.h
-
-kbd/kbd.h:

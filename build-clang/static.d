@@ -1,3 +1,0 @@
-build-clang/static.o: kbd/static.c kbd/kbd.h
-
-kbd/kbd.h:

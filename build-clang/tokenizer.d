@@ -1,5 +1,0 @@
-build-clang/tokenizer.o: kbd/tokenizer.c kbd/tokenizer.h kbd/german.h
-
-kbd/tokenizer.h:
-
-kbd/german.h:

@@ -1,3 +1,0 @@
-build-clang/xmalloc.o: kbd/xmalloc.c kbd/kbd.h
-
-kbd/kbd.h:

@@ -1,0 +1,1170 @@
+/*
+ * admin.c: the staff pages under /admin, in German, server-rendered, and
+ * usable without JavaScript (static/admin.js only adds the live preview).
+ * Every page needs a session (a login page otherwise) and a connection
+ * that keeps the password secret (auth_transport_ok); every change is a
+ * POST with the session's CSRF token, answered with a redirect to a page
+ * that says what happened (post/redirect/get), so reloading never saves
+ * twice.  Pages are never cached (Cache-Control: no-store), and every
+ * value goes through html_escape() or url_escape().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbd.h"
+
+#define HTML_TYPE	"text/html; charset=utf-8"
+
+/* What every handler here gets. */
+struct ctx {
+	struct request		*req;
+	struct reply		*rep;
+	const struct staff	*who;
+	struct reader		*r;
+	const char		*slug;	/* after "/admin/<verb>/", or "" */
+};
+
+static const char *
+state_name(const char *state)
+{
+	if (strcmp(state, "published") == 0)
+		return "veröffentlicht";
+	if (strcmp(state, "draft") == 0)
+		return "Entwurf";
+	return "gelöscht";
+}
+
+static void
+put_date(struct buf *b, int64_t t)
+{
+	char	 when[32];
+
+	format_time(when, sizeof(when), t);
+	when[10] = ' ';
+	when[16] = '\0';	/* "2026-11-26 18:50" */
+	buf_puts(b, when);
+}
+
+static void
+admin_begin(struct buf *b, const char *title, const struct staff *who)
+{
+	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta name=\"robots\" content=\"noindex\">\n");
+	if (who != NULL && !who->via_token)
+		buf_printf(b, "<meta name=\"csrf\" content=\"%s\">\n",
+		    who->csrf);
+	buf_puts(b, "<title>");
+	html_escape(b, title);
+	buf_printf(b, " – Verwaltung</title>\n<link rel=\"stylesheet\" "
+	    "href=\"/static/style.css?v=%s\">\n<link rel=\"stylesheet\" "
+	    "href=\"/static/admin.css?v=%s\">\n<script src=\"/static/"
+	    "admin.js?v=%s\" defer></script>\n</head>\n<body class=\"admin\">"
+	    "\n<header class=\"site\"><div class=\"wrap wide\">\n<a class="
+	    "\"brand\" href=\"/admin\">Verwaltung</a>\n",
+	    static_version("style.css"), static_version("admin.css"),
+	    static_version("admin.js"));
+	if (who != NULL) {
+		buf_puts(b, "<nav class=\"admin-nav\"><a href=\"/admin\">"
+		    "Artikel</a> <a href=\"/admin/new\">Neuer Artikel</a> "
+		    "<a href=\"/admin/stats\">Statistik</a> ");
+		if (who->admin)
+			buf_puts(b, "<a href=\"/admin/users\">Benutzer</a> ");
+		buf_puts(b, "<a href=\"/\">Zur Website</a></nav>\n"
+		    "<form class=\"logout\" method=\"post\" action=\""
+		    "/admin/logout\">");
+		buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s"
+		    "\"><span>", who->csrf);
+		html_escape(b, who->name);
+		buf_puts(b, "</span> <button>Abmelden</button></form>\n");
+	}
+	buf_puts(b, "</div></header>\n<main class=\"wrap wide\">\n");
+}
+
+static void
+reply_admin(struct ctx *c, unsigned int status, struct buf *b)
+{
+	size_t	 len;
+	char	*body;
+
+	buf_puts(b, "</main>\n</body>\n</html>\n");
+	body = buf_detach(b, &len);
+	reply_text(c->rep, status, HTML_TYPE, body, len);
+	c->rep->cache = "no-store";
+}
+
+/* A page with a heading and one message, for refusals and errors. */
+static void
+message_page(struct ctx *c, unsigned int status, const char *title,
+    const char *text)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	admin_begin(&b, title, c->who);
+	buf_puts(&b, "<h1>");
+	html_escape(&b, title);
+	buf_puts(&b, "</h1>\n<p class=\"notice\">");
+	html_escape(&b, text);
+	buf_puts(&b, "</p>\n");
+	reply_admin(c, status, &b);
+}
+
+/* 303 to path + slug + ?msg=, after a POST (or to the login page). */
+static void
+see_other(struct ctx *c, const char *path, const char *slug, const char *msg)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_puts(&b, path);
+	if (slug != NULL)
+		url_escape(&b, slug);
+	if (msg != NULL) {
+		buf_puts(&b, "?msg=");
+		url_escape(&b, msg);
+	}
+	snprintf(c->rep->location, sizeof(c->rep->location), "%s", b.data);
+	buf_free(&b);
+	reply_static(c->rep, 303, "text/plain; charset=utf-8", "", 0);
+	c->rep->cache = "no-store";
+}
+
+static char *
+field(struct ctx *c, const char *name)
+{
+	return form_value(c->req->body.data != NULL ? c->req->body.data : "",
+	    c->req->body.len, name);
+}
+
+/* The form's text field name, or "" (freed by the caller). */
+static char *
+field_or_empty(struct ctx *c, const char *name)
+{
+	char	*v = field(c, name);
+
+	return v != NULL ? v : xstrdup("");
+}
+
+static void
+csrf_input(struct buf *b, const struct staff *who)
+{
+	buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
+	    who->csrf);
+}
+
+/* The ?msg= a redirect brought, as a notice. */
+static void
+notice(struct buf *b, struct request *req)
+{
+	const char	*msg = http_arg(req, "msg");
+
+	if (msg == NULL || *msg == '\0' || strlen(msg) > 300)
+		return;
+	buf_puts(b, "<p class=\"notice\" role=\"status\">");
+	html_escape(b, msg);
+	buf_puts(b, "</p>\n");
+}
+
+/* Login */
+
+static void
+login_page(struct ctx *c, unsigned int status, const char *name,
+    const char *error)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	admin_begin(&b, "Anmelden", NULL);
+	buf_puts(&b, "<h1>Anmelden</h1>\n");
+	if (error != NULL) {
+		buf_puts(&b, "<p class=\"error\" role=\"alert\">");
+		html_escape(&b, error);
+		buf_puts(&b, "</p>\n");
+	}
+	buf_puts(&b, "<form class=\"login\" method=\"post\" action=\""
+	    "/admin/login\">\n<label>Benutzername <input name=\"name\" "
+	    "autocomplete=\"username\" required maxlength=\"64\" value=\"");
+	html_escape(&b, name != NULL ? name : "");
+	buf_puts(&b, "\"></label>\n<label>Passwort <input name=\"password\" "
+	    "type=\"password\" autocomplete=\"current-password\" required>"
+	    "</label>\n<button>Anmelden</button>\n</form>\n");
+	reply_admin(c, status, &b);
+}
+
+static void
+login(struct ctx *c)
+{
+	char	*name, *pw, why[128];
+	int64_t	 wait = 0;
+
+	if (strcmp(c->req->method, "POST") != 0) {
+		if (auth_staff(c->req) != NULL)
+			see_other(c, "/admin", NULL, NULL);
+		else
+			login_page(c, 200, NULL, NULL);
+		return;
+	}
+	name = field_or_empty(c, "name");
+	pw = field_or_empty(c, "password");
+	switch (auth_login(c->req, c->rep, name, pw, &wait)) {
+	case AUTH_OK:
+		see_other(c, "/admin", NULL, NULL);
+		break;
+	case AUTH_LOCKED:
+		snprintf(why, sizeof(why), "Zu viele Fehlversuche. Bitte "
+		    "versuchen Sie es in %lld Sekunden noch einmal.",
+		    (long long)wait);
+		c->rep->retry_after = (unsigned int)wait;
+		login_page(c, 429, name, why);
+		break;
+	case AUTH_WRONG:
+		login_page(c, 401, name, "Benutzername oder Passwort ist "
+		    "falsch.");
+		break;
+	default:
+		login_page(c, 503, name, "Die Anmeldung geht gerade nicht. "
+		    "Bitte versuchen Sie es gleich noch einmal.");
+		break;
+	}
+	free(name);
+	free(pw);
+}
+
+/* The article list */
+
+struct list_ctx {
+	struct buf	*b;
+};
+
+static void
+list_row(void *arg, const struct staff_article *a)
+{
+	struct buf	*b = ((struct list_ctx *)arg)->b;
+
+	buf_printf(b, "<tr class=\"%s\"><td><a href=\"/admin/edit/", a->state);
+	url_escape(b, a->slug);
+	buf_puts(b, "\">");
+	html_escape(b, a->title);
+	buf_puts(b, "</a><br><small>/a/");
+	html_escape(b, a->slug);
+	buf_puts(b, "</small></td><td>");
+	html_escape(b, a->category);
+	buf_printf(b, "</td><td class=\"num\">%lld</td><td>%s</td><td>",
+	    (long long)a->hits, state_name(a->state));
+	put_date(b, a->updated);
+	buf_puts(b, "</td><td>");
+	html_escape(b, a->author);
+	buf_puts(b, "</td></tr>\n");
+}
+
+/* A column heading that sorts by key, keeping the other filters. */
+static void
+sort_link(struct buf *b, const char *key, const char *label,
+    const struct staff_filter *f)
+{
+	buf_printf(b, "<th><a href=\"/admin?sort=%s&amp;q=", key);
+	url_escape(b, f->q);
+	buf_puts(b, "&amp;state=");
+	url_escape(b, f->state);
+	buf_printf(b, "\"%s>%s</a></th>", strcmp(f->sort, key) == 0 ?
+	    " aria-current=\"true\"" : "", label);
+}
+
+static void
+option(struct buf *b, const char *value, const char *label,
+    const char *selected)
+{
+	buf_printf(b, "<option value=\"%s\"%s>%s</option>", value,
+	    strcmp(value, selected) == 0 ? " selected" : "", label);
+}
+
+static void
+article_list(struct ctx *c)
+{
+	struct staff_filter	 f;
+	struct list_ctx		 lc;
+	struct buf		 b;
+	const char		*state = http_arg(c->req, "state");
+	int			 n;
+
+	memset(&f, 0, sizeof(f));
+	f.q = http_arg(c->req, "q");
+	if (f.q == NULL || strlen(f.q) > KBD_MAX_TITLE)
+		f.q = "";
+	f.state = state != NULL && (strcmp(state, "published") == 0 ||
+	    strcmp(state, "draft") == 0 || strcmp(state, "deleted") == 0) ?
+	    state : "";
+	f.sort = staff_sort_name(http_arg(c->req, "sort"));
+
+	buf_init(&b);
+	admin_begin(&b, "Artikel", c->who);
+	buf_puts(&b, "<h1>Artikel</h1>\n");
+	notice(&b, c->req);
+	buf_puts(&b, "<form class=\"filter\" method=\"get\" action=\"/admin\">"
+	    "<label>Suche im Titel <input name=\"q\" type=\"search\" value=\"");
+	html_escape(&b, f.q);
+	buf_puts(&b, "\"></label> <label>Zustand <select name=\"state\">");
+	option(&b, "", "alle außer gelöschten", f.state);
+	option(&b, "published", "veröffentlicht", f.state);
+	option(&b, "draft", "Entwürfe", f.state);
+	option(&b, "deleted", "gelöscht", f.state);
+	buf_printf(&b, "</select></label> <input type=\"hidden\" name=\"sort\" "
+	    "value=\"%s\"><button>Filtern</button></form>\n", f.sort);
+	buf_puts(&b, "<table class=\"list\">\n<thead><tr>");
+	sort_link(&b, "title", "Titel", &f);
+	sort_link(&b, "category", "Kategorie", &f);
+	sort_link(&b, "hits", "Hits", &f);
+	sort_link(&b, "state", "Zustand", &f);
+	sort_link(&b, "updated", "Letzte Änderung", &f);
+	buf_puts(&b, "<th>von</th></tr></thead>\n<tbody>\n");
+	lc.b = &b;
+	n = staff_articles(c->r, &f, list_row, &lc);
+	buf_puts(&b, "</tbody></table>\n");
+	if (n == 0)
+		buf_puts(&b, "<p>Keine Artikel gefunden.</p>\n");
+	reply_admin(c, n < 0 ? 500 : 200, &b);
+}
+
+/* The editor */
+
+/* What the edit form shows. */
+struct form {
+	const char	*slug;		/* "" for a new article */
+	const char	*title;
+	const char	*category;
+	const char	*tags;		/* as typed: comma-separated */
+	const char	*body;
+	int		 draft;
+	int64_t		 rev;
+};
+
+/* Tags as the form shows them: "a, b" from "a\nb". */
+static char *
+tags_for_form(const char *tags)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_put(&b, "", 0);
+	for (; *tags != '\0'; tags++)
+		if (*tags == '\n')
+			buf_puts(&b, ", ");
+		else
+			buf_putc(&b, *tags);
+	return buf_detach(&b, NULL);
+}
+
+/* Tags as kbd keeps them: "a\nb" from "a, b", empty ones dropped. */
+char *
+admin_tags_from_form(const char *s)
+{
+	struct buf	 b;
+	size_t		 n;
+
+	buf_init(&b);
+	buf_put(&b, "", 0);
+	while (*s != '\0') {
+		while (*s == ',' || *s == ' ' || *s == '\t')
+			s++;
+		n = strcspn(s, ",");
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n > 0) {
+			if (b.len > 0)
+				buf_putc(&b, '\n');
+			buf_put(&b, s, n);
+		}
+		s += strcspn(s, ",");
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Renders Markdown for a preview; the caller frees it. */
+char *
+admin_preview(const char *md)
+{
+	char	*html = NULL, *text = NULL;
+
+	if (render_markdown(md, strlen(md), &html, &text) == -1)
+		return xstrdup("<p>Die Vorschau geht gerade nicht.</p>");
+	free(text);
+	return html;
+}
+
+static void
+edit_form(struct buf *b, const struct staff *who, const struct form *f)
+{
+	int	 is_new = *f->slug == '\0';
+	char	*preview = admin_preview(f->body);
+
+	buf_puts(b, "<form class=\"editor\" method=\"post\" action=\"");
+	if (is_new)
+		buf_puts(b, "/admin/new");
+	else {
+		buf_puts(b, "/admin/edit/");
+		url_escape(b, f->slug);
+	}
+	buf_puts(b, "\">\n");
+	csrf_input(b, who);
+	buf_printf(b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">\n"
+	    "<div class=\"fields\">\n", (long long)f->rev);
+	if (is_new)
+		buf_printf(b, "<label>Adresse: /a/<input name=\"slug\" "
+		    "required maxlength=\"%d\" pattern=\"[a-z0-9_\\-]+\" "
+		    "placeholder=\"imap-einrichten\"></label>\n",
+		    KBD_MAX_SLUG);
+	buf_printf(b, "<label>Titel (die Frage) <input name=\"title\" "
+	    "required maxlength=\"%d\" value=\"", KBD_MAX_TITLE);
+	html_escape(b, f->title);
+	buf_printf(b, "\"></label>\n<label>Kategorie <input name=\"category\" "
+	    "maxlength=\"%d\" value=\"", KBD_MAX_CATEGORY);
+	html_escape(b, f->category);
+	buf_puts(b, "\"></label>\n<label>Schlagwörter, mit Komma getrennt "
+	    "<input name=\"tags\" value=\"");
+	html_escape(b, f->tags);
+	buf_printf(b, "\"></label>\n<label class=\"check\"><input type="
+	    "\"checkbox\" name=\"draft\" value=\"1\"%s> Entwurf (für Kunden "
+	    "nicht sichtbar)</label>\n</div>\n<div class=\"panes\">\n<label "
+	    "class=\"pane\"><span>Text (Markdown)</span><textarea name=\"body\" "
+	    "id=\"body\" rows=\"24\">", f->draft ? " checked" : "");
+	html_escape(b, f->body);
+	buf_puts(b, "</textarea></label>\n<section class=\"pane\"><h2>Vorschau"
+	    "</h2><div id=\"preview\" class=\"article preview\" aria-live="
+	    "\"polite\">");
+	buf_puts(b, preview);	/* cmark, safe mode: no raw HTML */
+	buf_puts(b, "</div></section>\n</div>\n<p><button class=\"primary\">"
+	    "Speichern</button></p>\n</form>\n");
+	free(preview);
+}
+
+static void
+action_form(struct buf *b, const struct staff *who, const char *verb,
+    const char *slug)
+{
+	buf_printf(b, "<form method=\"post\" action=\"/admin/%s/", verb);
+	url_escape(b, slug);
+	buf_puts(b, "\">");
+	csrf_input(b, who);
+}
+
+/* The actions beside the editor: publish, rename, delete, history. */
+static void
+article_actions(struct buf *b, const struct staff *who,
+    const struct staff_article *a)
+{
+	buf_puts(b, "<section class=\"actions\">\n<h2>Weitere Aktionen</h2>\n");
+	if (strcmp(a->state, "deleted") == 0) {
+		action_form(b, who, "restore", a->slug);
+		buf_puts(b, "<button>Wiederherstellen</button></form>\n");
+	} else {
+		action_form(b, who, "publish", a->slug);
+		buf_printf(b, "<input type=\"hidden\" name=\"draft\" value="
+		    "\"%d\"><button>%s</button></form>\n", !a->draft,
+		    a->draft ? "Veröffentlichen" :
+		    "Zurückziehen (zum Entwurf machen)");
+		action_form(b, who, "rename", a->slug);
+		buf_printf(b, "<label>Neue Adresse: /a/<input name=\"slug\" "
+		    "required maxlength=\"%d\" pattern=\"[a-z0-9_\\-]+\">"
+		    "</label> <button>Umbenennen</button></form>\n",
+		    KBD_MAX_SLUG);
+		action_form(b, who, "delete", a->slug);
+		buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" "
+		    "name=\"confirm\" value=\"1\" required> wirklich "
+		    "löschen</label> <button class=\"danger\">Löschen</button>"
+		    "</form>\n");
+	}
+	buf_puts(b, "<p><a href=\"/admin/history/");
+	url_escape(b, a->slug);
+	buf_puts(b, "\">Versionen und Änderungen</a>");
+	if (strcmp(a->state, "published") == 0) {
+		buf_puts(b, " · <a href=\"/a/");
+		url_escape(b, a->slug);
+		buf_puts(b, "\">öffentliche Seite</a>");
+	}
+	buf_puts(b, "</p>\n</section>\n");
+}
+
+static void
+edit_page(struct ctx *c)
+{
+	struct staff_article	 a;
+	struct form		 f;
+	struct buf		 b;
+	char			*mem, *tags;
+	int			 found;
+
+	if ((found = staff_article(c->r, c->slug, &a, &mem)) <= 0) {
+		message_page(c, found == 0 ? 404 : 500, "Nicht gefunden",
+		    "Diesen Artikel gibt es nicht.");
+		return;
+	}
+	tags = tags_for_form(a.tags);
+	memset(&f, 0, sizeof(f));
+	f.slug = a.slug;
+	f.title = a.title;
+	f.category = a.category;
+	f.tags = tags;
+	f.body = a.markdown;
+	f.draft = a.draft;
+	f.rev = a.rev;
+
+	buf_init(&b);
+	admin_begin(&b, a.title, c->who);
+	buf_puts(&b, "<h1>");
+	html_escape(&b, a.title);
+	buf_printf(&b, "</h1>\n<p class=\"meta\">/a/");
+	html_escape(&b, a.slug);
+	buf_printf(&b, " · %s · %lld Hits · Revision %lld", state_name(a.state),
+	    (long long)a.hits, (long long)a.rev);
+	if (*a.author != '\0') {
+		buf_puts(&b, " von ");
+		html_escape(&b, a.author);
+	}
+	buf_puts(&b, "</p>\n");
+	notice(&b, c->req);
+	edit_form(&b, c->who, &f);
+	article_actions(&b, c->who, &a);
+	reply_admin(c, 200, &b);
+	free(tags);
+	free(mem);
+}
+
+static void
+new_page(struct ctx *c)
+{
+	struct form	 f;
+	struct buf	 b;
+
+	memset(&f, 0, sizeof(f));
+	f.slug = f.title = f.category = f.tags = "";
+	f.body = "Kurz die Antwort in einem Satz.\n\n## Schritt für Schritt\n\n"
+	    "1. …\n";
+	f.draft = 1;
+	buf_init(&b);
+	admin_begin(&b, "Neuer Artikel", c->who);
+	buf_puts(&b, "<h1>Neuer Artikel</h1>\n");
+	edit_form(&b, c->who, &f);
+	reply_admin(c, 200, &b);
+}
+
+/* Diff lines as HTML: a table of - and + lines, long runs folded. */
+struct diff_html {
+	struct buf	*b;
+	size_t		 same;		/* unchanged lines in a row */
+};
+
+static void
+diff_line(void *arg, int op, const char *s, size_t n)
+{
+	struct diff_html	*d = arg;
+
+	if (op == ' ') {
+		if (++d->same > 3)
+			return;
+	} else
+		d->same = 0;
+	buf_printf(d->b, "<tr class=\"%s\"><td>%c</td><td><code>", op == '-' ?
+	    "del" : op == '+' ? "ins" : "ctx", op == ' ' ? ' ' : op);
+	html_escape_n(d->b, s, n);
+	buf_puts(d->b, "</code></td></tr>\n");
+}
+
+static void
+diff_table(struct buf *b, const char *from, const char *to)
+{
+	struct diff_html	 d = { b, 0 };
+
+	buf_puts(b, "<table class=\"diff\">\n");
+	if (diff_lines(from, to, diff_line, &d) == 0)
+		buf_puts(b, "<tr><td></td><td>keine Änderung</td></tr>\n");
+	buf_puts(b, "</table>\n");
+}
+
+/* The edit form again after a conflict, with the text as it is now. */
+static void
+conflict_page(struct ctx *c, const struct form *f, const struct edit *e)
+{
+	struct buf	 b;
+	struct form	 again = *f;
+	char		*tags = admin_tags_from_form(f->tags);
+	char		*mine = article_compose(e->current, f->title,
+			    f->category, tags, f->draft, f->body);
+
+	again.rev = e->rev;
+	buf_init(&b);
+	admin_begin(&b, "Konflikt", c->who);
+	buf_printf(&b, "<h1>Jemand war schneller</h1>\n<p class=\"error\" "
+	    "role=\"alert\">Während Sie bearbeitet haben, wurde Revision %lld "
+	    "gespeichert. Ihre Änderungen sind <strong>nicht</strong> "
+	    "gespeichert und nichts wurde überschrieben. Unten sehen Sie die "
+	    "aktuelle Fassung und was Ihre Fassung daran ändern würde; Ihr "
+	    "Text steht wieder im Formular. Speichern Sie erneut, wenn er so "
+	    "richtig ist.</p>\n<h2>Aktuelle Fassung (Revision %lld)</h2>\n"
+	    "<pre class=\"current\">", (long long)e->rev, (long long)e->rev);
+	html_escape(&b, e->current != NULL ? e->current : "");
+	buf_puts(&b, "</pre>\n<h2>Ihre Änderungen an der aktuellen Fassung"
+	    "</h2>\n");
+	diff_table(&b, e->current != NULL ? e->current : "", mine);
+	buf_puts(&b, "<h2>Ihre Fassung</h2>\n");
+	edit_form(&b, c->who, &again);
+	reply_admin(c, 409, &b);
+	free(tags);
+	free(mine);
+}
+
+/* The form again with what was wrong, for a 422. */
+static void
+invalid_page(struct ctx *c, const struct form *f, const char *why,
+    unsigned int status)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	admin_begin(&b, "Nicht gespeichert", c->who);
+	buf_puts(&b, "<h1>Nicht gespeichert</h1>\n<p class=\"error\" role="
+	    "\"alert\">So kann der Artikel nicht gespeichert werden: ");
+	html_escape(&b, why);
+	buf_puts(&b, "</p>\n");
+	edit_form(&b, c->who, f);
+	reply_admin(c, status, &b);
+}
+
+static void
+save(struct ctx *c, int is_new)
+{
+	struct edit	 e;
+	struct form	 f;
+	char		*slug = is_new ? field_or_empty(c, "slug") :
+			    xstrdup(c->slug);
+	char		*title = field_or_empty(c, "title");
+	char		*category = field_or_empty(c, "category");
+	char		*tags = field_or_empty(c, "tags");
+	char		*body = field_or_empty(c, "body");
+	char		*draft = field_or_empty(c, "draft");
+	char		*rev = field_or_empty(c, "rev");
+	char		*keep_tags = admin_tags_from_form(tags), msg[64];
+	long long	 base = 0;
+
+	memset(&e, 0, sizeof(e));
+	parse_number(rev, 0, INT64_MAX, &base);
+	e.slug = slug;
+	e.author = c->who->name;
+	e.title = title;
+	e.category = category;
+	e.tags = keep_tags;
+	e.body = body;
+	e.draft = strcmp(draft, "1") == 0;
+	e.base_rev = is_new ? 0 : base;
+	memset(&f, 0, sizeof(f));
+	f.slug = is_new ? "" : slug;
+	f.title = title;
+	f.category = category;
+	f.tags = tags;
+	f.body = body;
+	f.draft = e.draft;
+	f.rev = e.base_rev;
+
+	switch (edit_save(&e)) {
+	case 200:
+	case 201:
+		snprintf(msg, sizeof(msg), "Gespeichert (Revision %lld).",
+		    (long long)e.rev);
+		see_other(c, "/admin/edit/", slug, msg);
+		break;
+	case 409:
+		if (is_new)
+			invalid_page(c, &f, e.why, 409);
+		else
+			conflict_page(c, &f, &e);
+		break;
+	case 404:
+		message_page(c, 404, "Nicht gefunden", "Diesen Artikel gibt "
+		    "es nicht mehr.");
+		break;
+	default:
+		invalid_page(c, &f, e.why, e.status);
+		break;
+	}
+	free(e.current);
+	free(slug);
+	free(title);
+	free(category);
+	free(tags);
+	free(body);
+	free(draft);
+	free(rev);
+	free(keep_tags);
+}
+
+/* Publish, delete, restore, rename: one change, then back to the editor. */
+static void
+act(struct ctx *c, const char *verb)
+{
+	struct edit	 e;
+	char		*value = NULL, msg[128];
+	const char	*done = "";
+	long long	 rev;
+	unsigned int	 status;
+
+	memset(&e, 0, sizeof(e));
+	e.slug = c->slug;
+	e.author = c->who->name;
+	if (strcmp(verb, "publish") == 0) {
+		value = field_or_empty(c, "draft");
+		e.draft = strcmp(value, "1") == 0;
+		status = edit_publish(&e);
+		done = e.draft ? "Zurückgezogen: jetzt ein Entwurf." :
+		    "Veröffentlicht.";
+	} else if (strcmp(verb, "delete") == 0) {
+		status = edit_delete(&e);
+		done = "Gelöscht. Mit „Wiederherstellen“ ist er wieder da.";
+	} else if (strcmp(verb, "restore") == 0) {
+		value = field_or_empty(c, "rev");
+		if (parse_number(value, 1, INT64_MAX, &rev) == 0)
+			e.restore_rev = rev;
+		status = edit_restore(&e);
+		done = "Wiederhergestellt.";
+	} else {
+		value = field_or_empty(c, "slug");
+		e.new_slug = value;
+		status = edit_rename(&e);
+		done = "Umbenannt; die alte Adresse leitet hierher weiter.";
+	}
+	if (status == 200 || status == 201) {
+		snprintf(msg, sizeof(msg), "%s", done);
+		see_other(c, "/admin/edit/", e.new_slug != NULL ? e.new_slug :
+		    c->slug, msg);
+	} else
+		message_page(c, status, "Das hat nicht geklappt", e.why);
+	free(e.current);
+	free(value);
+}
+
+/* History */
+
+struct history_ctx {
+	struct buf		*b;
+	const struct staff	*who;
+	const char		*slug;
+	int64_t			 shown;		/* the revision diffed */
+	char			*shown_text;
+	char			*before_text;	/* of the one before it */
+};
+
+static void
+history_row(void *arg, const struct staff_revision *v)
+{
+	struct history_ctx	*h = arg;
+
+	if (h->shown == 0)
+		h->shown = v->rev;
+	if (v->rev == h->shown)
+		h->shown_text = xstrdup(v->text);
+	else if (v->rev < h->shown && h->before_text == NULL)
+		h->before_text = xstrdup(v->text);
+	buf_printf(h->b, "<tr%s><td><a href=\"/admin/history/", v->rev ==
+	    h->shown ? " aria-current=\"true\"" : "");
+	url_escape(h->b, h->slug);
+	buf_printf(h->b, "?rev=%lld\">Revision %lld</a></td><td>",
+	    (long long)v->rev, (long long)v->rev);
+	put_date(h->b, v->created);
+	buf_puts(h->b, "</td><td>");
+	html_escape(h->b, strcmp(v->author, "file") == 0 ?
+	    "Datei (außerhalb geändert)" : v->author);
+	buf_printf(h->b, "</td><td class=\"num\">%zu Bytes</td><td>",
+	    strlen(v->text));
+	action_form(h->b, h->who, "restore", h->slug);
+	buf_printf(h->b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">"
+	    "<button>Diese Fassung wiederherstellen</button></form></td></tr>\n",
+	    (long long)v->rev);
+}
+
+static void
+history_page(struct ctx *c)
+{
+	struct history_ctx	 h;
+	struct buf		 b, rows;
+	long long		 rev = 0;
+	const char		*arg = http_arg(c->req, "rev");
+	int			 n;
+
+	if (arg != NULL)
+		parse_number(arg, 1, INT64_MAX, &rev);
+	memset(&h, 0, sizeof(h));
+	buf_init(&rows);
+	h.b = &rows;
+	h.who = c->who;
+	h.slug = c->slug;
+	h.shown = rev;
+	if ((n = staff_revisions(c->r, c->slug, history_row, &h)) <= 0) {
+		buf_free(&rows);
+		free(h.shown_text);
+		free(h.before_text);
+		message_page(c, n == 0 ? 404 : 500, "Nicht gefunden",
+		    "Zu diesem Artikel gibt es keine Versionen.");
+		return;
+	}
+	buf_init(&b);
+	admin_begin(&b, "Versionen", c->who);
+	buf_puts(&b, "<h1>Versionen von /a/");
+	html_escape(&b, c->slug);
+	buf_puts(&b, "</h1>\n<p><a href=\"/admin/edit/");
+	url_escape(&b, c->slug);
+	buf_puts(&b, "\">zurück zum Bearbeiten</a></p>\n");
+	if (h.shown_text != NULL) {
+		buf_printf(&b, "<h2>Was Revision %lld geändert hat</h2>\n",
+		    (long long)h.shown);
+		diff_table(&b, h.before_text != NULL ? h.before_text : "",
+		    h.shown_text);
+	}
+	buf_puts(&b, "<h2>Alle Versionen</h2>\n<table class=\"list\">\n"
+	    "<thead><tr><th>Version</th><th>Zeit (UTC)</th><th>von</th>"
+	    "<th>Größe</th><th></th></tr></thead>\n<tbody>\n");
+	buf_put(&b, rows.data, rows.len);
+	buf_puts(&b, "</tbody></table>\n");
+	reply_admin(c, 200, &b);
+	buf_free(&rows);
+	free(h.shown_text);
+	free(h.before_text);
+}
+
+/* Statistics */
+
+struct stat_table {
+	struct buf	*b;
+	int64_t		 max;		/* for the bars */
+	int		 links;		/* label is an article */
+	int		 rows;
+};
+
+static void
+stat_row_html(void *arg, const struct stat_row *row)
+{
+	struct stat_table	*t = arg;
+	int			 width;
+
+	if (t->max == 0)
+		t->max = row->value > 0 ? row->value : 1;
+	width = (int)(row->value * 100 / t->max);
+	buf_puts(t->b, "<tr><td>");
+	if (t->links) {
+		buf_puts(t->b, "<a href=\"/admin/edit/");
+		url_escape(t->b, row->slug);
+		buf_puts(t->b, "\">");
+		html_escape(t->b, row->label);
+		buf_puts(t->b, "</a>");
+	} else {
+		buf_puts(t->b, "<a href=\"/search?q=");
+		url_escape(t->b, row->label);
+		buf_puts(t->b, "\">");
+		html_escape(t->b, row->label);
+		buf_puts(t->b, "</a>");
+	}
+	buf_printf(t->b, "</td><td class=\"num\">%lld</td><td class=\"bar\">"
+	    "<svg width=\"100%%\" height=\"12\" viewBox=\"0 0 100 12\" "
+	    "preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect width=\"%d\" "
+	    "height=\"12\" rx=\"2\"/></svg></td></tr>\n",
+	    (long long)row->value, width > 0 ? width : 1);
+	t->rows++;
+}
+
+static void
+stat_section(struct ctx *c, struct buf *b, const char *title,
+    const char *what, const char *empty, int kind, int days)
+{
+	struct stat_table	 t = { b, 0, kind < 0, 0 };
+
+	buf_printf(b, "<section class=\"stat\"><h2>%s</h2>\n<table class="
+	    "\"list stats\"><thead><tr><th>%s</th><th>Anzahl</th><th></th>"
+	    "</tr></thead><tbody>\n", title, what);
+	if (kind < 0)
+		stats_most_read(c->r, days, 10, stat_row_html, &t);
+	else
+		stats_searches(c->r, kind, days, 20, stat_row_html, &t);
+	buf_puts(b, "</tbody></table>\n");
+	if (t.rows == 0)
+		buf_printf(b, "<p>%s</p>\n", empty);
+	buf_puts(b, "</section>\n");
+}
+
+/* Hits per day as bars, with the numbers for screen readers. */
+static void
+daily_chart(struct ctx *c, struct buf *b, int days)
+{
+	int64_t	 per_day[31], max = 1, total = 0;
+	int	 i, h;
+
+	if (stats_daily_hits(c->r, days, per_day) == -1)
+		return;
+	for (i = 0; i < days; i++) {
+		if (per_day[i] > max)
+			max = per_day[i];
+		total += per_day[i];
+	}
+	buf_printf(b, "<section class=\"stat\"><h2>Aufrufe pro Tag</h2>\n"
+	    "<svg class=\"chart\" viewBox=\"0 0 %d 100\" role=\"img\" "
+	    "aria-label=\"Aufrufe der letzten %d Tage, zusammen %lld\">\n",
+	    days * 10, days, (long long)total);
+	for (i = 0; i < days; i++) {
+		h = (int)(per_day[i] * 96 / max);
+		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"8\" height=\"%d\">"
+		    "<title>vor %d Tagen: %lld</title></rect>\n", i * 10 + 1,
+		    100 - h, h > 0 ? h : 0, days - 1 - i,
+		    (long long)per_day[i]);
+	}
+	buf_printf(b, "</svg>\n<p class=\"meta\">Zusammen %lld Aufrufe in den "
+	    "letzten %d Tagen.</p></section>\n", (long long)total, days);
+}
+
+static void
+stats_page(struct ctx *c)
+{
+	struct buf	 b;
+	const char	*arg = http_arg(c->req, "days");
+	int		 days = arg != NULL && strcmp(arg, "30") == 0 ? 30 : 7;
+
+	buf_init(&b);
+	admin_begin(&b, "Statistik", c->who);
+	buf_printf(&b, "<h1>Statistik</h1>\n<p class=\"tabs\">Zeitraum: "
+	    "<a href=\"/admin/stats?days=7\"%s>7 Tage</a> · <a href=\""
+	    "/admin/stats?days=30\"%s>30 Tage</a></p>\n", days == 7 ?
+	    " aria-current=\"true\"" : "", days == 30 ?
+	    " aria-current=\"true\"" : "");
+	stat_section(c, &b, "Suchen ohne Ergebnis", "Suche",
+	    "Keine – alles, was gesucht wurde, hat etwas gefunden.",
+	    STATS_EMPTY, days);
+	stat_section(c, &b, "Suchen, nach denen niemand einen Artikel öffnete",
+	    "Suche", "Keine.", STATS_UNOPENED, days);
+	stat_section(c, &b, "Häufigste Suchen", "Suche", "Noch keine Suchen.",
+	    STATS_TOP, days);
+	daily_chart(c, &b, days);
+	stat_section(c, &b, days == 7 ? "Meistgelesen (7 Tage)" :
+	    "Meistgelesen (30 Tage)", "Artikel", "Noch keine Aufrufe.", -1,
+	    days);
+	stat_section(c, &b, "Meistgelesen (insgesamt)", "Artikel",
+	    "Noch keine Artikel.", -1, 0);
+	reply_admin(c, 200, &b);
+}
+
+/* Accounts (admins only) */
+
+struct users_ctx {
+	struct buf		*b;
+	const struct staff	*who;
+};
+
+static void
+user_row_html(void *arg, const struct user_row *u)
+{
+	struct users_ctx	*uc = arg;
+
+	buf_puts(uc->b, "<tr><td>");
+	html_escape(uc->b, u->name);
+	buf_printf(uc->b, "</td><td>%s</td><td>", strcmp(u->role, "admin") ==
+	    0 ? "Admin" : "Redaktion");
+	put_date(uc->b, u->created);
+	buf_printf(uc->b, "</td><td>%s</td><td>", u->has_token ? "ja" : "");
+	if (strcmp(u->name, uc->who->name) != 0) {
+		buf_puts(uc->b, "<form method=\"post\" action=\"/admin/users\">");
+		csrf_input(uc->b, uc->who);
+		buf_puts(uc->b, "<input type=\"hidden\" name=\"delete\" value=\"");
+		html_escape(uc->b, u->name);
+		buf_puts(uc->b, "\"><button class=\"danger\">Löschen</button>"
+		    "</form>");
+	}
+	buf_puts(uc->b, "</td></tr>\n");
+}
+
+static void
+users_page(struct ctx *c)
+{
+	struct users_ctx	 uc = { NULL, c->who };
+	struct user_change	 j;
+	struct buf		 b;
+	char			*name = NULL, *role = NULL, *pw = NULL, *del;
+	char			 msg[160];
+
+	if (!c->who->admin) {
+		message_page(c, 403, "Nur für Admins", "Benutzer verwalten "
+		    "dürfen nur Admins.");
+		return;
+	}
+	if (strcmp(c->req->method, "POST") == 0) {
+		memset(&j, 0, sizeof(j));
+		if ((del = field(c, "delete")) != NULL) {
+			j.name = del;
+			j.del = 1;
+		} else {
+			j.name = name = field_or_empty(c, "name");
+			j.role = role = field_or_empty(c, "role");
+			j.password = pw = field_or_empty(c, "password");
+		}
+		if (j.del && strcmp(j.name, c->who->name) == 0)
+			snprintf(msg, sizeof(msg), "Sich selbst löschen geht "
+			    "hier nicht.");
+		else if (user_change(&j) == 0)
+			snprintf(msg, sizeof(msg), "%s: %s.", j.name, j.del ?
+			    "gelöscht" : "angelegt");
+		else
+			snprintf(msg, sizeof(msg), "%s: %s", j.name,
+			    j.why != NULL ? j.why : "nicht möglich");
+		if (pw != NULL)
+			memset(pw, 0, strlen(pw));
+		free(del);
+		free(name);
+		free(role);
+		free(pw);
+		see_other(c, "/admin/users", NULL, msg);
+		return;
+	}
+	buf_init(&b);
+	uc.b = &b;
+	admin_begin(&b, "Benutzer", c->who);
+	buf_puts(&b, "<h1>Benutzer</h1>\n");
+	notice(&b, c->req);
+	buf_puts(&b, "<table class=\"list\"><thead><tr><th>Name</th><th>Rolle"
+	    "</th><th>seit</th><th>API-Token</th><th></th></tr></thead>"
+	    "<tbody>\n");
+	user_each(c->r->db, user_row_html, &uc);
+	buf_puts(&b, "</tbody></table>\n<h2>Neuer Benutzer</h2>\n<form "
+	    "method=\"post\" action=\"/admin/users\" class=\"fields\">\n");
+	csrf_input(&b, c->who);
+	buf_printf(&b, "<label>Name <input name=\"name\" required maxlength="
+	    "\"%d\" pattern=\"[A-Za-z0-9._\\-]+\" autocomplete=\"off\">"
+	    "</label>\n<label>Rolle <select name=\"role\"><option value="
+	    "\"editor\">Redaktion</option><option value=\"admin\">Admin"
+	    "</option></select></label>\n<label>Passwort (mindestens %d "
+	    "Zeichen) <input name=\"password\" type=\"password\" required "
+	    "minlength=\"%d\" autocomplete=\"new-password\"></label>\n"
+	    "<button>Anlegen</button>\n</form>\n<p class=\"meta\">API-Tokens "
+	    "für Skripte gibt <code>kbd user token NAME</code> auf dem "
+	    "Server aus.</p>\n", KBD_MAX_USER, KBD_MIN_PASSWORD,
+	    KBD_MIN_PASSWORD);
+	reply_admin(c, 200, &b);
+}
+
+/* Dispatch */
+
+/* "/admin/<verb>/<slug>": is path that, with a valid slug in *slug? */
+static int
+verb_path(const char *path, const char *verb, const char **slug)
+{
+	size_t	 n = strlen(verb);
+
+	if (strncmp(path, "/admin/", 7) != 0 || strncmp(path + 7, verb, n) ||
+	    path[7 + n] != '/')
+		return 0;
+	*slug = path + 8 + n;
+	return 1;
+}
+
+static void
+dispatch(struct ctx *c)
+{
+	const char	*p = c->req->path;
+	int		 post = strcmp(c->req->method, "POST") == 0;
+	const char	*verbs[] = { "publish", "delete", "restore", "rename" };
+	size_t		 i;
+
+	if (strcmp(p, "/admin") == 0 || strcmp(p, "/admin/") == 0) {
+		if (!post)
+			article_list(c);
+		else
+			reply_error(c->req, c->rep, 405);
+		return;
+	}
+	if (strcmp(p, "/admin/logout") == 0 && post) {
+		auth_logout(c->req, c->rep);
+		see_other(c, "/admin/login", NULL, NULL);
+		return;
+	}
+	if (strcmp(p, "/admin/new") == 0) {
+		if (post)
+			save(c, 1);
+		else
+			new_page(c);
+		return;
+	}
+	if (strcmp(p, "/admin/stats") == 0 && !post) {
+		stats_page(c);
+		return;
+	}
+	if (strcmp(p, "/admin/users") == 0) {
+		users_page(c);
+		return;
+	}
+	if (verb_path(p, "edit", &c->slug) && slug_valid(c->slug,
+	    strlen(c->slug))) {
+		if (post)
+			save(c, 0);
+		else
+			edit_page(c);
+		return;
+	}
+	if (verb_path(p, "history", &c->slug) && !post &&
+	    slug_valid(c->slug, strlen(c->slug))) {
+		history_page(c);
+		return;
+	}
+	for (i = 0; post && i < nitems(verbs); i++)
+		if (verb_path(p, verbs[i], &c->slug) &&
+		    slug_valid(c->slug, strlen(c->slug))) {
+			act(c, verbs[i]);
+			return;
+		}
+	message_page(c, 404, "Nicht gefunden", "Diese Seite der Verwaltung "
+	    "gibt es nicht.");
+}
+
+/*
+ * /admin and below.  Order: the connection (TLS or loopback), then the
+ * login page, then a session, then for a POST its CSRF token.
+ */
+void
+admin_page(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+	char		*csrf;
+	int		 ok;
+
+	memset(&c, 0, sizeof(c));
+	c.req = req;
+	c.rep = rep;
+	c.slug = "";
+	if (!auth_transport_ok(req)) {
+		message_page(&c, 403, "Nur über HTTPS", "Die Verwaltung ist "
+		    "aus Sicherheitsgründen nur über HTTPS erreichbar.");
+		return;
+	}
+	if ((c.r = store_reader()) == NULL) {
+		reply_error(req, rep, 503);
+		return;
+	}
+	if (strcmp(req->path, "/admin/login") == 0) {
+		login(&c);
+		return;
+	}
+	if ((c.who = auth_staff(req)) == NULL) {
+		if (strcmp(req->method, "POST") == 0)
+			login_page(&c, 401, NULL, "Bitte melden Sie sich "
+			    "(wieder) an. Ihre Sitzung ist abgelaufen.");
+		else
+			see_other(&c, "/admin/login", NULL, NULL);
+		return;
+	}
+	if (strcmp(req->method, "POST") == 0) {
+		csrf = field(&c, "csrf");
+		ok = auth_csrf_ok(req, csrf);
+		free(csrf);
+		if (!ok) {
+			message_page(&c, 403, "Abgelehnt", "Diese Anfrage kam "
+			    "nicht aus der Verwaltung (CSRF-Schutz). Bitte "
+			    "laden Sie die Seite neu.");
+			return;
+		}
+	}
+	dispatch(&c);
+}

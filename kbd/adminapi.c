@@ -1,0 +1,497 @@
+/*
+ * adminapi.c: the staff API under /api/admin/, the editor's functions for
+ * scripts, in JSON.  The same rules as the pages: a connection that keeps
+ * secrets (auth_transport_ok), a session cookie or an API token
+ * ("Authorization: Bearer"), and for every change with a cookie the
+ * session's CSRF token in the X-CSRF-Token header.  See README.md for
+ * the endpoints.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "kbd.h"
+
+struct api {
+	struct request		*req;
+	struct reply		*rep;
+	const struct staff	*who;
+	struct reader		*r;
+	const char		*rest;	/* path after /api/admin/ */
+	json_t			*in;	/* the body, or NULL */
+};
+
+static void
+answer(struct api *a, unsigned int status, json_t *obj)
+{
+	reply_json(a->rep, status, obj);
+	a->rep->cache = "no-store";
+}
+
+static void
+fail(struct api *a, unsigned int status, const char *why)
+{
+	api_error(a->rep, status, why);
+	a->rep->cache = "no-store";
+}
+
+static int
+is(struct api *a, const char *method)
+{
+	return strcmp(a->req->method, method) == 0;
+}
+
+/* A string member of the body, or def. */
+static const char *
+in_str(struct api *a, const char *key, const char *def)
+{
+	const char	*s = json_string_value(json_object_get(a->in, key));
+
+	return s != NULL ? s : def;
+}
+
+/* The body's "tags" (an array of strings) joined by '\n'; freed by caller. */
+static char *
+in_tags(struct api *a)
+{
+	json_t		*tags = json_object_get(a->in, "tags"), *t;
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	buf_put(&b, "", 0);
+	json_array_foreach(tags, i, t) {
+		if (json_string_value(t) == NULL)
+			continue;
+		if (b.len > 0)
+			buf_putc(&b, '\n');
+		buf_puts(&b, json_string_value(t));
+	}
+	return buf_detach(&b, NULL);
+}
+
+static json_t *
+article_json(const struct staff_article *s, int full)
+{
+	char	 when[32];
+	json_t	*o;
+
+	format_time(when, sizeof(when), s->updated);
+	o = json_pack("{s:o,s:o,s:o,s:o,s:s,s:b,s:I,s:s,s:I,s:o}",
+	    "slug", jstr(s->slug), "title", jstr(s->title),
+	    "category", jstr(s->category), "tags", tag_array(s->tags),
+	    "state", s->state, "draft", s->draft,
+	    "hits", (json_int_t)s->hits, "updated", when,
+	    "rev", (json_int_t)s->rev, "author", jstr(s->author));
+	if (full)
+		json_object_set_new(o, "markdown", jstr(s->markdown));
+	return o;
+}
+
+static void
+list_row(void *arg, const struct staff_article *s)
+{
+	json_array_append_new(arg, article_json(s, 0));
+}
+
+static void
+list_articles(struct api *a)
+{
+	struct staff_filter	 f;
+	json_t			*list = json_array();
+
+	memset(&f, 0, sizeof(f));
+	f.q = http_arg(a->req, "q");
+	f.state = http_arg(a->req, "state");
+	f.category = http_arg(a->req, "category");
+	f.sort = staff_sort_name(http_arg(a->req, "sort"));
+	if (staff_articles(a->r, &f, list_row, list) < 0) {
+		json_decref(list);
+		fail(a, 500, "internal error");
+		return;
+	}
+	answer(a, 200, json_pack("{s:o}", "articles", list));
+}
+
+static void
+get_article(struct api *a, const char *slug)
+{
+	struct staff_article	 s;
+	char			*mem;
+	int			 found;
+
+	if ((found = staff_article(a->r, slug, &s, &mem)) <= 0) {
+		fail(a, found == 0 ? 404 : 500, found == 0 ? "no such article" :
+		    "internal error");
+		return;
+	}
+	answer(a, 200, article_json(&s, 1));
+	free(mem);
+}
+
+/* The answer to a change: 2xx with the revision, or the reason. */
+static void
+changed(struct api *a, struct edit *e, const char *slug)
+{
+	json_t	*o;
+
+	if (e->status == 200 || e->status == 201) {
+		answer(a, e->status, json_pack("{s:o,s:I}", "slug", jstr(slug),
+		    "rev", (json_int_t)e->rev));
+		return;
+	}
+	o = json_pack("{s:o}", "error", jstr(e->why));
+	if (e->status == 409 && e->current != NULL) {
+		json_object_set_new(o, "rev", json_integer(e->rev));
+		json_object_set_new(o, "current", jstr(e->current));
+	}
+	answer(a, e->status, o);
+}
+
+/* POST /articles (create) and PUT /articles/<slug> (update). */
+static void
+save_article(struct api *a, const char *slug)
+{
+	struct edit	 e;
+	char		*tags = in_tags(a);
+	json_t		*rev = json_object_get(a->in, "rev");
+
+	memset(&e, 0, sizeof(e));
+	e.slug = slug != NULL ? slug : in_str(a, "slug", "");
+	e.author = a->who->name;
+	e.title = in_str(a, "title", "");
+	e.category = in_str(a, "category", "");
+	e.tags = tags;
+	e.body = in_str(a, "markdown", "");
+	e.draft = json_is_true(json_object_get(a->in, "draft"));
+	if (slug != NULL && !json_is_integer(rev)) {
+		free(tags);
+		fail(a, 400, "rev (the revision you edited) is required");
+		return;
+	}
+	e.base_rev = slug != NULL ? json_integer_value(rev) : 0;
+	if (slug != NULL && e.base_rev <= 0) {
+		free(tags);
+		fail(a, 400, "rev must be a revision number");
+		return;
+	}
+	edit_save(&e);
+	changed(a, &e, e.slug);
+	free(e.current);
+	free(tags);
+}
+
+static void
+article_action(struct api *a, const char *slug, const char *verb)
+{
+	struct edit	 e;
+	json_t		*rev;
+
+	memset(&e, 0, sizeof(e));
+	e.slug = slug;
+	e.author = a->who->name;
+	if (strcmp(verb, "publish") == 0 || strcmp(verb, "unpublish") == 0) {
+		e.draft = strcmp(verb, "unpublish") == 0;
+		edit_publish(&e);
+	} else if (strcmp(verb, "restore") == 0) {
+		rev = json_object_get(a->in, "rev");
+		e.restore_rev = json_is_integer(rev) ?
+		    json_integer_value(rev) : 0;
+		edit_restore(&e);
+	} else if (strcmp(verb, "rename") == 0) {
+		e.new_slug = in_str(a, "slug", "");
+		edit_rename(&e);
+		slug = e.new_slug;
+	} else {
+		fail(a, 404, "not found");
+		return;
+	}
+	changed(a, &e, slug);
+	free(e.current);
+}
+
+static void
+revision_row(void *arg, const struct staff_revision *v)
+{
+	char	 when[32];
+
+	format_time(when, sizeof(when), v->created);
+	json_array_append_new(arg, json_pack("{s:I,s:o,s:s,s:I,s:s}", "rev",
+	    (json_int_t)v->rev, "author", jstr(v->author), "created", when,
+	    "size", (json_int_t)strlen(v->text), "hash", v->hash));
+}
+
+static void
+revisions(struct api *a, const char *slug, const char *which)
+{
+	json_t		*list;
+	char		*text;
+	long long	 rev;
+
+	if (*which != '\0') {
+		if (parse_number(which, 1, INT64_MAX, &rev) == -1 ||
+		    (text = staff_revision_text(a->r, slug, rev)) == NULL) {
+			fail(a, 404, "no such revision");
+			return;
+		}
+		answer(a, 200, json_pack("{s:o,s:I,s:o}", "slug", jstr(slug),
+		    "rev", (json_int_t)rev, "text", jstr(text)));
+		free(text);
+		return;
+	}
+	list = json_array();
+	if (staff_revisions(a->r, slug, revision_row, list) <= 0) {
+		json_decref(list);
+		fail(a, 404, "no such article");
+		return;
+	}
+	answer(a, 200, json_pack("{s:o,s:o}", "slug", jstr(slug), "revisions",
+	    list));
+}
+
+/* /articles/<slug>[/<verb>[/<n>]] */
+static void
+one_article(struct api *a, const char *tail)
+{
+	char		 slug[KBD_MAX_SLUG + 1];
+	const char	*sub;
+	size_t		 n = strcspn(tail, "/");
+
+	if (n == 0 || n > KBD_MAX_SLUG || !slug_valid(tail, n)) {
+		fail(a, 404, "no such article");
+		return;
+	}
+	memcpy(slug, tail, n);
+	slug[n] = '\0';
+	sub = tail + n;
+	if (*sub == '\0') {
+		if (is(a, "GET") || is(a, "HEAD"))
+			get_article(a, slug);
+		else if (is(a, "PUT"))
+			save_article(a, slug);
+		else if (is(a, "DELETE")) {
+			struct edit	 e;
+
+			memset(&e, 0, sizeof(e));
+			e.slug = slug;
+			e.author = a->who->name;
+			edit_delete(&e);
+			changed(a, &e, slug);
+		} else {
+			a->rep->allow = "GET, HEAD, PUT, DELETE";
+			fail(a, 405, "method not allowed");
+		}
+		return;
+	}
+	sub++;
+	if (strncmp(sub, "revisions", 9) == 0 && (sub[9] == '\0' ||
+	    sub[9] == '/') && (is(a, "GET") || is(a, "HEAD")))
+		revisions(a, slug, sub[9] == '/' ? sub + 10 : "");
+	else if (is(a, "POST"))
+		article_action(a, slug, sub);
+	else
+		fail(a, 405, "method not allowed");
+}
+
+static void
+stat_row_json(void *arg, const struct stat_row *row)
+{
+	json_t	*o = json_pack("{s:o,s:I}", "label", jstr(row->label), "count",
+	    (json_int_t)row->value);
+
+	if (*row->slug != '\0')
+		json_object_set_new(o, "slug", jstr(row->slug));
+	else
+		json_object_set_new(o, "opened", json_integer(row->extra));
+	json_array_append_new(arg, o);
+}
+
+static json_t *
+stat_list(struct api *a, int kind, int days)
+{
+	json_t	*list = json_array();
+
+	if (kind < 0)
+		stats_most_read(a->r, days, 10, stat_row_json, list);
+	else
+		stats_searches(a->r, kind, days, 50, stat_row_json, list);
+	return list;
+}
+
+static void
+stats(struct api *a)
+{
+	const char	*arg = http_arg(a->req, "days");
+	int		 days = arg != NULL && strcmp(arg, "30") == 0 ? 30 : 7, i;
+	int64_t		 per_day[30];
+	json_t		*daily = json_array();
+
+	if (stats_daily_hits(a->r, days, per_day) == 0)
+		for (i = 0; i < days; i++)
+			json_array_append_new(daily, json_integer(per_day[i]));
+	answer(a, 200, json_pack("{s:i,s:o,s:o,s:o,s:o,s:o,s:o}", "days", days,
+	    "most_read", stat_list(a, -1, days),
+	    "most_read_all_time", stat_list(a, -1, 0),
+	    "searches", stat_list(a, STATS_TOP, days),
+	    "no_results", stat_list(a, STATS_EMPTY, days),
+	    "not_opened", stat_list(a, STATS_UNOPENED, days),
+	    "daily_hits", daily));
+}
+
+static void
+user_row_json(void *arg, const struct user_row *u)
+{
+	char	 when[32];
+
+	format_time(when, sizeof(when), u->created);
+	json_array_append_new(arg, json_pack("{s:o,s:s,s:s,s:b}", "name",
+	    jstr(u->name), "role", u->role, "created", when, "api_token",
+	    u->has_token));
+}
+
+static void
+users(struct api *a, const char *name)
+{
+	struct user_change	 j;
+	json_t		*list;
+
+	if (!a->who->admin) {
+		fail(a, 403, "only admins manage accounts");
+		return;
+	}
+	memset(&j, 0, sizeof(j));
+	if (*name == '\0' && (is(a, "GET") || is(a, "HEAD"))) {
+		list = json_array();
+		user_each(a->r->db, user_row_json, list);
+		answer(a, 200, json_pack("{s:o}", "users", list));
+		return;
+	}
+	if (*name == '\0' && is(a, "POST")) {
+		j.name = in_str(a, "name", "");
+		j.role = in_str(a, "role", "editor");
+		j.password = in_str(a, "password", "");
+	} else if (*name != '\0' && is(a, "DELETE")) {
+		if (strcmp(name, a->who->name) == 0) {
+			fail(a, 409, "you cannot delete yourself");
+			return;
+		}
+		j.name = name;
+		j.del = 1;
+	} else {
+		fail(a, 405, "method not allowed");
+		return;
+	}
+	if (user_change(&j) == -1) {
+		fail(a, j.why != NULL && strcmp(j.why, "no such user") == 0 ?
+		    404 : 422, j.why != NULL ? j.why : "not possible");
+		return;
+	}
+	answer(a, j.del ? 200 : 201, json_pack("{s:o}", "name", jstr(j.name)));
+}
+
+static void
+login(struct api *a)
+{
+	int64_t	 wait = 0;
+
+	if (!is(a, "POST")) {
+		fail(a, 405, "method not allowed");
+		return;
+	}
+	switch (auth_login(a->req, a->rep, in_str(a, "name", ""),
+	    in_str(a, "password", ""), &wait)) {
+	case AUTH_OK:
+		/* The CSRF token comes with GET /api/admin/session. */
+		answer(a, 200, json_pack("{s:b}", "ok", 1));
+		break;
+	case AUTH_LOCKED:
+		a->rep->retry_after = (unsigned int)wait;
+		fail(a, 429, "too many failed logins; wait and try again");
+		break;
+	case AUTH_WRONG:
+		fail(a, 401, "wrong name or password");
+		break;
+	default:
+		fail(a, 503, "logins are not possible right now");
+		break;
+	}
+}
+
+static void
+dispatch(struct api *a)
+{
+	const char	*p = a->rest;
+	char		*html;
+
+	if (strcmp(p, "session") == 0 && (is(a, "GET") || is(a, "HEAD")))
+		answer(a, 200, json_pack("{s:o,s:s,s:s}", "name",
+		    jstr(a->who->name), "role", a->who->admin ? "admin" :
+		    "editor", "csrf", a->who->csrf));
+	else if (strcmp(p, "logout") == 0 && is(a, "POST")) {
+		auth_logout(a->req, a->rep);
+		answer(a, 200, json_pack("{s:b}", "ok", 1));
+	} else if (strcmp(p, "preview") == 0 && is(a, "POST")) {
+		html = admin_preview(in_str(a, "markdown", ""));
+		answer(a, 200, json_pack("{s:o}", "html", jstr(html)));
+		free(html);
+	} else if (strcmp(p, "articles") == 0 && (is(a, "GET") ||
+	    is(a, "HEAD")))
+		list_articles(a);
+	else if (strcmp(p, "articles") == 0 && is(a, "POST"))
+		save_article(a, NULL);
+	else if (strncmp(p, "articles/", 9) == 0)
+		one_article(a, p + 9);
+	else if (strcmp(p, "stats") == 0 && (is(a, "GET") || is(a, "HEAD")))
+		stats(a);
+	else if (strcmp(p, "users") == 0)
+		users(a, "");
+	else if (strncmp(p, "users/", 6) == 0)
+		users(a, p + 6);
+	else
+		fail(a, 404, "not found");
+}
+
+void
+adminapi_serve(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+	json_error_t	 err;
+	int		 change;
+
+	memset(&a, 0, sizeof(a));
+	a.req = req;
+	a.rep = rep;
+	a.rest = req->tail;
+	if (!auth_transport_ok(req)) {
+		fail(&a, 403, "the staff API needs HTTPS");
+		return;
+	}
+	if ((a.r = store_reader()) == NULL) {
+		fail(&a, 503, "service unavailable");
+		return;
+	}
+	change = !is(&a, "GET") && !is(&a, "HEAD");
+	if (change && req->body.len > 0 &&
+	    (a.in = json_loadb(req->body.data, req->body.len, 0, &err)) ==
+	    NULL) {
+		fail(&a, 400, "the body is not valid JSON");
+		return;
+	}
+	if (a.in != NULL && !json_is_object(a.in)) {
+		json_decref(a.in);
+		fail(&a, 400, "the body must be a JSON object");
+		return;
+	}
+	if (strcmp(a.rest, "login") == 0)
+		login(&a);
+	else if ((a.who = auth_staff(req)) == NULL)
+		fail(&a, 401, "log in first (session cookie or API token)");
+	else if (change && !auth_csrf_ok(req, http_header(req,
+	    "X-CSRF-Token")))
+		fail(&a, 403, "missing or wrong X-CSRF-Token");
+	else
+		dispatch(&a);
+	json_decref(a.in);
+}

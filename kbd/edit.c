@@ -1,0 +1,465 @@
+/*
+ * edit.c: changes staff make to articles: save (create or update),
+ * publish and unpublish, delete, restore a revision, rename.  The files
+ * stay the source of truth: a change is written to articles/<slug>.md
+ * (a hidden temporary file, fsync, rename, fsync of the folder), and the
+ * folder is imported at once, which records the new revision under the
+ * editor's name.  Only then is the change acknowledged, so a 2xx answer
+ * means the edit is on disk and served.
+ *
+ * Every change runs as a job in the writer thread (writer_call), so
+ * changes, imports and hit flushes never interleave.  Saves take the
+ * revision the editor started from: if the article has moved on since,
+ * the save is refused with 409 and the text as it is now, and nothing is
+ * overwritten (optimistic locking).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "kbd.h"
+
+/* An article as the writer sees it before a change. */
+struct current {
+	int64_t		 id;		/* 0: no such article */
+	int		 deleted;
+	int64_t		 rev;		/* its last revision, 0 if none */
+	char		*text;		/* the file of that revision */
+};
+
+static unsigned int
+refuse(struct edit *e, unsigned int status, const char *fmt, ...)
+    KBD_PRINTF(3, 4);
+
+static unsigned int
+refuse(struct edit *e, unsigned int status, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->why, sizeof(e->why), fmt, ap);
+	va_end(ap);
+	e->status = status;
+	return status;
+}
+
+static int
+load_current(sqlite3 *db, const char *slug, struct current *c)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = sqlite3_prepare_v2(db, "SELECT a.id, a.state = 'deleted', r.rev,"
+	    " r.text FROM article a LEFT JOIN revision r ON r.article_id ="
+	    " a.id AND r.rev = (SELECT MAX(rev) FROM revision WHERE"
+	    " article_id = a.id) WHERE a.slug = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c->id = sqlite3_column_int64(st, 0);
+		c->deleted = sqlite3_column_int(st, 1);
+		c->rev = sqlite3_column_int64(st, 2);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			c->text = xstrdup((const char *)
+			    sqlite3_column_text(st, 3));
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Makes what was written into the folder dirfd durable. */
+static int
+sync_dir(int dirfd)
+{
+	return fsync(dirfd) == -1 && errno != EINVAL ? -1 : 0;
+}
+
+/*
+ * Replaces (or creates) slug.md in the articles folder with text, whole
+ * or not at all.  Returns 0, or -1 with errno set.
+ */
+static int
+write_file(const char *slug, const char *text)
+{
+	char	 tmp[KBD_MAX_SLUG + 16], name[KBD_MAX_SLUG + 4];
+	size_t	 len = strlen(text), off = 0;
+	ssize_t	 n;
+	int	 dirfd, fd = -1, saved;
+
+	snprintf(tmp, sizeof(tmp), ".%s.md.saving", slug);
+	snprintf(name, sizeof(name), "%s.md", slug);
+	if ((dirfd = open(writer_folder(), O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	unlinkat(dirfd, tmp, 0);
+	if ((fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1)
+		goto fail;
+	while (off < len) {
+		if ((n = write(fd, text + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (renameat(dirfd, tmp, dirfd, name) == -1 || sync_dir(dirfd) == -1)
+		goto fail;
+	close(dirfd);
+	return 0;
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlinkat(dirfd, tmp, 0);
+	close(dirfd);
+	errno = saved;
+	return -1;
+}
+
+/* The revision the article of slug has now, if its file is text. */
+static int64_t
+imported_rev(sqlite3 *db, const char *slug, const char *hash)
+{
+	sqlite3_stmt	*st = NULL;
+	int64_t		 rev = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT r.rev FROM article a JOIN revision"
+	    " r ON r.article_id = a.id WHERE a.slug = ?1 AND a.hash = ?2"
+	    " AND a.state != 'deleted' ORDER BY r.rev DESC LIMIT 1", -1, &st,
+	    NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		rev = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rev;
+}
+
+/*
+ * Writes text as slug's file, imports it and notes the revision in e.
+ * The text must have passed article_parse().
+ */
+static unsigned int
+commit_text(sqlite3 *db, struct edit *e, const char *slug, const char *text,
+    unsigned int ok)
+{
+	unsigned char	 bin[32];
+	char		 hash[65];
+
+	if (write_file(slug, text) == -1)
+		return refuse(e, 500, "%s/%s.md cannot be written: %s",
+		    writer_folder(), slug, strerror(errno));
+	crypto_generichash(bin, sizeof(bin), (const unsigned char *)text,
+	    strlen(text), NULL, 0);
+	sodium_bin2hex(hash, sizeof(hash), bin, sizeof(bin));
+	import_expect(slug, hash, e->author);
+	if (writer_import() == -1 ||
+	    (e->rev = imported_rev(db, slug, hash)) < 0)
+		return refuse(e, 500, "the file was written, but the database "
+		    "did not take it; it will be read at the next import");
+	log_info("articles: %s saved by %s (revision %lld)", slug, e->author,
+	    (long long)e->rev);
+	e->status = ok;
+	return ok;
+}
+
+/* Checks text as the import would; 422 with the reason if it fails. */
+static int
+text_valid(struct edit *e, const char *slug, const char *text)
+{
+	struct article	 a;
+	char		 why[256];
+	int		 rc;
+
+	rc = article_parse(&a, slug, text, strlen(text), why, sizeof(why));
+	article_clear(&a);
+	if (rc == -1)
+		refuse(e, 422, "%s", why);
+	return rc == 0;
+}
+
+/* Checks the fields of a save before anything is composed. */
+static int
+fields_valid(struct edit *e)
+{
+	if (!slug_valid(e->slug, strlen(e->slug)))
+		return refuse(e, 422, "the address (slug) may use a-z, 0-9, "
+		    "'-' and '_', at most %d", KBD_MAX_SLUG) == 0;
+	if (e->title[strcspn(e->title, "\r\n")] != '\0')
+		return refuse(e, 422, "the title is one line") == 0;
+	if (e->category[strcspn(e->category, "\r\n")] != '\0')
+		return refuse(e, 422, "the category is one line") == 0;
+	return 1;
+}
+
+static int
+save_job(sqlite3 *db, void *arg)
+{
+	struct edit	*e = arg;
+	struct current	 c;
+	char		*text = NULL;
+
+	if (!fields_valid(e))
+		return 0;
+	if (load_current(db, e->slug, &c) == -1)
+		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+	if (e->base_rev == 0 && c.id != 0 && !c.deleted)
+		refuse(e, 409, "there is an article at /a/%s already",
+		    e->slug);
+	else if (e->base_rev != 0 && c.id == 0)
+		refuse(e, 404, "no such article");
+	else if (e->base_rev != 0 && e->base_rev != c.rev) {
+		refuse(e, 409, "revision %lld was saved in the meantime",
+		    (long long)c.rev);
+		e->current = c.text;
+		e->rev = c.rev;
+		c.text = NULL;
+	} else {
+		text = article_compose(c.text, e->title, e->category, e->tags,
+		    e->draft, e->body);
+		if (c.text != NULL && !c.deleted && strcmp(c.text, text) == 0) {
+			e->rev = c.rev;
+			e->status = 200;	/* nothing changed */
+		} else if (text_valid(e, e->slug, text))
+			commit_text(db, e, e->slug, text, c.id == 0 ? 201 :
+			    200);
+	}
+	free(text);
+	free(c.text);
+	return 0;
+}
+
+/* Unpublishes (draft) or publishes the article, changing nothing else. */
+static int
+publish_job(sqlite3 *db, void *arg)
+{
+	struct edit	*e = arg;
+	struct current	 c;
+	struct article	 a;
+	char		 why[256], *text = NULL;
+
+	memset(&a, 0, sizeof(a));
+	if (load_current(db, e->slug, &c) == -1)
+		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+	if (c.id == 0 || c.deleted || c.text == NULL)
+		refuse(e, 404, "no such article");
+	else if (article_parse(&a, e->slug, c.text, strlen(c.text), why,
+	    sizeof(why)) == -1)
+		refuse(e, 422, "%s", why);
+	else if (a.draft == e->draft) {
+		e->rev = c.rev;
+		e->status = 200;
+	} else {
+		text = article_compose(c.text, a.title, a.category, a.tags,
+		    e->draft, a.markdown);
+		if (text_valid(e, e->slug, text))
+			commit_text(db, e, e->slug, text, 200);
+	}
+	article_clear(&a);
+	free(text);
+	free(c.text);
+	return 0;
+}
+
+/* Removes the file; the revisions keep every version for a restore. */
+static int
+delete_job(sqlite3 *db, void *arg)
+{
+	struct edit	*e = arg;
+	struct current	 c;
+	char		 name[KBD_MAX_SLUG + 4];
+	int		 dirfd;
+
+	if (load_current(db, e->slug, &c) == -1)
+		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+	free(c.text);
+	if (c.id == 0 || c.deleted)
+		return refuse(e, 404, "no such article") == 0;
+	snprintf(name, sizeof(name), "%s.md", e->slug);
+	if ((dirfd = open(writer_folder(), O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || (unlinkat(dirfd, name, 0) == -1 &&
+	    errno != ENOENT) || sync_dir(dirfd) == -1) {
+		refuse(e, 500, "%s/%s cannot be removed: %s",
+		    writer_folder(), name, strerror(errno));
+		if (dirfd != -1)
+			close(dirfd);
+		return 0;
+	}
+	close(dirfd);
+	if (writer_import() == -1)
+		return refuse(e, 500, "the file was removed, but the database "
+		    "did not take it") == 0;
+	log_info("articles: %s deleted by %s", e->slug, e->author);
+	e->rev = c.rev;
+	e->status = 200;
+	return 0;
+}
+
+/* Writes revision e->restore_rev (0: the last) back as the file. */
+static int
+restore_job(sqlite3 *db, void *arg)
+{
+	struct edit	*e = arg;
+	struct current	 c;
+	sqlite3_stmt	*st = NULL;
+	char		*text = NULL;
+
+	if (load_current(db, e->slug, &c) == -1)
+		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+	if (c.id != 0 && sqlite3_prepare_v2(db, "SELECT text FROM revision"
+	    " WHERE article_id = ?1 AND rev = ?2", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_bind_int64(st, 1, c.id) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 2, e->restore_rev > 0 ? e->restore_rev :
+	    c.rev) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		text = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (text == NULL)
+		refuse(e, 404, "no such revision");
+	else if (!c.deleted && c.text != NULL && strcmp(text, c.text) == 0) {
+		e->rev = c.rev;
+		e->status = 200;
+	} else if (text_valid(e, e->slug, text))
+		commit_text(db, e, e->slug, text, 200);
+	free(text);
+	free(c.text);
+	return 0;
+}
+
+/* Runs sql with ?1 = text a and, if it has one, ?2 = id. */
+static int
+exec_rename(sqlite3 *db, const char *sql, const char *a, int64_t id)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) > 1)
+		rc = sqlite3_bind_int64(st, 2, id);
+	if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
+		rc = SQLITE_ERROR;
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * Gives the article a new slug: the database first (the old name becomes
+ * a redirect), then the file.  Should kbd stop in between, the import
+ * finishes the rename (import.c, finish_rename).
+ */
+static int
+rename_job(sqlite3 *db, void *arg)
+{
+	struct edit	*e = arg;
+	struct current	 c, taken;
+	char		 from[KBD_MAX_SLUG + 4], to[KBD_MAX_SLUG + 4];
+	int		 dirfd = -1;
+
+	if (!slug_valid(e->new_slug, strlen(e->new_slug)))
+		return refuse(e, 422, "the address (slug) may use a-z, 0-9, "
+		    "'-' and '_', at most %d", KBD_MAX_SLUG) == 0;
+	if (load_current(db, e->slug, &c) == -1 ||
+	    load_current(db, e->new_slug, &taken) == -1)
+		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+	free(c.text);
+	free(taken.text);
+	snprintf(from, sizeof(from), "%s.md", e->slug);
+	snprintf(to, sizeof(to), "%s.md", e->new_slug);
+	if (c.id == 0)
+		return refuse(e, 404, "no such article") == 0;
+	if (taken.id != 0 || ((dirfd = open(writer_folder(), O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) != -1 && faccessat(dirfd, to, F_OK,
+	    0) == 0)) {
+		if (dirfd != -1)
+			close(dirfd);
+		return refuse(e, 409, "/a/%s is taken", e->new_slug) == 0;
+	}
+	if (dirfd == -1)
+		return refuse(e, 500, "%s: %s", writer_folder(),
+		    strerror(errno)) == 0;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK || exec_rename(db, "UPDATE article SET slug = ?1 WHERE"
+	    " id = ?2", e->new_slug, c.id) == -1 ||
+	    exec_rename(db, "DELETE FROM redirect WHERE slug = ?1",
+	    e->new_slug, 0) == -1 ||
+	    exec_rename(db, "INSERT OR REPLACE INTO redirect(slug, article_id)"
+	    " VALUES (?1, ?2)", e->slug, c.id) == -1 ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		refuse(e, 500, "%s", sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		close(dirfd);
+		return 0;
+	}
+	if (!c.deleted && (renameat(dirfd, from, dirfd, to) == -1 ||
+	    sync_dir(dirfd) == -1))
+		log_warn("%s/%s: rename to %s", writer_folder(), from, to);
+	close(dirfd);
+	writer_import();
+	log_info("articles: %s renamed to %s by %s", e->slug, e->new_slug,
+	    e->author);
+	e->rev = c.rev;
+	e->status = 200;
+	return 0;
+}
+
+static unsigned int
+run(writer_fn fn, struct edit *e)
+{
+	e->status = 500;
+	e->current = NULL;
+	snprintf(e->why, sizeof(e->why), "the server is stopping");
+	writer_call(fn, e);
+	return e->status;
+}
+
+/*
+ * Each returns the HTTP status of the change, with a reason in e->why
+ * when it is not 2xx, and the article's revision in e->rev.  A 409 of
+ * edit_save leaves the text as it is now in e->current, which the caller
+ * frees.
+ */
+unsigned int
+edit_save(struct edit *e)
+{
+	return run(save_job, e);
+}
+
+unsigned int
+edit_publish(struct edit *e)
+{
+	return run(publish_job, e);
+}
+
+unsigned int
+edit_delete(struct edit *e)
+{
+	return run(delete_job, e);
+}
+
+unsigned int
+edit_restore(struct edit *e)
+{
+	return run(restore_job, e);
+}
+
+unsigned int
+edit_rename(struct edit *e)
+{
+	return run(rename_job, e);
+}
