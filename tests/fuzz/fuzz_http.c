@@ -8,10 +8,13 @@
  * Content-Length bodies, pipelined requests.  An input without an empty
  * line gets one, so that most inputs make a whole request.  The write
  * side is then shut, the answer read until the server closes (at most a
- * second; 50 ms once it pauses), and the connection reset.  kbd must never answer 500 itself (which would mean
- * a query that FTS5 refused), and every 50 inputs, and at the end, the
- * server must still answer GET /healthz with 200.  With $FUZZ_VERBOSE
- * set, the status line of each answer goes to stderr.
+ * second; 50 ms once it pauses), and the connection reset.  Every answer
+ * must be HTTP/1.x; kbd must never answer 500 itself (which would mean a
+ * query that FTS5 refused); an HTML answer may hold only the tags kbd
+ * writes and no event handler attribute, so nothing from the request is
+ * reflected unescaped.  Every 50 inputs, and at the end, the server must
+ * still answer GET /healthz with 200.  With $FUZZ_VERBOSE set, the
+ * status line of each answer goes to stderr.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -284,6 +287,76 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Is s[0..n) a tag that kbd's pages, cmark or MHD's error pages use? */
+static int
+known_tag(const char *s, size_t n)
+{
+	static const char	*tags[] = { "a", "article", "aside", "b",
+	    "blockquote", "body", "br", "button", "code", "del", "div", "em",
+	    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+	    "header", "hr", "html", "img", "input", "label", "li", "link",
+	    "main", "mark", "meta", "nav", "ol", "p", "pre", "script",
+	    "section", "span", "strong", "title", "ul" };
+	size_t			 i;
+
+	for (i = 0; i < nitems(tags); i++)
+		if (strlen(tags[i]) == n && memcmp(tags[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Checks the HTML in s (an answer, perhaps cut short): every tag is one
+ * kbd writes and no attribute is an event handler, so nothing from the
+ * request made it into a page unescaped.
+ */
+static void
+check_html(const char *s)
+{
+	const char	*p = s, *q;
+	size_t		 n;
+
+	while ((p = strchr(p, '<')) != NULL) {
+		p++;
+		if (strncmp(p, "!--", 3) == 0 || *p == '!') {
+			/* A comment ("raw HTML omitted") or the doctype. */
+			if ((q = strstr(p, *p == '!' && p[1] == '-' ? "-->" :
+			    ">")) == NULL)
+				return;
+			p = q;
+			continue;
+		}
+		if (*p == '/')
+			p++;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (p[n] == '\0')
+			return;	/* cut short */
+		if (!known_tag(p, n)) {
+			fprintf(stderr, "fuzz_http: unexpected markup in: "
+			    "%.80s\n", p - 1);
+			abort();
+		}
+		for (p += n; *p != '\0' && *p != '>'; ) {
+			if (*p == '"' || *p == '\'') {
+				if ((q = strchr(p + 1, *p)) == NULL)
+					return;
+				p = q + 1;
+			} else if (*p == ' ' || *p == '=' || *p == '/' ||
+			    *p == '\n')
+				p++;
+			else {
+				/* An attribute name. */
+				if ((p[0] | 32) == 'o' && (p[1] | 32) == 'n') {
+					fprintf(stderr, "fuzz_http: event "
+					    "handler in: %.80s\n", p);
+					abort();
+				}
+				p += strcspn(p, " =>\n");
+			}
+		}
+	}
+}
+
 /* Does data[0..size) hold an empty line ("\r\n\r\n")? */
 static int
 has_end(const uint8_t *data, size_t size)
@@ -299,7 +372,7 @@ has_end(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char	 answer[ANSWER_MAX];
+	char	 answer[ANSWER_MAX], *body;
 	size_t	 n;
 
 	if (inputs++ % CHECK_EVERY == 0)
@@ -316,5 +389,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* kbd's own answers (with its headers) are never a 500. */
 	if (strstr(answer, "\r\nX-Content-Type-Options: nosniff\r\n") != NULL)
 		assert(strncmp(answer + 8, " 500 ", 5) != 0);
+	if ((body = strstr(answer, "\r\n\r\n")) != NULL &&
+	    strstr(answer, "\r\nContent-Type: text/html") != NULL)
+		check_html(body);
 	return 0;
 }

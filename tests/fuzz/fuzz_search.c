@@ -8,7 +8,7 @@
  * search_suggest() as search-as-you-type does.  The expressions built
  * must never be an FTS5 syntax error (search_run() returns 0), and what
  * comes back must be safe to show: valid UTF-8 everywhere, snippets
- * escaped with only <mark> and </mark> left as markup.
+ * escaped with only <mark> and </mark> left as markup, in pairs.
  */
 #include <sodium.h>
 
@@ -65,22 +65,29 @@ check_utf8(const char *s)
 	assert(s == NULL || utf8_valid(s, strlen(s), NULL));
 }
 
-/* Markup in a snippet: <mark> and </mark>, nothing else. */
+/* Markup in a snippet: <mark> and </mark> in pairs, nothing else. */
 static void
 check_snippet(const char *s)
 {
+	int	 open = 0;
+
 	check_utf8(s);
 	for (; *s != '\0'; s++) {
 		if (*s == '<') {
-			if (strncmp(s, "<mark>", 6) == 0)
+			if (strncmp(s, "<mark>", 6) == 0) {
+				assert(!open);
+				open = 1;
 				s += 5;
-			else if (strncmp(s, "</mark>", 7) == 0)
+			} else if (strncmp(s, "</mark>", 7) == 0) {
+				assert(open);
+				open = 0;
 				s += 6;
-			else
+			} else
 				assert(!"a '<' in a snippet that is no <mark>");
 		} else
 			assert(*s != '>' && *s != '"');
 	}
+	assert(!open);
 }
 
 static void
