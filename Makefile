@@ -5,6 +5,8 @@
 #                with clang + AddressSanitizer/UndefinedBehaviorSanitizer,
 #                run every test against both builds
 #   make bench   latency and throughput figures (not part of the tests)
+#   make fuzz    each libFuzzer target for FUZZ_SECONDS (not part of the
+#                tests; make test replays the corpus and the crashes)
 #   make         just build build/kbd (packages must be there)
 
 PREFIX	?= /usr/local
@@ -36,7 +38,9 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 SRCS	 = $(wildcard kbd/*.c)
 OBJS	 = $(SRCS:kbd/%.c=$(BUILD)/%.o)
 LIBOBJS	 = $(filter-out $(BUILD)/main.o,$(OBJS))
-UNITS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/t_*.c))
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+UNITS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/t_*.c)) \
+	   $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/fuzzrep_%)
 
 ifeq ($(V),1)
 Q =
@@ -94,6 +98,37 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/kbd $(BUILD)/search_bench
 	$(Q)tests/bench/run $(BUILD)
 
+# Fuzzing: kbd's objects with libFuzzer's coverage and both sanitizers in
+# build-fuzz/, one program per tests/fuzz/fuzz_<t>.c, each run for
+# FUZZ_SECONDS (FUZZ_TARGETS="article http" runs only those).  The same
+# sources linked with replay_main.c instead of libFuzzer are the
+# fuzzrep_<t> programs of every build, which make test runs on the
+# corpus and the crashes (tests/http/t0016-fuzz-replay.sh).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+FUZZ_SANITIZE = -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZERS	 = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBOBJS)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Ikbd -o $@ $< $(LIBOBJS) \
+	    $(LDLIBS)
+
+$(BUILD)/fuzzrep_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c \
+    tests/fuzz/fuzz.h $(LIBOBJS)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ikbd -o $@ $< tests/fuzz/replay_main.c \
+	    $(LIBOBJS) $(LDLIBS)
+
+fuzzers: $(FUZZERS)
+
+fuzz: deps
+	$(Q)sh kbd/deps.sh test
+	$(Q)$(MAKE) --no-print-directory fuzzers CC=clang BUILD=build-fuzz \
+	    CFLAGS="-O1 -g -Werror $(FUZZ_SANITIZE)"
+	$(Q)tests/fuzz/run build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 # The binary, static/ (subfolders kept), the shipped articles as examples,
 # kbd.8 and kbd.service with its paths filled in.  uninstall removes the
 # same files, then share/kbd's folders if nothing else is left in them.
@@ -128,8 +163,9 @@ uninstall:
 	    2>/dev/null || :
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps run test check bench install uninstall clean units
+.PHONY: all deps run test check bench fuzz fuzzers install uninstall clean \
+	units
 
 -include $(OBJS:.o=.d)

@@ -131,14 +131,25 @@ static int
 add_tag(struct buf *b, unsigned int *count, char *tag, char *err,
     size_t errlen)
 {
-	int	 rc = 0;
+	struct buf	 shown;
+	size_t		 n = strlen(tag);
+	int		 rc = 0;
 
 	if (*tag == '\0')
 		goto done;
-	if (strlen(tag) > KBD_MAX_TAG || has_control(tag)) {
-		rc = fail(err, errlen, "tag \"%.40s%s\" is longer than %d "
-		    "bytes or has control characters", tag,
-		    strlen(tag) > 40 ? "…" : "", KBD_MAX_TAG);
+	if (n > KBD_MAX_TAG || has_control(tag)) {
+		/*
+		 * The reason goes into the log as one line: show the start
+		 * of the tag whole characters only, control characters as
+		 * spaces.
+		 */
+		buf_init(&shown);
+		buf_put(&shown, "", 0);
+		utf8_sanitize(&shown, tag, utf8_prefix(tag, n, 40));
+		rc = fail(err, errlen, "tag \"%s%s\" is longer than %d "
+		    "bytes or has control characters", shown.data,
+		    n > 40 ? "…" : "", KBD_MAX_TAG);
+		buf_free(&shown);
 		goto done;
 	}
 	if (++*count > KBD_MAX_TAGS) {
