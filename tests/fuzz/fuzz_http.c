@@ -265,6 +265,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	if (http_listen(&cfg, &port, &errstr) == -1 ||
+	    auth_init(&cfg) == -1 ||
 	    store_init(cfg.db, fuzz_dict(), &errstr) == -1 ||
 	    static_load(cfg.static_dir, &errstr) == -1) {
 		fprintf(stderr, "fuzz_http: %s\n", errstr);

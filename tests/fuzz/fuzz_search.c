@@ -45,8 +45,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (store_init(path, fuzz_dict(), &errstr) == -1 ||
 	    store_open(path, 0, &db, &errstr) == -1 ||
 	    import_folder(db, articles, &st, NULL) == -1 ||
-	    snapshot_rebuild(db, lexicon_load(db), synonyms_load(articles)) ==
-	    -1 || (reader = store_reader()) == NULL) {
+	    snapshot_import(db, articles) == -1 ||
+	    (reader = store_reader()) == NULL) {
 		fprintf(stderr, "fuzz_search: %s\n", errstr);
 		exit(1);
 	}
