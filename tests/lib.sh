@@ -95,7 +95,7 @@ url() {	# url PATH_OR_URL: a path starting with / is taken on BASE
 # test's database; later arguments override those.  Waits until it
 # listens and /healthz answers 200.
 start_kbd() {
-	local i code scheme
+	local i code
 	STARTS=$((STARTS + 1))
 	LOG=$TMP/kbd.$STARTS.log
 	"$KBD" --articles "$ROOT/articles" --static "$ROOT/static" \
@@ -103,14 +103,13 @@ start_kbd() {
 	KBD_PID=$!
 	PORT=
 	for i in $(seq $((READY_TIMEOUT * 50))); do
-		PORT=$(sed -n 's|^kbd: listening on https\{0,1\}://127\.0\.0\.1:\([0-9][0-9]*\)/$|\1|p' "$LOG")
-		[ -n "$PORT" ] && break
+		BASE=$(sed -n 's|^kbd: listening on \(https\{0,1\}://.*:[0-9][0-9]*\)/$|\1|p' "$LOG")
+		[ -n "$BASE" ] && break
 		kill -0 "$KBD_PID" 2>/dev/null || die "kbd exited at start"
 		sleep 0.02
 	done
-	[ -n "$PORT" ] || die "kbd did not say where it listens"
-	scheme=$(sed -n 's|^kbd: listening on \(https\{0,1\}\)://.*|\1|p' "$LOG")
-	BASE=$scheme://127.0.0.1:$PORT
+	[ -n "$BASE" ] || die "kbd did not say where it listens"
+	PORT=${BASE##*:}
 	for i in $(seq $((READY_TIMEOUT * 20))); do
 		code=$(curl -s "${CURL_TLS[@]}" -o /dev/null -w '%{http_code}' \
 		    "$BASE/healthz")
@@ -163,8 +162,8 @@ expect_status() {	# expect_status CASE METHOD URL CODE [curl args...]
 	[ "$STATUS" = "$want" ]
 }
 
-expect_json() {	# expect_json CASE URL JQ_EXPR
-	req GET "$2"
+expect_json() {	# expect_json CASE URL JQ_EXPR [curl args...]
+	req GET "$2" "${@:4}"
 	if [ "$STATUS" != 200 ]; then
 		fail "$1" "GET $2 gave $STATUS, want 200"
 		return 1
