@@ -75,13 +75,13 @@ diff_middle(const struct line *a, size_t n, const struct line *b, size_t m,
 			fn(arg, ' ', a[i].s, a[i].n);
 			i++;
 			j++;
-		} else if (j < m && (i == n ||
-		    t[i * w + j + 1] >= t[(i + 1) * w + j])) {
+		} else if (i < n && (j == m ||
+		    t[(i + 1) * w + j] >= t[i * w + j + 1])) {
+			fn(arg, '-', a[i].s, a[i].n);	/* removed first */
+			i++;
+		} else {
 			fn(arg, '+', b[j].s, b[j].n);
 			j++;
-		} else {
-			fn(arg, '-', a[i].s, a[i].n);
-			i++;
 		}
 	}
 	free(t);
@@ -90,7 +90,8 @@ diff_middle(const struct line *a, size_t n, const struct line *b, size_t m,
 /*
  * Calls fn(arg, op, line, len) for each line of the way from text a to
  * text b, in order: op ' ' for a line of both, '-' for a line only a
- * has, '+' for a line only b has.  Returns the number of changed lines.
+ * has, '+' for a line only b has.  Returns 0 when the texts have the
+ * same lines, else the number of lines in the part that differs.
  */
 size_t
 diff_lines(const char *a, const char *b, diff_fn fn, void *arg)
