@@ -310,51 +310,21 @@ static int
 session_insert(sqlite3 *db, void *arg)
 {
 	struct session_job	*j = arg;
-	sqlite3_stmt		*st = NULL;
-	int			 rc;
 
-	rc = sqlite3_prepare_v2(db, "DELETE FROM session WHERE expires <= ?1",
-	    -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 1, j->now);
-	if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
-		rc = SQLITE_ERROR;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "INSERT INTO session(token_hash,"
-		    " user_id, csrf, created, expires) VALUES (?1, ?2, ?3, ?4,"
-		    " ?5)", -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 1, j->hash, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, j->user);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 3, j->csrf, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 4, j->now);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 5, j->now + KBD_SESSION_SECONDS);
-	if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
-		rc = SQLITE_ERROR;
-	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? 0 : -1;
+	if (store_run(db, "DELETE FROM session WHERE expires <= ?1", "i",
+	    j->now) == -1 || store_run(db, "INSERT INTO session(token_hash,"
+	    " user_id, csrf, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "titii", j->hash, j->user, j->csrf, j->now,
+	    j->now + (int64_t)KBD_SESSION_SECONDS) == -1)
+		return -1;
+	return 0;
 }
 
 static int
-session_delete(sqlite3 *db, void *arg)
+session_delete(sqlite3 *db, void *hash)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 rc;
-
-	rc = sqlite3_prepare_v2(db, "DELETE FROM session WHERE token_hash ="
-	    " ?1", -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
-		rc = SQLITE_ERROR;
-	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? 0 : -1;
+	return store_run(db, "DELETE FROM session WHERE token_hash = ?1", "t",
+	    (const char *)hash) == -1 ? -1 : 0;
 }
 
 /* Sets rep's Set-Cookie to token (or to nothing, expired, if NULL). */

@@ -340,24 +340,6 @@ restore_job(sqlite3 *db, void *arg)
 	return 0;
 }
 
-/* Runs sql with ?1 = text a and, if it has one, ?2 = id. */
-static int
-exec_rename(sqlite3 *db, const char *sql, const char *a, int64_t id)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 rc;
-
-	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) > 1)
-		rc = sqlite3_bind_int64(st, 2, id);
-	if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
-		rc = SQLITE_ERROR;
-	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? 0 : -1;
-}
-
 /*
  * Gives the article a new slug: the database first (the old name becomes
  * a redirect), then the file.  Should kbd stop in between, the import
@@ -394,12 +376,12 @@ rename_job(sqlite3 *db, void *arg)
 		return refuse(e, 500, "%s: %s", writer_folder(),
 		    strerror(errno)) == 0;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK || exec_rename(db, "UPDATE article SET slug = ?1 WHERE"
-	    " id = ?2", e->new_slug, c.id) == -1 ||
-	    exec_rename(db, "DELETE FROM redirect WHERE slug = ?1",
-	    e->new_slug, 0) == -1 ||
-	    exec_rename(db, "INSERT OR REPLACE INTO redirect(slug, article_id)"
-	    " VALUES (?1, ?2)", e->slug, c.id) == -1 ||
+	    SQLITE_OK || store_run(db, "UPDATE article SET slug = ?1 WHERE"
+	    " id = ?2", "ti", e->new_slug, c.id) == -1 ||
+	    store_run(db, "DELETE FROM redirect WHERE slug = ?1", "t",
+	    e->new_slug) == -1 ||
+	    store_run(db, "INSERT OR REPLACE INTO redirect(slug, article_id)"
+	    " VALUES (?1, ?2)", "ti", e->slug, c.id) == -1 ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		refuse(e, 500, "%s", sqlite3_errmsg(db));
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

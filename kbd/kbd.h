@@ -422,6 +422,7 @@ struct reader *store_reader(void);
 const struct german_dict *store_dict(void);
 int64_t	 store_size(void);
 int	 store_backup(const char *, const char *, const char **);
+int	 store_run(sqlite3 *, const char *, const char *, ...);
 void	 store_shutdown(void);
 
 /* lexicon.c */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -514,6 +515,32 @@ fail:
 	unlink(part);
 	free(part);
 	return -1;
+}
+
+/*
+ * Runs one statement sql on db with its parameters ?1, ?2, ... bound in
+ * order from the arguments, as types says: 't' a string (const char *),
+ * 'i' an int64_t.  Returns the number of rows changed, or -1 (the reason
+ * is in sqlite3_errmsg(db)).
+ */
+int
+store_run(sqlite3 *db, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt	*st = NULL;
+	va_list		 ap;
+	int		 rc, i;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	va_start(ap, types);
+	for (i = 0; rc == SQLITE_OK && types[i] != '\0'; i++)
+		rc = types[i] == 't' ? sqlite3_bind_text(st, i + 1,
+		    va_arg(ap, const char *), -1, SQLITE_TRANSIENT) :
+		    sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+	va_end(ap);
+	if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
+		rc = SQLITE_ERROR;
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? sqlite3_changes(db) : -1;
 }
 
 /* Returns the bytes of the database file and its WAL. */

@@ -55,32 +55,6 @@ user_password_weak(const char *pw)
 }
 
 /*
- * Runs one statement with text parameters ?1..?3 (NULL: none) and the
- * time as ?4 if it has one.  Returns sqlite3_changes(), or -1.
- */
-static int
-exec_text(sqlite3 *db, const char *sql, const char *a, const char *b,
-    const char *c)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 rc;
-
-	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK && a != NULL)
-		rc = sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK && b != NULL)
-		rc = sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK && c != NULL)
-		rc = sqlite3_bind_text(st, 3, c, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 4)
-		rc = sqlite3_bind_int64(st, 4, wall_seconds());
-	if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
-		rc = SQLITE_ERROR;
-	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? sqlite3_changes(db) : -1;
-}
-
-/*
  * Adds user name with role ("editor" or "admin") and password pw to db.
  * Returns 0, or -1 with a reason in *errstr.
  */
@@ -106,9 +80,9 @@ user_add(sqlite3 *db, const char *name, const char *role, const char *pw,
 		*errstr = "out of memory for the password hash";
 		return -1;
 	}
-	n = exec_text(db, "INSERT INTO user(name, role, pwhash, created)"
-	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO NOTHING", name,
-	    role, hash);
+	n = store_run(db, "INSERT INTO user(name, role, pwhash, created)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO NOTHING", "ttti",
+	    name, role, hash, wall_seconds());
 	sodium_memzero(hash, sizeof(hash));
 	if (n == -1) {
 		*errstr = sqlite3_errmsg(db);
@@ -135,16 +109,16 @@ user_set_password(sqlite3 *db, const char *name, const char *pw,
 		*errstr = "out of memory for the password hash";
 		return -1;
 	}
-	n = exec_text(db, "UPDATE user SET pwhash = ?2 WHERE name = ?1", name,
-	    hash, NULL);
+	n = store_run(db, "UPDATE user SET pwhash = ?2 WHERE name = ?1", "tt",
+	    name, hash);
 	sodium_memzero(hash, sizeof(hash));
 	if (n <= 0) {
 		*errstr = n == 0 ? "no such user" : sqlite3_errmsg(db);
 		return -1;
 	}
 	/* Whoever knew the old password is logged out everywhere. */
-	exec_text(db, "DELETE FROM session WHERE user_id = (SELECT id FROM"
-	    " user WHERE name = ?1)", name, NULL, NULL);
+	store_run(db, "DELETE FROM session WHERE user_id = (SELECT id FROM"
+	    " user WHERE name = ?1)", "t", name);
 	return 0;
 }
 
@@ -154,10 +128,10 @@ user_del(sqlite3 *db, const char *name, const char **errstr)
 {
 	int	 n;
 
-	if (exec_text(db, "DELETE FROM session WHERE user_id = (SELECT id"
-	    " FROM user WHERE name = ?1)", name, NULL, NULL) == -1 ||
-	    (n = exec_text(db, "DELETE FROM user WHERE name = ?1", name, NULL,
-	    NULL)) == -1) {
+	if (store_run(db, "DELETE FROM session WHERE user_id = (SELECT id"
+	    " FROM user WHERE name = ?1)", "t", name) == -1 ||
+	    (n = store_run(db, "DELETE FROM user WHERE name = ?1", "t",
+	    name)) == -1) {
 		*errstr = sqlite3_errmsg(db);
 		return -1;
 	}
@@ -181,8 +155,8 @@ user_new_token(sqlite3 *db, const char *name, char *token,
 	int	 n;
 
 	auth_new_token(token, hash);
-	n = exec_text(db, "UPDATE user SET token_hash = ?2 WHERE name = ?1",
-	    name, hash, NULL);
+	n = store_run(db, "UPDATE user SET token_hash = ?2 WHERE name = ?1",
+	    "tt", name, hash);
 	if (n <= 0) {
 		*errstr = n == 0 ? "no such user" : sqlite3_errmsg(db);
 		return -1;
