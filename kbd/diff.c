@@ -22,8 +22,8 @@ struct line {
 static struct line *
 split(const char *text, size_t *count)
 {
-	struct line	*v = NULL;
-	size_t		 n = 0, cap = 0;
+	struct line	*v = xcalloc(1, sizeof(*v));	/* never NULL */
+	size_t		 n = 0, cap = 1;
 	const char	*p = text, *nl;
 
 	while (*p != '\0') {

@@ -42,27 +42,34 @@ wait_until 5 stored imap 414720 ||
     fail 2.1 "article.hits of imap is $(sql "SELECT hits FROM article WHERE slug = 'imap'"), want 414720"
 # After the flush the next view is made afresh: the stored count and itself.
 expect_json 2.2 /api/articles/imap '.hits == 414721'
-req GET /a/imap
-grep -q '(414722 Hits)' "$BODY" || fail 2.5 "/a/imap does not show (414722 Hits): $(grep -o '([0-9]* Hits)' "$BODY")"
-# 6 views of imap so far: 4 API GETs and two pages
+# A fresh page shows every view so far, itself included; one cached
+# before the last flush may show fewer for up to a second (the stated
+# lag), so a busy machine gets two more tries, each a view more.
+for k in 1 2 3; do
+	req GET /a/imap
+	grep -q "($((414721 + k)) Hits)" "$BODY" && break
+	[ "$k" = 3 ] && fail 2.5 "/a/imap does not show ($((414721 + k)) Hits): $(grep -o '([0-9]* Hits)' "$BODY")"
+	sleep 1.1
+done
+views=$((414721 + k))	# 4 API GETs and k pages
 
 # 3: the flush (views of dns-pruefung: 2)
 req GET /api/articles/dns-pruefung
 req GET /a/dns-pruefung
-wait_until 5 stored imap 414722 ||
-    fail 3.1 "article.hits of imap is $(sql "SELECT hits FROM article WHERE slug = 'imap'"), want 414722"
+wait_until 5 stored imap $views ||
+    fail 3.1 "article.hits of imap is $(sql "SELECT hits FROM article WHERE slug = 'imap'"), want $views"
 wait_until 5 stored dns-pruefung 26246277 || fail 3.2 "article.hits of dns-pruefung not flushed"
 today=$(($(date -u +%s) / 86400))
 got=$(sql "SELECT day, sum(count) FROM hit_day WHERE article_id = (SELECT id FROM article WHERE slug = 'imap') GROUP BY day")
 case $got in
-"$today|6" | "$((today - 1))|6") ;;	# the flush may have run before midnight UTC
-*) fail 3.3 "hit_day of imap is '$got', want '$today|6'" ;;
+"$today|$((views - 414716))" | "$((today - 1))|$((views - 414716))") ;;	# a flush before midnight UTC
+*) fail 3.3 "hit_day of imap is '$got', want '$today|$((views - 414716))'" ;;
 esac
 top_has() {
-	[ "$(jget "/api/top?limit=100" '[.articles[] | select(.slug == "imap" or .slug == "dns-pruefung") | .hits] | tostring')" = "[26246277,414722]" ]
+	[ "$(jget "/api/top?limit=100" '[.articles[] | select(.slug == "imap" or .slug == "dns-pruefung") | .hits] | tostring')" = "[26246277,$views]" ]
 }
 wait_until 3 top_has || fail 3.4 "/api/top: $(jget "/api/top?limit=100" '[.articles[] | select(.slug == "imap" or .slug == "dns-pruefung") | .hits]')"
-expect_json 3.5 /api/articles/imap '.hits == 414723'
+expect_json 3.5 /api/articles/imap ".hits == $((views + 1))"
 
 # 4: not found
 for path in /api/articles/nope /api/articles/ /api/articles/IMAP \
@@ -78,8 +85,8 @@ done
 long=$(printf 'a%.0s' $(seq 129))
 expect_status 4.4 GET "/api/articles/$long" 404
 # The 404s counted nothing: the stored count goes up by the one view of 3.5.
-wait_until 5 stored imap 414723 ||
-    fail 4.5 "article.hits of imap is $(sql "SELECT hits FROM article WHERE slug = 'imap'"), want 414723"
+wait_until 5 stored imap $((views + 1)) ||
+    fail 4.5 "article.hits of imap is $(sql "SELECT hits FROM article WHERE slug = 'imap'"), want $((views + 1))"
 
 stop_kbd 4.6
 test_done

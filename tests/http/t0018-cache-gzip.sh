@@ -71,13 +71,20 @@ for path in /api/top / /static/style.css; do
 	expect_status 2.5 GET "$path" 200 -H 'If-None-Match: "00000000deadbeef"'
 done
 h0=$(jget /api/articles/klein-a .hits)
-req GET /api/articles/klein-a
-etag=$(header ETag)
-expect_status 2.6 GET /api/articles/klein-a 304 -H "If-None-Match: $etag"
-# h0 was view 1, then the GET and the 304: 3 views in all
+# A flush between the two requests (once a second, when a count changed)
+# makes a new ETag; a busy machine gets two more tries.  Each try is two
+# views: the GET and the 304.
+for try in 1 2 3; do
+	req GET /api/articles/klein-a
+	etag=$(header ETag)
+	req GET /api/articles/klein-a -H "If-None-Match: $etag"
+	[ "$STATUS" = 304 ] && break
+done
+[ "$STATUS" = 304 ] || fail 2.6 "If-None-Match with the ETag of the last answer gave $STATUS"
+a=$((501 + 2 * try))	# h0 was view 1
 stored() { [ "$(sql "SELECT hits FROM article WHERE slug = '$1'")" = "$2" ]; }
-wait_until 3 stored klein-a 503 ||
-    fail 2.7 "a 304 did not count its view: stored $(sql "SELECT hits FROM article WHERE slug = 'klein-a'"), want 503 (first answer said $h0)"
+wait_until 3 stored klein-a $a ||
+    fail 2.7 "a 304 did not count its view: stored $(sql "SELECT hits FROM article WHERE slug = 'klein-a'"), want $a (first answer said $h0)"
 
 # 3: an edit is served at once
 req GET /api/articles/aliasname
@@ -103,11 +110,11 @@ order() { jget "/api/top?limit=100" '[.articles[].slug | select(startswith("klei
 [ "$(order)" = "klein-b klein-a" ] || fail 4.1 "order before: $(order)"
 b=$(jget /api/articles/klein-b .hits)	# 511, the view of this GET included
 [ "$b" = 511 ] || fail 4.2 "klein-b had $b hits, want 511"
-for i in $(seq 10); do req GET /a/klein-a; done	# klein-a: 503 + 10 = 513
+for i in $(seq 10); do req GET /a/klein-a; done	# klein-a: a + 10 > 511
 ordered() { [ "$(order)" = "$1" ]; }
 wait_until 3 ordered "klein-a klein-b" ||
     fail 4.3 "the top list still says '$(order)' 3 s after the views"
 top_hits() { jget /api/top?limit=100 '.articles[] | select(.slug == "klein-a") | .hits'; }
-[ "$(top_hits)" = 513 ] || fail 4.4 "/api/top shows klein-a with $(top_hits) hits, want 513"
+[ "$(top_hits)" = $((a + 10)) ] || fail 4.4 "/api/top shows klein-a with $(top_hits) hits, want $((a + 10))"
 stop_kbd 4.6
 test_done

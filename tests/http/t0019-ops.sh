@@ -225,7 +225,8 @@ s.connect(("127.0.0.1", port))
 s.sendall(b"GET /static/big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 data = s.recv(16384)
 open(ready, "w").write("1")
-time.sleep(1.5)             # SIGTERM arrives now; keep reading slowly
+time.sleep(1.5)             # SIGTERM arrives now; then read fast
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
 while True:
     chunk = s.recv(65536)
     if not chunk:
