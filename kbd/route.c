@@ -20,19 +20,25 @@ struct route {
 	const char	*path;		/* ends in '/' for a prefix */
 	handler_fn	 handler;
 	keyer_fn	 keyer;		/* names a cacheable answer, or NULL */
+	int		 cors;		/* other sites' pages may read it */
 };
 
 static const struct route routes[] = {
-	{ "/",			page_home,	page_home_key },
-	{ "/search",		page_search,	page_search_key },
-	{ "/a/",		page_article,	page_article_key },
-	{ "/static/",		static_serve,	NULL },
-	{ "/healthz",		api_healthz,	NULL },
-	{ "/metrics",		metrics_serve,	NULL },
-	{ "/api/search",	api_search,	api_search_key },
-	{ "/api/suggest",	api_suggest,	api_suggest_key },
-	{ "/api/top",		api_top,	api_top_key },
-	{ "/api/articles/",	api_article,	api_article_key },
+	{ "/",			page_home,	page_home_key,	0 },
+	{ "/search",		page_search,	page_search_key, 0 },
+	{ "/a/",		page_article,	page_article_key, 0 },
+	{ "/static/",		static_serve,	NULL,		0 },
+	{ "/healthz",		api_healthz,	NULL,		0 },
+	{ "/metrics",		metrics_serve,	NULL,		0 },
+	{ "/api/search",	api_search,	api_search_key,	1 },
+	{ "/api/suggest",	api_suggest,	api_suggest_key, 1 },
+	{ "/api/top",		api_top,	api_top_key,	1 },
+	{ "/api/articles/",	api_article,	api_article_key, 1 },
+	{ "/robots.txt",	seo_robots,	seo_key,	0 },
+	{ "/sitemap.xml",	seo_sitemap,	seo_key,	0 },
+	{ "/feed.atom",		seo_feed,	seo_key,	0 },
+	{ "/opensearch.xml",	seo_opensearch,	seo_key,	0 },
+	{ "/llms.txt",		seo_llms,	seo_key,	0 },
 };
 
 static const struct route *
@@ -56,6 +62,42 @@ find(const char *path, const char **tail)
 	return NULL;
 }
 
+/*
+ * A CORS preflight (OPTIONS with Origin) from an allowed origin gets 204
+ * with what it may do; from another origin 403, which the browser takes
+ * as a no.  OPTIONS without Origin is a question about the methods.
+ */
+static void
+preflight(struct request *req, struct reply *rep)
+{
+	rep->allow = "GET, HEAD, OPTIONS";
+	if (http_header(req, "Origin") != NULL && rep->cors == NULL) {
+		reply_error(req, rep, 403);
+		return;
+	}
+	rep->preflight = 1;
+	reply_static(rep, 204, NULL, "", 0);
+}
+
+/*
+ * Answers that other sites may read carry Access-Control-Allow-Origin
+ * for an allowed Origin.  When the sites are named (not "*"), the header
+ * is the Origin itself, so each origin's answer is cached under its own
+ * key.  Returns 0 when the key would not fit (no caching then).
+ */
+static int
+cors_key(struct cache_key *key, const struct reply *rep)
+{
+	size_t	 len = strlen(key->key);
+	int	 n;
+
+	if (rep->cors == NULL || strcmp(rep->cors, "*") == 0)
+		return 1;
+	n = snprintf(key->key + len, sizeof(key->key) - len, "\norigin=%s",
+	    rep->cors);
+	return n > 0 && (size_t)n < sizeof(key->key) - len;
+}
+
 void
 route_dispatch(struct request *req, struct reply *rep)
 {
@@ -67,13 +109,22 @@ route_dispatch(struct request *req, struct reply *rep)
 		reply_error(req, rep, 404);
 		return;
 	}
+	if (r->cors) {
+		rep->cors = site_cors(http_header(req, "Origin"));
+		rep->cors_vary = site_cors_varies();
+	}
+	if (r->cors && strcmp(req->method, "OPTIONS") == 0) {
+		req->route = (int)(r - routes) + 1;
+		preflight(req, rep);
+		return;
+	}
 	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		rep->allow = "GET, HEAD";
+		rep->allow = r->cors ? "GET, HEAD, OPTIONS" : "GET, HEAD";
 		reply_error(req, rep, 405);
 		return;
 	}
 	req->route = (int)(r - routes) + 1;
-	if (r->keyer != NULL && r->keyer(req, &key)) {
+	if (r->keyer != NULL && r->keyer(req, &key) && cors_key(&key, rep)) {
 		if (!cache_serve(req, &key, rep)) {
 			r->handler(req, rep);
 			cache_put(req, &key, rep);
