@@ -410,6 +410,7 @@ void	 cache_shutdown(void);
 /* static.c */
 int	 static_load(const char *, const char **);
 const char *static_version(const char *);
+const char *static_integrity(const char *);
 void	 static_unload(void);
 void	 static_serve(struct request *, struct reply *);
 
@@ -418,6 +419,7 @@ void	 site_init(const struct config *, unsigned short);
 const char *site_base(void);
 const char *site_cors(const char *);
 int	 site_cors_varies(void);
+const char *site_cors_origin(size_t, int *);
 const char *site_frame_ancestors(void);
 
 /* http.c */
@@ -510,6 +512,13 @@ void	 accesslog_request(struct request *);
 void	 accesslog_flush(void);
 void	 accesslog_reopen(void);
 void	 accesslog_close(void);
+
+/* embed.c */
+int	 embed_top_key(struct request *, struct cache_key *);
+int	 embed_page_key(struct request *, struct cache_key *);
+void	 embed_top(struct request *, struct reply *);
+void	 embed_fragment(struct request *, struct reply *);
+void	 embed_page(struct request *, struct reply *);
 
 /* seo.c */
 int	 seo_is_markdown(const char *);

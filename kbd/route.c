@@ -39,6 +39,9 @@ static const struct route routes[] = {
 	{ "/feed.atom",		seo_feed,	seo_key,	0 },
 	{ "/opensearch.xml",	seo_opensearch,	seo_key,	0 },
 	{ "/llms.txt",		seo_llms,	seo_key,	0 },
+	{ "/embed",		embed_page,	embed_page_key,	0 },
+	{ "/embed/top",		embed_top,	embed_top_key,	0 },
+	{ "/embed/top.html",	embed_fragment,	embed_top_key,	1 },
 };
 
 static const struct route *

@@ -107,6 +107,17 @@ site_cors_varies(void)
 	return !any_origin && norigins > 0;
 }
 
+/*
+ * The i-th origin of --cors-origin other than "*", or NULL past the last;
+ * *any says whether "*" was given.
+ */
+const char *
+site_cors_origin(size_t i, int *any)
+{
+	*any = any_origin;
+	return i < norigins ? origins[i] : NULL;
+}
+
 /* The CSP frame-ancestors sources of the pages made to be framed. */
 const char *
 site_frame_ancestors(void)
