@@ -96,8 +96,8 @@ render_markdown(const char *md, size_t len, char **html, char **text)
 
 /*
  * Cuts the text in b to at most max bytes, at a space when there is one
- * in the last third, and ends it with "…".  Whitespace runs become one
- * space.
+ * in the last third, and ends it with "…".  Runs of whitespace (tab to
+ * CR, space) become one space.
  */
 static void
 shorten(struct buf *b, size_t max)
@@ -106,8 +106,8 @@ shorten(struct buf *b, size_t max)
 	int	 space = 1;
 
 	for (i = 0; i < b->len; i++) {
-		if (b->data[i] == ' ' || b->data[i] == '\n' ||
-		    b->data[i] == '\t' || b->data[i] == '\r') {
+		if (b->data[i] == ' ' || (b->data[i] >= '\t' &&
+		    b->data[i] <= '\r')) {
 			if (!space)
 				b->data[w++] = ' ';
 			space = 1;
