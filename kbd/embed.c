@@ -29,7 +29,7 @@ struct embed_args {
 
 /* Parses req's arguments.  Returns 0, or -1 when one is not valid. */
 static int
-embed_args(struct request *req, struct embed_args *a)
+parse_args(struct request *req, struct embed_args *a)
 {
 	const char	*lang = http_arg(req, "lang");
 	int		 hits;
@@ -49,7 +49,7 @@ embed_top_key(struct request *req, struct cache_key *k)
 {
 	struct embed_args	 a;
 
-	if (embed_args(req, &a) == -1)
+	if (parse_args(req, &a) == -1)
 		return 0;
 	return cache_key_set(k, top_stamp(a.days), "%s?%d&%d&%d&%d",
 	    req->path, a.limit, a.days, a.hits, a.en);
@@ -85,12 +85,12 @@ top_items(struct buf *b, const struct embed_args *a, const char *link_attrs,
 
 /* Reads the list for req into *t; answers 400 or 503 itself on -1. */
 static int
-embed_list(struct request *req, struct reply *rep, struct embed_args *a,
+read_list(struct request *req, struct reply *rep, struct embed_args *a,
     struct top_entry **t, size_t *n)
 {
 	*t = NULL;
 	*n = 0;
-	if (embed_args(req, a) == -1) {
+	if (parse_args(req, a) == -1) {
 		reply_error(req, rep, 400);
 		return -1;
 	}
@@ -117,7 +117,7 @@ embed_top(struct request *req, struct reply *rep)
 	const char		*heading;
 	char			*body;
 
-	if (embed_list(req, rep, &a, &t, &n) == -1)
+	if (read_list(req, rep, &a, &t, &n) == -1)
 		return;
 	heading = a.en ? "Frequently asked questions" : "Häufige Fragen";
 	buf_init(&b);
@@ -152,7 +152,7 @@ embed_fragment(struct request *req, struct reply *rep)
 	size_t			 n, len;
 	char			*body;
 
-	if (embed_list(req, rep, &a, &t, &n) == -1)
+	if (read_list(req, rep, &a, &t, &n) == -1)
 		return;
 	buf_init(&b);
 	buf_printf(&b, "<div class=\"kbd-top-faq\" lang=\"%s\">\n<h2>%s</h2>\n",
