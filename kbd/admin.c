@@ -906,6 +906,7 @@ daily_chart(struct ctx *c, struct buf *b, int days)
 	}
 	buf_printf(b, "<section class=\"stat\"><h2>Aufrufe pro Tag</h2>\n"
 	    "<svg class=\"chart\" viewBox=\"0 0 %d 100\" role=\"img\" "
+	    "preserveAspectRatio=\"none\" "
 	    "aria-label=\"Aufrufe der letzten %d Tage, zusammen %lld\">\n",
 	    days * 10, days, (long long)total);
 	for (i = 0; i < days; i++) {

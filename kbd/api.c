@@ -14,6 +14,8 @@
 #include "kbd.h"
 
 #define JSON_TYPE	"application/json; charset=utf-8"
+/* Lists that change by the second, but nobody needs them that fresh. */
+#define API_MAX_AGE	"public, max-age=60"
 
 /* Sets a JSON reply from obj, which this call consumes. */
 void
@@ -99,12 +101,12 @@ arg_or_empty(struct request *req, const char *name)
 int
 api_top_key(struct request *req, struct cache_key *k)
 {
-	int	 limit;
+	int	 limit, days;
 
 	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
-	    &limit) == -1)
+	    &limit) == -1 || top_period(http_arg(req, "period"), &days) == -1)
 		return 0;
-	return cache_key_set(k, snapshot_generation(0), "top?%d", limit);
+	return cache_key_set(k, top_stamp(days), "top?%d&%d", limit, days);
 }
 
 int
@@ -121,6 +123,15 @@ api_search_key(struct request *req, struct cache_key *k)
 	    offset, arg_or_empty(req, "q"));
 }
 
+/* Does the client want suggestions as OpenSearch defines them? */
+static int
+opensearch(struct request *req)
+{
+	const char	*f = http_arg(req, "format");
+
+	return f != NULL && strcmp(f, "opensearch") == 0;
+}
+
 int
 api_suggest_key(struct request *req, struct cache_key *k)
 {
@@ -129,8 +140,8 @@ api_suggest_key(struct request *req, struct cache_key *k)
 	if (arg_number(req, "limit", KBD_SUGGEST_LIMIT, 1, KBD_SUGGEST_MAX,
 	    &limit) == -1)
 		return 0;
-	return cache_key_set(k, snapshot_generation(1), "suggest?%d&%s", limit,
-	    arg_or_empty(req, "q"));
+	return cache_key_set(k, snapshot_generation(1), "suggest?%d&%d&%s",
+	    limit, opensearch(req), arg_or_empty(req, "q"));
 }
 
 int
@@ -203,6 +214,29 @@ api_search(struct request *req, struct reply *rep)
 	reply_json(rep, 200, obj);
 }
 
+/*
+ * Suggestions for a browser's search field (OpenSearch's suggestions
+ * extension): [query, [titles], [descriptions], [URLs]], with absolute
+ * URLs to the articles.
+ */
+static json_t *
+opensearch_suggestions(const char *query, const struct search_result *res)
+{
+	json_t	*titles = json_array(), *none = json_array();
+	json_t	*urls = json_array();
+	char	*url;
+	size_t	 i;
+
+	for (i = 0; i < res->n; i++) {
+		json_array_append_new(titles, jstr(res->hits[i].title));
+		json_array_append_new(none, json_string(""));
+		url = xasprintf("%s/a/%s", site_base(), res->hits[i].slug);
+		json_array_append_new(urls, jstr(url));
+		free(url);
+	}
+	return json_pack("[s,o,o,o]", query, titles, none, urls);
+}
+
 void
 api_suggest(struct request *req, struct reply *rep)
 {
@@ -231,46 +265,68 @@ api_suggest(struct request *req, struct reply *rep)
 		reply_error(req, rep, 503);
 		return;
 	}
-	list = json_array();
-	for (i = 0; i < res.n; i++)
-		json_array_append_new(list, json_pack("{s:o,s:o,s:o}",
-		    "slug", jstr(res.hits[i].slug),
-		    "title", jstr(res.hits[i].title),
-		    "url", article_url(res.hits[i].slug)));
-	search_result_free(&res);
 	buf_init(&b);
 	utf8_sanitize(&b, text, utf8_prefix(text, strlen(text),
 	    KBD_MAX_QUERY));
 	clean = buf_detach(&b, NULL);
-	reply_json(rep, 200, json_pack("{s:s,s:o}", "query", clean,
-	    "suggestions", list));
+	if (opensearch(req))
+		reply_json(rep, 200, opensearch_suggestions(clean, &res));
+	else {
+		list = json_array();
+		for (i = 0; i < res.n; i++)
+			json_array_append_new(list, json_pack("{s:o,s:o,s:o}",
+			    "slug", jstr(res.hits[i].slug),
+			    "title", jstr(res.hits[i].title),
+			    "url", article_url(res.hits[i].slug)));
+		reply_json(rep, 200, json_pack("{s:s,s:o}", "query", clean,
+		    "suggestions", list));
+	}
+	search_result_free(&res);
 	free(clean);
+	rep->cache = API_MAX_AGE;
 }
 
+/*
+ * The top list, of all time or of a period ("7d", "30d"): hits are then
+ * the views in that period.  Browsers and proxies may keep it a minute,
+ * and ask again with If-None-Match.
+ */
 void
 api_top(struct request *req, struct reply *rep)
 {
-	struct snapshot	*s;
-	json_t		*list;
-	int		 limit;
-	size_t		 i;
+	struct top_entry	*t;
+	json_t			*list;
+	const char		*period = http_arg(req, "period");
+	int			 limit, days;
+	size_t			 i, n;
 
 	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
 	    &limit) == -1) {
 		api_error(rep, 400, "limit must be a number from 1 to 100");
 		return;
 	}
+	if (top_period(period, &days) == -1) {
+		api_error(rep, 400, "period must be all or a number of days "
+		    "from 1d to 365d, such as 7d or 30d");
+		return;
+	}
+	if (top_get(days, (size_t)limit, &t, &n) == -1) {
+		top_free(t, n);
+		reply_error(req, rep, 503);
+		return;
+	}
 	list = json_array();
-	s = snapshot_acquire();
-	for (i = 0; s != NULL && i < s->ntop && i < (size_t)limit; i++)
+	for (i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:I,s:o}",
-		    "slug", jstr(s->top[i].slug),
-		    "title", jstr(s->top[i].title),
-		    "category", jstr(s->top[i].category),
-		    "hits", (json_int_t)s->top[i].hits,
-		    "url", article_url(s->top[i].slug)));
-	snapshot_release(s);
-	reply_json(rep, 200, json_pack("{s:o}", "articles", list));
+		    "slug", jstr(t[i].slug),
+		    "title", jstr(t[i].title),
+		    "category", jstr(t[i].category),
+		    "hits", (json_int_t)t[i].hits,
+		    "url", article_url(t[i].slug)));
+	top_free(t, n);
+	reply_json(rep, 200, json_pack("{s:o,s:o}", "period", days == 0 ?
+	    json_string("all") : json_sprintf("%dd", days), "articles", list));
+	rep->cache = API_MAX_AGE;
 }
 
 /* Splits the '\n'-joined tags into a JSON array. */

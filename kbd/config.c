@@ -31,6 +31,12 @@ static const struct option_def options[] = {
 	  "file for one line per request; - for stderr" },
 	{ "articles", 'a', "DIR", "./articles",
 	  "folder of Markdown articles, one <slug>.md each" },
+	{ "base-url", 'b', "URL", NULL,
+	  "public URL of the site, for absolute links; from --listen "
+	  "if not given" },
+	{ "cors-origin", 'o', "ORIGIN", NULL,
+	  "a site that may embed the knowledge base (CORS, frames); "
+	  "repeatable; * for any" },
 	{ "db", 'd', "FILE", "./var/kb.sqlite",
 	  "SQLite database; created with its folder if missing" },
 	{ "dict", 'D', "FILE", "/usr/share/dict/ngerman",
@@ -209,6 +215,18 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 		case 'a':
 			cfg->articles = optarg;
 			break;
+		case 'b':
+			cfg->base_url = optarg;
+			break;
+		case 'o':
+			if (cfg->ncors == nitems(cfg->cors)) {
+				snprintf(why, sizeof(why), "--cors-origin: at "
+				    "most %zu origins", nitems(cfg->cors));
+				*errstr = why;
+				return -1;
+			}
+			cfg->cors[cfg->ncors++] = optarg;
+			break;
 		case 'd':
 			cfg->db = optarg;
 			break;
@@ -323,6 +341,58 @@ check_tls(const struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Is s "http://" or "https://", a host (and port), then only a path
+ * (with_path) or nothing?  The URL ends up in attributes, XML and
+ * headers; escaping covers those, but a URL with spaces, quotes, a query
+ * or a fragment is a mistake worth one clear line.
+ */
+static int
+url_ok(const char *s, int with_path)
+{
+	const char	*host, *p;
+
+	if (strncmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else
+		return 0;
+	if (strlen(s) > KBD_MAX_URL || *host == '\0' || *host == '/')
+		return 0;
+	for (p = host; *p != '\0'; p++) {
+		if (*p == '/' && !with_path)
+			return 0;
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 127 ||
+		    strchr("\"'<>\\`^{}|?#", *p) != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+check_urls(const struct config *cfg, char *err, size_t errlen)
+{
+	size_t	 i;
+
+	if (cfg->base_url != NULL && !url_ok(cfg->base_url, 1)) {
+		snprintf(err, errlen, "--base-url %.200s: expected http:// or "
+		    "https:// and a host, e.g. https://faq.example.com",
+		    cfg->base_url);
+		return -1;
+	}
+	for (i = 0; i < cfg->ncors; i++) {
+		if (strcmp(cfg->cors[i], "*") == 0 ||
+		    url_ok(cfg->cors[i], 0))
+			continue;
+		snprintf(err, errlen, "--cors-origin %.200s: expected * or "
+		    "an origin (scheme://host[:port], no path), e.g. "
+		    "https://www.example.com", cfg->cors[i]);
+		return -1;
+	}
+	return 0;
+}
+
 /* The database's folder must exist (it is created) and be writable. */
 static int
 check_db(const char *path, char *err, size_t errlen)
@@ -379,7 +449,8 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 	if (check_dir("--articles", cfg->articles, err, errlen) == -1 ||
 	    check_dir("--static", cfg->static_dir, err, errlen) == -1 ||
 	    check_db(cfg->db, err, errlen) == -1 ||
-	    check_tls(cfg, err, errlen) == -1)
+	    check_tls(cfg, err, errlen) == -1 ||
+	    check_urls(cfg, err, errlen) == -1)
 		return -1;
 	colon = strrchr(cfg->listen, ':');
 	if (colon == NULL || colon == cfg->listen ||

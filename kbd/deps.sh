@@ -2,7 +2,8 @@
 # Installs what kbd needs and is missing, from Debian's packages.
 #
 #   sh kbd/deps.sh build   libraries and tools to build kbd
-#   sh kbd/deps.sh test    what the tests use on top (clang, curl, jq, ...)
+#   sh kbd/deps.sh test    what the tests use on top (clang, curl, jq,
+#                          chromium, node, ...)
 #   sh kbd/deps.sh bench   what the benchmark uses (wrk, nginx-light)
 #
 # Each need is checked first (pkg-config, a header, a command); apt-get
@@ -67,6 +68,11 @@ test)
 	need_command sqlite3 sqlite3
 	need_command python3 python3
 	need_pkgconfig cmocka libcmocka-dev
+	# Browser tests: Debian's chromium, driven by the vendored
+	# playwright-core (tests/browser/setup.sh), which needs node >= 18.
+	need_command node nodejs
+	need_command chromium chromium
+	need_command xmllint libxml2-utils
 	;;
 bench)
 	need_command wrk wrk

@@ -68,3 +68,57 @@ url_escape(struct buf *b, const char *s)
 		buf_putc(b, hex[c & 15]);
 	}
 }
+
+/*
+ * Appends s escaped for XML text and attribute values.  Control
+ * characters other than tab and line breaks, and U+FFFE/U+FFFF, are not
+ * allowed in XML 1.0 even as references: they are dropped, so that an
+ * odd byte in an article cannot make a feed unreadable.
+ */
+void
+xml_escape(struct buf *b, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 from = 0, i;
+
+	for (i = 0; p[i] != '\0'; i++) {
+		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
+		    p[i] != '\r') || p[i] == 0x7f) {
+			html_escape_n(b, s + from, i - from);
+			from = i + 1;
+		} else if (p[i] == 0xef && p[i + 1] == 0xbf &&
+		    (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
+			html_escape_n(b, s + from, i - from);
+			i += 2;
+			from = i + 1;
+		}
+	}
+	html_escape_n(b, s + from, i - from);
+}
+
+/*
+ * Appends the JSON text json for a <script type="application/ld+json">
+ * block.  '<', '>' and '&' occur in JSON text only inside strings, where
+ * \u003c and friends mean the same; U+2028 and U+2029 are escaped too,
+ * for parsers that take the block as JavaScript.
+ */
+void
+json_script_escape(struct buf *b, const char *json)
+{
+	const char	*p, *from = json;
+
+	for (p = json; *p != '\0'; p++) {
+		if (*p == '<' || *p == '>' || *p == '&') {
+			buf_put(b, from, (size_t)(p - from));
+			buf_printf(b, "\\u%04x", (unsigned int)*p);
+			from = p + 1;
+		} else if (strncmp(p, "\xe2\x80\xa8", 3) == 0 ||
+		    strncmp(p, "\xe2\x80\xa9", 3) == 0) {
+			buf_put(b, from, (size_t)(p - from));
+			buf_puts(b, p[2] == '\xa8' ? "\\u2028" : "\\u2029");
+			p += 2;
+			from = p + 1;
+		}
+	}
+	buf_puts(b, from);
+}

@@ -32,10 +32,20 @@ static int			 listen_v6;
 static int			 serve_tls;	/* HTTPS: add HSTS */
 static char			*tls_cert, *tls_key;	/* PEM, in memory */
 
-/* Content-Security-Policy of every HTML page: no inline script at all. */
-#define CSP_PAGE \
+/*
+ * Content-Security-Policy of every HTML page: no inline script at all.
+ * Pages made to be framed (/embed/top) end in the sites that may frame
+ * them instead of 'none'.
+ */
+#define CSP_BASE \
 	"default-src 'self'; img-src 'self' data:; object-src 'none'; " \
-	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	"base-uri 'none'; form-action 'self'; frame-ancestors "
+#define CSP_PAGE	CSP_BASE "'none'"
+
+/* What a CORS preflight may ask for: reading, with a conditional GET. */
+#define CORS_METHODS	"GET, HEAD, OPTIONS"
+#define CORS_HEADERS	"If-None-Match"
+#define CORS_MAX_AGE	"86400"
 
 static void KBD_PRINTF(2, 0)
 mhd_log(void *cls, const char *fmt, va_list ap)
@@ -184,6 +194,7 @@ struct error_text {
 static const struct error_text errors[] = {
 	{ 500, "internal error", "Ein interner Fehler ist aufgetreten." },
 	{ 400, "bad request", "Die Anfrage ist ungültig." },
+	{ 403, "forbidden", "Dieser Zugriff ist nicht erlaubt." },
 	{ 404, "not found", "Diese Seite gibt es nicht (mehr)." },
 	{ 301, "moved permanently", "Dieser Artikel hat eine neue Adresse." },
 	{ 303, "see other", "Weiter geht es auf der nächsten Seite." },
@@ -222,6 +233,7 @@ reply_error(struct request *req, struct reply *rep, unsigned int status)
 static int
 add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 {
+	char	 csp[sizeof(CSP_BASE) + KBD_MAX_CORS * (KBD_MAX_URL + 1) + 16];
 	int	 ok = 1;
 
 	if (rep->type != NULL)
@@ -231,11 +243,30 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 	    "nosniff") == MHD_YES;
 	ok &= MHD_add_response_header(resp, "Referrer-Policy",
 	    "strict-origin-when-cross-origin") == MHD_YES;
-	if (rep->type != NULL && strncmp(rep->type, "text/html", 9) == 0) {
+	if (rep->type != NULL && strncmp(rep->type, "text/html", 9) == 0 &&
+	    rep->framable) {
+		/* X-Frame-Options cannot name sites; CSP supersedes it. */
+		snprintf(csp, sizeof(csp), "%s%s", CSP_BASE,
+		    site_frame_ancestors());
+		ok &= MHD_add_response_header(resp, "Content-Security-Policy",
+		    csp) == MHD_YES;
+	} else if (rep->type != NULL &&
+	    strncmp(rep->type, "text/html", 9) == 0) {
 		ok &= MHD_add_response_header(resp, "Content-Security-Policy",
 		    CSP_PAGE) == MHD_YES;
 		ok &= MHD_add_response_header(resp, "X-Frame-Options",
 		    "DENY") == MHD_YES;
+	}
+	if (rep->cors != NULL)
+		ok &= MHD_add_response_header(resp,
+		    "Access-Control-Allow-Origin", rep->cors) == MHD_YES;
+	if (rep->cors != NULL && rep->preflight) {
+		ok &= MHD_add_response_header(resp,
+		    "Access-Control-Allow-Methods", CORS_METHODS) == MHD_YES;
+		ok &= MHD_add_response_header(resp,
+		    "Access-Control-Allow-Headers", CORS_HEADERS) == MHD_YES;
+		ok &= MHD_add_response_header(resp,
+		    "Access-Control-Max-Age", CORS_MAX_AGE) == MHD_YES;
 	}
 	if (rep->cache != NULL)
 		ok &= MHD_add_response_header(resp, "Cache-Control",
@@ -266,9 +297,10 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 		ok &= MHD_add_response_header(resp, "Retry-After", secs) ==
 		    MHD_YES;
 	}
-	if (vary)
-		ok &= MHD_add_response_header(resp, "Vary",
-		    "Accept-Encoding") == MHD_YES;
+	if (vary || rep->cors_vary)
+		ok &= MHD_add_response_header(resp, "Vary", vary &&
+		    rep->cors_vary ? "Accept-Encoding, Origin" : vary ?
+		    "Accept-Encoding" : "Origin") == MHD_YES;
 	return ok ? 0 : -1;
 }
 

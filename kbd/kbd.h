@@ -15,6 +15,9 @@
 #include <sqlite3.h>
 
 #define KBD_VERSION		"0.1.0"
+#define KBD_SITE_NAME		"Hilfe &amp; FAQ"	/* escaped: HTML, XML */
+#define KBD_SITE_NAME_TEXT	"Hilfe & FAQ"
+#define KBD_DESCRIPTION		160	/* bytes of a meta description */
 
 #define STR(x)		STR_(x)		/* a number macro as text */
 #define STR_(x)		#x
@@ -43,6 +46,7 @@
 #define KBD_MAX_TAGS		20
 #define KBD_MAX_TAG		128
 #define KBD_TOP_MAX		100	/* entries of the top list kept ready */
+#define KBD_TOP_DAYS		365	/* longest period of a top list */
 #define KBD_FLUSH_MS		1000	/* hits reach the database this often */
 #define KBD_SNIPPET_TOKENS	28	/* words in a search snippet */
 #define KBD_RELATED		5	/* related articles on an article page */
@@ -53,6 +57,8 @@
 #define KBD_CONN_LIMIT		4096
 #define KBD_CONN_PER_IP		512
 #define KBD_CONN_MEMORY		(64 * 1024)	/* request line and headers */
+#define KBD_MAX_URL		200	/* bytes of --base-url, --cors-origin */
+#define KBD_MAX_CORS		32	/* --cors-origin given this often */
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -74,6 +80,9 @@ struct config {
 	const char	*access_log;	/* file, or "-" for stderr */
 	const char	*tls_cert;	/* PEM files for HTTPS, or NULL */
 	const char	*tls_key;
+	const char	*base_url;	/* public URL, or NULL: from listen */
+	const char	*cors[KBD_MAX_CORS];	/* origins that may embed */
+	size_t		 ncors;
 	const char	*command;	/* "check", "backup", "user", or NULL */
 	const char	*role;		/* for "kbd user add" */
 	int		 insecure_admin; /* staff pages over plain HTTP */
@@ -198,6 +207,10 @@ struct reply;
 enum reader_stmt {
 	ST_ARTICLE_BY_SLUG,
 	ST_ARTICLE_BY_ID,
+	ST_TOP_SINCE,		/* most read since a day */
+	ST_ARTICLE_SOURCE,	/* an article's Markdown */
+	ST_ARTICLES_INDEX,	/* every article, by category and title */
+	ST_ARTICLES_RECENT,	/* the latest changed articles */
 	ST_SEARCH,
 	ST_REDIRECT,		/* old slug -> the article's slug now */
 	ST_SESSION,		/* cookie token hash, now -> the user */
@@ -264,6 +277,9 @@ int	 config_check(const struct config *, char *, size_t);
 
 /* render.c */
 int	 render_markdown(const char *, size_t, char **, char **);
+/* Both return a string the caller frees. */
+char	*render_summary(const char *, size_t, size_t);
+char	*render_summary_text(const char *, size_t);
 
 /* article.c */
 int	 article_parse(struct article *, const char *, const char *, size_t,
@@ -480,6 +496,7 @@ uint64_t snapshot_generation(int);
 size_t	 snapshot_articles(const struct snapshot *);
 int64_t	 snapshot_find(const struct snapshot *, const char *);
 uint64_t snapshot_article_stamp(const struct snapshot *, int64_t);
+uint64_t snapshot_article_version(const struct snapshot *, int64_t);
 double	 snapshot_popularity(const struct snapshot *, int64_t);
 double	 snapshot_doclen(const struct snapshot *, int64_t, double *);
 struct lexicon *snapshot_lexicon(const struct snapshot *);
@@ -488,6 +505,13 @@ struct synonyms *snapshot_synonyms(const struct snapshot *);
 /* watch.c */
 int	 watch_start(const char *);
 void	 watch_stop(void);
+
+/* top.c */
+int	 top_period(const char *, int *);
+uint64_t top_stamp(int);
+/* Fills *out (freed with top_free) and *n; see top.c. */
+int	 top_get(int, size_t, struct top_entry **, size_t *);
+void	 top_free(struct top_entry *, size_t);
 
 /* writer.c */
 typedef int (*writer_fn)(sqlite3 *, void *);
@@ -525,6 +549,8 @@ void	 search_result_free(struct search_result *);
 void	 html_escape(struct buf *, const char *);
 void	 html_escape_n(struct buf *, const char *, size_t);
 void	 url_escape(struct buf *, const char *);
+void	 xml_escape(struct buf *, const char *);
+void	 json_script_escape(struct buf *, const char *);
 
 /* gzip.c */
 int	 gzip_worth(const char *, size_t);
@@ -544,8 +570,17 @@ void	 cache_shutdown(void);
 /* static.c */
 int	 static_load(const char *, const char **);
 const char *static_version(const char *);
+const char *static_integrity(const char *);
 void	 static_unload(void);
 void	 static_serve(struct request *, struct reply *);
+
+/* site.c */
+void	 site_init(const struct config *, unsigned short);
+const char *site_base(void);
+const char *site_cors(const char *);
+int	 site_cors_varies(void);
+const char *site_cors_origin(size_t, int *);
+const char *site_frame_ancestors(void);
 
 /* http.c */
 struct reply {
@@ -558,6 +593,10 @@ struct reply {
 	const char	*allow;		/* Allow, for 405 */
 	const char	*etag;		/* ETag, or NULL */
 	const char	*modified;	/* Last-Modified, or NULL */
+	const char	*cors;		/* Access-Control-Allow-Origin */
+	int		 cors_vary;	/* the answer depends on Origin */
+	int		 preflight;	/* a CORS preflight's 204 */
+	int		 framable;	/* other sites may frame this page */
 	char		 logq[KBD_LOG_QUERY + 1];	/* a search to log */
 	int64_t		 total;		/* ... and its number of results */
 	int		 queued;	/* answered already (from a cache) */
@@ -661,7 +700,29 @@ void	 accesslog_flush(void);
 void	 accesslog_reopen(void);
 void	 accesslog_close(void);
 
+/* embed.c */
+int	 embed_top_key(struct request *, struct cache_key *);
+int	 embed_page_key(struct request *, struct cache_key *);
+void	 embed_top(struct request *, struct reply *);
+void	 embed_fragment(struct request *, struct reply *);
+void	 embed_page(struct request *, struct reply *);
+
+/* seo.c */
+int	 seo_is_markdown(const char *);
+int	 seo_key(struct request *, struct cache_key *);
+int	 seo_markdown_key(struct request *, struct cache_key *);
+void	 seo_markdown(struct request *, struct reply *);
+void	 seo_robots(struct request *, struct reply *);
+void	 seo_opensearch(struct request *, struct reply *);
+void	 seo_sitemap(struct request *, struct reply *);
+void	 seo_feed(struct request *, struct reply *);
+void	 seo_llms(struct request *, struct reply *);
+
 /* page.c */
+void	 page_begin(struct buf *, const char *, const char *, int);
+void	 page_end(struct buf *);
+/* Takes over the buffer's contents. */
+void	 reply_page(struct reply *, unsigned int, struct buf *);
 void	 page_home(struct request *, struct reply *);
 void	 page_search(struct request *, struct reply *);
 void	 page_article(struct request *, struct reply *);

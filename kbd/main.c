@@ -74,6 +74,7 @@ serve(const struct config *cfg)
 		http_stop();
 		return 2;
 	}
+	site_init(cfg, port);
 	if (accesslog_open(cfg->access_log) == -1) {
 		log_warn("--access-log %s", cfg->access_log);
 		http_stop();

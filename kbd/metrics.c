@@ -11,7 +11,7 @@
 
 #include "kbd.h"
 
-#define MAX_ROUTES	24
+#define MAX_ROUTES	32
 
 typedef _Atomic uint64_t counter;
 

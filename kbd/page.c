@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "kbd.h"
 
 #define HTML_TYPE	"text/html; charset=utf-8"
-#define SITE_NAME	"Hilfe &amp; FAQ"
+#define SITE_NAME	KBD_SITE_NAME
 #define PLACEHOLDER	"Bitte geben Sie Ihre Frage oder einzelne " \
 			"Suchbegriffe ein"
 
@@ -29,9 +31,12 @@ search_form(struct buf *b, const char *q, const char *cls)
 	    "</form>\n");
 }
 
-/* Opens a page; title is plain text, q the text of the search box. */
+/*
+ * Opens a page up to the end of what every <head> has; title is plain
+ * text.  The caller may add to <head>, then calls head_close().
+ */
 static void
-page_begin(struct buf *b, const char *title, const char *q, int home)
+head_open(struct buf *b, const char *title)
 {
 	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
@@ -43,16 +48,40 @@ page_begin(struct buf *b, const char *title, const char *q, int home)
 	/* Versioned links: the browser may keep these files for a year. */
 	buf_printf(b, SITE_NAME "</title>\n<link rel=\"stylesheet\" "
 	    "href=\"/static/style.css?v=%s\">\n<script src=\"/static/"
-	    "search.js?v=%s\" defer></script>\n</head>\n<body>\n"
-	    "<header class=\"site\"><div class=\"wrap\">\n"
-	    "<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n",
+	    "search.js?v=%s\" defer></script>\n"
+	    "<link rel=\"search\" type=\"application/opensearchdescription+xml\""
+	    " title=\"" SITE_NAME "\" href=\"/opensearch.xml\">\n"
+	    "<link rel=\"alternate\" type=\"application/atom+xml\" "
+	    "title=\"" SITE_NAME ": neue und geänderte Artikel\" "
+	    "href=\"/feed.atom\">\n",
 	    static_version("style.css"), static_version("search.js"));
+}
+
+/* Ends <head> and opens the body; q is the text of the search box. */
+static void
+head_close(struct buf *b, const char *q, int home)
+{
+	buf_puts(b, "</head>\n<body>\n<header class=\"site\"><div class=\"wrap\">\n"
+	    "<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n");
 	if (!home)
 		search_form(b, q, "search search-small");
 	buf_puts(b, "</div></header>\n<main class=\"wrap\">\n");
 }
 
-static void
+/* Opens a page; title is plain text, q the text of the search box. */
+void
+page_begin(struct buf *b, const char *title, const char *q, int home)
+{
+	head_open(b, title);
+	if (home) {
+		buf_puts(b, "<link rel=\"canonical\" href=\"");
+		html_escape(b, site_base());
+		buf_puts(b, "/\">\n");
+	}
+	head_close(b, q, home);
+}
+
+void
 page_end(struct buf *b)
 {
 	buf_puts(b, "</main>\n<footer class=\"site\"><div class=\"wrap\">"
@@ -61,7 +90,7 @@ page_end(struct buf *b)
 	    "</body>\n</html>\n");
 }
 
-static void
+void
 reply_page(struct reply *rep, unsigned int status, struct buf *b)
 {
 	size_t	 len;
@@ -145,6 +174,8 @@ article_view(struct request *req, struct cache_key *k, const char *prefix)
 int
 page_article_key(struct request *req, struct cache_key *k)
 {
+	if (seo_is_markdown(req->tail))
+		return seo_markdown_key(req, k);
 	return article_view(req, k, "a/");
 }
 
@@ -362,6 +393,54 @@ related(struct buf *b, struct reader *r, const char *slug, const char *tags,
 	query_free(q);
 }
 
+/*
+ * What an article page tells search engines and link previews: its
+ * canonical URL, its Markdown twin, a description (the first paragraph),
+ * Open Graph, and schema.org FAQPage data whose question is the title
+ * and whose answer is the rendered article.
+ */
+static void
+article_head(struct buf *b, const char *slug, const char *title,
+    const char *html, const char *markdown)
+{
+	json_t	*ld;
+	char	*desc, *url, *json;
+
+	desc = render_summary(markdown, strlen(markdown), KBD_DESCRIPTION);
+	url = xasprintf("%s/a/%s", site_base(), slug);
+	buf_puts(b, "<link rel=\"canonical\" href=\"");
+	html_escape(b, url);
+	buf_puts(b, "\">\n<link rel=\"alternate\" type=\"text/markdown\" "
+	    "href=\"/a/");
+	url_escape(b, slug);
+	buf_puts(b, ".md\">\n<meta name=\"description\" content=\"");
+	html_escape(b, desc);
+	buf_puts(b, "\">\n<meta property=\"og:type\" content=\"article\">\n"
+	    "<meta property=\"og:site_name\" content=\"" SITE_NAME "\">\n"
+	    "<meta property=\"og:locale\" content=\"de_DE\">\n"
+	    "<meta property=\"og:title\" content=\"");
+	html_escape(b, title);
+	buf_puts(b, "\">\n<meta property=\"og:description\" content=\"");
+	html_escape(b, desc);
+	buf_puts(b, "\">\n<meta property=\"og:url\" content=\"");
+	html_escape(b, url);
+	buf_puts(b, "\">\n");
+
+	ld = json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:{s:s,s:s}}]}",
+	    "@context", "https://schema.org", "@type", "FAQPage", "url", url,
+	    "mainEntity", "@type", "Question", "name", title,
+	    "acceptedAnswer", "@type", "Answer", "text", html);
+	if (ld != NULL && (json = json_dumps(ld, JSON_COMPACT)) != NULL) {
+		buf_puts(b, "<script type=\"application/ld+json\">");
+		json_script_escape(b, json);
+		buf_puts(b, "</script>\n");
+		free(json);
+	}
+	json_decref(ld);
+	free(url);
+	free(desc);
+}
+
 static void
 tag_links(struct buf *b, const char *tags)
 {
@@ -393,6 +472,10 @@ page_article(struct request *req, struct reply *rep)
 	int64_t		 id, hits;
 	const char	*title, *category, *tags;
 
+	if (seo_is_markdown(req->tail)) {
+		seo_markdown(req, rep);
+		return;
+	}
 	if (!slug_valid(req->tail, strlen(req->tail))) {
 		reply_error(req, rep, 404);
 		return;
@@ -418,7 +501,10 @@ page_article(struct request *req, struct reply *rep)
 	tags = (const char *)sqlite3_column_text(st, 3);
 
 	buf_init(&b);
-	page_begin(&b, title, "", 0);
+	head_open(&b, title);
+	article_head(&b, req->tail, title, (const char *)sqlite3_column_text(st,
+	    4), (const char *)sqlite3_column_text(st, 7));
+	head_close(&b, "", 0);
 	buf_puts(&b, "<nav class=\"crumbs\"><a href=\"/\">Hilfe</a>");
 	if (category[0] != '\0') {
 		buf_puts(&b, " › ");

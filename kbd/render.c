@@ -93,3 +93,101 @@ render_markdown(const char *md, size_t len, char **html, char **text)
 	*text = buf_detach(&b, NULL);
 	return 0;
 }
+
+/*
+ * Cuts the text in b to at most max bytes, at a space when there is one
+ * in the last third, and ends it with "…".  Runs of whitespace (tab to
+ * CR, space) become one space.
+ */
+static void
+shorten(struct buf *b, size_t max)
+{
+	size_t	 i, w = 0, cut;
+	int	 space = 1;
+
+	for (i = 0; i < b->len; i++) {
+		if (b->data[i] == ' ' || (b->data[i] >= '\t' &&
+		    b->data[i] <= '\r')) {
+			if (!space)
+				b->data[w++] = ' ';
+			space = 1;
+		} else {
+			b->data[w++] = b->data[i];
+			space = 0;
+		}
+	}
+	while (w > 0 && b->data[w - 1] == ' ')
+		w--;
+	b->len = w;
+	b->data[w] = '\0';
+	if (w <= max)
+		return;
+	cut = utf8_prefix(b->data, w, max - 3);
+	for (i = cut; i > max * 2 / 3; i--)
+		if (b->data[i] == ' ') {
+			cut = i;
+			break;
+		}
+	while (cut > 0 && (b->data[cut - 1] == ' ' || b->data[cut - 1] == ',' ||
+	    b->data[cut - 1] == ':' || b->data[cut - 1] == ';'))
+		cut--;
+	b->len = cut;
+	buf_puts(b, "…");
+}
+
+/*
+ * Returns the plain text of the first paragraph of the Markdown md[0..len)
+ * (valid UTF-8), at most max bytes (max >= 8), for a meta description or
+ * a feed summary; the first text of any kind when there is no paragraph,
+ * "" when there is no text.  The caller frees it.
+ */
+char *
+render_summary(const char *md, size_t len, size_t max)
+{
+	cmark_node	*doc, *n, *para = NULL;
+	cmark_iter	*it;
+	struct buf	 b;
+	const char	*lit;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	if ((doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT)) == NULL)
+		return buf_detach(&b, NULL);
+	for (n = cmark_node_first_child(doc); n != NULL && para == NULL;
+	    n = cmark_node_next(n))
+		if (cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH)
+			para = n;
+	if (para != NULL) {
+		it = cmark_iter_new(para);
+		while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
+			n = cmark_iter_get_node(it);
+			if ((cmark_node_get_type(n) == CMARK_NODE_TEXT ||
+			    cmark_node_get_type(n) == CMARK_NODE_CODE) &&
+			    (lit = cmark_node_get_literal(n)) != NULL)
+				buf_puts(&b, lit);
+			else if (cmark_node_get_type(n) ==
+			    CMARK_NODE_SOFTBREAK || cmark_node_get_type(n) ==
+			    CMARK_NODE_LINEBREAK)
+				buf_putc(&b, ' ');
+		}
+		cmark_iter_free(it);
+	} else
+		text_of(doc, &b);
+	cmark_node_free(doc);
+	shorten(&b, max);
+	return buf_detach(&b, NULL);
+}
+
+/* Like render_summary() for plain text: its first line, shortened. */
+char *
+render_summary_text(const char *text, size_t max)
+{
+	struct buf	 b;
+	const char	*nl = strchr(text, '\n');
+
+	buf_init(&b);
+	buf_put(&b, text, nl != NULL ? (size_t)(nl - text) : strlen(text));
+	buf_puts(&b, "");
+	shorten(&b, max);
+	return buf_detach(&b, NULL);
+}

@@ -21,27 +21,38 @@ struct route {
 	const char	*path;		/* ends in '/' for a prefix */
 	handler_fn	 handler;
 	keyer_fn	 keyer;		/* names a cacheable answer, or NULL */
+	int		 cors;		/* other sites' pages may read it */
 	const char	*allow;		/* methods taken, for Allow */
 };
 
 #define READ	"GET, HEAD"
+#define CORS	"GET, HEAD, OPTIONS"	/* preflights come first */
 #define FORMS	"GET, HEAD, POST"
 #define REST	"GET, HEAD, POST, PUT, DELETE"
 
 static const struct route routes[] = {
-	{ "/",			page_home,	page_home_key,	READ },
-	{ "/search",		page_search,	page_search_key, READ },
-	{ "/a/",		page_article,	page_article_key, READ },
-	{ "/static/",		static_serve,	NULL,		READ },
-	{ "/healthz",		api_healthz,	NULL,		READ },
-	{ "/metrics",		metrics_serve,	NULL,		READ },
-	{ "/api/search",	api_search,	api_search_key,	READ },
-	{ "/api/suggest",	api_suggest,	api_suggest_key, READ },
-	{ "/api/top",		api_top,	api_top_key,	READ },
-	{ "/api/articles/",	api_article,	api_article_key, READ },
-	{ "/admin",		admin_page,	NULL,		FORMS },
-	{ "/admin/",		admin_page,	NULL,		FORMS },
-	{ "/api/admin/",	adminapi_serve,	NULL,		REST },
+	{ "/",			page_home,	page_home_key,	0, READ },
+	{ "/search",		page_search,	page_search_key, 0, READ },
+	{ "/a/",		page_article,	page_article_key, 0, READ },
+	{ "/static/",		static_serve,	NULL,		0, READ },
+	{ "/healthz",		api_healthz,	NULL,		0, READ },
+	{ "/metrics",		metrics_serve,	NULL,		0, READ },
+	{ "/api/search",	api_search,	api_search_key,	1, CORS },
+	{ "/api/suggest",	api_suggest,	api_suggest_key, 1, CORS },
+	{ "/api/top",		api_top,	api_top_key,	1, CORS },
+	{ "/api/articles/",	api_article,	api_article_key, 1, CORS },
+	{ "/robots.txt",	seo_robots,	seo_key,	0, READ },
+	{ "/sitemap.xml",	seo_sitemap,	seo_key,	0, READ },
+	{ "/feed.atom",		seo_feed,	seo_key,	0, READ },
+	{ "/opensearch.xml",	seo_opensearch,	seo_key,	0, READ },
+	{ "/llms.txt",		seo_llms,	seo_key,	0, READ },
+	{ "/embed",		embed_page,	embed_page_key,	0, READ },
+	{ "/embed/top",		embed_top,	embed_top_key,	0, READ },
+	{ "/embed/top.html",	embed_fragment,	embed_top_key,	1, CORS },
+	/* Staff: never cached, never for other sites. */
+	{ "/admin",		admin_page,	NULL,		0, FORMS },
+	{ "/admin/",		admin_page,	NULL,		0, FORMS },
+	{ "/api/admin/",	adminapi_serve,	NULL,		0, REST },
 };
 
 /* Is method one of the comma-separated list allow? */
@@ -79,6 +90,42 @@ find(const char *path, const char **tail)
 	return NULL;
 }
 
+/*
+ * A CORS preflight (OPTIONS with Origin) from an allowed origin gets 204
+ * with what it may do; from another origin 403, which the browser takes
+ * as a no.  OPTIONS without Origin is a question about the methods.
+ */
+static void
+preflight(struct request *req, struct reply *rep)
+{
+	rep->allow = "GET, HEAD, OPTIONS";
+	if (http_header(req, "Origin") != NULL && rep->cors == NULL) {
+		reply_error(req, rep, 403);
+		return;
+	}
+	rep->preflight = 1;
+	reply_static(rep, 204, NULL, "", 0);
+}
+
+/*
+ * Answers that other sites may read carry Access-Control-Allow-Origin
+ * for an allowed Origin.  When the sites are named (not "*"), the header
+ * is the Origin itself, so each origin's answer is cached under its own
+ * key.  Returns 0 when the key would not fit (no caching then).
+ */
+static int
+cors_key(struct cache_key *key, const struct reply *rep)
+{
+	size_t	 len = strlen(key->key);
+	int	 n;
+
+	if (rep->cors == NULL || strcmp(rep->cors, "*") == 0)
+		return 1;
+	n = snprintf(key->key + len, sizeof(key->key) - len, "\norigin=%s",
+	    rep->cors);
+	return n > 0 && (size_t)n < sizeof(key->key) - len;
+}
+
 void
 route_dispatch(struct request *req, struct reply *rep)
 {
@@ -91,6 +138,14 @@ route_dispatch(struct request *req, struct reply *rep)
 		return;
 	}
 	req->route = (int)(r - routes) + 1;
+	if (r->cors) {
+		rep->cors = site_cors(http_header(req, "Origin"));
+		rep->cors_vary = site_cors_varies();
+	}
+	if (r->cors && strcmp(req->method, "OPTIONS") == 0) {
+		preflight(req, rep);
+		return;
+	}
 	if (!method_allowed(req->method, r->allow)) {
 		rep->allow = r->allow;
 		reply_error(req, rep, 405);
@@ -103,7 +158,7 @@ route_dispatch(struct request *req, struct reply *rep)
 	if (http_cookie(req, KBD_SESSION_COOKIE) != NULL &&
 	    auth_staff(req) != NULL)
 		req->no_count = 1;
-	if (r->keyer != NULL && r->keyer(req, &key)) {
+	if (r->keyer != NULL && r->keyer(req, &key) && cors_key(&key, rep)) {
 		if (!cache_serve(req, &key, rep)) {
 			r->handler(req, rep);
 			cache_put(req, &key, rep);

@@ -393,6 +393,15 @@ snapshot_article_stamp(const struct snapshot *s, int64_t id)
 	    0x9E3779B97F4A7C15ULL;
 }
 
+/* A stamp of article id's content alone; 0 when it is not published. */
+uint64_t
+snapshot_article_version(const struct snapshot *s, int64_t id)
+{
+	if (s == NULL || id < 0 || (size_t)id >= s->catalog->nids)
+		return 0;
+	return s->catalog->version[id];
+}
+
 /* How often article id is read, from 0 to 1. */
 double
 snapshot_popularity(const struct snapshot *s, int64_t id)

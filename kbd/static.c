@@ -8,7 +8,9 @@
  * Each file is made into ready answers once (see http_prebuild): with an
  * ETag from its content, Last-Modified, gzip when that is smaller.  A
  * request that names the file's version ("style.css?v=1a2b3c4d", as
- * kbd's pages do) may keep it for a year; any other for an hour.
+ * kbd's pages do) may keep it for a year; any other for an hour.  The
+ * files are public: any site may load them, also with Subresource
+ * Integrity (which needs CORS), as the widget snippet does.
  */
 #include <sys/stat.h>
 
@@ -21,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "kbd.h"
 
@@ -35,6 +39,7 @@ struct static_file {
 	struct prebuilt	*answer;
 	struct prebuilt	*versioned;	/* for "?v=" + version */
 	char		 version[9];	/* of the content */
+	char		 integrity[64];	/* "sha256-<base64>", for SRI */
 };
 
 static struct static_file	*files;		/* sorted by path */
@@ -84,21 +89,28 @@ prebuild(struct static_file *f, char *data, size_t len, time_t mtime)
 	struct reply	 rep;
 	struct tm	 tm;
 	char		 modified[64] = "";
+	unsigned char	 sha[crypto_hash_sha256_BYTES];
 	const char	*etag;
 
 	if (gmtime_r(&mtime, &tm) != NULL)
 		strftime(modified, sizeof(modified),
 		    "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	crypto_hash_sha256(sha, (const unsigned char *)data, len);
+	memcpy(f->integrity, "sha256-", 7);
+	sodium_bin2base64(f->integrity + 7, sizeof(f->integrity) - 7, sha,
+	    sizeof(sha), sodium_base64_VARIANT_ORIGINAL);
 	memset(&rep, 0, sizeof(rep));
 	reply_static(&rep, 200, f->type, data, len);
 	rep.cache = MAX_AGE_VERSIONED;
 	rep.modified = modified;
+	rep.cors = "*";
 	if ((f->versioned = http_prebuild(&rep)) == NULL)
 		return -1;
 	memset(&rep, 0, sizeof(rep));
 	reply_text(&rep, 200, f->type, data, len);	/* frees data later */
 	rep.cache = MAX_AGE;
 	rep.modified = modified;
+	rep.cors = "*";
 	if ((f->answer = http_prebuild(&rep)) == NULL)
 		return -1;
 	etag = http_prebuilt_etag(f->answer);
@@ -226,6 +238,18 @@ static_version(const char *path)
 	const struct static_file	*f = find(path);
 
 	return f != NULL ? f->version : "";
+}
+
+/*
+ * Returns the Subresource Integrity value of the static file path
+ * ("sha256-…"), or "" if there is no such file.
+ */
+const char *
+static_integrity(const char *path)
+{
+	const struct static_file	*f = find(path);
+
+	return f != NULL ? f->integrity : "";
 }
 
 void

@@ -21,7 +21,7 @@
 #include "kbd.h"
 #include "tokenizer.h"
 
-#define SCHEMA_VERSION	3
+#define SCHEMA_VERSION	4
 
 static const char *schema_v1 =
 	"CREATE TABLE article ("
@@ -101,6 +101,15 @@ static const char *schema_v3 =
 	"UPDATE article SET mtime = 0;";
 
 /*
+ * Version 4: top lists over the last days read hit_day by day; the
+ * index holds the counts, so such a list never touches the table.  The
+ * query names it: without statistics SQLite would rather scan the whole
+ * table in article order, to group without sorting.
+ */
+static const char *schema_v4 =
+	"CREATE INDEX hit_day_by_day ON hit_day(day, article_id, count);";
+
+/*
  * The search index holds published articles only, so that nothing else
  * can ever be found; triggers keep it in step with the article table.
  * Its definition is stored in meta: when it changes (a new tokenizer, new
@@ -142,11 +151,30 @@ static const char *fts_fill =
 
 static const char *reader_sql[ST__COUNT] = {
 	[ST_ARTICLE_BY_SLUG] =
-	    "SELECT id, title, category, tags, html, hits, updated"
-	    " FROM article WHERE slug = ?1 AND state = 'published'",
+	    "SELECT id, title, category, tags, html, hits, updated, markdown,"
+	    " created FROM article WHERE slug = ?1 AND state = 'published'",
 	[ST_ARTICLE_BY_ID] =
 	    "SELECT slug, title, category, hits"
 	    " FROM article WHERE id = ?1 AND state = 'published'",
+	[ST_TOP_SINCE] =
+	    "SELECT a.slug, a.title, a.category, t.n FROM"
+	    " (SELECT article_id, sum(count) AS n"
+	    "  FROM hit_day INDEXED BY hit_day_by_day"
+	    "  WHERE day >= ?1 GROUP BY article_id) AS t"
+	    " JOIN article AS a ON a.id = t.article_id"
+	    " WHERE a.state = 'published'"
+	    " ORDER BY t.n DESC, a.title, a.slug LIMIT ?2",
+	[ST_ARTICLE_SOURCE] =
+	    "SELECT id, title, markdown FROM article"
+	    " WHERE slug = ?1 AND state = 'published'",
+	[ST_ARTICLES_INDEX] =
+	    "SELECT slug, title, category, updated, substr(body_text, 1, 400)"
+	    " FROM article WHERE state = 'published'"
+	    " ORDER BY category, title, slug",
+	[ST_ARTICLES_RECENT] =
+	    "SELECT slug, title, category, updated, created, markdown, html"
+	    " FROM article WHERE state = 'published'"
+	    " ORDER BY updated DESC, slug LIMIT ?1",
 	[ST_SEARCH] =
 	    "SELECT rowid, kbd_snippet(article_fts, 2, ?4) FROM article_fts"
 	    " WHERE article_fts MATCH ?1 AND rank MATCH ?5"
@@ -313,6 +341,8 @@ migrate(sqlite3 *db, const char **errstr)
 	if (version < 2 && exec(db, schema_v2) == -1)
 		goto fail;
 	if (version < 3 && exec(db, schema_v3) == -1)
+		goto fail;
+	if (version < 4 && exec(db, schema_v4) == -1)
 		goto fail;
 	if (version < SCHEMA_VERSION && exec(db, "PRAGMA user_version = "
 	    STR(SCHEMA_VERSION)) == -1)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # t0012-errors-methods: methods, unknown paths and odd requests.
 #   1.x  POST, PUT, DELETE, PATCH, OPTIONS and an unknown method on every
-#        known path: 405 with "Allow: GET, HEAD", JSON {"error"} under
-#        /api/, an HTML page elsewhere; a POST with a body too; none of
-#        them counts a hit
+#        known path: 405 with "Allow: GET, HEAD" ("GET, HEAD, OPTIONS"
+#        under /api/, where OPTIONS is a CORS preflight: 204), JSON
+#        {"error"} under /api/, an HTML page elsewhere; a POST with a body
+#        too; none of them counts a hit
 #   2.x  unknown paths: 404, JSON under /api/, HTML elsewhere, for any
 #        method
 #   3.x  odd paths under /a/ and /api/articles/: .., encoded dots and
@@ -36,9 +37,17 @@ error_body() {
 # 1: methods
 for path in / /search "/search?q=imap" /a/imap /healthz /api/search \
     "/api/search?q=imap" /api/top /api/articles/imap /static/style.css; do
+	allow="GET, HEAD"
+	case $path in /api/*) allow="GET, HEAD, OPTIONS" ;; esac
 	for m in POST PUT DELETE PATCH OPTIONS FOO; do
+		if [ "$m:${path%%/api/*}" = OPTIONS: ]; then
+			expect_status 1.1 "$m" "$path" 204
+			[ "$(header Allow)" = "$allow" ] ||
+			    fail 1.2 "$m $path: Allow: '$(header Allow)'"
+			continue
+		fi
 		if expect_status 1.1 "$m" "$path" 405; then
-			[ "$(header Allow)" = "GET, HEAD" ] ||
+			[ "$(header Allow)" = "$allow" ] ||
 			    fail 1.2 "$m $path: Allow: '$(header Allow)'"
 			error_body 1.3 "$path"
 		fi
@@ -52,7 +61,7 @@ expect_json 1.7 /api/articles/imap '.hits == 414717'
 
 # 2: unknown paths
 for path in /nope /api /api/ /api/nope /api/top/ /api/search/x /api/articles \
-    /Api/top /search/x /healthz/x /favicon.ico /robots.txt /a /aa/imap; do
+    /Api/top /search/x /healthz/x /favicon.ico /robots.txt/ /a /aa/imap; do
 	for m in GET POST; do
 		req "$m" "$path"
 		if [ "$STATUS" != 404 ]; then
@@ -68,7 +77,7 @@ long=$(printf 'a%.0s' $(seq 10000))
 for path in /a/../../etc/passwd /a/..%2f..%2fetc%2fpasswd /a/%2e%2e/x \
     /a/%2e%2e/%2e%2e/etc/passwd /a/./imap /a//imap /a/imap/ /a/imap/.. \
     /a/IMAP /a/Imap /a/%C3%BCber /a/%E2%80%AEimap /a/imap%0d%0aX:%201 \
-    /a/imap.md /a/-imap /a/_imap /a/imap%20 /a/%20imap "/a/imap?x=1/.." \
+    /a/imap.mdx /a/.md /a/IMAP.md /a/-imap /a/_imap /a/imap%20 /a/%20imap "/a/imap?x=1/.." \
     /a/$long /api/articles/../../etc/passwd /api/articles/%2e%2e/imap \
     /api/articles/IMAP /api/articles/$long /a/%FF /a/%C0%AF \
     "/a/$(printf 'x%.0s' $(seq 129))"; do

@@ -1,0 +1,383 @@
+/*
+ * seo.c: what machines read about the knowledge base rather than people:
+ * robots.txt, the sitemap, the Atom feed of new and changed articles,
+ * the OpenSearch description for browsers, llms.txt and each article's
+ * Markdown twin (/a/<slug>.md) for language models.  Links in them are
+ * absolute, on site_base().  XML goes through xml_escape(), so a title
+ * may hold anything; answers are cached by the import generation, since
+ * none of them shows hits.  The meta tags and JSON-LD of the article
+ * pages are in page.c, with the rest of those pages.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbd.h"
+
+#define XML_TYPE	"application/xml; charset=utf-8"
+#define ATOM_TYPE	"application/atom+xml; charset=utf-8"
+#define OPENSEARCH_TYPE	"application/opensearchdescription+xml; charset=utf-8"
+#define TEXT_TYPE	"text/plain; charset=utf-8"
+#define MARKDOWN_TYPE	"text/markdown; charset=utf-8"
+#define XML_HEAD	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define FEED_ENTRIES	30	/* newest changes in the feed */
+#define SITEMAP_MAX	50000	/* URLs one sitemap file may hold */
+#define SEO_MAX_AGE	"public, max-age=3600"
+
+static void
+reply_buf(struct reply *rep, const char *type, struct buf *b)
+{
+	size_t	 len;
+	char	*body = buf_detach(b, &len);
+
+	reply_text(rep, 200, type, body, len);
+	rep->cache = SEO_MAX_AGE;
+}
+
+/* Appends the absolute URL of path (which starts with '/'), escaped. */
+static void
+xml_url(struct buf *b, const char *path)
+{
+	xml_escape(b, site_base());
+	xml_escape(b, path);
+}
+
+static void
+xml_article_url(struct buf *b, const char *slug, const char *suffix)
+{
+	xml_escape(b, site_base());
+	buf_puts(b, "/a/");
+	url_escape(b, slug);
+	buf_puts(b, suffix);
+}
+
+/* Is tail ("imap.md" of /a/imap.md) a request for a Markdown twin? */
+int
+seo_is_markdown(const char *tail)
+{
+	size_t	 n = strlen(tail);
+
+	return n > 3 && strcmp(tail + n - 3, ".md") == 0;
+}
+
+/*
+ * The answers of this file change with the articles only (robots.txt and
+ * opensearch.xml not even then, but they are cheap to key alike).
+ */
+int
+seo_key(struct request *req, struct cache_key *k)
+{
+	return cache_key_set(k, snapshot_generation(1), "seo:%s", req->path);
+}
+
+/*
+ * A Markdown twin is keyed by its article's content; reading it counts no
+ * view (it is for machines).
+ */
+int
+seo_markdown_key(struct request *req, struct cache_key *k)
+{
+	struct snapshot	*s;
+	size_t		 n = strlen(req->tail) - 3;
+	char		 slug[KBD_MAX_SLUG + 1];
+	uint64_t	 v;
+
+	if (n > KBD_MAX_SLUG || !slug_valid(req->tail, n))
+		return 0;
+	memcpy(slug, req->tail, n);
+	slug[n] = '\0';
+	s = snapshot_acquire();
+	v = snapshot_article_version(s, snapshot_find(s, slug));
+	snapshot_release(s);
+	return v != 0 && cache_key_set(k, v, "md:%s", slug);
+}
+
+/* GET /a/<slug>.md: the title as a heading, then the article's Markdown. */
+void
+seo_markdown(struct request *req, struct reply *rep)
+{
+	struct reader	*r;
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	size_t		 n = strlen(req->tail) - 3;
+	char		 slug[KBD_MAX_SLUG + 1];
+	const char	*title;
+
+	if (n > KBD_MAX_SLUG || !slug_valid(req->tail, n)) {
+		reply_error(req, rep, 404);
+		return;
+	}
+	memcpy(slug, req->tail, n);
+	slug[n] = '\0';
+	if ((r = store_reader()) == NULL) {
+		reply_error(req, rep, 503);
+		return;
+	}
+	st = r->st[ST_ARTICLE_SOURCE];
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		reply_error(req, rep, 404);
+		return;
+	}
+	buf_init(&b);
+	title = (const char *)sqlite3_column_text(st, 1);
+	buf_puts(&b, "# ");
+	/* A title is one line; keep it one heading whatever it holds. */
+	for (; *title != '\0'; title++)
+		buf_putc(&b, *title == '\n' || *title == '\r' ? ' ' : *title);
+	buf_puts(&b, "\n\n");
+	buf_puts(&b, (const char *)sqlite3_column_text(st, 2));
+	if (b.len > 0 && b.data[b.len - 1] != '\n')
+		buf_putc(&b, '\n');
+	sqlite3_reset(st);
+	reply_buf(rep, MARKDOWN_TYPE, &b);
+}
+
+void
+seo_robots(struct request *req, struct reply *rep)
+{
+	struct buf	 b;
+
+	(void)req;
+	buf_init(&b);
+	buf_puts(&b, "# Suchergebnisse, die API und die Widgets sind keine "
+	    "eigenen Inhalte.\nUser-agent: *\nAllow: /\nDisallow: /search\n"
+	    "Disallow: /api/\nDisallow: /embed/\n\nSitemap: ");
+	buf_puts(&b, site_base());
+	buf_puts(&b, "/sitemap.xml\n");
+	reply_buf(rep, TEXT_TYPE, &b);
+}
+
+void
+seo_opensearch(struct request *req, struct reply *rep)
+{
+	struct buf	 b;
+
+	(void)req;
+	buf_init(&b);
+	buf_puts(&b, XML_HEAD "<OpenSearchDescription "
+	    "xmlns=\"http://a9.com/-/spec/opensearch/1.1/\" "
+	    "xmlns:moz=\"http://www.mozilla.org/2006/browser/search/\">\n"
+	    "<ShortName>" KBD_SITE_NAME "</ShortName>\n"
+	    "<Description>Antworten auf häufige Fragen durchsuchen"
+	    "</Description>\n<InputEncoding>UTF-8</InputEncoding>\n"
+	    "<OutputEncoding>UTF-8</OutputEncoding>\n"
+	    "<Language>de-de</Language>\n"
+	    "<Url type=\"text/html\" method=\"get\" template=\"");
+	xml_url(&b, "/search?q={searchTerms}");
+	buf_puts(&b, "\"/>\n<Url type=\"application/x-suggestions+json\" "
+	    "method=\"get\" template=\"");
+	xml_url(&b, "/api/suggest?format=opensearch&q={searchTerms}");
+	buf_puts(&b, "\"/>\n<Url type=\"application/opensearchdescription+xml\""
+	    " rel=\"self\" template=\"");
+	xml_url(&b, "/opensearch.xml");
+	buf_puts(&b, "\"/>\n<moz:SearchForm>");
+	xml_url(&b, "/");
+	buf_puts(&b, "</moz:SearchForm>\n</OpenSearchDescription>\n");
+	reply_buf(rep, OPENSEARCH_TYPE, &b);
+}
+
+/* GET /sitemap.xml: the home page and every published article. */
+void
+seo_sitemap(struct request *req, struct reply *rep)
+{
+	struct reader	*r;
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	char		 when[32];
+	int		 n = 0, rc;
+
+	if ((r = store_reader()) == NULL) {
+		reply_error(req, rep, 503);
+		return;
+	}
+	buf_init(&b);
+	buf_puts(&b, XML_HEAD "<urlset xmlns=\"http://www.sitemaps.org/"
+	    "schemas/sitemap/0.9\">\n<url><loc>");
+	xml_url(&b, "/");
+	buf_puts(&b, "</loc></url>\n");
+	st = r->st[ST_ARTICLES_INDEX];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n < SITEMAP_MAX) {
+		format_time(when, sizeof(when), sqlite3_column_int64(st, 3));
+		buf_puts(&b, "<url><loc>");
+		xml_article_url(&b, (const char *)sqlite3_column_text(st, 0),
+		    "");
+		buf_printf(&b, "</loc><lastmod>%s</lastmod></url>\n", when);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		buf_free(&b);
+		reply_error(req, rep, 503);
+		return;
+	}
+	buf_puts(&b, "</urlset>\n");
+	reply_buf(rep, XML_TYPE, &b);
+}
+
+/* One <entry> of the feed, from a row of ST_ARTICLES_RECENT. */
+static void
+feed_entry(struct buf *b, sqlite3_stmt *st)
+{
+	const char	*slug = (const char *)sqlite3_column_text(st, 0);
+	const char	*category = (const char *)sqlite3_column_text(st, 2);
+	const char	*md = (const char *)sqlite3_column_text(st, 5);
+	char		 when[32], *summary;
+
+	buf_puts(b, "<entry>\n<title>");
+	xml_escape(b, (const char *)sqlite3_column_text(st, 1));
+	buf_puts(b, "</title>\n<link rel=\"alternate\" type=\"text/html\" "
+	    "href=\"");
+	xml_article_url(b, slug, "");
+	buf_puts(b, "\"/>\n<id>");
+	xml_article_url(b, slug, "");
+	format_time(when, sizeof(when), sqlite3_column_int64(st, 4));
+	buf_printf(b, "</id>\n<published>%s</published>\n", when);
+	format_time(when, sizeof(when), sqlite3_column_int64(st, 3));
+	buf_printf(b, "<updated>%s</updated>\n", when);
+	if (*category != '\0') {
+		buf_puts(b, "<category term=\"");
+		xml_escape(b, category);
+		buf_puts(b, "\"/>\n");
+	}
+	summary = render_summary(md, strlen(md), 2 * KBD_DESCRIPTION);
+	buf_puts(b, "<summary>");
+	xml_escape(b, summary);
+	free(summary);
+	/* The safe HTML of the article, as text: type="html" says so. */
+	buf_puts(b, "</summary>\n<content type=\"html\">");
+	xml_escape(b, (const char *)sqlite3_column_text(st, 6));
+	buf_puts(b, "</content>\n</entry>\n");
+}
+
+/* GET /feed.atom: the articles changed last, newest first. */
+void
+seo_feed(struct request *req, struct reply *rep)
+{
+	struct reader	*r;
+	sqlite3_stmt	*st;
+	struct buf	 b, entries;
+	char		 when[32];
+	int64_t		 newest = 0;
+	int		 rc;
+
+	if ((r = store_reader()) == NULL) {
+		reply_error(req, rep, 503);
+		return;
+	}
+	buf_init(&entries);
+	buf_puts(&entries, "");
+	st = r->st[ST_ARTICLES_RECENT];
+	rc = sqlite3_bind_int(st, 1, FEED_ENTRIES);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 3) > newest)
+			newest = sqlite3_column_int64(st, 3);
+		feed_entry(&entries, st);
+		rc = SQLITE_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		buf_free(&entries);
+		reply_error(req, rep, 503);
+		return;
+	}
+	format_time(when, sizeof(when), newest);
+	buf_init(&b);
+	buf_puts(&b, XML_HEAD "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+	    "xml:lang=\"de\">\n<title>" KBD_SITE_NAME "</title>\n"
+	    "<subtitle>Neue und geänderte Artikel</subtitle>\n<id>");
+	xml_url(&b, "/feed.atom");
+	buf_puts(&b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" "
+	    "href=\"");
+	xml_url(&b, "/feed.atom");
+	buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+	xml_url(&b, "/");
+	buf_printf(&b, "\"/>\n<updated>%s</updated>\n<author><name>"
+	    KBD_SITE_NAME "</name></author>\n<generator version=\"%s\">kbd"
+	    "</generator>\n", when, KBD_VERSION);
+	buf_put(&b, entries.data, entries.len);
+	buf_free(&entries);
+	buf_puts(&b, "</feed>\n");
+	reply_buf(rep, ATOM_TYPE, &b);
+}
+
+/*
+ * Appends s as Markdown link text: one line, and the characters that
+ * would end or break the link escaped with a backslash.
+ */
+static void
+md_text(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			buf_putc(b, ' ');
+		else {
+			if (strchr("\\[]<>", *s) != NULL)
+				buf_putc(b, '\\');
+			buf_putc(b, *s);
+		}
+	}
+}
+
+/*
+ * GET /llms.txt (llmstxt.org): what the site is, then every article by
+ * category as a link to its Markdown twin with its first words.
+ */
+void
+seo_llms(struct request *req, struct reply *rep)
+{
+	struct reader	*r;
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	char		*group = NULL, *summary;
+	const char	*category;
+	int		 rc;
+
+	if ((r = store_reader()) == NULL) {
+		reply_error(req, rep, 503);
+		return;
+	}
+	buf_init(&b);
+	buf_puts(&b, "# " KBD_SITE_NAME_TEXT "\n\n> Antworten auf häufige "
+	    "Fragen unserer Kundinnen und Kunden. Jeder Artikel ist unter "
+	    "/a/<slug> als Webseite und unter /a/<slug>.md als Markdown "
+	    "abrufbar.\n\nSuche: ");
+	buf_puts(&b, site_base());
+	buf_puts(&b, "/search?q=… (HTML) und ");
+	buf_puts(&b, site_base());
+	buf_puts(&b, "/api/search?q=… (JSON).\n");
+	st = r->st[ST_ARTICLES_INDEX];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		category = (const char *)sqlite3_column_text(st, 2);
+		if (group == NULL || strcmp(group, category) != 0) {
+			free(group);
+			group = xstrdup(category);
+			buf_puts(&b, "\n## ");
+			md_text(&b, *category != '\0' ? category :
+			    "Weitere Artikel");
+			buf_puts(&b, "\n\n");
+		}
+		buf_puts(&b, "- [");
+		md_text(&b, (const char *)sqlite3_column_text(st, 1));
+		buf_puts(&b, "](");
+		buf_puts(&b, site_base());
+		buf_puts(&b, "/a/");
+		url_escape(&b, (const char *)sqlite3_column_text(st, 0));
+		buf_puts(&b, ".md)");
+		summary = render_summary_text((const char *)
+		    sqlite3_column_text(st, 4), KBD_DESCRIPTION);
+		if (*summary != '\0') {
+			buf_puts(&b, ": ");
+			md_text(&b, summary);
+		}
+		free(summary);
+		buf_putc(&b, '\n');
+	}
+	sqlite3_reset(st);
+	free(group);
+	if (rc != SQLITE_DONE) {
+		buf_free(&b);
+		reply_error(req, rep, 503);
+		return;
+	}
+	reply_buf(rep, TEXT_TYPE, &b);
+}

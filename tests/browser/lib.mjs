@@ -1,0 +1,180 @@
+// tests/browser/lib.mjs: what every browser test shares.  A test starts
+// its own kbd (port 0, a fresh database in a temporary folder, like the
+// HTTP tests), may serve pages of its own from a second loopback port (a
+// "host" site of another origin), and drives Debian's chromium headless
+// with playwright-core (vendored: tests/browser/vendor/, unpacked into
+// tests/node_modules by tests/browser/setup.sh; no network needed).
+//
+//   import { test, before, after } from 'node:test';
+//   import { startKbd, startHost, launchBrowser, screenshot } from './lib.mjs';
+//
+//   KBD       the binary to test (tests/run sets it; default build/kbd)
+//   CHROMIUM  the browser (default /usr/bin/chromium)
+//
+// Everything a test starts is stopped when the process exits, also after
+// a failure.  Screenshots go to tests/artifacts/browser/.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, readdirSync, copyFileSync,
+	writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = join(ROOT, 'tests/artifacts/browser');
+const KBD = resolve(ROOT, process.env.KBD || 'build/kbd');
+// ASan builds start slowly on a busy machine.
+const READY_MS = Number(process.env.READY_TIMEOUT || 30) * 1000;
+
+const children = new Set();
+const temps = new Set();
+process.on('exit', () => {
+	for (const c of children)
+		try { c.kill('SIGKILL'); } catch { /* gone already */ }
+	for (const t of temps)
+		rmSync(t, { recursive: true, force: true });
+});
+
+// A temporary folder, removed when the process exits.
+export function tempDir(prefix = 'kbd-browser.') {
+	const dir = mkdtempSync(join(process.env.TMPDIR || os.tmpdir(), prefix));
+	temps.add(dir);
+	return dir;
+}
+
+// A copy of the shipped articles plus extra ones ({ 'slug.md': text }),
+// in a fresh folder; returns its path.
+export function copyArticles(extra = {}) {
+	const dir = tempDir('kbd-articles.');
+	for (const f of readdirSync(join(ROOT, 'articles')))
+		if (f.endsWith('.md'))
+			copyFileSync(join(ROOT, 'articles', f), join(dir, f));
+	for (const [name, text] of Object.entries(extra))
+		writeFileSync(join(dir, name), text);
+	return dir;
+}
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+// Starts kbd with the repository's static files; args are added (and
+// override: --articles DIR).  Resolves once /healthz answers 200, with
+// { base, port, log(), stop() }; stop() resolves to kbd's exit status.
+export async function startKbd(args = []) {
+	const tmp = tempDir();
+	const argv = ['--static', join(ROOT, 'static'), '--db',
+		join(tmp, 'kb.sqlite'), '--listen', '127.0.0.1:0'];
+	if (!args.includes('--articles'))
+		argv.push('--articles', join(ROOT, 'articles'));
+	const child = spawn(KBD, [...argv, ...args],
+		{ stdio: ['ignore', 'ignore', 'pipe'] });
+	children.add(child);
+	let log = '';
+	let exited = null;
+	child.stderr.on('data', d => { log += d; });
+	const done = new Promise(r => child.on('exit', (code, sig) => {
+		exited = code ?? sig;
+		children.delete(child);
+		r(exited);
+	}));
+	const deadline = Date.now() + READY_MS;
+	let port;
+	while (!port) {
+		const m = /kbd: listening on https?:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
+		if (m)
+			port = Number(m[1]);
+		else if (exited !== null || Date.now() > deadline)
+			throw new Error(`kbd did not start (${exited}):\n${log}`);
+		else
+			await sleep(20);
+	}
+	const base = `http://127.0.0.1:${port}`;
+	for (;;) {
+		const ok = await fetch(`${base}/healthz`).then(r => r.ok, () => false);
+		if (ok)
+			break;
+		if (exited !== null || Date.now() > deadline)
+			throw new Error(`kbd is not healthy:\n${log}`);
+		await sleep(50);
+	}
+	return {
+		base, port, tmp,
+		log: () => log,
+		async stop() {
+			if (exited === null)
+				child.kill('SIGTERM');
+			const rc = await done;
+			rmSync(tmp, { recursive: true, force: true });
+			return rc;
+		},
+	};
+}
+
+// Serves pages from a second loopback port: another origin than kbd's.
+// routes maps a path to { type, body } or to a function (req, res).
+// Resolves to { origin, port, requests, stop() }.
+export async function startHost(routes) {
+	const requests = [];
+	const server = http.createServer((req, res) => {
+		const path = new URL(req.url, 'http://x').pathname;
+		requests.push(path);
+		const r = routes[path];
+		if (typeof r === 'function')
+			return r(req, res);
+		if (!r) {
+			res.writeHead(404, { 'Content-Type': 'text/plain' });
+			return res.end('not found');
+		}
+		res.writeHead(200, { 'Content-Type': r.type || 'text/html; charset=utf-8',
+			'Cache-Control': 'no-store', ...(r.headers || {}) });
+		res.end(r.body);
+	});
+	await new Promise(r => server.listen(0, '127.0.0.1', r));
+	const port = server.address().port;
+	return {
+		origin: `http://127.0.0.1:${port}`, port, requests,
+		stop: () => new Promise(r => { server.closeAllConnections?.(); server.close(r); }),
+	};
+}
+
+// Launches chromium headless.  Tests run as root, hence --no-sandbox.
+export async function launchBrowser() {
+	return chromium.launch({
+		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		args: ['--no-sandbox'],
+		headless: true,
+	});
+}
+
+// A new page that records what goes wrong on it: console errors (CSP
+// refusals among them), answers with an error status (but a missing
+// /favicon.ico, which browsers ask for on their own), uncaught exceptions
+// and dialogs (alert() from an injected script).  Dialogs are dismissed.
+export async function watchedPage(browser) {
+	const page = await browser.newPage();
+	const problems = [];
+	page.on('console', m => {
+		// Failed loads are reported below, with their URL.
+		if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+			problems.push(`console: ${m.text()}`);
+	});
+	page.on('response', r => {
+		if (r.status() >= 400 && new URL(r.url()).pathname !== '/favicon.ico')
+			problems.push(`${r.status()}: ${r.url()}`);
+	});
+	page.on('pageerror', e => problems.push(`exception: ${e.message}`));
+	page.on('dialog', d => {
+		problems.push(`dialog: ${d.type()} ${d.message()}`);
+		d.dismiss().catch(() => {});
+	});
+	return { page, problems };
+}
+
+// Saves a screenshot as tests/artifacts/browser/NAME.png; returns its path.
+export async function screenshot(page, name) {
+	mkdirSync(ARTIFACTS, { recursive: true });
+	const path = join(ARTIFACTS, `${name}.png`);
+	await page.screenshot({ path, fullPage: true });
+	return path;
+}
