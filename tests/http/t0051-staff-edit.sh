@@ -6,7 +6,8 @@
 #        the API and the search serve it at once; the revision names the
 #        editor; the hits are untouched
 #   2.x  drafts: a new article saved as a draft is nowhere public (page,
-#        API, search, suggestions, top list, typo corrections); published
+#        API, search, suggestions, top list, typo corrections, sitemap,
+#        feed, llms.txt, embeds, the Markdown twin); published
 #        it is everywhere; unpublished it is gone again
 #   3.x  conflicts: two editors start from the same revision; the second
 #        save gets 409 with the text as it is now (API) or both texts and
@@ -87,9 +88,16 @@ expect_status 2.4 GET /api/articles/geheim 404
 expect_json 2.7 "/api/suggest?q=zebra" '.suggestions == []'
 expect_json 2.8 "/api/top?limit=100" '[.articles[].slug] | index("geheim") == null'
 expect_json 2.9 "/api/search?q=okapii" '(.suggestion // "") == "" and .total == 0'
+for path in /sitemap.xml /feed.atom /llms.txt /embed/top.html "/api/top?period=7d&limit=100"; do
+	req GET "$path"
+	grep -q 'geheim\|Zebra-Projekt' "$BODY" && fail 2.9b "a draft is listed in $path"
+done
+expect_status 2.9c GET /a/geheim.md 404
 expect_json 2.10 /api/admin/articles/geheim '.state == "draft" and .draft == true' "${A[@]}"
 api 2.11 POST /articles/geheim/publish 200
 expect_status 2.12 GET /a/geheim 200
+req GET /sitemap.xml
+grep -q '/a/geheim<' "$BODY" || fail 2.12b "the published article is not in the sitemap"
 [ "$(slugs_for Okapi)" = geheim ] || fail 2.13 "the published article is not found"
 api 2.14 POST /articles/geheim/unpublish 200
 expect_status 2.15 GET /a/geheim 404
