@@ -327,7 +327,8 @@ api_article(struct request *req, struct reply *rep)
 	    "tags", tag_array((const char *)sqlite3_column_text(st, 3)),
 	    "html", jstr((const char *)sqlite3_column_text(st, 4)),
 	    "hits", (json_int_t)(sqlite3_column_int64(st, 5) +
-	    hits_pending(id) + !req->head), "updated", updated);
+	    hits_pending(id) +
+	    http_view_counts(req)), "updated", updated);
 	sqlite3_reset(st);
 	reply_json(rep, 200, obj);
 }

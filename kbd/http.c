@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,6 +103,128 @@ const char *
 http_header(struct request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/*
+ * Is the page fetched ahead of time (a browser's prefetch or prerender,
+ * Safari's top-sites preview), to be shown later or never?
+ */
+static int
+prefetch(struct request *req)
+{
+	static const char *const names[] = {
+		"Sec-Purpose", "Purpose", "X-Purpose", "X-Moz",
+	};
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < nitems(names); i++) {
+		if ((v = http_header(req, names[i])) == NULL)
+			continue;
+		for (; *v != '\0'; v++)
+			if (strncasecmp(v, "prefetch", 8) == 0 ||
+			    strncasecmp(v, "preview", 7) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Puts the client's address (4 or 16 bytes) into out and returns its
+ * length.  A proxy on this host (a loopback peer) names the client it
+ * serves in X-Real-IP; nobody else is believed.
+ */
+static size_t
+client_address(struct request *req, unsigned char *out)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+	const char			*real;
+	size_t				 n = 0;
+	int				 loopback = 0;
+
+	ci = MHD_get_connection_info(req->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return 0;
+	if (ci->client_addr->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)(const void *)ci->client_addr;
+		memcpy(out, &sin->sin_addr, n = 4);
+		loopback = out[0] == 127;
+	} else if (ci->client_addr->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)(const void *)
+		    ci->client_addr;
+		memcpy(out, &sin6->sin6_addr, n = 16);
+		loopback = IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+	}
+	if (loopback && (real = http_header(req, "X-Real-IP")) != NULL) {
+		if (inet_pton(AF_INET, real, out) == 1)
+			return 4;
+		if (inet_pton(AF_INET6, real, out) == 1)
+			return 16;
+	}
+	return n;
+}
+
+/*
+ * Notes who asked and whether a view by this request could count at all
+ * (a browser, not a prefetch), while the headers are at hand.
+ */
+static void
+classify(struct request *req)
+{
+	unsigned char	 addr[16];
+	size_t		 n;
+	const char	*ua;
+
+	if (req->classified)
+		return;
+	req->classified = 1;
+	ua = http_header(req, "User-Agent");
+	if (!visitor_browser(ua))
+		req->skip = SKIP_ROBOT;
+	else if (prefetch(req))
+		req->skip = SKIP_PREFETCH;
+	n = client_address(req, addr);
+	visitor_digest(&req->who, addr, n, ua);
+}
+
+/*
+ * Would the view of req->view that req makes count, once its answer is
+ * out?  Pages show the count with it.  Records nothing.
+ */
+int
+http_view_counts(struct request *req)
+{
+	if (req->view <= 0 || req->head || req->no_count)
+		return 0;
+	classify(req);
+	return req->skip == SKIP_NONE && visitor_first(&req->who, req->view,
+	    wall_seconds() / 86400);
+}
+
+/*
+ * Counts the view req made, which was answered: one hit for a reader's
+ * first view of the article today; robots, prefetches, repeats and staff
+ * are only counted in the metrics, by reason.
+ */
+static void
+count_view(struct request *req)
+{
+	enum view_skip	 skip = req->skip;
+
+	if (!req->classified)
+		return;
+	if (req->no_count)
+		skip = SKIP_STAFF;
+	else if (skip == SKIP_NONE && !visitor_mark(&req->who, req->view,
+	    wall_seconds() / 86400))
+		skip = SKIP_REPEAT;
+	if (skip == SKIP_NONE)
+		hits_add(req->view);
+	else
+		metrics_skip(skip);
 }
 
 /* Sets a reply whose body (from buf_detach) the reply now owns. */
@@ -416,6 +539,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	memset(&rep, 0, sizeof(rep));
 	route_dispatch(req, &rep);
+	/* The headers are gone by the time the view is counted. */
+	if (req->view > 0 && !req->head)
+		classify(req);
 	if (rep.queued)
 		return (enum MHD_Result)rep.result;
 	return send_reply(req, &rep);
@@ -423,9 +549,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 
 /*
  * An article that was shown (200, or 304 to a browser that has it) was
- * viewed: one hit, counted once the whole answer went out, so that a
- * client cut off (by a stop, or by leaving) is never counted.  HEAD shows
- * nothing; a 404 counts nothing.
+ * viewed: counted once the whole answer went out, so that a client cut
+ * off (by a stop, or by leaving) is never counted; see count_view() for
+ * which views are hits.  HEAD shows nothing; a 404 counts nothing.
  */
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **state,
@@ -439,7 +565,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 		return;
 	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && req->view > 0 &&
 	    !req->head && (req->status == 200 || req->status == 304))
-		hits_add(req->view);
+		count_view(req);
 	/* Requests that never got an answer (the client left) are not logged. */
 	if (req->status != 0) {
 		metrics_request(req->route, req->status, now_us() - req->start);

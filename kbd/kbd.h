@@ -42,6 +42,8 @@
 #define KBD_CONN_LIMIT		4096
 #define KBD_CONN_PER_IP		512
 #define KBD_CONN_MEMORY		(64 * 1024)	/* request line and headers */
+#define KBD_MAX_UA		1024	/* a longer User-Agent is no browser */
+#define VISITOR_SLOTS		(1 << 20)	/* views remembered a day */
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -180,6 +182,21 @@ struct query {
 struct request;
 struct reply;
 
+/* Who asked, as a digest of address and User-Agent; see visitor.c. */
+struct visitor {
+	unsigned char	 digest[16];
+};
+
+/* Why a view of an article did not count (metrics, by reason). */
+enum view_skip {
+	SKIP_NONE,		/* it counts */
+	SKIP_ROBOT,		/* a crawler, previewer, script, no browser */
+	SKIP_PREFETCH,		/* fetched ahead, maybe never shown */
+	SKIP_REPEAT,		/* this visitor saw it today */
+	SKIP_STAFF,		/* req->no_count: staff, an article save */
+	SKIP__COUNT
+};
+
 /* A reader: one read-only connection and its statements, per thread. */
 enum reader_stmt {
 	ST_ARTICLE_BY_SLUG,
@@ -308,6 +325,13 @@ char	*synonyms_key(struct tokenizer *, const char *, size_t);
 int	 synonyms_lookup(const struct synonyms *, const char *,
 	    void (*)(void *, const char *), void *);
 
+/* visitor.c */
+int	 visitor_browser(const char *);
+void	 visitor_digest(struct visitor *, const void *, size_t, const char *);
+int	 visitor_first(const struct visitor *, int64_t, int64_t);
+int	 visitor_mark(const struct visitor *, int64_t, int64_t);
+void	 visitor_shutdown(void);
+
 /* hits.c */
 void	 hits_add(int64_t);
 int64_t	 hits_pending(int64_t);
@@ -417,6 +441,10 @@ struct request {
 	int			 api;		/* answer errors in JSON */
 	int			 route;		/* index + 1, for metrics */
 	int64_t			 view;		/* article viewed, or 0 */
+	int			 no_count;	/* never count a view: staff */
+	int			 classified;	/* skip and who are set */
+	enum view_skip		 skip;		/* why the view would not count */
+	struct visitor		 who;
 	int64_t			 start;		/* now_us() at arrival */
 	unsigned int		 status;	/* for the access log */
 	size_t			 bytes;
@@ -433,6 +461,7 @@ void	 http_queue_prebuilt(struct request *, const struct prebuilt *,
 	    struct reply *);
 const char *http_arg(struct request *, const char *);
 const char *http_header(struct request *, const char *);
+int	 http_view_counts(struct request *);
 void	 reply_text(struct reply *, unsigned int, const char *, char *, size_t);
 void	 reply_static(struct reply *, unsigned int, const char *,
 	    const char *, size_t);
@@ -465,6 +494,7 @@ void	 metrics_request(int, unsigned int, int64_t);
 void	 metrics_search(int64_t);
 void	 metrics_hits(uint64_t, uint64_t);
 void	 metrics_cache(int);
+void	 metrics_skip(enum view_skip);
 void	 metrics_serve(struct request *, struct reply *);
 
 /* accesslog.c */

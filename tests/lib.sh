@@ -16,6 +16,13 @@
 #   sighup                    SIGHUP, wait for the import summary line
 #   req METHOD URL [curl args...]   sets STATUS; body in $BODY, headers
 #                             in $HEADERS (a URL starting with / is on BASE)
+#   reader                    prints a browser User-Agent no request of
+#                             this test sent before: a new reader, whose
+#                             first view of an article counts a hit.  req,
+#                             expect_* and jget send one each time, so
+#                             every view they make counts; pass -A to be
+#                             somebody in particular (curl's own agent is
+#                             a script and never counts)
 #   expect_status CASE METHOD URL CODE [curl args...]
 #   expect_json CASE URL JQ_EXPR     GET, want 200 and jq -e JQ_EXPR true
 #   fail CASE MESSAGE, die MESSAGE, test_done
@@ -103,7 +110,8 @@ start_kbd() {
 	KBD_PID=$!
 	PORT=
 	for i in $(seq $((READY_TIMEOUT * 50))); do
-		PORT=$(sed -n 's|^kbd: listening on https\{0,1\}://127\.0\.0\.1:\([0-9][0-9]*\)/$|\1|p' "$LOG")
+		# 127.0.0.1, or 0.0.0.0 (all addresses: loopback is one)
+		PORT=$(sed -n 's#^kbd: listening on https\{0,1\}://\(127\.0\.0\.1\|0\.0\.0\.0\):\([0-9][0-9]*\)/$#\2#p' "$LOG")
 		[ -n "$PORT" ] && break
 		kill -0 "$KBD_PID" 2>/dev/null || die "kbd exited at start"
 		sleep 0.02
@@ -136,10 +144,18 @@ kill9_kbd() {
 	KBD_PID=
 }
 
+# Views count once per reader a day, and only from browsers (see
+# kbd/visitor.c); a random number in a browser's User-Agent makes a new one.
+reader() {
+	printf 'Mozilla/5.0 (X11; Linux x86_64) kbd-test/%s.%s\n' "$SRANDOM" \
+	    "$SRANDOM"
+}
+
 req() {	# req METHOD URL [curl args...]: sets STATUS, fills BODY, HEADERS
 	local method=$1 u
 	u=$(url "$2")
 	shift 2
+	set -- -A "$(reader)" "$@"
 	: >"$BODY"
 	if [ "$method" = HEAD ]; then	# -I prints the headers as the body
 		set -- -I -o /dev/null "$@"
@@ -176,7 +192,8 @@ expect_json() {	# expect_json CASE URL JQ_EXPR
 }
 
 jget() {	# jget URL JQ_FILTER: prints jq -r FILTER of GET URL
-	curl -s "${CURL_TLS[@]}" --max-time 20 "$(url "$1")" | jq -r "$2"
+	curl -s "${CURL_TLS[@]}" -A "$(reader)" --max-time 20 "$(url "$1")" |
+	    jq -r "$2"
 }
 
 uri() {	# uri TEXT: TEXT percent-encoded for a query value
