@@ -6,6 +6,7 @@
  * handler fills a struct reply; this file turns it into a response with
  * the headers every answer carries, so handlers never talk to MHD.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -13,6 +14,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,18 +35,48 @@ static int			 listen_v6;
 static int			 serve_tls;	/* HTTPS: add HSTS */
 static char			*tls_cert, *tls_key;	/* PEM, in memory */
 
+#define MHD_LOG_BURST	10	/* MHD messages written a minute */
+
 /* Content-Security-Policy of every HTML page: no inline script at all. */
 #define CSP_PAGE \
 	"default-src 'self'; img-src 'self' data:; object-src 'none'; " \
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+/*
+ * MHD's messages are mostly about clients (a request too large, a
+ * connection refused over a limit, a client gone); any client can cause
+ * them, so at most MHD_LOG_BURST a minute are written, and how many were
+ * left out is said with the first message of a later minute.
+ */
 static void KBD_PRINTF(2, 0)
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	char	 line[512];
-	size_t	 n;
+	static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
+	static int64_t		 minute;
+	static unsigned int	 shown, dropped;
+	unsigned int		 before = 0;
+	char			 line[512];
+	size_t			 n;
+	int64_t			 now = now_us() / 60000000;
+	int			 show;
 
 	(void)cls;
+	pthread_mutex_lock(&lock);
+	if (now != minute) {
+		before = dropped;
+		minute = now;
+		shown = dropped = 0;
+	}
+	if ((show = shown < MHD_LOG_BURST))
+		shown++;
+	else
+		dropped++;
+	pthread_mutex_unlock(&lock);
+	if (before > 0)
+		log_warnx("http: %u more messages of an earlier minute not "
+		    "shown", before);
+	if (!show)
+		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	while (n > 0 && line[n - 1] == '\n')
@@ -263,6 +295,10 @@ static const struct error_text errors[] = {
 	{ 400, "bad request", "Die Anfrage ist ungültig." },
 	{ 404, "not found", "Diese Seite gibt es nicht (mehr)." },
 	{ 405, "method not allowed", "Diese Anfrage ist hier nicht erlaubt." },
+	{ 413, "request body too large", "Die Anfrage ist zu groß." },
+	{ 414, "URI too long", "Die Adresse ist zu lang." },
+	{ 431, "request headers too large", "Die Anfrage hat zu viele oder "
+	    "zu lange Kopfzeilen." },
 	{ 503, "service unavailable", "Die Wissensdatenbank ist gerade nicht "
 	    "erreichbar. Bitte versuchen Sie es gleich noch einmal." },
 };
@@ -324,6 +360,9 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 	if (vary)
 		ok &= MHD_add_response_header(resp, "Vary",
 		    "Accept-Encoding") == MHD_YES;
+	if (rep->close)
+		ok &= MHD_add_response_header(resp, "Connection", "close") ==
+		    MHD_YES;
 	return ok ? 0 : -1;
 }
 
@@ -510,6 +549,63 @@ http_queue_prebuilt(struct request *req, const struct prebuilt *pb,
 	rep->queued = 1;
 }
 
+/* Adds the bytes of one header or argument (a line of them) to *cls. */
+static enum MHD_Result
+add_size(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	size_t	*n = cls;
+
+	(void)kind;
+	*n += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/*
+ * Is the request too large to serve?  Returns the status to refuse it
+ * with, or 0.  MHD itself refuses (414, 431) what does not fit in its
+ * pool of KBD_CONN_MEMORY; these limits are well below that, so the
+ * answer has room, and it is kbd's own, with its headers.  The path and
+ * the arguments are measured decoded.
+ */
+static unsigned int
+too_large(struct request *req)
+{
+	const char	*cl;
+	size_t		 uri = strlen(req->path), headers = 0;
+	long long	 len;
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_size,
+	    &uri);
+	if (uri > KBD_MAX_URI)
+		return 414;
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, add_size,
+	    &headers);
+	if (headers > KBD_MAX_HEADERS)
+		return 431;
+	/* MHD has refused a Content-Length that is not a number. */
+	if ((cl = http_header(req, "Content-Length")) != NULL &&
+	    parse_number(cl, 0, KBD_MAX_BODY, &len) == -1)
+		return 413;
+	return 0;
+}
+
+/*
+ * Answers req, whose headers are all that was read, with an error, and
+ * closes the connection after it: a body the client may send is not read.
+ */
+static enum MHD_Result
+refuse(struct request *req, unsigned int status)
+{
+	struct reply	 rep;
+
+	memset(&rep, 0, sizeof(rep));
+	req->refused = 1;
+	reply_error(req, &rep, status);
+	rep.close = 1;
+	return send_reply(req, &rep);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
@@ -517,6 +613,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct request	*req = *state;
 	struct reply	 rep;
+	unsigned int	 status;
 
 	(void)cls;
 	(void)upload;
@@ -528,13 +625,27 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req->version = version;
 		req->path = url;
 		req->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+		req->api = strncmp(url, "/api/", 5) == 0;
 		*state = req;
 		atomic_fetch_add(&in_flight, 1);
+		if ((status = too_large(req)) != 0)
+			return refuse(req, status);
+		return MHD_YES;
+	}
+	if (req->refused) {
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
 		/* No route takes a request body yet: read and drop it. */
+		req->body += *upload_size;
 		*upload_size = 0;
+		/*
+		 * A chunked body has no Content-Length to refuse early, and
+		 * MHD 0.9.75 cannot answer in the middle of a body: close.
+		 */
+		if (req->body > KBD_MAX_BODY)
+			return MHD_NO;
 		return MHD_YES;
 	}
 	memset(&rep, 0, sizeof(rep));
@@ -696,6 +807,36 @@ http_listen(const struct config *cfg, unsigned short *port,
 }
 
 /*
+ * Raises the soft limit of open files (often 1024) to what
+ * KBD_CONN_LIMIT connections need besides spare descriptors (database,
+ * static files, logs), as far as the hard limit allows.  Returns the
+ * connections kbd can take, and says so once when that is fewer.
+ */
+static unsigned int
+connection_limit(unsigned int spare)
+{
+	struct rlimit	 rl;
+	rlim_t		 want = (rlim_t)KBD_CONN_LIMIT + spare;
+	unsigned int	 n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return KBD_CONN_LIMIT;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max != RLIM_INFINITY &&
+		    rl.rlim_max < want ? rl.rlim_max : want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return KBD_CONN_LIMIT;
+	n = rl.rlim_cur > 2 * spare ? (unsigned int)(rl.rlim_cur - spare) :
+	    (unsigned int)rl.rlim_cur / 2;
+	log_warnx("open files are limited to %llu: at most %u connections "
+	    "(raise LimitNOFILE)", (unsigned long long)rl.rlim_cur, n);
+	return n;
+}
+
+/*
  * Starts serving on the socket http_listen() opened, over HTTPS when cfg
  * has a certificate.  Returns 0, or -1 with a reason in *errstr.
  */
@@ -703,13 +844,16 @@ int
 http_start(const struct config *cfg, const char **errstr)
 {
 	unsigned int	 threads = cfg->threads;
-	unsigned int	 flags;
+	unsigned int	 flags, conns, per_ip;
 	long		 ncpu;
 
 	if (threads == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = ncpu > 0 && ncpu < 256 ? (unsigned int)ncpu : 2;
 	}
+	/* Each worker thread has a database reader: file, WAL, index. */
+	conns = connection_limit(KBD_FILES_SPARE + 4 * threads);
+	per_ip = conns < KBD_CONN_PER_IP ? conns : KBD_CONN_PER_IP;
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ERROR_LOG | MHD_USE_ITC | (listen_v6 ? MHD_USE_IPv6 : 0);
 	if (tls_cert != NULL)
@@ -725,8 +869,8 @@ http_start(const struct config *cfg, const char **errstr)
 	    MHD_OPTION_LISTEN_SOCKET, listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)KBD_CONN_TIMEOUT,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)KBD_CONN_LIMIT,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)KBD_CONN_PER_IP,
+	    MHD_OPTION_CONNECTION_LIMIT, conns,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KBD_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,

@@ -41,7 +41,11 @@
 #define KBD_DRAIN_SECONDS	10	/* a stop waits this long for answers */
 #define KBD_CONN_LIMIT		4096
 #define KBD_CONN_PER_IP		512
-#define KBD_CONN_MEMORY		(64 * 1024)	/* request line and headers */
+#define KBD_CONN_MEMORY		(64 * 1024)	/* MHD's pool per connection */
+#define KBD_MAX_URI		(16 * 1024)	/* path and arguments: 414 */
+#define KBD_MAX_HEADERS		(32 * 1024)	/* all request headers: 431 */
+#define KBD_MAX_BODY		(4 * 1024 * 1024)	/* a request body: 413 */
+#define KBD_FILES_SPARE		64	/* descriptors besides connections */
 #define KBD_MAX_UA		1024	/* a longer User-Agent is no browser */
 #define VISITOR_SLOTS		(1 << 20)	/* views remembered a day */
 
@@ -425,6 +429,7 @@ struct reply {
 	char		 logq[KBD_LOG_QUERY + 1];	/* a search to log */
 	int64_t		 total;		/* ... and its number of results */
 	int		 queued;	/* answered already (from a cache) */
+	int		 close;		/* close the connection after it */
 	int		 result;	/* MHD's answer when queued */
 };
 
@@ -446,6 +451,8 @@ struct request {
 	enum view_skip		 skip;		/* why the view would not count */
 	struct visitor		 who;
 	int64_t			 start;		/* now_us() at arrival */
+	uint64_t		 body;		/* bytes of the body so far */
+	int			 refused;	/* answered before the body */
 	unsigned int		 status;	/* for the access log */
 	size_t			 bytes;
 };
