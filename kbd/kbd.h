@@ -33,6 +33,8 @@
 #define KBD_MAX_TAG		128
 #define KBD_TOP_MAX		100	/* entries of the top list kept ready */
 #define KBD_FLUSH_MS		1000	/* hits reach the database this often */
+#define KBD_RETRY_MS		5000	/* a failed import is tried again */
+#define KBD_RETRY_MAX_MS	300000	/* ... backing off to this */
 #define KBD_SNIPPET_TOKENS	28	/* words in a search snippet */
 #define KBD_RELATED		5	/* related articles on an article page */
 #define KBD_MAX_STATIC_FILE	(16 * 1024 * 1024)
@@ -237,12 +239,18 @@ void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
 
 /* log.c */
+struct outage {
+	unsigned long	 tries;		/* failures in a row */
+	int64_t		 since;		/* now_us() of the first */
+};
 void	 log_init(int);
 void	 log_warn(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_warnx(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_info(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_debug(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_vwarnx(const char *, va_list) KBD_PRINTF(1, 0);
+int	 outage_begin(struct outage *);
+void	 outage_end(struct outage *, const char *);
 void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 
@@ -339,6 +347,7 @@ void	 visitor_shutdown(void);
 /* hits.c */
 void	 hits_add(int64_t);
 int64_t	 hits_pending(int64_t);
+uint64_t hits_unwritten(void);
 int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
 
 /* searchlog.c */

@@ -25,6 +25,7 @@
 #                             a script and never counts)
 #   expect_status CASE METHOD URL CODE [curl args...]
 #   expect_json CASE URL JQ_EXPR     GET, want 200 and jq -e JQ_EXPR true
+#   mount_tmpfs DIR SIZE, mount_readonly DIR DIR2   mounts undone on exit
 #   fail CASE MESSAGE, die MESSAGE, test_done
 
 set -u
@@ -48,7 +49,10 @@ STARTS=0
 READY_TIMEOUT=${READY_TIMEOUT:-20}	# seconds; ASan builds are slow
 CURL_TLS=()	# (--cacert FILE) when the test serves HTTPS
 
+MOUNTS=()	# mount points to unmount on exit, see mount_tmpfs
+
 cleanup() {
+	local m
 	if [ -n "$KBD_PID" ] && kill -0 "$KBD_PID" 2>/dev/null; then
 		kill -TERM "$KBD_PID" 2>/dev/null
 		for _ in $(seq 50); do
@@ -56,7 +60,11 @@ cleanup() {
 			sleep 0.1
 		done
 		kill -KILL "$KBD_PID" 2>/dev/null
+		wait "$KBD_PID" 2>/dev/null
 	fi
+	for m in "${MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -92,6 +100,33 @@ copy_articles() {	# copy_articles NAME [FILE...]
 	cp "$ROOT"/articles/*.md "$dir"/
 	[ $# -gt 0 ] && cp "$@" "$dir"/
 	echo "$dir"
+}
+
+# Mounts a tmpfs of SIZE (e.g. 2m) on DIR (made below TMP), unmounted on
+# exit.  Returns 1, saying SKIP, where mounting is not permitted (not
+# root, or a container without CAP_SYS_ADMIN).
+mount_tmpfs() {	# mount_tmpfs DIR SIZE
+	mkdir -p "$1"
+	if ! mount -t tmpfs -o "size=$2" tmpfs "$1" 2>/dev/null; then
+		echo "SKIP: cannot mount a tmpfs on $1 (not root?)"
+		return 1
+	fi
+	MOUNTS+=("$1")
+}
+
+# Makes DIR2 a read-only view of DIR (a bind mount), unmounted on exit.
+# Returns 1, saying SKIP, where mounting is not permitted.
+mount_readonly() {	# mount_readonly DIR DIR2
+	mkdir -p "$2"
+	if ! mount --bind "$1" "$2" 2>/dev/null; then
+		echo "SKIP: cannot bind-mount $1 (not root?)"
+		return 1
+	fi
+	MOUNTS+=("$2")
+	if ! mount -o remount,bind,ro "$2" 2>/dev/null; then
+		echo "SKIP: cannot make $2 read-only"
+		return 1
+	fi
 }
 
 url() {	# url PATH_OR_URL: a path starting with / is taken on BASE
