@@ -2,7 +2,7 @@
 # Installs what kbd needs and is missing, from Debian's packages.
 #
 #   sh kbd/deps.sh build   libraries and tools to build kbd
-#   sh kbd/deps.sh test    what the tests use on top (clang, curl, jq, ...)
+#   sh kbd/deps.sh test    what the tests use on top (clang, curl, jq, wrk, ...)
 #   sh kbd/deps.sh bench   what the benchmark uses (wrk, nginx-light)
 #
 # Each need is checked first (pkg-config, a header, a command); apt-get
@@ -66,6 +66,7 @@ test)
 	need_command openssl openssl
 	need_command sqlite3 sqlite3
 	need_command python3 python3
+	need_command wrk wrk
 	need_pkgconfig cmocka libcmocka-dev
 	;;
 bench)
