@@ -322,6 +322,17 @@ reply_error(struct request *req, struct reply *rep, unsigned int status)
 		page_error(rep, e->status, e->page);
 }
 
+/* Adds what a browser must know of an HTML page (also to its 304). */
+static int
+page_policy(struct MHD_Response *resp)
+{
+	if (MHD_add_response_header(resp, "Content-Security-Policy",
+	    CSP_PAGE) != MHD_YES || MHD_add_response_header(resp,
+	    "X-Frame-Options", "DENY") != MHD_YES)
+		return -1;
+	return 0;
+}
+
 /* Adds the headers every answer carries, and rep's own. */
 static int
 add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
@@ -335,12 +346,9 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 	    "nosniff") == MHD_YES;
 	ok &= MHD_add_response_header(resp, "Referrer-Policy",
 	    "strict-origin-when-cross-origin") == MHD_YES;
-	if (rep->type != NULL && strncmp(rep->type, "text/html", 9) == 0) {
-		ok &= MHD_add_response_header(resp, "Content-Security-Policy",
-		    CSP_PAGE) == MHD_YES;
-		ok &= MHD_add_response_header(resp, "X-Frame-Options",
-		    "DENY") == MHD_YES;
-	}
+	if (rep->type != NULL && strncmp(rep->type, "text/html", 9) == 0 &&
+	    page_policy(resp) == -1)
+		ok = 0;
 	if (rep->cache != NULL)
 		ok &= MHD_add_response_header(resp, "Cache-Control",
 		    rep->cache) == MHD_YES;
@@ -472,7 +480,9 @@ http_prebuild(struct reply *rep)
 			goto fail;
 	}
 	reply_static(&nm, 304, NULL, "", 0);
-	if ((pb->not_modified = make_response(&nm, vary)) == NULL)
+	if ((pb->not_modified = make_response(&nm, vary)) == NULL ||
+	    (rep->type != NULL && strncmp(rep->type, "text/html", 9) == 0 &&
+	    page_policy(pb->not_modified) == -1))
 		goto fail;
 	return pb;
 fail:
