@@ -36,7 +36,7 @@ served_fast() {
 		out=$(curl -s -o /dev/null --interface "$addr" --max-time 10 \
 		    -w '%{http_code} %{time_total}' "$BASE$path")
 		case $out in
-		"200 0."*) return 0 ;;
+		"200 0."*) echo "$c: $addr $path: $out s"; return 0 ;;
 		esac
 	done
 	fail "$c" "a new client on $addr got '$out' (status, seconds) for $path, want 200 within a second"
@@ -114,6 +114,7 @@ wait_until 10 test -f "$TMP/loris.open" || fail 2.5 "the slow clients stopped"
 n=$(cat "$TMP/loris.open")
 [ "$n" = 1200 ] || fail 2.6 "$n slow connections still open, want 1200"
 kbd_fds=$(ls "/proc/$KBD_PID/fd" | wc -l)
+echo "kbd with the slow clients: $kbd_fds descriptors, $(awk '/^VmRSS:/ { print $2 }' "/proc/$KBD_PID/status") kB resident"
 [ "$kbd_fds" -gt 1200 ] || fail 2.7 "kbd has $kbd_fds descriptors open: the slow clients are not really connected"
 touch "$TMP/loris.stop"
 wait "$loris"
