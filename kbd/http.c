@@ -660,7 +660,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	memset(&rep, 0, sizeof(rep));
 	route_dispatch(req, &rep);
-	/* The headers are gone by the time the view is counted. */
+	/* Who asked is noted now, for count_view() once it is answered. */
 	if (req->view > 0 && !req->head)
 		classify(req);
 	if (rep.queued)
