@@ -39,6 +39,7 @@ static pthread_key_t	 line_key;	/* each thread's line buffer */
 static pthread_once_t	 line_once = PTHREAD_ONCE_INIT;
 static int		 fd = STDERR_FILENO;
 static char		*path;		/* NULL: stderr */
+static struct outage	 failing;	/* guarded by lock */
 
 /*
  * Sends the access log to file p ("-" or NULL: stderr).  Returns 0, or
@@ -75,9 +76,15 @@ write_pending(void)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			break;	/* a full disk must not stop the server */
+			break;
 		off += (size_t)n;
 	}
+	/* A full disk must not stop the server: the lines are dropped. */
+	if (off < pending.len && outage_begin(&failing))
+		log_warn("access log: cannot write; lines are dropped until "
+		    "it works again");
+	else if (off == pending.len && pending.len > 0)
+		outage_end(&failing, "access log");
 	buf_reset(&pending);
 }
 

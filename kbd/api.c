@@ -17,6 +17,35 @@
 /* Lists that change by the second, but nobody needs them that fresh. */
 #define API_MAX_AGE	"public, max-age=60"
 
+/*
+ * Writes "<", ">" and "&" of JSON text as \u003c, \u003e and \u0026 (as
+ * Go's encoding/json does): they can only stand inside strings, so the
+ * JSON means the same, and no answer holds markup such as "</script>" or
+ * "<img" should a page ever put it into a script element or a browser
+ * ever take it for HTML.  Returns s, or a new string (s is then freed).
+ */
+static char *
+html_safe(char *s)
+{
+	struct buf	 b;
+	const char	*p;
+	size_t		 n;
+
+	if (s[strcspn(s, "<>&")] == '\0')
+		return s;
+	buf_init(&b);
+	for (p = s; *p != '\0'; p += n + 1) {
+		n = strcspn(p, "<>&");
+		buf_put(&b, p, n);
+		if (p[n] == '\0')
+			break;
+		buf_puts(&b, p[n] == '<' ? "\\u003c" : p[n] == '>' ?
+		    "\\u003e" : "\\u0026");
+	}
+	free(s);
+	return buf_detach(&b, NULL);
+}
+
 /* Sets a JSON reply from obj, which this call consumes. */
 void
 reply_json(struct reply *rep, unsigned int status, json_t *obj)
@@ -30,6 +59,7 @@ reply_json(struct reply *rep, unsigned int status, json_t *obj)
 		    "{\"error\":\"internal error\"}", 26);
 		return;
 	}
+	body = html_safe(body);
 	reply_text(rep, status, JSON_TYPE, body, strlen(body));
 }
 
@@ -384,7 +414,8 @@ api_article(struct request *req, struct reply *rep)
 	    "tags", tag_array((const char *)sqlite3_column_text(st, 3)),
 	    "html", jstr((const char *)sqlite3_column_text(st, 4)),
 	    "hits", (json_int_t)(sqlite3_column_int64(st, 5) +
-	    hits_pending(id) + !req->head), "updated", updated);
+	    hits_pending(id) +
+	    http_view_counts(req)), "updated", updated);
 	sqlite3_reset(st);
 	reply_json(rep, 200, obj);
 }

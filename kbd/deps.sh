@@ -2,7 +2,7 @@
 # Installs what kbd needs and is missing, from Debian's packages.
 #
 #   sh kbd/deps.sh build   libraries and tools to build kbd
-#   sh kbd/deps.sh test    what the tests use on top (clang, curl, jq,
+#   sh kbd/deps.sh test    what the tests use on top (clang, curl, jq, wrk,
 #                          chromium, node, ...)
 #   sh kbd/deps.sh bench   what the benchmark uses (wrk, nginx-light)
 #
@@ -67,6 +67,7 @@ test)
 	need_command openssl openssl
 	need_command sqlite3 sqlite3
 	need_command python3 python3
+	need_command wrk wrk
 	need_pkgconfig cmocka libcmocka-dev
 	# Browser tests: Debian's chromium, driven by the vendored
 	# playwright-core (tests/browser/setup.sh), which needs node >= 18.

@@ -4,8 +4,9 @@
  * written; a request adds one, and the writer thread moves the counts into
  * article.hits and the daily buckets of hit_day in one transaction per
  * flush.  A counter is only lowered after its flush committed, so a failed
- * commit loses nothing; a crash loses at most what arrived since the last
- * flush.
+ * commit (a full disk, a database locked by another process) loses
+ * nothing: the views wait for the next flush, and the log says so once.
+ * A crash loses at most what arrived since the last flush.
  *
  * The counters live in chunks that are allocated on first use and never
  * moved or freed while the process runs, so no lock is needed anywhere.
@@ -22,6 +23,7 @@
 typedef _Atomic uint64_t counter;
 
 static counter *_Atomic	chunks[MAX_CHUNKS];
+static struct outage	failing;	/* of flushes; the writer's */
 
 /* Returns the counter of id, creating its chunk if create; or NULL. */
 static counter *
@@ -65,6 +67,24 @@ hits_pending(int64_t id)
 	if ((c = counter_of(id, 0)) == NULL)
 		return 0;
 	return (int64_t)atomic_load_explicit(c, memory_order_relaxed);
+}
+
+/* Returns the views of all articles not yet in the database. */
+uint64_t
+hits_unwritten(void)
+{
+	counter		*p;
+	size_t		 c, i;
+	uint64_t	 n = 0;
+
+	for (c = 0; c < MAX_CHUNKS; c++) {
+		if ((p = atomic_load_explicit(&chunks[c],
+		    memory_order_acquire)) == NULL)
+			continue;
+		for (i = 0; i < CHUNK_SIZE; i++)
+			n += atomic_load_explicit(&p[i], memory_order_relaxed);
+	}
+	return n;
 }
 
 /* Collects every non-zero counter.  Returns how many; *out is freed. */
@@ -134,10 +154,14 @@ write_deltas(sqlite3 *db, const struct hit_delta *d, size_t n)
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		log_warnx("hits: %s", sqlite3_errmsg(db));
+	if (rc != SQLITE_OK && outage_begin(&failing))
+		log_warnx("hits: cannot write the views of %zu article%s: "
+		    "%s; they are kept and tried again each second", n,
+		    n == 1 ? "" : "s", sqlite3_errmsg(db));
+	if (rc != SQLITE_OK)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	}
+	else
+		outage_end(&failing, "hits");
 	sqlite3_finalize(total);
 	sqlite3_finalize(daily);
 	return rc == SQLITE_OK ? 0 : -1;

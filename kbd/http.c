@@ -6,6 +6,7 @@
  * handler fills a struct reply; this file turns it into a response with
  * the headers every answer carries, so handlers never talk to MHD.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -13,10 +14,12 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +34,8 @@ static int			 listen_fd = -1;
 static int			 listen_v6;
 static int			 serve_tls;	/* HTTPS: add HSTS */
 static char			*tls_cert, *tls_key;	/* PEM, in memory */
+
+#define MHD_LOG_BURST	10	/* MHD messages written a minute */
 
 /*
  * Content-Security-Policy of every HTML page: no inline script at all.
@@ -47,13 +52,41 @@ static char			*tls_cert, *tls_key;	/* PEM, in memory */
 #define CORS_HEADERS	"If-None-Match"
 #define CORS_MAX_AGE	"86400"
 
+/*
+ * MHD's messages are mostly about clients (a request too large, a
+ * connection refused over a limit, a client gone); any client can cause
+ * them, so at most MHD_LOG_BURST a minute are written, and how many were
+ * left out is said with the first message of a later minute.
+ */
 static void KBD_PRINTF(2, 0)
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	char	 line[512];
-	size_t	 n;
+	static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
+	static int64_t		 minute;
+	static unsigned int	 shown, dropped;
+	unsigned int		 before = 0;
+	char			 line[512];
+	size_t			 n;
+	int64_t			 now = now_us() / 60000000;
+	int			 show;
 
 	(void)cls;
+	pthread_mutex_lock(&lock);
+	if (now != minute) {
+		before = dropped;
+		minute = now;
+		shown = dropped = 0;
+	}
+	if ((show = shown < MHD_LOG_BURST))
+		shown++;
+	else
+		dropped++;
+	pthread_mutex_unlock(&lock);
+	if (before > 0)
+		log_warnx("http: %u more messages of an earlier minute not "
+		    "shown", before);
+	if (!show)
+		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	while (n > 0 && line[n - 1] == '\n')
@@ -160,6 +193,130 @@ http_header(struct request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+/*
+ * Is the page fetched ahead of time (a browser's prefetch or prerender,
+ * Safari's top-sites preview), to be shown later or never?
+ */
+static int
+prefetch(struct request *req)
+{
+	static const char *const names[] = {
+		"Sec-Purpose", "Purpose", "X-Purpose", "X-Moz",
+	};
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < nitems(names); i++) {
+		if ((v = http_header(req, names[i])) == NULL)
+			continue;
+		for (; *v != '\0'; v++)
+			if (strncasecmp(v, "prefetch", 8) == 0 ||
+			    strncasecmp(v, "preview", 7) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Puts the client's address (4 or 16 bytes) into out and returns its
+ * length.  A proxy on this host (a loopback peer) names the client it
+ * serves in X-Real-IP; nobody else is believed.
+ */
+static size_t
+client_address(struct request *req, unsigned char *out)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+	const char			*real;
+	size_t				 n = 0;
+	int				 loopback = 0;
+
+	ci = MHD_get_connection_info(req->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return 0;
+	if (ci->client_addr->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)(const void *)ci->client_addr;
+		memcpy(out, &sin->sin_addr, n = 4);
+		loopback = out[0] == 127;
+	} else if (ci->client_addr->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)(const void *)
+		    ci->client_addr;
+		memcpy(out, &sin6->sin6_addr, n = 16);
+		loopback = IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+	}
+	if (loopback && (real = http_header(req, "X-Real-IP")) != NULL) {
+		if (inet_pton(AF_INET, real, out) == 1)
+			return 4;
+		if (inet_pton(AF_INET6, real, out) == 1)
+			return 16;
+	}
+	return n;
+}
+
+/*
+ * Notes who asked and whether a view by this request could count at all
+ * (a browser, not a prefetch), while the headers are at hand.
+ */
+static void
+classify(struct request *req)
+{
+	unsigned char	 addr[16];
+	size_t		 n;
+	const char	*ua;
+
+	if (req->classified)
+		return;
+	req->classified = 1;
+	ua = http_header(req, "User-Agent");
+	if (!visitor_browser(ua))
+		req->skip = SKIP_ROBOT;
+	else if (prefetch(req))
+		req->skip = SKIP_PREFETCH;
+	n = client_address(req, addr);
+	visitor_digest(&req->who, addr, n, ua);
+}
+
+/*
+ * Would the view of req->view that req makes count, once its answer is
+ * out?  Pages show the count with it.  Records nothing.
+ */
+int
+http_view_counts(struct request *req)
+{
+	if (req->view <= 0 || req->head || req->no_count)
+		return 0;
+	classify(req);
+	return req->skip == SKIP_NONE && visitor_first(&req->who, req->view,
+	    wall_seconds() / 86400);
+}
+
+/*
+ * Counts the view req made, which was answered: one hit for a reader's
+ * first view of the article today; robots, prefetches, repeats and staff
+ * are only counted in the metrics, by reason.  Returns whether a reader
+ * (not a robot, a prefetch or staff) saw it.
+ */
+static int
+count_view(struct request *req)
+{
+	enum view_skip	 skip = req->skip;
+
+	if (!req->classified)
+		return 0;
+	if (req->no_count)
+		skip = SKIP_STAFF;
+	else if (skip == SKIP_NONE && !visitor_mark(&req->who, req->view,
+	    wall_seconds() / 86400))
+		skip = SKIP_REPEAT;
+	if (skip == SKIP_NONE)
+		hits_add(req->view);
+	else
+		metrics_skip(skip);
+	return skip == SKIP_NONE || skip == SKIP_REPEAT;
+}
+
 /* Sets a reply whose body (from buf_detach) the reply now owns. */
 void
 reply_text(struct reply *rep, unsigned int status, const char *type,
@@ -203,9 +360,12 @@ static const struct error_text errors[] = {
 	{ 405, "method not allowed", "Diese Anfrage ist hier nicht erlaubt." },
 	{ 409, "conflict", "Jemand anderes hat das inzwischen geändert." },
 	{ 413, "request body too large", "Die Anfrage ist zu groß." },
+	{ 414, "URI too long", "Die Adresse ist zu lang." },
 	{ 422, "invalid content", "Der Inhalt ist so nicht gültig." },
 	{ 429, "too many attempts", "Zu viele Versuche. Bitte warten Sie "
 	    "einen Moment." },
+	{ 431, "request headers too large", "Die Anfrage hat zu viele oder "
+	    "zu lange Kopfzeilen." },
 	{ 503, "service unavailable", "Die Wissensdatenbank ist gerade nicht "
 	    "erreichbar. Bitte versuchen Sie es gleich noch einmal." },
 };
@@ -229,11 +389,34 @@ reply_error(struct request *req, struct reply *rep, unsigned int status)
 		page_error(rep, e->status, e->page);
 }
 
+/*
+ * Adds what a browser must know of an HTML page (also to its 304): the
+ * CSP, and that no other site may frame it, unless it is made to be
+ * framed (/embed/top) by the sites of --cors-origin.
+ */
+static int
+page_policy(struct MHD_Response *resp, int framable)
+{
+	char	 csp[sizeof(CSP_BASE) + KBD_MAX_CORS * (KBD_MAX_URL + 1) + 16];
+
+	if (framable) {
+		/* X-Frame-Options cannot name sites; CSP supersedes it. */
+		snprintf(csp, sizeof(csp), "%s%s", CSP_BASE,
+		    site_frame_ancestors());
+		return MHD_add_response_header(resp, "Content-Security-Policy",
+		    csp) == MHD_YES ? 0 : -1;
+	}
+	if (MHD_add_response_header(resp, "Content-Security-Policy",
+	    CSP_PAGE) != MHD_YES || MHD_add_response_header(resp,
+	    "X-Frame-Options", "DENY") != MHD_YES)
+		return -1;
+	return 0;
+}
+
 /* Adds the headers every answer carries, and rep's own. */
 static int
 add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 {
-	char	 csp[sizeof(CSP_BASE) + KBD_MAX_CORS * (KBD_MAX_URL + 1) + 16];
 	int	 ok = 1;
 
 	if (rep->type != NULL)
@@ -244,19 +427,8 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 	ok &= MHD_add_response_header(resp, "Referrer-Policy",
 	    "strict-origin-when-cross-origin") == MHD_YES;
 	if (rep->type != NULL && strncmp(rep->type, "text/html", 9) == 0 &&
-	    rep->framable) {
-		/* X-Frame-Options cannot name sites; CSP supersedes it. */
-		snprintf(csp, sizeof(csp), "%s%s", CSP_BASE,
-		    site_frame_ancestors());
-		ok &= MHD_add_response_header(resp, "Content-Security-Policy",
-		    csp) == MHD_YES;
-	} else if (rep->type != NULL &&
-	    strncmp(rep->type, "text/html", 9) == 0) {
-		ok &= MHD_add_response_header(resp, "Content-Security-Policy",
-		    CSP_PAGE) == MHD_YES;
-		ok &= MHD_add_response_header(resp, "X-Frame-Options",
-		    "DENY") == MHD_YES;
-	}
+	    page_policy(resp, rep->framable) == -1)
+		ok = 0;
 	if (rep->cors != NULL)
 		ok &= MHD_add_response_header(resp,
 		    "Access-Control-Allow-Origin", rep->cors) == MHD_YES;
@@ -301,6 +473,9 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 		ok &= MHD_add_response_header(resp, "Vary", vary &&
 		    rep->cors_vary ? "Accept-Encoding, Origin" : vary ?
 		    "Accept-Encoding" : "Origin") == MHD_YES;
+	if (rep->close)
+		ok &= MHD_add_response_header(resp, "Connection", "close") ==
+		    MHD_YES;
 	return ok ? 0 : -1;
 }
 
@@ -410,7 +585,9 @@ http_prebuild(struct reply *rep)
 			goto fail;
 	}
 	reply_static(&nm, 304, NULL, "", 0);
-	if ((pb->not_modified = make_response(&nm, vary)) == NULL)
+	if ((pb->not_modified = make_response(&nm, vary)) == NULL ||
+	    (rep->type != NULL && strncmp(rep->type, "text/html", 9) == 0 &&
+	    page_policy(pb->not_modified, rep->framable) == -1))
 		goto fail;
 	return pb;
 fail:
@@ -487,6 +664,63 @@ http_queue_prebuilt(struct request *req, const struct prebuilt *pb,
 	rep->queued = 1;
 }
 
+/* Adds the bytes of one header or argument (a line of them) to *cls. */
+static enum MHD_Result
+add_size(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	size_t	*n = cls;
+
+	(void)kind;
+	*n += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/*
+ * Is the request too large to serve?  Returns the status to refuse it
+ * with, or 0.  MHD itself refuses (414, 431) what does not fit in its
+ * pool of KBD_CONN_MEMORY; these limits are well below that, so the
+ * answer has room, and it is kbd's own, with its headers.  The path and
+ * the arguments are measured decoded.
+ */
+static unsigned int
+too_large(struct request *req)
+{
+	const char	*cl;
+	size_t		 uri = strlen(req->path), headers = 0;
+	long long	 len;
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_size,
+	    &uri);
+	if (uri > KBD_MAX_URI)
+		return 414;
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, add_size,
+	    &headers);
+	if (headers > KBD_MAX_HEADERS)
+		return 431;
+	/* MHD has refused a Content-Length that is not a number. */
+	if ((cl = http_header(req, "Content-Length")) != NULL &&
+	    parse_number(cl, 0, KBD_MAX_BODY, &len) == -1)
+		return 413;
+	return 0;
+}
+
+/*
+ * Answers req, whose headers are all that was read, with an error, and
+ * closes the connection after it: a body the client may send is not read.
+ */
+static enum MHD_Result
+refuse(struct request *req, unsigned int status)
+{
+	struct reply	 rep;
+
+	memset(&rep, 0, sizeof(rep));
+	req->refused = 1;
+	reply_error(req, &rep, status);
+	rep.close = 1;
+	return send_reply(req, &rep);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
@@ -494,6 +728,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct request	*req = *state;
 	struct reply	 rep;
+	unsigned int	 status;
 
 	(void)cls;
 	if (req == NULL) {
@@ -504,21 +739,37 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req->version = version;
 		req->path = url;
 		req->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+		req->api = strncmp(url, "/api/", 5) == 0;
 		*state = req;
 		atomic_fetch_add(&in_flight, 1);
+		if ((status = too_large(req)) != 0)
+			return refuse(req, status);
+		return MHD_YES;
+	}
+	if (req->refused) {
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		/* Keep the body up to its limit; past it, only note that. */
-		if (req->body.len + *upload_size > KBD_MAX_BODY)
-			req->too_large = 1;
-		else
+		/* Keep the body up to its limit. */
+		if (req->body.len + *upload_size <= KBD_MAX_BODY)
 			buf_put(&req->body, upload, *upload_size);
+		else
+			req->too_large = 1;
 		*upload_size = 0;
+		/*
+		 * A chunked body has no Content-Length to refuse early, and
+		 * MHD 0.9.75 cannot answer in the middle of a body: close.
+		 */
+		if (req->too_large)
+			return MHD_NO;
 		return MHD_YES;
 	}
 	memset(&rep, 0, sizeof(rep));
 	route_dispatch(req, &rep);
+	/* Who asked is noted now, for count_view() once it is answered. */
+	if (req->view > 0 && !req->head)
+		classify(req);
 	if (rep.queued)
 		return (enum MHD_Result)rep.result;
 	return send_reply(req, &rep);
@@ -526,9 +777,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 
 /*
  * An article that was shown (200, or 304 to a browser that has it) was
- * viewed: one hit, counted once the whole answer went out, so that a
- * client cut off (by a stop, or by leaving) is never counted.  HEAD shows
- * nothing; a 404 counts nothing.
+ * viewed: counted once the whole answer went out, so that a client cut
+ * off (by a stop, or by leaving) is never counted; see count_view() for
+ * which views are hits.  HEAD shows nothing; a 404 counts nothing.
  */
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **state,
@@ -541,11 +792,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	if (req == NULL)
 		return;
 	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && req->view > 0 &&
-	    !req->head && !req->no_count &&
-	    (req->status == 200 || req->status == 304)) {
-		hits_add(req->view);
+	    !req->head && (req->status == 200 || req->status == 304) &&
+	    count_view(req))
 		searchlog_click_from(req);
-	}
 	/* Requests that never got an answer (the client left) are not logged. */
 	if (req->status != 0) {
 		metrics_request(req->route, req->status, now_us() - req->start);
@@ -677,6 +926,36 @@ http_listen(const struct config *cfg, unsigned short *port,
 }
 
 /*
+ * Raises the soft limit of open files (often 1024) to what
+ * KBD_CONN_LIMIT connections need besides spare descriptors (database,
+ * static files, logs), as far as the hard limit allows.  Returns the
+ * connections kbd can take, and says so once when that is fewer.
+ */
+static unsigned int
+connection_limit(unsigned int spare)
+{
+	struct rlimit	 rl;
+	rlim_t		 want = (rlim_t)KBD_CONN_LIMIT + spare;
+	unsigned int	 n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return KBD_CONN_LIMIT;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max != RLIM_INFINITY &&
+		    rl.rlim_max < want ? rl.rlim_max : want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return KBD_CONN_LIMIT;
+	n = rl.rlim_cur > 2 * spare ? (unsigned int)(rl.rlim_cur - spare) :
+	    (unsigned int)rl.rlim_cur / 2;
+	log_warnx("open files are limited to %llu: at most %u connections "
+	    "(raise LimitNOFILE)", (unsigned long long)rl.rlim_cur, n);
+	return n;
+}
+
+/*
  * Starts serving on the socket http_listen() opened, over HTTPS when cfg
  * has a certificate.  Returns 0, or -1 with a reason in *errstr.
  */
@@ -684,13 +963,16 @@ int
 http_start(const struct config *cfg, const char **errstr)
 {
 	unsigned int	 threads = cfg->threads;
-	unsigned int	 flags;
+	unsigned int	 flags, conns, per_ip;
 	long		 ncpu;
 
 	if (threads == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = ncpu > 0 && ncpu < 256 ? (unsigned int)ncpu : 2;
 	}
+	/* Each worker thread has a database reader: file, WAL, index. */
+	conns = connection_limit(KBD_FILES_SPARE + 4 * threads);
+	per_ip = conns < KBD_CONN_PER_IP ? conns : KBD_CONN_PER_IP;
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ERROR_LOG | MHD_USE_ITC | (listen_v6 ? MHD_USE_IPv6 : 0);
 	if (tls_cert != NULL)
@@ -706,8 +988,8 @@ http_start(const struct config *cfg, const char **errstr)
 	    MHD_OPTION_LISTEN_SOCKET, listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)KBD_CONN_TIMEOUT,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)KBD_CONN_LIMIT,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)KBD_CONN_PER_IP,
+	    MHD_OPTION_CONNECTION_LIMIT, conns,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KBD_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,

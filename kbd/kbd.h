@@ -38,7 +38,6 @@
 #define KBD_SESSION_COOKIE	"kbd_session"
 #define KBD_SESSION_SECONDS	(12 * 3600)
 #define KBD_MAX_VERIFY		2	/* Argon2id checks at once, 64 MiB each */
-#define KBD_MAX_BODY		(4 * 1024 * 1024)	/* of a request */
 #define KBD_MAX_SYNONYMS	(8 * 1024 * 1024)	/* synonyms.txt */
 #define KBD_MAX_SLUG		128
 #define KBD_MAX_TITLE		300
@@ -48,6 +47,8 @@
 #define KBD_TOP_MAX		100	/* entries of the top list kept ready */
 #define KBD_TOP_DAYS		365	/* longest period of a top list */
 #define KBD_FLUSH_MS		1000	/* hits reach the database this often */
+#define KBD_RETRY_MS		5000	/* a failed import is tried again */
+#define KBD_RETRY_MAX_MS	300000	/* ... backing off to this */
 #define KBD_SNIPPET_TOKENS	28	/* words in a search snippet */
 #define KBD_RELATED		5	/* related articles on an article page */
 #define KBD_MAX_STATIC_FILE	(16 * 1024 * 1024)
@@ -56,7 +57,13 @@
 #define KBD_DRAIN_SECONDS	10	/* a stop waits this long for answers */
 #define KBD_CONN_LIMIT		4096
 #define KBD_CONN_PER_IP		512
-#define KBD_CONN_MEMORY		(64 * 1024)	/* request line and headers */
+#define KBD_CONN_MEMORY		(64 * 1024)	/* MHD's pool per connection */
+#define KBD_MAX_URI		(16 * 1024)	/* path and arguments: 414 */
+#define KBD_MAX_HEADERS		(32 * 1024)	/* all request headers: 431 */
+#define KBD_MAX_BODY		(4 * 1024 * 1024)	/* a request body: 413 */
+#define KBD_FILES_SPARE		64	/* descriptors besides connections */
+#define KBD_MAX_UA		1024	/* a longer User-Agent is no browser */
+#define VISITOR_SLOTS		(1 << 20)	/* views remembered a day */
 #define KBD_MAX_URL		200	/* bytes of --base-url, --cors-origin */
 #define KBD_MAX_CORS		32	/* --cors-origin given this often */
 
@@ -203,6 +210,21 @@ struct query {
 struct request;
 struct reply;
 
+/* Who asked, as a digest of address and User-Agent; see visitor.c. */
+struct visitor {
+	unsigned char	 digest[16];
+};
+
+/* Why a view of an article did not count (metrics, by reason). */
+enum view_skip {
+	SKIP_NONE,		/* it counts */
+	SKIP_ROBOT,		/* a crawler, previewer, script, no browser */
+	SKIP_PREFETCH,		/* fetched ahead, maybe never shown */
+	SKIP_REPEAT,		/* this visitor saw it today */
+	SKIP_STAFF,		/* req->no_count: staff, an article save */
+	SKIP__COUNT
+};
+
 /* A reader: one read-only connection and its statements, per thread. */
 enum reader_stmt {
 	ST_ARTICLE_BY_SLUG,
@@ -247,12 +269,18 @@ void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
 
 /* log.c */
+struct outage {
+	unsigned long	 tries;		/* failures in a row */
+	int64_t		 since;		/* now_us() of the first */
+};
 void	 log_init(int);
 void	 log_warn(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_warnx(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_info(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_debug(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_vwarnx(const char *, va_list) KBD_PRINTF(1, 0);
+int	 outage_begin(struct outage *);
+void	 outage_end(struct outage *, const char *);
 void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 
@@ -475,9 +503,17 @@ char	*synonyms_key(struct tokenizer *, const char *, size_t);
 int	 synonyms_lookup(const struct synonyms *, const char *,
 	    void (*)(void *, const char *), void *);
 
+/* visitor.c */
+int	 visitor_browser(const char *);
+void	 visitor_digest(struct visitor *, const void *, size_t, const char *);
+int	 visitor_first(const struct visitor *, int64_t, int64_t);
+int	 visitor_mark(const struct visitor *, int64_t, int64_t);
+void	 visitor_shutdown(void);
+
 /* hits.c */
 void	 hits_add(int64_t);
 int64_t	 hits_pending(int64_t);
+uint64_t hits_unwritten(void);
 int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
 
 /* searchlog.c */
@@ -600,6 +636,7 @@ struct reply {
 	char		 logq[KBD_LOG_QUERY + 1];	/* a search to log */
 	int64_t		 total;		/* ... and its number of results */
 	int		 queued;	/* answered already (from a cache) */
+	int		 close;		/* close the connection after it */
 	int		 result;	/* MHD's answer when queued */
 	char		 location[512];	/* Location, for redirects, or "" */
 	char		 cookie[256];	/* Set-Cookie, or "" */
@@ -628,12 +665,16 @@ struct request {
 	int			 api;		/* answer errors in JSON */
 	int			 route;		/* index + 1, for metrics */
 	int64_t			 view;		/* article viewed, or 0 */
+	int			 no_count;	/* never count a view: staff */
+	int			 classified;	/* skip and who are set */
+	enum view_skip		 skip;		/* why the view would not count */
+	struct visitor		 who;
 	int64_t			 start;		/* now_us() at arrival */
+	int			 refused;	/* answered before the body */
 	unsigned int		 status;	/* for the access log */
 	size_t			 bytes;
 	struct buf		 body;		/* the request's body */
-	int			 too_large;	/* ... was over KBD_MAX_BODY */
-	int			 no_count;	/* staff: views are not hits */
+	int			 too_large;	/* ... grew past KBD_MAX_BODY */
 	struct staff		 staff;		/* see auth_staff() */
 	int			 staff_checked;
 };
@@ -653,6 +694,7 @@ const char *http_cookie(struct request *, const char *);
 int	 http_tls(void);
 int	 http_loopback(struct request *);
 void	 http_client(struct request *, char *, size_t);
+int	 http_view_counts(struct request *);
 void	 reply_text(struct reply *, unsigned int, const char *, char *, size_t);
 void	 reply_static(struct reply *, unsigned int, const char *,
 	    const char *, size_t);
@@ -691,6 +733,7 @@ void	 metrics_request(int, unsigned int, int64_t);
 void	 metrics_search(int64_t);
 void	 metrics_hits(uint64_t, uint64_t);
 void	 metrics_cache(int);
+void	 metrics_skip(enum view_skip);
 void	 metrics_serve(struct request *, struct reply *);
 
 /* accesslog.c */

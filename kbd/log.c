@@ -2,7 +2,10 @@
  * log.c: messages for the operator on stderr, one line each, written with
  * a single write(2) so that lines from different threads never interleave.
  * log_warn() adds strerror(errno); the others never look at errno, and
- * none of them changes it.  Request traffic is not logged here.
+ * none of them changes it.  Request traffic is not logged here.  A
+ * failure that repeats (a full disk, a database locked by another
+ * process) is logged when it begins and when it ends (struct outage),
+ * not at every try.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -123,4 +126,33 @@ fatalx(const char *fmt, ...)
 	vlog("fatal: ", fmt, ap, NULL);
 	va_end(ap);
 	exit(1);
+}
+
+/*
+ * Counts one failure of something tried again and again.  Returns 1 for
+ * the first failure in a row, which the caller logs; 0 for the others.
+ */
+int
+outage_begin(struct outage *o)
+{
+	if (o->tries++ == 0) {
+		o->since = now_us();
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Notes a success of what o counts the failures of; after failures, says
+ * once that what works again.
+ */
+void
+outage_end(struct outage *o, const char *what)
+{
+	if (o->tries == 0)
+		return;
+	log_warnx("%s: working again after %lu failed %s (%.0f s)", what,
+	    o->tries, o->tries == 1 ? "try" : "tries",
+	    (double)(now_us() - o->since) / 1e6);
+	o->tries = 0;
 }

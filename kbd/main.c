@@ -124,6 +124,7 @@ writer:
 	snapshot_shutdown();
 done:
 	http_stop();
+	visitor_shutdown();
 	cache_shutdown();
 	accesslog_close();
 	store_shutdown();

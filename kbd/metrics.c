@@ -37,6 +37,16 @@ static struct route_stats	 routes[MAX_ROUTES + 1];	/* 0: none */
 static counter			 searches, empty_searches;
 static counter			 hits_counted, hits_flushed;
 static counter			 cache_hits, cache_misses;
+static counter			 skipped[SKIP__COUNT];
+
+/* Reasons of enum view_skip, as metric labels. */
+static const char *const skip_names[SKIP__COUNT] = {
+	[SKIP_NONE] = NULL,
+	[SKIP_ROBOT] = "robot",
+	[SKIP_PREFETCH] = "prefetch",
+	[SKIP_REPEAT] = "repeat",
+	[SKIP_STAFF] = "staff",
+};
 
 static size_t
 status_index(unsigned int status)
@@ -89,6 +99,14 @@ metrics_cache(int hit)
 {
 	atomic_fetch_add_explicit(hit ? &cache_hits : &cache_misses, 1,
 	    memory_order_relaxed);
+}
+
+void
+metrics_skip(enum view_skip why)
+{
+	if (why > SKIP_NONE && why < SKIP__COUNT)
+		atomic_fetch_add_explicit(&skipped[why], 1,
+		    memory_order_relaxed);
 }
 
 static uint64_t
@@ -168,6 +186,7 @@ metrics_serve(struct request *req, struct reply *rep)
 	struct buf	 b;
 	size_t		 len;
 	char		*body;
+	int		 i;
 
 	(void)req;
 	buf_init(&b);
@@ -181,6 +200,12 @@ metrics_serve(struct request *req, struct reply *rep)
 	    get(&hits_counted));
 	counter_line(&b, "kbd_hits_flushed_total", "Article views written "
 	    "to the database.", get(&hits_flushed));
+	buf_puts(&b, "# HELP kbd_views_skipped_total Article views answered "
+	    "but not counted, by reason.\n# TYPE kbd_views_skipped_total "
+	    "counter\n");
+	for (i = SKIP_NONE + 1; i < SKIP__COUNT; i++)
+		buf_printf(&b, "kbd_views_skipped_total{reason=\"%s\"} %llu\n",
+		    skip_names[i], (unsigned long long)get(&skipped[i]));
 	counter_line(&b, "kbd_cache_hits_total", "Answers sent from the "
 	    "cache.", get(&cache_hits));
 	counter_line(&b, "kbd_cache_misses_total", "Cacheable answers that "

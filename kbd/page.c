@@ -495,7 +495,8 @@ page_article(struct request *req, struct reply *rep)
 	id = sqlite3_column_int64(st, 0);
 	req->view = id;
 	/* This view counts once the page is out; show it already. */
-	hits = sqlite3_column_int64(st, 5) + hits_pending(id) + !req->head;
+	hits = sqlite3_column_int64(st, 5) + hits_pending(id) +
+	    http_view_counts(req);
 	title = (const char *)sqlite3_column_text(st, 1);
 	category = (const char *)sqlite3_column_text(st, 2);
 	tags = (const char *)sqlite3_column_text(st, 3);

@@ -3,8 +3,8 @@
  * order; an entry matches the whole path, or with a trailing '/' every
  * path below it (the rest is handed to the handler as req->tail).  GET
  * routes answer HEAD as well; a method the route does not take gets 405,
- * an unknown path 404, a body over KBD_MAX_BODY 413.  Staff's own views
- * of articles are not counted as hits.
+ * an unknown path 404 (a body over KBD_MAX_BODY gets 413 in http.c).
+ * Staff's own views of articles are not counted as hits.
  *
  * A route whose answers can be cached has a keyer: it names the answer
  * (key and stamp, see cache.c) without rendering anything, and does what
@@ -149,10 +149,6 @@ route_dispatch(struct request *req, struct reply *rep)
 	if (!method_allowed(req->method, r->allow)) {
 		rep->allow = r->allow;
 		reply_error(req, rep, 405);
-		return;
-	}
-	if (req->too_large) {
-		reply_error(req, rep, 413);
 		return;
 	}
 	if (http_cookie(req, KBD_SESSION_COOKIE) != NULL &&

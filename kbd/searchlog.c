@@ -25,6 +25,7 @@ static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
 static struct logged	 pending[LOG_MAX];
 static size_t		 npending;
 static uint64_t		 dropped;
+static struct outage	 failing;	/* of flushes; the writer's */
 
 static void
 note(const char *query, int64_t results, int click)
@@ -161,10 +162,14 @@ searchlog_flush(sqlite3 *db)
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		log_warnx("search log: %s", sqlite3_errmsg(db));
+	if (rc != SQLITE_OK && outage_begin(&failing))
+		log_warnx("search log: cannot write %zu searches: %s; searches "
+		    "are not recorded until it works again", n,
+		    sqlite3_errmsg(db));
+	if (rc != SQLITE_OK)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	}
+	else
+		outage_end(&failing, "search log");
 	sqlite3_finalize(st);
 	sqlite3_finalize(click);
 	for (i = 0; i < n; i++)

@@ -356,37 +356,103 @@ fail:
 }
 
 /*
+ * Writes the reason a database cannot be used into why, on one line:
+ * SQLite's reasons (and quick_check's) may hold newlines.
+ */
+static void
+refusal(char *why, size_t size, const char *path, const char *reason,
+    int damaged)
+{
+	char	*p;
+
+	snprintf(why, size, "%s: %s%s%s", path, damaged ? "the database is "
+	    "damaged (" : "", reason, damaged ? "); restore a backup, or "
+	    "move it away to start afresh" : "");
+	for (p = why; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ')
+			*p = ' ';
+}
+
+/*
+ * Looks at the existing database at path without writing anything: is it
+ * an SQLite database of this kbd or an older one, undamaged (PRAGMA
+ * quick_check)?  Sets *current when the schema and the index need no
+ * change, so that nothing is written at start (and a database another
+ * process holds a write lock on does not stop the start).  Returns 0, or
+ * -1 with a reason in why.
+ */
+static int
+look(const char *path, int *current, char *why, size_t size)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*st = NULL;
+	const char	*verdict;
+	int		 version = 0, rc;
+
+	*current = 0;
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(db, 5000);
+	if (rc == SQLITE_OK && user_version(db, &version) == -1)
+		rc = sqlite3_errcode(db);
+	if (rc == SQLITE_OK && version > SCHEMA_VERSION) {
+		refusal(why, size, path, "the database was made by a newer "
+		    "kbd", 0);
+		goto fail;
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st,
+		    NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		verdict = (const char *)sqlite3_column_text(st, 0);
+		if (verdict == NULL || strcmp(verdict, "ok") != 0) {
+			refusal(why, size, path, verdict != NULL ? verdict :
+			    "?", 1);
+			goto fail;
+		}
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK) {
+		refusal(why, size, path, db != NULL ? sqlite3_errmsg(db) :
+		    sqlite3_errstr(rc), (rc & 0xff) == SQLITE_CORRUPT);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	*current = version == SCHEMA_VERSION && fts_current(db);
+	sqlite3_close(db);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return -1;
+}
+
+/*
  * Creates or migrates the database at path and remembers path for the
  * readers; every connection's tokenizer splits compounds with d (which
  * may be NULL and must outlive the store).  Returns 0, or -1 with a
- * reason in *errstr.  A file that is not an SQLite database is reported
- * and left untouched.
+ * reason in *errstr.  An existing file is looked at read-only first: one
+ * that is not an SQLite database, is damaged or was made by a newer kbd
+ * is reported and left untouched.
  */
 int
 store_init(const char *path, const struct german_dict *d,
     const char **errstr)
 {
 	static char	 why[512];
+	struct stat	 sb;
 	sqlite3		*db;
-	int		 version = 0;
+	int		 current = 0;
 
 	dict = d;
-	/* Look before touching: a newer or foreign file stays as it is. */
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
-	    user_version(db, &version) == -1 || version > SCHEMA_VERSION) {
-		snprintf(why, sizeof(why), "%s: %s", path, version >
-		    SCHEMA_VERSION ? "the database was made by a newer kbd" :
-		    sqlite3_errmsg(db));
-		*errstr = why;
-		sqlite3_close(db);
+	*errstr = why;
+	if (stat(path, &sb) == 0 && look(path, &current, why,
+	    sizeof(why)) == -1)
 		return -1;
-	}
-	sqlite3_close(db);
 	if (store_open(path, 0, &db, errstr) == -1)
 		return -1;
 	*errstr = NULL;
-	if (migrate(db, errstr) == -1) {
+	if (!current && migrate(db, errstr) == -1) {
 		snprintf(why, sizeof(why), "%s: %s", path, *errstr != NULL ?
 		    *errstr : sqlite3_errmsg(db));
 		*errstr = why;

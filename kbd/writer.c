@@ -3,9 +3,12 @@
  * writable connection; everything that changes the database happens here,
  * in order: imports of the articles folder (at start and on request),
  * jobs other threads hand over and wait for (staff's saves, logins), and
- * once every KBD_FLUSH_MS the hits and the search log.  After each change it rebuilds
- * the snapshot.  Stopping flushes the last hits before the connection is
- * closed, so a clean stop loses no counted view.
+ * once every KBD_FLUSH_MS the hits and the search log.  After each change
+ * it rebuilds the snapshot.  An import that fails (a full disk, a
+ * database locked by another process) is tried again after 5 s, then
+ * after twice as long each time, up to 5 minutes.  Stopping flushes the
+ * last hits before the connection is closed, so a clean stop loses no
+ * counted view.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -24,6 +27,7 @@ static atomic_int	 ready;		/* the first import is done */
 static atomic_int	 cancel;	/* stop what takes long: we stop */
 static sqlite3		*db;
 static const char	*articles;
+static long		 retry_ms = KBD_RETRY_MS;	/* after a failed import */
 
 /* Work that other threads hand to the writer and wait for. */
 struct job {
@@ -59,6 +63,11 @@ passed(const struct timespec *ts)
 	    (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
 }
 
+/*
+ * Reads the articles folder into the database.  Returns 0, or -1 when
+ * the import failed (a full disk, a database locked by another process,
+ * a folder that cannot be read): the caller tries again later.
+ */
 static int
 sync_folder(void)
 {
@@ -66,8 +75,10 @@ sync_folder(void)
 	int64_t			 t0 = now_us();
 
 	if (import_folder(db, articles, &st, &cancel) == -1) {
-		log_warnx("articles: import failed; serving what the database "
-		    "had");
+		if (!atomic_load(&cancel))
+			log_warnx("articles: import failed; serving what the "
+			    "database had, trying again in %ld s",
+			    retry_ms / 1000);
 		return -1;
 	}
 	log_info("articles: %u new, %u changed, %u unchanged, %u removed, "
@@ -143,15 +154,29 @@ writer_call(writer_fn fn, void *arg)
 	return j.result;
 }
 
+/*
+ * Writes the hits and the search log.  The last flush, at stop, tries
+ * once more (a lock another process holds may be gone) before it gives
+ * the views up, and says how many.
+ */
 static void
-flush(void)
+flush(int last)
 {
 	struct hit_delta	*d;
 	size_t			 n;
+	int			 i, rc;
 
-	if (hits_flush(db, &d, &n) == 0 && n > 0)
-		snapshot_hits(db, d, n);
-	free(d);
+	for (i = 0; i < (last ? 2 : 1); i++) {
+		if ((rc = hits_flush(db, &d, &n)) == 0 && n > 0)
+			snapshot_hits(db, d, n);
+		free(d);
+		if (rc == 0)
+			break;
+	}
+	if (rc == -1 && last)
+		log_warnx("hits: %llu views could not be written before "
+		    "stopping; they are lost",
+		    (unsigned long long)hits_unwritten());
 	searchlog_flush(db);
 	accesslog_flush();
 }
@@ -159,8 +184,8 @@ flush(void)
 static void *
 writer_main(void *unused)
 {
-	struct timespec	 next;
-	int		 do_sync, stop = 0;
+	struct timespec	 next, retry;
+	int		 do_sync, stop = 0, failed = 0;
 
 	(void)unused;
 	/* Serve what the database has while the folder is read. */
@@ -171,18 +196,24 @@ writer_main(void *unused)
 		while (!stopping && !sync_wanted && jobs == NULL &&
 		    !passed(&next))
 			pthread_cond_timedwait(&wake, &lock, &next);
-		do_sync = sync_wanted;
+		do_sync = sync_wanted || (failed && passed(&retry));
 		sync_wanted = 0;
 		stop = stopping;
 		pthread_mutex_unlock(&lock);
 
-		if (do_sync) {
-			sync_folder();
+		if (do_sync && !stop) {
+			/* Every failure in a row waits twice as long. */
+			if ((failed = sync_folder() == -1)) {
+				deadline_after(&retry, retry_ms);
+				if (retry_ms < KBD_RETRY_MAX_MS)
+					retry_ms *= 2;
+			} else
+				retry_ms = KBD_RETRY_MS;
 			atomic_store(&ready, 1);
 		}
 		run_jobs();
 		if (stop || passed(&next)) {
-			flush();
+			flush(stop);
 			deadline_after(&next, KBD_FLUSH_MS);
 		}
 		pthread_mutex_lock(&lock);

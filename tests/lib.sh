@@ -16,8 +16,16 @@
 #   sighup                    SIGHUP, wait for the import summary line
 #   req METHOD URL [curl args...]   sets STATUS; body in $BODY, headers
 #                             in $HEADERS (a URL starting with / is on BASE)
+#   reader                    prints a browser User-Agent no request of
+#                             this test sent before: a new reader, whose
+#                             first view of an article counts a hit.  req,
+#                             expect_* and jget send one each time, so
+#                             every view they make counts; pass -A to be
+#                             somebody in particular (curl's own agent is
+#                             a script and never counts)
 #   expect_status CASE METHOD URL CODE [curl args...]
 #   expect_json CASE URL JQ_EXPR     GET, want 200 and jq -e JQ_EXPR true
+#   mount_tmpfs DIR SIZE, mount_readonly DIR DIR2   mounts undone on exit
 #   fail CASE MESSAGE, die MESSAGE, test_done
 
 set -u
@@ -41,7 +49,10 @@ STARTS=0
 READY_TIMEOUT=${READY_TIMEOUT:-20}	# seconds; ASan builds are slow
 CURL_TLS=()	# (--cacert FILE) when the test serves HTTPS
 
+MOUNTS=()	# mount points to unmount on exit, see mount_tmpfs
+
 cleanup() {
+	local m
 	if [ -n "$KBD_PID" ] && kill -0 "$KBD_PID" 2>/dev/null; then
 		kill -TERM "$KBD_PID" 2>/dev/null
 		for _ in $(seq 50); do
@@ -49,7 +60,11 @@ cleanup() {
 			sleep 0.1
 		done
 		kill -KILL "$KBD_PID" 2>/dev/null
+		wait "$KBD_PID" 2>/dev/null
 	fi
+	for m in "${MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -87,6 +102,33 @@ copy_articles() {	# copy_articles NAME [FILE...]
 	echo "$dir"
 }
 
+# Mounts a tmpfs of SIZE (e.g. 2m) on DIR (made below TMP), unmounted on
+# exit.  Returns 1, saying SKIP, where mounting is not permitted (not
+# root, or a container without CAP_SYS_ADMIN).
+mount_tmpfs() {	# mount_tmpfs DIR SIZE
+	mkdir -p "$1"
+	if ! mount -t tmpfs -o "size=$2" tmpfs "$1" 2>/dev/null; then
+		echo "SKIP: cannot mount a tmpfs on $1 (not root?)"
+		return 1
+	fi
+	MOUNTS+=("$1")
+}
+
+# Makes DIR2 a read-only view of DIR (a bind mount), unmounted on exit.
+# Returns 1, saying SKIP, where mounting is not permitted.
+mount_readonly() {	# mount_readonly DIR DIR2
+	mkdir -p "$2"
+	if ! mount --bind "$1" "$2" 2>/dev/null; then
+		echo "SKIP: cannot bind-mount $1 (not root?)"
+		return 1
+	fi
+	MOUNTS+=("$2")
+	if ! mount -o remount,bind,ro "$2" 2>/dev/null; then
+		echo "SKIP: cannot make $2 read-only"
+		return 1
+	fi
+}
+
 url() {	# url PATH_OR_URL: a path starting with / is taken on BASE
 	case $1 in /*) echo "$BASE$1" ;; *) echo "$1" ;; esac
 }
@@ -103,7 +145,9 @@ start_kbd() {
 	KBD_PID=$!
 	PORT=
 	for i in $(seq $((READY_TIMEOUT * 50))); do
+		# 127.0.0.1, another address, or 0.0.0.0 (all: loopback too)
 		BASE=$(sed -n 's|^kbd: listening on \(https\{0,1\}://.*:[0-9][0-9]*\)/$|\1|p' "$LOG")
+		BASE=${BASE/:\/\/0.0.0.0:/://127.0.0.1:}
 		[ -n "$BASE" ] && break
 		kill -0 "$KBD_PID" 2>/dev/null || die "kbd exited at start"
 		sleep 0.02
@@ -135,10 +179,18 @@ kill9_kbd() {
 	KBD_PID=
 }
 
+# Views count once per reader a day, and only from browsers (see
+# kbd/visitor.c); a random number in a browser's User-Agent makes a new one.
+reader() {
+	printf 'Mozilla/5.0 (X11; Linux x86_64) kbd-test/%s.%s\n' "$SRANDOM" \
+	    "$SRANDOM"
+}
+
 req() {	# req METHOD URL [curl args...]: sets STATUS, fills BODY, HEADERS
 	local method=$1 u
 	u=$(url "$2")
 	shift 2
+	set -- -A "$(reader)" "$@"
 	: >"$BODY"
 	if [ "$method" = HEAD ]; then	# -I prints the headers as the body
 		set -- -I -o /dev/null "$@"
@@ -175,7 +227,8 @@ expect_json() {	# expect_json CASE URL JQ_EXPR [curl args...]
 }
 
 jget() {	# jget URL JQ_FILTER: prints jq -r FILTER of GET URL
-	curl -s "${CURL_TLS[@]}" --max-time 20 "$(url "$1")" | jq -r "$2"
+	curl -s "${CURL_TLS[@]}" -A "$(reader)" --max-time 20 "$(url "$1")" |
+	    jq -r "$2"
 }
 
 uri() {	# uri TEXT: TEXT percent-encoded for a query value

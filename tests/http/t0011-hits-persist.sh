@@ -16,8 +16,12 @@ day_of() {	# day_of SLUG: the sum of SLUG's hit_day counts
 	    WHERE article_id = (SELECT id FROM article WHERE slug = '$1')"
 }
 today() { echo $(($(date -u +%s) / 86400)); }
-views() {	# views N PATH: N GETs of PATH on one connection
-	curl -s -o /dev/null "$BASE$2?n=[1-$1]"
+views() {	# views N PATH: N GETs of PATH by N readers, on one connection
+	local i args=()
+	for i in $(seq "$1"); do
+		args+=(--next -s -o /dev/null -A "$(reader)" "$BASE$2?n=$i")
+	done
+	curl "${args[@]:1}"
 }
 
 # 1: SIGTERM right after the views

@@ -27,6 +27,7 @@ def client(seed):
     rnd = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     end = time.time() + 3
+    n = 0
     while time.time() < end:
         k = rnd.randrange(7)
         slug = rnd.choice(slugs)
@@ -46,7 +47,10 @@ def client(seed):
         else:
             path = "/static/style.css"
         try:
-            conn.request("GET", path)
+            # every request is another reader, so that each view counts
+            conn.request("GET", path, headers={"User-Agent":
+                f"Mozilla/5.0 (X11; Linux x86_64) kbd-test/{seed}.{n}"})
+            n += 1
             r = conn.getresponse()
             body = r.read()
         except Exception as e:

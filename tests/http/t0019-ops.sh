@@ -170,7 +170,9 @@ def client(i):
         n += 1
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", path)
+            # another reader each time: every view answered counts
+            conn.request("GET", path, headers={"User-Agent":
+                f"Mozilla/5.0 (X11; Linux x86_64) kbd-test/{i}.{n}"})
             r = conn.getresponse()
             r.read()   # IncompleteRead if the body is cut
             conn.close()

@@ -105,7 +105,9 @@ paths = ["/a/pop3", "/api/search?q=passwort", "/api/articles/smtp", "/"]
 n = 0
 while time.time() < end:
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    c.request("GET", paths[n % len(paths)])
+    # a new reader each time, so that hits are written during the backups
+    c.request("GET", paths[n % len(paths)], headers={"User-Agent":
+        f"Mozilla/5.0 (X11; Linux x86_64) kbd-test/load.{n}"})
     c.getresponse().read()
     c.close()
     n += 1

@@ -150,7 +150,7 @@ echo "redaktion-passwort" | user add ida 2>/dev/null
 login ida redaktion-passwort
 h0=$(sql "SELECT hits FROM article WHERE slug = 'pop3'")
 for i in 1 2 3; do req GET /a/pop3 -b "$JAR"; done
-req GET /a/pop3 -A 'Kunde/1.0'
+req GET /a/pop3 -A "$(reader)"
 flushed() { [ "$(sql "SELECT hits FROM article WHERE slug = 'pop3'")" = "$1" ]; }
 wait_until 3 flushed $((h0 + 1)) || fail 8.1 "pop3 has $(sql "SELECT hits FROM article WHERE slug = 'pop3'") hits after 3 staff views and 1 customer view, want $((h0 + 1))"
 stop_kbd 8.2
