@@ -23,6 +23,7 @@
 #include "tokenizer.h"
 
 #define IMPORT_BATCH	500	/* changes per transaction */
+#define OPTIMIZE_AFTER	500	/* changes that merge the index (store.c) */
 
 /* An article as the database knows it. */
 struct known {
@@ -48,6 +49,8 @@ enum {
 	IS_RENAMED,
 	IS_LAST_REVISION,
 	IS_ADD_REVISION,
+	IS_MOVE,
+	IS_REDIRECT,
 	IS__COUNT
 };
 
@@ -83,6 +86,10 @@ static const char *import_sql[IS__COUNT] = {
 	[IS_ADD_REVISION] =
 	    "INSERT INTO revision(article_id, rev, author, created, hash, text)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[IS_MOVE] =
+	    "UPDATE article SET slug = ?1, mtime = ?2, size = ?3 WHERE id = ?4",
+	[IS_REDIRECT] =
+	    "INSERT OR REPLACE INTO redirect(slug, article_id) VALUES (?1, ?2)",
 };
 
 /*
@@ -373,6 +380,59 @@ finish_rename(struct import *im, char *slug, size_t size)
 	return done;
 }
 
+/*
+ * The article whose file is gone and whose text was exactly hash: a new
+ * file with that text is that file renamed outside kbd (git mv, a file
+ * manager).  NULL when there is none.
+ */
+static struct known *
+moved_from(struct import *im, const char *hash)
+{
+	struct known	*k;
+	char		 name[KBD_MAX_SLUG + 4];
+	size_t		 i;
+
+	for (i = 0; i < im->nknown; i++) {
+		k = &im->known[i];
+		if (k->seen || k->deleted || strcmp(k->hash, hash) != 0)
+			continue;
+		snprintf(name, sizeof(name), "%s.md", k->slug);
+		if (faccessat(im->dirfd, name, F_OK, 0) == -1 &&
+		    errno == ENOENT)
+			return k;
+	}
+	return NULL;
+}
+
+/*
+ * Gives article k the new name slug, as a rename in the editor does: it
+ * keeps its hits and history, and its old address redirects.
+ */
+static int
+adopt_moved(struct import *im, struct known *k, const char *slug,
+    const struct stat *sb, int64_t mtime)
+{
+	log_info("%s/%s.md: the file of %s, renamed; its hits and history "
+	    "stay, /a/%s redirects", im->dir, slug, k->slug, k->slug);
+	k->seen = 1;
+	im->stats->changed++;
+	if (sqlite3_bind_text(im->st[IS_UNREDIRECT], 1, slug, -1,
+	    SQLITE_STATIC) != SQLITE_OK || run(im, IS_UNREDIRECT) == -1)
+		return -1;
+	if (sqlite3_bind_text(im->st[IS_MOVE], 1, slug, -1, SQLITE_STATIC) !=
+	    SQLITE_OK || sqlite3_bind_int64(im->st[IS_MOVE], 2, mtime) !=
+	    SQLITE_OK || sqlite3_bind_int64(im->st[IS_MOVE], 3,
+	    (sqlite3_int64)sb->st_size) != SQLITE_OK ||
+	    sqlite3_bind_int64(im->st[IS_MOVE], 4, k->id) != SQLITE_OK ||
+	    run(im, IS_MOVE) == -1)
+		return -1;
+	if (sqlite3_bind_text(im->st[IS_REDIRECT], 1, k->slug, -1,
+	    SQLITE_STATIC) != SQLITE_OK || sqlite3_bind_int64(
+	    im->st[IS_REDIRECT], 2, k->id) != SQLITE_OK)
+		return -1;
+	return run(im, IS_REDIRECT);
+}
+
 /* Imports the file name; problems with the file are not errors here. */
 static int
 import_file(struct import *im, const char *name)
@@ -432,6 +492,11 @@ import_file(struct import *im, const char *name)
 	crypto_generichash(bin, sizeof(bin), (unsigned char *)data, len,
 	    NULL, 0);
 	sodium_bin2hex(hash, sizeof(hash), bin, sizeof(bin));
+	if (k == NULL && (k = moved_from(im, hash)) != NULL) {
+		rc = adopt_moved(im, k, slug, &sb, mtime);
+		free(data);
+		return rc;
+	}
 	if (k != NULL && strcmp(hash, k->hash) == 0) {
 		rc = touch_article(im, k, &sb, mtime);
 		if (rc == 0)
@@ -576,6 +641,11 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto rollback;
 	rc = 0;
+	/* Only a speed-up: a failure costs nothing but a line in the log. */
+	if (stats->added + stats->changed + stats->removed >= OPTIMIZE_AFTER &&
+	    store_optimize(db) == -1)
+		log_warnx("import: merging the search index: %s",
+		    sqlite3_errmsg(db));
 	goto done;
 
 rollback:

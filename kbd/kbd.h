@@ -233,7 +233,9 @@ enum reader_stmt {
 	ST_ARTICLE_SOURCE,	/* an article's Markdown */
 	ST_ARTICLES_INDEX,	/* every article, by category and title */
 	ST_ARTICLES_RECENT,	/* the latest changed articles */
-	ST_SEARCH,
+	ST_SEARCH_SORTED,	/* a page of a tier, by FTS5's sort */
+	ST_SEARCH_RANKED,	/* every row of a tier, ranked */
+	ST_SNIPPET,		/* one row's snippet */
 	ST_REDIRECT,		/* old slug -> the article's slug now */
 	ST_SESSION,		/* cookie token hash, now -> the user */
 	ST_USER_BY_NAME,
@@ -461,7 +463,9 @@ void	 import_expect(const char *, const char *, const char *);
 /* store.c */
 struct german_dict;
 int	 store_init(const char *, const struct german_dict *, const char **);
+int	 store_init_schema(const char *, const char **);
 int	 store_open(const char *, int, sqlite3 **, const char **);
+int	 store_optimize(sqlite3 *);
 struct reader *store_reader(void);
 const struct german_dict *store_dict(void);
 int64_t	 store_size(void);

@@ -353,7 +353,10 @@ page_search(struct request *req, struct reply *rep)
 	reply_page(rep, 200, &b);
 }
 
-/* Lists up to KBD_RELATED other articles that share tags with this one. */
+/*
+ * Lists up to KBD_RELATED other articles that share tags with this one
+ * (the rarer tag words: search.c, informative()).
+ */
 static void
 related(struct buf *b, struct reader *r, const char *slug, const char *tags,
     const char *category)

@@ -13,8 +13,9 @@
  * more to almost nothing, which in a small FAQ (where "Mail" is
  * everywhere) makes the column weights meaningless; kbd_rank uses the
  * BM25+ style IDF that stays positive.  Snippets are built only for the
- * rows returned, because FTS5 sorts by rank before SQLite reads the other
- * result columns.
+ * rows returned: FTS5 sorts by rank before SQLite reads the other result
+ * columns, and for a broad query kbd_rank keeps the best rows itself and
+ * their snippets are asked for one by one (see rank_tier()).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -38,6 +39,102 @@ static _Thread_local const struct snapshot *rank_snapshot;
 
 static const double column_weight[] = { 6.0, 3.0, 1.0 }; /* title, tags, body */
 
+/* A row and its score from kbd_rank (greater is better). */
+struct ranked {
+	double	 score;
+	int64_t	 id;
+};
+
+/*
+ * The k best rows seen so far, in a heap with the worst on top: what
+ * ORDER BY rank LIMIT k gives, without FTS5 sorting every matching row
+ * first, which for a broad query over a large base took most of its time.
+ */
+struct topk {
+	struct ranked	*row;
+	int		 n;
+	int		 k;
+	int64_t		 pushed;	/* rows ranked: the tier's matches */
+};
+
+/*
+ * The tier being ranked in this thread: kbd_rank puts every row in it.
+ * Set by rank_tier() around its query, like rank_snapshot.
+ */
+static _Thread_local struct topk *rank_top;
+
+/* Whether a ranks before b: the better score, then the older article. */
+static int
+ranks_before(const struct ranked *a, const struct ranked *b)
+{
+	return a->score > b->score || (a->score == b->score && a->id < b->id);
+}
+
+static void
+ranked_swap(struct ranked *a, struct ranked *b)
+{
+	struct ranked	 t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void
+topk_init(struct topk *t, int k)
+{
+	t->n = 0;
+	t->pushed = 0;
+	t->k = k > 0 && k <= KBD_MAX_OFFSET + KBD_MAX_LIMIT ? k : 0;
+	t->row = xcalloc((size_t)t->k + 1, sizeof(*t->row));
+}
+
+/* The score a row must beat to get in; -HUGE_VAL while there is room. */
+static double
+topk_worst(const struct topk *t)
+{
+	return t->k > 0 && t->n == t->k ? t->row[0].score : -HUGE_VAL;
+}
+
+static void
+topk_push(struct topk *t, double score, int64_t id)
+{
+	struct ranked	 r = { score, id };
+	int		 i, c;
+
+	t->pushed++;
+	if (t->n < t->k) {
+		i = t->n++;
+		t->row[i] = r;
+		for (; i > 0 && ranks_before(&t->row[(i - 1) / 2], &t->row[i]);
+		    i = (i - 1) / 2)
+			ranked_swap(&t->row[(i - 1) / 2], &t->row[i]);
+	} else if (t->k > 0 && ranks_before(&r, &t->row[0])) {
+		t->row[0] = r;
+		for (i = 0; (c = 2 * i + 1) < t->n; i = c) {
+			/* Down towards the worse child. */
+			if (c + 1 < t->n && ranks_before(&t->row[c],
+			    &t->row[c + 1]))
+				c++;
+			if (!ranks_before(&t->row[i], &t->row[c]))
+				break;
+			ranked_swap(&t->row[i], &t->row[c]);
+		}
+	}
+}
+
+static int
+ranked_cmp(const void *a, const void *b)
+{
+	return ranks_before(a, b) ? -1 : ranks_before(b, a) ? 1 : 0;
+}
+
+/* Sorts t's rows, best first; t is no heap after that. */
+static void
+topk_sort(struct topk *t)
+{
+	qsort(t->row, (size_t)t->n, sizeof(*t->row), ranked_cmp);
+}
+
 /*
  * Per-query data of kbd_rank, computed on its first row.  The argument
  * lists, for each phrase of the expression in order, the slot (query
@@ -54,17 +151,7 @@ struct rank_data {
 	double	*slot_idf;	/* per slot: the best of its phrases */
 	double	 total_idf;
 	double	 avgdl;
-	int	 k;		/* rows wanted: offset + limit */
-	double	*top;		/* min-heap of the k best scores so far */
-	int	 ntop;
 };
-
-/*
- * Rows ranked by kbd_rank in this thread since search_run() last reset
- * it: FTS5 ranks every matching row once before it returns the first, so
- * this is the number of matches, without a count(*) of its own.
- */
-static _Thread_local int64_t rank_rows;
 
 static int
 count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
@@ -88,45 +175,7 @@ rank_data_free(void *p)
 	free(d->tf);
 	free(d->in_title);
 	free(d->slot_idf);
-	free(d->top);
 	free(d);
-}
-
-/* Keeps score among the k best seen; returns the k-th best, or -1. */
-static double
-top_push(struct rank_data *d, double score)
-{
-	int	 i = 0, c;
-	double	 t;
-
-	if (d->k <= 0)
-		return -1.0;
-	if (d->ntop < d->k) {
-		i = d->ntop++;
-		d->top[i] = score;
-		while (i > 0 && d->top[(i - 1) / 2] > d->top[i]) {
-			t = d->top[i];
-			d->top[i] = d->top[(i - 1) / 2];
-			d->top[(i - 1) / 2] = t;
-			i = (i - 1) / 2;
-		}
-	} else if (score > d->top[0]) {
-		d->top[0] = score;
-		for (;;) {
-			c = 2 * i + 1;
-			if (c >= d->ntop)
-				break;
-			if (c + 1 < d->ntop && d->top[c + 1] < d->top[c])
-				c++;
-			if (d->top[i] <= d->top[c])
-				break;
-			t = d->top[i];
-			d->top[i] = d->top[c];
-			d->top[c] = t;
-			i = c;
-		}
-	}
-	return d->ntop == d->k ? d->top[0] : -1.0;
 }
 
 /*
@@ -165,8 +214,7 @@ read_map(struct rank_data *d, const char *map, double *docs)
 }
 
 static struct rank_data *
-rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map,
-    int k)
+rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map)
 {
 	struct rank_data	*d;
 	sqlite3_int64		 rows = 0, tokens = 0, n;
@@ -190,10 +238,6 @@ rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map,
 		goto fail;
 	/* idf[] holds the document counts until they become IDFs. */
 	read_map(d, map, d->idf);
-	d->k = k > 0 && k <= KBD_MAX_OFFSET + KBD_MAX_LIMIT ? k : 0;
-	if (d->k > 0 && (d->top = calloc((size_t)d->k, sizeof(double))) ==
-	    NULL)
-		goto fail;
 	d->avgdl = rows > 0 ? (double)tokens / (double)rows : 1.0;
 	for (i = 0; i < d->nphrase; i++) {
 		n = (sqlite3_int64)d->idf[i];
@@ -297,8 +341,7 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 
 	if ((d = api->xGetAuxdata(fts, 0)) == NULL) {
 		d = rank_data_new(api, fts, argc > 0 ?
-		    (const char *)sqlite3_value_text(argv[0]) : NULL,
-		    argc > 1 ? sqlite3_value_int(argv[1]) : 0);
+		    (const char *)sqlite3_value_text(argv[0]) : NULL);
 		if (d == NULL || api->xSetAuxdata(fts, d, rank_data_free) !=
 		    SQLITE_OK) {
 			sqlite3_result_error_nomem(ctx);
@@ -319,7 +362,7 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		sqlite3_result_error_code(ctx, SQLITE_ERROR);
 		return;
 	}
-	kth = d->ntop == d->k && d->k > 0 ? d->top[0] : -1.0;
+	kth = rank_top != NULL ? topk_worst(rank_top) : -HUGE_VAL;
 	memset(d->tf, 0, sizeof(double) * (size_t)d->nphrase);
 	memset(d->in_title, 0, sizeof(int) * (size_t)d->nphrase);
 	for (i = 0; i < ninst; i++) {
@@ -368,8 +411,8 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		if (score + v > kth)
 			score += v * proximity(api, fts, d, ninst);
 	}
-	kth = top_push(d, score);
-	rank_rows++;
+	if (rank_top != NULL)
+		topk_push(rank_top, score, rowid);
 	sqlite3_result_double(ctx, -score);
 }
 
@@ -617,42 +660,6 @@ tiers(const struct query *q)
 	return q->nslots - known + known / 2 + 1;
 }
 
-/* Appends up to limit rows of expr from offset on to res->hits. */
-static int
-fetch_page(struct reader *r, const char *expr, const char *rank, int limit,
-    int offset, int snippet_tokens, struct search_result *res)
-{
-	sqlite3_stmt		*st = r->st[ST_SEARCH];
-	struct search_hit	*h;
-	size_t			 want = res->n + (size_t)limit;
-	int			 rc;
-
-	rc = sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 2, limit);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 3, offset);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 4, snippet_tokens);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 5, rank, -1, SQLITE_STATIC);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (res->n >= want)
-			break;
-		h = &res->hits[res->n];
-		rc = SQLITE_OK;
-		if (hit_details(r, sqlite3_column_int64(st, 0), h) == -1)
-			continue;
-		h->snippet = xstrdup((const char *)sqlite3_column_text(st, 1));
-		res->n++;
-	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		log_warnx("search: %s", sqlite3_errmsg(r->db));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
-}
-
 /*
  * The order in which words are given up when no article holds them all:
  * words nothing holds first, then the most common ones, so that the
@@ -678,6 +685,69 @@ drop_order(const struct query *q, size_t *order)
 }
 
 /*
+ * About how many rows the tier of mask holds: as many as its rarest
+ * slot, or with any, its most common one.
+ */
+static int64_t
+tier_rows(const struct query *q, uint64_t mask, int any)
+{
+	int64_t	 n = -1;
+	size_t	 i;
+
+	for (i = 0; i < q->nslots && i < 64; i++)
+		if ((mask & (1ULL << i)) && (n == -1 || (any ?
+		    q->slots[i].docs > n : q->slots[i].docs < n)))
+			n = q->slots[i].docs;
+	return n;
+}
+
+/*
+ * With SEARCH_ANY (related articles): the slots of mask that at most
+ * ANY_DOCS_MAX articles hold, or when there are none, the rarest.  In a
+ * large base the other words say little about what an article is about,
+ * and their rows are most of the index: at 50,000 articles a page with
+ * "Zellen" among its tags ranked 12,000 rows for its related articles.
+ */
+#define ANY_DOCS_MAX	1000
+
+static uint64_t
+informative(const struct query *q, uint64_t mask)
+{
+	uint64_t	 rare = 0, rarest = 0;
+	int64_t		 fewest = -1;
+	size_t		 i;
+
+	for (i = 0; i < q->nslots && i < 64; i++) {
+		if (!(mask & (1ULL << i)))
+			continue;
+		if (q->slots[i].docs <= ANY_DOCS_MAX)
+			rare |= 1ULL << i;
+		if (fewest == -1 || q->slots[i].docs < fewest) {
+			fewest = q->slots[i].docs;
+			rarest = 1ULL << i;
+		}
+	}
+	return rare != 0 ? rare : rarest;
+}
+
+/* Starts a tier's expression: in titles and tags only with SEARCH_TITLES. */
+static void
+tier_begin(struct buf *expr, struct buf *map, int flags)
+{
+	buf_reset(expr);
+	buf_reset(map);
+	if (flags & SEARCH_TITLES)
+		buf_puts(expr, "{title tags} : (");
+}
+
+static void
+tier_end(struct buf *expr, int flags)
+{
+	if (flags & SEARCH_TITLES)
+		buf_putc(expr, ')');
+}
+
+/*
  * The expression of one tier: the slots of mask, and for every tier but
  * the first, NOT the slot given up last, so that no row comes twice.
  */
@@ -685,9 +755,8 @@ static void
 tier_expr(const struct query *q, uint64_t mask, int flags, int dropped,
     struct buf *expr, struct buf *map)
 {
-	buf_reset(expr);
-	buf_reset(map);
-	buf_puts(expr, (flags & SEARCH_TITLES) ? "{title tags} : ((" : "(");
+	tier_begin(expr, map, flags);
+	buf_putc(expr, '(');
 	query_build(q, mask, (flags & SEARCH_ANY) != 0, expr, map);
 	buf_putc(expr, ')');
 	if (dropped >= 0) {
@@ -695,42 +764,223 @@ tier_expr(const struct query *q, uint64_t mask, int flags, int dropped,
 		query_build(q, 1ULL << dropped, 0, expr, map);
 		buf_putc(expr, ')');
 	}
-	if (flags & SEARCH_TITLES)
-		buf_putc(expr, ')');
+	tier_end(expr, flags);
 }
 
 /*
- * Ranks the rows of one tier into res (as far as the page has room,
- * skipping *offset rows).  Returns how many rows the tier has, or -1 on
- * errors.
+ * Up to this many words the index has, a tier after those with every
+ * word holds the rows with exactly so many of them, whichever they are
+ * (an OR of every such subset: 35 at most); beyond, the rows lacking the
+ * words given up so far, in drop_order().
+ */
+#define SUBSET_WORDS_MAX	6
+
+static int
+popcount64(uint64_t m)
+{
+	int	 n = 0;
+
+	for (; m != 0; m &= m - 1)
+		n++;
+	return n;
+}
+
+/* Appends the rows holding at least c of the slots of set. */
+static void
+at_least(const struct query *q, uint64_t set, int c, struct buf *expr,
+    struct buf *map)
+{
+	uint64_t	 sub;
+	int		 n = 0;
+
+	buf_putc(expr, '(');
+	for (sub = set; sub != 0; sub = (sub - 1) & set) {
+		if (popcount64(sub) != c)
+			continue;
+		if (n++ > 0)
+			buf_puts(expr, " OR ");
+		buf_putc(expr, '(');
+		query_build(q, sub, 0, expr, map);
+		buf_putc(expr, ')');
+	}
+	buf_putc(expr, ')');
+}
+
+/*
+ * The expression of a tier of the rows holding exactly c of the slots of
+ * known (0 < c < all of them).  A row lacking an informative word thus
+ * comes after those lacking only common ones, not never: kbd_rank ranks
+ * the share of the query's information found first.
+ */
+static void
+tier_expr_exactly(const struct query *q, uint64_t known, int c, int flags,
+    struct buf *expr, struct buf *map)
+{
+	tier_begin(expr, map, flags);
+	at_least(q, known, c, expr, map);
+	buf_puts(expr, " NOT ");
+	at_least(q, known, c + 1, expr, map);
+	tier_end(expr, flags);
+}
+
+/*
+ * A tier expected to hold more rows than this is ranked by kbd_rank
+ * keeping the best rows itself, and the page's snippets are looked up
+ * row by row; a smaller one with FTS5's ORDER BY rank, whose sorter
+ * copies the positions of every row (about 0.5 us a row at 50,000
+ * articles) but gives the snippets without a lookup of their own (about
+ * 100 us a row, each parsing the expression and seeking every term).
+ */
+#define SORTED_ROWS_MAX	2000
+
+/*
+ * Appends the rows of expr ranked from offset on, as far as res has
+ * room, in FTS5's order by rank.  Returns 0, or -1 on errors.
+ */
+static int
+fetch_sorted(struct reader *r, const char *expr, const char *map, int room,
+    int offset, int snippet_tokens, struct search_result *res)
+{
+	sqlite3_stmt		*st = r->st[ST_SEARCH_SORTED];
+	struct search_hit	*h;
+	struct buf		 rank;
+	size_t			 want = res->n + (size_t)room;
+	int			 rc;
+
+	buf_init(&rank);
+	buf_printf(&rank, "kbd_rank('%s')", map);
+	rc = sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 2, room);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 3, offset);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 4, snippet_tokens);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 5, rank.data, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (res->n >= want)
+			break;
+		h = &res->hits[res->n];
+		rc = SQLITE_OK;
+		if (hit_details(r, sqlite3_column_int64(st, 0), h) == -1)
+			continue;
+		h->snippet = xstrdup((const char *)sqlite3_column_text(st, 1));
+		res->n++;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		log_warnx("search: %s", sqlite3_errmsg(r->db));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	buf_free(&rank);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Appends row id of expr to res->hits, with its snippet of
+ * snippet_tokens words (none when 0).  Returns 0, or -1 on errors.
+ */
+static int
+add_hit(struct reader *r, const char *expr, int64_t id, int snippet_tokens,
+    struct search_result *res)
+{
+	sqlite3_stmt		*st = r->st[ST_SNIPPET];
+	struct search_hit	*h = &res->hits[res->n];
+	int			 rc;
+
+	if (hit_details(r, id, h) == -1)
+		return 0;	/* gone since: leave it out */
+	if (snippet_tokens == 0) {
+		h->snippet = xstrdup("");
+		res->n++;
+		return 0;
+	}
+	rc = sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 3, snippet_tokens);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	h->snippet = xstrdup(rc == SQLITE_ROW ?
+	    (const char *)sqlite3_column_text(st, 0) : "");
+	res->n++;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		log_warnx("search: snippet: %s", sqlite3_errmsg(r->db));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Ranks every row of expr into top (by kbd_rank), then appends the rows
+ * of top from offset on to res.  Returns 0, or -1 on errors.
+ */
+static int
+fetch_best(struct reader *r, const char *expr, const char *map,
+    struct topk *top, int offset, int snippet_tokens,
+    struct search_result *res)
+{
+	sqlite3_stmt	*st = r->st[ST_SEARCH_RANKED];
+	int		 rc, i;
+
+	rc = sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, map, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		rc = SQLITE_OK;
+	if (rc != SQLITE_DONE)
+		log_warnx("search: %s", sqlite3_errmsg(r->db));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	topk_sort(top);
+	for (i = offset; rc == SQLITE_DONE && i < top->n; i++)
+		if (add_hit(r, expr, top->row[i].id, snippet_tokens, res) == -1)
+			rc = SQLITE_ERROR;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Ranks the rows of one tier, about estimate of them, into res (as far
+ * as the page has room, skipping *offset rows).  Returns how many rows
+ * the tier has, or -1 on errors.
  */
 static int64_t
 rank_tier(struct reader *r, const struct buf *expr, const struct buf *map,
-    int limit, int *offset, int flags, struct search_result *res)
+    int64_t estimate, int limit, int *offset, int flags,
+    struct search_result *res)
 {
-	struct buf	 rank;
-	int64_t		 n;
-	int		 rc;
+	struct topk	 top;
+	const char	*m = map->data != NULL ? map->data : "";
+	int		 room = limit - (int)res->n, rc;
+	int		 snippet = (flags & SEARCH_NO_SNIPPET) ? 0 :
+			    KBD_SNIPPET_TOKENS;
 
-	buf_init(&rank);
-	buf_printf(&rank, "kbd_rank('%s', %d)", map->data != NULL ?
-	    map->data : "", *offset + limit);
-	rank_rows = 0;
-	rc = fetch_page(r, expr->data, rank.data, limit - (int)res->n,
-	    *offset, (flags & SEARCH_NO_SNIPPET) ? 0 : KBD_SNIPPET_TOKENS,
-	    res);
-	buf_free(&rank);
-	n = rank_rows;
-	*offset = *offset >= n ? *offset - (int)n : 0;
-	return rc == 0 ? n : -1;
+	topk_init(&top, *offset + room);
+	rank_top = &top;
+	if (snippet > 0 && estimate <= SORTED_ROWS_MAX)
+		rc = fetch_sorted(r, expr->data, m, room, *offset, snippet,
+		    res);
+	else
+		rc = fetch_best(r, expr->data, m, &top, *offset, snippet,
+		    res);
+	rank_top = NULL;
+	free(top.row);
+	if (rc == -1)
+		return -1;
+	*offset = *offset >= top.pushed ? *offset - (int)top.pushed : 0;
+	return top.pushed;
 }
 
 /*
  * Searches for q with reader r, as the best engines do: first the rows
  * that hold every slot (query word); then, while there is room on the
- * page, the rows that lack only the least informative word, then the two
- * least informative, down to half the words.  Each tier is ranked by
- * itself, so a row with all words always comes before one with fewer.
+ * page, words nothing holds are given up, then the rows that lack one
+ * word, whichever (those lacking the least informative first, as
+ * kbd_rank ranks), then two, down to half the words; with more than
+ * SUBSET_WORDS_MAX words, the least informative word is given up, then
+ * the next, in drop_order().  Each tier is ranked by itself, so a row
+ * with more words always comes before one with fewer.
  * With SEARCH_ANY, rows with any word match, in one tier.  q is completed
  * with query_expand() first.  Fills res (free it with
  * search_result_free()).  res->total counts the rows of the tiers this
@@ -746,9 +996,10 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	struct snapshot	*snap;
 	struct buf	 expr, map;
 	size_t		 order[KBD_MAX_TERMS], ntiers, t;
-	uint64_t	 mask;
+	uint64_t	 mask, known = 0;
 	int64_t		 n;
 	int		 any = (flags & SEARCH_ANY) != 0, rc = 0;
+	int		 subsets, exactly;
 
 	memset(res, 0, sizeof(*res));
 	snap = snapshot_acquire();
@@ -760,16 +1011,28 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	rank_snapshot = snap;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
 	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
+	if (any)
+		mask = informative(q, mask);
 	drop_order(q, order);
+	for (t = 0; t < q->nslots && t < 64; t++)
+		if (q->slots[t].docs > 0)
+			known |= 1ULL << t;
+	subsets = !any && popcount64(known) <= SUBSET_WORDS_MAX;
 	ntiers = any || (flags & SEARCH_STRICT) ? 1 : tiers(q);
 	buf_init(&expr);
 	buf_init(&map);
 	for (t = 0; t < ntiers && rc == 0 && res->n < (size_t)limit; t++) {
 		if (t > 0)
 			mask &= ~(1ULL << order[t - 1]);
-		tier_expr(q, mask, flags, t > 0 ? (int)order[t - 1] : -1,
-		    &expr, &map);
-		n = rank_tier(r, &expr, &map, limit, &offset, flags, res);
+		exactly = subsets && (mask & ~known) == 0 && mask != known;
+		if (exactly)
+			tier_expr_exactly(q, known, popcount64(mask), flags,
+			    &expr, &map);
+		else
+			tier_expr(q, mask, flags, t > 0 ? (int)order[t - 1] :
+			    -1, &expr, &map);
+		n = rank_tier(r, &expr, &map, exactly ? tier_rows(q, known, 1) :
+		    tier_rows(q, mask, any), limit, &offset, flags, res);
 		if (n < 0) {
 			rc = -1;
 			break;

@@ -261,7 +261,7 @@ user_main(const struct config *cfg)
 	char		*pw = NULL, token[2 * KBD_TOKEN_BYTES + 1];
 	int		 rc = -1;
 
-	if (store_init(cfg->db, NULL, &errstr) == -1 ||
+	if (store_init_schema(cfg->db, &errstr) == -1 ||
 	    store_open(cfg->db, 0, &db, &errstr) == -1) {
 		fprintf(stderr, "kbd: %s\n", errstr);
 		return 1;

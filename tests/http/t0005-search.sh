@@ -11,7 +11,9 @@
 #        of an article only ever escaped (API snippets, search page,
 #        article page, JSON html)
 #   5.x  partial matches: one unknown word plus a known one gives results
-#        with partial=true; only unknown words give total 0
+#        with partial=true; only unknown words give total 0; with no
+#        article holding every word, those lacking one come next, the
+#        one lacking the most common word first
 #   6.x  paging: total, limit, offset; pages put together equal one big
 #        page; offset past the end gives no results; the HTML pager
 #   7.x  an empty or word-less query: total 0, no results, partial false
@@ -107,6 +109,14 @@ expect_json 5.5 "/api/search?q=imap%20postfach" '.partial == false'
 expect_json 5.6 "/api/search?q=imap%20ssl%20zzqxjwv" '.partial == true and .results[0].slug == "imap"'
 req GET "/search?q=imap%20zzqxjwv"
 grep -q 'Kein Artikel enthält alle Suchbegriffe' "$BODY" || fail 5.7 "the search page does not say the match is partial"
+# No article holds all three; each fx-* holds two, whichever they are
+# (fx-glasfaser-tarife one): the one lacking only the most common word
+# ("Glasfaser", in three) first, then the others lacking a rarer one.
+expect_json 5.8 "/api/search?q=$(uri 'glasfaser splitter dämpfung')" '.partial == true
+    and .results[0].slug == "fx-splitter-daempfung"
+    and ([.results[].slug] | index("fx-splitter-tausch") != null
+    and index("fx-daempfung-messen") != null
+    and index("fx-glasfaser-tarife") == null)'
 
 # 6: paging ("die" is in 19 of the 20 articles)
 total=$(jget "/api/search?q=die" .total)

@@ -16,7 +16,10 @@
 #        and on the home page at once); /healthz stays ok; when the folder
 #        is gone, SIGHUP logs "import failed" and kbd serves what the
 #        database has
-#   6.x  a renamed file: the old slug is gone, the new one served
+#   6.x  a file renamed outside kbd (same text, new name): the article
+#        keeps its hits and revisions under the new slug, the old one
+#        answers 301 (page and API); a renamed and changed file is a new
+#        article, and the old one is gone
 . "$(dirname "$0")/../lib.sh"
 
 dir=$(copy_articles articles)
@@ -146,14 +149,31 @@ expect_json 5.20 "/api/top?limit=100" '(.articles | length) == 19'
 expect_json 5.21 /api/articles/imap '.title == "Wie verwalte ich Mails über IMAP?"'
 mv "$dir.away" "$dir"
 
-# 6: a renamed file
+# 6: renamed files
+req GET /a/sighup -A 'Mozilla/5.0 (X11; Linux x86_64)'	# a view: 11 + 1
 stop_kbd 6.0
+hits=$(sql "SELECT hits FROM article WHERE slug = 'sighup'")
+revs=$(sql "SELECT count(*) FROM revision r JOIN article a ON a.id = r.article_id WHERE a.slug = 'sighup'")
 mv "$dir/sighup.md" "$dir/erdferkel.md"
 start_kbd --articles "$dir"
-summary 6.1 "1 new, 0 changed, 18 unchanged, 1 removed, 0 skipped"
-expect_status 6.2 GET /api/articles/sighup 404
-expect_json 6.3 /api/articles/erdferkel '.hits == 11'
-[ "$(slugs_for ameisen)" = erdferkel ] || fail 6.4 "a search finds '$(slugs_for ameisen)', want erdferkel"
-stop_kbd 6.5
+summary 6.1 "0 new, 1 changed, 18 unchanged, 0 removed, 0 skipped"
+got=$(sql "SELECT hits FROM article WHERE slug = 'erdferkel'")
+[ "$got" = "$hits" ] && [ "$hits" = 12 ] || fail 6.2 "hits $got under the new name, $hits before"
+expect_status 6.3 GET /api/articles/sighup 301
+[ "$(header Location)" = /api/articles/erdferkel ] || fail 6.3 "Location: $(header Location)"
+expect_status 6.4 GET /a/sighup 301
+[ "$(header Location)" = /a/erdferkel ] || fail 6.4 "Location: $(header Location)"
+[ "$(slugs_for ameisen)" = erdferkel ] || fail 6.5 "a search finds '$(slugs_for ameisen)', want erdferkel"
+got=$(sql "SELECT count(*) FROM revision r JOIN article a ON a.id = r.article_id WHERE a.slug = 'erdferkel'")
+[ "$got" = "$revs" ] && [ "$revs" -gt 0 ] || fail 6.6 "$got revisions under the new name, $revs before"
+grep -q 'erdferkel.md: the file of sighup, renamed' "$LOG" || fail 6.7 "no log line about the rename"
+# while running (SIGHUP), renamed and changed: a new article
+mv "$dir/erdferkel.md" "$dir/schuppentier.md"
+echo "Schuppentiere rollen sich ein." >>"$dir/schuppentier.md"
+sighup || fail 6.8 "no import summary after SIGHUP"
+summary 6.8 "1 new, 0 changed, 18 unchanged, 1 removed, 0 skipped"
+expect_status 6.9 GET /api/articles/erdferkel 404
+expect_json 6.10 /api/articles/schuppentier '.hits == 11'
+stop_kbd 6.11
 
 test_done
