@@ -59,26 +59,6 @@ static const char *const robots[] = {
 	"vkshare", "qwantify", "yandex", "baiduspider", "petalsearch",
 };
 
-/* Finds needle (lowercase) in the first len bytes of s, ignoring case. */
-static int
-contains(const char *s, size_t len, const char *needle)
-{
-	size_t	 n = strlen(needle), i, j;
-	char	 c;
-
-	for (i = 0; i + n <= len; i++) {
-		for (j = 0; j < n; j++) {
-			c = s[i + j];
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c - 'A' + 'a');
-			if (c != needle[j])
-				break;
-		}
-		if (j == n)
-			return 1;
-	}
-	return 0;
-}
 
 /*
  * Is ua (a User-Agent header, or NULL) a person's browser?  Every
@@ -91,14 +71,20 @@ contains(const char *s, size_t len, const char *needle)
 int
 visitor_browser(const char *ua)
 {
+	char	 lower[KBD_MAX_UA + 1];
 	size_t	 len, i;
 
 	if (ua == NULL || (len = strlen(ua)) == 0 || len > KBD_MAX_UA)
 		return 0;
 	if (strncmp(ua, "Mozilla/", 8) != 0 && strncmp(ua, "Opera/", 6) != 0)
 		return 0;
+	/* Lowercase once, then libc's strstr: every request asks this. */
+	for (i = 0; i < len; i++)
+		lower[i] = ua[i] >= 'A' && ua[i] <= 'Z' ?
+		    (char)(ua[i] - 'A' + 'a') : ua[i];
+	lower[len] = '\0';
 	for (i = 0; i < nitems(robots); i++)
-		if (contains(ua, len, robots[i]))
+		if (strstr(lower, robots[i]) != NULL)
 			return 0;
 	return 1;
 }
