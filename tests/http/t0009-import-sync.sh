@@ -3,7 +3,8 @@
 # and SIGHUP, on a copy of articles/.
 #   1.x  first start: 18 new; a restart with nothing changed: "0 new, 0
 #        changed, 18 unchanged, 0 removed, 0 skipped"; touching a file
-#        (same content) changes nothing either
+#        (same content) changes nothing either; nor does SIGHUP then (the
+#        cached search answers stay)
 #   2.x  a new file is served and found after a restart; its front matter
 #        hits seed its counter
 #   3.x  a changed body: the new words are found, the old ones not; a
@@ -49,7 +50,15 @@ stop_kbd 1.6
 touch "$dir/imap.md" "$dir/smtp.md"
 start_kbd --articles "$dir"
 summary 1.7 "0 new, 0 changed, 18 unchanged, 0 removed, 0 skipped"
-stop_kbd 1.8
+# A sync that changes nothing keeps the snapshot: searches stay cached.
+misses() { curl -s "$BASE/metrics" | sed -n 's/^kbd_cache_misses_total //p'; }
+req GET "/api/search?q=imap"
+m=$(misses)
+[ -n "$m" ] || fail 1.8 "no kbd_cache_misses_total in /metrics"
+sighup || fail 1.8 "no import summary after SIGHUP"
+req GET "/api/search?q=imap"
+[ "$(misses)" = "$m" ] || fail 1.8 "a search made again after a sync that changed nothing"
+stop_kbd 1.9
 
 # 2: a new file
 cat >"$dir/quokka.md" <<'EOF'
