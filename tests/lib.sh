@@ -65,6 +65,14 @@ cleanup() {
 	for m in "${MOUNTS[@]}"; do
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 	done
+	# After a failed check, what kbd said last (not its access log): the
+	# log goes with TMP, and a crash says why only there.
+	if [ "${FAILED:-0}" -gt 0 ]; then
+		for m in "$TMP"/kbd.*.log; do
+			[ -f "$m" ] && grep -v '^[0-9a-f:.]* - ' "$m" |
+			    tail -n 15 | sed "s|^|    ${m##*/}: |"
+		done
+	fi
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
