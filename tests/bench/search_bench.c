@@ -14,7 +14,9 @@
  * line names its columns and has one called "query" (as
  * shared/eval/dev-queries.tsv does) is read as such.  The result is one
  * line of key=value pairs; -v first lists the five slowest queries by
- * their median time.
+ * their median time.  -p times nothing: it prints the pages at offsets 0,
+ * 10 and 40 of each query (total, slugs and snippets), to compare what
+ * two builds find.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,9 @@
 /* -s: time search-as-you-type with the queries' last letters left out. */
 static int	suggest_mode;
 
+/* Offsets of the pages -p prints. */
+static const int print_offsets[] = { 0, 10, 40 };
+
 struct bench_query {
 	char	*text;
 	int64_t	*ns;		/* time of each timed round */
@@ -48,7 +53,7 @@ struct bench_query {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: search_bench [-sv] [-a ARTICLES] [-D DICT] DB "
+	fprintf(stderr, "usage: search_bench [-psv] [-a ARTICLES] [-D DICT] DB "
 	    "QUERIES_FILE [ROUNDS]\n");
 	exit(2);
 }
@@ -185,6 +190,30 @@ read_queries(const char *path, struct bench_query **out)
 	return (ssize_t)n;
 }
 
+/* Prints the pages of print_offsets for text.  Returns 0, or -1. */
+static int
+print_pages(struct reader *r, const char *text)
+{
+	struct query		*q;
+	struct search_result	 res;
+	size_t			 i, k;
+	int			 rc = 0;
+
+	for (k = 0; k < sizeof(print_offsets) / sizeof(*print_offsets); k++) {
+		q = query_parse(r->tok, text);
+		if (search_run(r, q, PAGE, print_offsets[k], 0, &res) == -1)
+			rc = -1;
+		printf("%s\t@%d\ttotal %lld\n", text, print_offsets[k],
+		    (long long)res.total);
+		for (i = 0; i < res.n; i++)
+			printf("\t%s\t%s\n", res.hits[i].slug,
+			    res.hits[i].snippet);
+		search_result_free(&res);
+		query_free(q);
+	}
+	return rc;
+}
+
 /*
  * Runs query bq once with reader r.  Returns the time it took in
  * nanoseconds, or -1 when the search failed.
@@ -235,10 +264,13 @@ main(int argc, char **argv)
 	double			 results = 0.0;
 	size_t			 nq, i, k, nall, nzero = 0, npartial = 0;
 	ssize_t			 got;
-	int			 ch, verbose = 0;
+	int			 ch, verbose = 0, print = 0;
 
-	while ((ch = getopt(argc, argv, "a:D:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "a:D:psv")) != -1) {
 		switch (ch) {
+		case 'p':
+			print = 1;
+			break;
 		case 's':
 			suggest_mode = 1;
 			break;
@@ -295,6 +327,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	nq = (size_t)got;
+	if (print) {
+		for (i = 0; i < nq; i++)
+			if (print_pages(r, qs[i].text) == -1) {
+				fprintf(stderr, "search_bench: search failed: "
+				    "%s\n", qs[i].text);
+				return 1;
+			}
+		return 0;
+	}
 
 	/* The warm-up round fills the page cache and SQLite's. */
 	for (i = 0; i < nq; i++) {
