@@ -27,6 +27,8 @@
 #define SPLIT_MIN_PART	4	/* shorter parts need the allowlist */
 #define SPLIT_CACHE	4096	/* remembered splits per analyser */
 #define SPLIT_KEY	48	/* longest word remembered */
+#define STEM_CACHE	2048	/* remembered stems per analyser */
+#define STEM_KEY	32	/* longest word remembered, with its NUL */
 
 struct german_dict {
 	uint64_t	*slots;		/* FNV-1a hashes; 0 = empty */
@@ -45,10 +47,23 @@ struct split_memo {
 	}			 part[GERMAN_MAX_PARTS];
 };
 
+/*
+ * A stem remembered: Snowball takes about a microsecond a word, and the
+ * same words come again and again (a query's expression is tokenized
+ * anew for every snippet looked up, and each word's family stems five
+ * more forms).
+ */
+struct stem_memo {
+	char			 word[STEM_KEY];	/* "" when empty */
+	char			 stem[STEM_KEY];
+	int			 nstem;
+};
+
 struct german {
 	struct sb_stemmer	*stemmer;
 	const struct german_dict *dict;
 	struct split_memo	*memo;	/* SPLIT_CACHE entries */
+	struct stem_memo	*stems;	/* STEM_CACHE entries */
 };
 
 /*
@@ -357,7 +372,8 @@ german_new(const struct german_dict *dict)
 	g->dict = dict;
 	g->stemmer = sb_stemmer_new("german", "UTF_8");
 	g->memo = calloc(SPLIT_CACHE, sizeof(*g->memo));
-	if (g->stemmer == NULL || g->memo == NULL) {
+	g->stems = calloc(STEM_CACHE, sizeof(*g->stems));
+	if (g->stemmer == NULL || g->memo == NULL || g->stems == NULL) {
 		german_free(g);
 		return NULL;
 	}
@@ -372,18 +388,18 @@ german_free(struct german *g)
 	if (g->stemmer != NULL)
 		sb_stemmer_delete(g->stemmer);
 	free(g->memo);
+	free(g->stems);
 	free(g);
 }
 
-int
-german_stem(struct german *g, const char *w, int n, char *out)
+/* Stems w[0..n), n <= GERMAN_MAX_WORD, with Snowball and our exceptions. */
+static int
+stem_word(struct german *g, const char *w, int n, char *out)
 {
 	const sb_symbol	*s;
 	size_t		 i;
 	int		 len;
 
-	if (n > GERMAN_MAX_WORD)
-		n = GERMAN_MAX_WORD;
 	for (i = 0; i < sizeof(exceptions) / sizeof(*exceptions); i++)
 		if ((size_t)n == strlen(exceptions[i].word) &&
 		    memcmp(w, exceptions[i].word, (size_t)n) == 0) {
@@ -409,6 +425,31 @@ german_stem(struct german *g, const char *w, int n, char *out)
 	return len;
 }
 
+int
+german_stem(struct german *g, const char *w, int n, char *out)
+{
+	struct stem_memo	*m = NULL;
+	int			 len;
+
+	if (n > GERMAN_MAX_WORD)
+		n = GERMAN_MAX_WORD;
+	if (n < STEM_KEY) {
+		m = &g->stems[hash2(w, (size_t)n, "", 0) & (STEM_CACHE - 1)];
+		if (memcmp(m->word, w, (size_t)n) == 0 && m->word[n] == '\0') {
+			memcpy(out, m->stem, (size_t)m->nstem + 1);
+			return m->nstem;
+		}
+	}
+	len = stem_word(g, w, n, out);
+	if (m != NULL && len < STEM_KEY) {
+		memcpy(m->word, w, (size_t)n);
+		m->word[n] = '\0';
+		memcpy(m->stem, out, (size_t)len + 1);
+		m->nstem = len;
+	}
+	return len;
+}
+
 static int
 ends_with(const char *w, int n, const char *suffix)
 {
@@ -423,7 +464,7 @@ struct family {
 	char		 own[GERMAN_MAX_WORD + 1];
 	char		 seen[8][GERMAN_MAX_WORD + 1];
 	int		 nseen;
-	german_cb	 cb;
+	german_family_cb cb;
 	void		*ctx;
 	int		 rc;
 };
@@ -449,7 +490,7 @@ offer(struct family *f, const char *prefix, const char *base, int nbase,
 		if (strcmp(stem, f->seen[i]) == 0)
 			return;
 	memcpy(f->seen[f->nseen++], stem, (size_t)n + 1);
-	f->rc = f->cb(f->ctx, stem, n);
+	f->rc = f->cb(f->ctx, word, stem, n);
 }
 
 /*
@@ -513,7 +554,7 @@ german_is_particle(const char *w, size_t n)
 }
 
 int
-german_family(struct german *g, const char *w, int n, german_cb cb,
+german_family(struct german *g, const char *w, int n, german_family_cb cb,
     void *ctx)
 {
 	struct family	 f;

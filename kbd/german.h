@@ -21,8 +21,12 @@ struct german_dict;
 /* Per-thread analyser (it owns a Snowball stemmer). */
 struct german;
 
-/* A callback for one stem; a non-zero return stops the caller. */
-typedef int (*german_cb)(void *ctx, const char *stem, int n);
+/*
+ * A callback for one member of a word family: the folded word and its
+ * stem (n bytes); a non-zero return stops the caller.
+ */
+typedef int (*german_family_cb)(void *ctx, const char *word,
+    const char *stem, int n);
 
 /*
  * Loads the word list at path (one word per line, UTF-8, as Debian's
@@ -63,13 +67,14 @@ int	 german_is_particle(const char *w, size_t n);
 int	 german_stem(struct german *, const char *w, int n, char *out);
 
 /*
- * Calls cb with the stems of the other members of w's word family (the
- * verb, its -ung noun, its participles: ändern, Änderung, geändert,
- * ändert), each once and never the stem of w itself.  Returns 0 or the
+ * Calls cb with the other members of w's word family (the verb, its -ung
+ * noun, its participles: ändern, Änderung, geändert, ändert), one per
+ * stem, never one with the stem of w itself.  They are built by rule, so
+ * some are no German word ("zellung"): look them up.  Returns 0 or the
  * first non-zero value of cb.
  */
-int	 german_family(struct german *, const char *w, int n, german_cb cb,
-	    void *ctx);
+int	 german_family(struct german *, const char *w, int n,
+	    german_family_cb cb, void *ctx);
 
 /* One part of a compound: offsets into the word and its dictionary form. */
 struct german_part {

@@ -174,11 +174,22 @@ struct search_result {
 #define QUERY_MAX_ALTS	12
 #define QUERY_MAX_PARTS	4
 
-struct query_alt {
+#define QUERY_MAX_FORMS	4
+
+/* The other forms of a part's word that the index has (ändern: Änderung). */
+struct query_forms {
 	int	 n;
-	char	*part[QUERY_MAX_PARTS];
-	int64_t	 docs[QUERY_MAX_PARTS];	/* about how many hold each part */
-	int	 kind;		/* how it was found: typed, split, ... */
+	char	*word[QUERY_MAX_FORMS];
+	int64_t	 docs[QUERY_MAX_FORMS];
+};
+
+struct query_alt {
+	int			 n;
+	char			*part[QUERY_MAX_PARTS];
+	int64_t			 docs[QUERY_MAX_PARTS];	/* about how many
+							   hold each part */
+	struct query_forms	*forms[QUERY_MAX_PARTS]; /* or NULL */
+	int			 kind;	/* how it was found: typed, split, ... */
 };
 
 /* Something every result should hold: a word, a joined word, a phrase. */

@@ -9,7 +9,9 @@
  * "FRITZ!Box") and each quoted phrase becomes a slot: something every
  * result should hold, in one of several forms (the alternatives):
  *
- *   the word as typed          FTS5 adds the stems of its word family;
+ *   the word as typed          and the other forms of its word family
+ *                              the index has ("ändern": änderung,
+ *                              geändert), ORed in its place;
  *   its compound parts         "Passwortänderung": passwort AND änderung;
  *   a joined form              "E-Mail": email (and mail); "seiten zahlen":
  *                              seitenzahlen;
@@ -142,13 +144,27 @@ slot_new(struct query *q, int kind, const char *text, int start, int end)
 }
 
 static void
+forms_free(struct query_forms *f)
+{
+	int	 i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n; i++)
+		free(f->word[i]);
+	free(f);
+}
+
+static void
 slot_clear(struct query_slot *s)
 {
 	int	 i, j;
 
 	for (i = 0; i < s->nalts; i++)
-		for (j = 0; j < s->alts[i].n; j++)
+		for (j = 0; j < s->alts[i].n; j++) {
 			free(s->alts[i].part[j]);
+			forms_free(s->alts[i].forms[j]);
+		}
 	free(s->typed);
 	free(s->key);
 	free(s->folded);
@@ -475,6 +491,32 @@ put_quoted(struct buf *b, const char *s)
 }
 
 /*
+ * Appends part k of alternative a of slot i, with the other forms of its
+ * word ORed, and notes each string's slot, weight and documents in map.
+ */
+static void
+put_part(struct buf *expr, struct buf *map, size_t i,
+    const struct query_alt *a, int k)
+{
+	const struct query_forms	*f = a->forms[k];
+	int				 j;
+
+	if (f != NULL)
+		buf_putc(expr, '(');
+	put_quoted(expr, a->part[k]);
+	buf_printf(map, "%s%zu:%.2f:%lld", map->len ? " " : "", i,
+	    alt_weight[a->kind], (long long)a->docs[k]);
+	for (j = 0; f != NULL && j < f->n; j++) {
+		buf_puts(expr, " OR ");
+		put_quoted(expr, f->word[j]);
+		buf_printf(map, " +%zu:%.2f:%lld", i, alt_weight[a->kind],
+		    (long long)f->docs[j]);
+	}
+	if (f != NULL)
+		buf_putc(expr, ')');
+}
+
+/*
  * Builds the FTS5 expression for the slots whose bit is set in mask,
  * joined by AND (or OR with any), into expr, and the list of the slot of
  * each phrase, in order, into map (for kbd_rank).
@@ -503,10 +545,7 @@ query_build(const struct query *q, uint64_t mask, int any, struct buf *expr,
 			for (k = 0; k < s->alts[a].n; k++) {
 				if (k > 0)
 					buf_puts(expr, " AND ");
-				put_quoted(expr, s->alts[a].part[k]);
-				buf_printf(map, "%s%zu:%.2f:%lld", map->len ?
-				    " " : "", i, alt_weight[s->alts[a].kind],
-				    (long long)s->alts[a].docs[k]);
+				put_part(expr, map, i, &s->alts[a], k);
 			}
 			if (s->alts[a].n > 1)
 				buf_putc(expr, ')');
@@ -573,6 +612,93 @@ slot_docs(struct reader *r, const struct lexicon *lex, struct query_slot *s)
 			best = m;
 	}
 	return best;
+}
+
+struct family_ctx {
+	const struct lexicon	*lex;
+	struct query_forms	*forms;
+	char			 folded[GERMAN_MAX_WORD + 1];
+	int			 nfolded;
+	int			 words;	/* in the part */
+};
+
+static int
+family_word(void *ctx, const struct tokenizer_word *w)
+{
+	struct family_ctx	*c = ctx;
+
+	if (c->words++ > 0 || w->stop || w->number ||
+	    w->nfolded > GERMAN_MAX_WORD)
+		return 1;	/* no single word with a family: stop */
+	memcpy(c->folded, w->folded, (size_t)w->nfolded);
+	c->nfolded = w->nfolded;
+	return 0;
+}
+
+static int
+family_form(void *ctx, const char *word, const char *stem, int n)
+{
+	struct family_ctx	*c = ctx;
+	struct query_forms	*f = c->forms;
+	uint32_t		 docs;
+
+	if (f->n == QUERY_MAX_FORMS)
+		return 1;
+	/* Made by rule: only forms the index has ("zellung" is none). */
+	if ((docs = lexicon_docs(c->lex, stem, (size_t)n)) == 0 ||
+	    german_is_stopword(word, strlen(word)))
+		return 0;
+	f->word[f->n] = xstrdup(word);
+	f->docs[f->n++] = docs;
+	return 0;
+}
+
+/*
+ * The other forms of the word part (ändern: änderung, geändert) that the
+ * index has, or NULL.  They go into the expression as alternatives of
+ * their own, not as FTS5 synonyms (colocated query tokens): FTS5 looks
+ * every synonym up, those nothing holds too, and merges their position
+ * lists in every row it visits, which made a broad query twice as slow.
+ */
+static struct query_forms *
+family_of(struct reader *r, const struct lexicon *lex, const char *part)
+{
+	struct family_ctx	 c;
+
+	memset(&c, 0, sizeof(c));
+	c.lex = lex;
+	if (tokenizer_words(r->tok, part, (int)strlen(part), family_word,
+	    &c) != 0 || c.words != 1)
+		return NULL;
+	c.forms = xcalloc(1, sizeof(*c.forms));
+	german_family(tokenizer_german(r->tok), c.folded, c.nfolded,
+	    family_form, &c);
+	if (c.forms->n == 0) {
+		forms_free(c.forms);
+		return NULL;
+	}
+	return c.forms;
+}
+
+/* Gives every one-word part of the slots' forms its family. */
+static void
+add_families(struct query *q, struct reader *r, const struct lexicon *lex)
+{
+	struct query_alt	*a;
+	size_t			 i;
+	int			 j, k;
+
+	for (i = 0; i < q->nslots; i++) {
+		if (q->slots[i].kind == SLOT_PHRASE || q->slots[i].number)
+			continue;
+		for (j = 0; j < q->slots[i].nalts; j++) {
+			a = &q->slots[i].alts[j];
+			for (k = 0; k < a->n; k++)
+				if (a->forms[k] == NULL)
+					a->forms[k] = family_of(r, lex,
+					    a->part[k]);
+		}
+	}
 }
 
 /* A synonym term as an alternative: words ANDed, hyphens joined too. */
@@ -794,6 +920,7 @@ query_expand(struct query *q, struct reader *r, const struct snapshot *snap)
 	make_suggestion(q);
 	join_pairs(q, r, lex);
 	expand_synonyms(q, snapshot_synonyms(snap), &tmp);
+	add_families(q, r, lex);
 	for (i = 0; i < q->nslots; i++)
 		q->slots[i].docs = slot_docs(r, lex, &q->slots[i]);
 }

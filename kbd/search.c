@@ -5,7 +5,8 @@
  *   kbd_rank()              BM25F over title, tags and body with the title
  *                           weighted above tags above body, ordered first
  *                           by how many of the query's words a row holds;
- *   kbd_snippet(col, n)     the best n-word passage of column col as HTML:
+ *   kbd_snippet(col, n [, map])
+ *                           the best n-word passage of column col as HTML:
  *                           every character escaped, matches in <mark>;
  *                           "" when n is 0.
  *
@@ -138,12 +139,16 @@ topk_sort(struct topk *t)
 /*
  * Per-query data of kbd_rank, computed on its first row.  The argument
  * lists, for each phrase of the expression in order, the slot (query
- * word) it stands for; alternatives of one word share a slot.
+ * word) it stands for; alternatives of one word share a slot.  The other
+ * forms of a word (its family) count as the word itself: their matches
+ * add to its frequency, with its IDF.
  */
 struct rank_data {
 	int	 nphrase;
 	int	 nslot;
 	int	*slot_of;	/* per phrase */
+	int	*word_of;	/* per phrase: the phrase of the word it is a
+				   form of, or its own */
 	double	*weight;	/* per phrase: the worth of its kind */
 	double	*idf;		/* per phrase */
 	double	*tf;		/* scratch per phrase: weighted frequency */
@@ -170,6 +175,7 @@ rank_data_free(void *p)
 	if (d == NULL)
 		return;
 	free(d->slot_of);
+	free(d->word_of);
 	free(d->weight);
 	free(d->idf);
 	free(d->tf);
@@ -179,10 +185,11 @@ rank_data_free(void *p)
 }
 
 /*
- * Reads the map "0:1.00:12 0:0.50:340 1:1.00:7": for each phrase, its
+ * Reads the map "0:1.00:12 +0:1.00:40 1:0.50:7": for each phrase, its
  * slot, its weight and about how many documents hold it (from the
- * lexicon; -1 after a phrase means: count them here).  Phrases beyond the
- * map get slots of their own, full weight, and are counted.
+ * lexicon; -1 after a phrase means: count them here); '+' marks another
+ * form of the word before.  Phrases beyond the map get slots of their
+ * own, full weight, and are counted.
  */
 static void
 read_map(struct rank_data *d, const char *map, double *docs)
@@ -190,13 +197,19 @@ read_map(struct rank_data *d, const char *map, double *docs)
 	char	*end;
 	long	 v;
 	double	 w, n;
-	int	 i;
+	int	 i, form;
 
 	for (i = 0; i < d->nphrase; i++) {
+		while (map != NULL && *map == ' ')
+			map++;
+		form = map != NULL && *map == '+' && i > 0;
+		if (form)
+			map++;
 		v = map != NULL ? strtol(map, &end, 10) : 0;
 		if (map == NULL || end == map || *end != ':' || v < 0 ||
 		    v >= d->nphrase || v > KBD_MAX_TERMS) {
 			d->slot_of[i] = i < KBD_MAX_TERMS ? i : KBD_MAX_TERMS;
+			d->word_of[i] = i;
 			d->weight[i] = 1.0;
 			docs[i] = -1.0;
 			map = NULL;
@@ -204,6 +217,8 @@ read_map(struct rank_data *d, const char *map, double *docs)
 			w = strtod(end + 1, &end);
 			n = *end == ':' ? strtod(end + 1, &end) : -1.0;
 			d->slot_of[i] = (int)v;
+			d->word_of[i] = form && d->slot_of[i - 1] == (int)v ?
+			    d->word_of[i - 1] : i;
 			d->weight[i] = w > 0.0 && w <= 1.0 ? w : 1.0;
 			docs[i] = n;
 			map = end;
@@ -213,33 +228,53 @@ read_map(struct rank_data *d, const char *map, double *docs)
 	}
 }
 
+/* A rank_data with what the map says; NULL when memory runs out. */
 static struct rank_data *
-rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map)
+rank_data_read(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map)
 {
 	struct rank_data	*d;
-	sqlite3_int64		 rows = 0, tokens = 0, n;
 	size_t			 np;
-	int			 i;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
 	d->nphrase = api->xPhraseCount(fts);
 	np = (size_t)d->nphrase + 1;
 	d->slot_of = calloc(np, sizeof(int));
+	d->word_of = calloc(np, sizeof(int));
 	d->weight = calloc(np, sizeof(double));
 	d->idf = calloc(np, sizeof(double));
 	d->tf = calloc(np, sizeof(double));
 	d->in_title = calloc(np, sizeof(int));
 	d->slot_idf = calloc(np, sizeof(double));
-	if (d->slot_of == NULL || d->weight == NULL || d->idf == NULL || d->tf == NULL ||
-	    d->in_title == NULL || d->slot_idf == NULL ||
-	    api->xRowCount(fts, &rows) != SQLITE_OK ||
-	    api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
-		goto fail;
+	if (d->slot_of == NULL || d->word_of == NULL || d->weight == NULL ||
+	    d->idf == NULL || d->tf == NULL || d->in_title == NULL ||
+	    d->slot_idf == NULL) {
+		rank_data_free(d);
+		return NULL;
+	}
 	/* idf[] holds the document counts until they become IDFs. */
 	read_map(d, map, d->idf);
+	return d;
+}
+
+static struct rank_data *
+rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map)
+{
+	struct rank_data	*d;
+	sqlite3_int64		 rows = 0, tokens = 0, n;
+	int			 i;
+
+	if ((d = rank_data_read(api, fts, map)) == NULL)
+		return NULL;
+	if (api->xRowCount(fts, &rows) != SQLITE_OK ||
+	    api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
+		goto fail;
 	d->avgdl = rows > 0 ? (double)tokens / (double)rows : 1.0;
 	for (i = 0; i < d->nphrase; i++) {
+		if (d->word_of[i] != i) {
+			d->idf[i] = d->idf[d->word_of[i]];
+			continue;
+		}
 		n = (sqlite3_int64)d->idf[i];
 		if (d->idf[i] < 0.0) {
 			n = 0;
@@ -321,6 +356,53 @@ proximity(const Fts5ExtensionApi *api, Fts5Context *fts,
 }
 
 /*
+ * The most a row can score, from the first instance of each phrase only
+ * (instances are sorted by column): which words it holds and which of
+ * them stand in the title; their frequencies are taken as saturated
+ * (BM25 stays below k1 + 1) and the words as side by side.  Building a
+ * row's instances is most of kbd_rank's work: a row whose bound cannot
+ * beat the k best so far goes without.
+ */
+static double
+score_bound(const Fts5ExtensionApi *api, Fts5Context *fts,
+    const struct rank_data *d, double pop)
+{
+	Fts5PhraseIter	 it;
+	double		 best[KBD_MAX_TERMS + 1], v, found = 0.0, title = 0.0;
+	double		 bm = 0.0;
+	int		 in_title[KBD_MAX_TERMS + 1], i, s, col, off;
+
+	memset(best, 0, sizeof(best));
+	memset(in_title, 0, sizeof(in_title));
+	for (i = 0; i < d->nphrase; i++) {
+		if (api->xPhraseFirst(fts, i, &it, &col, &off) != SQLITE_OK)
+			return HUGE_VAL;
+		if (col < 0)
+			continue;
+		s = d->slot_of[i];
+		v = d->weight[i] * d->idf[i] * (BM25_K1 + 1.0);
+		if (v > best[s])
+			best[s] = v;
+		if (col == 0)
+			in_title[s] = 1;
+	}
+	for (s = 0; s < d->nslot && s <= KBD_MAX_TERMS; s++) {
+		if (best[s] == 0.0)
+			continue;
+		found += d->slot_idf[s];
+		if (in_title[s])
+			title += d->slot_idf[s];
+		bm += best[s];
+	}
+	if (d->total_idf > 0.0)
+		found /= d->total_idf;
+	v = found * 1000.0 + (bm + TITLE_BONUS * title) * pop;
+	if (d->nslot > 1)
+		v += PROX_BONUS * d->total_idf / d->nslot * pop;
+	return v;
+}
+
+/*
  * kbd_rank(map): smaller is better, as FTS5's ORDER BY rank wants.
  * Per query word (slot): BM25F over title, tags and body, taking the
  * best of the word's forms; the share of the query's information (IDF)
@@ -358,11 +440,19 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		len = dl;
 		avg = d->avgdl;
 	}
+	kth = rank_top != NULL ? topk_worst(rank_top) : -HUGE_VAL;
+	/* Between equal answers the more read wins; never by more. */
+	pop = 1.0 + POP_BOOST * snapshot_popularity(rank_snapshot, rowid);
+	if (kth > -HUGE_VAL && (v = score_bound(api, fts, d, pop)) < kth) {
+		/* Ranked below the k best all the same: counted, not kept. */
+		topk_push(rank_top, v, rowid);
+		sqlite3_result_double(ctx, -v);
+		return;
+	}
 	if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, SQLITE_ERROR);
 		return;
 	}
-	kth = rank_top != NULL ? topk_worst(rank_top) : -HUGE_VAL;
 	memset(d->tf, 0, sizeof(double) * (size_t)d->nphrase);
 	memset(d->in_title, 0, sizeof(int) * (size_t)d->nphrase);
 	for (i = 0; i < ninst; i++) {
@@ -370,9 +460,9 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		    phrase >= d->nphrase || col < 0 ||
 		    (size_t)col >= nitems(column_weight))
 			continue;
-		d->tf[phrase] += column_weight[col];
+		d->tf[d->word_of[phrase]] += column_weight[col];
 		if (col == 0)
-			d->in_title[phrase] = 1;
+			d->in_title[d->word_of[phrase]] = 1;
 	}
 	/* Each slot counts once, with its best-scoring form. */
 	memset(best, 0, sizeof(best));
@@ -399,8 +489,6 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	if (d->total_idf > 0.0)
 		found /= d->total_idf;
 	score += TITLE_BONUS * title;
-	/* Between equal answers the more read wins; never by more. */
-	pop = 1.0 + POP_BOOST * snapshot_popularity(rank_snapshot, rowid);
 	score = found * 1000.0 + score * pop;
 	/*
 	 * Proximity is the dear part: only for rows that could still get
@@ -477,41 +565,56 @@ put_flat(struct buf *b, const char *t, int n)
 }
 
 /*
- * Picks the window of s->want positions that holds the most distinct
- * phrases of column col (then the most matches); returns its first
- * position, 0 when the column has no match.
+ * Picks the window of want positions of column col that holds the most
+ * distinct words (phrases; with d, the forms of a word are one), then the
+ * most matches; returns its first position, 0 when the column has no
+ * match.  Each match is tried a little after the window's start; the
+ * window slides over the matches once (a long article has hundreds).
  */
 static int
-best_window(const Fts5ExtensionApi *api, Fts5Context *fts, int col, int want)
+best_window(const Fts5ExtensionApi *api, Fts5Context *fts, int col, int want,
+    const struct rank_data *d)
 {
-	int	 ninst, i, j, phrase, c, off, best = 0, best_score = -1;
-	int	 p2, c2, off2, score, start;
-	unsigned long long seen;
+	int	*off, *phrase, count[64];
+	int	 ninst, n = 0, i, lo = 0, hi = 0, distinct = 0, c, o, p;
+	int	 start, score, best = 0, best_score = -1;
 
-	if (api->xInstCount(fts, &ninst) != SQLITE_OK)
+	if (api->xInstCount(fts, &ninst) != SQLITE_OK || ninst <= 0)
 		return 0;
-	for (i = 0; i < ninst; i++) {
-		if (api->xInst(fts, i, &phrase, &c, &off) != SQLITE_OK ||
-		    c != col)
-			continue;
-		/* A little context before the first match reads better. */
-		start = off > want / 4 ? off - want / 4 : 0;
-		seen = 0;
-		score = 0;
-		for (j = 0; j < ninst; j++) {
-			if (api->xInst(fts, j, &p2, &c2, &off2) != SQLITE_OK ||
-			    c2 != col || off2 < start || off2 >= start + want)
-				continue;
-			if (!(seen & (1ULL << (p2 & 63))))
-				score += 100;
-			seen |= 1ULL << (p2 & 63);
-			score++;
+	off = calloc((size_t)ninst, sizeof(*off));
+	phrase = calloc((size_t)ninst, sizeof(*phrase));
+	if (off == NULL || phrase == NULL) {
+		free(off);
+		free(phrase);
+		return 0;
+	}
+	/* Instances come sorted by column, then offset. */
+	for (i = 0; i < ninst; i++)
+		if (api->xInst(fts, i, &p, &c, &o) == SQLITE_OK && c == col) {
+			off[n] = o;
+			/* The forms of a word are one word. */
+			if (d != NULL && p < d->nphrase)
+				p = d->word_of[p];
+			phrase[n++] = p & 63;
 		}
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++) {
+		/* A little context before the first match reads better. */
+		start = off[i] > want / 4 ? off[i] - want / 4 : 0;
+		for (; hi < n && off[hi] < start + want; hi++)
+			if (count[phrase[hi]]++ == 0)
+				distinct++;
+		for (; lo < hi && off[lo] < start; lo++)
+			if (--count[phrase[lo]] == 0)
+				distinct--;
+		score = 100 * distinct + (hi - lo);
 		if (score > best_score) {
 			best_score = score;
 			best = start;
 		}
 	}
+	free(off);
+	free(phrase);
 	return best;
 }
 
@@ -536,22 +639,24 @@ mark_matches(const Fts5ExtensionApi *api, Fts5Context *fts, int col,
 }
 
 /*
- * kbd_snippet(col, n): the best passage of about n words of column col,
- * as HTML.  Text before and after it is shown as "…".
+ * kbd_snippet(col, n [, map]): the best passage of about n words of column
+ * col, as HTML.  Text before and after it is shown as "…".  map is
+ * kbd_rank's: which phrases are forms of one word.
  */
 static void
 snippet_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
     sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	struct snip	 s;
-	struct buf	 b;
-	const char	*text;
-	int		 col, ntext, i, rc, last = 0;
-	size_t		 len;
-	char		*out;
+	struct snip		 s;
+	struct rank_data	*d = NULL;
+	struct buf		 b;
+	const char		*text;
+	int			 col, ntext, i, rc, last = 0;
+	size_t			 len;
+	char			*out;
 
-	if (argc != 2) {
-		sqlite3_result_error(ctx, "kbd_snippet(col, n)", -1);
+	if (argc != 2 && argc != 3) {
+		sqlite3_result_error(ctx, "kbd_snippet(col, n [, map])", -1);
 		return;
 	}
 	col = sqlite3_value_int(argv[0]);
@@ -570,7 +675,16 @@ snippet_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 		sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
 		return;
 	}
-	s.first = best_window(api, fts, col, s.want);
+	if (argc == 3 && (d = api->xGetAuxdata(fts, 0)) == NULL) {
+		d = rank_data_read(api, fts,
+		    (const char *)sqlite3_value_text(argv[2]));
+		if (d == NULL || api->xSetAuxdata(fts, d, rank_data_free) !=
+		    SQLITE_OK) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+	}
+	s.first = best_window(api, fts, col, s.want, d);
 	if ((s.tok = calloc((size_t)s.want, sizeof(*s.tok))) == NULL) {
 		sqlite3_result_error_nomem(ctx);
 		return;
@@ -858,6 +972,8 @@ fetch_sorted(struct reader *r, const char *expr, const char *map, int room,
 		rc = sqlite3_bind_int(st, 4, snippet_tokens);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 5, rank.data, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 6, map, -1, SQLITE_STATIC);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (res->n >= want)
 			break;
@@ -877,12 +993,12 @@ fetch_sorted(struct reader *r, const char *expr, const char *map, int room,
 }
 
 /*
- * Appends row id of expr to res->hits, with its snippet of
+ * Appends row id of expr (kbd_rank map) to res->hits, with its snippet of
  * snippet_tokens words (none when 0).  Returns 0, or -1 on errors.
  */
 static int
-add_hit(struct reader *r, const char *expr, int64_t id, int snippet_tokens,
-    struct search_result *res)
+add_hit(struct reader *r, const char *expr, const char *map, int64_t id,
+    int snippet_tokens, struct search_result *res)
 {
 	sqlite3_stmt		*st = r->st[ST_SNIPPET];
 	struct search_hit	*h = &res->hits[res->n];
@@ -900,6 +1016,8 @@ add_hit(struct reader *r, const char *expr, int64_t id, int snippet_tokens,
 		rc = sqlite3_bind_int64(st, 2, id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 3, snippet_tokens);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 4, map, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	h->snippet = xstrdup(rc == SQLITE_ROW ?
@@ -935,7 +1053,8 @@ fetch_best(struct reader *r, const char *expr, const char *map,
 	sqlite3_clear_bindings(st);
 	topk_sort(top);
 	for (i = offset; rc == SQLITE_DONE && i < top->n; i++)
-		if (add_hit(r, expr, top->row[i].id, snippet_tokens, res) == -1)
+		if (add_hit(r, expr, map, top->row[i].id, snippet_tokens,
+		    res) == -1)
 			rc = SQLITE_ERROR;
 	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -185,14 +185,14 @@ static const char *reader_sql[ST__COUNT] = {
 	    " FROM article WHERE state = 'published'"
 	    " ORDER BY updated DESC, slug LIMIT ?1",
 	[ST_SEARCH_SORTED] =
-	    "SELECT rowid, kbd_snippet(article_fts, 2, ?4) FROM article_fts"
+	    "SELECT rowid, kbd_snippet(article_fts, 2, ?4, ?6) FROM article_fts"
 	    " WHERE article_fts MATCH ?1 AND rank MATCH ?5"
 	    " ORDER BY rank LIMIT ?2 OFFSET ?3",
 	[ST_SEARCH_RANKED] =	/* kbd_rank keeps the best rows itself */
 	    "SELECT kbd_rank(article_fts, ?2) FROM article_fts"
 	    " WHERE article_fts MATCH ?1",
 	[ST_SNIPPET] =
-	    "SELECT kbd_snippet(article_fts, 2, ?3) FROM article_fts"
+	    "SELECT kbd_snippet(article_fts, 2, ?3, ?4) FROM article_fts"
 	    " WHERE article_fts MATCH ?1 AND rowid = ?2",
 	[ST_REDIRECT] =
 	    "SELECT a.slug FROM redirect r JOIN article a"

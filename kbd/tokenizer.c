@@ -11,8 +11,8 @@
  *                 parts of a compound ("passwortanderung": passwort,
  *                 ander) and of a joined word ("E-Mail", "FRITZ!Box":
  *                 email, fritzbox), so that every way of writing it meets;
- *   queries       its stem, plus at the same position the stems of its
- *                 word family, which FTS5 takes as alternatives;
+ *   queries       its stem only (query.c adds the other forms of its
+ *                 word family the index has as alternatives);
  *   snippets      its stem only: only positions matter there.
  * Stop words are kept (phrases need them) but marked, so that the stop
  * word "sich" never matches the stem "sich" of "sichern".
@@ -257,15 +257,6 @@ emit_stem_of(struct tokenizer *t, struct emit *e, const char *w, int n)
 	emit(e, stem, ns);
 }
 
-static int
-family_cb(void *ctx, const char *stem, int n)
-{
-	struct emit	*e = ctx;
-
-	emit(e, stem, n);
-	return e->rc;
-}
-
 /* Skips what may stand between the parts of "Kopf- und Fußzeile". */
 static const char *
 skip_conjunction(const char *p, const char *end)
@@ -417,9 +408,6 @@ tokenizer_run(struct tokenizer *t, const char *text, int len, int flags,
 			t->nchain = 0;
 		else if (flags & TOKENIZER_DOCUMENT)
 			emit_document_extras(t, &e, text, len, &w);
-		else if ((flags & TOKENIZER_QUERY) &&
-		    !(flags & TOKENIZER_PREFIX) && !w.number)
-			german_family(t->g, w.folded, w.nfolded, family_cb, &e);
 		rc = e.rc;
 	}
 

@@ -5,9 +5,8 @@
  * german.c, so that "Über", "ueber" and "uber" give one token, and
  * "Pakete" and "Paketen" too.  In stored text, compounds and hyphenated
  * words also give their parts and joins at the same position
- * ("Mailprogramm": mail, programm; "E-Mail": email); in queries, a word
- * also gives the stems of its family (ändern: Änderung, geändert).  This
- * header needs only SQLite's and german.h; it does not include kbd.h.
+ * ("Mailprogramm": mail, programm; "E-Mail": email).  This header needs
+ * only SQLite's and german.h; it does not include kbd.h.
  */
 #ifndef KBD_TOKENIZER_H
 #define KBD_TOKENIZER_H

@@ -71,9 +71,10 @@ check_token(void *ctx, int tflags, const char *token, int ntoken, int start,
 }
 
 static int
-check_stem(void *ctx, const char *stem, int n)
+check_form(void *ctx, const char *word, const char *stem, int n)
 {
 	(void)ctx;
+	assert(strlen(word) <= GERMAN_MAX_WORD);
 	assert(n >= 1 && n <= GERMAN_MAX_WORD);
 	assert((int)strlen(stem) == n);
 	return 0;
@@ -96,7 +97,7 @@ analyse(const char *w, int n)
 		    (int)strlen(parts[i].word) == parts[i].len);
 	head = german_head(ger, w, n);
 	assert(head == -1 || (head >= 3 && head < n));
-	german_family(ger, w, n, check_stem, NULL);
+	german_family(ger, w, n, check_form, NULL);
 	(void)german_is_particle(w, (size_t)n);
 }
 

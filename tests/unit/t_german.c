@@ -114,10 +114,11 @@ struct fam {
 };
 
 static int
-fam_cb(void *ctx, const char *stem, int n)
+fam_cb(void *ctx, const char *word, const char *stem, int n)
 {
 	struct buf	*b = ctx;
 
+	(void)word;
 	buf_printf(b, "%s%.*s", b->len ? " " : "", n, stem);
 	return 0;
 }

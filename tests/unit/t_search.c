@@ -1,8 +1,8 @@
 /*
  * t_search.c: search over a small imported folder, in process.  Ranking
  * (every word first, title above body, words close together, the more
- * read of two equal answers), German forms (compounds, joined words,
- * word families), typo corrections with their suggestion, synonyms from
+ * read of two equal answers), German forms (compounds, joined words),
+ * word families (only the forms the index has; snippets), typo corrections with their suggestion, synonyms from
  * synonyms.txt, the fallback to fewer words, snippets (escaped, marked),
  * paging and search-as-you-type.
  */
@@ -55,6 +55,12 @@ static const struct {
 	  "einundvierzig zweiundvierzig dreiundvierzig vierundvierzig "
 	  "fünfundvierzig sechsundvierzig siebenundvierzig achtundvierzig "
 	  "neunundvierzig fünfzig.\n" },
+	{ "adresse.md", "---\ntitle: Kontaktdaten pflegen\n---\nWas Sie "
+	  "geändert haben, zeigt die Änderung gleich. Danach kommen viele "
+	  "Worte, die mit dem Thema nichts zu tun haben: Wetter, Garten, "
+	  "Kuchen, Urlaub, Fahrrad, Bahnhof, Zeitung, Kaffee, Hund, Katze, "
+	  "Baum, Blume, Wolke, Regen, Sonne, Schnee, Wind, Meer, Berg, Tal, "
+	  "Fluss, Stadt, Dorf. Ihre Adresse ändern Sie im Kundenmenü.\n" },
 	{ "synonyms.txt", "# test\nzugangswort, passwort\n" },
 };
 
@@ -159,6 +165,42 @@ german_forms(void **state)
 	/* Word families and folded forms. */
 	expect("ueber posteingaenge", "pop3");
 	expect("konfigurieren fritzbox", "fritzbox");
+}
+
+static void
+word_families(void **state)
+{
+	const struct query_forms	*f;
+	struct search_result		 res;
+	struct query			*q;
+	char				*got;
+
+	(void)state;
+	/* "ändern" finds "Änderung" and "geändert". */
+	expect("passwort ändern", "passwort");
+	expect("adresse änderung", "adresse");
+	/* Only the forms the index has join the query, once each. */
+	q = query_parse(r->tok, "ändern");
+	assert_int_equal(search_run(r, q, 10, 0, 0, &res), 0);
+	assert_int_equal(q->slots[0].alts[0].n, 1);
+	f = q->slots[0].alts[0].forms[0];
+	assert_non_null(f);
+	assert_int_equal(f->n, 2);
+	assert_string_equal(f->word[0], "anderung");
+	assert_string_equal(f->word[1], "geandert");
+	query_free(q);
+	search_result_free(&res);
+	/*
+	 * The snippet shows the passage with two of the query's words, not
+	 * the one with two forms of one of them.
+	 */
+	got = search("adresse ändern", 0, &res, NULL);
+	assert_true(strncmp(got, "adresse ", 8) == 0);
+	assert_non_null(strstr(res.hits[0].snippet, "<mark>Adresse</mark> "
+	    "<mark>ändern</mark>"));
+	assert_null(strstr(res.hits[0].snippet, "<mark>geändert</mark>"));
+	free(got);
+	search_result_free(&res);
 }
 
 static void
@@ -320,6 +362,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ranking),
 		cmocka_unit_test(german_forms),
+		cmocka_unit_test(word_families),
 		cmocka_unit_test(typos),
 		cmocka_unit_test(synonyms),
 		cmocka_unit_test(fewer_words),
