@@ -13,6 +13,8 @@
 #   4.x  a hits flush refreshes cached answers within the stated lag
 #        (about a second; the test allows 3 s): an article's count, and
 #        the order of the top list when views overtake another article
+#   5.x  two answers whose keys hash to one slot are both kept: asked in
+#        turn ten times, each is made once, then served from the cache
 . "$(dirname "$0")/../lib.sh"
 
 dir=$(copy_articles articles)
@@ -116,5 +118,19 @@ wait_until 3 ordered "klein-a klein-b" ||
     fail 4.3 "the top list still says '$(order)' 3 s after the views"
 top_hits() { jget /api/top?limit=100 '.articles[] | select(.slug == "klein-a") | .hits'; }
 [ "$(top_hits)" = $((a + 10)) ] || fail 4.4 "/api/top shows klein-a with $(top_hits) hits, want $((a + 10))"
+
+# 5: keys that share a slot ("search?10&0&mx eintrag" and "...thunderbird",
+# FNV-1a modulo 4096 slots) do not evict each other
+cache_metric() { curl -s "$BASE/metrics" | sed -n "s/^kbd_cache_$1_total //p"; }
+hits0=$(cache_metric hits)
+misses0=$(cache_metric misses)
+for i in $(seq 10); do
+	req GET "/api/search?q=$(uri 'mx eintrag')"
+	req GET "/api/search?q=thunderbird"
+done
+[ $(($(cache_metric misses) - misses0)) = 2 ] ||
+    fail 5.1 "$(($(cache_metric misses) - misses0)) misses for 20 requests of 2 answers, want 2"
+[ $(($(cache_metric hits) - hits0)) = 18 ] ||
+    fail 5.2 "$(($(cache_metric hits) - hits0)) hits, want 18"
 stop_kbd 4.6
 test_done
