@@ -218,16 +218,19 @@ got=$(sql "SELECT hits FROM article WHERE slug = 'imap'")
 mkdir "$TMP/static"
 head -c $((12 * 1024 * 1024)) /dev/urandom >"$TMP/static/big.bin"
 start_kbd --static "$TMP/static"
-python3 - "$PORT" "$TMP/static/big.bin" "$TMP/ready" >"$TMP/slow.out" 2>&1 <<'EOF2' &
-import hashlib, socket, sys, time
-port, path, ready = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+python3 - "$PORT" "$TMP/static/big.bin" "$TMP/ready" "$TMP/go" >"$TMP/slow.out" 2>&1 <<'EOF2' &
+import hashlib, os, socket, sys, time
+port, path, ready, go = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 s.connect(("127.0.0.1", port))
 s.sendall(b"GET /static/big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 data = s.recv(16384)
 open(ready, "w").write("1")
-time.sleep(1.5)             # SIGTERM arrives now; then read fast
+for _ in range(80):         # SIGTERM arrives now; read fast when told
+    if os.path.exists(go):
+        break
+    time.sleep(0.1)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
 while True:
     chunk = s.recv(65536)
@@ -248,6 +251,7 @@ sleep 0.5
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz")
 [ "$code" = 000 ] || fail 5.4 "a new connection got $code while stopping, want it closed"
 kill -0 "$KBD_PID" 2>/dev/null || fail 5.5 "kbd did not wait for the slow answer"
+touch "$TMP/go"
 src=0
 wait "$slow" || src=$?
 cat "$TMP/slow.out"
