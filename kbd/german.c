@@ -48,10 +48,10 @@ struct split_memo {
 };
 
 /*
- * A stem remembered: Snowball takes about a microsecond a word, and the
- * same words come again and again (a query's expression is tokenized
- * anew for every snippet looked up, and each word's family stems five
- * more forms).
+ * A stem remembered: the same words come again and again (in articles;
+ * in queries, whose expression FTS5 tokenizes anew for every snippet
+ * looked up), and Snowball is the dear part of tokenizing them: the
+ * import of the LibreOffice help took 2.0 s without, 1.8 s with.
  */
 struct stem_memo {
 	char			 word[STEM_KEY];	/* "" when empty */

@@ -356,6 +356,38 @@ proximity(const Fts5ExtensionApi *api, Fts5Context *fts,
 }
 
 /*
+ * kbd_rank's score of a row, but for proximity: from the best value of
+ * each slot's forms (0: not found) and the slots found in the title, with
+ * the popularity factor pop.
+ */
+static double
+slots_score(const struct rank_data *d, const double *best,
+    const int *in_title, double pop)
+{
+	double	 found = 0.0, title = 0.0, bm = 0.0;
+	int	 s;
+
+	for (s = 0; s < d->nslot && s <= KBD_MAX_TERMS; s++) {
+		if (best[s] == 0.0)
+			continue;
+		found += d->slot_idf[s];
+		if (in_title[s])
+			title += d->slot_idf[s];
+		bm += best[s];
+	}
+	if (d->total_idf > 0.0)
+		found /= d->total_idf;
+	return found * 1000.0 + (bm + TITLE_BONUS * title) * pop;
+}
+
+/* The bonus for a row whose words stand side by side (none for one word). */
+static double
+proximity_bonus(const struct rank_data *d, double pop)
+{
+	return d->nslot > 1 ? PROX_BONUS * d->total_idf / d->nslot * pop : 0.0;
+}
+
+/*
  * The most a row can score, from the first instance of each phrase only
  * (instances are sorted by column): which words it holds and which of
  * them stand in the title; their frequencies are taken as saturated
@@ -368,8 +400,7 @@ score_bound(const Fts5ExtensionApi *api, Fts5Context *fts,
     const struct rank_data *d, double pop)
 {
 	Fts5PhraseIter	 it;
-	double		 best[KBD_MAX_TERMS + 1], v, found = 0.0, title = 0.0;
-	double		 bm = 0.0;
+	double		 best[KBD_MAX_TERMS + 1], v;
 	int		 in_title[KBD_MAX_TERMS + 1], i, s, col, off;
 
 	memset(best, 0, sizeof(best));
@@ -386,20 +417,7 @@ score_bound(const Fts5ExtensionApi *api, Fts5Context *fts,
 		if (col == 0)
 			in_title[s] = 1;
 	}
-	for (s = 0; s < d->nslot && s <= KBD_MAX_TERMS; s++) {
-		if (best[s] == 0.0)
-			continue;
-		found += d->slot_idf[s];
-		if (in_title[s])
-			title += d->slot_idf[s];
-		bm += best[s];
-	}
-	if (d->total_idf > 0.0)
-		found /= d->total_idf;
-	v = found * 1000.0 + (bm + TITLE_BONUS * title) * pop;
-	if (d->nslot > 1)
-		v += PROX_BONUS * d->total_idf / d->nslot * pop;
-	return v;
+	return slots_score(d, best, in_title, pop) + proximity_bonus(d, pop);
 }
 
 /*
@@ -414,8 +432,7 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int argc, sqlite3_value **argv)
 {
 	struct rank_data	*d;
-	double			 score = 0.0, norm, found = 0.0, title = 0.0;
-	double			 best[KBD_MAX_TERMS + 1], v, pop, kth;
+	double			 score, norm, best[KBD_MAX_TERMS + 1], v, pop, kth;
 	double			 len, avg;
 	sqlite3_int64		 rowid;
 	int			 ninst, i, phrase, col, off, dl = 0, s;
@@ -478,27 +495,13 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 			best[s] = v;
 		slot_title[s] |= d->in_title[i];
 	}
-	for (s = 0; s < d->nslot && s <= KBD_MAX_TERMS; s++) {
-		if (best[s] == 0.0)
-			continue;
-		found += d->slot_idf[s];
-		if (slot_title[s])
-			title += d->slot_idf[s];
-		score += best[s];
-	}
-	if (d->total_idf > 0.0)
-		found /= d->total_idf;
-	score += TITLE_BONUS * title;
-	score = found * 1000.0 + score * pop;
+	score = slots_score(d, best, slot_title, pop);
 	/*
 	 * Proximity is the dear part: only for rows that could still get
 	 * into the k best with it.
 	 */
-	if (d->nslot > 1) {
-		v = PROX_BONUS * d->total_idf / d->nslot * pop;
-		if (score + v > kth)
-			score += v * proximity(api, fts, d, ninst);
-	}
+	if ((v = proximity_bonus(d, pop)) > 0.0 && score + v > kth)
+		score += v * proximity(api, fts, d, ninst);
 	if (rank_top != NULL)
 		topk_push(rank_top, score, rowid);
 	sqlite3_result_double(ctx, -score);
