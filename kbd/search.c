@@ -847,6 +847,24 @@ informative(const struct query *q, uint64_t mask)
 	return rare != 0 ? rare : rarest;
 }
 
+/*
+ * The n slots of mask that the fewest articles hold; order is
+ * drop_order()'s, which puts them last.
+ */
+static uint64_t
+rarest(const struct query *q, const size_t *order, uint64_t mask, int n)
+{
+	uint64_t	 keep = 0;
+	size_t		 i;
+
+	for (i = q->nslots; i-- > 0 && n > 0;)
+		if (order[i] < 64 && (mask & (1ULL << order[i]))) {
+			keep |= 1ULL << order[i];
+			n--;
+		}
+	return keep;
+}
+
 /* Starts a tier's expression: in titles and tags only with SEARCH_TITLES. */
 static void
 tier_begin(struct buf *expr, struct buf *map, int flags)
@@ -1102,7 +1120,8 @@ rank_tier(struct reader *r, const struct buf *expr, const struct buf *map,
  * kbd_rank ranks), then two, down to half the words; with more than
  * SUBSET_WORDS_MAX words, the least informative word is given up, then
  * the next, in drop_order().  Each tier is ranked by itself, so a row
- * with more words always comes before one with fewer.
+ * with more words always comes before one with fewer.  When no tier has
+ * a row, the rows with any informative word are ranked instead.
  * With SEARCH_ANY, rows with any word match, in one tier.  q is completed
  * with query_expand() first.  Fills res (free it with
  * search_result_free()).  res->total counts the rows of the tiers this
@@ -1162,6 +1181,22 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 		if (t == 0 && n == 0 && q->nslots > 1 && !any)
 			res->partial = 1;
 		res->total += n;
+	}
+	/*
+	 * Not even half the words together anywhere (a long question, an
+	 * error message pasted whole): rather than nothing, the articles
+	 * with any of the (at most six) rarest informative words, those with
+	 * the most of the query's information first.
+	 */
+	if (rc == 0 && res->total == 0 && !any && !(flags & SEARCH_STRICT) &&
+	    popcount64(known) > 1) {
+		mask = rarest(q, order, informative(q, known), SUBSET_WORDS_MAX);
+		tier_expr(q, mask, flags | SEARCH_ANY, -1, &expr, &map);
+		if ((n = rank_tier(r, &expr, &map, tier_rows(q, mask, 1), limit,
+		    &offset, flags, res)) < 0)
+			rc = -1;
+		else
+			res->total = n;
 	}
 	rank_snapshot = NULL;
 	snapshot_release(snap);

@@ -264,6 +264,13 @@ fewer_words(void **state)
 	free(got);
 	search_result_free(&res);
 
+	/* No article holds two of the three: rather than none, the six with one. */
+	got = search("spamfilter verschlüsselung kundenmenü", 0, &res, NULL);
+	assert_int_equal(res.partial, 1);
+	assert_int_equal(res.total, 6);
+	free(got);
+	search_result_free(&res);
+
 	got = search("ssl", SEARCH_ANY, &res, NULL);
 	assert_int_equal(res.total, 2);
 	free(got);
