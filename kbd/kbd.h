@@ -246,6 +246,7 @@ enum reader_stmt {
 	ST_ARTICLES_RECENT,	/* the latest changed articles */
 	ST_SEARCH_SORTED,	/* a page of a tier, by FTS5's sort */
 	ST_SEARCH_RANKED,	/* every row of a tier, ranked */
+	ST_BODY_MARKS,		/* where a snippet may start reading */
 	ST_SNIPPET,		/* one row's snippet */
 	ST_REDIRECT,		/* old slug -> the article's slug now */
 	ST_SESSION,		/* cookie token hash, now -> the user */

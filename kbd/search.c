@@ -59,6 +59,12 @@ struct topk {
 };
 
 /*
+ * The reader of the search under way in this thread, for kbd_snippet's
+ * marks; set by search_run() like rank_snapshot.
+ */
+static _Thread_local struct reader *snippet_reader;
+
+/*
  * The tier being ranked in this thread: kbd_rank puts every row in it.
  * Set by rank_tier() around its query, like rank_snapshot.
  */
@@ -516,6 +522,7 @@ struct tokpos {
 
 struct snip {
 	struct tokpos	*tok;		/* tokens [first, first + ntok) */
+	int		 base;		/* byte offset of the text tokenized */
 	int		 first;		/* position of tok[0] */
 	int		 ntok;
 	int		 want;		/* window length in tokens */
@@ -541,8 +548,8 @@ snip_token(void *ctx, int tflags, const char *token, int ntoken, int start,
 		s->more = 1;
 		return SQLITE_DONE;	/* the rest is not needed */
 	}
-	s->tok[s->ntok].start = start;
-	s->tok[s->ntok].end = end;
+	s->tok[s->ntok].start = s->base + start;
+	s->tok[s->ntok].end = s->base + end;
 	s->tok[s->ntok].marked = 0;
 	s->ntok++;
 	return SQLITE_OK;
@@ -642,6 +649,145 @@ mark_matches(const Fts5ExtensionApi *api, Fts5Context *fts, int col,
 }
 
 /*
+ * Marks: where tokenizing an article's text may start instead of at its
+ * beginning.  A snippet shows a passage found by word position, so the
+ * words before it must be counted, and ICU's word breaking of a long
+ * article up to a passage near its end was two thirds of the slowest
+ * searches.  A mark is a position and the byte offset of its word, one
+ * about every MARK_EVERY words, taken only where the word follows white
+ * space: word breaking started there finds the same words as from the
+ * beginning.  kbd_marks(text) makes them (4-byte little-endian pairs) when
+ * an article is stored; they are read in the snippet's own transaction,
+ * so they always belong to the text it shows.
+ */
+#define MARK_EVERY	64
+
+struct marks_build {
+	struct buf	 out;
+	int		 pos;		/* of the next word */
+	int		 next;		/* position of the next mark */
+	const char	*text;
+};
+
+static void
+put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char	 c[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff,
+			    (v >> 24) & 0xff };
+
+	buf_put(b, c, sizeof(c));
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static int
+mark_token(void *ctx, int tflags, const char *token, int ntoken, int start,
+    int end)
+{
+	struct marks_build	*m = ctx;
+	char			 before;
+
+	(void)token;
+	(void)ntoken;
+	(void)end;
+	if (tflags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	before = start > 0 ? m->text[start - 1] : ' ';
+	if (m->pos >= m->next && (before == ' ' || before == '\n' ||
+	    before == '\t' || before == '\r')) {
+		put_u32(&m->out, (uint32_t)m->pos);
+		put_u32(&m->out, (uint32_t)start);
+		m->next = m->pos + MARK_EVERY;
+	}
+	m->pos++;
+	return SQLITE_OK;
+}
+
+/* kbd_marks(text): the marks of text as a blob; NULL for short texts. */
+static void
+marks_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct tokenizer	**tok = sqlite3_user_data(ctx);
+	struct marks_build	 m;
+	const char		*text;
+	int			 n;
+
+	if (argc != 1 || (text = (const char *)sqlite3_value_text(argv[0])) ==
+	    NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	n = sqlite3_value_bytes(argv[0]);
+	if (*tok == NULL && (*tok = tokenizer_new(NULL)) == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	buf_init(&m.out);
+	m.text = text;
+	m.next = MARK_EVERY;
+	if (tokenizer_run(*tok, text, n, TOKENIZER_AUX, mark_token, &m) !=
+	    SQLITE_OK) {
+		buf_free(&m.out);
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (m.out.len == 0) {
+		buf_free(&m.out);
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_blob(ctx, m.out.data, (int)m.out.len, free);
+}
+
+static void
+marks_free(void *p)
+{
+	struct tokenizer	**tok = p;
+
+	tokenizer_free(*tok);
+	free(tok);
+}
+
+/*
+ * The last mark of article id at or before position first, from the
+ * reader's marks: its position into *pos and its byte offset into *off
+ * (both 0 when there is none).  ntext bounds the offset.
+ */
+static void
+mark_before(struct reader *r, int64_t id, int first, int ntext, int *pos,
+    int *off)
+{
+	sqlite3_stmt		*st;
+	const unsigned char	*b;
+	int			 n, i, p, o;
+
+	*pos = *off = 0;
+	if (r == NULL || first < MARK_EVERY)
+		return;
+	st = r->st[ST_BODY_MARKS];
+	if (sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW &&
+	    (b = sqlite3_column_blob(st, 0)) != NULL) {
+		n = sqlite3_column_bytes(st, 0) / 8;
+		for (i = 0; i < n; i++) {
+			p = (int)get_u32(b + 8 * i);
+			o = (int)get_u32(b + 8 * i + 4);
+			if (p > first || o < 0 || o >= ntext)
+				break;
+			*pos = p;
+			*off = o;
+		}
+	}
+	sqlite3_reset(st);
+}
+
+/*
  * kbd_snippet(col, n [, map]): the best passage of about n words of column
  * col, as HTML.  Text before and after it is shown as "…".  map is
  * kbd_rank's: which phrases are forms of one word.
@@ -692,7 +838,12 @@ snippet_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	rc = api->xTokenize(fts, text, ntext, &s, snip_token);
+	/* The body's words before the passage are counted from a mark. */
+	if (col == 2)
+		mark_before(snippet_reader, api->xRowid(fts), s.first, ntext,
+		    &s.pos, &s.base);
+	rc = api->xTokenize(fts, text + s.base, ntext - s.base, &s,
+	    snip_token);
 	if (rc != SQLITE_OK && rc != SQLITE_DONE) {
 		free(s.tok);
 		sqlite3_result_error_code(ctx, rc);
@@ -725,12 +876,13 @@ snippet_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 	sqlite3_result_text(ctx, out, (int)len, free);
 }
 
-/* Registers kbd_rank and kbd_snippet on db.  Returns an SQLite code. */
+/* Registers kbd_rank, kbd_snippet and kbd_marks on db; an SQLite code. */
 int
 search_register(sqlite3 *db)
 {
-	fts5_api	*api;
-	int		 rc;
+	fts5_api		 *api;
+	struct tokenizer	**tok;
+	int			  rc;
 
 	if ((api = tokenizer_fts5(db)) == NULL)
 		return SQLITE_ERROR;
@@ -738,6 +890,13 @@ search_register(sqlite3 *db)
 	if (rc == SQLITE_OK)
 		rc = api->xCreateFunction(api, "kbd_snippet", NULL, snippet_fn,
 		    NULL);
+	/* Its tokenizer is made on the first call: readers never call it. */
+	if (rc == SQLITE_OK && (tok = calloc(1, sizeof(*tok))) == NULL)
+		rc = SQLITE_NOMEM;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(db, "kbd_marks", 1,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC, tok, marks_fn, NULL,
+		    NULL, marks_free);
 	return rc;
 }
 
@@ -1150,6 +1309,7 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 		return 0;
 	}
 	rank_snapshot = snap;
+	snippet_reader = r;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
 	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
 	if (any)
@@ -1199,6 +1359,7 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 			res->total = n;
 	}
 	rank_snapshot = NULL;
+	snippet_reader = NULL;
 	snapshot_release(snap);
 	buf_free(&expr);
 	buf_free(&map);

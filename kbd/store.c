@@ -21,7 +21,7 @@
 #include "kbd.h"
 #include "tokenizer.h"
 
-#define SCHEMA_VERSION	4
+#define SCHEMA_VERSION	5
 
 static const char *schema_v1 =
 	"CREATE TABLE article ("
@@ -110,6 +110,15 @@ static const char *schema_v4 =
 	"CREATE INDEX hit_day_by_day ON hit_day(day, article_id, count);";
 
 /*
+ * Version 5: where a snippet may start reading an article's text
+ * (kbd_marks(), search.c), so that it does not word-break the whole text
+ * before the passage it shows.
+ */
+static const char *schema_v5 =
+	"ALTER TABLE article ADD COLUMN body_marks BLOB;"
+	"UPDATE article SET body_marks = kbd_marks(body_text);";
+
+/*
  * The search index holds published articles only, so that nothing else
  * can ever be found; triggers keep it in step with the article table.
  * Its definition is stored in meta: when it changes (a new tokenizer, new
@@ -156,7 +165,9 @@ static const char *fts_drop =
 static const char *fts_fill =
 	"INSERT INTO article_fts(rowid, title, tags, body_text)"
 	" SELECT id, title, tags, body_text FROM article"
-	" WHERE state = 'published';" FTS_OPTIMIZE;
+	" WHERE state = 'published';" FTS_OPTIMIZE
+	/* The snippets' marks follow the tokenizer's positions. */
+	"UPDATE article SET body_marks = kbd_marks(body_text);";
 
 static const char *reader_sql[ST__COUNT] = {
 	[ST_ARTICLE_BY_SLUG] =
@@ -191,6 +202,8 @@ static const char *reader_sql[ST__COUNT] = {
 	[ST_SEARCH_RANKED] =	/* kbd_rank keeps the best rows itself */
 	    "SELECT kbd_rank(article_fts, ?2) FROM article_fts"
 	    " WHERE article_fts MATCH ?1",
+	[ST_BODY_MARKS] =
+	    "SELECT body_marks FROM article WHERE id = ?1",
 	[ST_SNIPPET] =
 	    "SELECT kbd_snippet(article_fts, 2, ?3, ?4) FROM article_fts"
 	    " WHERE article_fts MATCH ?1 AND rowid = ?2",
@@ -371,6 +384,10 @@ migrate(sqlite3 *db, int index, const char **errstr)
 	if (version < 3 && exec(db, schema_v3) == -1)
 		goto fail;
 	if (version < 4 && exec(db, schema_v4) == -1)
+		goto fail;
+	if (version > 0 && version < 5)
+		log_info("adding the snippets' marks to every article (once)");
+	if (version < 5 && exec(db, schema_v5) == -1)
 		goto fail;
 	if (version < SCHEMA_VERSION && exec(db, "PRAGMA user_version = "
 	    STR(SCHEMA_VERSION)) == -1)
