@@ -81,11 +81,16 @@ slot_for(uint64_t h, const char *key)
 {
 	size_t	 i = h & (CACHE_SLOTS - 1), j = i ^ 1;
 
-	if (holds(j, h, key) || (!holds(i, h, key) && (slots[j] == NULL ||
-	    (slots[i] != NULL && !atomic_load(&slots[j]->used) &&
-	    atomic_load(&slots[i]->used)))))
+	if (holds(j, h, key))
 		return j;
-	return i;
+	if (holds(i, h, key))
+		return i;
+	if (slots[j] == NULL)
+		return j;
+	if (slots[i] == NULL)
+		return i;
+	return !atomic_load(&slots[j]->used) && atomic_load(&slots[i]->used) ?
+	    j : i;
 }
 
 /* Removes slot i's entry; the write lock is held. */

@@ -561,84 +561,42 @@ vocab_docs(const struct lexicon *lex, const char *stem)
 	return lexicon_docs(lex, stem, strlen(stem));
 }
 
-struct docs_ctx {
+/* What one tokenizing of a part tells: its documents, its single word. */
+struct part_ctx {
 	const struct lexicon	*lex;
-	int64_t			 min;
-	int			 words;
-};
-
-static int
-docs_word(void *ctx, const struct tokenizer_word *w)
-{
-	struct docs_ctx	*d = ctx;
-	int64_t		 n;
-
-	if (w->stop)
-		return 0;
-	n = vocab_docs(d->lex, w->stem);
-	if (d->words++ == 0 || n < d->min)
-		d->min = n;
-	return 0;
-}
-
-/* About how many documents hold text: those of its rarest word. */
-static int64_t
-text_docs(struct reader *r, const struct lexicon *lex, const char *text)
-{
-	struct docs_ctx	 d = { lex, 0, 0 };
-
-	tokenizer_words(r->tok, text, (int)strlen(text), docs_word, &d);
-	return d.min;
-}
-
-/*
- * Notes about how many documents hold each part of each form of s, and
- * returns about how many hold one of its forms.
- */
-static int64_t
-slot_docs(struct reader *r, const struct lexicon *lex, struct query_slot *s)
-{
-	int64_t	 best = 0, m;
-	int	 a, k;
-
-	for (a = 0; a < s->nalts; a++) {
-		for (k = 0, m = -1; k < s->alts[a].n; k++) {
-			s->alts[a].docs[k] = text_docs(r, lex,
-			    s->alts[a].part[k]);
-			if (m == -1 || s->alts[a].docs[k] < m)
-				m = s->alts[a].docs[k];
-		}
-		if (m > best)
-			best = m;
-	}
-	return best;
-}
-
-struct family_ctx {
-	const struct lexicon	*lex;
-	struct query_forms	*forms;
+	int64_t			 min;	/* documents of its rarest word */
+	int			 words;	/* not stop words */
+	int			 all;	/* every word */
+	int			 usable; /* the first word may have a family */
 	char			 folded[GERMAN_MAX_WORD + 1];
 	int			 nfolded;
-	int			 words;	/* in the part */
+	struct query_forms	*forms;
 };
 
 static int
-family_word(void *ctx, const struct tokenizer_word *w)
+part_word(void *ctx, const struct tokenizer_word *w)
 {
-	struct family_ctx	*c = ctx;
+	struct part_ctx	*c = ctx;
+	int64_t		 n;
 
-	if (c->words++ > 0 || w->stop || w->number ||
-	    w->nfolded > GERMAN_MAX_WORD)
-		return 1;	/* no single word with a family: stop */
-	memcpy(c->folded, w->folded, (size_t)w->nfolded);
-	c->nfolded = w->nfolded;
+	if (c->all++ == 0 && !w->stop && !w->number &&
+	    w->nfolded <= GERMAN_MAX_WORD) {
+		c->usable = 1;
+		memcpy(c->folded, w->folded, (size_t)w->nfolded);
+		c->nfolded = w->nfolded;
+	}
+	if (w->stop)
+		return 0;
+	n = vocab_docs(c->lex, w->stem);
+	if (c->words++ == 0 || n < c->min)
+		c->min = n;
 	return 0;
 }
 
 static int
 family_form(void *ctx, const char *word, const char *stem, int n)
 {
-	struct family_ctx	*c = ctx;
+	struct part_ctx		*c = ctx;
 	struct query_forms	*f = c->forms;
 	uint32_t		 docs;
 
@@ -654,51 +612,62 @@ family_form(void *ctx, const char *word, const char *stem, int n)
 }
 
 /*
- * The other forms of the word part (ändern: änderung, geändert) that the
- * index has, or NULL.  They go into the expression as alternatives of
- * their own, not as FTS5 synonyms (colocated query tokens): FTS5 looks
- * every synonym up, those nothing holds too, and merges their position
- * lists in every row it visits, which made a broad query twice as slow.
+ * About how many documents hold text: those of its rarest word.  With
+ * forms, a text that is one word gets there the other forms of its
+ * family that the index has (ändern: änderung, geändert), or NULL.  They
+ * go into the expression as alternatives of their own, not as FTS5
+ * synonyms (colocated query tokens): FTS5 looks every synonym up, those
+ * nothing holds too, and merges their position lists in every row it
+ * visits, which made a broad query twice as slow.
  */
-static struct query_forms *
-family_of(struct reader *r, const struct lexicon *lex, const char *part)
+static int64_t
+text_docs(struct reader *r, const struct lexicon *lex, const char *text,
+    struct query_forms **forms)
 {
-	struct family_ctx	 c;
+	struct part_ctx	 c;
 
 	memset(&c, 0, sizeof(c));
 	c.lex = lex;
-	if (tokenizer_words(r->tok, part, (int)strlen(part), family_word,
-	    &c) != 0 || c.words != 1)
-		return NULL;
-	c.forms = xcalloc(1, sizeof(*c.forms));
-	german_family(tokenizer_german(r->tok), c.folded, c.nfolded,
-	    family_form, &c);
-	if (c.forms->n == 0) {
-		forms_free(c.forms);
-		return NULL;
+	tokenizer_words(r->tok, text, (int)strlen(text), part_word, &c);
+	if (forms != NULL && *forms == NULL && c.all == 1 && c.usable) {
+		c.forms = xcalloc(1, sizeof(*c.forms));
+		german_family(tokenizer_german(r->tok), c.folded, c.nfolded,
+		    family_form, &c);
+		if (c.forms->n > 0)
+			*forms = c.forms;
+		else
+			forms_free(c.forms);
 	}
-	return c.forms;
+	return c.min;
 }
 
-/* Gives every one-word part of the slots' forms its family. */
-static void
-add_families(struct query *q, struct reader *r, const struct lexicon *lex)
+/*
+ * Notes about how many documents hold each part of each form of s (and
+ * with families, the family of each one-word part), and returns about
+ * how many hold one of its forms.
+ */
+static int64_t
+slot_docs(struct reader *r, const struct lexicon *lex, struct query_slot *s,
+    int families)
 {
-	struct query_alt	*a;
-	size_t			 i;
-	int			 j, k;
+	int64_t	 best = 0, m;
+	int	 a, k;
 
-	for (i = 0; i < q->nslots; i++) {
-		if (q->slots[i].kind == SLOT_PHRASE || q->slots[i].number)
-			continue;
-		for (j = 0; j < q->slots[i].nalts; j++) {
-			a = &q->slots[i].alts[j];
-			for (k = 0; k < a->n; k++)
-				if (a->forms[k] == NULL)
-					a->forms[k] = family_of(r, lex,
-					    a->part[k]);
+	/* A phrase is as quoted; numbers have no family. */
+	if (s->kind == SLOT_PHRASE || s->number)
+		families = 0;
+	for (a = 0; a < s->nalts; a++) {
+		for (k = 0, m = -1; k < s->alts[a].n; k++) {
+			s->alts[a].docs[k] = text_docs(r, lex,
+			    s->alts[a].part[k], families ?
+			    &s->alts[a].forms[k] : NULL);
+			if (m == -1 || s->alts[a].docs[k] < m)
+				m = s->alts[a].docs[k];
 		}
+		if (m > best)
+			best = m;
 	}
+	return best;
 }
 
 /* A synonym term as an alternative: words ANDed, hyphens joined too. */
@@ -799,7 +768,7 @@ correct(struct query_slot *s, struct reader *r, const struct lexicon *lex)
 	    lexicon_lookup(lex, s->folded, strlen(s->folded), NULL) != NULL)
 		return;
 	/* A compound of known words is not a typo. */
-	if (s->nalts > 1 && slot_docs(r, lex, s) > 0)
+	if (s->nalts > 1 && slot_docs(r, lex, s, 0) > 0)
 		return;
 	surface = lexicon_correct(lex, s->folded, strlen(s->folded), &folded);
 	if (surface == NULL)
@@ -903,8 +872,8 @@ make_suggestion(struct query *q)
 
 /*
  * Completes q with what the index knows: typo corrections (and the
- * suggestion to show), synonyms, words written apart, and for each slot
- * about how many documents hold it.
+ * suggestion to show), synonyms, words written apart, word families, and
+ * for each slot about how many documents hold it.
  */
 void
 query_expand(struct query *q, struct reader *r, const struct snapshot *snap)
@@ -920,7 +889,6 @@ query_expand(struct query *q, struct reader *r, const struct snapshot *snap)
 	make_suggestion(q);
 	join_pairs(q, r, lex);
 	expand_synonyms(q, snapshot_synonyms(snap), &tmp);
-	add_families(q, r, lex);
 	for (i = 0; i < q->nslots; i++)
-		q->slots[i].docs = slot_docs(r, lex, &q->slots[i]);
+		q->slots[i].docs = slot_docs(r, lex, &q->slots[i], 1);
 }

@@ -39,6 +39,7 @@
 static _Thread_local const struct snapshot *rank_snapshot;
 
 static const double column_weight[] = { 6.0, 3.0, 1.0 }; /* title, tags, body */
+#define BODY_COLUMN	2	/* of article_fts: the one with marks */
 
 /* A row and its score from kbd_rank (greater is better). */
 struct ranked {
@@ -839,7 +840,7 @@ snippet_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 		return;
 	}
 	/* The body's words before the passage are counted from a mark. */
-	if (col == 2)
+	if (col == BODY_COLUMN)
 		mark_before(snippet_reader, api->xRowid(fts), s.first, ntext,
 		    &s.pos, &s.base);
 	rc = api->xTokenize(fts, text + s.base, ntext - s.base, &s,

@@ -59,7 +59,6 @@ static const char *const robots[] = {
 	"vkshare", "qwantify", "yandex", "baiduspider", "petalsearch",
 };
 
-
 /*
  * Is ua (a User-Agent header, or NULL) a person's browser?  Every
  * current browser's starts with "Mozilla/5.0" (old Opera: "Opera/");
