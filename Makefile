@@ -36,7 +36,10 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 
 SRCS	 = $(wildcard kbd/*.c)
-OBJS	 = $(SRCS:kbd/%.c=$(BUILD)/%.o)
+# static/ is compiled in: $(BUILD)/static_data.c is generated from it by
+# kbd/static_embed.sh whenever a file there changes (never committed).
+STATIC_FILES := $(shell find static -type f ! -path '*/.*')
+OBJS	 = $(SRCS:kbd/%.c=$(BUILD)/%.o) $(BUILD)/static_data.o
 LIBOBJS	 = $(filter-out $(BUILD)/main.o,$(OBJS))
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 UNITS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/t_*.c)) \
@@ -58,6 +61,14 @@ $(BUILD)/kbd: $(OBJS)
 $(BUILD)/%.o: kbd/%.c Makefile | $(BUILD)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/static_data.c: kbd/static_embed.sh $(STATIC_FILES) | $(BUILD)
+	@echo "  GEN     $@"
+	$(Q)sh kbd/static_embed.sh static >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/static_data.o: $(BUILD)/static_data.c kbd/kbd.h
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ikbd -c -o $@ $<
 
 $(BUILD)/t_%: tests/unit/t_%.c tests/unit/unit.h $(LIBOBJS)
 	@echo "  CC      $@"
@@ -129,19 +140,14 @@ fuzz: deps
 	    CFLAGS="-O1 -g -Werror $(FUZZ_SANITIZE)"
 	$(Q)tests/fuzz/run build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# The binary, static/ (subfolders kept), the shipped articles as examples,
+# The binary (which carries static/), the shipped articles as examples,
 # kbd.8 and kbd.service with its paths filled in.  uninstall removes the
 # same files, then share/kbd's folders if nothing else is left in them.
 install: $(BUILD)/kbd
 	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/articles \
-	    $(DESTDIR)$(DATADIR)/static $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(UNITDIR)
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
 	$(Q)install -m 755 $(BUILD)/kbd $(DESTDIR)$(BINDIR)/kbd
-	$(Q)find static -type d | while read -r d; do \
-	    install -d "$(DESTDIR)$(DATADIR)/$$d" || exit 1; done
-	$(Q)find static -type f | while read -r f; do \
-	    install -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f" || exit 1; done
 	$(Q)install -m 644 articles/*.md articles/synonyms.txt \
 	    $(DESTDIR)$(DATADIR)/articles
 	$(Q)install -m 644 kbd/kbd.8 $(DESTDIR)$(MANDIR)/man8/kbd.8
@@ -153,12 +159,8 @@ uninstall:
 	@echo "  UNINSTALL $(DESTDIR)$(PREFIX)"
 	$(Q)rm -f $(DESTDIR)$(BINDIR)/kbd $(DESTDIR)$(MANDIR)/man8/kbd.8 \
 	    $(DESTDIR)$(UNITDIR)/kbd.service
-	$(Q)find static -type f | while read -r f; do \
-	    rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
 	$(Q)for f in articles/*.md articles/synonyms.txt; do \
 	    rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
-	$(Q)find static -depth -type d | while read -r d; do \
-	    rmdir "$(DESTDIR)$(DATADIR)/$$d" 2>/dev/null || :; done
 	$(Q)rmdir $(DESTDIR)$(DATADIR)/articles $(DESTDIR)$(DATADIR) \
 	    2>/dev/null || :
 

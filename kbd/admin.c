@@ -61,11 +61,12 @@ admin_begin(struct buf *b, const char *title, const struct staff *who)
 	buf_printf(b, " – Verwaltung</title>\n<link rel=\"stylesheet\" "
 	    "href=\"/static/style.css?v=%s\">\n<link rel=\"stylesheet\" "
 	    "href=\"/static/admin.css?v=%s\">\n<script src=\"/static/"
-	    "admin.js?v=%s\" defer></script>\n</head>\n<body class=\"admin\">"
+	    "admin.js?v=%s\" defer></script>\n<link rel=\"icon\" href=\""
+	    "/static/favicon.ico?v=%s\">\n</head>\n<body class=\"admin\">"
 	    "\n<header class=\"site\"><div class=\"wrap wide\">\n<a class="
 	    "\"brand\" href=\"/admin\">Verwaltung</a>\n",
 	    static_version("style.css"), static_version("admin.css"),
-	    static_version("admin.js"));
+	    static_version("admin.js"), static_version("favicon.ico"));
 	if (who != NULL) {
 		buf_puts(b, "<nav class=\"admin-nav\"><a href=\"/admin\">"
 		    "Artikel</a> <a href=\"/admin/new\">Neuer Artikel</a> "

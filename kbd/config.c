@@ -48,8 +48,9 @@ static const struct option_def options[] = {
 	  "address and port for HTTP; port 0 takes a free one" },
 	{ "role", 'r', "ROLE", "editor",
 	  "role for kbd user add: editor or admin" },
-	{ "static", 's', "DIR", "./static",
-	  "folder served under /static/" },
+	{ "static", 's', "DIR", NULL,
+	  "folder whose files replace or add to the built-in /static/ "
+	  "files" },
 	{ "threads", 't', "N", "0",
 	  "HTTP worker threads; 0 means one per CPU core" },
 	{ "tls-cert", 'C', "FILE", NULL,
@@ -289,24 +290,30 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	return CONFIG_RUN;
 }
 
-static int
-check_dir(const char *what, const char *path, char *err, size_t errlen)
+/* Why path is not a readable folder, or NULL if it is one. */
+static const char *
+dir_problem(const char *path)
 {
 	struct stat	 sb;
 
-	if (stat(path, &sb) == -1) {
-		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		snprintf(err, errlen, "%s %s: not a directory", what, path);
-		return -1;
-	}
-	if (access(path, R_OK | X_OK) == -1) {
-		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	if (stat(path, &sb) == -1)
+		return strerror(errno);
+	if (!S_ISDIR(sb.st_mode))
+		return "not a directory";
+	if (access(path, R_OK | X_OK) == -1)
+		return strerror(errno);
+	return NULL;
+}
+
+static int
+check_dir(const char *what, const char *path, char *err, size_t errlen)
+{
+	const char	*why;
+
+	if ((why = dir_problem(path)) == NULL)
+		return 0;
+	snprintf(err, errlen, "%s %s: %s", what, path, why);
+	return -1;
 }
 
 static int
@@ -323,6 +330,23 @@ check_file(const char *what, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The server cannot do without its articles; a new user who runs kbd
+ * outside the folder that holds them learns where it looked and how to
+ * point it elsewhere, in one line.
+ */
+static int
+check_articles(const char *path, char *err, size_t errlen)
+{
+	const char	*why;
+
+	if ((why = dir_problem(path)) == NULL)
+		return 0;
+	snprintf(err, errlen, "no articles folder at %s (%s); give the "
+	    "folder of your Markdown articles with --articles DIR", path, why);
+	return -1;
 }
 
 /* HTTPS needs both halves, readable. */
@@ -446,8 +470,9 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 		return check_file("--db", cfg->db, err, errlen);
 	if (cfg->command != NULL && strcmp(cfg->command, "user") == 0)
 		return check_db(cfg->db, err, errlen);
-	if (check_dir("--articles", cfg->articles, err, errlen) == -1 ||
-	    check_dir("--static", cfg->static_dir, err, errlen) == -1 ||
+	if (check_articles(cfg->articles, err, errlen) == -1 ||
+	    (cfg->static_dir != NULL &&
+	    check_dir("--static", cfg->static_dir, err, errlen) == -1) ||
 	    check_db(cfg->db, err, errlen) == -1 ||
 	    check_tls(cfg, err, errlen) == -1 ||
 	    check_urls(cfg, err, errlen) == -1)

@@ -2,14 +2,18 @@
 # Installs what kbd needs and is missing, from Debian's packages.
 #
 #   sh kbd/deps.sh build   libraries and tools to build kbd
-#   sh kbd/deps.sh test    what the tests use on top (clang, curl, jq, wrk,
-#                          chromium, node, ...)
+#   sh kbd/deps.sh test    what the tests use on top (clang and its
+#                          sanitizer runtime, curl, jq, chromium, node, ...)
 #   sh kbd/deps.sh bench   what the benchmark uses (wrk, nginx-light)
 #
-# Each need is checked first (pkg-config, a header, a command); apt-get
-# runs only for what is missing, so on a ready machine this costs a few
-# milliseconds.  Installing needs root; without it the script says what
-# to install and fails.
+# Each need is checked first (pkg-config, a header, a command, a file);
+# apt-get runs only for what is missing, so on a ready machine this costs
+# a few milliseconds.  After installing, every need is checked again: a
+# package that did not bring what it was installed for is an error here,
+# not a puzzling failure later.  Installing needs root; without it the
+# script says what to install and fails.  No test may use a tool that
+# "deps.sh test" does not install (tests/run and a fresh Debian 12 see to
+# that: ../shared/tools/fresh-debian).
 set -eu
 
 mode=${1:-build}
@@ -32,63 +36,75 @@ need_command() {	# need_command COMMAND PACKAGE
 	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
 }
 
-# Sanitizers need the compiler's runtime libraries; try a tiny program.
-need_sanitizer() {	# need_sanitizer COMPILER PACKAGE
+# The sanitized build needs clang's runtime libraries, which Debian ships
+# apart from clang (libclang-rt-N-dev, a mere recommendation); try a tiny
+# program.  Without clang the package for Debian 12's clang is named.
+need_sanitizer() {	# need_sanitizer
+	if ! command -v clang >/dev/null 2>&1; then
+		missing="$missing clang libclang-rt-14-dev"
+		return
+	fi
 	tmp=$(mktemp -d)
 	printf 'int main(void) { return 0; }\n' >"$tmp/t.c"
-	if ! "$1" -fsanitize=address,undefined -o "$tmp/t" "$tmp/t.c" \
-	    >/dev/null 2>&1; then
-		missing="$missing $2"
+	if ! clang -fsanitize=address,undefined -o "$tmp/t" "$tmp/t.c" \
+	    >/dev/null 2>&1 || ! "$tmp/t"; then
+		major=$(clang -dumpversion | cut -d. -f1)
+		missing="$missing libclang-rt-$major-dev"
 	fi
 	rm -rf "$tmp"
 }
 
-case "$mode" in
-build)
-	need_command cc gcc
-	need_command make make
-	need_command pkg-config pkg-config
-	need_pkgconfig sqlite3 libsqlite3-dev
-	need_pkgconfig libmicrohttpd libmicrohttpd-dev
-	need_pkgconfig icu-uc libicu-dev
-	need_pkgconfig libcmark libcmark-dev
-	need_pkgconfig yaml-0.1 libyaml-dev
-	need_pkgconfig jansson libjansson-dev
-	need_pkgconfig libsodium libsodium-dev
-	need_pkgconfig zlib zlib1g-dev
-	need_header libstemmer.h libstemmer-dev
-	need_file /usr/share/dict/ngerman wngerman
-	;;
-test)
-	need_command clang clang
-	need_command curl curl
-	need_command jq jq
-	need_command mandoc mandoc
-	need_command openssl openssl
-	need_command sqlite3 sqlite3
-	need_command python3 python3
-	need_command wrk wrk
-	need_pkgconfig cmocka libcmocka-dev
-	# Browser tests: Debian's chromium, driven by the vendored
-	# playwright-core (tests/browser/setup.sh), which needs node >= 18.
-	need_command node nodejs
-	need_command chromium chromium
-	need_command xmllint libxml2-utils
-	;;
-bench)
-	need_command wrk wrk
-	need_command nginx nginx-light
-	need_command python3 python3
-	;;
-*)
-	echo "usage: sh kbd/deps.sh build|test|bench" >&2
-	exit 2
-	;;
-esac
-if [ "$mode" = test ] && command -v clang >/dev/null 2>&1; then
-	need_sanitizer clang libclang-rt-14-dev
-fi
+check() {
+	missing=""
+	case "$mode" in
+	build)
+		need_command cc gcc
+		need_command make make
+		need_command pkg-config pkg-config
+		need_command od coreutils	# embeds static/ (kbd/static_embed.sh)
+		need_pkgconfig sqlite3 libsqlite3-dev
+		need_pkgconfig libmicrohttpd libmicrohttpd-dev
+		need_pkgconfig icu-uc libicu-dev
+		need_pkgconfig libcmark libcmark-dev
+		need_pkgconfig yaml-0.1 libyaml-dev
+		need_pkgconfig jansson libjansson-dev
+		need_pkgconfig libsodium libsodium-dev
+		need_pkgconfig zlib zlib1g-dev
+		need_header libstemmer.h libstemmer-dev
+		need_file /usr/share/dict/ngerman wngerman
+		;;
+	test)
+		need_sanitizer
+		need_command curl curl
+		need_command jq jq
+		need_command mandoc mandoc
+		need_command openssl openssl
+		need_command sqlite3 sqlite3
+		need_command python3 python3
+		need_command wrk wrk
+		need_command systemd-analyze systemd
+		need_command hostname hostname
+		need_pkgconfig cmocka libcmocka-dev
+		# Browser tests: Debian's chromium, driven by the vendored
+		# playwright-core (tests/browser/setup.sh), which needs
+		# node >= 18.
+		need_command node nodejs
+		need_command chromium chromium
+		need_command xmllint libxml2-utils
+		;;
+	bench)
+		need_command wrk wrk
+		need_command nginx nginx-light
+		need_command python3 python3
+		;;
+	*)
+		echo "usage: sh kbd/deps.sh build|test|bench" >&2
+		exit 2
+		;;
+	esac
+}
 
+check
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "kbd/deps.sh: missing packages:$missing" >&2
@@ -101,3 +117,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get -q update >&2
 # shellcheck disable=SC2086
 apt-get -q install -y --no-install-recommends $missing >&2
+check
+if [ -n "$missing" ]; then
+	echo "kbd/deps.sh: still missing after installing:$missing" >&2
+	exit 1
+fi

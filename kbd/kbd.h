@@ -620,11 +620,20 @@ int	 cache_put(struct request *, const struct cache_key *, struct reply *);
 void	 cache_shutdown(void);
 
 /* static.c */
+/* A file of static/ compiled into kbd (kbd/static_embed.sh). */
+struct static_builtin {
+	const char		*path;	/* below static/; NULL ends the table */
+	const unsigned char	*data;
+	size_t			 len;
+};
+extern const struct static_builtin static_builtin[];	/* sorted by path */
+
 int	 static_load(const char *, const char **);
 const char *static_version(const char *);
 const char *static_integrity(const char *);
 void	 static_unload(void);
 void	 static_serve(struct request *, struct reply *);
+void	 static_favicon(struct request *, struct reply *);
 
 /* site.c */
 void	 site_init(const struct config *, unsigned short);

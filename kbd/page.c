@@ -49,12 +49,14 @@ head_open(struct buf *b, const char *title)
 	buf_printf(b, SITE_NAME "</title>\n<link rel=\"stylesheet\" "
 	    "href=\"/static/style.css?v=%s\">\n<script src=\"/static/"
 	    "search.js?v=%s\" defer></script>\n"
+	    "<link rel=\"icon\" href=\"/static/favicon.ico?v=%s\">\n"
 	    "<link rel=\"search\" type=\"application/opensearchdescription+xml\""
 	    " title=\"" SITE_NAME "\" href=\"/opensearch.xml\">\n"
 	    "<link rel=\"alternate\" type=\"application/atom+xml\" "
 	    "title=\"" SITE_NAME ": neue und geänderte Artikel\" "
 	    "href=\"/feed.atom\">\n",
-	    static_version("style.css"), static_version("search.js"));
+	    static_version("style.css"), static_version("search.js"),
+	    static_version("favicon.ico"));
 }
 
 /* Ends <head> and opens the body; q is the text of the search box. */
@@ -76,7 +78,9 @@ page_begin(struct buf *b, const char *title, const char *q, int home)
 	if (home) {
 		buf_puts(b, "<link rel=\"canonical\" href=\"");
 		html_escape(b, site_base());
-		buf_puts(b, "/\">\n");
+		buf_puts(b, "/\">\n<meta name=\"description\" content=\""
+		    "Antworten auf häufige Fragen: durchsuchen Sie die Hilfe "
+		    "oder lesen Sie die meistgelesenen Artikel.\">\n");
 	}
 	head_close(b, q, home);
 }

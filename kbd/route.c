@@ -35,6 +35,7 @@ static const struct route routes[] = {
 	{ "/search",		page_search,	page_search_key, 0, READ },
 	{ "/a/",		page_article,	page_article_key, 0, READ },
 	{ "/static/",		static_serve,	NULL,		0, READ },
+	{ "/favicon.ico",	static_favicon,	NULL,		0, READ },
 	{ "/healthz",		api_healthz,	NULL,		0, READ },
 	{ "/metrics",		metrics_serve,	NULL,		0, READ },
 	{ "/api/search",	api_search,	api_search_key,	1, CORS },

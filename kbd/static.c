@@ -1,6 +1,10 @@
 /*
- * static.c: the files under /static/.  The folder is read into memory at
- * start: it is small, and serving from memory means no request path ever
+ * static.c: the files under /static/.  kbd carries its own: the files of
+ * the repository's static/ are compiled into the binary (static_builtin[],
+ * made by kbd/static_embed.sh), so kbd runs from any folder.  A --static
+ * folder, when given, is read into memory at start on top of them: a
+ * file there replaces the built-in file of the same path (a site's own
+ * style.css) or adds one.  Serving from memory means no request path ever
  * reaches the file system, so "..", encoded dots, absolute paths and
  * symlinks cannot lead anywhere.  Symlinks that point out of the folder
  * are skipped at load, hidden files too.
@@ -40,11 +44,13 @@ struct static_file {
 	struct prebuilt	*versioned;	/* for "?v=" + version */
 	char		 version[9];	/* of the content */
 	char		 integrity[64];	/* "sha256-<base64>", for SRI */
+	size_t		 size;
 };
 
 static struct static_file	*files;		/* sorted by path */
 static size_t			 nfiles;
-static size_t			 total;
+static size_t			 total;		/* bytes of all files */
+static size_t			 ndir;		/* files from --static */
 
 static const struct {
 	const char	*ext;
@@ -118,11 +124,43 @@ prebuild(struct static_file *f, char *data, size_t len, time_t mtime)
 	return 0;
 }
 
+/*
+ * Adds the file rel with len bytes at data (taken over), or replaces the
+ * file of that path (a --static file over a built-in one).  Files are
+ * sorted again once all are loaded; until then find() is not used.
+ */
+static void
+add_data(const char *rel, char *data, size_t len, time_t mtime)
+{
+	struct static_file	*f = NULL;
+	size_t			 i;
+
+	for (i = 0; i < nfiles; i++)
+		if (strcmp(files[i].path, rel) == 0)
+			break;
+	if (i < nfiles) {
+		f = &files[i];
+		total -= f->size;
+		http_prebuilt_free(f->answer);
+		http_prebuilt_free(f->versioned);
+		free(f->path);
+	} else {
+		files = xreallocarray(files, nfiles + 1, sizeof(*files));
+		f = &files[nfiles++];
+	}
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(rel);
+	f->type = type_of(rel);
+	f->size = len;
+	if (prebuild(f, data, len, mtime) == -1)
+		fatalx("static: %s: cannot make an answer", rel);
+	total += len;
+}
+
 /* Reads the regular file full (at most KBD_MAX_STATIC_FILE bytes). */
-static int
+static void
 add_file(const char *full, const char *rel, const struct stat *sb)
 {
-	struct static_file	*f;
 	char			*data;
 	size_t			 got = 0, size = (size_t)sb->st_size;
 	ssize_t			 n;
@@ -131,11 +169,11 @@ add_file(const char *full, const char *rel, const struct stat *sb)
 	if (sb->st_size > KBD_MAX_STATIC_FILE ||
 	    total + size > KBD_MAX_STATIC_TOTAL) {
 		log_warnx("static: %s: too large, not served", full);
-		return 0;
+		return;
 	}
 	if ((fd = open(full, O_RDONLY | O_CLOEXEC)) == -1) {
 		log_warn("static: %s", full);
-		return 0;
+		return;
 	}
 	data = xmalloc(size + 1);
 	while (got < size && ((n = read(fd, data + got, size - got)) > 0 ||
@@ -143,24 +181,11 @@ add_file(const char *full, const char *rel, const struct stat *sb)
 		if (n > 0)
 			got += (size_t)n;
 	close(fd);
-	files = xreallocarray(files, nfiles + 1, sizeof(*files));
-	f = &files[nfiles];
-	memset(f, 0, sizeof(*f));
-	f->path = xstrdup(rel);
-	f->type = type_of(rel);
-	if (prebuild(f, data, got, sb->st_mtime) == -1) {
-		log_warnx("static: %s: cannot make an answer", full);
-		http_prebuilt_free(f->answer);
-		http_prebuilt_free(f->versioned);
-		free(f->path);
-		return 0;
-	}
-	nfiles++;
-	total += got;
-	return 0;
+	add_data(rel, data, got, sb->st_mtime);
+	ndir++;
 }
 
-static int
+static void
 walk(const char *root, const char *dir, const char *rel, int depth)
 {
 	DIR		*d;
@@ -170,7 +195,7 @@ walk(const char *root, const char *dir, const char *rel, int depth)
 	size_t		 rootlen = strlen(root);
 
 	if (depth > STATIC_DEPTH || (d = opendir(dir)) == NULL)
-		return 0;
+		return;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -193,30 +218,47 @@ walk(const char *root, const char *dir, const char *rel, int depth)
 			add_file(real, sub, &sb);
 	}
 	closedir(d);
-	return 0;
 }
 
 /*
- * Loads every file below dir into memory.  Returns 0, or -1 with a
- * reason in *errstr when dir cannot be read at all.
+ * Makes the answers for the built-in files, then for every file below
+ * dir, which replace built-in ones of the same path; dir may be NULL.
+ * Returns 0, or -1 with a reason in *errstr when dir cannot be read at
+ * all.
  */
 int
 static_load(const char *dir, const char **errstr)
 {
-	char	 root[PATH_MAX];
+	const struct static_builtin	*b;
+	char				 root[PATH_MAX], *data;
+	time_t				 now = time(NULL);
 
-	if (realpath(dir, root) == NULL) {
-		*errstr = strerror(errno);
-		return -1;
+	/* The built-in files were last modified when kbd was built, which
+	 * it does not know; the start serves for Last-Modified. */
+	for (b = static_builtin; b->path != NULL; b++) {
+		data = xmalloc(b->len + 1);
+		memcpy(data, b->data, b->len);
+		add_data(b->path, data, b->len, now);
 	}
-	walk(root, root, "", 0);
+	if (dir != NULL) {
+		if (realpath(dir, root) == NULL) {
+			*errstr = strerror(errno);
+			return -1;
+		}
+		walk(root, root, "", 0);
+	}
 	if (nfiles > 0)
 		qsort(files, nfiles, sizeof(*files), file_cmp);
-	log_debug("static: %zu files, %zu bytes", nfiles, total);
+	if (dir != NULL)
+		log_debug("static: %zu files from %s, %zu in all, %zu bytes",
+		    ndir, dir, nfiles, total);
+	else
+		log_debug("static: %zu built-in files, %zu bytes", nfiles,
+		    total);
 	return 0;
 }
 
-static const struct static_file *
+static struct static_file *
 find(const char *path)
 {
 	struct static_file	 key;
@@ -264,7 +306,23 @@ static_unload(void)
 	}
 	free(files);
 	files = NULL;
-	nfiles = total = 0;
+	nfiles = total = ndir = 0;
+}
+
+/*
+ * /favicon.ico, which browsers ask for on their own: the static file
+ * favicon.ico (the pages link its versioned form).
+ */
+void
+static_favicon(struct request *req, struct reply *rep)
+{
+	const struct static_file	*f;
+
+	if ((f = find("favicon.ico")) == NULL) {
+		reply_error(req, rep, 404);
+		return;
+	}
+	http_queue_prebuilt(req, f->answer, rep);
 }
 
 void

@@ -27,6 +27,10 @@
 #   expect_json CASE URL JQ_EXPR     GET, want 200 and jq -e JQ_EXPR true
 #   mount_tmpfs DIR SIZE, mount_readonly DIR DIR2   mounts undone on exit
 #   fail CASE MESSAGE, die MESSAGE, test_done
+#   skip CASE REASON          a check that cannot run here: the test ends
+#                             as SKIP (exit 77) unless another check
+#                             failed; tests/run shows the reasons
+#   skip_all REASON           the whole test cannot run here: exit 77
 
 set -u
 
@@ -45,6 +49,7 @@ BASE=
 LOG=
 STATUS=
 FAILED=0
+SKIPPED=0
 STARTS=0
 READY_TIMEOUT=${READY_TIMEOUT:-20}	# seconds; ASan builds are slow
 CURL_TLS=()	# (--cacert FILE) when the test serves HTTPS
@@ -89,10 +94,27 @@ die() {
 	exit 1
 }
 
+# A skipped check proves nothing, so a test with one is not a pass:
+# tests/run reports it as SKIP with the reason (and under CI=true as a
+# failure).
+skip() {	# skip CASE REASON
+	echo "SKIP $1: $2"
+	SKIPPED=$((SKIPPED + 1))
+}
+
+skip_all() {	# skip_all REASON
+	echo "SKIP: $1"
+	exit 77
+}
+
 test_done() {
 	if [ "$FAILED" -gt 0 ]; then
 		echo "$FAILED check(s) failed"
 		exit 1
+	fi
+	if [ "$SKIPPED" -gt 0 ]; then
+		echo "$SKIPPED check(s) skipped, the others passed"
+		exit 77
 	fi
 	echo "all checks passed"
 	exit 0
@@ -111,28 +133,28 @@ copy_articles() {	# copy_articles NAME [FILE...]
 }
 
 # Mounts a tmpfs of SIZE (e.g. 2m) on DIR (made below TMP), unmounted on
-# exit.  Returns 1, saying SKIP, where mounting is not permitted (not
-# root, or a container without CAP_SYS_ADMIN).
+# exit.  Returns 1 where mounting is not permitted (not root, or a
+# container without CAP_SYS_ADMIN); the caller skips what needed it.
 mount_tmpfs() {	# mount_tmpfs DIR SIZE
 	mkdir -p "$1"
 	if ! mount -t tmpfs -o "size=$2" tmpfs "$1" 2>/dev/null; then
-		echo "SKIP: cannot mount a tmpfs on $1 (not root?)"
+		echo "cannot mount a tmpfs on $1 (not root?)"
 		return 1
 	fi
 	MOUNTS+=("$1")
 }
 
 # Makes DIR2 a read-only view of DIR (a bind mount), unmounted on exit.
-# Returns 1, saying SKIP, where mounting is not permitted.
+# Returns 1 where mounting is not permitted, like mount_tmpfs.
 mount_readonly() {	# mount_readonly DIR DIR2
 	mkdir -p "$2"
 	if ! mount --bind "$1" "$2" 2>/dev/null; then
-		echo "SKIP: cannot bind-mount $1 (not root?)"
+		echo "cannot bind-mount $1 (not root?)"
 		return 1
 	fi
 	MOUNTS+=("$2")
 	if ! mount -o remount,bind,ro "$2" 2>/dev/null; then
-		echo "SKIP: cannot make $2 read-only"
+		echo "cannot make $2 read-only"
 		return 1
 	fi
 }
@@ -148,7 +170,7 @@ start_kbd() {
 	local i code
 	STARTS=$((STARTS + 1))
 	LOG=$TMP/kbd.$STARTS.log
-	"$KBD" --articles "$ROOT/articles" --static "$ROOT/static" \
+	"$KBD" --articles "$ROOT/articles" \
 	    --db "$DB" --listen 127.0.0.1:0 "$@" 2>"$LOG" &
 	KBD_PID=$!
 	PORT=
@@ -164,7 +186,7 @@ start_kbd() {
 	PORT=${BASE##*:}
 	for i in $(seq $((READY_TIMEOUT * 20))); do
 		code=$(curl -s "${CURL_TLS[@]}" -o /dev/null -w '%{http_code}' \
-		    "$BASE/healthz")
+		    --max-time 10 "$BASE/healthz")
 		[ "$code" = 200 ] && return 0
 		kill -0 "$KBD_PID" 2>/dev/null || die "kbd exited at start"
 		sleep 0.05
@@ -255,6 +277,16 @@ sql() {	# sql QUERY: runs QUERY on the test's database
 	sqlite3 -batch "$DB" "$1"
 }
 
+# Runs the Python program on stdin with ARGS; a helper that crashes or
+# exits non-zero fails CASE (what it printed is judged by the caller).
+py() {	# py CASE [ARGS...] <<'EOF'
+	local c=$1 rc=0
+	shift
+	python3 - "$@" || rc=$?
+	[ "$rc" = 0 ] || fail "$c" "the Python helper exited with status $rc"
+	return "$rc"
+}
+
 # Waits up to SECONDS for COMMAND to succeed; returns its last status.
 wait_until() {	# wait_until SECONDS COMMAND...
 	local end=$(($(date +%s%N) + $1 * 1000000000))
@@ -263,6 +295,26 @@ wait_until() {	# wait_until SECONDS COMMAND...
 		[ "$(date +%s%N)" -lt "$end" ] || return 1
 		sleep 0.1
 	done
+}
+
+# The folder is watched (inotify) as well as read on SIGHUP, so a change
+# may be imported by either, or split over both; what was imported since
+# a mark (imports) is the sum of the summaries after it: "N new, N
+# changed, N removed, N skipped" (new, changed and removed added up;
+# skipped, the files broken now, from the last one).
+imports() { grep -c '^kbd: articles: ' "$LOG"; }
+imported_since() {	# imported_since MARK
+	grep '^kbd: articles: ' "$LOG" | tail -n +$(($1 + 1)) |
+	    sed -nE 's/^kbd: articles: ([0-9]+) new, ([0-9]+) changed, [0-9]+ unchanged, ([0-9]+) removed, ([0-9]+) skipped.*/\1 \2 \3 \4/p' |
+	    awk '{ n += $1; c += $2; r += $3; s = $4 }
+		END { printf "%d new, %d changed, %d removed, %d skipped\n", n, c, r, s }'
+}
+imported_is() { [ "$(imported_since "$1")" = "$2" ]; }
+# expect_imported CASE MARK WANT: within 10 s, the imports since MARK
+# add up to WANT
+expect_imported() {
+	wait_until 10 imported_is "$2" "$3" ||
+	    fail "$1" "imported since the change: '$(imported_since "$2")', want '$3'"
 }
 
 # Sends SIGHUP and waits for the import it starts to log its summary.

@@ -58,13 +58,13 @@ export function copyArticles(extra = {}) {
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
-// Starts kbd with the repository's static files; args are added (and
+// Starts kbd (with the static files it carries); args are added (and
 // override: --articles DIR).  Resolves once /healthz answers 200, with
 // { base, port, log(), stop() }; stop() resolves to kbd's exit status.
 export async function startKbd(args = []) {
 	const tmp = tempDir();
-	const argv = ['--static', join(ROOT, 'static'), '--db',
-		join(tmp, 'kb.sqlite'), '--listen', '127.0.0.1:0'];
+	const argv = ['--db', join(tmp, 'kb.sqlite'), '--listen',
+		'127.0.0.1:0'];
 	if (!args.includes('--articles'))
 		argv.push('--articles', join(ROOT, 'articles'));
 	const child = spawn(KBD, [...argv, ...args],

@@ -41,7 +41,7 @@ static struct config	 cfg;
 static unsigned short	 port;
 static unsigned long	 inputs;
 static int		 verbose;	/* $FUZZ_VERBOSE: show answers */
-static char		 articles[300], dbpath[300], static_dir[PATH_MAX + 16];
+static char		 articles[300], dbpath[300];
 
 /*
  * Opens a connection to the server.  Reads and writes give up after
@@ -202,35 +202,6 @@ done(void)
 	static_unload();
 }
 
-/*
- * The repository's static/: $KBD_STATIC, else next to the folder this
- * program is in (build*, at the top of the repository).
- */
-static void
-find_static(void)
-{
-	struct stat	 sb;
-	const char	*env = getenv("KBD_STATIC");
-	char		 exe[PATH_MAX], *slash;
-	ssize_t		 n;
-	int		 i;
-
-	if (env != NULL && *env != '\0') {
-		snprintf(static_dir, sizeof(static_dir), "%s", env);
-	} else if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) >
-	    0) {
-		exe[n] = '\0';
-		for (i = 0; i < 2 && (slash = strrchr(exe, '/')) != NULL; i++)
-			*slash = '\0';
-		snprintf(static_dir, sizeof(static_dir), "%s/static", exe);
-	}
-	if (stat(static_dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "fuzz_http: no static folder at '%s'; set "
-		    "KBD_STATIC\n", static_dir);
-		exit(1);
-	}
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -248,7 +219,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	json_object_seed(0);
 	verbose = getenv("FUZZ_VERBOSE") != NULL;
-	find_static();
 	dir = fuzz_tmpdir();
 	snprintf(articles, sizeof(articles), "%s/articles", dir);
 	snprintf(dbpath, sizeof(dbpath), "%s/var/kb.sqlite", dir);
@@ -257,7 +227,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfg.articles = articles;
 	cfg.db = dbpath;
 	cfg.listen = "127.0.0.1:0";
-	cfg.static_dir = static_dir;
+	cfg.static_dir = NULL;	/* the built-in files */
 	cfg.dict = FUZZ_DICT;
 	cfg.threads = 2;
 	if (config_check(&cfg, why, sizeof(why)) == -1) {

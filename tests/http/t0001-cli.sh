@@ -11,6 +11,8 @@
 #   5.x  a --db file that is not SQLite (left untouched), or made by a
 #        newer kbd (user_version 99, schema left alone): refused with one
 #        line and a non-zero status
+#   6.x  started in a folder without articles/ and no --articles: one
+#        line that says where it looked and names --articles, exit 2
 . "$(dirname "$0")/../lib.sh"
 
 A=$ROOT/articles
@@ -121,5 +123,15 @@ run_kbd --articles "$A" --static "$S" --db "$db" --listen 127.0.0.1:0
     fail 5.7 "a database of a newer kbd: $(cat "$ERR")"
 [ "$(sqlite3 "$db" 'PRAGMA user_version; SELECT group_concat(name) FROM sqlite_master')" = "99
 t" ] || fail 5.8 "kbd changed the schema of a database of a newer kbd"
+
+# 6: no articles folder where kbd looks by default
+mkdir -p "$TMP/empty"
+cd "$TMP/empty" || die "cd $TMP/empty"
+expect_usage_error 6.1 --db "$TMP/db6/kb.sqlite" --listen 127.0.0.1:0
+cd "$ROOT" || die "cd $ROOT"
+grep -q 'no articles folder at \./articles' "$ERR" ||
+    fail 6.2 "the message does not say where kbd looked: $(cat "$ERR")"
+grep -q -- '--articles DIR' "$ERR" ||
+    fail 6.3 "the message does not name --articles: $(cat "$ERR")"
 
 test_done

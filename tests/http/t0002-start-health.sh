@@ -63,7 +63,7 @@ for i in range(1, 5001):
 EOF
 rm -f "$DB" "$DB-wal" "$DB-shm"
 LOG=$TMP/big.log
-"$KBD" --articles "$big" --static "$ROOT/static" --db "$DB" \
+"$KBD" --articles "$big" --db "$DB" \
     --listen 127.0.0.1:0 2>"$LOG" &
 KBD_PID=$!
 for i in $(seq 2000); do	# poll tightly: the import is under way
@@ -89,7 +89,7 @@ stop_kbd 4.10
 # 5: stopping in the middle of the first import
 rm -f "$DB" "$DB-wal" "$DB-shm"
 LOG=$TMP/big2.log
-"$KBD" --articles "$big" --static "$ROOT/static" --db "$DB" \
+"$KBD" --articles "$big" --db "$DB" \
     --listen 127.0.0.1:0 2>"$LOG" &
 KBD_PID=$!
 for i in $(seq 2000); do	# poll tightly: the import is under way

@@ -11,7 +11,14 @@
 #        are served with their types; hidden files are not; a symlink
 #        to a file outside (/etc/passwd) or to a folder outside (/etc) is
 #        not served and is logged; a symlink to a file inside is;
-#        --verbose logs the count of files served (6)
+#        --verbose logs the count of files read from it (6); the built-in
+#        files are still served beside them
+#   4.x  kbd started from a folder without static/ (only --articles and
+#        --db given) serves the home page, its style sheet, search.js,
+#        the widget script and /favicon.ico, all the repository's bytes
+#   5.x  a file in --static replaces the built-in file of the same path
+#        (style.css: new bytes, new version in the pages' links); the
+#        other built-in files are served as before
 . "$(dirname "$0")/../lib.sh"
 
 start_kbd
@@ -75,8 +82,8 @@ ln -s /etc "$st/etc"
 ln -s ../../etc/passwd "$st/sub/rel.txt"
 ln -s style.css "$st/alias.css"
 start_kbd --static "$st" --verbose
-grep -q '^kbd: debug: static: 6 files' "$LOG" ||
-    fail 3.0 "--verbose: want 'static: 6 files', got: $(grep 'debug: static' "$LOG")"
+grep -q "^kbd: debug: static: 6 files from $st," "$LOG" ||
+    fail 3.0 "--verbose: want 'static: 6 files from $st', got: $(grep 'debug: static' "$LOG")"
 expect_status 3.1 GET /static/sub/deeper/hello.txt 200
 [ "$(cat "$BODY")" = 'hello from deeper' ] || fail 3.2 "sub/deeper/hello.txt: $(cat "$BODY")"
 header Content-Type | grep -qx 'text/plain; charset=utf-8' || fail 3.3 "Content-Type: $(header Content-Type)"
@@ -96,6 +103,52 @@ grep -q "static: $st/passwd.txt: points outside" "$LOG" || fail 3.13 "the symlin
 expect_status 3.14 GET /static/alias.css 200
 cmp -s "$BODY" "$ROOT/static/style.css" || fail 3.15 "alias.css is not style.css"
 expect_status 3.16 GET /static/style.css 200
+expect_status 3.18 GET /static/widget.js 200
+cmp -s "$BODY" "$ROOT/static/widget.js" || fail 3.19 "the built-in widget.js is not served beside --static"
 stop_kbd 3.17
+
+# 4: from a folder that has no static/: kbd carries its own files
+mkdir -p "$TMP/elsewhere"
+cd "$TMP/elsewhere" || die "cd $TMP/elsewhere"
+[ ! -e static ] || die "$TMP/elsewhere has a static folder"
+start_kbd
+cd "$ROOT" || die "cd $ROOT"
+expect_status 4.1 GET / 200
+css=$(grep -o 'href="/static/style.css?v=[0-9a-f]*"' "$BODY" | cut -d'"' -f2)
+js=$(grep -o 'src="/static/search.js?v=[0-9a-f]*"' "$BODY" | cut -d'"' -f2)
+[ -n "$css" ] && [ -n "$js" ] || fail 4.2 "the home page links no style sheet or no search.js"
+expect_status 4.3 GET "$css" 200
+cmp -s "$BODY" "$ROOT/static/style.css" || fail 4.4 "$css is not static/style.css"
+header Cache-Control | grep -q immutable || fail 4.5 "$css: Cache-Control $(header Cache-Control)"
+expect_status 4.6 GET "$js" 200
+cmp -s "$BODY" "$ROOT/static/search.js" || fail 4.7 "$js is not static/search.js"
+for f in widget.js embed.js embed.css admin.css admin.js favicon.ico; do
+	expect_status 4.8 GET "/static/$f" 200
+	cmp -s "$BODY" "$ROOT/static/$f" || fail 4.9 "/static/$f is not static/$f"
+done
+expect_status 4.10 GET /favicon.ico 200
+header Content-Type | grep -qx 'image/x-icon' || fail 4.11 "/favicon.ico: Content-Type $(header Content-Type)"
+cmp -s "$BODY" "$ROOT/static/favicon.ico" || fail 4.12 "/favicon.ico is not static/favicon.ico"
+expect_status 4.13 GET /static/style.css 200 -H 'Accept-Encoding: gzip'
+header Content-Encoding | grep -qx gzip || fail 4.14 "style.css is not sent gzipped"
+stop_kbd 4.99
+
+# 5: --static replaces one built-in file, the rest stay
+own=$TMP/own
+mkdir -p "$own"
+printf '/* a site of its own */\nbody { color: #123456; }\n' >"$own/style.css"
+start_kbd --static "$own"
+expect_status 5.1 GET /static/style.css 200
+cmp -s "$BODY" "$own/style.css" || fail 5.2 "/static/style.css is not the --static file"
+req GET /
+v=$(grep -o 'href="/static/style.css?v=[0-9a-f]*"' "$BODY" | cut -d'"' -f2)
+[ -n "$v" ] && [ "$v" != "$css" ] || fail 5.3 "the page links '$v', the built-in one was '$css'"
+expect_status 5.4 GET "$v" 200
+cmp -s "$BODY" "$own/style.css" || fail 5.5 "$v is not the --static file"
+expect_status 5.6 GET "$js" 200
+cmp -s "$BODY" "$ROOT/static/search.js" || fail 5.7 "search.js is not the built-in one beside --static"
+expect_status 5.8 GET /static/widget.js 200
+cmp -s "$BODY" "$ROOT/static/widget.js" || fail 5.9 "widget.js is not the built-in one beside --static"
+stop_kbd 5.99
 
 test_done

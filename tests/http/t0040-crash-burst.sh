@@ -134,9 +134,9 @@ done
 # $stored (0-based) in time order; it must be a recent one.
 if [ "$stored" -lt "$n" ]; then
 	first_lost=$(sed -n "$((stored + 1))p" "$TMP/views" | cut -d' ' -f1)
-	age=$(echo "$killed - $first_lost" | bc)
+	age=$(awk -v k="$killed" -v f="$first_lost" 'BEGIN { printf "%.3f", k - f }')
 	echo "lost: $((n - stored)) views, the oldest answered $age s before the kill"
-	[ "$(echo "$age <= $LOST_SECONDS" | bc)" = 1 ] ||
+	awk -v a="$age" -v m="$LOST_SECONDS" 'BEGIN { exit !(a <= m) }' ||
 	    fail 3.2 "a view answered $age s before the kill was lost (stored $stored of $n)"
 else
 	echo "lost: none"
