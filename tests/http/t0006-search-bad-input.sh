@@ -24,7 +24,7 @@ QUEUE=$TMP/queries
 : >"$QUEUE"
 try() { printf '%s\t%s\n' "$1" "$2" >>"$QUEUE"; }
 check_queries() {
-	local out
+	local out rc=0
 	out=$(python3 - "$PORT" "$QUEUE" <<'EOF'
 import http.client, json, sys
 port = int(sys.argv[1])
@@ -61,7 +61,8 @@ for line in open(sys.argv[2], encoding="ascii"):
     except ValueError:
         print(f"FAIL {case}: /search?q={short}: the page is not valid UTF-8")
 EOF
-)
+) || rc=$?
+	[ "$rc" = 0 ] || fail "$(head -c 20 "$QUEUE")" "the query sender exited with status $rc"
 	if [ -n "$out" ]; then
 		echo "$out"
 		FAILED=$((FAILED + $(wc -l <<<"$out")))

@@ -16,7 +16,9 @@
 #   3.x  SIGHUP reopens the access log: after the file is moved away, new
 #        lines go to a new file at the configured path
 #   4.x  SIGTERM while 6 clients send requests: every answer a client got
-#        is whole (no cut body, no 5xx), kbd exits 0, and every view
+#        is whole (no cut body, no 5xx; a connection refused, closed or
+#        reset before the status line is fine, during the body it is
+#        not), kbd exits 0, and every view
 #        answered 200 is in the database after the stop, no more and no
 #        fewer
 #   5.x  SIGTERM while a slow client is early in a 12 MB file (more than
@@ -26,7 +28,11 @@
 . "$(dirname "$0")/../lib.sh"
 
 access=$TMP/access.log
-start_kbd --access-log "$access"
+# A file of 16 MB (more than the kernel buffers hold), for 4.x: an
+# answer that a stop without the drain would cut in the middle.
+mkdir "$TMP/static4"
+head -c $((16 * 1024 * 1024)) /dev/urandom >"$TMP/static4/big4.bin"
+start_kbd --access-log "$access" --static "$TMP/static4"
 
 metrics() { curl -s "$BASE/metrics" >"$TMP/metrics.$1"; }
 
@@ -155,15 +161,16 @@ grep -q 'after-hup' "$access" 2>/dev/null || fail 3.4 "the request after SIGHUP 
 
 # 4: SIGTERM with requests in flight
 hits_before=$(sql "SELECT hits FROM article WHERE slug = 'imap'")
-python3 - "$PORT" "$TMP/answered" >"$TMP/clients.out" 2>&1 <<'EOF' &
+python3 - "$PORT" "$TMP/answered" "$TMP/going" >"$TMP/clients.out" 2>&1 <<'EOF' &
 import http.client, sys, threading, time
-port, out = int(sys.argv[1]), sys.argv[2]
+port, out, going = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 lock = threading.Lock()
 views, broken = 0, []
 def client(i):
     global views
     paths = ["/a/imap", "/api/search?q=passwort%20vergessen", "/api/top",
-             "/search?q=router%20einrichten", "/api/articles/imap"]
+             "/search?q=router%20einrichten", "/api/articles/imap",
+             "/static/big4.bin"]
     n = 0
     while True:
         path = paths[(i + n) % len(paths)]
@@ -174,14 +181,34 @@ def client(i):
             conn.request("GET", path, headers={"User-Agent":
                 f"Mozilla/5.0 (X11; Linux x86_64) kbd-test/{i}.{n}"})
             r = conn.getresponse()
-            r.read()   # IncompleteRead if the body is cut
-            conn.close()
         except (ConnectionRefusedError, ConnectionResetError,
                 http.client.RemoteDisconnected, BrokenPipeError):
             return       # the server is going away: fine before an answer
         except Exception as e:
             with lock:
                 broken.append(f"{path}: {type(e).__name__}: {e}")
+            return
+        try:
+            # once the status line came, the body must too; the big file
+            # is read slowly, so that SIGTERM finds some under way
+            got = 0
+            while True:
+                chunk = r.read(65536)
+                if not chunk:
+                    break
+                got += len(chunk)
+                if path.startswith("/static/"):
+                    time.sleep(0.005)
+                    if got >= 1 << 20 and n > 6:
+                        open(going, "a").close()  # SIGTERM now
+            # read(n) ends quietly at a cut; the length tells
+            want = r.getheader("Content-Length")
+            if want is not None and got != int(want):
+                raise EOFError(f"{got} of {want} bytes")
+            conn.close()
+        except Exception as e:
+            with lock:
+                broken.append(f"{path}: body cut: {type(e).__name__}: {e}")
             return
         if r.status != 200:
             with lock:
@@ -198,7 +225,7 @@ for b in broken[:10]:
 sys.exit(1 if broken else 0)
 EOF
 clients=$!
-sleep 1
+wait_until 10 test -e "$TMP/going" || fail 4.0 "the clients got no answers"
 kill -TERM "$KBD_PID"
 rc=0
 wait "$KBD_PID" || rc=$?

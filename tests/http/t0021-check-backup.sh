@@ -12,11 +12,14 @@
 #        views: exit 0; the copy passes PRAGMA integrity_check, is one
 #        self-contained file (journal_mode delete, no -wal beside it) and
 #        holds every article; a server started on the copy serves them
-#        with the hits flushed before the backup
+#        with the hits flushed before the backup; the load beside them
+#        got only 200s
 #   4.x  mistakes: no FILE (exit 2), a second FILE (exit 2), the database
 #        itself as FILE (exit 2, the database untouched), a missing
-#        database (exit 2), a folder that cannot be written (exit 1, no
-#        .part file left)
+#        database (exit 2); a copy that fails after its .part file was
+#        written (FILE is a folder, so the last rename fails; a disk
+#        that fills up during the copy): exit 1, and the folder holds
+#        nothing the backup made
 . "$(dirname "$0")/../lib.sh"
 
 # 1: the shipped articles
@@ -108,9 +111,13 @@ while time.time() < end:
     # a new reader each time, so that hits are written during the backups
     c.request("GET", paths[n % len(paths)], headers={"User-Agent":
         f"Mozilla/5.0 (X11; Linux x86_64) kbd-test/load.{n}"})
-    c.getresponse().read()
+    r = c.getresponse()
+    r.read()
     c.close()
+    if r.status != 200:
+        sys.exit(f"{paths[n % len(paths)]}: status {r.status}")
     n += 1
+print(n, "requests")
 EOF
 load=$!
 for i in 1 2 3; do
@@ -133,7 +140,8 @@ for i in 1 2 3; do
 	    fail 3.8 "backup $i lost flushed hits"
 	sleep 0.3
 done
-wait "$load"
+wait "$load" || fail 3.13 "the load beside the backups failed: $(tail -n 3 "$TMP/load.out")"
+grep -q '^[1-9][0-9]* requests$' "$TMP/load.out" || fail 3.14 "no load ran: $(cat "$TMP/load.out")"
 stop_kbd 3.9
 cp "$TMP/backup-3.sqlite" "$TMP/restored.sqlite"
 DB=$TMP/restored.sqlite
@@ -158,12 +166,19 @@ sum=$(sha256sum <"$DB")
 backup_fails 4.3 2 "is the database itself" --db "$DB" "$DB"
 [ "$(sha256sum <"$DB")" = "$sum" ] || fail 4.4 "the database changed"
 backup_fails 4.5 2 "^kbd: --db $TMP/none.sqlite: No such file or directory$" --db "$TMP/none.sqlite" "$TMP/x.sqlite"
-mkdir "$TMP/ro"
-chmod 555 "$TMP/ro"
-if [ "$(id -u)" != 0 ]; then
-	backup_fails 4.6 1 "^kbd: backup: " --db "$DB" "$TMP/ro/copy.sqlite"
-else	# root writes anywhere; a missing folder fails the same way
-	backup_fails 4.6 1 "^kbd: backup: " --db "$DB" "$TMP/no-such-dir/copy.sqlite"
+# The whole copy is written to copy.sqlite.part, checked and synced;
+# only the rename onto a folder of that name fails.
+mkdir -p "$TMP/bk/copy.sqlite"
+touch "$TMP/bk/copy.sqlite/keep"
+backup_fails 4.6 1 "^kbd: backup: $TMP/bk/copy.sqlite: " --db "$DB" "$TMP/bk/copy.sqlite"
+[ "$(ls -A "$TMP/bk")" = copy.sqlite ] || fail 4.7 "files left behind: $(ls -A "$TMP/bk")"
+[ "$(ls -A "$TMP/bk/copy.sqlite")" = keep ] || fail 4.8 "the folder in the way was changed"
+# A disk too small for the copy: the .part file is begun, then the
+# disk is full.
+if mount_tmpfs "$TMP/small" 64k; then
+	backup_fails 4.9 1 "^kbd: backup: " --db "$DB" "$TMP/small/copy.sqlite"
+	[ -z "$(ls -A "$TMP/small")" ] || fail 4.10 "files left on the full disk: $(ls -A "$TMP/small")"
+else
+	skip 4.9 "no tmpfs for a full disk (needs mount(8) as root)"
 fi
-[ -z "$(ls "$TMP/ro")" ] || fail 4.7 "files left behind: $(ls "$TMP/ro")"
 test_done

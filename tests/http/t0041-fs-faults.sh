@@ -34,7 +34,7 @@ fill() {	# fill DIR: take every free byte of DIR's file system
 
 # 1: a read-only articles folder
 dir=$(copy_articles articles)
-mount_readonly "$dir" "$TMP/ro" || test_done
+mount_readonly "$dir" "$TMP/ro" || skip_all "needs mount(8) as root"
 start_kbd --articles "$TMP/ro"
 grep -q '^kbd: articles: 18 new, 0 changed' "$LOG" || fail 1.1 "import: $(grep 'articles:' "$LOG")"
 touch "$TMP/ro/x" 2>/dev/null && fail 1.2 "the folder is not read-only"
@@ -47,7 +47,7 @@ stop_kbd 1.6
     fail 1.7 "kbd wrote into the articles folder: $(find "$dir" -newer "$dir/smtp.md")"
 
 # 2: no room for a new database
-mount_tmpfs "$TMP/full0" 2m || test_done
+mount_tmpfs "$TMP/full0" 2m || skip_all "needs mount(8) as root"
 fill "$TMP/full0" || fail 2.1 "cannot fill the tmpfs"
 rc=0
 "$KBD" --articles "$ROOT/articles" --static "$ROOT/static" --db "$TMP/full0/kb.sqlite" \
@@ -58,7 +58,7 @@ rc=0
 
 # 3: the disk fills up while kbd runs
 # 16 MB: the revisions of every article take room besides the index
-mount_tmpfs "$TMP/full" 16m || test_done
+mount_tmpfs "$TMP/full" 16m || skip_all "needs mount(8) as root"
 DB=$TMP/full/kb.sqlite
 dir=$(copy_articles articles3)
 start_kbd --articles "$dir" --access-log "$TMP/full/access.log"

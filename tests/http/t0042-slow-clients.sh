@@ -13,15 +13,70 @@
 #        answer, while 127.0.0.5 is served; once the 600 are closed,
 #        127.0.0.4 is served again
 #   4.x  kbd still answers everything and stops cleanly
+#   5.x  4,096 connections in all: 512 from each of 8 addresses stay
+#        open, a client on a 9th gets no answer until they close
+#   6.x  an idle connection is closed after the 30 s timeout (not before
+#        20 s, by 45 s); one that sends a byte of its request every 20 s
+#        lives on past 70 s and is answered 200 when the request ends
 . "$(dirname "$0")/../lib.sh"
 
 # The clients need 1,800 descriptors; kbd gets the usual soft limit, which
 # 1,200 connections exceed.
 ulimit -Hn 65536 2>/dev/null || :
 [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 8192 ] ||
-    { echo "SKIP: the hard limit of open files is $(ulimit -Hn), need 8192"; test_done; }
+    skip_all "the hard limit of open files is $(ulimit -Hn), need 8192"
 ulimit -Sn 1024
 start_kbd --threads 2
+
+# 6 (started first, it takes 75 s and runs beside the others): an idle
+# connection from 127.0.0.20 is closed after the 30 s timeout, not
+# before 20 s; one from 127.0.0.21 that sends a byte of its request every
+# 20 s is still open after 70 s, and answered 200 when it ends the
+# request.
+python3 - "$PORT" >"$TMP/timeout.out" 2>&1 <<'EOF' &
+import socket, sys, time
+port = int(sys.argv[1])
+def conn(addr):
+    s = socket.socket()
+    s.bind((addr, 0))
+    s.connect(("127.0.0.1", port))
+    s.setblocking(False)
+    return s
+def closed(s):
+    try:
+        return s.recv(4096) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+t0 = time.monotonic()
+idle, slow = conn("127.0.0.20"), conn("127.0.0.21")
+request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+sent, idle_closed = 0, None
+while time.monotonic() - t0 < 75:
+    t = time.monotonic() - t0
+    if idle_closed is None and closed(idle):
+        idle_closed = t
+    if sent <= t // 20 and sent < 4:       # at 0, 20, 40 and 60 s
+        slow.send(request[sent:sent + 1])
+        sent += 1
+    if closed(slow):
+        print(f"FAIL 6.3: the slow connection was closed after {t:.0f} s")
+        sys.exit(1)
+    time.sleep(0.2)
+print(f"idle closed after {idle_closed} s")
+slow.setblocking(True)
+slow.settimeout(10)
+slow.sendall(request[sent:])
+answer = b""
+while True:
+    c = slow.recv(4096)
+    if not c:
+        break
+    answer += c
+print("slow answered", answer[:12].decode(errors="replace"))
+EOF
+timer=$!
 
 # 1: kbd raised its own limit
 soft=$(awk '/^Max open files/ { print $4 }' "/proc/$KBD_PID/limits")
@@ -134,6 +189,34 @@ ok_again() {
 	[ "$(curl -s -o /dev/null --interface 127.0.0.4 --max-time 5 -w '%{http_code}' "$BASE/healthz")" = 200 ]
 }
 wait_until 10 ok_again || fail 3.4 "127.0.0.4 is not served after closing its connections"
+
+# 5: the limit of 4,096 connections in all: 512 each from 127.0.0.10 to
+# .17 fill it; a new client on 127.0.0.18 gets no answer until they go
+hold all "127.0.0.10 512 idle" "127.0.0.11 512 idle" "127.0.0.12 512 idle" \
+    "127.0.0.13 512 idle" "127.0.0.14 512 idle" "127.0.0.15 512 idle" \
+    "127.0.0.16 512 idle" "127.0.0.17 512 idle"
+all=$!
+wait_until 120 test -f "$TMP/all.ready" || die "the clients of 5 did not connect: $(cat "$TMP/all.out")"
+n=$(cat "$TMP/all.ready")
+# The connections of 6 (two, on .20 and .21) may hold two places.
+[ "$n" -ge 4094 ] && [ "$n" -le 4096 ] || fail 5.1 "$n of 4,096 connections stay open"
+code=$(curl -s -o /dev/null --interface 127.0.0.18 --max-time 5 -w '%{http_code}' "$BASE/healthz")
+[ "$code" = 000 ] || fail 5.2 "a connection over the limit of 4,096 got $code, want none"
+touch "$TMP/all.stop"
+wait "$all"
+ok_all() {
+	[ "$(curl -s -o /dev/null --interface 127.0.0.18 --max-time 5 -w '%{http_code}' "$BASE/healthz")" = 200 ]
+}
+wait_until 10 ok_all || fail 5.3 "127.0.0.18 is not served after the 4,096 closed"
+
+# 6: the timeouts (started at the beginning)
+wait "$timer" || fail 6.1 "the timeout client failed: $(cat "$TMP/timeout.out")"
+cat "$TMP/timeout.out"
+idle=$(sed -n 's/^idle closed after \([0-9]*\)\..* s$/\1/p' "$TMP/timeout.out")
+[ -n "$idle" ] && [ "$idle" -ge 20 ] && [ "$idle" -le 45 ] ||
+    fail 6.2 "the idle connection: $(grep '^idle' "$TMP/timeout.out"), want closed after about 30 s"
+grep -q '^slow answered HTTP/1.1 200' "$TMP/timeout.out" ||
+    fail 6.4 "the slow connection was not answered 200 after 70 s"
 
 # 4: all is well
 expect_json 4.1 /api/top '.articles | length == 10'

@@ -77,7 +77,7 @@ if [ -n "$ext" ]; then
 	done
 	settled 3.3 smtp $((base + 11))
 else
-	echo "SKIP 3.2-3.3: no address other than loopback"
+	skip 3.2 "no address other than loopback on this machine"
 fi
 
 # 4: robots, scripts, HEAD, prefetches

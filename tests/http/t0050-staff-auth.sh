@@ -174,7 +174,7 @@ if [ -n "$addr" ]; then
 	expect_status 7.6 GET /admin/login 200
 	stop_kbd 7.7
 else
-	echo "SKIP 7.1-7.7: no address other than loopback on this machine"
+	skip 7.1 "no address other than loopback on this machine"
 fi
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 2 -subj /CN=127.0.0.1 \

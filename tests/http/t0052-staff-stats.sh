@@ -49,8 +49,7 @@ jq -e '.most_read_all_time[0].slug == "aliasname"' "$BODY" >/dev/null ||
 
 # 2: the search lists
 expect_json 2.1 "/api/admin/stats?days=7" '.searches[0].label == "webmail passwort" and .searches[0].count == 3' "${A[@]}"
-jq -e '[.no_results[].label] == ["gurteltier futtern"] and .no_results[0].count == 2' "$BODY" >/dev/null ||
-    jq -e '.no_results | length == 1 and .[0].count == 2' "$BODY" >/dev/null ||
+jq -e '[.no_results[].label] == ["gürteltier füttern"] and .no_results[0].count == 2' "$BODY" >/dev/null ||
     fail 2.2 "no_results: $(jq -c .no_results "$BODY")"
 jq -e '[.not_opened[].label] | index("webmail passwort") != null and index("spamfilter") == null' "$BODY" >/dev/null ||
     fail 2.3 "not_opened: $(jq -c .not_opened "$BODY")"
