@@ -1,5 +1,5 @@
 /*
- * accesslog.c: one line per request, in the Combined Log Format with the
+ * accesslog.c (web): one line per request, in the Combined Log Format with the
  * time taken appended, to stderr or to the file given with --access-log:
  *
  *   127.0.0.1 - - [26/Nov/2026:18:40:00 +0000] "GET /a/imap HTTP/1.1" 200

@@ -1,5 +1,5 @@
 /*
- * admin.c: the staff pages under /admin, in German, server-rendered, and
+ * admin.c (staff): the staff pages under /admin, in German, server-rendered, and
  * usable without JavaScript (static/admin.js only adds the live preview).
  * Every page needs a session (a login page otherwise) and a connection
  * that keeps the password secret (auth_transport_ok); every change is a
@@ -1048,114 +1048,68 @@ users_page(struct ctx *c)
 	reply_admin(c, 200, &b);
 }
 
-/* Dispatch */
+/* Routes */
 
-/* "/admin/<verb>/<slug>": is path that, with a valid slug in *slug? */
+/* What every page here starts from; 0, or -1 when it answered already. */
 static int
-verb_path(const char *path, const char *verb, const char **slug)
+begin(struct ctx *c, struct request *req, struct reply *rep)
 {
-	size_t	 n = strlen(verb);
-
-	if (strncmp(path, "/admin/", 7) != 0 || strncmp(path + 7, verb, n) ||
-	    path[7 + n] != '/')
-		return 0;
-	*slug = path + 8 + n;
-	return 1;
-}
-
-static void
-dispatch(struct ctx *c)
-{
-	const char	*p = c->req->path;
-	int		 post = strcmp(c->req->method, "POST") == 0;
-	const char	*verbs[] = { "publish", "delete", "restore", "rename" };
-	size_t		 i;
-
-	if (strcmp(p, "/admin") == 0 || strcmp(p, "/admin/") == 0) {
-		if (!post)
-			article_list(c);
-		else
-			reply_error(c->req, c->rep, 405);
-		return;
+	memset(c, 0, sizeof(*c));
+	c->req = req;
+	c->rep = rep;
+	c->slug = req->param[0];
+	c->who = auth_staff(req);
+	if ((c->r = store_reader()) == NULL) {
+		error_reply(req, rep, 503, NULL);
+		return -1;
 	}
-	if (strcmp(p, "/admin/logout") == 0 && post) {
-		auth_logout(c->req, c->rep);
-		see_other(c, "/admin/login", NULL, NULL);
-		return;
+	if (*c->slug != '\0' && !slug_valid(c->slug, strlen(c->slug))) {
+		message_page(c, 404, "Nicht gefunden", "Diese Seite der "
+		    "Verwaltung gibt es nicht.");
+		return -1;
 	}
-	if (strcmp(p, "/admin/new") == 0) {
-		if (post)
-			save(c, 1);
-		else
-			new_page(c);
-		return;
-	}
-	if (strcmp(p, "/admin/stats") == 0 && !post) {
-		stats_page(c);
-		return;
-	}
-	if (strcmp(p, "/admin/users") == 0) {
-		users_page(c);
-		return;
-	}
-	if (verb_path(p, "edit", &c->slug) && slug_valid(c->slug,
-	    strlen(c->slug))) {
-		if (post)
-			save(c, 0);
-		else
-			edit_page(c);
-		return;
-	}
-	if (verb_path(p, "history", &c->slug) && !post &&
-	    slug_valid(c->slug, strlen(c->slug))) {
-		history_page(c);
-		return;
-	}
-	for (i = 0; post && i < nitems(verbs); i++)
-		if (verb_path(p, verbs[i], &c->slug) &&
-		    slug_valid(c->slug, strlen(c->slug))) {
-			act(c, verbs[i]);
-			return;
-		}
-	message_page(c, 404, "Nicht gefunden", "Diese Seite der Verwaltung "
-	    "gibt es nicht.");
+	return 0;
 }
 
 /*
- * /admin and below.  Order: the connection (TLS or loopback), then the
- * login page, then a session, then for a POST its CSRF token.
+ * The gate of the login page: a connection that keeps the password
+ * secret (TLS or loopback, see auth_transport_ok).
  */
-void
-admin_page(struct request *req, struct reply *rep)
+static int
+gate_login(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (auth_transport_ok(req))
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.req = req;
+	c.rep = rep;
+	message_page(&c, 403, "Nur über HTTPS", "Die Verwaltung ist "
+	    "aus Sicherheitsgründen nur über HTTPS erreichbar.");
+	return -1;
+}
+
+/*
+ * The gate of every other page: the connection, then a session (the
+ * login page otherwise), then for a POST its CSRF token.
+ */
+static int
+gate(struct request *req, struct reply *rep)
 {
 	struct ctx	 c;
 	char		*csrf;
 	int		 ok;
 
-	memset(&c, 0, sizeof(c));
-	c.req = req;
-	c.rep = rep;
-	c.slug = "";
-	if (!auth_transport_ok(req)) {
-		message_page(&c, 403, "Nur über HTTPS", "Die Verwaltung ist "
-		    "aus Sicherheitsgründen nur über HTTPS erreichbar.");
-		return;
-	}
-	if ((c.r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
-		return;
-	}
-	if (strcmp(req->path, "/admin/login") == 0) {
-		login(&c);
-		return;
-	}
-	if ((c.who = auth_staff(req)) == NULL) {
+	if (gate_login(req, rep) == -1 || begin(&c, req, rep) == -1)
+		return -1;
+	if (c.who == NULL) {
 		if (strcmp(req->method, "POST") == 0)
 			login_page(&c, 401, NULL, "Bitte melden Sie sich "
 			    "(wieder) an. Ihre Sitzung ist abgelaufen.");
 		else
 			see_other(&c, "/admin/login", NULL, NULL);
-		return;
+		return -1;
 	}
 	if (strcmp(req->method, "POST") == 0) {
 		csrf = field(&c, "csrf");
@@ -1165,8 +1119,147 @@ admin_page(struct request *req, struct reply *rep)
 			message_page(&c, 403, "Abgelehnt", "Diese Anfrage kam "
 			    "nicht aus der Verwaltung (CSRF-Schutz). Bitte "
 			    "laden Sie die Seite neu.");
-			return;
+			return -1;
 		}
 	}
-	dispatch(&c);
+	return 0;
 }
+
+static void
+route_login(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		login(&c);
+}
+
+static void
+route_logout(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0) {
+		auth_logout(req, rep);
+		see_other(&c, "/admin/login", NULL, NULL);
+	}
+}
+
+static void
+route_list(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		article_list(&c);
+}
+
+static void
+route_new(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		new_page(&c);
+}
+
+static void
+route_create(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		save(&c, 1);
+}
+
+static void
+route_edit(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		edit_page(&c);
+}
+
+static void
+route_save(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		save(&c, 0);
+}
+
+static void
+route_history(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		history_page(&c);
+}
+
+/* POST /admin/<verb>/<slug>: the verb is the path's second segment. */
+static void
+route_act(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+	char		 verb[16];
+
+	snprintf(verb, sizeof(verb), "%.*s", (int)strcspn(req->path + 7, "/"),
+	    req->path + 7);
+	if (begin(&c, req, rep) == 0)
+		act(&c, verb);
+}
+
+static void
+route_stats(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		stats_page(&c);
+}
+
+static void
+route_users(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		users_page(&c);
+}
+
+static void
+route_not_found(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		message_page(&c, 404, "Nicht gefunden", "Diese Seite der "
+		    "Verwaltung gibt es nicht.");
+}
+
+/* The staff pages, for route.c (see route_add in main.c). */
+const struct route admin_routes[] = {
+	{ "GET",  "/admin",		route_list,	NULL, gate, 0 },
+	{ "GET",  "/admin/",		route_list,	NULL, gate, 0 },
+	{ "GET",  "/admin/login",	route_login,	NULL, gate_login, 0 },
+	{ "POST", "/admin/login",	route_login,	NULL, gate_login, 0 },
+	{ "POST", "/admin/logout",	route_logout,	NULL, gate, 0 },
+	{ "GET",  "/admin/new",		route_new,	NULL, gate, 0 },
+	{ "POST", "/admin/new",		route_create,	NULL, gate, 0 },
+	{ "GET",  "/admin/stats",	route_stats,	NULL, gate, 0 },
+	{ "GET",  "/admin/users",	route_users,	NULL, gate, 0 },
+	{ "POST", "/admin/users",	route_users,	NULL, gate, 0 },
+	{ "GET",  "/admin/edit/*",	route_edit,	NULL, gate, 0 },
+	{ "POST", "/admin/edit/*",	route_save,	NULL, gate, 0 },
+	{ "GET",  "/admin/history/*",	route_history,	NULL, gate, 0 },
+	{ "POST", "/admin/publish/*",	route_act,	NULL, gate, 0 },
+	{ "POST", "/admin/delete/*",	route_act,	NULL, gate, 0 },
+	{ "POST", "/admin/restore/*",	route_act,	NULL, gate, 0 },
+	{ "POST", "/admin/rename/*",	route_act,	NULL, gate, 0 },
+	{ "*",    "/admin/**",		route_not_found, NULL, gate,
+	    ROUTE_FALLBACK },
+};
+const size_t admin_nroutes = nitems(admin_routes);

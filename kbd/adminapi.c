@@ -1,5 +1,5 @@
 /*
- * adminapi.c: the staff API under /api/admin/, the editor's functions for
+ * adminapi.c (staff): the staff API under /api/admin/, the editor's functions for
  * scripts, in JSON.  The same rules as the pages: a connection that keeps
  * secrets (auth_transport_ok), a session cookie or an API token
  * ("Authorization: Bearer"), and for every change with a cookie the
@@ -19,7 +19,6 @@ struct api {
 	struct reply		*rep;
 	const struct staff	*who;
 	struct reader		*r;
-	const char		*rest;	/* path after /api/admin/ */
 	json_t			*in;	/* the body, or NULL */
 };
 
@@ -33,7 +32,7 @@ answer(struct api *a, unsigned int status, json_t *obj)
 static void
 fail(struct api *a, unsigned int status, const char *why)
 {
-	api_error(a->rep, status, why);
+	error_reply(a->req, a->rep, status, why);
 	a->rep->cache = "no-store";
 }
 
@@ -251,50 +250,6 @@ revisions(struct api *a, const char *slug, const char *which)
 	    list));
 }
 
-/* /articles/<slug>[/<verb>[/<n>]] */
-static void
-one_article(struct api *a, const char *tail)
-{
-	char		 slug[KBD_MAX_SLUG + 1];
-	const char	*sub;
-	size_t		 n = strcspn(tail, "/");
-
-	if (n == 0 || n > KBD_MAX_SLUG || !slug_valid(tail, n)) {
-		fail(a, 404, "no such article");
-		return;
-	}
-	memcpy(slug, tail, n);
-	slug[n] = '\0';
-	sub = tail + n;
-	if (*sub == '\0') {
-		if (is(a, "GET") || is(a, "HEAD"))
-			get_article(a, slug);
-		else if (is(a, "PUT"))
-			save_article(a, slug);
-		else if (is(a, "DELETE")) {
-			struct edit	 e;
-
-			memset(&e, 0, sizeof(e));
-			e.slug = slug;
-			e.author = a->who->name;
-			edit_delete(&e);
-			changed(a, &e, slug);
-		} else {
-			a->rep->allow = "GET, HEAD, PUT, DELETE";
-			fail(a, 405, "method not allowed");
-		}
-		return;
-	}
-	sub++;
-	if (strncmp(sub, "revisions", 9) == 0 && (sub[9] == '\0' ||
-	    sub[9] == '/') && (is(a, "GET") || is(a, "HEAD")))
-		revisions(a, slug, sub[9] == '/' ? sub + 10 : "");
-	else if (is(a, "POST"))
-		article_action(a, slug, sub);
-	else
-		fail(a, 405, "method not allowed");
-}
-
 static void
 stat_row_json(void *arg, const struct stat_row *row)
 {
@@ -419,79 +374,283 @@ login(struct api *a)
 	}
 }
 
-static void
-dispatch(struct api *a)
-{
-	const char	*p = a->rest;
-	char		*html;
+/* Routes */
 
-	if (strcmp(p, "session") == 0 && (is(a, "GET") || is(a, "HEAD")))
-		answer(a, 200, json_pack("{s:o,s:s,s:s}", "name",
-		    jstr(a->who->name), "role", a->who->admin ? "admin" :
-		    "editor", "csrf", a->who->csrf));
-	else if (strcmp(p, "logout") == 0 && is(a, "POST")) {
-		auth_logout(a->req, a->rep);
-		answer(a, 200, json_pack("{s:b}", "ok", 1));
-	} else if (strcmp(p, "preview") == 0 && is(a, "POST")) {
-		html = admin_preview(in_str(a, "markdown", ""));
-		answer(a, 200, json_pack("{s:o}", "html", jstr(html)));
-		free(html);
-	} else if (strcmp(p, "articles") == 0 && (is(a, "GET") ||
-	    is(a, "HEAD")))
-		list_articles(a);
-	else if (strcmp(p, "articles") == 0 && is(a, "POST"))
-		save_article(a, NULL);
-	else if (strncmp(p, "articles/", 9) == 0)
-		one_article(a, p + 9);
-	else if (strcmp(p, "stats") == 0 && (is(a, "GET") || is(a, "HEAD")))
-		stats(a);
-	else if (strcmp(p, "users") == 0)
-		users(a, "");
-	else if (strncmp(p, "users/", 6) == 0)
-		users(a, p + 6);
-	else
-		fail(a, 404, "not found");
+/*
+ * What every route here starts from: the reader, who asks, and a body
+ * of a change, which must be a JSON object.  0, or -1 when it answered.
+ */
+static int
+begin(struct api *a, struct request *req, struct reply *rep)
+{
+	json_error_t	 err;
+
+	memset(a, 0, sizeof(*a));
+	a->req = req;
+	a->rep = rep;
+	a->who = auth_staff(req);
+	if ((a->r = store_reader()) == NULL) {
+		fail(a, 503, "service unavailable");
+		return -1;
+	}
+	if (!is(a, "GET") && !is(a, "HEAD") && req->body.len > 0 &&
+	    (a->in = json_loadb(req->body.data, req->body.len, 0, &err)) ==
+	    NULL) {
+		fail(a, 400, "the body is not valid JSON");
+		return -1;
+	}
+	if (a->in != NULL && !json_is_object(a->in)) {
+		json_decref(a->in);
+		a->in = NULL;
+		fail(a, 400, "the body must be a JSON object");
+		return -1;
+	}
+	return 0;
 }
 
-void
-adminapi_serve(struct request *req, struct reply *rep)
+static void
+end(struct api *a)
+{
+	json_decref(a->in);
+}
+
+/* The article routes' slug, or NULL (answered 404). */
+static const char *
+slug_of(struct api *a)
+{
+	const char	*slug = a->req->param[0];
+
+	if (!slug_valid(slug, strlen(slug))) {
+		fail(a, 404, "no such article");
+		return NULL;
+	}
+	return slug;
+}
+
+/* The gate of the login: a connection that keeps secrets. */
+static int
+gate_login(struct request *req, struct reply *rep)
 {
 	struct api	 a;
-	json_error_t	 err;
-	int		 change;
+
+	if (auth_transport_ok(req))
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.req = req;
+	a.rep = rep;
+	fail(&a, 403, "the staff API needs HTTPS");
+	return -1;
+}
+
+/*
+ * The gate of every other route: the connection, a session or an API
+ * token, and for a change with a session cookie its CSRF token.
+ */
+static int
+gate(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+
+	if (gate_login(req, rep) == -1)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.req = req;
+	a.rep = rep;
+	if (auth_staff(req) == NULL) {
+		fail(&a, 401, "log in first (session cookie or API token)");
+		return -1;
+	}
+	if (!is(&a, "GET") && !is(&a, "HEAD") && !auth_csrf_ok(req,
+	    http_header(req, "X-CSRF-Token"))) {
+		fail(&a, 403, "missing or wrong X-CSRF-Token");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+route_login(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+
+	if (begin(&a, req, rep) == 0)
+		login(&a);
+	end(&a);
+}
+
+static void
+route_session(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+
+	if (begin(&a, req, rep) == 0)
+		answer(&a, 200, json_pack("{s:o,s:s,s:s}", "name",
+		    jstr(a.who->name), "role", a.who->admin ? "admin" :
+		    "editor", "csrf", a.who->csrf));
+	end(&a);
+}
+
+static void
+route_logout(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+
+	if (begin(&a, req, rep) == 0) {
+		auth_logout(req, rep);
+		answer(&a, 200, json_pack("{s:b}", "ok", 1));
+	}
+	end(&a);
+}
+
+static void
+route_preview(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+	char		*html;
+
+	if (begin(&a, req, rep) == 0) {
+		html = admin_preview(in_str(&a, "markdown", ""));
+		answer(&a, 200, json_pack("{s:o}", "html", jstr(html)));
+		free(html);
+	}
+	end(&a);
+}
+
+static void
+route_list(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+
+	if (begin(&a, req, rep) == 0)
+		list_articles(&a);
+	end(&a);
+}
+
+static void
+route_create(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+
+	if (begin(&a, req, rep) == 0)
+		save_article(&a, NULL);
+	end(&a);
+}
+
+static void
+route_get(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+	const char	*slug;
+
+	if (begin(&a, req, rep) == 0 && (slug = slug_of(&a)) != NULL)
+		get_article(&a, slug);
+	end(&a);
+}
+
+static void
+route_put(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+	const char	*slug;
+
+	if (begin(&a, req, rep) == 0 && (slug = slug_of(&a)) != NULL)
+		save_article(&a, slug);
+	end(&a);
+}
+
+static void
+route_delete(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+	struct edit	 e;
+	const char	*slug;
+
+	if (begin(&a, req, rep) == 0 && (slug = slug_of(&a)) != NULL) {
+		memset(&e, 0, sizeof(e));
+		e.slug = slug;
+		e.author = a.who->name;
+		edit_delete(&e);
+		changed(&a, &e, slug);
+	}
+	end(&a);
+}
+
+static void
+route_revisions(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+	const char	*slug;
+
+	if (begin(&a, req, rep) == 0 && (slug = slug_of(&a)) != NULL)
+		revisions(&a, slug, req->param[1]);
+	end(&a);
+}
+
+/* POST /api/admin/articles/<slug>/<verb> */
+static void
+route_action(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+	const char	*slug;
+
+	if (begin(&a, req, rep) == 0 && (slug = slug_of(&a)) != NULL)
+		article_action(&a, slug, req->param[1]);
+	end(&a);
+}
+
+static void
+route_stats(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+
+	if (begin(&a, req, rep) == 0)
+		stats(&a);
+	end(&a);
+}
+
+static void
+route_users(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+
+	if (begin(&a, req, rep) == 0)
+		users(&a, req->param[0]);
+	end(&a);
+}
+
+static void
+route_not_found(struct request *req, struct reply *rep)
+{
+	struct api	 a;
 
 	memset(&a, 0, sizeof(a));
 	a.req = req;
 	a.rep = rep;
-	a.rest = req->tail;
-	if (!auth_transport_ok(req)) {
-		fail(&a, 403, "the staff API needs HTTPS");
-		return;
-	}
-	if ((a.r = store_reader()) == NULL) {
-		fail(&a, 503, "service unavailable");
-		return;
-	}
-	change = !is(&a, "GET") && !is(&a, "HEAD");
-	if (change && req->body.len > 0 &&
-	    (a.in = json_loadb(req->body.data, req->body.len, 0, &err)) ==
-	    NULL) {
-		fail(&a, 400, "the body is not valid JSON");
-		return;
-	}
-	if (a.in != NULL && !json_is_object(a.in)) {
-		json_decref(a.in);
-		fail(&a, 400, "the body must be a JSON object");
-		return;
-	}
-	if (strcmp(a.rest, "login") == 0)
-		login(&a);
-	else if ((a.who = auth_staff(req)) == NULL)
-		fail(&a, 401, "log in first (session cookie or API token)");
-	else if (change && !auth_csrf_ok(req, http_header(req,
-	    "X-CSRF-Token")))
-		fail(&a, 403, "missing or wrong X-CSRF-Token");
-	else
-		dispatch(&a);
-	json_decref(a.in);
+	fail(&a, 404, "not found");
 }
+
+/* The staff API, for route.c (see route_add in main.c). */
+const struct route adminapi_routes[] = {
+	{ "POST",   "/api/admin/login",		route_login, NULL,
+	    gate_login, 0 },
+	{ "GET",    "/api/admin/session",	route_session, NULL, gate, 0 },
+	{ "POST",   "/api/admin/logout",	route_logout, NULL, gate, 0 },
+	{ "POST",   "/api/admin/preview",	route_preview, NULL, gate, 0 },
+	{ "GET",    "/api/admin/articles",	route_list, NULL, gate, 0 },
+	{ "POST",   "/api/admin/articles",	route_create, NULL, gate, 0 },
+	{ "GET",    "/api/admin/articles/*",	route_get, NULL, gate, 0 },
+	{ "PUT",    "/api/admin/articles/*",	route_put, NULL, gate, 0 },
+	{ "DELETE", "/api/admin/articles/*",	route_delete, NULL, gate, 0 },
+	{ "GET",    "/api/admin/articles/*/revisions", route_revisions, NULL,
+	    gate, 0 },
+	{ "GET",    "/api/admin/articles/*/revisions/*", route_revisions,
+	    NULL, gate, 0 },
+	{ "POST",   "/api/admin/articles/*/*",	route_action, NULL, gate, 0 },
+	{ "GET",    "/api/admin/stats",		route_stats, NULL, gate, 0 },
+	{ "GET",    "/api/admin/users",		route_users, NULL, gate, 0 },
+	{ "POST",   "/api/admin/users",		route_users, NULL, gate, 0 },
+	{ "DELETE", "/api/admin/users/*",	route_users, NULL, gate, 0 },
+	{ "*",      "/api/admin/**",		route_not_found, NULL, gate,
+	    ROUTE_FALLBACK },
+};
+const size_t adminapi_nroutes = nitems(adminapi_routes);

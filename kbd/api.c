@@ -1,5 +1,5 @@
 /*
- * api.c: the JSON API and /healthz.  Every JSON body is built with
+ * api.c (web): the JSON API and /healthz.  Every JSON body is built with
  * jansson, never by printf, so quoting and escaping cannot go wrong; every
  * string that reaches jansson is valid UTF-8 (articles are checked at
  * import, queries are sanitised by query.c).  Errors are
@@ -17,69 +17,6 @@
 /* Lists that change by the second, but nobody needs them that fresh. */
 #define API_MAX_AGE	"public, max-age=60"
 
-/*
- * Writes "<", ">" and "&" of JSON text as \u003c, \u003e and \u0026 (as
- * Go's encoding/json does): they can only stand inside strings, so the
- * JSON means the same, and no answer holds markup such as "</script>" or
- * "<img" should a page ever put it into a script element or a browser
- * ever take it for HTML.  Returns s, or a new string (s is then freed).
- */
-static char *
-html_safe(char *s)
-{
-	struct buf	 b;
-	const char	*p;
-	size_t		 n;
-
-	if (s[strcspn(s, "<>&")] == '\0')
-		return s;
-	buf_init(&b);
-	for (p = s; *p != '\0'; p += n + 1) {
-		n = strcspn(p, "<>&");
-		buf_put(&b, p, n);
-		if (p[n] == '\0')
-			break;
-		buf_puts(&b, p[n] == '<' ? "\\u003c" : p[n] == '>' ?
-		    "\\u003e" : "\\u0026");
-	}
-	free(s);
-	return buf_detach(&b, NULL);
-}
-
-/* Sets a JSON reply from obj, which this call consumes. */
-void
-reply_json(struct reply *rep, unsigned int status, json_t *obj)
-{
-	char	*body;
-
-	body = json_dumps(obj, JSON_COMPACT);
-	json_decref(obj);
-	if (body == NULL) {
-		reply_static(rep, 500, JSON_TYPE,
-		    "{\"error\":\"internal error\"}", 26);
-		return;
-	}
-	body = html_safe(body);
-	reply_text(rep, status, JSON_TYPE, body, strlen(body));
-}
-
-void
-api_error(struct reply *rep, unsigned int status, const char *message)
-{
-	reply_json(rep, status, json_pack("{s:s}", "error", message));
-}
-
-/* A JSON string of s; "" rather than nothing if s is not valid UTF-8. */
-json_t *
-jstr(const char *s)
-{
-	json_t	*j;
-
-	if ((j = json_string(s)) == NULL)
-		j = json_string("");
-	return j;
-}
-
 static json_t *
 article_url(const char *slug)
 {
@@ -88,34 +25,6 @@ article_url(const char *slug)
 
 	free(url);
 	return j;
-}
-
-/*
- * Reads the query argument name as a number in [min, max]: absent gives
- * def, a larger number (of any size) gives max.  Returns 0, or -1 when it
- * is not a number or below min.
- */
-int
-arg_number(struct request *req, const char *name, int def, int min, int max,
-    int *out)
-{
-	const char	*s = http_arg(req, name);
-	long long	 v;
-
-	if (s == NULL || *s == '\0') {
-		*out = def;
-		return 0;
-	}
-	if (s[strspn(s, "0123456789")] != '\0')
-		return -1;
-	if (strlen(s) > 18)	/* all digits, larger than anything asked */
-		v = LLONG_MAX;
-	else if (parse_number(s, 0, LLONG_MAX, &v) == -1)
-		return -1;
-	if (v < min)
-		return -1;
-	*out = v > max ? max : (int)v;
-	return 0;
 }
 
 /* Keys of the cacheable API answers; see route.c and cache.c. */
@@ -133,9 +42,9 @@ api_top_key(struct request *req, struct cache_key *k)
 {
 	int	 limit, days;
 
-	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
+	if (http_arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
 	    &limit) == -1 || top_period(http_arg(req, "period"), &days) == -1)
-		return 0;
+		return -1;
 	return cache_key_set(k, top_stamp(days), "top?%d&%d", limit, days);
 }
 
@@ -144,10 +53,10 @@ api_search_key(struct request *req, struct cache_key *k)
 {
 	int	 limit, offset;
 
-	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_MAX_LIMIT,
-	    &limit) == -1 || arg_number(req, "offset", 0, 0, KBD_MAX_OFFSET,
+	if (http_arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_MAX_LIMIT,
+	    &limit) == -1 || http_arg_number(req, "offset", 0, 0, KBD_MAX_OFFSET,
 	    &offset) == -1)
-		return 0;
+		return -1;
 	/* Results show hits: any new snapshot makes them old. */
 	return cache_key_set(k, snapshot_generation(0), "search?%d&%d&%s", limit,
 	    offset, arg_or_empty(req, "q"));
@@ -167,9 +76,9 @@ api_suggest_key(struct request *req, struct cache_key *k)
 {
 	int	 limit;
 
-	if (arg_number(req, "limit", KBD_SUGGEST_LIMIT, 1, KBD_SUGGEST_MAX,
+	if (http_arg_number(req, "limit", KBD_SUGGEST_LIMIT, 1, KBD_SUGGEST_MAX,
 	    &limit) == -1)
-		return 0;
+		return -1;
 	return cache_key_set(k, snapshot_generation(1), "suggest?%d&%d&%s",
 	    limit, opensearch(req), arg_or_empty(req, "q"));
 }
@@ -177,7 +86,7 @@ api_suggest_key(struct request *req, struct cache_key *k)
 int
 api_article_key(struct request *req, struct cache_key *k)
 {
-	return article_view(req, k, "api/articles/");
+	return view_key(req, k, "api/articles/");
 }
 
 void
@@ -202,15 +111,15 @@ api_search(struct request *req, struct reply *rep)
 	int			 limit, offset, rc;
 	size_t			 i;
 
-	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_MAX_LIMIT,
-	    &limit) == -1 || arg_number(req, "offset", 0, 0, KBD_MAX_OFFSET,
+	if (http_arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_MAX_LIMIT,
+	    &limit) == -1 || http_arg_number(req, "offset", 0, 0, KBD_MAX_OFFSET,
 	    &offset) == -1) {
-		api_error(rep, 400, "limit must be a number from 1 to 100 and "
+		error_reply(req, rep, 400, "limit must be a number from 1 to 100 and "
 		    "offset a number from 0 to 10000");
 		return;
 	}
 	if ((r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	if ((text = http_arg(req, "q")) == NULL)
@@ -218,11 +127,11 @@ api_search(struct request *req, struct reply *rep)
 	q = query_parse(r->tok, text);
 	rc = search_run(r, q, limit, offset, 0, &res);
 	if (offset == 0)
-		search_logged(rep, q->normalized, res.total);
+		reply_logged_search(rep, q->normalized, res.total);
 	if (rc == -1) {
 		query_free(q);
 		search_result_free(&res);
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	results = json_array();
@@ -279,20 +188,20 @@ api_suggest(struct request *req, struct reply *rep)
 	int			 limit;
 	size_t			 i;
 
-	if (arg_number(req, "limit", KBD_SUGGEST_LIMIT, 1, KBD_SUGGEST_MAX,
+	if (http_arg_number(req, "limit", KBD_SUGGEST_LIMIT, 1, KBD_SUGGEST_MAX,
 	    &limit) == -1) {
-		api_error(rep, 400, "limit must be a number from 1 to 20");
+		error_reply(req, rep, 400, "limit must be a number from 1 to 20");
 		return;
 	}
 	if ((r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	if ((text = http_arg(req, "q")) == NULL)
 		text = "";
 	if (search_suggest(r, text, limit, &res) == -1) {
 		search_result_free(&res);
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	buf_init(&b);
@@ -330,19 +239,19 @@ api_top(struct request *req, struct reply *rep)
 	int			 limit, days;
 	size_t			 i, n;
 
-	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
+	if (http_arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
 	    &limit) == -1) {
-		api_error(rep, 400, "limit must be a number from 1 to 100");
+		error_reply(req, rep, 400, "limit must be a number from 1 to 100");
 		return;
 	}
 	if (top_period(period, &days) == -1) {
-		api_error(rep, 400, "period must be all or a number of days "
+		error_reply(req, rep, 400, "period must be all or a number of days "
 		    "from 1d to 365d, such as 7d or 30d");
 		return;
 	}
 	if (top_get(days, (size_t)limit, &t, &n) == -1) {
 		top_free(t, n);
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	list = json_array();
@@ -359,27 +268,6 @@ api_top(struct request *req, struct reply *rep)
 	rep->cache = API_MAX_AGE;
 }
 
-/* Splits the '\n'-joined tags into a JSON array. */
-json_t *
-tag_array(const char *tags)
-{
-	json_t		*a = json_array();
-	const char	*nl;
-	char		*t;
-
-	while (*tags != '\0') {
-		nl = strchr(tags, '\n');
-		t = xstrndup(tags, nl != NULL ? (size_t)(nl - tags) :
-		    strlen(tags));
-		json_array_append_new(a, jstr(t));
-		free(t);
-		if (nl == NULL)
-			break;
-		tags = nl + 1;
-	}
-	return a;
-}
-
 void
 api_article(struct request *req, struct reply *rep)
 {
@@ -390,23 +278,23 @@ api_article(struct request *req, struct reply *rep)
 	char		 updated[32];
 
 	if (!slug_valid(req->tail, strlen(req->tail))) {
-		reply_error(req, rep, 404);
+		error_reply(req, rep, 404, NULL);
 		return;
 	}
 	if ((r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	st = r->st[ST_ARTICLE_BY_SLUG];
 	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		if (!route_moved(req, rep, r, "/api/articles/"))
-			reply_error(req, rep, 404);
+		if (!view_moved(req, rep, r, "/api/articles/"))
+			error_reply(req, rep, 404, NULL);
 		return;
 	}
 	id = sqlite3_column_int64(st, 0);
-	req->view = id;
+	req->view.article = id;
 	format_time(updated, sizeof(updated), sqlite3_column_int64(st, 6));
 	obj = json_pack("{s:s,s:o,s:o,s:o,s:o,s:I,s:s}", "slug", req->tail,
 	    "title", jstr((const char *)sqlite3_column_text(st, 1)),
@@ -415,7 +303,7 @@ api_article(struct request *req, struct reply *rep)
 	    "html", jstr((const char *)sqlite3_column_text(st, 4)),
 	    "hits", (json_int_t)(sqlite3_column_int64(st, 5) +
 	    hits_pending(id) +
-	    http_view_counts(req)), "updated", updated);
+	    view_counts(req)), "updated", updated);
 	sqlite3_reset(st);
 	reply_json(rep, 200, obj);
 }

@@ -1,5 +1,5 @@
 /*
- * article.c: one article file into a struct article.  A file is UTF-8
+ * article.c (store): one article file into a struct article.  A file is UTF-8
  * text that starts with a YAML front matter block between two "---"
  * lines (title required; category, tags and hits optional) followed by
  * the Markdown body.  Parsing checks everything a later step relies on,

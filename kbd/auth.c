@@ -1,5 +1,5 @@
 /*
- * auth.c: who is staff.  A login checks the password against its Argon2id
+ * auth.c (staff): who is staff.  A login checks the password against its Argon2id
  * hash and opens a session: a random 256-bit token in an HttpOnly,
  * SameSite=Strict cookie (Secure over TLS), of which the database keeps
  * only a BLAKE2b hash, with a CSRF token every state change must carry.
@@ -415,4 +415,16 @@ auth_logout(struct request *req, struct reply *rep)
 		writer_call(session_delete, hash);
 	}
 	set_cookie(rep, NULL);
+}
+
+/*
+ * Is req a staff member's, by a session cookie?  (For the router: staff
+ * reading the site make no hits.)  An API token does not count here: a
+ * script reading articles is no reader anyway.
+ */
+int
+auth_is_staff(struct request *req)
+{
+	return http_cookie(req, KBD_SESSION_COOKIE) != NULL &&
+	    auth_staff(req) != NULL;
 }

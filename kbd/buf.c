@@ -1,5 +1,5 @@
 /*
- * buf.c: a growable byte buffer.  Pages, JSON-free bodies and snippets are
+ * buf.c (base): a growable byte buffer.  Pages, JSON-free bodies and snippets are
  * built by appending; the result is handed on with buf_detach().  The
  * contents are NUL-terminated after every put, so data can be used as a C
  * string at any time.

@@ -1,5 +1,5 @@
 /*
- * cache.c: finished answers, kept to be sent again.  An answer is stored
+ * cache.c (web): finished answers, kept to be sent again.  An answer is stored
  * under its key (the route and the arguments that matter) with a stamp
  * for what it was made from (the snapshot's generation, an article's
  * version and hits); a later request with the same key and stamp gets
@@ -16,7 +16,9 @@
  * while they queue the response; MHD sends it after the lock is gone.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,7 +132,7 @@ cache_serve(struct request *req, const struct cache_key *k,
 		hit = 1;
 	}
 	pthread_rwlock_unlock(&lock);
-	metrics_cache(hit);
+	stats_add(hit ? STAT_CACHE_HITS : STAT_CACHE_MISSES, 1);
 	return hit;
 }
 
@@ -148,7 +150,7 @@ cache_put(struct request *req, const struct cache_key *k, struct reply *rep)
 	size_t		 i, passes;
 
 	if (rep->status != 200 || rep->len > CACHE_MAX_BODY ||
-	    rep->allow != NULL)
+	    rep->allow[0] != '\0')
 		return 0;
 	e = xcalloc(1, sizeof(*e));
 	e->hash = h;
@@ -195,4 +197,21 @@ cache_shutdown(void)
 	for (i = 0; i < CACHE_SLOTS; i++)
 		evict(i);
 	pthread_rwlock_unlock(&lock);
+}
+
+/*
+ * Sets k's key from fmt and its stamp.  Returns 0, or -1 when the key
+ * would not fit (the answer is then not cached).
+ */
+int
+cache_key_set(struct cache_key *k, uint64_t stamp, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	k->stamp = stamp;
+	va_start(ap, fmt);
+	n = vsnprintf(k->key, sizeof(k->key), fmt, ap);
+	va_end(ap);
+	return n > 0 && (size_t)n < sizeof(k->key) ? 0 : -1;
 }

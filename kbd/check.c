@@ -1,5 +1,5 @@
 /*
- * check.c: "kbd check", for content repositories' own CI.  Reads every
+ * check.c (cmd): "kbd check", for content repositories' own CI.  Reads every
  * article of a folder the way the server would and reports, as
  * file:line: message, what would keep an article offline (its front
  * matter, its encoding, its name) and what would look wrong to a reader:

@@ -1,5 +1,5 @@
 /*
- * config.c: the command line.  One table lists every option with its
+ * config.c (base): the command line.  One table lists every option with its
  * argument, default and help text; getopt_long's tables, --help and the
  * defaults all come from it, so they cannot disagree.  config_check()
  * then makes sure the paths are usable before anything starts, so that a

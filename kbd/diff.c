@@ -1,5 +1,5 @@
 /*
- * diff.c: which lines of one text became which of another, for the
+ * diff.c (base): which lines of one text became which of another, for the
  * revision history.  Lines common to both ends are taken off first
  * (most edits touch a few lines), then the longest common subsequence
  * of the rest is found by dynamic programming.  When the rest is too

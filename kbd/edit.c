@@ -1,5 +1,5 @@
 /*
- * edit.c: changes staff make to articles: save (create or update),
+ * edit.c (staff): changes staff make to articles: save (create or update),
  * publish and unpublish, delete, restore a revision, rename.  The files
  * stay the source of truth: a change is written to articles/<slug>.md
  * (a hidden temporary file, fsync, rename, fsync of the folder), and the

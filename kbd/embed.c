@@ -1,5 +1,5 @@
 /*
- * embed.c: the knowledge base on other sites' pages.  Three ways, from
+ * embed.c (web): the knowledge base on other sites' pages.  Three ways, from
  * the most to the least integrated: static/widget.js (a script or custom
  * element that reads /api/top and /api/suggest across origins, see
  * site.c for CORS), /embed/top (a page made to be framed, the only one
@@ -35,8 +35,8 @@ parse_args(struct request *req, struct embed_args *a)
 	int		 hits;
 
 	memset(a, 0, sizeof(*a));
-	if (arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
-	    &a->limit) == -1 || arg_number(req, "hits", 0, 0, 1, &hits) == -1 ||
+	if (http_arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
+	    &a->limit) == -1 || http_arg_number(req, "hits", 0, 0, 1, &hits) == -1 ||
 	    top_period(http_arg(req, "period"), &a->days) == -1)
 		return -1;
 	a->hits = hits;
@@ -50,7 +50,7 @@ embed_top_key(struct request *req, struct cache_key *k)
 	struct embed_args	 a;
 
 	if (parse_args(req, &a) == -1)
-		return 0;
+		return -1;
 	return cache_key_set(k, top_stamp(a.days), "%s?%d&%d&%d&%d",
 	    req->path, a.limit, a.days, a.hits, a.en);
 }
@@ -91,12 +91,12 @@ read_list(struct request *req, struct reply *rep, struct embed_args *a,
 	*t = NULL;
 	*n = 0;
 	if (parse_args(req, a) == -1) {
-		reply_error(req, rep, 400);
+		error_reply(req, rep, 400, NULL);
 		return -1;
 	}
 	if (top_get(a->days, (size_t)a->limit, t, n) == -1) {
 		top_free(*t, *n);
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return -1;
 	}
 	return 0;
@@ -318,7 +318,7 @@ embed_page(struct request *req, struct reply *rep)
 
 	(void)req;
 	buf_init(&b);
-	page_begin(&b, "Einbinden", "", 0);
+	frame_begin(&b, "Einbinden", "", 0);
 	buf_puts(&b, "<h1>Die Hilfe auf Ihrer Website</h1>\n<p>Zeigen Sie die "
 	    "meistgelesenen Fragen oder ein Suchfeld auf Ihrer eigenen Seite. "
 	    "Die Liste ist immer aktuell und führt direkt zu den Antworten."
@@ -339,6 +339,6 @@ embed_page(struct request *req, struct reply *rep)
 	reference(&b);
 	buf_printf(&b, "<script src=\"/static/embed.js?v=%s\" defer></script>\n",
 	    static_version("embed.js"));
-	page_end(&b);
+	frame_end(&b);
 	reply_page(rep, 200, &b);
 }

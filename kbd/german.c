@@ -1,5 +1,5 @@
 /*
- * german.c: what kbd knows about German words.  The tokenizer hands it
+ * german.c (text): what kbd knows about German words.  The tokenizer hands it
  * each word, lowercased; this file folds it so that every way people
  * type it meets (Über, ueber and uber are one word, Straße and Strasse),
  * marks stop words, stems with Snowball's German stemmer behind a small

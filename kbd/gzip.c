@@ -1,5 +1,5 @@
 /*
- * gzip.c: compressing answers, with zlib.  Only bodies that are sent many
+ * gzip.c (base): compressing answers, with zlib.  Only bodies that are sent many
  * times are compressed (cached answers and static files), once, when they
  * are made; a request never waits for deflate.
  */

@@ -1,5 +1,5 @@
 /*
- * hits.c: counting article views without touching the database in the
+ * hits.c (hits): counting article views without touching the database in the
  * request.  Each article id has an atomic counter of views not yet
  * written; a request adds one, and the writer thread moves the counts into
  * article.hits and the daily buckets of hit_day in one transaction per
@@ -54,7 +54,7 @@ hits_add(int64_t id)
 
 	if ((c = counter_of(id, 1)) != NULL) {
 		atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
-		metrics_hits(1, 0);
+		stats_add(STAT_HITS_COUNTED, 1);
 	}
 }
 
@@ -191,7 +191,7 @@ hits_flush(sqlite3 *db, struct hit_delta **out, size_t *n)
 	for (i = 0; i < *n; i++) {
 		atomic_fetch_sub_explicit(counter_of(d[i].id, 0), d[i].n,
 		    memory_order_relaxed);
-		metrics_hits(0, d[i].n);
+		stats_add(STAT_HITS_FLUSHED, d[i].n);
 	}
 	*out = d;
 	return 0;

@@ -1,5 +1,5 @@
 /*
- * html.c: escaping for HTML and URLs.  Every value that goes into a page
+ * html.c (base): escaping for HTML and URLs.  Every value that goes into a page
  * passes through html_escape(), which escapes quotes too, so the same call
  * is safe in text and in attribute values.  Output that must not be
  * escaped (snippets and rendered articles, which are escaped when they are

@@ -1,10 +1,12 @@
 /*
- * http.c: the HTTP server, on libmicrohttpd.  MHD runs a pool of worker
- * threads on epoll, one per core by default, with limits on connections,
- * idle time and request memory set from the start.  Per-request state is
- * born on the first callback and freed in the completed callback.  A
- * handler fills a struct reply; this file turns it into a response with
- * the headers every answer carries, so handlers never talk to MHD.
+ * http.c (web): the HTTP transport, on libmicrohttpd.  MHD runs a pool of
+ * worker threads on epoll, one per core by default, with limits on
+ * connections, idle time and request memory set from the start.
+ * Per-request state is born on the first callback and freed in the
+ * completed callback.  What to do with a request is not this file's
+ * business: it hands each one to the hooks given to http_start() (the
+ * router), and turns the struct reply they fill into a response with the
+ * headers every answer carries, so handlers never talk to MHD.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -29,6 +31,7 @@
 #include "kbd.h"
 
 static struct MHD_Daemon	*daemon_;
+static struct http_hooks	 hooks;		/* from http_start() */
 static atomic_int		 in_flight;	/* requests begun, not done */
 static atomic_int		 draining;	/* http_stop() under way */
 static int			 listen_fd = -1;
@@ -195,36 +198,12 @@ http_header(struct request *req, const char *name)
 }
 
 /*
- * Is the page fetched ahead of time (a browser's prefetch or prerender,
- * Safari's top-sites preview), to be shown later or never?
- */
-static int
-prefetch(struct request *req)
-{
-	static const char *const names[] = {
-		"Sec-Purpose", "Purpose", "X-Purpose", "X-Moz",
-	};
-	const char	*v;
-	size_t		 i;
-
-	for (i = 0; i < nitems(names); i++) {
-		if ((v = http_header(req, names[i])) == NULL)
-			continue;
-		for (; *v != '\0'; v++)
-			if (strncasecmp(v, "prefetch", 8) == 0 ||
-			    strncasecmp(v, "preview", 7) == 0)
-				return 1;
-	}
-	return 0;
-}
-
-/*
  * Puts the client's address (4 or 16 bytes) into out and returns its
- * length.  A proxy on this host (a loopback peer) names the client it
- * serves in X-Real-IP; nobody else is believed.
+ * length, 0 when there is none.  A proxy on this host (a loopback peer)
+ * names the client it serves in X-Real-IP; nobody else is believed.
  */
-static size_t
-client_address(struct request *req, unsigned char *out)
+size_t
+http_client_address(struct request *req, unsigned char out[16])
 {
 	const union MHD_ConnectionInfo	*ci;
 	const struct sockaddr_in	*sin;
@@ -256,139 +235,6 @@ client_address(struct request *req, unsigned char *out)
 	return n;
 }
 
-/*
- * Notes who asked and whether a view by this request could count at all
- * (a browser, not a prefetch), while the headers are at hand.
- */
-static void
-classify(struct request *req)
-{
-	unsigned char	 addr[16];
-	size_t		 n;
-	const char	*ua;
-
-	if (req->classified)
-		return;
-	req->classified = 1;
-	ua = http_header(req, "User-Agent");
-	if (!visitor_browser(ua))
-		req->skip = SKIP_ROBOT;
-	else if (prefetch(req))
-		req->skip = SKIP_PREFETCH;
-	n = client_address(req, addr);
-	visitor_digest(&req->who, addr, n, ua);
-}
-
-/*
- * Would the view of req->view that req makes count, once its answer is
- * out?  Pages show the count with it.  Records nothing.
- */
-int
-http_view_counts(struct request *req)
-{
-	if (req->view <= 0 || req->head || req->no_count)
-		return 0;
-	classify(req);
-	return req->skip == SKIP_NONE && visitor_first(&req->who, req->view,
-	    wall_seconds() / 86400);
-}
-
-/*
- * Counts the view req made, which was answered: one hit for a reader's
- * first view of the article today; robots, prefetches, repeats and staff
- * are only counted in the metrics, by reason.  Returns whether a reader
- * (not a robot, a prefetch or staff) saw it.
- */
-static int
-count_view(struct request *req)
-{
-	enum view_skip	 skip = req->skip;
-
-	if (!req->classified)
-		return 0;
-	if (req->no_count)
-		skip = SKIP_STAFF;
-	else if (skip == SKIP_NONE && !visitor_mark(&req->who, req->view,
-	    wall_seconds() / 86400))
-		skip = SKIP_REPEAT;
-	if (skip == SKIP_NONE)
-		hits_add(req->view);
-	else
-		metrics_skip(skip);
-	return skip == SKIP_NONE || skip == SKIP_REPEAT;
-}
-
-/* Sets a reply whose body (from buf_detach) the reply now owns. */
-void
-reply_text(struct reply *rep, unsigned int status, const char *type,
-    char *body, size_t len)
-{
-	rep->status = status;
-	rep->type = type;
-	rep->body = body;
-	rep->len = len;
-	rep->body_static = 0;
-}
-
-/* Sets a reply whose body outlives the response (a constant). */
-void
-reply_static(struct reply *rep, unsigned int status, const char *type,
-    const char *body, size_t len)
-{
-	rep->status = status;
-	rep->type = type;
-	rep->body = (char *)(uintptr_t)body;
-	rep->len = len;
-	rep->body_static = 1;
-}
-
-/* What an error status means, for API clients and for people. */
-struct error_text {
-	unsigned int	 status;
-	const char	*api;
-	const char	*page;
-};
-
-static const struct error_text errors[] = {
-	{ 500, "internal error", "Ein interner Fehler ist aufgetreten." },
-	{ 400, "bad request", "Die Anfrage ist ungültig." },
-	{ 403, "forbidden", "Dieser Zugriff ist nicht erlaubt." },
-	{ 404, "not found", "Diese Seite gibt es nicht (mehr)." },
-	{ 301, "moved permanently", "Dieser Artikel hat eine neue Adresse." },
-	{ 303, "see other", "Weiter geht es auf der nächsten Seite." },
-	{ 401, "login required", "Bitte melden Sie sich an." },
-	{ 403, "forbidden", "Das dürfen Sie hier nicht." },
-	{ 405, "method not allowed", "Diese Anfrage ist hier nicht erlaubt." },
-	{ 409, "conflict", "Jemand anderes hat das inzwischen geändert." },
-	{ 413, "request body too large", "Die Anfrage ist zu groß." },
-	{ 414, "URI too long", "Die Adresse ist zu lang." },
-	{ 422, "invalid content", "Der Inhalt ist so nicht gültig." },
-	{ 429, "too many attempts", "Zu viele Versuche. Bitte warten Sie "
-	    "einen Moment." },
-	{ 431, "request headers too large", "Die Anfrage hat zu viele oder "
-	    "zu lange Kopfzeilen." },
-	{ 503, "service unavailable", "Die Wissensdatenbank ist gerade nicht "
-	    "erreichbar. Bitte versuchen Sie es gleich noch einmal." },
-};
-
-/*
- * The one place that maps an error status to an answer: JSON under /api/,
- * an HTML page elsewhere.
- */
-void
-reply_error(struct request *req, struct reply *rep, unsigned int status)
-{
-	const struct error_text	*e = &errors[0];	/* unknown: 500 */
-	size_t			 i;
-
-	for (i = 0; i < nitems(errors); i++)
-		if (errors[i].status == status)
-			e = &errors[i];
-	if (req->api)
-		api_error(rep, e->status, e->api);
-	else
-		page_error(rep, e->status, e->page);
-}
 
 /*
  * Adds what a browser must know of an HTML page (also to its 304): the
@@ -450,7 +296,7 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 	if (rep->modified != NULL)
 		ok &= MHD_add_response_header(resp, "Last-Modified",
 		    rep->modified) == MHD_YES;
-	if (rep->allow != NULL)
+	if (rep->allow[0] != '\0')
 		ok &= MHD_add_response_header(resp, "Allow", rep->allow) ==
 		    MHD_YES;
 	if (serve_tls)
@@ -480,6 +326,17 @@ add_headers(struct MHD_Response *resp, const struct reply *rep, int vary)
 	return ok ? 0 : -1;
 }
 
+/* Sets rep's status and body, which it owns unless borrowed. */
+static void
+set_body(struct reply *rep, unsigned int status, const char *body,
+    size_t len, int borrowed)
+{
+	rep->status = status;
+	rep->body = (char *)(uintptr_t)body;
+	rep->len = len;
+	rep->body_static = borrowed;
+}
+
 /*
  * Makes the MHD response for rep with its headers.  The body is taken
  * over (or borrowed when body_static); on failure it is freed and NULL
@@ -491,8 +348,7 @@ make_response(struct reply *rep, int vary)
 	struct MHD_Response	*resp;
 
 	if (rep->body == NULL)
-		reply_static(rep, rep->status ? rep->status : 500, rep->type,
-		    "", 0);
+		set_body(rep, rep->status ? rep->status : 500, "", 0, 1);
 	if (rep->body_static)
 		resp = MHD_create_response_from_buffer(rep->len, rep->body,
 		    MHD_RESPMEM_PERSISTENT);
@@ -578,14 +434,15 @@ http_prebuild(struct reply *rep)
 	if ((pb->plain = make_response(rep, vary)) == NULL)
 		goto fail;
 	if (z != NULL) {
-		reply_text(&gz, gz.status, gz.type, z, zlen);
+		set_body(&gz, gz.status, z, zlen, 0);
 		pb->gzip_len = zlen;
 		if ((pb->gzip = make_response(&gz, 1)) == NULL ||
 		    MHD_add_response_header(pb->gzip, "Content-Encoding",
 		    "gzip") != MHD_YES)
 			goto fail;
 	}
-	reply_static(&nm, 304, NULL, "", 0);
+	set_body(&nm, 304, "", 0, 1);
+	nm.type = NULL;
 	if ((pb->not_modified = make_response(&nm, vary)) == NULL ||
 	    (rep->type != NULL && strncmp(rep->type, "text/html", 9) == 0 &&
 	    page_policy(pb->not_modified, rep->framable) == -1))
@@ -717,7 +574,7 @@ refuse(struct request *req, unsigned int status)
 
 	memset(&rep, 0, sizeof(rep));
 	req->refused = 1;
-	reply_error(req, &rep, status);
+	hooks.error(req, &rep, status);
 	rep.close = 1;
 	return send_reply(req, &rep);
 }
@@ -767,20 +624,16 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	memset(&rep, 0, sizeof(rep));
-	route_dispatch(req, &rep);
-	/* Who asked is noted now, for count_view() once it is answered. */
-	if (req->view > 0 && !req->head)
-		classify(req);
+	hooks.dispatch(req, &rep);
 	if (rep.queued)
 		return (enum MHD_Result)rep.result;
 	return send_reply(req, &rep);
 }
 
 /*
- * An article that was shown (200, or 304 to a browser that has it) was
- * viewed: counted once the whole answer went out, so that a client cut
- * off (by a stop, or by leaving) is never counted; see count_view() for
- * which views are hits.  HEAD shows nothing; a 404 counts nothing.
+ * The request's end: the hook learns whether its answer went out whole
+ * (what counts a view must know), unless it never got an answer (the
+ * client left first).
  */
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **state,
@@ -792,15 +645,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	(void)conn;
 	if (req == NULL)
 		return;
-	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && req->view > 0 &&
-	    !req->head && (req->status == 200 || req->status == 304) &&
-	    count_view(req))
-		searchlog_click_from(req);
-	/* Requests that never got an answer (the client left) are not logged. */
-	if (req->status != 0) {
-		metrics_request(req->route, req->status, now_us() - req->start);
-		accesslog_request(req);
-	}
+	if (req->status != 0)
+		hooks.completed(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	atomic_fetch_sub(&in_flight, 1);
 	buf_free(&req->body);
 	free(req);
@@ -972,12 +818,16 @@ refuse_while_draining(void *cls, const struct sockaddr *addr,
  * has a certificate.  Returns 0, or -1 with a reason in *errstr.
  */
 int
-http_start(const struct config *cfg, const char **errstr)
+http_start(const struct config *cfg, const struct http_hooks *h,
+    const char **errstr)
 {
 	unsigned int	 threads = cfg->threads;
 	unsigned int	 flags, conns, per_ip;
 	long		 ncpu;
 
+	assert(h->dispatch != NULL && h->completed != NULL &&
+	    h->error != NULL);
+	hooks = *h;
 	if (threads == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = ncpu > 0 && ncpu < 256 ? (unsigned int)ncpu : 2;
@@ -1050,4 +900,32 @@ http_stop(void)
 	free(tls_key);
 	free(tls_cert);
 	tls_key = tls_cert = NULL;
+}
+
+/*
+ * Reads the query argument name as a number in [min, max]: absent gives
+ * def, a larger number (of any size) gives max.  Returns 0, or -1 when it
+ * is not a number or below min.
+ */
+int
+http_arg_number(struct request *req, const char *name, int def, int min, int max,
+    int *out)
+{
+	const char	*s = http_arg(req, name);
+	long long	 v;
+
+	if (s == NULL || *s == '\0') {
+		*out = def;
+		return 0;
+	}
+	if (s[strspn(s, "0123456789")] != '\0')
+		return -1;
+	if (strlen(s) > 18)	/* all digits, larger than anything asked */
+		v = LLONG_MAX;
+	else if (parse_number(s, 0, LLONG_MAX, &v) == -1)
+		return -1;
+	if (v < min)
+		return -1;
+	*out = v > max ? max : (int)v;
+	return 0;
 }

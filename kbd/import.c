@@ -1,5 +1,5 @@
 /*
- * import.c: brings the articles folder into the database.  New files are
+ * import.c (store): brings the articles folder into the database.  New files are
  * added, changed files re-rendered and re-indexed, vanished files marked
  * deleted (their rows stay, so hit counters survive a file that comes
  * back).  A file whose size and modification time match the database is

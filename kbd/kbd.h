@@ -7,6 +7,7 @@
 #ifndef KBD_H
 #define KBD_H
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdatomic.h>
@@ -236,6 +237,18 @@ enum view_skip {
 	SKIP__COUNT
 };
 
+/*
+ * A view of an article, as far as hits care: which article, and who;
+ * see hits_view.c.
+ */
+struct view {
+	int64_t		 article;	/* viewed, or 0 */
+	int		 staff;		/* by staff: never a hit */
+	int		 classified;	/* skip and who are set */
+	enum view_skip	 skip;		/* why it would not count */
+	struct visitor	 who;
+};
+
 /* A reader: one read-only connection and its statements, per thread. */
 enum reader_stmt {
 	ST_ARTICLE_BY_SLUG,
@@ -298,6 +311,23 @@ void	 outage_end(struct outage *, const char *);
 void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 
+/* stats.c: counters bumped anywhere, read by /metrics (metrics.c). */
+enum stats_counter {
+	STAT_SEARCHES,		/* searches answered (first page) */
+	STAT_SEARCHES_EMPTY,	/* ... that found nothing */
+	STAT_HITS_COUNTED,	/* article views counted */
+	STAT_HITS_FLUSHED,	/* ... and written to the database */
+	STAT_CACHE_HITS,	/* answers sent from the cache */
+	STAT_CACHE_MISSES,	/* cacheable answers that had to be made */
+	STAT_SKIP_ROBOT,	/* views not counted: a robot, a script */
+	STAT_SKIP_PREFETCH,	/* ... fetched ahead */
+	STAT_SKIP_REPEAT,	/* ... this visitor's again today */
+	STAT_SKIP_STAFF,	/* ... by staff */
+	STAT__COUNT
+};
+void	 stats_add(enum stats_counter which, uint64_t n);
+uint64_t stats_get(enum stats_counter which);
+
 /* util.c */
 char	*form_value(const char *, size_t, const char *);
 int	 hex_digit(char);
@@ -331,12 +361,9 @@ char	*article_compose(const char *, const char *, const char *,
 	    const char *, int, const char *);
 
 /* admin.c */
-void	 admin_page(struct request *, struct reply *);
 char	*admin_tags_from_form(const char *);
 char	*admin_preview(const char *);
 
-/* adminapi.c */
-void	 adminapi_serve(struct request *, struct reply *);
 
 /* auth.c */
 #define AUTH_OK		0
@@ -347,6 +374,7 @@ int	 auth_init(const struct config *);
 int	 auth_hash_password(const char *, char *);
 void	 auth_new_token(char *, char *);
 const struct staff *auth_staff(struct request *);
+int	 auth_is_staff(struct request *req);
 int	 auth_transport_ok(struct request *);
 int	 auth_csrf_ok(struct request *, const char *);
 int	 auth_login(struct request *, struct reply *, const char *,
@@ -526,6 +554,13 @@ int	 visitor_first(const struct visitor *, int64_t, int64_t);
 int	 visitor_mark(const struct visitor *, int64_t, int64_t);
 void	 visitor_shutdown(void);
 
+/* hits_view.c */
+void	 hits_view_classify(struct view *v, const char *ua,
+	    const char *const *purpose, size_t n, const unsigned char *addr,
+	    size_t addrlen);
+int	 hits_view_counts(const struct view *v);
+int	 hits_view_done(struct view *v);
+
 /* hits.c */
 void	 hits_add(int64_t);
 int64_t	 hits_pending(int64_t);
@@ -534,8 +569,7 @@ int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
 
 /* searchlog.c */
 void	 searchlog_add(const char *, int64_t);
-void	 search_logged(struct reply *, const char *, int64_t);
-void	 searchlog_click_from(struct request *);
+void	 searchlog_click(const char *text);
 int	 searchlog_flush(sqlite3 *);
 
 /* snapshot.c */
@@ -567,7 +601,8 @@ void	 top_free(struct top_entry *, size_t);
 
 /* writer.c */
 typedef int (*writer_fn)(sqlite3 *, void *);
-int	 writer_start(const char *, const char *);
+int	 writer_start(const char *dbpath, const char *dir,
+	    void (*every_second)(void));
 void	 writer_sync(void);
 void	 writer_stop(void);
 int	 writer_ready(void);
@@ -632,8 +667,11 @@ int	 static_load(const char *, const char **);
 const char *static_version(const char *);
 const char *static_integrity(const char *);
 void	 static_unload(void);
-void	 static_serve(struct request *, struct reply *);
-void	 static_favicon(struct request *, struct reply *);
+const struct prebuilt *static_answer(const char *path, const char *version);
+
+/* static_http.c */
+void	 static_serve(struct request *req, struct reply *rep);
+void	 static_favicon(struct request *req, struct reply *rep);
 
 /* site.c */
 void	 site_init(const struct config *, unsigned short);
@@ -651,7 +689,7 @@ struct reply {
 	size_t		 len;
 	int		 body_static;
 	const char	*cache;		/* Cache-Control, or NULL */
-	const char	*allow;		/* Allow, for 405 */
+	char		 allow[128];	/* Allow, for 405, or "" */
 	const char	*etag;		/* ETag, or NULL */
 	const char	*modified;	/* Last-Modified, or NULL */
 	const char	*cors;		/* Access-Control-Allow-Origin */
@@ -685,15 +723,12 @@ struct request {
 	const char		*method;
 	const char		*version;	/* "HTTP/1.1" */
 	const char		*path;		/* decoded, without query */
-	const char		*tail;		/* path after the route prefix */
+	const char		*tail;		/* path after the route's prefix */
+	char			 param[2][KBD_MAX_SLUG + 1]; /* its "*" parts */
 	int			 head;		/* HEAD: no body, no hit */
 	int			 api;		/* answer errors in JSON */
 	int			 route;		/* index + 1, for metrics */
-	int64_t			 view;		/* article viewed, or 0 */
-	int			 no_count;	/* never count a view: staff */
-	int			 classified;	/* skip and who are set */
-	enum view_skip		 skip;		/* why the view would not count */
-	struct visitor		 who;
+	struct view		 view;		/* of an article, or none */
 	int64_t			 start;		/* now_us() at arrival */
 	int			 refused;	/* answered before the body */
 	unsigned int		 status;	/* for the access log */
@@ -704,8 +739,20 @@ struct request {
 	int			 staff_checked;
 };
 
+/* What the transport calls; see http_start(). */
+struct http_hooks {
+	/* Answers a request whose headers (and body) are read. */
+	void	(*dispatch)(struct request *req, struct reply *rep);
+	/* The request is over; whole: its answer went out whole. */
+	void	(*completed)(struct request *req, int whole);
+	/* Makes the answer to a request refused before dispatch. */
+	void	(*error)(struct request *req, struct reply *rep,
+		    unsigned int status);
+};
+
 int	 http_listen(const struct config *, unsigned short *, const char **);
-int	 http_start(const struct config *, const char **);
+int	 http_start(const struct config *cfg, const struct http_hooks *h,
+	    const char **errstr);
 void	 http_stop(void);
 struct prebuilt *http_prebuild(struct reply *);
 void	 http_prebuilt_free(struct prebuilt *);
@@ -719,22 +766,58 @@ const char *http_cookie(struct request *, const char *);
 int	 http_tls(void);
 int	 http_loopback(struct request *);
 void	 http_client(struct request *, char *, size_t);
-int	 http_view_counts(struct request *);
-void	 reply_text(struct reply *, unsigned int, const char *, char *, size_t);
-void	 reply_static(struct reply *, unsigned int, const char *,
-	    const char *, size_t);
-void	 reply_error(struct request *, struct reply *, unsigned int);
+size_t	 http_client_address(struct request *req, unsigned char out[16]);
+int	 http_arg_number(struct request *req, const char *name, int def,
+	    int min, int max, int *out);
 
 /* route.c */
 typedef void (*handler_fn)(struct request *, struct reply *);
+/* Names a cacheable answer in *k: 0, or -1 when it is not cacheable. */
 typedef int (*keyer_fn)(struct request *, struct cache_key *);
-void	 route_dispatch(struct request *, struct reply *);
-const char *route_name(int);
-int	 route_moved(struct request *, struct reply *, struct reader *,
+/* Lets a request through (0), or answers it (-1): login, CSRF. */
+typedef int (*gate_fn)(struct request *, struct reply *);
+
+#define ROUTE_CORS	0x01	/* other sites' pages may read it */
+#define ROUTE_FALLBACK	0x02	/* only when no other route has the path */
+
+/*
+ * A route: method and path pattern, and what answers.  In path, a "*"
+ * segment matches one segment (a slug, at most KBD_MAX_SLUG bytes; it
+ * goes into req->param), a last "**" the rest; req->tail is the path
+ * after the pattern's fixed beginning.
+ */
+struct route {
+	const char	*method;	/* "GET" (takes HEAD too), "POST", "*" */
+	const char	*path;
+	handler_fn	 handler;
+	keyer_fn	 keyer;		/* a cacheable answer's name, or NULL */
+	gate_fn		 gate;		/* passed before the handler, or NULL */
+	int		 flags;		/* ROUTE_* */
+};
+void	 route_add(const struct route *table, size_t n);
+void	 route_staff_check(int (*check)(struct request *req));
+extern const struct route admin_routes[];	/* admin.c */
+extern const size_t admin_nroutes;
+extern const struct route adminapi_routes[];	/* adminapi.c */
+extern const size_t adminapi_nroutes;
+void	 route_dispatch(struct request *req, struct reply *rep);
+void	 route_completed(struct request *req, int whole);
+void	 route_error(struct request *req, struct reply *rep,
+	    unsigned int status);
+void	 route_label(int n, char *out, size_t size);
+int	 view_moved(struct request *, struct reply *, struct reader *,
 	    const char *);
 size_t	 route_count(void);
 int	 cache_key_set(struct cache_key *, uint64_t, const char *, ...)
 	    KBD_PRINTF(3, 4);
+
+/* view.c */
+void	 view_note(struct request *req);
+int	 view_counts(struct request *req);
+int	 view_done(struct request *req, int whole);
+char	*view_search_from(struct request *req);
+int	 view_key(struct request *req, struct cache_key *k,
+	    const char *prefix);
 
 /* api.c */
 void	 api_healthz(struct request *, struct reply *);
@@ -746,19 +829,12 @@ int	 api_search_key(struct request *, struct cache_key *);
 int	 api_suggest_key(struct request *, struct cache_key *);
 int	 api_top_key(struct request *, struct cache_key *);
 int	 api_article_key(struct request *, struct cache_key *);
-void	 api_error(struct reply *, unsigned int, const char *);
-struct json_t;
-void	 reply_json(struct reply *, unsigned int, struct json_t *);
-struct json_t *jstr(const char *);
-struct json_t *tag_array(const char *);
-int	 arg_number(struct request *, const char *, int, int, int, int *);
 
 /* metrics.c */
+/* Writes the name of route n (1-based; 0: none) into out. */
+typedef void (*metrics_label_fn)(int n, char *out, size_t size);
+void	 metrics_init(size_t n, metrics_label_fn label);
 void	 metrics_request(int, unsigned int, int64_t);
-void	 metrics_search(int64_t);
-void	 metrics_hits(uint64_t, uint64_t);
-void	 metrics_cache(int);
-void	 metrics_skip(enum view_skip);
 void	 metrics_serve(struct request *, struct reply *);
 
 /* accesslog.c */
@@ -786,18 +862,39 @@ void	 seo_sitemap(struct request *, struct reply *);
 void	 seo_feed(struct request *, struct reply *);
 void	 seo_llms(struct request *, struct reply *);
 
+/* reply.c */
+void	 reply_text(struct reply *rep, unsigned int status, const char *type,
+	    char *body, size_t len);
+void	 reply_static(struct reply *rep, unsigned int status,
+	    const char *type, const char *body, size_t len);
+struct json_t;
+void	 reply_json(struct reply *rep, unsigned int status,
+	    struct json_t *obj);
+void	 reply_page(struct reply *rep, unsigned int status, struct buf *b);
+struct json_t *jstr(const char *s);
+struct json_t *tag_array(const char *tags);
+void	 reply_logged_search(struct reply *rep, const char *query,
+	    int64_t results);
+
+/* error.c */
+void	 error_reply(struct request *req, struct reply *rep,
+	    unsigned int status, const char *why);
+
+/* frame.c */
+void	 frame_head_open(struct buf *b, const char *title);
+void	 frame_head_close(struct buf *b, const char *q, int home);
+void	 frame_begin(struct buf *b, const char *title, const char *q,
+	    int home);
+void	 frame_end(struct buf *b);
+void	 frame_search_form(struct buf *b, const char *q, const char *cls);
+
 /* page.c */
-void	 page_begin(struct buf *, const char *, const char *, int);
-void	 page_end(struct buf *);
-/* Takes over the buffer's contents. */
-void	 reply_page(struct reply *, unsigned int, struct buf *);
 void	 page_home(struct request *, struct reply *);
 void	 page_search(struct request *, struct reply *);
 void	 page_article(struct request *, struct reply *);
-void	 page_error(struct reply *, unsigned int, const char *);
 int	 page_home_key(struct request *, struct cache_key *);
 int	 page_search_key(struct request *, struct cache_key *);
 int	 page_article_key(struct request *, struct cache_key *);
-int	 article_view(struct request *, struct cache_key *, const char *);
+int	 view_key(struct request *, struct cache_key *, const char *);
 
 #endif /* KBD_H */

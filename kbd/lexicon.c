@@ -1,5 +1,5 @@
 /*
- * lexicon.c: the words of the knowledge base, in memory, for what the
+ * lexicon.c (search): the words of the knowledge base, in memory, for what the
  * search index cannot do by itself: correcting typos against words that
  * really occur ("pasword" -> "passwort", "fritzbx" -> "fritzbox"),
  * completing the word being typed, and showing a real word ("Meinten Sie

@@ -1,5 +1,5 @@
 /*
- * log.c: messages for the operator on stderr, one line each, written with
+ * log.c (base): messages for the operator on stderr, one line each, written with
  * a single write(2) so that lines from different threads never interleave.
  * log_warn() adds strerror(errno); the others never look at errno, and
  * none of them changes it.  Request traffic is not logged here.  A

@@ -1,5 +1,5 @@
 /*
- * main.c: kbd's start and stop.  The order matters: the options and paths
+ * main.c (main): kbd's start and stop.  The order matters: the options and paths
  * are checked before anything starts (exit 2 on a mistake); the schema is
  * made before any reader opens the file; the writer starts importing
  * before HTTP listens, and /healthz says "ok" once the first import is
@@ -55,6 +55,9 @@ load_dict(const char *path)
 static int
 serve(const struct config *cfg)
 {
+	static const struct http_hooks	 web = {
+		route_dispatch, route_completed, route_error,
+	};
 	struct german_dict	*dict = NULL;
 	const char		*errstr;
 	sigset_t		 set;
@@ -95,10 +98,14 @@ serve(const struct config *cfg)
 		goto done;
 	}
 	rc = 1;
-	if (writer_start(cfg->db, cfg->articles) == -1)
+	if (writer_start(cfg->db, cfg->articles, accesslog_flush) == -1)
 		goto done;
 	watch_start(cfg->articles);
-	if (http_start(cfg, &errstr) == -1) {
+	route_add(admin_routes, admin_nroutes);
+	route_add(adminapi_routes, adminapi_nroutes);
+	route_staff_check(auth_is_staff);
+	metrics_init(route_count(), route_label);
+	if (http_start(cfg, &web, &errstr) == -1) {
 		log_warnx("%s", errstr);
 		goto writer;
 	}

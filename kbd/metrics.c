@@ -1,5 +1,5 @@
 /*
- * metrics.c: what an operator watches, as Prometheus text at /metrics.
+ * metrics.c (web): what an operator watches, as Prometheus text at /metrics.
  * Requests by route and status with a latency histogram per route,
  * searches and searches without results, hits counted and flushed, cache
  * hits and misses, articles published and the size of the database.
@@ -8,10 +8,11 @@
  */
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kbd.h"
 
-#define MAX_ROUTES	32
+#define MAX_ROUTES	96
 
 typedef _Atomic uint64_t counter;
 
@@ -33,19 +34,37 @@ struct route_stats {
 	counter	 sum_us;
 };
 
-static struct route_stats	 routes[MAX_ROUTES + 1];	/* 0: none */
-static counter			 searches, empty_searches;
-static counter			 hits_counted, hits_flushed;
-static counter			 cache_hits, cache_misses;
-static counter			 skipped[SKIP__COUNT];
+/* The same, read and added up for one name (sum_label). */
+struct route_sum {
+	uint64_t status[NSTATUS + 6];
+	uint64_t bucket[NBUCKETS + 1];
+	uint64_t sum_us;
+};
 
-/* Reasons of enum view_skip, as metric labels. */
-static const char *const skip_names[SKIP__COUNT] = {
-	[SKIP_NONE] = NULL,
-	[SKIP_ROBOT] = "robot",
-	[SKIP_PREFETCH] = "prefetch",
-	[SKIP_REPEAT] = "repeat",
-	[SKIP_STAFF] = "staff",
+static struct route_stats	 routes[MAX_ROUTES + 1];	/* 0: none */
+static size_t			 nroutes;
+static metrics_label_fn		 label_of;
+
+/*
+ * Tells which routes there are: n, each named by label (the router's,
+ * which this file, below it, cannot call by name).  Once, at start.
+ */
+void
+metrics_init(size_t n, metrics_label_fn label)
+{
+	nroutes = n;
+	label_of = label;
+}
+
+/* Reasons a view was not counted (stats.c), as metric labels. */
+static const struct {
+	enum stats_counter	 stat;
+	const char	*name;
+} skips[] = {
+	{ STAT_SKIP_ROBOT,	"robot" },
+	{ STAT_SKIP_PREFETCH,	"prefetch" },
+	{ STAT_SKIP_REPEAT,	"repeat" },
+	{ STAT_SKIP_STAFF,	"staff" },
 };
 
 static size_t
@@ -76,39 +95,6 @@ metrics_request(int route, unsigned int status, int64_t us)
 	    memory_order_relaxed);
 }
 
-void
-metrics_search(int64_t results)
-{
-	atomic_fetch_add_explicit(&searches, 1, memory_order_relaxed);
-	if (results == 0)
-		atomic_fetch_add_explicit(&empty_searches, 1,
-		    memory_order_relaxed);
-}
-
-void
-metrics_hits(uint64_t counted, uint64_t flushed)
-{
-	atomic_fetch_add_explicit(&hits_counted, counted,
-	    memory_order_relaxed);
-	atomic_fetch_add_explicit(&hits_flushed, flushed,
-	    memory_order_relaxed);
-}
-
-void
-metrics_cache(int hit)
-{
-	atomic_fetch_add_explicit(hit ? &cache_hits : &cache_misses, 1,
-	    memory_order_relaxed);
-}
-
-void
-metrics_skip(enum view_skip why)
-{
-	if (why > SKIP_NONE && why < SKIP__COUNT)
-		atomic_fetch_add_explicit(&skipped[why], 1,
-		    memory_order_relaxed);
-}
-
 static uint64_t
 get(counter *c)
 {
@@ -123,46 +109,86 @@ counter_line(struct buf *b, const char *name, const char *help,
 	    name, name, (unsigned long long)value);
 }
 
+/*
+ * The counts of all routes named label (several patterns may share a
+ * name: the staff API's under "/api/admin/articles/"), summed into *sum;
+ * returns 0 when route r is not the first of its name (done already).
+ */
+static int
+sum_label(size_t r, struct route_sum *sum, char *label, size_t size)
+{
+	char	 other[64];
+	size_t	 i, j;
+
+	label_of((int)r, label, size);
+	for (i = 0; i < r; i++) {
+		label_of((int)i, other, sizeof(other));
+		if (strcmp(other, label) == 0)
+			return 0;
+	}
+	memset(sum, 0, sizeof(*sum));
+	for (i = r; i <= nroutes && i <= MAX_ROUTES; i++) {
+		label_of((int)i, other, sizeof(other));
+		if (strcmp(other, label) != 0)
+			continue;
+		for (j = 0; j < nitems(sum->status); j++)
+			sum->status[j] += get(&routes[i].status[j]);
+		for (j = 0; j < nitems(sum->bucket); j++)
+			sum->bucket[j] += get(&routes[i].bucket[j]);
+		sum->sum_us += get(&routes[i].sum_us);
+	}
+	return 1;
+}
+
 static void
 requests(struct buf *b)
 {
-	size_t	 r, i;
-	uint64_t v;
+	struct route_sum	 s;
+	size_t			 r, i;
+	char			 label[64];
 
 	buf_puts(b, "# HELP kbd_http_requests_total HTTP requests answered, "
 	    "by route and status.\n# TYPE kbd_http_requests_total counter\n");
-	for (r = 0; r <= route_count() && r <= MAX_ROUTES; r++)
+	for (r = 0; r <= nroutes && r <= MAX_ROUTES; r++) {
+		if (!sum_label(r, &s, label, sizeof(label)))
+			continue;
 		for (i = 0; i < NSTATUS + 6; i++) {
-			if ((v = get(&routes[r].status[i])) == 0)
+			if (s.status[i] == 0)
 				continue;
 			buf_printf(b, "kbd_http_requests_total{route=\"%s\","
-			    "status=\"", route_name((int)r));
+			    "status=\"", label);
 			if (i < NSTATUS)
 				buf_printf(b, "%u", statuses[i]);
 			else
 				buf_printf(b, "%zuxx", i - NSTATUS);
-			buf_printf(b, "\"} %llu\n", (unsigned long long)v);
+			buf_printf(b, "\"} %llu\n",
+			    (unsigned long long)s.status[i]);
 		}
+	}
 }
 
 static void
 latency(struct buf *b)
 {
-	size_t	 r, i;
-	uint64_t sum, n;
+	struct route_sum	 s;
+	size_t			 r, i;
+	uint64_t		 sum, n;
+	char			 label[64];
 
 	buf_puts(b, "# HELP kbd_http_request_duration_seconds Time from "
 	    "request to answer, by route.\n# TYPE "
 	    "kbd_http_request_duration_seconds histogram\n");
-	for (r = 0; r <= route_count() && r <= MAX_ROUTES; r++) {
+	for (r = 0; r <= nroutes && r <= MAX_ROUTES; r++) {
+		if (!sum_label(r, &s, label, sizeof(label)))
+			continue;
 		for (i = 0, n = 0; i <= NBUCKETS; i++)
-			n += get(&routes[r].bucket[i]);
+			n += s.bucket[i];
 		if (n == 0)
 			continue;
 		for (i = 0, sum = 0; i <= NBUCKETS; i++) {
-			sum += get(&routes[r].bucket[i]);
+			sum += s.bucket[i];
 			buf_printf(b, "kbd_http_request_duration_seconds_bucket"
-			    "{route=\"%s\",le=\"", route_name((int)r));
+			    "{route=\"%s\",le=\"", label);
 			if (i < NBUCKETS)
 				buf_printf(b, "%g", (double)bucket_us[i] / 1e6);
 			else
@@ -170,11 +196,9 @@ latency(struct buf *b)
 			buf_printf(b, "\"} %llu\n", (unsigned long long)sum);
 		}
 		buf_printf(b, "kbd_http_request_duration_seconds_sum{route="
-		    "\"%s\"} %g\n", route_name((int)r),
-		    (double)get(&routes[r].sum_us) / 1e6);
+		    "\"%s\"} %g\n", label, (double)s.sum_us / 1e6);
 		buf_printf(b, "kbd_http_request_duration_seconds_count{route="
-		    "\"%s\"} %llu\n", route_name((int)r),
-		    (unsigned long long)n);
+		    "\"%s\"} %llu\n", label, (unsigned long long)n);
 	}
 }
 
@@ -186,30 +210,31 @@ metrics_serve(struct request *req, struct reply *rep)
 	struct buf	 b;
 	size_t		 len;
 	char		*body;
-	int		 i;
+	size_t		 i;
 
 	(void)req;
 	buf_init(&b);
 	requests(&b);
 	latency(&b);
 	counter_line(&b, "kbd_searches_total", "Searches answered (API and "
-	    "page, first page).", get(&searches));
+	    "page, first page).", stats_get(STAT_SEARCHES));
 	counter_line(&b, "kbd_searches_empty_total", "Searches that found "
-	    "nothing.", get(&empty_searches));
+	    "nothing.", stats_get(STAT_SEARCHES_EMPTY));
 	counter_line(&b, "kbd_hits_counted_total", "Article views counted.",
-	    get(&hits_counted));
+	    stats_get(STAT_HITS_COUNTED));
 	counter_line(&b, "kbd_hits_flushed_total", "Article views written "
-	    "to the database.", get(&hits_flushed));
+	    "to the database.", stats_get(STAT_HITS_FLUSHED));
 	buf_puts(&b, "# HELP kbd_views_skipped_total Article views answered "
 	    "but not counted, by reason.\n# TYPE kbd_views_skipped_total "
 	    "counter\n");
-	for (i = SKIP_NONE + 1; i < SKIP__COUNT; i++)
+	for (i = 0; i < nitems(skips); i++)
 		buf_printf(&b, "kbd_views_skipped_total{reason=\"%s\"} %llu\n",
-		    skip_names[i], (unsigned long long)get(&skipped[i]));
+		    skips[i].name,
+		    (unsigned long long)stats_get(skips[i].stat));
 	counter_line(&b, "kbd_cache_hits_total", "Answers sent from the "
-	    "cache.", get(&cache_hits));
+	    "cache.", stats_get(STAT_CACHE_HITS));
 	counter_line(&b, "kbd_cache_misses_total", "Cacheable answers that "
-	    "had to be made.", get(&cache_misses));
+	    "had to be made.", stats_get(STAT_CACHE_MISSES));
 	s = snapshot_acquire();
 	buf_printf(&b, "# HELP kbd_articles Published articles.\n"
 	    "# TYPE kbd_articles gauge\nkbd_articles %zu\n",

@@ -1,5 +1,5 @@
 /*
- * page.c: the HTML pages customers see: the home page with the search box
+ * page.c (web): the HTML pages customers see: the home page with the search box
  * and the top ten, search results, articles and errors.  Pages are German,
  * work without JavaScript and share one layout.  Every value goes through
  * html_escape() or url_escape(); the only unescaped inserts are the
@@ -17,91 +17,6 @@
 #define SITE_NAME	KBD_SITE_NAME
 #define PLACEHOLDER	"Bitte geben Sie Ihre Frage oder einzelne " \
 			"Suchbegriffe ein"
-
-static void
-search_form(struct buf *b, const char *q, const char *cls)
-{
-	buf_printf(b, "<form class=\"%s\" action=\"/search\" method=\"get\" "
-	    "role=\"search\">\n<label class=\"visually-hidden\" for=\"q\">"
-	    "Suche</label>\n<input id=\"q\" name=\"q\" type=\"search\" "
-	    "value=\"", cls);
-	html_escape(b, q);
-	buf_puts(b, "\" placeholder=\"" PLACEHOLDER "\" maxlength=\"200\" "
-	    "autocomplete=\"off\">\n<button type=\"submit\">Suchen</button>\n"
-	    "</form>\n");
-}
-
-/*
- * Opens a page up to the end of what every <head> has; title is plain
- * text.  The caller may add to <head>, then calls head_close().
- */
-static void
-head_open(struct buf *b, const char *title)
-{
-	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n<title>");
-	if (title != NULL) {
-		html_escape(b, title);
-		buf_puts(b, " – ");
-	}
-	/* Versioned links: the browser may keep these files for a year. */
-	buf_printf(b, SITE_NAME "</title>\n<link rel=\"stylesheet\" "
-	    "href=\"/static/style.css?v=%s\">\n<script src=\"/static/"
-	    "search.js?v=%s\" defer></script>\n"
-	    "<link rel=\"icon\" href=\"/static/favicon.ico?v=%s\">\n"
-	    "<link rel=\"search\" type=\"application/opensearchdescription+xml\""
-	    " title=\"" SITE_NAME "\" href=\"/opensearch.xml\">\n"
-	    "<link rel=\"alternate\" type=\"application/atom+xml\" "
-	    "title=\"" SITE_NAME ": neue und geänderte Artikel\" "
-	    "href=\"/feed.atom\">\n",
-	    static_version("style.css"), static_version("search.js"),
-	    static_version("favicon.ico"));
-}
-
-/* Ends <head> and opens the body; q is the text of the search box. */
-static void
-head_close(struct buf *b, const char *q, int home)
-{
-	buf_puts(b, "</head>\n<body>\n<header class=\"site\"><div class=\"wrap\">\n"
-	    "<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n");
-	if (!home)
-		search_form(b, q, "search search-small");
-	buf_puts(b, "</div></header>\n<main class=\"wrap\">\n");
-}
-
-/* Opens a page; title is plain text, q the text of the search box. */
-void
-page_begin(struct buf *b, const char *title, const char *q, int home)
-{
-	head_open(b, title);
-	if (home) {
-		buf_puts(b, "<link rel=\"canonical\" href=\"");
-		html_escape(b, site_base());
-		buf_puts(b, "/\">\n<meta name=\"description\" content=\""
-		    "Antworten auf häufige Fragen: durchsuchen Sie die Hilfe "
-		    "oder lesen Sie die meistgelesenen Artikel.\">\n");
-	}
-	head_close(b, q, home);
-}
-
-void
-page_end(struct buf *b)
-{
-	buf_puts(b, "</main>\n<footer class=\"site\"><div class=\"wrap\">"
-	    "<a href=\"/\">Startseite</a> · Antworten auf häufige Fragen "
-	    "rund um E-Mail, Domains, DNS und Router</div></footer>\n"
-	    "</body>\n</html>\n");
-}
-
-void
-reply_page(struct reply *rep, unsigned int status, struct buf *b)
-{
-	size_t	 len;
-	char	*body = buf_detach(b, &len);
-
-	reply_text(rep, status, HTML_TYPE, body, len);
-}
 
 /* A link to a search for s, e.g. for a tag or a category. */
 static void
@@ -149,38 +64,12 @@ top_list(struct buf *b, size_t n)
 	snapshot_release(s);
 }
 
-/*
- * A view of an article (its page or its JSON under prefix): notes which
- * article (route.c counts the hit once the answer is a success, from the
- * cache or not) and names the answer after the article's version and
- * stored hits.  Returns 0 for an article the snapshot does not know (yet):
- * the handler then looks in the database.
- */
-int
-article_view(struct request *req, struct cache_key *k, const char *prefix)
-{
-	struct snapshot	*s;
-	int64_t		 id = -1;
-	uint64_t	 stamp = 0;
-
-	if (!slug_valid(req->tail, strlen(req->tail)))
-		return 0;
-	s = snapshot_acquire();
-	if ((id = snapshot_find(s, req->tail)) >= 0)
-		stamp = snapshot_article_stamp(s, id);
-	snapshot_release(s);
-	if (id < 0)
-		return 0;
-	req->view = id;
-	return cache_key_set(k, stamp, "%s%s", prefix, req->tail);
-}
-
 int
 page_article_key(struct request *req, struct cache_key *k)
 {
 	if (seo_is_markdown(req->tail))
 		return seo_markdown_key(req, k);
-	return article_view(req, k, "a/");
+	return view_key(req, k, "a/");
 }
 
 /* The home page shows the top list: new with every snapshot. */
@@ -197,7 +86,7 @@ page_search_key(struct request *req, struct cache_key *k)
 	const char	*q = http_arg(req, "q");
 	int		 page;
 
-	if (arg_number(req, "page", 1, 1, KBD_MAX_OFFSET / KBD_DEFAULT_LIMIT,
+	if (http_arg_number(req, "page", 1, 1, KBD_MAX_OFFSET / KBD_DEFAULT_LIMIT,
 	    &page) == -1)
 		page = 1;
 	return cache_key_set(k, snapshot_generation(0), "search.html?%d&%s",
@@ -211,30 +100,14 @@ page_home(struct request *req, struct reply *rep)
 
 	(void)req;
 	buf_init(&b);
-	page_begin(&b, NULL, "", 1);
+	frame_begin(&b, NULL, "", 1);
 	buf_puts(&b, "<section class=\"hero\">\n<h1>Wie können wir helfen?"
 	    "</h1>\n");
-	search_form(&b, "", "search search-large");
+	frame_search_form(&b, "", "search search-large");
 	buf_puts(&b, "</section>\n");
 	top_list(&b, 10);
-	page_end(&b);
+	frame_end(&b);
 	reply_page(rep, 200, &b);
-}
-
-void
-page_error(struct reply *rep, unsigned int status, const char *message)
-{
-	struct buf	 b;
-
-	buf_init(&b);
-	page_begin(&b, status == 404 ? "Nicht gefunden" : "Fehler", "", 0);
-	buf_printf(&b, "<h1>%s</h1>\n<p>", status == 404 ?
-	    "Seite nicht gefunden" : "Das hat nicht geklappt");
-	html_escape(&b, message);
-	buf_puts(&b, "</p>\n<p>Vielleicht hilft die Suche oben weiter, oder "
-	    "Sie beginnen auf der <a href=\"/\">Startseite</a>.</p>\n");
-	page_end(&b);
-	reply_page(rep, status, &b);
 }
 
 static void
@@ -295,27 +168,27 @@ page_search(struct request *req, struct reply *rep)
 
 	if ((text = http_arg(req, "q")) == NULL)
 		text = "";
-	if (arg_number(req, "page", 1, 1, KBD_MAX_OFFSET / KBD_DEFAULT_LIMIT,
+	if (http_arg_number(req, "page", 1, 1, KBD_MAX_OFFSET / KBD_DEFAULT_LIMIT,
 	    &page) == -1)
 		page = 1;
 	if ((r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	q = query_parse(r->tok, text);
 	rc = search_run(r, q, KBD_DEFAULT_LIMIT, (page - 1) * KBD_DEFAULT_LIMIT,
 	    0, &res);
 	if (page == 1)
-		search_logged(rep, q->normalized, res.total);
+		reply_logged_search(rep, q->normalized, res.total);
 	if (rc == -1) {
 		search_result_free(&res);
 		query_free(q);
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 
 	buf_init(&b);
-	page_begin(&b, q->nslots ? q->text : "Suche", q->text, 0);
+	frame_begin(&b, q->nslots ? q->text : "Suche", q->text, 0);
 	if (q->suggestion != NULL) {
 		buf_puts(&b, "<p class=\"note\">Meinten Sie: <a href=\"/search?q=");
 		url_escape(&b, q->suggestion);
@@ -351,7 +224,7 @@ page_search(struct request *req, struct reply *rep)
 		result_list(&b, &res);
 		pager(&b, q->text, page, res.total);
 	}
-	page_end(&b);
+	frame_end(&b);
 	search_result_free(&res);
 	query_free(q);
 	reply_page(rep, 200, &b);
@@ -484,35 +357,35 @@ page_article(struct request *req, struct reply *rep)
 		return;
 	}
 	if (!slug_valid(req->tail, strlen(req->tail))) {
-		reply_error(req, rep, 404);
+		error_reply(req, rep, 404, NULL);
 		return;
 	}
 	if ((r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	st = r->st[ST_ARTICLE_BY_SLUG];
 	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		if (!route_moved(req, rep, r, "/a/"))
-			reply_error(req, rep, 404);
+		if (!view_moved(req, rep, r, "/a/"))
+			error_reply(req, rep, 404, NULL);
 		return;
 	}
 	id = sqlite3_column_int64(st, 0);
-	req->view = id;
+	req->view.article = id;
 	/* This view counts once the page is out; show it already. */
 	hits = sqlite3_column_int64(st, 5) + hits_pending(id) +
-	    http_view_counts(req);
+	    view_counts(req);
 	title = (const char *)sqlite3_column_text(st, 1);
 	category = (const char *)sqlite3_column_text(st, 2);
 	tags = (const char *)sqlite3_column_text(st, 3);
 
 	buf_init(&b);
-	head_open(&b, title);
+	frame_head_open(&b, title);
 	article_head(&b, req->tail, title, (const char *)sqlite3_column_text(st,
 	    4), (const char *)sqlite3_column_text(st, 7));
-	head_close(&b, "", 0);
+	frame_head_close(&b, "", 0);
 	buf_puts(&b, "<nav class=\"crumbs\"><a href=\"/\">Hilfe</a>");
 	if (category[0] != '\0') {
 		buf_puts(&b, " › ");
@@ -531,6 +404,6 @@ page_article(struct request *req, struct reply *rep)
 	/* related() runs other statements; this row's text stays valid. */
 	related(&b, r, req->tail, tags, category);
 	sqlite3_reset(st);
-	page_end(&b);
+	frame_end(&b);
 	reply_page(rep, 200, &b);
 }

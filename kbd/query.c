@@ -1,5 +1,5 @@
 /*
- * query.c: what a customer typed into FTS5 expressions that cannot fail
+ * query.c (search): what a customer typed into FTS5 expressions that cannot fail
  * and that find what was meant.
  *
  * The text is bounded (KBD_MAX_QUERY bytes), made valid UTF-8 and split

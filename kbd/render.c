@@ -1,5 +1,5 @@
 /*
- * render.c: Markdown to HTML and to plain text, with cmark.  HTML is
+ * render.c (store): Markdown to HTML and to plain text, with cmark.  HTML is
  * rendered in cmark's safe mode (never CMARK_OPT_UNSAFE): raw HTML is
  * dropped and javascript:, vbscript:, file: and most data: links lose
  * their URL.  The plain text is what the search index sees and what

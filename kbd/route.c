@@ -1,10 +1,13 @@
 /*
- * route.c: which handler answers which request.  The table is searched in
- * order; an entry matches the whole path, or with a trailing '/' every
- * path below it (the rest is handed to the handler as req->tail).  GET
- * routes answer HEAD as well; a method the route does not take gets 405,
- * an unknown path 404 (a body over KBD_MAX_BODY gets 413 in http.c).
- * Staff's own views of articles are not counted as hits.
+ * route.c (web): the one router, for the public pages and API and for
+ * the staff's pages and API, whose table the staff layer hands over at
+ * start (route_init), so that this layer never calls up into it.  The
+ * tables are searched in order for the first route whose method and path
+ * pattern fit (see struct route); GET routes answer HEAD as well; a path
+ * that fits only routes of other methods gets 405 with their Allow, an
+ * unknown path 404 (a body over KBD_MAX_BODY gets 413 in http.c).  A
+ * route's gate (the staff's login and CSRF checks) runs before its
+ * handler.  Staff's own views of articles are not counted as hits.
  *
  * A route whose answers can be cached has a keyer: it names the answer
  * (key and stamp, see cache.c) without rendering anything, and does what
@@ -13,79 +16,192 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kbd.h"
 
-struct route {
-	const char	*path;		/* ends in '/' for a prefix */
-	handler_fn	 handler;
-	keyer_fn	 keyer;		/* names a cacheable answer, or NULL */
-	int		 cors;		/* other sites' pages may read it */
-	const char	*allow;		/* methods taken, for Allow */
+#define ANY	"*"
+
+/* Public routes; the staff layer's follow (route_init). */
+static const struct route public_routes[] = {
+	{ "GET", "/",			page_home,	page_home_key, NULL, 0 },
+	{ "GET", "/search",		page_search,	page_search_key, NULL, 0 },
+	{ "GET", "/a/*",		page_article,	page_article_key, NULL, 0 },
+	{ "GET", "/static/**",		static_serve,	NULL, NULL, 0 },
+	{ "GET", "/favicon.ico",	static_favicon,	NULL, NULL, 0 },
+	{ "GET", "/healthz",		api_healthz,	NULL, NULL, 0 },
+	{ "GET", "/metrics",		metrics_serve,	NULL, NULL, 0 },
+	{ "GET", "/api/search",		api_search,	api_search_key, NULL,
+	    ROUTE_CORS },
+	{ "GET", "/api/suggest",	api_suggest,	api_suggest_key, NULL,
+	    ROUTE_CORS },
+	{ "GET", "/api/top",		api_top,	api_top_key,	NULL,
+	    ROUTE_CORS },
+	{ "GET", "/api/articles/*",	api_article,	api_article_key, NULL,
+	    ROUTE_CORS },
+	{ "GET", "/robots.txt",		seo_robots,	seo_key,	NULL, 0 },
+	{ "GET", "/sitemap.xml",	seo_sitemap,	seo_key,	NULL, 0 },
+	{ "GET", "/feed.atom",		seo_feed,	seo_key,	NULL, 0 },
+	{ "GET", "/opensearch.xml",	seo_opensearch,	seo_key,	NULL, 0 },
+	{ "GET", "/llms.txt",		seo_llms,	seo_key,	NULL, 0 },
+	{ "GET", "/embed",		embed_page,	embed_page_key, NULL, 0 },
+	{ "GET", "/embed/top",		embed_top,	embed_top_key,	NULL, 0 },
+	{ "GET", "/embed/top.html",	embed_fragment,	embed_top_key,	NULL,
+	    ROUTE_CORS },
 };
 
-#define READ	"GET, HEAD"
-#define CORS	"GET, HEAD, OPTIONS"	/* preflights come first */
-#define FORMS	"GET, HEAD, POST"
-#define REST	"GET, HEAD, POST, PUT, DELETE"
+/* Is the request a staff member's?  Their views are no hits. */
+static int	(*staff_check)(struct request *);
 
-static const struct route routes[] = {
-	{ "/",			page_home,	page_home_key,	0, READ },
-	{ "/search",		page_search,	page_search_key, 0, READ },
-	{ "/a/",		page_article,	page_article_key, 0, READ },
-	{ "/static/",		static_serve,	NULL,		0, READ },
-	{ "/favicon.ico",	static_favicon,	NULL,		0, READ },
-	{ "/healthz",		api_healthz,	NULL,		0, READ },
-	{ "/metrics",		metrics_serve,	NULL,		0, READ },
-	{ "/api/search",	api_search,	api_search_key,	1, CORS },
-	{ "/api/suggest",	api_suggest,	api_suggest_key, 1, CORS },
-	{ "/api/top",		api_top,	api_top_key,	1, CORS },
-	{ "/api/articles/",	api_article,	api_article_key, 1, CORS },
-	{ "/robots.txt",	seo_robots,	seo_key,	0, READ },
-	{ "/sitemap.xml",	seo_sitemap,	seo_key,	0, READ },
-	{ "/feed.atom",		seo_feed,	seo_key,	0, READ },
-	{ "/opensearch.xml",	seo_opensearch,	seo_key,	0, READ },
-	{ "/llms.txt",		seo_llms,	seo_key,	0, READ },
-	{ "/embed",		embed_page,	embed_page_key,	0, READ },
-	{ "/embed/top",		embed_top,	embed_top_key,	0, READ },
-	{ "/embed/top.html",	embed_fragment,	embed_top_key,	1, CORS },
-	/* Staff: never cached, never for other sites. */
-	{ "/admin",		admin_page,	NULL,		0, FORMS },
-	{ "/admin/",		admin_page,	NULL,		0, FORMS },
-	{ "/api/admin/",	adminapi_serve,	NULL,		0, REST },
-};
-
-/* Is method one of the comma-separated list allow? */
-static int
-method_allowed(const char *method, const char *allow)
+/*
+ * Sets the question "is the request a staff member's?", which only the
+ * staff layer can answer.  At start, before http_start().
+ */
+void
+route_staff_check(int (*check)(struct request *req))
 {
-	size_t	 n = strlen(method);
-	const char *p;
-
-	for (p = allow; (p = strstr(p, method)) != NULL; p += n)
-		if ((p == allow || p[-2] == ',') && (p[n] == ',' ||
-		    p[n] == '\0'))
-			return 1;
-	return 0;
+	staff_check = check;
 }
 
-static const struct route *
-find(const char *path, const char **tail)
-{
-	size_t	 i, n;
+/* Tables added at start (route_add): the staff's pages and API. */
+static struct {
+	const struct route	*r;
+	size_t			 n;
+} added[4];
+static size_t	 nadded;
 
-	for (i = 0; i < nitems(routes); i++) {
-		n = strlen(routes[i].path);
-		if (strcmp(routes[i].path, "/") == 0 || routes[i].path[n - 1] !=
-		    '/') {
-			if (strcmp(path, routes[i].path) == 0) {
-				*tail = path + n;
-				return &routes[i];
-			}
-		} else if (strncmp(path, routes[i].path, n) == 0) {
-			*tail = path + n;
-			return &routes[i];
+/*
+ * Adds a table of n routes, tried after the public ones and those added
+ * before: the staff layer's, which this layer must not call by name.
+ * Only at start, before http_start().
+ */
+void
+route_add(const struct route *table, size_t n)
+{
+	assert(nadded < nitems(added));
+	added[nadded].r = table;
+	added[nadded++].n = n;
+}
+
+size_t
+route_count(void)
+{
+	size_t	 i, n = nitems(public_routes);
+
+	for (i = 0; i < nadded; i++)
+		n += added[i].n;
+	return n;
+}
+
+/* Route number i of all tables, in order. */
+static const struct route *
+route_at(size_t i)
+{
+	size_t	 t;
+
+	if (i < nitems(public_routes))
+		return &public_routes[i];
+	i -= nitems(public_routes);
+	for (t = 0; t < nadded && i >= added[t].n; t++)
+		i -= added[t].n;
+	assert(t < nadded);
+	return &added[t].r[i];
+}
+
+/*
+ * Does path match pattern?  A "*" segment matches one segment of up to
+ * KBD_MAX_SLUG bytes, which goes into req->param; a last "**" matches
+ * the rest.  req->tail is set to what follows the pattern's fixed part.
+ */
+static int
+path_match(const char *pattern, const char *path, struct request *req)
+{
+	const char	*p = pattern, *s = path;
+	size_t		 n, np = 0;
+
+	req->tail = NULL;
+	for (n = 0; n < nitems(req->param); n++)
+		req->param[n][0] = '\0';
+	while (*p != '\0') {
+		if (p[0] == '*' && p[1] == '*' && p[2] == '\0') {
+			if (req->tail == NULL)
+				req->tail = s;
+			return 1;
+		}
+		if (p[0] == '*' && (p[1] == '/' || p[1] == '\0')) {
+			if (req->tail == NULL)
+				req->tail = s;
+			n = strcspn(s, "/");
+			if (n == 0 || n > KBD_MAX_SLUG || np == nitems(req->param))
+				return 0;
+			memcpy(req->param[np], s, n);
+			req->param[np++][n] = '\0';
+			s += n;
+			p++;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	if (*s != '\0')
+		return 0;
+	if (req->tail == NULL)
+		req->tail = s;
+	return 1;
+}
+
+/* Does the route take method (GET takes HEAD too)? */
+static int
+takes(const struct route *r, const char *method)
+{
+	return strcmp(r->method, ANY) == 0 || strcmp(r->method, method) == 0 ||
+	    (strcmp(r->method, "GET") == 0 && strcmp(method, "HEAD") == 0);
+}
+
+/*
+ * The route for req, or NULL: then *allow holds the methods the path
+ * takes ("" when no route has the path).
+ */
+static const struct route *
+find(struct request *req, char *allow, size_t size)
+{
+	const struct route	*r, *path_only = NULL;
+	size_t			 i, n = route_count();
+
+	*allow = '\0';
+	for (i = 0; i < n; i++) {
+		r = route_at(i);
+		if ((r->flags & ROUTE_FALLBACK) ||
+		    !path_match(r->path, req->path, req))
+			continue;
+		if (takes(r, req->method)) {
+			req->route = (int)i + 1;
+			return r;
+		}
+		if (path_only == NULL)
+			path_only = r;
+		if (strstr(allow, r->method) == NULL)
+			snprintf(allow + strlen(allow), size - strlen(allow),
+			    "%s%s%s", *allow ? ", " : "", r->method,
+			    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
+	}
+	if (path_only != NULL) {
+		if (path_only->flags & ROUTE_CORS)
+			snprintf(allow + strlen(allow), size - strlen(allow),
+			    ", OPTIONS");
+		return NULL;
+	}
+	/* No route has the path: a catch-all may (staff's own 404s). */
+	for (i = 0; i < n; i++) {
+		r = route_at(i);
+		if ((r->flags & ROUTE_FALLBACK) &&
+		    path_match(r->path, req->path, req) &&
+		    takes(r, req->method)) {
+			req->route = (int)i + 1;
+			return r;
 		}
 	}
 	return NULL;
@@ -99,9 +215,9 @@ find(const char *path, const char **tail)
 static void
 preflight(struct request *req, struct reply *rep)
 {
-	rep->allow = "GET, HEAD, OPTIONS";
+	snprintf(rep->allow, sizeof(rep->allow), "GET, HEAD, OPTIONS");
 	if (http_header(req, "Origin") != NULL && rep->cors == NULL) {
-		reply_error(req, rep, 403);
+		error_reply(req, rep, 403, NULL);
 		return;
 	}
 	rep->preflight = 1;
@@ -112,7 +228,7 @@ preflight(struct request *req, struct reply *rep)
  * Answers that other sites may read carry Access-Control-Allow-Origin
  * for an allowed Origin.  When the sites are named (not "*"), the header
  * is the Origin itself, so each origin's answer is cached under its own
- * key.  Returns 0 when the key would not fit (no caching then).
+ * key.  Returns -1 when the key would not fit (no caching then).
  */
 static int
 cors_key(struct cache_key *key, const struct reply *rep)
@@ -121,10 +237,10 @@ cors_key(struct cache_key *key, const struct reply *rep)
 	int	 n;
 
 	if (rep->cors == NULL || strcmp(rep->cors, "*") == 0)
-		return 1;
+		return 0;
 	n = snprintf(key->key + len, sizeof(key->key) - len, "\norigin=%s",
 	    rep->cors);
-	return n > 0 && (size_t)n < sizeof(key->key) - len;
+	return n > 0 && (size_t)n < sizeof(key->key) - len ? 0 : -1;
 }
 
 void
@@ -132,89 +248,82 @@ route_dispatch(struct request *req, struct reply *rep)
 {
 	const struct route	*r;
 	struct cache_key	 key;
+	char			 allow[128];
 
 	req->api = strncmp(req->path, "/api/", 5) == 0;
-	if ((r = find(req->path, &req->tail)) == NULL) {
-		reply_error(req, rep, 404);
-		return;
-	}
-	req->route = (int)(r - routes) + 1;
-	if (r->cors) {
+	if ((r = find(req, allow, sizeof(allow))) == NULL &&
+	    strcmp(req->method, "OPTIONS") == 0 && strstr(allow, "OPTIONS")) {
+		/* Only the routes other sites may read take a preflight. */
 		rep->cors = site_cors(http_header(req, "Origin"));
 		rep->cors_vary = site_cors_varies();
-	}
-	if (r->cors && strcmp(req->method, "OPTIONS") == 0) {
 		preflight(req, rep);
 		return;
 	}
-	if (!method_allowed(req->method, r->allow)) {
-		rep->allow = r->allow;
-		reply_error(req, rep, 405);
+	if (r == NULL) {
+		snprintf(rep->allow, sizeof(rep->allow), "%s", allow);
+		error_reply(req, rep, *allow != '\0' ? 405 : 404, NULL);
 		return;
 	}
-	if (http_cookie(req, KBD_SESSION_COOKIE) != NULL &&
-	    auth_staff(req) != NULL)
-		req->no_count = 1;
-	if (r->keyer != NULL && r->keyer(req, &key) && cors_key(&key, rep)) {
+	if (r->flags & ROUTE_CORS) {
+		rep->cors = site_cors(http_header(req, "Origin"));
+		rep->cors_vary = site_cors_varies();
+	}
+	if (r->gate != NULL && r->gate(req, rep) == -1)
+		return;
+	if (staff_check != NULL && staff_check(req))
+		req->view.staff = 1;
+	if (r->keyer != NULL && r->keyer(req, &key) == 0 &&
+	    cors_key(&key, rep) == 0) {
 		if (!cache_serve(req, &key, rep)) {
 			r->handler(req, rep);
 			cache_put(req, &key, rep);
 		}
 	} else
 		r->handler(req, rep);
+	/* Who asked is noted now, for view_done() once it is answered. */
+	view_note(req);
 }
 
 /*
- * An article that is not there under this slug may have been renamed:
- * answers 301 to its new name under prefix ("/a/", "/api/articles/").
- * Returns 1 when it did.
+ * The end of a request that got an answer: its view of an article is
+ * counted (and, from a results page, the click on that result), its
+ * time and status go to the metrics, and a line to the access log.
  */
-int
-route_moved(struct request *req, struct reply *rep, struct reader *r,
-    const char *prefix)
+void
+route_completed(struct request *req, int whole)
 {
-	sqlite3_stmt	*st = r->st[ST_REDIRECT];
-	int		 moved = 0;
+	char	*from;
 
-	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(rep->location, sizeof(rep->location), "%s%s", prefix,
-		    (const char *)sqlite3_column_text(st, 0));
-		reply_error(req, rep, 301);
-		moved = 1;
+	if (view_done(req, whole) && (from = view_search_from(req)) != NULL) {
+		searchlog_click(from);
+		free(from);
 	}
-	sqlite3_reset(st);
-	return moved;
+	metrics_request(req->route, req->status, now_us() - req->start);
+	accesslog_request(req);
 }
 
-/* The name of route number n (req->route) for metrics; 0 is "none". */
-const char *
-route_name(int n)
+/* The answer to a request refused before it was routed. */
+void
+route_error(struct request *req, struct reply *rep, unsigned int status)
 {
-	if (n <= 0 || (size_t)n > nitems(routes))
-		return "none";
-	return routes[n - 1].path;
-}
-
-size_t
-route_count(void)
-{
-	return nitems(routes);
+	error_reply(req, rep, status, NULL);
 }
 
 /*
- * Sets k's key from fmt and its stamp.  Returns 1, or 0 when the key
- * would not fit (the answer is then not cached).
+ * The name of route number n (req->route) for metrics, into out: its
+ * path up to its first wildcard, "/a/" for the articles; 0 is "none".
  */
-int
-cache_key_set(struct cache_key *k, uint64_t stamp, const char *fmt, ...)
+void
+route_label(int n, char *out, size_t size)
 {
-	va_list	 ap;
-	int	 n;
+	const char	*path;
 
-	k->stamp = stamp;
-	va_start(ap, fmt);
-	n = vsnprintf(k->key, sizeof(k->key), fmt, ap);
-	va_end(ap);
-	return n > 0 && (size_t)n < sizeof(k->key);
+	if (n <= 0 || (size_t)n > route_count()) {
+		snprintf(out, size, "none");
+		return;
+	}
+	path = route_at((size_t)n - 1)->path;
+	snprintf(out, size, "%.*s", (int)strcspn(path, "*"), path);
 }
+
+

@@ -1,5 +1,5 @@
 /*
- * search.c: ranking, snippets and the search itself.  Two FTS5 auxiliary
+ * search.c (search): ranking, snippets and the search itself.  Two FTS5 auxiliary
  * functions are registered on every connection:
  *
  *   kbd_rank()              BM25F over title, tags and body with the title

@@ -1,5 +1,5 @@
 /*
- * searchlog.c: what customers search for, for the staff's statistics.
+ * searchlog.c (search): what customers search for, for the staff's statistics.
  * A search adds its normalised query and result count to a bounded list
  * in memory (one short lock, no I/O); the writer moves the list into the
  * search_log table with the hits flush, one row per day and query.  When
@@ -53,57 +53,29 @@ searchlog_add(const char *query, int64_t results)
 {
 	if (*query == '\0')
 		return;
-	metrics_search(results);
+	stats_add(STAT_SEARCHES, 1);
+	if (results == 0)
+		stats_add(STAT_SEARCHES_EMPTY, 1);
 	note(query, results, 0);
 }
 
 /*
- * An article was opened from a results page of this site (its Referer is
- * our /search?q=...): counts a click for that search, so that staff see
- * which searches lead nowhere.  Only the page's own Referer is used; no
- * cookie, no id in the link.
+ * An article was opened from the results page of a search for text (as
+ * typed): counts a click for that search, so that staff see which
+ * searches lead nowhere.
  */
 void
-searchlog_click_from(struct request *req)
+searchlog_click(const char *text)
 {
-	const char	*ref = http_header(req, "Referer");
-	const char	*host = http_header(req, "Host");
-	const char	*p, *qs;
 	struct reader	*r;
 	struct query	*q;
-	char		*text;
-	size_t		 n;
 
-	if (ref == NULL || host == NULL || (p = strstr(ref, "://")) == NULL)
-		return;
-	p += 3;
-	n = strlen(host);
-	if (strncmp(p, host, n) != 0 || strncmp(p + n, "/search?", 8) != 0)
-		return;
-	qs = p + n + 8;
-	if ((text = form_value(qs, strcspn(qs, "#"), "q")) == NULL)
-		return;
 	if ((r = store_reader()) != NULL && (q = query_parse(r->tok,
 	    text)) != NULL) {
 		if (*q->normalized != '\0')
 			note(q->normalized, 0, 1);
 		query_free(q);
 	}
-	free(text);
-}
-
-/*
- * Logs a search for query with its results, and notes both in rep so that
- * a cached copy of the answer logs the search again each time it is
- * served.
- */
-void
-search_logged(struct reply *rep, const char *query, int64_t results)
-{
-	searchlog_add(query, results);
-	snprintf(rep->logq, sizeof(rep->logq), "%.*s",
-	    (int)utf8_prefix(query, strlen(query), KBD_LOG_QUERY), query);
-	rep->total = results;
 }
 
 /*

@@ -1,5 +1,5 @@
 /*
- * seo.c: what machines read about the knowledge base rather than people:
+ * seo.c (web): what machines read about the knowledge base rather than people:
  * robots.txt, the sitemap, the Atom feed of new and changed articles,
  * the OpenSearch description for browsers, llms.txt and each article's
  * Markdown twin (/a/<slug>.md) for language models.  Links in them are
@@ -82,13 +82,15 @@ seo_markdown_key(struct request *req, struct cache_key *k)
 	uint64_t	 v;
 
 	if (n > KBD_MAX_SLUG || !slug_valid(req->tail, n))
-		return 0;
+		return -1;
 	memcpy(slug, req->tail, n);
 	slug[n] = '\0';
 	s = snapshot_acquire();
 	v = snapshot_article_version(s, snapshot_find(s, slug));
 	snapshot_release(s);
-	return v != 0 && cache_key_set(k, v, "md:%s", slug);
+	if (v == 0)
+		return -1;
+	return cache_key_set(k, v, "md:%s", slug);
 }
 
 /* GET /a/<slug>.md: the title as a heading, then the article's Markdown. */
@@ -103,20 +105,20 @@ seo_markdown(struct request *req, struct reply *rep)
 	const char	*title;
 
 	if (n > KBD_MAX_SLUG || !slug_valid(req->tail, n)) {
-		reply_error(req, rep, 404);
+		error_reply(req, rep, 404, NULL);
 		return;
 	}
 	memcpy(slug, req->tail, n);
 	slug[n] = '\0';
 	if ((r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	st = r->st[ST_ARTICLE_SOURCE];
 	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		reply_error(req, rep, 404);
+		error_reply(req, rep, 404, NULL);
 		return;
 	}
 	buf_init(&b);
@@ -188,7 +190,7 @@ seo_sitemap(struct request *req, struct reply *rep)
 	int		 n = 0, rc;
 
 	if ((r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	buf_init(&b);
@@ -207,7 +209,7 @@ seo_sitemap(struct request *req, struct reply *rep)
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		buf_free(&b);
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	buf_puts(&b, "</urlset>\n");
@@ -261,7 +263,7 @@ seo_feed(struct request *req, struct reply *rep)
 	int		 rc;
 
 	if ((r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	buf_init(&entries);
@@ -277,7 +279,7 @@ seo_feed(struct request *req, struct reply *rep)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		buf_free(&entries);
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	format_time(when, sizeof(when), newest);
@@ -333,7 +335,7 @@ seo_llms(struct request *req, struct reply *rep)
 	int		 rc;
 
 	if ((r = store_reader()) == NULL) {
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	buf_init(&b);
@@ -376,7 +378,7 @@ seo_llms(struct request *req, struct reply *rep)
 	free(group);
 	if (rc != SQLITE_DONE) {
 		buf_free(&b);
-		reply_error(req, rep, 503);
+		error_reply(req, rep, 503, NULL);
 		return;
 	}
 	reply_buf(rep, TEXT_TYPE, &b);

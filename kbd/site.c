@@ -1,5 +1,5 @@
 /*
- * site.c: where the knowledge base stands on the web.  It knows the
+ * site.c (web): where the knowledge base stands on the web.  It knows the
  * site's public base URL, which the feed, the sitemap, canonical links,
  * OpenSearch and the embedding snippets need absolute (behind a proxy the
  * address kbd listens on is not the one people use), and which other

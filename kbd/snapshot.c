@@ -1,5 +1,5 @@
 /*
- * snapshot.c: the hot data every request needs, kept ready in memory.  A
+ * snapshot.c (service): the hot data every request needs, kept ready in memory.  A
  * snapshot is immutable once published; the writer builds a new one and
  * swaps it in, and a reader holds a reference while it uses one.  The
  * lock only guards the swap and the reference count, never any I/O.

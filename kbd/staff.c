@@ -1,5 +1,5 @@
 /*
- * staff.c: what staff read about articles, in every state: the list with
+ * staff.c (store): what staff read about articles, in every state: the list with
  * its filters and sorting, one article with its Markdown and revision,
  * the revisions, and the statistics (most read over a period, what
  * customers search, find nothing for, or do not open).  Queries run on

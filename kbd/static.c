@@ -1,7 +1,9 @@
 /*
- * static.c: the files under /static/.  kbd carries its own: the files of
- * the repository's static/ are compiled into the binary (static_builtin[],
- * made by kbd/static_embed.sh), so kbd runs from any folder.  A --static
+ * static.c (web): the files served under /static/, kept in memory with
+ * their ready answers; static_http.c answers the requests.  kbd carries
+ * its own: the files of the repository's static/ are compiled into the
+ * binary (static_builtin[], made by kbd/static_embed.sh), so kbd runs
+ * from any folder.  A --static
  * folder, when given, is read into memory at start on top of them: a
  * file there replaces the built-in file of the same path (a site's own
  * style.css) or adds one.  Serving from memory means no request path ever
@@ -258,7 +260,7 @@ static_load(const char *dir, const char **errstr)
 	return 0;
 }
 
-static struct static_file *
+static const struct static_file *
 find(const char *path)
 {
 	struct static_file	 key;
@@ -310,32 +312,17 @@ static_unload(void)
 }
 
 /*
- * /favicon.ico, which browsers ask for on their own: the static file
- * favicon.ico (the pages link its versioned form).
+ * Returns the ready answer for the static file path, or NULL if there is
+ * none: the one that may be kept for a year when version is the file's
+ * own version, else the one kept for an hour.
  */
-void
-static_favicon(struct request *req, struct reply *rep)
+const struct prebuilt *
+static_answer(const char *path, const char *version)
 {
-	const struct static_file	*f;
+	const struct static_file	*f = find(path);
 
-	if ((f = find("favicon.ico")) == NULL) {
-		reply_error(req, rep, 404);
-		return;
-	}
-	http_queue_prebuilt(req, f->answer, rep);
-}
-
-void
-static_serve(struct request *req, struct reply *rep)
-{
-	const struct static_file	*f;
-	const char			*v;
-
-	if ((f = find(req->tail)) == NULL) {
-		reply_error(req, rep, 404);
-		return;
-	}
-	v = http_arg(req, "v");
-	http_queue_prebuilt(req, v != NULL && strcmp(v, f->version) == 0 ?
-	    f->versioned : f->answer, rep);
+	if (f == NULL)
+		return NULL;
+	return version != NULL && strcmp(version, f->version) == 0 ?
+	    f->versioned : f->answer;
 }

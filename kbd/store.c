@@ -1,5 +1,5 @@
 /*
- * store.c: the SQLite file.  It opens connections the same way everywhere
+ * store.c (store): the SQLite file.  It opens connections the same way everywhere
  * (WAL, busy timeout, kbd's tokenizer and ranking functions registered),
  * creates and migrates the schema (PRAGMA user_version), keeps the search
  * index in step with the tokenizer, and hands every HTTP worker thread its

@@ -1,5 +1,5 @@
 /*
- * tokenizer.c: the word tokenizer behind kbd's index and queries.  ICU's
+ * tokenizer.c (text): the word tokenizer behind kbd's index and queries.  ICU's
  * word break iterator finds the words, reading the UTF-8 input in place
  * through a UText so that its boundaries are byte offsets; each word is
  * lowercased with ICU's NFKC_Casefold normalizer (plain ASCII words, most

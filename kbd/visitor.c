@@ -1,5 +1,5 @@
 /*
- * visitor.c: telling a reader's first view of an article today from a
+ * visitor.c (hits): telling a reader's first view of an article today from a
  * repeated one, and a person's browser from a robot, without cookies and
  * without keeping anything personal.  A visitor is the client address
  * and the User-Agent, hashed (BLAKE2b, unkeyed) as soon as the request
@@ -161,7 +161,7 @@ day_release(struct day *d)
 
 /* The key of a view: the visitor and the article, with the day's salt. */
 static uint64_t
-view_key(const struct day *d, const struct visitor *v, int64_t article)
+slot_key(const struct day *d, const struct visitor *v, int64_t article)
 {
 	crypto_generichash_state	 st;
 	unsigned char			 a[8], out[8];
@@ -189,7 +189,7 @@ lookup(const struct visitor *v, int64_t article, int64_t day, int mark)
 {
 	struct day		*d = day_acquire(day);
 	_Atomic uint64_t	*b;
-	uint64_t		 k = view_key(d, v, article), cur;
+	uint64_t		 k = slot_key(d, v, article), cur;
 	size_t			 i;
 	int			 first = 1;
 

@@ -1,5 +1,5 @@
 /*
- * watch.c: notices changes made to the articles folder from outside (an
+ * watch.c (service): notices changes made to the articles folder from outside (an
  * editor, "git pull", rsync) while kbd runs, with inotify, and asks the
  * writer to import the folder.  Events come in bursts (a git checkout
  * touches many files, an editor writes a temporary file and renames it),

@@ -1,5 +1,5 @@
 /*
- * writer.c: the one thread that writes to the database.  It owns the only
+ * writer.c (service): the one thread that writes to the database.  It owns the only
  * writable connection; everything that changes the database happens here,
  * in order: imports of the articles folder (at start and on request),
  * jobs other threads hand over and wait for (staff's saves, logins), and
@@ -30,6 +30,7 @@ static atomic_int	 ready;		/* the first import is done */
 static atomic_int	 cancel;	/* stop what takes long: we stop */
 static sqlite3		*db;
 static const char	*articles;
+static void		(*tick)(void);	/* after each flush: the access log */
 static long		 retry_ms = KBD_RETRY_MS;	/* after a failed import */
 
 /* Work that other threads hand to the writer and wait for. */
@@ -214,7 +215,8 @@ flush(int last)
 		    "stopping; they are lost",
 		    (unsigned long long)hits_unwritten());
 	searchlog_flush(db);
-	accesslog_flush();
+	if (tick != NULL)
+		tick();
 }
 
 static void *
@@ -260,10 +262,13 @@ writer_main(void *unused)
 
 /*
  * Opens the writable connection to dbpath and starts the writer, which
- * imports the folder dir first.  Returns 0, or -1 (logged).
+ * imports the folder dir first.  every_second, when not NULL, is called
+ * from the writer after each flush (the access log's; this layer is
+ * below the web's and must not call it by name).  Returns 0, or -1
+ * (logged).
  */
 int
-writer_start(const char *dbpath, const char *dir)
+writer_start(const char *dbpath, const char *dir, void (*every_second)(void))
 {
 	pthread_condattr_t	 attr;
 	const char		*errstr;
@@ -273,6 +278,7 @@ writer_start(const char *dbpath, const char *dir)
 		return -1;
 	}
 	articles = dir;
+	tick = every_second;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&wake, &attr);

@@ -1,5 +1,5 @@
 /*
- * xmalloc.c: allocation that cannot fail.  Running out of memory in a
+ * xmalloc.c (base): allocation that cannot fail.  Running out of memory in a
  * server that keeps little state is not something to recover from request
  * by request, so these abort with a message instead of returning NULL.
  */

@@ -205,6 +205,9 @@ done(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	static const struct http_hooks	 web = {
+		route_dispatch, route_completed, route_error,
+	};
 	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
 	const char	*dir, *errstr;
 	char		 why[512];
@@ -241,9 +244,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_http: %s\n", errstr);
 		exit(1);
 	}
-	if (writer_start(cfg.db, cfg.articles) == -1)
+	if (writer_start(cfg.db, cfg.articles, accesslog_flush) == -1)
 		exit(1);	/* logged */
-	if (http_start(&cfg, &errstr) == -1) {
+	route_add(admin_routes, admin_nroutes);
+	route_add(adminapi_routes, adminapi_nroutes);
+	route_staff_check(auth_is_staff);
+	metrics_init(route_count(), route_label);
+	if (http_start(&cfg, &web, &errstr) == -1) {
 		fprintf(stderr, "fuzz_http: %s\n", errstr);
 		exit(1);
 	}

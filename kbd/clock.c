@@ -1,0 +1,36 @@
+/*
+ * clock.c (base): the two clocks kbd reads.  Durations and rates use the
+ * monotonic clock (now_us), which no change of the system time moves;
+ * days, dates and what people see use the wall clock (wall_seconds).
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "kbd.h"
+
+int64_t
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+wall_seconds(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* Formats unix time t as ISO 8601 in UTC ("2026-11-26T17:22:00Z"). */
+void
+format_time(char *out, size_t size, int64_t t)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, size, "1970-01-01T00:00:00Z");
+}

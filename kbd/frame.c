@@ -1,0 +1,89 @@
+/*
+ * frame.c (web): what every public HTML page has around its content: the
+ * head (title, style sheet, scripts, feeds, icon), the header with the
+ * site's name and search box, and the footer.  Pages are German and work
+ * without JavaScript.  Every value goes through html_escape().
+ */
+#include <string.h>
+
+#include "kbd.h"
+
+#define SITE_NAME	KBD_SITE_NAME
+#define PLACEHOLDER	"Bitte geben Sie Ihre Frage oder einzelne " \
+			"Suchbegriffe ein"
+
+void
+frame_search_form(struct buf *b, const char *q, const char *cls)
+{
+	buf_printf(b, "<form class=\"%s\" action=\"/search\" method=\"get\" "
+	    "role=\"search\">\n<label class=\"visually-hidden\" for=\"q\">"
+	    "Suche</label>\n<input id=\"q\" name=\"q\" type=\"search\" "
+	    "value=\"", cls);
+	html_escape(b, q);
+	buf_puts(b, "\" placeholder=\"" PLACEHOLDER "\" maxlength=\"200\" "
+	    "autocomplete=\"off\">\n<button type=\"submit\">Suchen</button>\n"
+	    "</form>\n");
+}
+
+/*
+ * Opens a page up to the end of what every <head> has; title is plain
+ * text.  The caller may add to <head>, then calls frame_head_close().
+ */
+void
+frame_head_open(struct buf *b, const char *title)
+{
+	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n<title>");
+	if (title != NULL) {
+		html_escape(b, title);
+		buf_puts(b, " – ");
+	}
+	/* Versioned links: the browser may keep these files for a year. */
+	buf_printf(b, SITE_NAME "</title>\n<link rel=\"stylesheet\" "
+	    "href=\"/static/style.css?v=%s\">\n<script src=\"/static/"
+	    "search.js?v=%s\" defer></script>\n"
+	    "<link rel=\"icon\" href=\"/static/favicon.ico?v=%s\">\n"
+	    "<link rel=\"search\" type=\"application/opensearchdescription+xml\""
+	    " title=\"" SITE_NAME "\" href=\"/opensearch.xml\">\n"
+	    "<link rel=\"alternate\" type=\"application/atom+xml\" "
+	    "title=\"" SITE_NAME ": neue und geänderte Artikel\" "
+	    "href=\"/feed.atom\">\n",
+	    static_version("style.css"), static_version("search.js"),
+	    static_version("favicon.ico"));
+}
+
+/* Ends <head> and opens the body; q is the text of the search box. */
+void
+frame_head_close(struct buf *b, const char *q, int home)
+{
+	buf_puts(b, "</head>\n<body>\n<header class=\"site\"><div class=\"wrap\">\n"
+	    "<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n");
+	if (!home)
+		frame_search_form(b, q, "search search-small");
+	buf_puts(b, "</div></header>\n<main class=\"wrap\">\n");
+}
+
+/* Opens a page; title is plain text, q the text of the search box. */
+void
+frame_begin(struct buf *b, const char *title, const char *q, int home)
+{
+	frame_head_open(b, title);
+	if (home) {
+		buf_puts(b, "<link rel=\"canonical\" href=\"");
+		html_escape(b, site_base());
+		buf_puts(b, "/\">\n<meta name=\"description\" content=\""
+		    "Antworten auf häufige Fragen: durchsuchen Sie die Hilfe "
+		    "oder lesen Sie die meistgelesenen Artikel.\">\n");
+	}
+	frame_head_close(b, q, home);
+}
+
+void
+frame_end(struct buf *b)
+{
+	buf_puts(b, "</main>\n<footer class=\"site\"><div class=\"wrap\">"
+	    "<a href=\"/\">Startseite</a> · Antworten auf häufige Fragen "
+	    "rund um E-Mail, Domains, DNS und Router</div></footer>\n"
+	    "</body>\n</html>\n");
+}
