@@ -1,4 +1,5 @@
-# kbd: a knowledge-base server for support FAQs.  GNU make; see README.md.
+# kbd: a knowledge-base server for support FAQs.  GNU make; see README.md,
+# and the man pages in kbd/ for kbd itself.
 #
 #   make run     install missing packages, build, serve ./articles on :8080
 #   make test    install missing packages, build with gcc (-Werror) and
@@ -8,6 +9,9 @@
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (not part of the
 #                tests; make test replays the corpus and the crashes)
 #   make         just build build/kbd (packages must be there)
+#   make install PREFIX=/usr/local DESTDIR=   the binary, the example
+#                articles, the man pages and the systemd unit (UNITDIR=);
+#                make uninstall, with the same variables, removes them
 
 PREFIX	?= /usr/local
 DESTDIR	?=
@@ -34,6 +38,11 @@ LDLIBS	    = $(PKG_LIBS) -lstemmer -lpthread -lm
 
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
+
+# The man pages, by section; kbd.8 is the one source of the options.
+MAN5	 = kbd/kbd-articles.5
+MAN7	 = kbd/kbd-http.7 kbd/kbd-search.7
+MAN8	 = kbd/kbd.8
 
 SRCS	 = $(wildcard kbd/*.c)
 # static/ is compiled in: $(BUILD)/static_data.c is generated from it by
@@ -141,24 +150,30 @@ fuzz: deps
 	$(Q)tests/fuzz/run build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The binary (which carries static/), the shipped articles as examples,
-# kbd.8 and kbd.service with its paths filled in.  uninstall removes the
-# same files, then share/kbd's folders if nothing else is left in them.
+# the man pages and kbd.service with its paths filled in.  uninstall
+# removes the same files, then share/kbd's folders if nothing else is
+# left in them.
 install: $(BUILD)/kbd
 	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/articles \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
 	$(Q)install -m 755 $(BUILD)/kbd $(DESTDIR)$(BINDIR)/kbd
 	$(Q)install -m 644 articles/*.md articles/synonyms.txt \
 	    $(DESTDIR)$(DATADIR)/articles
-	$(Q)install -m 644 kbd/kbd.8 $(DESTDIR)$(MANDIR)/man8/kbd.8
+	$(Q)install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	$(Q)install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	$(Q)install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
 	$(Q)sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
 	    kbd/kbd.service >$(DESTDIR)$(UNITDIR)/kbd.service
 	$(Q)chmod 644 $(DESTDIR)$(UNITDIR)/kbd.service
 
 uninstall:
 	@echo "  UNINSTALL $(DESTDIR)$(PREFIX)"
-	$(Q)rm -f $(DESTDIR)$(BINDIR)/kbd $(DESTDIR)$(MANDIR)/man8/kbd.8 \
-	    $(DESTDIR)$(UNITDIR)/kbd.service
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/kbd $(DESTDIR)$(UNITDIR)/kbd.service \
+	    $(MAN5:kbd/%=$(DESTDIR)$(MANDIR)/man5/%) \
+	    $(MAN7:kbd/%=$(DESTDIR)$(MANDIR)/man7/%) \
+	    $(MAN8:kbd/%=$(DESTDIR)$(MANDIR)/man8/%)
 	$(Q)for f in articles/*.md articles/synonyms.txt; do \
 	    rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
 	$(Q)rmdir $(DESTDIR)$(DATADIR)/articles $(DESTDIR)$(DATADIR) \

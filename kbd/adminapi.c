@@ -3,8 +3,8 @@
  * scripts, in JSON.  The same rules as the pages: a connection that keeps
  * secrets (auth_transport_ok), a session cookie or an API token
  * ("Authorization: Bearer"), and for every change with a cookie the
- * session's CSRF token in the X-CSRF-Token header.  See README.md for
- * the endpoints.
+ * session's CSRF token in the X-CSRF-Token header.  kbd-http.7 (STAFF
+ * API) lists the endpoints.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -78,6 +78,7 @@ check() {
 		need_command curl curl
 		need_command jq jq
 		need_command mandoc mandoc
+		need_command man man-db		# t0017 renders the man pages
 		need_command openssl openssl
 		need_command sqlite3 sqlite3
 		need_command python3 python3

@@ -1,7 +1,7 @@
 // widget.test.mjs: the embeddable widget in a real browser (chromium), on
 // a host page of another origin whose CSS is hostile (* { color: red
 // !important; font-size: 40px } and more) and whose CSP allows only what
-// README says a host needs.  An article whose title is an XSS attempt is
+// kbd-http(7) says a host needs.  An article whose title is an XSS attempt is
 // the most read one.
 //   1.x  the script tier: the list shows exactly what /api/top says
 //        (titles, order, links), as an <ol> of focusable links
@@ -35,7 +35,7 @@ h2 { letter-spacing: 5px; font-weight: 400 }
 input, button { border: 3px dashed green; padding: 9px }`;
 
 function page(kb, body, extraCsp = '') {
-	// Only what README's "Content Security Policy" section lists for kbd.
+	// Only what kbd-http(7), EMBEDDING, lists for the host page's CSP.
 	const csp = `default-src 'self'; script-src 'self' ${kb}; ` +
 	    `connect-src ${kb}; style-src 'self'; frame-src ${kb}${extraCsp}`;
 	return `<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">

@@ -5,8 +5,9 @@
 # (tests/search/fts5-baseline) on the tuning queries with
 # ../shared/eval/run.sh: kbd must beat the baseline in every query type
 # and keep its overall nDCG@10 above a floor set from the figures in
-# README.md.  SKIP when ../shared is not there (tests/run makes that a
-# failure under CI=true, where ../shared always is).
+# kbd/kbd-search.7 (QUALITY).  SKIP when ../shared is not there
+# (tests/run makes that a failure under CI=true, where ../shared always
+# is).
 . "$(dirname "$0")/../lib.sh"
 
 shared=$ROOT/../shared

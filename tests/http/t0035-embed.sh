@@ -2,8 +2,9 @@
 # t0035-embed: what a site needs to embed the knowledge base.
 #   1.x  static/widget.js: under 3 KB gzipped (as a file at -9 and as
 #        kbd sends it), JavaScript node accepts, public (ACAO *)
-#   2.x  the SRI hash: /embed shows sha256 of the file as served; README
-#        publishes the same one (regenerate it when widget.js changes)
+#   2.x  the SRI hash: /embed shows sha256 of the file as served;
+#        kbd-http.7 publishes the same one (regenerate it when widget.js
+#        changes)
 #   3.x  /embed: a German page with every snippet on the base URL, live
 #        previews made by the widget, no inline script (every <script>
 #        has a src or is data), the CSP without 'unsafe-inline'; it says
@@ -40,8 +41,8 @@ req GET "/static/widget.js?v=$version"
 [ "sha256-$(openssl dgst -sha256 -binary "$BODY" | openssl base64 -A)" = "$sri" ] ||
     fail 2.2 "the versioned widget.js does not have the hash /embed shows"
 header Cache-Control | grep -q immutable || fail 2.3 "the versioned widget.js is not immutable"
-grep -qF "$sri" "$ROOT/README.md" ||
-    fail 2.4 "README.md does not publish $sri (regenerate: openssl dgst -sha256 -binary static/widget.js | openssl base64 -A)"
+grep -qF "$sri" "$ROOT/kbd/kbd-http.7" ||
+    fail 2.4 "kbd/kbd-http.7 does not publish $sri (regenerate: openssl dgst -sha256 -binary static/widget.js | openssl base64 -A)"
 
 # 3: /embed
 req GET /embed

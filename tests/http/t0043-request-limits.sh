@@ -14,7 +14,8 @@
 #        a body); Content-Length that is not a number: 400
 #   4.x  the sizes between: 17 KB to 64 KB of headers or URI answer 414 or
 #        431 at every 1 KB step, never 200 or 5xx; within about 700 bytes
-#        of 64 KB, libmicrohttpd may close without an answer (README)
+#        of 64 KB, libmicrohttpd may close without an answer (kbd-http.7,
+#        CAVEATS)
 #   5.x  kbd lives on; its log has at most 10 libmicrohttpd messages a
 #        minute however many bad requests come; the access log has the
 #        refused requests
@@ -213,7 +214,7 @@ stop_kbd 5.5
 # A new kbd (its count starts at 0), then 40 requests that each make
 # libmicrohttpd say something, all within one minute of kbd's clock
 # (CLOCK_MONOTONIC, which Python's time.monotonic() reads too): exactly
-# the 10 a minute that README promises reach the log.
+# the 10 a minute that kbd.8 (LOGS) promises reach the log.
 start_kbd
 py 5.6 "$PORT" >"$TMP/burst" <<'EOF'
 import socket, sys, time
