@@ -271,39 +271,15 @@ api_top(struct request *req, struct reply *rep)
 void
 api_article(struct request *req, struct reply *rep)
 {
-	struct reader	*r;
-	sqlite3_stmt	*st;
-	json_t		*obj;
-	int64_t		 id;
-	char		 updated[32];
+	struct store_article	 a;
+	char			 updated[32];
 
-	if (!slug_valid(req->tail, strlen(req->tail))) {
-		error_reply(req, rep, 404, NULL);
+	if (view_article(req, rep, "/api/articles/", &a) == -1)
 		return;
-	}
-	if ((r = store_reader()) == NULL) {
-		error_reply(req, rep, 503, NULL);
-		return;
-	}
-	st = r->st[ST_ARTICLE_BY_SLUG];
-	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (!view_moved(req, rep, r, "/api/articles/"))
-			error_reply(req, rep, 404, NULL);
-		return;
-	}
-	id = sqlite3_column_int64(st, 0);
-	req->view.article = id;
-	format_time(updated, sizeof(updated), sqlite3_column_int64(st, 6));
-	obj = json_pack("{s:s,s:o,s:o,s:o,s:o,s:I,s:s}", "slug", req->tail,
-	    "title", jstr((const char *)sqlite3_column_text(st, 1)),
-	    "category", jstr((const char *)sqlite3_column_text(st, 2)),
-	    "tags", tag_array((const char *)sqlite3_column_text(st, 3)),
-	    "html", jstr((const char *)sqlite3_column_text(st, 4)),
-	    "hits", (json_int_t)(sqlite3_column_int64(st, 5) +
-	    hits_pending(id) +
-	    view_counts(req)), "updated", updated);
-	sqlite3_reset(st);
-	reply_json(rep, 200, obj);
+	format_time(updated, sizeof(updated), a.updated);
+	reply_json(rep, 200, json_pack("{s:s,s:o,s:o,s:o,s:o,s:I,s:s}", "slug",
+	    req->tail, "title", jstr(a.title), "category", jstr(a.category),
+	    "tags", tag_array(a.tags), "html", jstr(a.html),
+	    "hits", (json_int_t)view_hits(req, &a), "updated", updated));
+	store_article_clear(&a);
 }

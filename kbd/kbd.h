@@ -513,6 +513,37 @@ int	 store_backup(const char *, const char *, const char **);
 int	 store_run(sqlite3 *, const char *, const char *, ...);
 void	 store_shutdown(void);
 
+/* store_article.c */
+/* A published article, or a row of a list of them; see store_article.c. */
+struct store_article {
+	int64_t		 id;
+	const char	*slug;
+	const char	*title;
+	const char	*category;	/* "" when none */
+	const char	*tags;		/* joined by '\n', "" when none */
+	const char	*html;		/* rendered body, safe */
+	const char	*markdown;	/* the body's source */
+	const char	*excerpt;	/* plain text, a beginning (lists) */
+	int64_t		 hits;
+	int64_t		 updated;	/* seconds since 1970 */
+	int64_t		 created;
+	char		*mem;		/* owns the strings of a copy */
+};
+enum store_list {
+	STORE_INDEX,		/* every article, by category and title */
+	STORE_RECENT,		/* the latest changed */
+};
+int	 store_article_get(struct reader *r, const char *slug,
+	    struct store_article *a);
+void	 store_article_clear(struct store_article *a);
+int	 store_article_moved(struct reader *r, const char *old, char *out,
+	    size_t size);
+int	 store_articles_each(struct reader *r, enum store_list list,
+	    int limit, void (*fn)(void *arg, const struct store_article *a),
+	    void *arg);
+int	 store_top_since(struct reader *r, int64_t day, int limit,
+	    void (*fn)(void *arg, const struct store_article *a), void *arg);
+
 /* lexicon.c */
 struct lexicon;
 struct word_delta;
@@ -805,8 +836,7 @@ void	 route_completed(struct request *req, int whole);
 void	 route_error(struct request *req, struct reply *rep,
 	    unsigned int status);
 void	 route_label(int n, char *out, size_t size);
-int	 view_moved(struct request *, struct reply *, struct reader *,
-	    const char *);
+
 size_t	 route_count(void);
 int	 cache_key_set(struct cache_key *, uint64_t, const char *, ...)
 	    KBD_PRINTF(3, 4);
@@ -816,6 +846,9 @@ void	 view_note(struct request *req);
 int	 view_counts(struct request *req);
 int	 view_done(struct request *req, int whole);
 char	*view_search_from(struct request *req);
+int	 view_article(struct request *req, struct reply *rep,
+	    const char *prefix, struct store_article *a);
+int64_t	 view_hits(struct request *req, const struct store_article *a);
 int	 view_key(struct request *req, struct cache_key *k,
 	    const char *prefix);
 

@@ -346,64 +346,39 @@ tag_links(struct buf *b, const char *tags)
 void
 page_article(struct request *req, struct reply *rep)
 {
-	struct reader	*r;
-	sqlite3_stmt	*st;
-	struct buf	 b;
-	int64_t		 id, hits;
-	const char	*title, *category, *tags;
+	struct store_article	 a;
+	struct reader		*r;
+	struct buf		 b;
 
 	if (seo_is_markdown(req->tail)) {
 		seo_markdown(req, rep);
 		return;
 	}
-	if (!slug_valid(req->tail, strlen(req->tail))) {
-		error_reply(req, rep, 404, NULL);
+	if (view_article(req, rep, "/a/", &a) == -1)
 		return;
-	}
-	if ((r = store_reader()) == NULL) {
-		error_reply(req, rep, 503, NULL);
-		return;
-	}
-	st = r->st[ST_ARTICLE_BY_SLUG];
-	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (!view_moved(req, rep, r, "/a/"))
-			error_reply(req, rep, 404, NULL);
-		return;
-	}
-	id = sqlite3_column_int64(st, 0);
-	req->view.article = id;
-	/* This view counts once the page is out; show it already. */
-	hits = sqlite3_column_int64(st, 5) + hits_pending(id) +
-	    view_counts(req);
-	title = (const char *)sqlite3_column_text(st, 1);
-	category = (const char *)sqlite3_column_text(st, 2);
-	tags = (const char *)sqlite3_column_text(st, 3);
-
 	buf_init(&b);
-	frame_head_open(&b, title);
-	article_head(&b, req->tail, title, (const char *)sqlite3_column_text(st,
-	    4), (const char *)sqlite3_column_text(st, 7));
+	frame_head_open(&b, a.title);
+	article_head(&b, req->tail, a.title, a.html, a.markdown);
 	frame_head_close(&b, "", 0);
 	buf_puts(&b, "<nav class=\"crumbs\"><a href=\"/\">Hilfe</a>");
-	if (category[0] != '\0') {
+	if (a.category[0] != '\0') {
 		buf_puts(&b, " › ");
-		search_link(&b, category);
+		search_link(&b, a.category);
 	}
 	buf_puts(&b, "</nav>\n<article>\n<h1><span class=\"label\">Frage:"
 	    "</span> ");
-	html_escape(&b, title);
+	html_escape(&b, a.title);
+	/* This view counts once the page is out; show it already. */
 	buf_printf(&b, " <span class=\"hits\">(%lld Hits)</span></h1>\n"
-	    "<div class=\"answer\">\n", (long long)hits);
+	    "<div class=\"answer\">\n", (long long)view_hits(req, &a));
 	/* Rendered by cmark in safe mode at import. */
-	buf_puts(&b, (const char *)sqlite3_column_text(st, 4));
+	buf_puts(&b, a.html);
 	buf_puts(&b, "</div>\n");
-	tag_links(&b, tags);
+	tag_links(&b, a.tags);
 	buf_puts(&b, "</article>\n");
-	/* related() runs other statements; this row's text stays valid. */
-	related(&b, r, req->tail, tags, category);
-	sqlite3_reset(st);
+	if ((r = store_reader()) != NULL)
+		related(&b, r, req->tail, a.tags, a.category);
+	store_article_clear(&a);
 	frame_end(&b);
 	reply_page(rep, 200, &b);
 }

@@ -8,6 +8,7 @@
  * none of them shows hits.  The meta tags and JSON-LD of the article
  * pages are in page.c, with the rest of those pages.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,12 +98,12 @@ seo_markdown_key(struct request *req, struct cache_key *k)
 void
 seo_markdown(struct request *req, struct reply *rep)
 {
-	struct reader	*r;
-	sqlite3_stmt	*st;
-	struct buf	 b;
-	size_t		 n = strlen(req->tail) - 3;
-	char		 slug[KBD_MAX_SLUG + 1];
-	const char	*title;
+	struct store_article	 a;
+	struct reader		*r;
+	struct buf		 b;
+	size_t			 n = strlen(req->tail) - 3;
+	char			 slug[KBD_MAX_SLUG + 1];
+	const char		*title;
 
 	if (n > KBD_MAX_SLUG || !slug_valid(req->tail, n)) {
 		error_reply(req, rep, 404, NULL);
@@ -114,24 +115,20 @@ seo_markdown(struct request *req, struct reply *rep)
 		error_reply(req, rep, 503, NULL);
 		return;
 	}
-	st = r->st[ST_ARTICLE_SOURCE];
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		error_reply(req, rep, 404, NULL);
+	if (store_article_get(r, slug, &a) == -1) {
+		error_reply(req, rep, errno == ENOENT ? 404 : 503, NULL);
 		return;
 	}
 	buf_init(&b);
-	title = (const char *)sqlite3_column_text(st, 1);
 	buf_puts(&b, "# ");
 	/* A title is one line; keep it one heading whatever it holds. */
-	for (; *title != '\0'; title++)
+	for (title = a.title; *title != '\0'; title++)
 		buf_putc(&b, *title == '\n' || *title == '\r' ? ' ' : *title);
 	buf_puts(&b, "\n\n");
-	buf_puts(&b, (const char *)sqlite3_column_text(st, 2));
+	buf_puts(&b, a.markdown);
 	if (b.len > 0 && b.data[b.len - 1] != '\n')
 		buf_putc(&b, '\n');
-	sqlite3_reset(st);
+	store_article_clear(&a);
 	reply_buf(rep, MARKDOWN_TYPE, &b);
 }
 
@@ -179,15 +176,24 @@ seo_opensearch(struct request *req, struct reply *rep)
 	reply_buf(rep, OPENSEARCH_TYPE, &b);
 }
 
+static void
+sitemap_url(void *arg, const struct store_article *a)
+{
+	struct buf	*b = arg;
+	char		 when[32];
+
+	format_time(when, sizeof(when), a->updated);
+	buf_puts(b, "<url><loc>");
+	xml_article_url(b, a->slug, "");
+	buf_printf(b, "</loc><lastmod>%s</lastmod></url>\n", when);
+}
+
 /* GET /sitemap.xml: the home page and every published article. */
 void
 seo_sitemap(struct request *req, struct reply *rep)
 {
 	struct reader	*r;
-	sqlite3_stmt	*st;
 	struct buf	 b;
-	char		 when[32];
-	int		 n = 0, rc;
 
 	if ((r = store_reader()) == NULL) {
 		error_reply(req, rep, 503, NULL);
@@ -198,16 +204,9 @@ seo_sitemap(struct request *req, struct reply *rep)
 	    "schemas/sitemap/0.9\">\n<url><loc>");
 	xml_url(&b, "/");
 	buf_puts(&b, "</loc></url>\n");
-	st = r->st[ST_ARTICLES_INDEX];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n < SITEMAP_MAX) {
-		format_time(when, sizeof(when), sqlite3_column_int64(st, 3));
-		buf_puts(&b, "<url><loc>");
-		xml_article_url(&b, (const char *)sqlite3_column_text(st, 0),
-		    "");
-		buf_printf(&b, "</loc><lastmod>%s</lastmod></url>\n", when);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	/* The home page is one of the SITEMAP_MAX a sitemap may hold. */
+	if (store_articles_each(r, STORE_INDEX, SITEMAP_MAX - 1, sitemap_url,
+	    &b) == -1) {
 		buf_free(&b);
 		error_reply(req, rep, 503, NULL);
 		return;
@@ -216,38 +215,46 @@ seo_sitemap(struct request *req, struct reply *rep)
 	reply_buf(rep, XML_TYPE, &b);
 }
 
-/* One <entry> of the feed, from a row of ST_ARTICLES_RECENT. */
+/* The feed's entries as they are made, and the newest change. */
+struct feed {
+	struct buf	 entries;
+	int64_t		 newest;
+};
+
+/* One <entry> of the feed. */
 static void
-feed_entry(struct buf *b, sqlite3_stmt *st)
+feed_entry(void *arg, const struct store_article *a)
 {
-	const char	*slug = (const char *)sqlite3_column_text(st, 0);
-	const char	*category = (const char *)sqlite3_column_text(st, 2);
-	const char	*md = (const char *)sqlite3_column_text(st, 5);
+	struct feed	*f = arg;
+	struct buf	*b = &f->entries;
 	char		 when[32], *summary;
 
+	if (a->updated > f->newest)
+		f->newest = a->updated;
 	buf_puts(b, "<entry>\n<title>");
-	xml_escape(b, (const char *)sqlite3_column_text(st, 1));
+	xml_escape(b, a->title);
 	buf_puts(b, "</title>\n<link rel=\"alternate\" type=\"text/html\" "
 	    "href=\"");
-	xml_article_url(b, slug, "");
+	xml_article_url(b, a->slug, "");
 	buf_puts(b, "\"/>\n<id>");
-	xml_article_url(b, slug, "");
-	format_time(when, sizeof(when), sqlite3_column_int64(st, 4));
+	xml_article_url(b, a->slug, "");
+	format_time(when, sizeof(when), a->created);
 	buf_printf(b, "</id>\n<published>%s</published>\n", when);
-	format_time(when, sizeof(when), sqlite3_column_int64(st, 3));
+	format_time(when, sizeof(when), a->updated);
 	buf_printf(b, "<updated>%s</updated>\n", when);
-	if (*category != '\0') {
+	if (*a->category != '\0') {
 		buf_puts(b, "<category term=\"");
-		xml_escape(b, category);
+		xml_escape(b, a->category);
 		buf_puts(b, "\"/>\n");
 	}
-	summary = render_summary(md, strlen(md), 2 * KBD_DESCRIPTION);
+	summary = render_summary(a->markdown, strlen(a->markdown),
+	    2 * KBD_DESCRIPTION);
 	buf_puts(b, "<summary>");
 	xml_escape(b, summary);
 	free(summary);
 	/* The safe HTML of the article, as text: type="html" says so. */
 	buf_puts(b, "</summary>\n<content type=\"html\">");
-	xml_escape(b, (const char *)sqlite3_column_text(st, 6));
+	xml_escape(b, a->html);
 	buf_puts(b, "</content>\n</entry>\n");
 }
 
@@ -256,33 +263,24 @@ void
 seo_feed(struct request *req, struct reply *rep)
 {
 	struct reader	*r;
-	sqlite3_stmt	*st;
-	struct buf	 b, entries;
+	struct feed	 f;
+	struct buf	 b;
 	char		 when[32];
-	int64_t		 newest = 0;
-	int		 rc;
 
 	if ((r = store_reader()) == NULL) {
 		error_reply(req, rep, 503, NULL);
 		return;
 	}
-	buf_init(&entries);
-	buf_puts(&entries, "");
-	st = r->st[ST_ARTICLES_RECENT];
-	rc = sqlite3_bind_int(st, 1, FEED_ENTRIES);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 3) > newest)
-			newest = sqlite3_column_int64(st, 3);
-		feed_entry(&entries, st);
-		rc = SQLITE_OK;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		buf_free(&entries);
+	buf_init(&f.entries);
+	buf_puts(&f.entries, "");
+	f.newest = 0;
+	if (store_articles_each(r, STORE_RECENT, FEED_ENTRIES, feed_entry,
+	    &f) == -1) {
+		buf_free(&f.entries);
 		error_reply(req, rep, 503, NULL);
 		return;
 	}
-	format_time(when, sizeof(when), newest);
+	format_time(when, sizeof(when), f.newest);
 	buf_init(&b);
 	buf_puts(&b, XML_HEAD "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
 	    "xml:lang=\"de\">\n<title>" KBD_SITE_NAME "</title>\n"
@@ -296,8 +294,8 @@ seo_feed(struct request *req, struct reply *rep)
 	buf_printf(&b, "\"/>\n<updated>%s</updated>\n<author><name>"
 	    KBD_SITE_NAME "</name></author>\n<generator version=\"%s\">kbd"
 	    "</generator>\n", when, KBD_VERSION);
-	buf_put(&b, entries.data, entries.len);
-	buf_free(&entries);
+	buf_put(&b, f.entries.data, f.entries.len);
+	buf_free(&f.entries);
 	buf_puts(&b, "</feed>\n");
 	reply_buf(rep, ATOM_TYPE, &b);
 }
@@ -320,6 +318,42 @@ md_text(struct buf *b, const char *s)
 	}
 }
 
+/* llms.txt as it is made, and the category last headed. */
+struct llms {
+	struct buf	 b;
+	char		*group;
+};
+
+static void
+llms_line(void *arg, const struct store_article *a)
+{
+	struct llms	*l = arg;
+	char		*summary;
+
+	if (l->group == NULL || strcmp(l->group, a->category) != 0) {
+		free(l->group);
+		l->group = xstrdup(a->category);
+		buf_puts(&l->b, "\n## ");
+		md_text(&l->b, *a->category != '\0' ? a->category :
+		    "Weitere Artikel");
+		buf_puts(&l->b, "\n\n");
+	}
+	buf_puts(&l->b, "- [");
+	md_text(&l->b, a->title);
+	buf_puts(&l->b, "](");
+	buf_puts(&l->b, site_base());
+	buf_puts(&l->b, "/a/");
+	url_escape(&l->b, a->slug);
+	buf_puts(&l->b, ".md)");
+	summary = render_summary_text(a->excerpt, KBD_DESCRIPTION);
+	if (*summary != '\0') {
+		buf_puts(&l->b, ": ");
+		md_text(&l->b, summary);
+	}
+	free(summary);
+	buf_putc(&l->b, '\n');
+}
+
 /*
  * GET /llms.txt (llmstxt.org): what the site is, then every article by
  * category as a link to its Markdown twin with its first words.
@@ -328,58 +362,29 @@ void
 seo_llms(struct request *req, struct reply *rep)
 {
 	struct reader	*r;
-	sqlite3_stmt	*st;
-	struct buf	 b;
-	char		*group = NULL, *summary;
-	const char	*category;
+	struct llms	 l;
 	int		 rc;
 
 	if ((r = store_reader()) == NULL) {
 		error_reply(req, rep, 503, NULL);
 		return;
 	}
-	buf_init(&b);
-	buf_puts(&b, "# " KBD_SITE_NAME_TEXT "\n\n> Antworten auf häufige "
+	buf_init(&l.b);
+	l.group = NULL;
+	buf_puts(&l.b, "# " KBD_SITE_NAME_TEXT "\n\n> Antworten auf häufige "
 	    "Fragen unserer Kundinnen und Kunden. Jeder Artikel ist unter "
 	    "/a/<slug> als Webseite und unter /a/<slug>.md als Markdown "
 	    "abrufbar.\n\nSuche: ");
-	buf_puts(&b, site_base());
-	buf_puts(&b, "/search?q=… (HTML) und ");
-	buf_puts(&b, site_base());
-	buf_puts(&b, "/api/search?q=… (JSON).\n");
-	st = r->st[ST_ARTICLES_INDEX];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		category = (const char *)sqlite3_column_text(st, 2);
-		if (group == NULL || strcmp(group, category) != 0) {
-			free(group);
-			group = xstrdup(category);
-			buf_puts(&b, "\n## ");
-			md_text(&b, *category != '\0' ? category :
-			    "Weitere Artikel");
-			buf_puts(&b, "\n\n");
-		}
-		buf_puts(&b, "- [");
-		md_text(&b, (const char *)sqlite3_column_text(st, 1));
-		buf_puts(&b, "](");
-		buf_puts(&b, site_base());
-		buf_puts(&b, "/a/");
-		url_escape(&b, (const char *)sqlite3_column_text(st, 0));
-		buf_puts(&b, ".md)");
-		summary = render_summary_text((const char *)
-		    sqlite3_column_text(st, 4), KBD_DESCRIPTION);
-		if (*summary != '\0') {
-			buf_puts(&b, ": ");
-			md_text(&b, summary);
-		}
-		free(summary);
-		buf_putc(&b, '\n');
-	}
-	sqlite3_reset(st);
-	free(group);
-	if (rc != SQLITE_DONE) {
-		buf_free(&b);
+	buf_puts(&l.b, site_base());
+	buf_puts(&l.b, "/search?q=… (HTML) und ");
+	buf_puts(&l.b, site_base());
+	buf_puts(&l.b, "/api/search?q=… (JSON).\n");
+	rc = store_articles_each(r, STORE_INDEX, 0, llms_line, &l);
+	free(l.group);
+	if (rc == -1) {
+		buf_free(&l.b);
 		error_reply(req, rep, 503, NULL);
 		return;
 	}
-	reply_buf(rep, TEXT_TYPE, &b);
+	reply_buf(rep, TEXT_TYPE, &l.b);
 }

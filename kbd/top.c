@@ -76,6 +76,20 @@ listed(const struct top_entry *t, size_t n, const char *slug)
 	return 0;
 }
 
+/* The list top_get() fills from the database. */
+struct top_list {
+	struct top_entry	*t;
+	size_t			*n;
+};
+
+static void
+add_row(void *arg, const struct store_article *a)
+{
+	struct top_list	*l = arg;
+
+	entry_set(&l->t[(*l->n)++], a->slug, a->title, a->category, a->hits);
+}
+
 /*
  * Stores the limit (at most KBD_TOP_MAX) most read published articles of
  * the last days days (0: all time) in *out, their number in *n; hits are
@@ -89,9 +103,8 @@ top_get(int days, size_t limit, struct top_entry **out, size_t *n)
 	struct snapshot		*s;
 	struct reader		*r;
 	struct top_entry	*t;
-	sqlite3_stmt		*st;
+	struct top_list		 l;
 	size_t			 i;
-	int			 rc = SQLITE_OK;
 
 	if (limit > KBD_TOP_MAX)
 		limit = KBD_TOP_MAX;
@@ -99,26 +112,13 @@ top_get(int days, size_t limit, struct top_entry **out, size_t *n)
 	*out = t;
 	*n = 0;
 	if (days > 0) {
-		if ((r = store_reader()) == NULL)
-			return -1;
-		st = r->st[ST_TOP_SINCE];
+		l.t = t;
+		l.n = n;
 		/* Today counts as a day: 7d is today and the six before. */
-		rc = sqlite3_bind_int64(st, 1, wall_seconds() / 86400 -
-		    (days - 1));
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-		while (rc == SQLITE_OK && (rc = sqlite3_step(st)) ==
-		    SQLITE_ROW) {
-			entry_set(&t[(*n)++], (const char *)
-			    sqlite3_column_text(st, 0), (const char *)
-			    sqlite3_column_text(st, 1), (const char *)
-			    sqlite3_column_text(st, 2),
-			    sqlite3_column_int64(st, 3));
-			rc = *n < limit ? SQLITE_OK : SQLITE_DONE;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			log_warnx("top: %s", sqlite3_errmsg(r->db));
+		if ((r = store_reader()) == NULL ||
+		    store_top_since(r, wall_seconds() / 86400 - (days - 1),
+		    (int)limit, add_row, &l) == -1) {
+			log_warnx("top: the database cannot be read");
 			return -1;
 		}
 	}

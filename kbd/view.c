@@ -5,6 +5,7 @@
  * address) is read here once; the router counts the view when the answer
  * went out whole (view_done), from the cache or not.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,24 +114,47 @@ view_key(struct request *req, struct cache_key *k, const char *prefix)
 }
 
 /*
- * An article that is not there under this slug may have been renamed:
- * answers 301 to its new name under prefix ("/a/", "/api/articles/").
- * Returns 1 when it did.
+ * Reads the published article req->tail shows, into *a (the caller
+ * clears it with store_article_clear), and notes it as viewed.  Returns
+ * 0, or -1 when req is answered already: 301 to the article's new name
+ * under prefix ("/a/", "/api/articles/") when it was renamed, else 404,
+ * or 503 when the database cannot be read.
  */
 int
-view_moved(struct request *req, struct reply *rep, struct reader *r,
-    const char *prefix)
+view_article(struct request *req, struct reply *rep, const char *prefix,
+    struct store_article *a)
 {
-	sqlite3_stmt	*st = r->st[ST_REDIRECT];
-	int		 moved = 0;
+	struct reader	*r;
+	char		 now[KBD_MAX_SLUG + 1];
 
-	sqlite3_bind_text(st, 1, req->tail, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(rep->location, sizeof(rep->location), "%s%s", prefix,
-		    (const char *)sqlite3_column_text(st, 0));
-		error_reply(req, rep, 301, NULL);
-		moved = 1;
+	if (!slug_valid(req->tail, strlen(req->tail))) {
+		error_reply(req, rep, 404, NULL);
+		return -1;
 	}
-	sqlite3_reset(st);
-	return moved;
+	if ((r = store_reader()) == NULL) {
+		error_reply(req, rep, 503, NULL);
+		return -1;
+	}
+	if (store_article_get(r, req->tail, a) == 0) {
+		req->view.article = a->id;
+		return 0;
+	}
+	if (errno == ENOENT && store_article_moved(r, req->tail, now,
+	    sizeof(now)) == 0) {
+		snprintf(rep->location, sizeof(rep->location), "%s%s", prefix,
+		    now);
+		error_reply(req, rep, 301, NULL);
+	} else
+		error_reply(req, rep, errno == ENOENT ? 404 : 503, NULL);
+	return -1;
+}
+
+/*
+ * The hits to show for the article a that req views: those stored,
+ * those counted since, and this view once its answer is out.
+ */
+int64_t
+view_hits(struct request *req, const struct store_article *a)
+{
+	return a->hits + hits_pending(a->id) + view_counts(req);
 }

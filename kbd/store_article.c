@@ -1,0 +1,192 @@
+/*
+ * store_article.c (store): the published articles as the public pages
+ * and feeds read them, through the reader's prepared statements.  One
+ * article is copied out (store_article_get, freed with
+ * store_article_clear), so that no statement stays open, and with it no
+ * read transaction, while a page is made; a list is handed to a callback
+ * row by row, valid during the call.  Callers never see a column number.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbd.h"
+
+/* The text of column i, "" for NULL. */
+static const char *
+text(sqlite3_stmt *st, int i)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, i);
+
+	return s != NULL ? s : "";
+}
+
+/* Copies the strings of a into one allocation that a owns. */
+static void
+own(struct store_article *a)
+{
+	const char	**f[] = { &a->slug, &a->title, &a->category,
+			    &a->tags, &a->html, &a->markdown, &a->excerpt };
+	size_t		 i, len = 0;
+	char		*p;
+
+	for (i = 0; i < nitems(f); i++)
+		len += strlen(*f[i]) + 1;
+	a->mem = p = xmalloc(len);
+	for (i = 0; i < nitems(f); i++) {
+		len = strlen(*f[i]) + 1;
+		memcpy(p, *f[i], len);
+		*f[i] = p;
+		p += len;
+	}
+}
+
+static void
+blank(struct store_article *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->slug = a->title = a->category = a->tags = a->html = a->markdown =
+	    a->excerpt = "";
+}
+
+/*
+ * Reads the published article slug into *a, which the caller clears with
+ * store_article_clear().  Returns 0, or -1 with errno ENOENT when there
+ * is no such published article and EIO when the database failed.
+ */
+int
+store_article_get(struct reader *r, const char *slug, struct store_article *a)
+{
+	sqlite3_stmt	*st = r->st[ST_ARTICLE_BY_SLUG];
+	int		 rc = SQLITE_ERROR;
+
+	blank(a);
+	if (sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (rc = sqlite3_step(st)) != SQLITE_ROW) {
+		errno = rc == SQLITE_DONE ? ENOENT : EIO;
+		sqlite3_reset(st);
+		return -1;
+	}
+	a->id = sqlite3_column_int64(st, 0);
+	a->slug = slug;
+	a->title = text(st, 1);
+	a->category = text(st, 2);
+	a->tags = text(st, 3);
+	a->html = text(st, 4);
+	a->hits = sqlite3_column_int64(st, 5);
+	a->updated = sqlite3_column_int64(st, 6);
+	a->markdown = text(st, 7);
+	a->created = sqlite3_column_int64(st, 8);
+	own(a);
+	sqlite3_reset(st);
+	return 0;
+}
+
+void
+store_article_clear(struct store_article *a)
+{
+	free(a->mem);
+	blank(a);
+}
+
+/*
+ * The slug that the article once called old has now, into out (size
+ * bytes).  Returns 0, or -1 with errno ENOENT when old was never renamed
+ * (or its article is not published), EIO when the database failed.
+ */
+int
+store_article_moved(struct reader *r, const char *old, char *out,
+    size_t size)
+{
+	sqlite3_stmt	*st = r->st[ST_REDIRECT];
+	int		 rc = SQLITE_ERROR;
+
+	if (sqlite3_bind_text(st, 1, old, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (rc = sqlite3_step(st)) != SQLITE_ROW) {
+		errno = rc == SQLITE_DONE ? ENOENT : EIO;
+		sqlite3_reset(st);
+		return -1;
+	}
+	snprintf(out, size, "%s", text(st, 0));
+	sqlite3_reset(st);
+	return 0;
+}
+
+/*
+ * Calls fn for the published articles of list: STORE_INDEX, all by
+ * category and title, with an excerpt of their text (sitemap, llms.txt);
+ * STORE_RECENT, the last changed, with their Markdown and HTML (the
+ * feed); at most limit of them (0: all).  The article is valid during the call.  Returns 0, or -1
+ * with errno EIO when the database failed (fn may have been called).
+ */
+int
+store_articles_each(struct reader *r, enum store_list list, int limit,
+    void (*fn)(void *arg, const struct store_article *a), void *arg)
+{
+	struct store_article	 a;
+	sqlite3_stmt		*st;
+	int			 rc = SQLITE_OK, n = 0;
+
+	if (list == STORE_RECENT) {
+		st = r->st[ST_ARTICLES_RECENT];
+		rc = sqlite3_bind_int(st, 1, limit);
+	} else
+		st = r->st[ST_ARTICLES_INDEX];
+	while (rc == SQLITE_OK && (limit <= 0 || n++ < limit)) {
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+			break;
+		rc = SQLITE_OK;
+		blank(&a);
+		a.slug = text(st, 0);
+		a.title = text(st, 1);
+		a.category = text(st, 2);
+		a.updated = sqlite3_column_int64(st, 3);
+		if (list == STORE_RECENT) {
+			a.created = sqlite3_column_int64(st, 4);
+			a.markdown = text(st, 5);
+			a.html = text(st, 6);
+		} else
+			a.excerpt = text(st, 4);
+		fn(arg, &a);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Calls fn for the limit most read published articles since day (days
+ * since 1970, UTC), most read first; a->hits are the views since then.
+ * Returns 0, or -1 with errno EIO when the database failed.
+ */
+int
+store_top_since(struct reader *r, int64_t day, int limit,
+    void (*fn)(void *arg, const struct store_article *a), void *arg)
+{
+	struct store_article	 a;
+	sqlite3_stmt		*st = r->st[ST_TOP_SINCE];
+	int			 rc;
+
+	rc = sqlite3_bind_int64(st, 1, day);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 2, limit);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		blank(&a);
+		a.slug = text(st, 0);
+		a.title = text(st, 1);
+		a.category = text(st, 2);
+		a.hits = sqlite3_column_int64(st, 3);
+		fn(arg, &a);
+		rc = SQLITE_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
