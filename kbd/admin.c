@@ -8,6 +8,7 @@
  * twice.  Pages are never cached (Cache-Control: no-store), and every
  * value goes through html_escape() or url_escape().
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -647,6 +648,7 @@ save(struct ctx *c, int is_new)
 	char		*draft = field_or_empty(c, "draft");
 	char		*rev = field_or_empty(c, "rev");
 	char		*keep_tags = admin_tags_from_form(tags), msg[64];
+	const char	*errstr;
 	long long	 base = 0;
 
 	memset(&e, 0, sizeof(e));
@@ -668,27 +670,17 @@ save(struct ctx *c, int is_new)
 	f.draft = e.draft;
 	f.rev = e.base_rev;
 
-	switch (edit_save(&e)) {
-	case 200:
-	case 201:
+	if (edit_save(&e, &errstr) == 0) {
 		snprintf(msg, sizeof(msg), "Gespeichert (Revision %lld).",
 		    (long long)e.rev);
 		see_other(c, "/admin/edit/", slug, msg);
-		break;
-	case 409:
-		if (is_new)
-			invalid_page(c, &f, e.why, 409);
-		else
-			conflict_page(c, &f, &e);
-		break;
-	case 404:
+	} else if (e.err == EEXIST && !is_new)
+		conflict_page(c, &f, &e);
+	else if (e.err == ENOENT)
 		message_page(c, 404, "Nicht gefunden", "Diesen Artikel gibt "
 		    "es nicht mehr.");
-		break;
-	default:
-		invalid_page(c, &f, e.why, e.status);
-		break;
-	}
+	else
+		invalid_page(c, &f, errstr, error_status(e.err));
 	free(e.current);
 	free(slug);
 	free(title);
@@ -706,9 +698,9 @@ act(struct ctx *c, const char *verb)
 {
 	struct edit	 e;
 	char		*value = NULL, msg[128];
-	const char	*done = "";
+	const char	*done = "", *errstr;
 	long long	 rev;
-	unsigned int	 status;
+	int		 rc;
 
 	memset(&e, 0, sizeof(e));
 	e.slug = c->slug;
@@ -716,30 +708,31 @@ act(struct ctx *c, const char *verb)
 	if (strcmp(verb, "publish") == 0) {
 		value = field_or_empty(c, "draft");
 		e.draft = strcmp(value, "1") == 0;
-		status = edit_publish(&e);
+		rc = edit_publish(&e, &errstr);
 		done = e.draft ? "Zurückgezogen: jetzt ein Entwurf." :
 		    "Veröffentlicht.";
 	} else if (strcmp(verb, "delete") == 0) {
-		status = edit_delete(&e);
+		rc = edit_delete(&e, &errstr);
 		done = "Gelöscht. Mit „Wiederherstellen“ ist er wieder da.";
 	} else if (strcmp(verb, "restore") == 0) {
 		value = field_or_empty(c, "rev");
 		if (parse_number(value, 1, INT64_MAX, &rev) == 0)
 			e.restore_rev = rev;
-		status = edit_restore(&e);
+		rc = edit_restore(&e, &errstr);
 		done = "Wiederhergestellt.";
 	} else {
 		value = field_or_empty(c, "slug");
 		e.new_slug = value;
-		status = edit_rename(&e);
+		rc = edit_rename(&e, &errstr);
 		done = "Umbenannt; die alte Adresse leitet hierher weiter.";
 	}
-	if (status == 200 || status == 201) {
+	if (rc == 0) {
 		snprintf(msg, sizeof(msg), "%s", done);
 		see_other(c, "/admin/edit/", e.new_slug != NULL ? e.new_slug :
 		    c->slug, msg);
 	} else
-		message_page(c, status, "Das hat nicht geklappt", e.why);
+		message_page(c, error_status(e.err), "Das hat nicht geklappt",
+		    errstr);
 	free(e.current);
 	free(value);
 }
@@ -1030,7 +1023,7 @@ users_page(struct ctx *c)
 	buf_puts(&b, "<table class=\"list\"><thead><tr><th>Name</th><th>Rolle"
 	    "</th><th>seit</th><th>API-Token</th><th></th></tr></thead>"
 	    "<tbody>\n");
-	user_each(c->r->db, user_row_html, &uc);
+	store_user_each(c->r->db, user_row_html, &uc);
 	buf_puts(&b, "</tbody></table>\n<h2>Neuer Benutzer</h2>\n<form "
 	    "method=\"post\" action=\"/admin/users\" class=\"fields\">\n");
 	csrf_input(&b, c->who);

@@ -6,6 +6,7 @@
  * session's CSRF token in the X-CSRF-Token header.  kbd-http.7 (STAFF
  * API) lists the endpoints.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,23 +131,27 @@ get_article(struct api *a, const char *slug)
 	free(mem);
 }
 
-/* The answer to a change: 2xx with the revision, or the reason. */
+/*
+ * The answer to a change that returned rc: 200 (201 for a new article)
+ * with the revision, or the failure's status and reason, and in a
+ * conflict the text as it is now.
+ */
 static void
-changed(struct api *a, struct edit *e, const char *slug)
+changed(struct api *a, struct edit *e, int rc, const char *slug)
 {
 	json_t	*o;
 
-	if (e->status == 200 || e->status == 201) {
-		answer(a, e->status, json_pack("{s:o,s:I}", "slug", jstr(slug),
-		    "rev", (json_int_t)e->rev));
+	if (rc == 0) {
+		answer(a, e->created ? 201 : 200, json_pack("{s:o,s:I}",
+		    "slug", jstr(slug), "rev", (json_int_t)e->rev));
 		return;
 	}
 	o = json_pack("{s:o}", "error", jstr(e->why));
-	if (e->status == 409 && e->current != NULL) {
+	if (e->err == EEXIST && e->current != NULL) {
 		json_object_set_new(o, "rev", json_integer(e->rev));
 		json_object_set_new(o, "current", jstr(e->current));
 	}
-	answer(a, e->status, o);
+	answer(a, error_status(e->err), o);
 }
 
 /* POST /articles (create) and PUT /articles/<slug> (update). */
@@ -156,6 +161,8 @@ save_article(struct api *a, const char *slug)
 	struct edit	 e;
 	char		*tags = in_tags(a);
 	json_t		*rev = json_object_get(a->in, "rev");
+	const char	*errstr;
+	int		 rc;
 
 	memset(&e, 0, sizeof(e));
 	e.slug = slug != NULL ? slug : in_str(a, "slug", "");
@@ -176,8 +183,8 @@ save_article(struct api *a, const char *slug)
 		fail(a, 400, "rev must be a revision number");
 		return;
 	}
-	edit_save(&e);
-	changed(a, &e, e.slug);
+	rc = edit_save(&e, &errstr);
+	changed(a, &e, rc, e.slug);
 	free(e.current);
 	free(tags);
 }
@@ -187,27 +194,29 @@ article_action(struct api *a, const char *slug, const char *verb)
 {
 	struct edit	 e;
 	json_t		*rev;
+	const char	*errstr;
+	int		 rc;
 
 	memset(&e, 0, sizeof(e));
 	e.slug = slug;
 	e.author = a->who->name;
 	if (strcmp(verb, "publish") == 0 || strcmp(verb, "unpublish") == 0) {
 		e.draft = strcmp(verb, "unpublish") == 0;
-		edit_publish(&e);
+		rc = edit_publish(&e, &errstr);
 	} else if (strcmp(verb, "restore") == 0) {
 		rev = json_object_get(a->in, "rev");
 		e.restore_rev = json_is_integer(rev) ?
 		    json_integer_value(rev) : 0;
-		edit_restore(&e);
+		rc = edit_restore(&e, &errstr);
 	} else if (strcmp(verb, "rename") == 0) {
 		e.new_slug = in_str(a, "slug", "");
-		edit_rename(&e);
+		rc = edit_rename(&e, &errstr);
 		slug = e.new_slug;
 	} else {
 		fail(a, 404, "not found");
 		return;
 	}
-	changed(a, &e, slug);
+	changed(a, &e, rc, slug);
 	free(e.current);
 }
 
@@ -319,7 +328,7 @@ users(struct api *a, const char *name)
 	memset(&j, 0, sizeof(j));
 	if (*name == '\0' && (is(a, "GET") || is(a, "HEAD"))) {
 		list = json_array();
-		user_each(a->r->db, user_row_json, list);
+		store_user_each(a->r->db, user_row_json, list);
 		answer(a, 200, json_pack("{s:o}", "users", list));
 		return;
 	}
@@ -563,14 +572,13 @@ route_delete(struct request *req, struct reply *rep)
 {
 	struct api	 a;
 	struct edit	 e;
-	const char	*slug;
+	const char	*slug, *errstr;
 
 	if (begin(&a, req, rep) == 0 && (slug = slug_of(&a)) != NULL) {
 		memset(&e, 0, sizeof(e));
 		e.slug = slug;
 		e.author = a.who->name;
-		edit_delete(&e);
-		changed(&a, &e, slug);
+		changed(&a, &e, edit_delete(&e, &errstr), slug);
 	}
 	end(&a);
 }

@@ -214,36 +214,18 @@ find_staff(struct request *req, struct reader *r, struct staff *who)
 {
 	const char	*auth = http_header(req, "Authorization");
 	const char	*cookie = http_cookie(req, KBD_SESSION_COOKIE);
-	sqlite3_stmt	*st;
 	char		 hash[65];
-	int		 found = 0;
 
 	if (auth != NULL && strncmp(auth, "Bearer ", 7) == 0 &&
 	    strlen(auth + 7) == 2 * KBD_TOKEN_BYTES) {
 		hash_token(auth + 7, hash);
-		st = r->st[ST_USER_BY_TOKEN];
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-		who->via_token = 1;
-	} else if (cookie != NULL && strlen(cookie) == 2 * KBD_TOKEN_BYTES) {
-		hash_token(cookie, hash);
-		st = r->st[ST_SESSION];
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, wall_seconds());
-	} else
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		who->id = sqlite3_column_int64(st, 0);
-		snprintf(who->name, sizeof(who->name), "%s",
-		    (const char *)sqlite3_column_text(st, 1));
-		who->admin = strcmp((const char *)sqlite3_column_text(st, 2),
-		    "admin") == 0;
-		if (!who->via_token)
-			snprintf(who->csrf, sizeof(who->csrf), "%s",
-			    (const char *)sqlite3_column_text(st, 3));
-		found = 1;
+		return store_user_by_hash(r, hash, 1, who) == 0;
 	}
-	sqlite3_reset(st);
-	return found;
+	if (cookie != NULL && strlen(cookie) == 2 * KBD_TOKEN_BYTES) {
+		hash_token(cookie, hash);
+		return store_user_by_hash(r, hash, 0, who) == 0;
+	}
+	return 0;
 }
 
 /*
@@ -311,20 +293,14 @@ session_insert(sqlite3 *db, void *arg)
 {
 	struct session_job	*j = arg;
 
-	if (store_run(db, "DELETE FROM session WHERE expires <= ?1", "i",
-	    j->now) == -1 || store_run(db, "INSERT INTO session(token_hash,"
-	    " user_id, csrf, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
-	    "titii", j->hash, j->user, j->csrf, j->now,
-	    j->now + (int64_t)KBD_SESSION_SECONDS) == -1)
-		return -1;
-	return 0;
+	return store_session_add(db, j->hash, j->user, j->csrf, j->now,
+	    KBD_SESSION_SECONDS);
 }
 
 static int
 session_delete(sqlite3 *db, void *hash)
 {
-	return store_run(db, "DELETE FROM session WHERE token_hash = ?1", "t",
-	    (const char *)hash) == -1 ? -1 : 0;
+	return store_session_del(db, hash);
 }
 
 /* Sets rep's Set-Cookie to token (or to nothing, expired, if NULL). */
@@ -348,7 +324,6 @@ auth_login(struct request *req, struct reply *rep, const char *name,
 {
 	struct session_job	 job;
 	struct reader		*r;
-	sqlite3_stmt		*st;
 	char			 addr[64], token[2 * KBD_TOKEN_BYTES + 1];
 	char			 hash[crypto_pwhash_STRBYTES], unused[65];
 	uint64_t		 by_name, by_addr;
@@ -368,15 +343,11 @@ auth_login(struct request *req, struct reply *rep, const char *name,
 	}
 	if ((r = store_reader()) == NULL)
 		return AUTH_ERROR;
-	snprintf(hash, sizeof(hash), "%s", dummy_hash);
-	st = r->st[ST_USER_BY_NAME];
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		user = sqlite3_column_int64(st, 0);
-		snprintf(hash, sizeof(hash), "%s",
-		    (const char *)sqlite3_column_text(st, 2));
+	/* An unknown name costs the same check as a known one. */
+	if (store_user_login(r, name, &user, hash, sizeof(hash)) == -1) {
+		user = 0;
+		snprintf(hash, sizeof(hash), "%s", dummy_hash);
 	}
-	sqlite3_reset(st);
 	ok = password_matches(hash, pw) && user > 0 &&
 	    strlen(pw) <= KBD_MAX_PASSWORD;
 	if (!ok) {

@@ -34,20 +34,23 @@ struct current {
 	char		*text;		/* the file of that revision */
 };
 
-static unsigned int
-refuse(struct edit *e, unsigned int status, const char *fmt, ...)
-    KBD_PRINTF(3, 4);
+/*
+ * Notes that the change is refused: err says what kind of failure it is
+ * (errno: ENOENT, EEXIST, EINVAL, EIO), the format why.  Returns -1.
+ */
+static int
+refuse(struct edit *e, int err, const char *fmt, ...) KBD_PRINTF(3, 4);
 
-static unsigned int
-refuse(struct edit *e, unsigned int status, const char *fmt, ...)
+static int
+refuse(struct edit *e, int err, const char *fmt, ...)
 {
 	va_list	 ap;
 
 	va_start(ap, fmt);
 	vsnprintf(e->why, sizeof(e->why), fmt, ap);
 	va_end(ap);
-	e->status = status;
-	return status;
+	e->err = err;
+	return -1;
 }
 
 static int
@@ -154,15 +157,15 @@ imported_rev(sqlite3 *db, const char *slug, const char *hash)
  * Writes text as slug's file, imports it and notes the revision in e.
  * The text must have passed article_parse().
  */
-static unsigned int
+static int
 commit_text(sqlite3 *db, struct edit *e, const char *slug, const char *text,
-    unsigned int ok)
+    int created)
 {
 	unsigned char	 bin[32];
 	char		 hash[65];
 
 	if (write_file(slug, text) == -1)
-		return refuse(e, 500, "%s/%s.md cannot be written: %s",
+		return refuse(e, EIO, "%s/%s.md cannot be written: %s",
 		    writer_folder(), slug, strerror(errno));
 	crypto_generichash(bin, sizeof(bin), (const unsigned char *)text,
 	    strlen(text), NULL, 0);
@@ -170,15 +173,16 @@ commit_text(sqlite3 *db, struct edit *e, const char *slug, const char *text,
 	import_expect(slug, hash, e->author);
 	if (writer_import() == -1 ||
 	    (e->rev = imported_rev(db, slug, hash)) < 0)
-		return refuse(e, 500, "the file was written, but the database "
+		return refuse(e, EIO, "the file was written, but the database "
 		    "did not take it; it will be read at the next import");
 	log_info("articles: %s saved by %s (revision %lld)", slug, e->author,
 	    (long long)e->rev);
-	e->status = ok;
-	return ok;
+	e->err = 0;
+	e->created = created;
+	return 0;
 }
 
-/* Checks text as the import would; 422 with the reason if it fails. */
+/* Checks text as the import would: 0, or -1 (EINVAL) with the reason. */
 static int
 text_valid(struct edit *e, const char *slug, const char *text)
 {
@@ -189,21 +193,21 @@ text_valid(struct edit *e, const char *slug, const char *text)
 	rc = article_parse(&a, slug, text, strlen(text), why, sizeof(why));
 	article_clear(&a);
 	if (rc == -1)
-		refuse(e, 422, "%s", why);
-	return rc == 0;
+		return refuse(e, EINVAL, "%s", why);
+	return 0;
 }
 
-/* Checks the fields of a save before anything is composed. */
+/* Checks the fields of a save before anything is composed: 0 or -1. */
 static int
 fields_valid(struct edit *e)
 {
 	if (!slug_valid(e->slug, strlen(e->slug)))
-		return refuse(e, 422, "the address (slug) may use a-z, 0-9, "
-		    "'-' and '_', at most %d", KBD_MAX_SLUG) == 0;
+		return refuse(e, EINVAL, "the address (slug) may use a-z, 0-9, "
+		    "'-' and '_', at most %d", KBD_MAX_SLUG);
 	if (e->title[strcspn(e->title, "\r\n")] != '\0')
-		return refuse(e, 422, "the title is one line") == 0;
+		return refuse(e, EINVAL, "the title is one line");
 	if (e->category[strcspn(e->category, "\r\n")] != '\0')
-		return refuse(e, 422, "the category is one line") == 0;
+		return refuse(e, EINVAL, "the category is one line");
 	return 1;
 }
 
@@ -214,17 +218,17 @@ save_job(sqlite3 *db, void *arg)
 	struct current	 c;
 	char		*text = NULL;
 
-	if (!fields_valid(e))
-		return 0;
+	if (fields_valid(e) == -1)
+		return -1;
 	if (load_current(db, e->slug, &c) == -1)
-		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
 	if (e->base_rev == 0 && c.id != 0 && !c.deleted)
-		refuse(e, 409, "there is an article at /a/%s already",
+		refuse(e, EEXIST, "there is an article at /a/%s already",
 		    e->slug);
 	else if (e->base_rev != 0 && c.id == 0)
-		refuse(e, 404, "no such article");
+		refuse(e, ENOENT, "no such article");
 	else if (e->base_rev != 0 && e->base_rev != c.rev) {
-		refuse(e, 409, "revision %lld was saved in the meantime",
+		refuse(e, EEXIST, "revision %lld was saved in the meantime",
 		    (long long)c.rev);
 		e->current = c.text;
 		e->rev = c.rev;
@@ -234,14 +238,13 @@ save_job(sqlite3 *db, void *arg)
 		    e->draft, e->body);
 		if (c.text != NULL && !c.deleted && strcmp(c.text, text) == 0) {
 			e->rev = c.rev;
-			e->status = 200;	/* nothing changed */
-		} else if (text_valid(e, e->slug, text))
-			commit_text(db, e, e->slug, text, c.id == 0 ? 201 :
-			    200);
+			e->err = 0;	/* nothing changed */
+		} else if (text_valid(e, e->slug, text) == 0)
+			commit_text(db, e, e->slug, text, c.id == 0);
 	}
 	free(text);
 	free(c.text);
-	return 0;
+	return e->err == 0 ? 0 : -1;
 }
 
 /* Unpublishes (draft) or publishes the article, changing nothing else. */
@@ -255,25 +258,25 @@ publish_job(sqlite3 *db, void *arg)
 
 	memset(&a, 0, sizeof(a));
 	if (load_current(db, e->slug, &c) == -1)
-		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
 	if (c.id == 0 || c.deleted || c.text == NULL)
-		refuse(e, 404, "no such article");
+		refuse(e, ENOENT, "no such article");
 	else if (article_parse(&a, e->slug, c.text, strlen(c.text), why,
 	    sizeof(why)) == -1)
-		refuse(e, 422, "%s", why);
+		refuse(e, EINVAL, "%s", why);
 	else if (a.draft == e->draft) {
 		e->rev = c.rev;
-		e->status = 200;
+		e->err = 0;
 	} else {
 		text = article_compose(c.text, a.title, a.category, a.tags,
 		    e->draft, a.markdown);
-		if (text_valid(e, e->slug, text))
-			commit_text(db, e, e->slug, text, 200);
+		if (text_valid(e, e->slug, text) == 0)
+			commit_text(db, e, e->slug, text, 0);
 	}
 	article_clear(&a);
 	free(text);
 	free(c.text);
-	return 0;
+	return e->err == 0 ? 0 : -1;
 }
 
 /* Removes the file; the revisions keep every version for a restore. */
@@ -286,15 +289,15 @@ delete_job(sqlite3 *db, void *arg)
 	int		 dirfd;
 
 	if (load_current(db, e->slug, &c) == -1)
-		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
 	free(c.text);
 	if (c.id == 0 || c.deleted)
-		return refuse(e, 404, "no such article") == 0;
+		return refuse(e, ENOENT, "no such article");
 	snprintf(name, sizeof(name), "%s.md", e->slug);
 	if ((dirfd = open(writer_folder(), O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1 || (unlinkat(dirfd, name, 0) == -1 &&
 	    errno != ENOENT) || sync_dir(dirfd) == -1) {
-		refuse(e, 500, "%s/%s cannot be removed: %s",
+		refuse(e, EIO, "%s/%s cannot be removed: %s",
 		    writer_folder(), name, strerror(errno));
 		if (dirfd != -1)
 			close(dirfd);
@@ -302,12 +305,12 @@ delete_job(sqlite3 *db, void *arg)
 	}
 	close(dirfd);
 	if (writer_import() == -1)
-		return refuse(e, 500, "the file was removed, but the database "
-		    "did not take it") == 0;
+		return refuse(e, EIO, "the file was removed, but the database "
+		    "did not take it");
 	log_info("articles: %s deleted by %s", e->slug, e->author);
 	e->rev = c.rev;
-	e->status = 200;
-	return 0;
+	e->err = 0;
+	return e->err == 0 ? 0 : -1;
 }
 
 /* Writes revision e->restore_rev (0: the last) back as the file. */
@@ -320,7 +323,7 @@ restore_job(sqlite3 *db, void *arg)
 	char		*text = NULL;
 
 	if (load_current(db, e->slug, &c) == -1)
-		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
 	if (c.id != 0 && sqlite3_prepare_v2(db, "SELECT text FROM revision"
 	    " WHERE article_id = ?1 AND rev = ?2", -1, &st, NULL) ==
 	    SQLITE_OK && sqlite3_bind_int64(st, 1, c.id) == SQLITE_OK &&
@@ -329,15 +332,15 @@ restore_job(sqlite3 *db, void *arg)
 		text = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (text == NULL)
-		refuse(e, 404, "no such revision");
+		refuse(e, ENOENT, "no such revision");
 	else if (!c.deleted && c.text != NULL && strcmp(text, c.text) == 0) {
 		e->rev = c.rev;
-		e->status = 200;
-	} else if (text_valid(e, e->slug, text))
-		commit_text(db, e, e->slug, text, 200);
+		e->err = 0;
+	} else if (text_valid(e, e->slug, text) == 0)
+		commit_text(db, e, e->slug, text, 0);
 	free(text);
 	free(c.text);
-	return 0;
+	return e->err == 0 ? 0 : -1;
 }
 
 /*
@@ -354,27 +357,27 @@ rename_job(sqlite3 *db, void *arg)
 	int		 dirfd = -1;
 
 	if (!slug_valid(e->new_slug, strlen(e->new_slug)))
-		return refuse(e, 422, "the address (slug) may use a-z, 0-9, "
-		    "'-' and '_', at most %d", KBD_MAX_SLUG) == 0;
+		return refuse(e, EINVAL, "the address (slug) may use a-z, 0-9, "
+		    "'-' and '_', at most %d", KBD_MAX_SLUG);
 	if (load_current(db, e->slug, &c) == -1 ||
 	    load_current(db, e->new_slug, &taken) == -1)
-		return refuse(e, 500, "%s", sqlite3_errmsg(db)) == 0;
+		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
 	free(c.text);
 	free(taken.text);
 	snprintf(from, sizeof(from), "%s.md", e->slug);
 	snprintf(to, sizeof(to), "%s.md", e->new_slug);
 	if (c.id == 0)
-		return refuse(e, 404, "no such article") == 0;
+		return refuse(e, ENOENT, "no such article");
 	if (taken.id != 0 || ((dirfd = open(writer_folder(), O_RDONLY |
 	    O_DIRECTORY | O_CLOEXEC)) != -1 && faccessat(dirfd, to, F_OK,
 	    0) == 0)) {
 		if (dirfd != -1)
 			close(dirfd);
-		return refuse(e, 409, "/a/%s is taken", e->new_slug) == 0;
+		return refuse(e, EEXIST, "/a/%s is taken", e->new_slug);
 	}
 	if (dirfd == -1)
-		return refuse(e, 500, "%s: %s", writer_folder(),
-		    strerror(errno)) == 0;
+		return refuse(e, EIO, "%s: %s", writer_folder(),
+		    strerror(errno));
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK || store_run(db, "UPDATE article SET slug = ?1 WHERE"
 	    " id = ?2", "ti", e->new_slug, c.id) == -1 ||
@@ -383,7 +386,7 @@ rename_job(sqlite3 *db, void *arg)
 	    store_run(db, "INSERT OR REPLACE INTO redirect(slug, article_id)"
 	    " VALUES (?1, ?2)", "ti", e->slug, c.id) == -1 ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		refuse(e, 500, "%s", sqlite3_errmsg(db));
+		refuse(e, EIO, "%s", sqlite3_errmsg(db));
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		close(dirfd);
 		return 0;
@@ -396,52 +399,59 @@ rename_job(sqlite3 *db, void *arg)
 	log_info("articles: %s renamed to %s by %s", e->slug, e->new_slug,
 	    e->author);
 	e->rev = c.rev;
-	e->status = 200;
-	return 0;
+	e->err = 0;
+	return e->err == 0 ? 0 : -1;
 }
 
-static unsigned int
-run(writer_fn fn, struct edit *e)
+static int
+run(writer_fn fn, struct edit *e, const char **errstr)
 {
-	e->status = 500;
 	e->current = NULL;
-	snprintf(e->why, sizeof(e->why), "the server is stopping");
+	e->created = 0;
+	refuse(e, ESHUTDOWN, "the server is stopping");
 	writer_call(fn, e);
-	return e->status;
+	if (e->err == 0)
+		return 0;
+	*errstr = e->why;
+	errno = e->err;
+	return -1;
 }
 
 /*
- * Each returns the HTTP status of the change, with a reason in e->why
- * when it is not 2xx, and the article's revision in e->rev.  A 409 of
- * edit_save leaves the text as it is now in e->current, which the caller
- * frees.
+ * Each makes its change in the writer and returns 0, with the article's
+ * revision in e->rev (and e->created for a new article), or -1 with
+ * errno and a reason in *errstr: ENOENT, no such article; EEXIST, the
+ * slug is taken, or (edit_save) another revision was saved in the
+ * meantime, whose text is left in e->current, which the caller frees;
+ * EINVAL, the text or a field is not valid; EIO, the file or the
+ * database failed; ESHUTDOWN, the server is stopping.
  */
-unsigned int
-edit_save(struct edit *e)
+int
+edit_save(struct edit *e, const char **errstr)
 {
-	return run(save_job, e);
+	return run(save_job, e, errstr);
 }
 
-unsigned int
-edit_publish(struct edit *e)
+int
+edit_publish(struct edit *e, const char **errstr)
 {
-	return run(publish_job, e);
+	return run(publish_job, e, errstr);
 }
 
-unsigned int
-edit_delete(struct edit *e)
+int
+edit_delete(struct edit *e, const char **errstr)
 {
-	return run(delete_job, e);
+	return run(delete_job, e, errstr);
 }
 
-unsigned int
-edit_restore(struct edit *e)
+int
+edit_restore(struct edit *e, const char **errstr)
 {
-	return run(restore_job, e);
+	return run(restore_job, e, errstr);
 }
 
-unsigned int
-edit_rename(struct edit *e)
+int
+edit_rename(struct edit *e, const char **errstr)
 {
-	return run(rename_job, e);
+	return run(rename_job, e, errstr);
 }

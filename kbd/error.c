@@ -3,6 +3,7 @@
  * JSON ({"error": "..."}) under /api/, a German page in the site's frame
  * elsewhere.  Statuses and their words are one sorted table.
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -83,4 +84,30 @@ error_reply(struct request *req, struct reply *rep, unsigned int status,
 	    "Sie beginnen auf der <a href=\"/\">Startseite</a>.</p>\n");
 	frame_end(&b);
 	reply_page(rep, e->status, &b);
+}
+
+/*
+ * The HTTP status of a failure that a lower layer reported as errno
+ * err: the one place where the kinds of failure become statuses.
+ */
+unsigned int
+error_status(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return 404;
+	case EEXIST:
+		return 409;
+	case EINVAL:
+		return 422;
+	case EACCES:
+		return 403;
+	case EAGAIN:
+		return 429;
+	case ESHUTDOWN:
+	case EBUSY:
+		return 503;
+	default:
+		return 500;
+	}
 }

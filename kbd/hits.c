@@ -121,50 +121,18 @@ collect(struct hit_delta **out)
 static int
 write_deltas(sqlite3 *db, const struct hit_delta *d, size_t n)
 {
-	sqlite3_stmt	*total = NULL, *daily = NULL;
-	int64_t		 day = wall_seconds() / 86400;
-	size_t		 i;
-	int		 rc;
+	const char	*errstr;
 
-	rc = sqlite3_prepare_v2(db, "UPDATE article SET hits = hits + ?2"
-	    " WHERE id = ?1", -1, &total, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "INSERT INTO hit_day(article_id,"
-		    " day, count) VALUES (?1, ?2, ?3)"
-		    " ON CONFLICT(article_id, day)"
-		    " DO UPDATE SET count = count + excluded.count", -1,
-		    &daily, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	for (i = 0; rc == SQLITE_OK && i < n; i++) {
-		sqlite3_bind_int64(total, 1, d[i].id);
-		sqlite3_bind_int64(total, 2, (sqlite3_int64)d[i].n);
-		rc = sqlite3_step(total) == SQLITE_DONE ? SQLITE_OK :
-		    SQLITE_ERROR;
-		sqlite3_reset(total);
-		/* An id without a row (never in this database) is dropped. */
-		if (rc != SQLITE_OK || sqlite3_changes(db) == 0)
-			continue;
-		sqlite3_bind_int64(daily, 1, d[i].id);
-		sqlite3_bind_int64(daily, 2, day);
-		sqlite3_bind_int64(daily, 3, (sqlite3_int64)d[i].n);
-		rc = sqlite3_step(daily) == SQLITE_DONE ? SQLITE_OK :
-		    SQLITE_ERROR;
-		sqlite3_reset(daily);
+	if (store_hits_write(db, d, n, wall_seconds() / 86400, &errstr) ==
+	    -1) {
+		if (outage_begin(&failing))
+			log_warnx("hits: cannot write the views of %zu "
+			    "article%s: %s; they are kept and tried again "
+			    "each second", n, n == 1 ? "" : "s", errstr);
+		return -1;
 	}
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK && outage_begin(&failing))
-		log_warnx("hits: cannot write the views of %zu article%s: "
-		    "%s; they are kept and tried again each second", n,
-		    n == 1 ? "" : "s", sqlite3_errmsg(db));
-	if (rc != SQLITE_OK)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	else
-		outage_end(&failing, "hits");
-	sqlite3_finalize(total);
-	sqlite3_finalize(daily);
-	return rc == SQLITE_OK ? 0 : -1;
+	outage_end(&failing, "hits");
+	return 0;
 }
 
 /*

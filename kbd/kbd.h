@@ -394,10 +394,7 @@ int	 user_add(sqlite3 *, const char *, const char *, const char *,
 	    const char **);
 int	 user_set_password(sqlite3 *, const char *, const char *,
 	    const char **);
-int	 user_del(sqlite3 *, const char *, const char **);
 int	 user_new_token(sqlite3 *, const char *, char *, const char **);
-int	 user_each(sqlite3 *, void (*)(void *, const struct user_row *),
-	    void *);
 int	 user_main(const struct config *);
 struct user_change {
 	const char	*name;
@@ -477,16 +474,17 @@ struct edit {
 	int64_t		 base_rev;	/* save: revision edited; 0 new */
 	int64_t		 restore_rev;	/* restore: which; 0 the last */
 	const char	*new_slug;	/* rename */
-	unsigned int	 status;	/* out: HTTP status */
-	char		 why[512];	/* out: reason, unless 2xx */
+	int		 err;		/* out: errno of a failure, or 0 */
+	int		 created;	/* out: the save made a new article */
+	char		 why[512];	/* out: reason of a failure */
 	int64_t		 rev;		/* out: the article's revision */
 	char		*current;	/* out, 409: the file now; caller frees */
 };
-unsigned int edit_save(struct edit *);
-unsigned int edit_publish(struct edit *);
-unsigned int edit_delete(struct edit *);
-unsigned int edit_restore(struct edit *);
-unsigned int edit_rename(struct edit *);
+int	 edit_save(struct edit *e, const char **errstr);
+int	 edit_publish(struct edit *e, const char **errstr);
+int	 edit_delete(struct edit *e, const char **errstr);
+int	 edit_restore(struct edit *e, const char **errstr);
+int	 edit_rename(struct edit *e, const char **errstr);
 
 /* import.c */
 struct import_stats {
@@ -512,6 +510,37 @@ int64_t	 store_size(void);
 int	 store_backup(const char *, const char *, const char **);
 int	 store_run(sqlite3 *, const char *, const char *, ...);
 void	 store_shutdown(void);
+
+/* store_counts.c */
+/* One search to count, or a click on one of its results. */
+struct store_search {
+	const char	*query;		/* normalised */
+	int64_t		 results;
+	int		 click;		/* an article opened from its results */
+};
+int	 store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
+	    int64_t day, const char **errstr);
+int	 store_searches_write(sqlite3 *db, const struct store_search *s,
+	    size_t n, int64_t day, const char **errstr);
+
+/* store_user.c */
+struct staff;
+int	 store_user_add(sqlite3 *db, const char *name, const char *role,
+	    const char *pwhash, const char **errstr);
+int	 store_user_password(sqlite3 *db, const char *name,
+	    const char *pwhash, const char **errstr);
+int	 store_user_del(sqlite3 *db, const char *name, const char **errstr);
+int	 store_user_token(sqlite3 *db, const char *name,
+	    const char *tokenhash, const char **errstr);
+int	 store_user_each(sqlite3 *db, void (*fn)(void *arg,
+	    const struct user_row *row), void *arg);
+int	 store_user_login(struct reader *r, const char *name, int64_t *id,
+	    char *pwhash, size_t size);
+int	 store_user_by_hash(struct reader *r, const char *hash, int token,
+	    struct staff *who);
+int	 store_session_add(sqlite3 *db, const char *hash, int64_t user,
+	    const char *csrf, int64_t now, int64_t seconds);
+int	 store_session_del(sqlite3 *db, const char *hash);
 
 /* store_article.c */
 /* A published article, or a row of a list of them; see store_article.c. */
@@ -910,6 +939,7 @@ void	 reply_logged_search(struct reply *rep, const char *query,
 	    int64_t results);
 
 /* error.c */
+unsigned int error_status(int err);
 void	 error_reply(struct request *req, struct reply *rep,
 	    unsigned int status, const char *why);
 

@@ -15,14 +15,9 @@
 
 #define LOG_MAX		4096	/* searches kept between two flushes */
 
-struct logged {
-	char		*query;
-	int64_t		 results;
-	int		 click;		/* an article opened from its results */
-};
 
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
-static struct logged	 pending[LOG_MAX];
+static struct store_search	 pending[LOG_MAX];
 static size_t		 npending;
 static uint64_t		 dropped;
 static struct outage	 failing;	/* of flushes; the writer's */
@@ -87,12 +82,11 @@ searchlog_click(const char *text)
 int
 searchlog_flush(sqlite3 *db)
 {
-	struct logged	*batch;
-	sqlite3_stmt	*st = NULL, *click = NULL, *one;
-	size_t		 n, i;
-	uint64_t	 lost;
-	int64_t		 day = wall_seconds() / 86400;
-	int		 rc;
+	struct store_search	*batch;
+	const char		*errstr;
+	size_t			 n, i;
+	uint64_t		 lost;
+	int			 rc;
 
 	pthread_mutex_lock(&lock);
 	n = npending;
@@ -110,42 +104,15 @@ searchlog_flush(sqlite3 *db)
 		return 0;
 	}
 
-	rc = sqlite3_prepare_v2(db, "INSERT INTO search_log(day, query,"
-	    " results, count) VALUES (?1, ?2, ?3, 1)"
-	    " ON CONFLICT(day, query) DO UPDATE SET count = count + 1,"
-	    " results = excluded.results", -1, &st, NULL);
-	/* A click belongs to the latest day its search was made. */
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "UPDATE search_log SET clicks ="
-		    " clicks + 1 WHERE query = ?2 AND day = (SELECT MAX(day)"
-		    " FROM search_log WHERE query = ?2 AND day <= ?1)", -1,
-		    &click, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	for (i = 0; rc == SQLITE_OK && i < n; i++) {
-		one = batch[i].click ? click : st;
-		sqlite3_bind_int64(one, 1, day);
-		sqlite3_bind_text(one, 2, batch[i].query, -1, SQLITE_STATIC);
-		if (!batch[i].click)
-			sqlite3_bind_int64(one, 3, batch[i].results);
-		rc = sqlite3_step(one) == SQLITE_DONE ? SQLITE_OK :
-		    SQLITE_ERROR;
-		sqlite3_reset(one);
-	}
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK && outage_begin(&failing))
+	rc = store_searches_write(db, batch, n, wall_seconds() / 86400,
+	    &errstr);
+	if (rc == -1 && outage_begin(&failing))
 		log_warnx("search log: cannot write %zu searches: %s; searches "
-		    "are not recorded until it works again", n,
-		    sqlite3_errmsg(db));
-	if (rc != SQLITE_OK)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	else
+		    "are not recorded until it works again", n, errstr);
+	if (rc == 0)
 		outage_end(&failing, "search log");
-	sqlite3_finalize(st);
-	sqlite3_finalize(click);
 	for (i = 0; i < n; i++)
-		free(batch[i].query);
+		free((char *)(uintptr_t)batch[i].query);
 	free(batch);
-	return rc == SQLITE_OK ? 0 : -1;
+	return rc;
 }

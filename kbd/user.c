@@ -63,7 +63,7 @@ user_add(sqlite3 *db, const char *name, const char *role, const char *pw,
     const char **errstr)
 {
 	char	 hash[crypto_pwhash_STRBYTES];
-	int	 n;
+	int	 rc;
 
 	if (!user_name_valid(name)) {
 		*errstr = "a user name is 1 to " STR(KBD_MAX_USER) " letters, "
@@ -80,19 +80,9 @@ user_add(sqlite3 *db, const char *name, const char *role, const char *pw,
 		*errstr = "out of memory for the password hash";
 		return -1;
 	}
-	n = store_run(db, "INSERT INTO user(name, role, pwhash, created)"
-	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO NOTHING", "ttti",
-	    name, role, hash, wall_seconds());
+	rc = store_user_add(db, name, role, hash, errstr);
 	sodium_memzero(hash, sizeof(hash));
-	if (n == -1) {
-		*errstr = sqlite3_errmsg(db);
-		return -1;
-	}
-	if (n == 0) {
-		*errstr = "there is a user of that name already";
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* Sets a new password for name.  Returns 0, or -1 with *errstr. */
@@ -101,7 +91,7 @@ user_set_password(sqlite3 *db, const char *name, const char *pw,
     const char **errstr)
 {
 	char	 hash[crypto_pwhash_STRBYTES];
-	int	 n;
+	int	 rc;
 
 	if ((*errstr = user_password_weak(pw)) != NULL)
 		return -1;
@@ -109,37 +99,9 @@ user_set_password(sqlite3 *db, const char *name, const char *pw,
 		*errstr = "out of memory for the password hash";
 		return -1;
 	}
-	n = store_run(db, "UPDATE user SET pwhash = ?2 WHERE name = ?1", "tt",
-	    name, hash);
+	rc = store_user_password(db, name, hash, errstr);
 	sodium_memzero(hash, sizeof(hash));
-	if (n <= 0) {
-		*errstr = n == 0 ? "no such user" : sqlite3_errmsg(db);
-		return -1;
-	}
-	/* Whoever knew the old password is logged out everywhere. */
-	store_run(db, "DELETE FROM session WHERE user_id = (SELECT id FROM"
-	    " user WHERE name = ?1)", "t", name);
-	return 0;
-}
-
-/* Deletes user name and its sessions.  Returns 0, or -1 with *errstr. */
-int
-user_del(sqlite3 *db, const char *name, const char **errstr)
-{
-	int	 n;
-
-	if (store_run(db, "DELETE FROM session WHERE user_id = (SELECT id"
-	    " FROM user WHERE name = ?1)", "t", name) == -1 ||
-	    (n = store_run(db, "DELETE FROM user WHERE name = ?1", "t",
-	    name)) == -1) {
-		*errstr = sqlite3_errmsg(db);
-		return -1;
-	}
-	if (n == 0) {
-		*errstr = "no such user";
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /*
@@ -152,42 +114,9 @@ user_new_token(sqlite3 *db, const char *name, char *token,
     const char **errstr)
 {
 	char	 hash[65];
-	int	 n;
 
 	auth_new_token(token, hash);
-	n = store_run(db, "UPDATE user SET token_hash = ?2 WHERE name = ?1",
-	    "tt", name, hash);
-	if (n <= 0) {
-		*errstr = n == 0 ? "no such user" : sqlite3_errmsg(db);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Calls fn(arg, row) for each user, by name.  Returns 0 or -1 (a
- * database error).
- */
-int
-user_each(sqlite3 *db, void (*fn)(void *, const struct user_row *),
-    void *arg)
-{
-	struct user_row	 row;
-	sqlite3_stmt	*st = NULL;
-	int		 rc;
-
-	rc = sqlite3_prepare_v2(db, "SELECT name, role, created, token_hash"
-	    " IS NOT NULL FROM user ORDER BY name", -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row.name = (const char *)sqlite3_column_text(st, 0);
-		row.role = (const char *)sqlite3_column_text(st, 1);
-		row.created = sqlite3_column_int64(st, 2);
-		row.has_token = sqlite3_column_int(st, 3);
-		fn(arg, &row);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return store_user_token(db, name, hash, errstr);
 }
 
 static void
@@ -267,9 +196,9 @@ user_main(const struct config *cfg)
 		return 1;
 	}
 	if (strcmp(what, "list") == 0)
-		rc = user_each(db, print_user, stdout);
+		rc = store_user_each(db, print_user, stdout);
 	else if (strcmp(what, "del") == 0)
-		rc = user_del(db, name, &errstr);
+		rc = store_user_del(db, name, &errstr);
 	else if (strcmp(what, "token") == 0 &&
 	    (rc = user_new_token(db, name, token, &errstr)) == 0)
 		printf("%s\n", token);
@@ -299,7 +228,7 @@ change_job(sqlite3 *db, void *arg)
 	struct user_change	*c = arg;
 
 	if (c->del)
-		return user_del(db, c->name, &c->why);
+		return store_user_del(db, c->name, &c->why);
 	return user_add(db, c->name, c->role, c->password, &c->why);
 }
 

@@ -1,0 +1,108 @@
+/*
+ * store_counts.c (store): what the writer adds up once a second: views
+ * per article (in total and per UTC day) and searches per day and query.
+ * Each batch is one transaction, so a batch is either all written or,
+ * after a failure, all still with its caller to try again or drop.
+ */
+#include <errno.h>
+
+#include "kbd.h"
+
+/* Ends the transaction of a batch: COMMIT, or ROLLBACK after rc. */
+static int
+finish(sqlite3 *db, int rc, const char **errstr)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	*errstr = sqlite3_errmsg(db);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	errno = EIO;
+	return -1;
+}
+
+/*
+ * Adds the views d[0..n) to their articles' totals and to day (days since
+ * 1970, UTC); a view of an article that has no row is dropped.  Returns
+ * 0, or -1 with errno EIO and *errstr when nothing was written.
+ */
+int
+store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
+    int64_t day, const char **errstr)
+{
+	sqlite3_stmt	*total = NULL, *daily = NULL;
+	size_t		 i;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "UPDATE article SET hits = hits + ?2"
+	    " WHERE id = ?1", -1, &total, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO hit_day(article_id,"
+		    " day, count) VALUES (?1, ?2, ?3)"
+		    " ON CONFLICT(article_id, day)"
+		    " DO UPDATE SET count = count + excluded.count", -1,
+		    &daily, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_int64(total, 1, d[i].id);
+		sqlite3_bind_int64(total, 2, (sqlite3_int64)d[i].n);
+		rc = sqlite3_step(total) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(total);
+		if (rc != SQLITE_OK || sqlite3_changes(db) == 0)
+			continue;
+		sqlite3_bind_int64(daily, 1, d[i].id);
+		sqlite3_bind_int64(daily, 2, day);
+		sqlite3_bind_int64(daily, 3, (sqlite3_int64)d[i].n);
+		rc = sqlite3_step(daily) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(daily);
+	}
+	rc = finish(db, rc, errstr);
+	sqlite3_finalize(total);
+	sqlite3_finalize(daily);
+	return rc;
+}
+
+/*
+ * Adds the searches s[0..n) to day's rows: a search counts once more for
+ * its query with its number of results; a click counts for the latest
+ * day its search was made.  Returns 0, or -1 with errno EIO and *errstr
+ * when nothing was written.
+ */
+int
+store_searches_write(sqlite3 *db, const struct store_search *s, size_t n,
+    int64_t day, const char **errstr)
+{
+	sqlite3_stmt	*st = NULL, *click = NULL, *one;
+	size_t		 i;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "INSERT INTO search_log(day, query,"
+	    " results, count) VALUES (?1, ?2, ?3, 1)"
+	    " ON CONFLICT(day, query) DO UPDATE SET count = count + 1,"
+	    " results = excluded.results", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "UPDATE search_log SET clicks ="
+		    " clicks + 1 WHERE query = ?2 AND day = (SELECT MAX(day)"
+		    " FROM search_log WHERE query = ?2 AND day <= ?1)", -1,
+		    &click, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		one = s[i].click ? click : st;
+		sqlite3_bind_int64(one, 1, day);
+		sqlite3_bind_text(one, 2, s[i].query, -1, SQLITE_STATIC);
+		if (!s[i].click)
+			sqlite3_bind_int64(one, 3, s[i].results);
+		rc = sqlite3_step(one) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(one);
+	}
+	rc = finish(db, rc, errstr);
+	sqlite3_finalize(st);
+	sqlite3_finalize(click);
+	return rc;
+}
