@@ -44,6 +44,8 @@
 #define KBD_MAX_CATEGORY	100
 #define KBD_MAX_TAGS		20
 #define KBD_MAX_TAG		128
+#define KBD_MAX_ALIASES		50	/* phrasings of one article */
+#define KBD_MAX_ALIAS		200
 #define KBD_TOP_MAX		100	/* entries of the top list kept ready */
 #define KBD_TOP_DAYS		365	/* longest period of a top list */
 #define KBD_FLUSH_MS		1000	/* hits reach the database this often */
@@ -112,6 +114,7 @@ struct article {
 	char		*title;
 	char		*category;	/* "" when absent */
 	char		*tags;		/* tags joined by '\n', "" when none */
+	char		*aliases;	/* phrasings customers use, the same */
 	int64_t		 hits;		/* seed from front matter, or -1 */
 	char		*markdown;	/* body below the front matter */
 	char		*html;		/* rendered body, safe */
@@ -180,6 +183,7 @@ struct search_result {
 struct query_forms {
 	int	 n;
 	char	*word[QUERY_MAX_FORMS];
+	char	*stem[QUERY_MAX_FORMS];		/* its index term */
 	int64_t	 docs[QUERY_MAX_FORMS];
 };
 
@@ -190,7 +194,13 @@ struct query_alt {
 							   hold each part */
 	struct query_forms	*forms[QUERY_MAX_PARTS]; /* or NULL */
 	int			 kind;	/* how it was found: typed, split, ... */
+	double			 weight;	/* what a match is worth */
 };
+
+/* Kinds of slots. */
+#define QUERY_SLOT_WORD		0
+#define QUERY_SLOT_JOINED	1	/* words joined by '-', '!', ... */
+#define QUERY_SLOT_PHRASE	2	/* in quotes, or a prefix */
 
 /* Something every result should hold: a word, a joined word, a phrase. */
 struct query_slot {
@@ -205,6 +215,8 @@ struct query_slot {
 	int			 start;		/* bytes of the query text */
 	int			 end;
 	int64_t			 docs;		/* about how many hold it */
+	double			 weight;	/* 1, less for added words */
+	int			 added;		/* not typed: feedback, ... */
 	int			 nalts;
 	struct query_alt	 alts[QUERY_MAX_ALTS];
 };
@@ -244,10 +256,8 @@ enum reader_stmt {
 	ST_ARTICLE_SOURCE,	/* an article's Markdown */
 	ST_ARTICLES_INDEX,	/* every article, by category and title */
 	ST_ARTICLES_RECENT,	/* the latest changed articles */
-	ST_SEARCH_SORTED,	/* a page of a tier, by FTS5's sort */
-	ST_SEARCH_RANKED,	/* every row of a tier, ranked */
-	ST_BODY_MARKS,		/* where a snippet may start reading */
-	ST_SNIPPET,		/* one row's snippet */
+	ST_PHRASE_ROWS,		/* the rows of a phrase, by FTS5 */
+	ST_TERMS,		/* an article's term vector */
 	ST_REDIRECT,		/* old slug -> the article's slug now */
 	ST_SESSION,		/* cookie token hash, now -> the user */
 	ST_USER_BY_NAME,
@@ -261,6 +271,8 @@ struct reader {
 	sqlite3			*db;
 	sqlite3_stmt		*st[ST__COUNT];
 	struct tokenizer	*tok;	/* for queries */
+	void			*ext;	/* the search's work space */
+	void			(*ext_free)(void *);
 };
 
 /* xmalloc.c: allocation that cannot fail (it aborts with a message). */
@@ -553,6 +565,7 @@ double	 snapshot_popularity(const struct snapshot *, int64_t);
 double	 snapshot_doclen(const struct snapshot *, int64_t, double *);
 struct lexicon *snapshot_lexicon(const struct snapshot *);
 struct synonyms *snapshot_synonyms(const struct snapshot *);
+struct search_index *snapshot_index(const struct snapshot *);
 
 /* watch.c */
 int	 watch_start(const char *);
@@ -585,8 +598,109 @@ int	 query_add_prefix(struct query *, const struct lexicon *, const char *,
 	    size_t);
 void	 query_free(struct query *);
 
+/* search_index.c */
+#define SEARCH_TITLE	0	/* the fields of an article, as ranked */
+#define SEARCH_TAGS	1
+#define SEARCH_BODY	2
+#define SEARCH_ALIASES	3	/* "Auch gesucht als" */
+#define SEARCH_FIELDS	4
+struct search_index;
+/* The articles holding a term: ids ascending, frequencies packed. */
+struct postings {
+	uint32_t	 n;
+	const uint32_t	*doc;
+	const uint16_t	*tf;	/* title 3 bits, tags 3, aliases 3, body 7 */
+};
+int	 search_index_register(sqlite3 *, const struct german_dict *);
+int	 search_terms_make(struct tokenizer *, const char *const *,
+	    struct buf *);
+int	 search_terms_each(const void *, size_t, uint32_t *,
+	    void (*)(void *, const char *, size_t, const uint32_t *), void *);
+uint16_t search_tf_pack(const uint32_t *);
+struct search_index *search_index_load(sqlite3 *);
+void	 search_index_ref(struct search_index *);
+void	 search_index_unref(struct search_index *);
+uint32_t search_index_postings(const struct search_index *, const char *,
+	    size_t, struct postings *);
+uint32_t search_index_df(const struct search_index *, const char *, size_t);
+uint32_t search_index_ndocs(const struct search_index *);
+size_t	 search_index_nids(const struct search_index *);
+int	 search_index_has(const struct search_index *, int64_t);
+double	 search_index_len(const struct search_index *, int64_t, int,
+	    double *);
+float	 search_index_rlen(const struct search_index *, uint32_t);
+
+/* search_rank.c */
+/* The weights of the ranking; see search_rank.c and tests/search/fit.py. */
+struct rank_weights {
+	double	 k1, b;			/* BM25 */
+	double	 field[SEARCH_FIELDS];	/* BM25F weight of each field */
+	double	 cover;			/* share of the query's IDF held */
+	double	 cover_pow;		/* ... raised to this */
+	double	 title;			/* share of it in the title */
+	double	 title_all;		/* ... times the title's share matched */
+	double	 pop;			/* the most read article: 1 + pop */
+	double	 min_cover;		/* share a row needs besides half */
+};
+extern const struct rank_weights rank_defaults;
+#define RANK_MAX_FORMS	(1 + QUERY_MAX_FORMS)
+#define RANK_MAX_PARTS	8
+/* A word that must be there, in any of its forms. */
+struct rank_part {
+	int		 nforms;
+	char		*stem[RANK_MAX_FORMS];	/* index terms */
+	struct postings	 form[RANK_MAX_FORMS];
+	double		 idf;		/* of all its forms together */
+};
+/* One way of writing a slot: all of its parts. */
+struct rank_alt {
+	int		 nparts;
+	struct rank_part *part;
+	double		 weight;	/* of its kind: typed 1, synonym ... */
+	double		 idf;		/* of its rarest part */
+	char		*fts;		/* or a phrase FTS5 finds, and */
+	uint32_t	*fts_docs;	/* ... its rows */
+	uint32_t	 nfts;
+};
+struct rank_slot {
+	int		 nalts;
+	struct rank_alt	*alt;
+	double		 idf;		/* its information; 0: unknown */
+	double		 weight;	/* 1 for a word typed */
+	int		 core;		/* typed: counts for coverage */
+	int		 typed_known;	/* the index has the word as typed */
+};
+struct rank_query {
+	int		 nslots;
+	struct rank_slot *slot;
+	double		 total_idf;	/* of the core slots */
+};
+/* A row and its score (greater is better). */
+struct ranked {
+	double	 score;
+	int64_t	 id;
+};
+struct rank_query *rank_compile(struct reader *, const struct search_index *,
+	    const struct query *, uint64_t, int);
+void	 rank_query_free(struct rank_query *);
+/* What made an article's score, for tests/search. */
+struct rank_detail {
+	int64_t		 id;
+	double		 score, bm25, cover, title, title_matched;
+	uint32_t	 mask;		/* slots found */
+};
+int	 rank_run(struct reader *, const struct search_index *,
+	    const struct snapshot *, struct rank_query *,
+	    const struct rank_weights *, int, int, struct ranked *, int64_t *,
+	    int *, struct rank_detail *);
+
+/* search_snippet.c */
+char	*snippet_make(struct reader *, const struct rank_query *,
+	    const char *, size_t, int);
+
 /* search.c */
-int	 search_register(sqlite3 *);
+int	 search_register(sqlite3 *, const struct german_dict *);
+void	 search_tune(const struct rank_weights *);
 #define SEARCH_ANY	0x01	/* rank rows with some words, not all */
 #define SEARCH_NO_SNIPPET 0x02	/* titles only (related articles) */
 #define SEARCH_TITLES	0x04	/* match in titles and tags only */

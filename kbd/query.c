@@ -33,7 +33,6 @@
 
 #define MAX_WORDS	(2 * KBD_MAX_TERMS)
 
-enum { SLOT_WORD, SLOT_JOINED, SLOT_PHRASE };
 
 /* One word of the query, as the tokenizer saw it. */
 struct qword {
@@ -117,6 +116,7 @@ alt_add(struct query_slot *s, const char *const *parts, int n, int kind)
 	a = &s->alts[s->nalts++];
 	a->n = n;
 	a->kind = kind;
+	a->weight = alt_weight[kind];
 	for (i = 0; i < n; i++)
 		a->part[i] = xstrdup(parts[i]);
 }
@@ -137,6 +137,7 @@ slot_new(struct query *q, int kind, const char *text, int start, int end)
 	s = &q->slots[q->nslots++];
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
+	s->weight = 1.0;
 	s->start = start;
 	s->end = end;
 	s->typed = xstrndup(text + start, (size_t)(end - start));
@@ -150,8 +151,10 @@ forms_free(struct query_forms *f)
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
 		free(f->word[i]);
+		free(f->stem[i]);
+	}
 	free(f);
 }
 
@@ -269,10 +272,10 @@ word_slot(struct query *q, struct tokenizer *tok, struct collect *c, int i)
 
 	/* The same word twice asks for it once. */
 	for (j = 0; j < q->nslots; j++)
-		if (q->slots[j].kind == SLOT_WORD &&
+		if (q->slots[j].kind == QUERY_SLOT_WORD &&
 		    strcmp(q->slots[j].stem, c->w[i].stem) == 0)
 			return;
-	if ((s = slot_new(q, SLOT_WORD, q->text, c->w[i].start,
+	if ((s = slot_new(q, QUERY_SLOT_WORD, q->text, c->w[i].start,
 	    c->w[i].end)) == NULL)
 		return;
 	s->folded = xstrdup(c->w[i].folded);
@@ -301,7 +304,7 @@ joined_slot(struct query *q, struct tokenizer *tok, struct collect *c,
 	struct query_slot	*s;
 	char			 stem[GERMAN_MAX_WORD + 1];
 
-	if ((s = slot_new(q, SLOT_JOINED, q->text, c->w[i].start,
+	if ((s = slot_new(q, QUERY_SLOT_JOINED, q->text, c->w[i].start,
 	    c->w[j].end)) == NULL)
 		return;
 	s->folded = join_words(c, i, j, 0, "");
@@ -324,7 +327,7 @@ phrase_slot(struct query *q, struct collect *c, int i, int j)
 {
 	struct query_slot	*s;
 
-	if ((s = slot_new(q, SLOT_PHRASE, q->text, c->w[i].start,
+	if ((s = slot_new(q, QUERY_SLOT_PHRASE, q->text, c->w[i].start,
 	    c->w[j].end)) == NULL)
 		return;
 	s->key = join_words(c, i, j, 1, " ");
@@ -351,7 +354,7 @@ particles(struct query *q, struct collect *c)
 	    strlen(c->w[i].folded)))
 		return;
 	for (k = 0; k < q->nslots; k++) {
-		if (q->slots[k].kind != SLOT_WORD || !q->slots[k].verb)
+		if (q->slots[k].kind != QUERY_SLOT_WORD || !q->slots[k].verb)
 			continue;
 		joined = xasprintf("%s%s", c->w[i].folded, q->slots[k].folded);
 		alt_add1(&q->slots[k], joined, ALT_PARTICLE);
@@ -466,7 +469,7 @@ query_add_prefix(struct query *q, const struct lexicon *lex,
 	size_t			 k, i;
 
 	k = lexicon_prefix(lex, prefix, n, words, QUERY_MAX_ALTS);
-	if (k == 0 || (s = slot_new(q, SLOT_PHRASE, prefix, 0, (int)n)) ==
+	if (k == 0 || (s = slot_new(q, QUERY_SLOT_PHRASE, prefix, 0, (int)n)) ==
 	    NULL)
 		return -1;
 	s->folded = xstrndup(prefix, n);
@@ -607,6 +610,7 @@ family_form(void *ctx, const char *word, const char *stem, int n)
 	    german_is_stopword(word, strlen(word)))
 		return 0;
 	f->word[f->n] = xstrdup(word);
+	f->stem[f->n] = xstrndup(stem, (size_t)n);
 	f->docs[f->n++] = docs;
 	return 0;
 }
@@ -654,7 +658,7 @@ slot_docs(struct reader *r, const struct lexicon *lex, struct query_slot *s,
 	int	 a, k;
 
 	/* A phrase is as quoted; numbers have no family. */
-	if (s->kind == SLOT_PHRASE || s->number)
+	if (s->kind == QUERY_SLOT_PHRASE || s->number)
 		families = 0;
 	for (a = 0; a < s->nalts; a++) {
 		for (k = 0, m = -1; k < s->alts[a].n; k++) {
@@ -710,7 +714,7 @@ merge_slots(struct query *q, size_t i, size_t k)
 	size_t			 j;
 
 	memset(&m, 0, sizeof(m));
-	m.kind = SLOT_JOINED;
+	m.kind = QUERY_SLOT_JOINED;
 	m.start = q->slots[i].start;
 	m.end = q->slots[i + k - 1].end;
 	m.typed = xstrndup(q->text + m.start, (size_t)(m.end - m.start));
@@ -743,7 +747,7 @@ drop_common_split(struct query_slot *s, const struct lexicon *lex)
 {
 	int	 a, k;
 
-	if (s->kind != SLOT_WORD || vocab_docs(lex, s->stem) < SPLIT_BELOW)
+	if (s->kind != QUERY_SLOT_WORD || vocab_docs(lex, s->stem) < SPLIT_BELOW)
 		return;
 	for (a = 0; a < s->nalts; a++) {
 		if (s->alts[a].kind != ALT_SPLIT)
@@ -764,7 +768,7 @@ correct(struct query_slot *s, struct reader *r, const struct lexicon *lex)
 	const char	*surface, *folded;
 	int64_t		 docs = vocab_docs(lex, s->stem);
 
-	if (s->kind != SLOT_WORD || s->number || docs > 0 ||
+	if (s->kind != QUERY_SLOT_WORD || s->number || docs > 0 ||
 	    lexicon_lookup(lex, s->folded, strlen(s->folded), NULL) != NULL)
 		return;
 	/* A compound of known words is not a typo. */
@@ -789,7 +793,7 @@ expand_synonyms(struct query *q, const struct synonyms *syn,
 		for (k = q->nslots - i < 3 ? q->nslots - i : 3; k >= 1; k--) {
 			buf_init(&key);
 			for (j = 0; j < k; j++) {
-				if (q->slots[i + j].kind == SLOT_PHRASE)
+				if (q->slots[i + j].kind == QUERY_SLOT_PHRASE)
 					break;
 				buf_printf(&key, "%s%s", j ? " " : "",
 				    q->slots[i + j].key);
@@ -829,8 +833,8 @@ join_pairs(struct query *q, struct reader *r, const struct lexicon *lex)
 	size_t	 i;
 
 	for (i = 0; i + 1 < q->nslots; i++) {
-		if (q->slots[i].kind != SLOT_WORD ||
-		    q->slots[i + 1].kind != SLOT_WORD ||
+		if (q->slots[i].kind != QUERY_SLOT_WORD ||
+		    q->slots[i + 1].kind != QUERY_SLOT_WORD ||
 		    q->slots[i].number || q->slots[i + 1].number ||
 		    strlen(q->slots[i].folded) + strlen(q->slots[i + 1].folded)
 		    > GERMAN_MAX_WORD)

@@ -36,6 +36,7 @@ struct catalog {
 	double			 avgdoclen;
 	struct lexicon		*lexicon;
 	struct synonyms		*synonyms;
+	struct search_index	*index;		/* what the ranking reads */
 };
 
 static pthread_mutex_t	 swap_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -57,6 +58,7 @@ catalog_unref(struct catalog *c)
 	free(c->doclen);
 	lexicon_unref(c->lexicon);
 	synonyms_unref(c->synonyms);
+	search_index_unref(c->index);
 	free(c);
 }
 
@@ -276,11 +278,12 @@ snapshot_import(sqlite3 *db, const char *articles)
 	atomic_init(&c->refs, 1);
 	c->lexicon = lexicon_load(db);
 	c->synonyms = synonyms_load(articles);
+	c->index = search_index_load(db);
 	s = xcalloc(1, sizeof(*s));
 	s->refs = 1;
 	s->catalog = c;
-	if (load_catalog(db, c) == -1 || load_hits(db, s) == -1 ||
-	    load_top(db, s) == -1) {
+	if (c->index == NULL || load_catalog(db, c) == -1 ||
+	    load_hits(db, s) == -1 || load_top(db, s) == -1) {
 		log_warnx("snapshot: %s", sqlite3_errmsg(db));
 		snapshot_free(s);
 		return -1;
@@ -436,4 +439,10 @@ struct synonyms *
 snapshot_synonyms(const struct snapshot *s)
 {
 	return s != NULL ? s->catalog->synonyms : NULL;
+}
+
+struct search_index *
+snapshot_index(const struct snapshot *s)
+{
+	return s != NULL ? s->catalog->index : NULL;
 }

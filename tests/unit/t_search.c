@@ -314,10 +314,7 @@ snippets(void **state)
 	assert_non_null(strstr(res.hits[0].snippet, " …"));
 	search_result_free(&res);
 
-	/*
-	 * Far into a long article (its words counted from a mark): the
-	 * same passage as counted from the beginning.
-	 */
+	/* Far into a long article. */
 	got = search("xylophon", 0, &res, NULL);
 	assert_string_equal(got, "tief");
 	free(got);
@@ -326,88 +323,6 @@ snippets(void **state)
 	    "Beta Gamma Delta Epsilon Zeta Eta Theta Iota Kappa Lambda My Ny "
 	    "Xi Omikron Pi Rho Sigma …");
 	search_result_free(&res);
-}
-
-/* Collects the byte ranges of the words tokenize_run() reports. */
-struct ranges {
-	int	 start[8192];
-	int	 end[8192];
-	int	 n;
-};
-
-static int
-aux_token(void *ctx, int tflags, const char *token, int ntoken, int start,
-    int end)
-{
-	struct ranges	*rg = ctx;
-
-	(void)tflags;
-	(void)token;
-	(void)ntoken;
-	if (rg->n == (int)nitems(rg->start))
-		return 1;
-	rg->start[rg->n] = start;
-	rg->end[rg->n++] = end;
-	return 0;
-}
-
-/*
- * Word breaking started at a mark finds the words that breaking from the
- * beginning finds there (kbd_snippet counts positions from marks), also
- * in text full of punctuation, numbers, addresses and other scripts.
- */
-static void
-marks_restart(void **state)
-{
-	static struct ranges	 full, part;
-	static const char	*pieces[] = {
-		"Wählen Sie z. B. Format – Zeichen… ", "die E-Mail-Adresse ",
-		"info@example.de, ", "https://example.de/a?b=1 ",
-		"Version 3.5.1 ", "„Zitat“ ", "it's ", "Ü-Wagen\t",
-		"IMAP4/SSL ", "\n\n", "1.000,50 € ", "😀 ",
-		"Kopf- und Fußzeile ", "— ", "a\u00a0b ", "FRITZ!Box ",
-		"(Klammer) ", "Fuß-/Endnote. ", "日本語のテキスト ",
-	};
-	struct tokenizer	*tok = tokenizer_new(NULL);
-	const unsigned char	*b;
-	sqlite3_stmt		*st;
-	struct buf		 text;
-	int			 i, k, nmarks, pos, off;
-
-	(void)state;
-	assert_non_null(tok);
-	buf_init(&text);
-	for (i = 0; i < 600; i++)
-		buf_puts(&text, pieces[(i * 7) % nitems(pieces)]);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT kbd_marks(?1)", -1,
-	    &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, text.data, (int)text.len, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	b = sqlite3_column_blob(st, 0);
-	nmarks = sqlite3_column_bytes(st, 0) / 8;
-	full.n = 0;
-	assert_int_equal(tokenizer_run(tok, text.data, (int)text.len,
-	    TOKENIZER_AUX, aux_token, &full), 0);
-	assert_true(full.n < (int)nitems(full.start));
-	assert_true(nmarks > full.n / 128);
-	for (k = 0; k < nmarks; k++) {
-		pos = b[8 * k] | b[8 * k + 1] << 8 | b[8 * k + 2] << 16;
-		off = b[8 * k + 4] | b[8 * k + 5] << 8 | b[8 * k + 6] << 16;
-		assert_true(pos < full.n);
-		assert_int_equal(full.start[pos], off);
-		part.n = 0;
-		assert_int_equal(tokenizer_run(tok, text.data + off,
-		    (int)text.len - off, TOKENIZER_AUX, aux_token, &part), 0);
-		assert_int_equal(part.n, full.n - pos);
-		for (i = 0; i < part.n; i++) {
-			assert_int_equal(part.start[i] + off,
-			    full.start[pos + i]);
-			assert_int_equal(part.end[i] + off, full.end[pos + i]);
-		}
-	}
-	sqlite3_finalize(st);
-	buf_free(&text);
-	tokenizer_free(tok);
 }
 
 static void
@@ -476,7 +391,6 @@ main(void)
 		cmocka_unit_test(synonyms),
 		cmocka_unit_test(fewer_words),
 		cmocka_unit_test(snippets),
-		cmocka_unit_test(marks_restart),
 		cmocka_unit_test(paging),
 		cmocka_unit_test(as_you_type),
 	};

@@ -1,0 +1,726 @@
+/*
+ * search_rank.c: one scored ranking of the articles for a query, over the
+ * in-memory index (search_index.c).  Every article holding any of the
+ * query's words gets a score; none is left out because it lacks a word,
+ * and none comes first only because it holds them all.  The score adds:
+ *
+ *   BM25F      per query word (slot), the best of its forms (the word,
+ *              its compound parts, a joined form, a correction, a
+ *              synonym, each with the worth of its kind), over title,
+ *              tags, aliases and body weighted apart;
+ *   coverage   the share of the query's information (IDF) the article
+ *              holds, raised to a power: strong, but soft, so that an
+ *              article whose title holds the question's rarest word can
+ *              beat one that holds all its common words;
+ *   title      the share of that information found in the title, and how
+ *              much of the title the query's words make up;
+ *
+ * and multiplies by at most 1 + pop for popularity.  The weights are in
+ * struct rank_weights; tests/search/fit.py fits them on the tuning sets.
+ *
+ * Ranking walks each word's postings once (term at a time) into arrays
+ * indexed by article id that belong to the search's reader and are left
+ * zeroed after each search, then keeps the best rows in a heap.  Phrases
+ * and stop words are not in the index: their articles come from FTS5.
+ * Ranking knows nothing of snippets, HTTP or the query's text.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbd.h"
+#include "tokenizer.h"
+
+/* What the tuning sets chose; see tests/search/fit.py and README.md. */
+const struct rank_weights rank_defaults = {
+	.k1 = 1.2,
+	.b = 0.75,
+	.field = { 6.0, 3.0, 1.0, 6.0 },	/* title, tags, body, aliases */
+	.cover = 3.0,
+	.cover_pow = 2.0,
+	.title = 1.0,
+	.title_all = 0.5,
+	.pop = 0.1,
+	.min_cover = 0.3,
+};
+
+/* Per-thread work space, sized to the index; zeroed between searches. */
+struct rank_scratch {
+	size_t		 nids;
+	float		*tf;		/* a part's weighted frequency */
+	uint8_t		*ttf;		/* ... in the title */
+	float		*alt;		/* an alternative: its parts' scores */
+	uint8_t		*cnt;		/* ... parts found */
+	uint8_t		*atf;		/* ... title frequency, the least */
+	float		*best;		/* a slot: its best alternative */
+	uint8_t		*btf;		/* ... and that one's title freq. */
+	float		*bw;		/* ... and its weight */
+	float		*acc;		/* the query: BM25F so far */
+	float		*cov;		/* ... information found */
+	float		*tcov;		/* ... in the title */
+	float		*tmatch;	/* ... title tokens matched */
+	uint32_t	*mask;		/* ... slots found */
+	uint32_t	*t_part, *t_alt, *t_slot, *t_query;	/* touched */
+	size_t		 n_part, n_alt, n_slot, n_query;
+};
+
+static void
+scratch_free(struct rank_scratch *s)
+{
+	if (s == NULL)
+		return;
+	free(s->tf);
+	free(s->ttf);
+	free(s->alt);
+	free(s->cnt);
+	free(s->atf);
+	free(s->best);
+	free(s->btf);
+	free(s->bw);
+	free(s->acc);
+	free(s->cov);
+	free(s->tcov);
+	free(s->tmatch);
+	free(s->mask);
+	free(s->t_part);
+	free(s->t_alt);
+	free(s->t_slot);
+	free(s->t_query);
+	free(s);
+}
+
+static void
+scratch_free_cb(void *p)
+{
+	scratch_free(p);
+}
+
+/* The reader's work space for an index of nids ids. */
+static struct rank_scratch *
+scratch_get(struct reader *r, size_t nids)
+{
+	struct rank_scratch	*s = r->ext;
+
+	if (s != NULL && s->nids >= nids)
+		return s;
+	scratch_free(s);
+	s = xcalloc(1, sizeof(*s));
+	/* Some room to grow, so that a few new articles need no new one. */
+	s->nids = nids + nids / 8 + 64;
+	s->tf = xcalloc(s->nids, sizeof(*s->tf));
+	s->ttf = xcalloc(s->nids, sizeof(*s->ttf));
+	s->alt = xcalloc(s->nids, sizeof(*s->alt));
+	s->cnt = xcalloc(s->nids, sizeof(*s->cnt));
+	s->atf = xcalloc(s->nids, sizeof(*s->atf));
+	s->best = xcalloc(s->nids, sizeof(*s->best));
+	s->btf = xcalloc(s->nids, sizeof(*s->btf));
+	s->bw = xcalloc(s->nids, sizeof(*s->bw));
+	s->acc = xcalloc(s->nids, sizeof(*s->acc));
+	s->cov = xcalloc(s->nids, sizeof(*s->cov));
+	s->tcov = xcalloc(s->nids, sizeof(*s->tcov));
+	s->tmatch = xcalloc(s->nids, sizeof(*s->tmatch));
+	s->mask = xcalloc(s->nids, sizeof(*s->mask));
+	s->t_part = xcalloc(s->nids, sizeof(*s->t_part));
+	s->t_alt = xcalloc(s->nids, sizeof(*s->t_alt));
+	s->t_slot = xcalloc(s->nids, sizeof(*s->t_slot));
+	s->t_query = xcalloc(s->nids, sizeof(*s->t_query));
+	r->ext = s;
+	r->ext_free = scratch_free_cb;
+	return s;
+}
+
+/* BM25's IDF that stays positive for words most articles hold. */
+static double
+idf_of(double n, double docs)
+{
+	if (n <= 0.0)
+		return 0.0;
+	if (n > docs)
+		n = docs;
+	return log(1.0 + (docs - n + 0.5) / (n + 0.5));
+}
+
+/* Collects the stems of a part's words, for rank_compile(). */
+struct stems {
+	char	 s[RANK_MAX_PARTS][GERMAN_MAX_WORD + 1];
+	int	 n;
+	int	 stop;	/* words that are stop words */
+};
+
+static int
+stem_word(void *ctx, const struct tokenizer_word *w)
+{
+	struct stems	*st = ctx;
+
+	if (w->stop) {
+		st->stop++;
+		return 0;
+	}
+	if (st->n == RANK_MAX_PARTS || w->nstem > GERMAN_MAX_WORD)
+		return 0;
+	memcpy(st->s[st->n], w->stem, (size_t)w->nstem);
+	st->s[st->n][w->nstem] = '\0';
+	st->n++;
+	return 0;
+}
+
+/* Adds stem and its postings to part p; returns its articles. */
+static uint32_t
+add_form(const struct search_index *ix, struct rank_part *p,
+    const char *stem)
+{
+	struct postings	 po;
+	int		 i;
+
+	if (p->nforms == RANK_MAX_FORMS)
+		return 0;
+	for (i = 0; i < p->nforms; i++)
+		if (strcmp(p->stem[i], stem) == 0)
+			return 0;
+	/* The typed word stays even when nothing holds it: snippets. */
+	if (search_index_postings(ix, stem, strlen(stem), &po) == 0 &&
+	    p->nforms > 0)
+		return 0;
+	p->stem[p->nforms] = xstrdup(stem);
+	p->form[p->nforms++] = po;
+	return po.n;
+}
+
+/*
+ * The articles of a phrase or of stop words, as FTS5 finds them (with
+ * SEARCH_TITLES, in titles and tags only), into a->fts_docs.
+ */
+static void
+fetch_fts(struct reader *r, struct rank_alt *a, int flags)
+{
+	sqlite3_stmt	*st = r->st[ST_PHRASE_ROWS];
+	struct buf	 expr;
+	const char	*p;
+	size_t		 cap = 0;
+	int64_t		 id;
+
+	buf_init(&expr);
+	if (flags & SEARCH_TITLES)
+		buf_puts(&expr, "{title tags} : ");
+	/* One FTS5 string: quoted, its quotes doubled. */
+	buf_putc(&expr, '"');
+	for (p = a->fts; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_putc(&expr, '"');
+		buf_putc(&expr, *p);
+	}
+	buf_putc(&expr, '"');
+	if (sqlite3_bind_text(st, 1, expr.data, -1, SQLITE_STATIC) ==
+	    SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			id = sqlite3_column_int64(st, 0);
+			if (id < 0 || id > UINT32_MAX)
+				continue;
+			if (a->nfts == cap) {
+				cap = cap ? cap * 2 : 64;
+				a->fts_docs = xreallocarray(a->fts_docs, cap,
+				    sizeof(*a->fts_docs));
+			}
+			a->fts_docs[a->nfts++] = (uint32_t)id;
+		}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	buf_free(&expr);
+}
+
+/* Makes room for one more part in a; NULL when it is full. */
+static struct rank_part *
+new_part(struct rank_alt *a)
+{
+	struct rank_part	*p;
+
+	if (a->nparts == RANK_MAX_PARTS)
+		return NULL;
+	a->part = xreallocarray(a->part, (size_t)a->nparts + 1,
+	    sizeof(*a->part));
+	p = &a->part[a->nparts++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/*
+ * How many articles hold every part of a (each in one of its forms),
+ * counted with the reader's work space.
+ */
+static double
+conjunction(struct reader *r, const struct search_index *ix,
+    const struct rank_alt *a)
+{
+	struct rank_scratch	*s = scratch_get(r, search_index_nids(ix));
+	const struct postings	*po;
+	uint32_t		 i, d, n = 0;
+	uint8_t			 all = (uint8_t)((1u << a->nparts) - 1);
+	int			 p, f;
+
+	for (p = 0; p < a->nparts; p++)
+		for (f = 0; f < a->part[p].nforms; f++) {
+			po = &a->part[p].form[f];
+			for (i = 0; i < po->n; i++) {
+				if ((d = po->doc[i]) >= s->nids)
+					continue;
+				if (s->cnt[d] == 0)
+					s->t_alt[s->n_alt++] = d;
+				s->cnt[d] |= (uint8_t)(1u << p);
+			}
+		}
+	for (i = 0; i < s->n_alt; i++) {
+		if (s->cnt[s->t_alt[i]] == all)
+			n++;
+		s->cnt[s->t_alt[i]] = 0;
+	}
+	s->n_alt = 0;
+	return n;
+}
+
+/*
+ * Translates slot qs of a query into what ranking walks: per alternative
+ * its parts (words that must all be there), per part its forms and their
+ * postings.  Text the index cannot answer (a phrase, stop words) is left
+ * for FTS5: the alternative is marked so.
+ */
+static void
+compile_slot(struct reader *r, const struct search_index *ix,
+    const struct query_slot *qs, int flags, struct rank_slot *rs)
+{
+	const struct query_alt	*qa;
+	struct rank_alt		*ra;
+	struct rank_part	*rp;
+	struct stems		 st;
+	double			 docs = search_index_ndocs(ix), n, v;
+	int			 a, k, j, f;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->weight = qs->weight > 0.0 ? qs->weight : 1.0;
+	rs->core = !qs->added;
+	rs->alt = xcalloc((size_t)qs->nalts + 1, sizeof(*rs->alt));
+	for (a = 0; a < qs->nalts; a++) {
+		qa = &qs->alts[a];
+		ra = &rs->alt[rs->nalts];
+		ra->weight = qa->weight;
+		for (k = 0; k < qa->n && ra->fts == NULL; k++) {
+			memset(&st, 0, sizeof(st));
+			tokenizer_words(r->tok, qa->part[k],
+			    (int)strlen(qa->part[k]), stem_word, &st);
+			if (qs->kind == QUERY_SLOT_PHRASE ||
+			    (st.n == 0 && st.stop > 0)) {
+				/* A phrase, stop words: FTS5 finds them. */
+				ra->fts = xstrdup(qa->part[k]);
+				fetch_fts(r, ra, flags);
+				ra->idf = idf_of((double)ra->nfts, docs);
+				break;
+			}
+			for (j = 0; j < st.n && (rp = new_part(ra)) != NULL;
+			    j++) {
+				n = add_form(ix, rp, st.s[j]);
+				/* A one-word part brings its word family. */
+				for (f = 0; st.n == 1 && qa->forms[k] != NULL &&
+				    f < qa->forms[k]->n; f++)
+					n += add_form(ix, rp,
+					    qa->forms[k]->stem[f]);
+				rp->idf = idf_of(n, docs);
+			}
+		}
+		if (ra->fts == NULL && ra->nparts == 0)
+			continue;
+		/*
+		 * An alternative is as specific as the articles holding all
+		 * its parts are few; a part nothing holds makes it useless.
+		 */
+		for (k = 0; k < ra->nparts; k++)
+			if (ra->part[k].idf == 0.0)
+				break;
+		if (ra->fts == NULL && k < ra->nparts)
+			ra->idf = 0.0;
+		else if (ra->fts == NULL)
+			ra->idf = ra->nparts == 1 ? ra->part[0].idf :
+			    idf_of(conjunction(r, ix, ra), docs);
+		rs->nalts++;
+		/*
+		 * The word as typed says how informative the slot is; when
+		 * the index lacks it, its best other form does.
+		 */
+		v = a == 0 ? ra->idf : ra->weight * ra->idf;
+		if (rs->idf == 0.0 || (!rs->typed_known && v > rs->idf))
+			rs->idf = v;
+		if (a == 0 && ra->idf > 0.0)
+			rs->typed_known = 1;
+	}
+}
+
+/*
+ * Builds the ranking form of the slots of q in mask (q completed by
+ * query_expand()) against the index ix, with search_run()'s flags.  The
+ * caller frees it with rank_query_free().
+ */
+struct rank_query *
+rank_compile(struct reader *r, const struct search_index *ix,
+    const struct query *q, uint64_t mask, int flags)
+{
+	struct rank_query	*rq;
+	size_t			 i;
+
+	rq = xcalloc(1, sizeof(*rq));
+	rq->slot = xcalloc(q->nslots + 1, sizeof(*rq->slot));
+	for (i = 0; i < q->nslots && i < 64; i++) {
+		if (!(mask & (1ULL << i)))
+			continue;
+		compile_slot(r, ix, &q->slots[i], flags,
+		    &rq->slot[rq->nslots]);
+		if (rq->slot[rq->nslots].core)
+			rq->total_idf += rq->slot[rq->nslots].idf;
+		rq->nslots++;
+	}
+	return rq;
+}
+
+void
+rank_query_free(struct rank_query *rq)
+{
+	struct rank_alt	*a;
+	int		 i, j, p, f;
+
+	if (rq == NULL)
+		return;
+	for (i = 0; i < rq->nslots; i++) {
+		for (j = 0; j < rq->slot[i].nalts; j++) {
+			a = &rq->slot[i].alt[j];
+			for (p = 0; p < a->nparts; p++)
+				for (f = 0; f < a->part[p].nforms; f++)
+					free(a->part[p].stem[f]);
+			free(a->part);
+			free(a->fts);
+			free(a->fts_docs);
+		}
+		free(rq->slot[i].alt);
+	}
+	free(rq->slot);
+	free(rq);
+}
+
+/* The frequency of a posting, weighted by field. */
+static inline float
+weighted_tf(uint16_t packed, const float *w)
+{
+	return w[SEARCH_TITLE] * (float)(packed & 7) +
+	    w[SEARCH_TAGS] * (float)((packed >> 3) & 7) +
+	    w[SEARCH_ALIASES] * (float)((packed >> 6) & 7) +
+	    w[SEARCH_BODY] * (float)(packed >> 9);
+}
+
+/* Part p's frequencies into s->tf (title ones into s->ttf). */
+static void
+walk_part(struct rank_scratch *s, const struct rank_part *p, const float *w)
+{
+	const struct postings	*po;
+	uint32_t		 i, d;
+	float			 t;
+	int			 f;
+
+	for (f = 0; f < p->nforms; f++) {
+		po = &p->form[f];
+		for (i = 0; i < po->n; i++) {
+			if ((t = weighted_tf(po->tf[i], w)) <= 0.0f)
+				continue;
+			d = po->doc[i];
+			if (d >= s->nids)
+				continue;
+			if (s->tf[d] == 0.0f)
+				s->t_part[s->n_part++] = d;
+			s->tf[d] += t;
+			if (w[SEARCH_TITLE] > 0.0f)
+				s->ttf[d] += (uint8_t)(po->tf[i] & 7);
+		}
+	}
+}
+
+/*
+ * A part's BM25 saturation in each article holding it, into the
+ * alternative's sums; the alternative's IDF multiplies their mean.
+ */
+static void
+score_part(struct rank_scratch *s, const struct search_index *ix,
+    const struct rank_weights *wt)
+{
+	uint32_t	 i, d;
+	float		 tf, norm, k1 = (float)wt->k1, b = (float)wt->b;
+
+	for (i = 0; i < s->n_part; i++) {
+		d = s->t_part[i];
+		tf = s->tf[d];
+		norm = k1 * (1.0f - b + b * search_index_rlen(ix, d));
+		if (s->cnt[d] == 0) {
+			s->t_alt[s->n_alt++] = d;
+			s->atf[d] = s->ttf[d];
+		} else if (s->ttf[d] < s->atf[d])
+			s->atf[d] = s->ttf[d];
+		s->cnt[d]++;
+		s->alt[d] += tf * (k1 + 1.0f) / (tf + norm);
+		s->tf[d] = 0.0f;
+		s->ttf[d] = 0;
+	}
+	s->n_part = 0;
+}
+
+/* An alternative's articles, holding all its parts, into the slot's. */
+static void
+score_alt(struct rank_scratch *s, const struct rank_alt *a)
+{
+	uint32_t	 i, d;
+	float		 v;
+
+	for (i = 0; i < s->n_alt; i++) {
+		d = s->t_alt[i];
+		if (s->cnt[d] == a->nparts) {
+			v = (float)(a->weight * a->idf) * s->alt[d] /
+			    (float)a->nparts;
+			if (s->best[d] == 0.0f)
+				s->t_slot[s->n_slot++] = d;
+			if (v > s->best[d]) {
+				s->best[d] = v;
+				s->btf[d] = s->atf[d];
+				s->bw[d] = (float)a->weight;
+			}
+		}
+		s->alt[d] = 0.0f;
+		s->cnt[d] = 0;
+		s->atf[d] = 0;
+	}
+	s->n_alt = 0;
+}
+
+/* A phrase's articles into the slot's: once each, in the body. */
+static void
+walk_fts(struct rank_scratch *s, const struct search_index *ix,
+    struct rank_alt *a, const struct rank_weights *wt)
+{
+	uint32_t	 i, d;
+	float		 v, k1 = (float)wt->k1, b = (float)wt->b;
+
+	for (i = 0; i < a->nfts; i++) {
+		d = a->fts_docs[i];
+		if (d >= s->nids || !search_index_has(ix, d))
+			continue;
+		v = (float)(a->weight * a->idf) * (k1 + 1.0f) / (1.0f + k1 *
+		    (1.0f - b + b * search_index_rlen(ix, d)));
+		if (s->best[d] == 0.0f)
+			s->t_slot[s->n_slot++] = d;
+		if (v > s->best[d]) {
+			s->best[d] = v;
+			s->bw[d] = (float)a->weight;
+		}
+	}
+}
+
+/* A slot's articles into the query's sums. */
+static void
+score_slot(struct rank_scratch *s, const struct rank_slot *rs, int bit)
+{
+	uint32_t	 i, d;
+	float		 idf = (float)rs->idf;
+
+	for (i = 0; i < s->n_slot; i++) {
+		d = s->t_slot[i];
+		if (s->mask[d] == 0 && s->acc[d] == 0.0f)
+			s->t_query[s->n_query++] = d;
+		s->acc[d] += (float)rs->weight * s->best[d];
+		if (bit < 32)
+			s->mask[d] |= 1u << bit;
+		/* A synonym's match says the word is there less surely. */
+		if (rs->core) {
+			s->cov[d] += idf * s->bw[d];
+			if (s->btf[d] > 0) {
+				s->tcov[d] += idf * s->bw[d];
+				s->tmatch[d] += s->btf[d];
+			}
+		}
+		s->best[d] = 0.0f;
+		s->btf[d] = 0;
+		s->bw[d] = 0.0f;
+	}
+	s->n_slot = 0;
+}
+
+/* Whether a ranks before b: the better score, then the older article. */
+static int
+ranks_before(const struct ranked *a, const struct ranked *b)
+{
+	return a->score > b->score || (a->score == b->score && a->id < b->id);
+}
+
+static void
+ranked_swap(struct ranked *a, struct ranked *b)
+{
+	struct ranked	 t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Keeps the k best of the rows pushed, in a heap with the worst on top. */
+static void
+heap_push(struct ranked *h, int *n, int k, double score, int64_t id)
+{
+	struct ranked	 r = { score, id };
+	int		 i, c;
+
+	if (*n < k) {
+		i = (*n)++;
+		h[i] = r;
+		for (; i > 0 && ranks_before(&h[(i - 1) / 2], &h[i]);
+		    i = (i - 1) / 2)
+			ranked_swap(&h[(i - 1) / 2], &h[i]);
+	} else if (k > 0 && ranks_before(&r, &h[0])) {
+		h[0] = r;
+		for (i = 0; (c = 2 * i + 1) < *n; i = c) {
+			if (c + 1 < *n && ranks_before(&h[c], &h[c + 1]))
+				c++;
+			if (!ranks_before(&h[i], &h[c]))
+				break;
+			ranked_swap(&h[i], &h[c]);
+		}
+	}
+}
+
+static int
+ranked_cmp(const void *a, const void *b)
+{
+	return ranks_before(a, b) ? -1 : ranks_before(b, a) ? 1 : 0;
+}
+
+static int
+popcount32(uint32_t m)
+{
+	int	 n = 0;
+
+	for (; m != 0; m &= m - 1)
+		n++;
+	return n;
+}
+
+/*
+ * The final score of article d, from the sums of the query's slots: see
+ * the file's header.  total is the query's information (IDF).
+ */
+static double
+final_score(const struct rank_scratch *s, const struct search_index *ix,
+    const struct snapshot *snap, const struct rank_weights *wt,
+    double total, uint32_t d)
+{
+	double	 score = s->acc[d], cov, tcov, avg, tlen, tshare;
+
+	if (total > 0.0) {
+		cov = s->cov[d] / total;
+		tcov = s->tcov[d] / total;
+		score += total * wt->cover * pow(cov, wt->cover_pow);
+		score += total * wt->title * tcov;
+		tlen = search_index_len(ix, d, SEARCH_TITLE, &avg);
+		if (tlen > 0.0 && tcov > 0.0) {
+			tshare = s->tmatch[d] / tlen;
+			score += total * wt->title_all * tcov *
+			    (tshare > 1.0 ? 1.0 : tshare);
+		}
+	}
+	return score * (1.0 + wt->pop * snapshot_popularity(snap, d));
+}
+
+/*
+ * Ranks the articles for rq into out: the k best, best first, and how
+ * many rows there are in *total; *all is set when some article holds
+ * every slot.  flags are search_run()'s.  With detail, what made the
+ * score of article detail->id goes there too (for tests/search).
+ * Returns how many rows out holds.
+ */
+int
+rank_run(struct reader *r, const struct search_index *ix,
+    const struct snapshot *snap, struct rank_query *rq,
+    const struct rank_weights *wt, int flags, int k, struct ranked *out,
+    int64_t *total, int *all, struct rank_detail *detail)
+{
+	struct rank_scratch	*s;
+	struct rank_slot	*rs;
+	struct rank_alt		*ra;
+	float			 w[SEARCH_FIELDS];
+	uint32_t		 i, d, want = 0, every;
+	int			 n = 0, j, a, p, known = 0, need;
+	int64_t			 rows = 0;
+
+	*total = 0;
+	*all = 0;
+	if (ix == NULL || search_index_nids(ix) == 0 || rq->nslots == 0)
+		return 0;
+	s = scratch_get(r, search_index_nids(ix));
+	for (j = 0; j < SEARCH_FIELDS; j++)
+		w[j] = (float)wt->field[j];
+	/* Titles and tags only, for suggestions as you type. */
+	if (flags & SEARCH_TITLES)
+		w[SEARCH_BODY] = w[SEARCH_ALIASES] = 0.0f;
+
+	for (j = 0; j < rq->nslots; j++) {
+		rs = &rq->slot[j];
+		for (a = 0; a < rs->nalts; a++) {
+			ra = &rs->alt[a];
+			if (ra->fts != NULL) {
+				walk_fts(s, ix, ra, wt);
+				continue;
+			}
+			for (p = 0; p < ra->nparts; p++) {
+				walk_part(s, &ra->part[p], w);
+				score_part(s, ix, wt);
+			}
+			score_alt(s, ra);
+		}
+		if (j < 32 && rs->idf > 0.0) {
+			want |= 1u << j;
+			known++;
+		}
+		score_slot(s, rs, j);
+	}
+	every = rq->nslots >= 32 ? 0xffffffffu : (1u << rq->nslots) - 1;
+	/* A row holds half the words the index has, or enough of them. */
+	need = (flags & SEARCH_STRICT) ? rq->nslots : (known + 1) / 2;
+	for (i = 0; i < s->n_query; i++) {
+		d = s->t_query[i];
+		if ((s->mask[d] & every) == every)
+			*all = 1;
+		if (!(flags & SEARCH_ANY) && popcount32(s->mask[d] & want) <
+		    need && ((flags & SEARCH_STRICT) || rq->total_idf <= 0.0 ||
+		    s->cov[d] / rq->total_idf < wt->min_cover))
+			continue;
+		heap_push(out, &n, k, final_score(s, ix, snap, wt,
+		    rq->total_idf, d), d);
+		rows++;
+	}
+	/* No row has that much: rather than nothing, every row. */
+	if (rows == 0 && !(flags & SEARCH_STRICT))
+		for (i = 0; i < s->n_query; i++) {
+			d = s->t_query[i];
+			heap_push(out, &n, k, final_score(s, ix, snap, wt,
+			    rq->total_idf, d), d);
+			rows++;
+		}
+	for (i = 0; detail != NULL && i < s->n_query; i++)
+		if (s->t_query[i] == detail->id) {
+			d = s->t_query[i];
+			detail->bm25 = s->acc[d];
+			detail->cover = s->cov[d] / rq->total_idf;
+			detail->title = s->tcov[d] / rq->total_idf;
+			detail->title_matched = s->tmatch[d];
+			detail->mask = s->mask[d];
+			detail->score = final_score(s, ix, snap, wt,
+			    rq->total_idf, d);
+		}
+	for (i = 0; i < s->n_query; i++) {
+		d = s->t_query[i];
+		s->acc[d] = s->cov[d] = s->tcov[d] = s->tmatch[d] = 0.0f;
+		s->mask[d] = 0;
+	}
+	s->n_query = 0;
+	qsort(out, (size_t)n, sizeof(*out), ranked_cmp);
+	*total = rows;
+	return n;
+}
