@@ -256,6 +256,8 @@ enum reader_stmt {
 	ST_ARTICLE_SOURCE,	/* an article's Markdown */
 	ST_ARTICLES_INDEX,	/* every article, by category and title */
 	ST_ARTICLES_RECENT,	/* the latest changed articles */
+	ST_BEGIN,		/* one read transaction for ... */
+	ST_COMMIT,		/* ... all of a search's statements */
 	ST_PHRASE_ROWS,		/* the rows of a phrase, by FTS5 */
 	ST_TERMS,		/* an article's term vector */
 	ST_REDIRECT,		/* old slug -> the article's slug now */
@@ -683,6 +685,7 @@ struct ranked {
 struct rank_query *rank_compile(struct reader *, const struct search_index *,
 	    const struct query *, uint64_t, int);
 void	 rank_query_free(struct rank_query *);
+uint64_t rank_body_slots(const struct rank_query *, int64_t);
 /* What made an article's score, for tests/search. */
 struct rank_detail {
 	int64_t		 id;
@@ -695,8 +698,13 @@ int	 rank_run(struct reader *, const struct search_index *,
 	    int *, struct rank_detail *);
 
 /* search_snippet.c */
-char	*snippet_make(struct reader *, const struct rank_query *,
-	    const char *, size_t, int);
+struct snippet_query;
+/* Returns what snippet_make() looks for; the caller frees it. */
+struct snippet_query *snippet_query_new(struct reader *,
+	    const struct rank_query *);
+/* Returns the snippet as HTML; the caller frees it. */
+char	*snippet_make(struct reader *, const struct snippet_query *,
+	    const char *, size_t, uint64_t, int);
 
 /* search.c */
 int	 search_register(sqlite3 *, const struct german_dict *);

@@ -76,27 +76,29 @@ informative(const struct query *q, uint64_t mask)
 }
 
 /*
- * Fills in slug, title, category and hits of article id, and with rq its
- * snippet of want words; -1 when it is gone.
+ * Fills in slug, title, category and hits of the article of row, and its
+ * snippet of want words (of the words of sq, rq's); -1 when it is gone.
  */
 static int
-hit_details(struct reader *r, int64_t id, const struct rank_query *rq,
-    int want, struct search_hit *h)
+hit_details(struct reader *r, const struct ranked *row,
+    const struct rank_query *rq, const struct snippet_query *sq, int want,
+    struct search_hit *h)
 {
 	sqlite3_stmt	*st = r->st[ST_ARTICLE_BY_ID];
 	const char	*text;
 	int		 rc = -1;
 
-	if (sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	if (sqlite3_bind_int64(st, 1, row->id) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		h->slug = xstrdup((const char *)sqlite3_column_text(st, 0));
 		h->title = xstrdup((const char *)sqlite3_column_text(st, 1));
 		h->category = xstrdup((const char *)sqlite3_column_text(st, 2));
-		h->hits = sqlite3_column_int64(st, 3) + hits_pending(id);
+		h->hits = sqlite3_column_int64(st, 3) + hits_pending(row->id);
 		if (want > 0 && (text = (const char *)sqlite3_column_text(st,
 		    4)) != NULL)
-			h->snippet = snippet_make(r, rq, text,
-			    (size_t)sqlite3_column_bytes(st, 4), want);
+			h->snippet = snippet_make(r, sq, text,
+			    (size_t)sqlite3_column_bytes(st, 4),
+			    rank_body_slots(rq, row->id), want);
 		else
 			h->snippet = xstrdup("");
 		rc = 0;
@@ -124,9 +126,10 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	struct snapshot		*snap;
 	struct search_index	*ix;
 	struct rank_query	*rq;
+	struct snippet_query	*sq = NULL;
 	struct ranked		*best;
 	uint64_t		 mask;
-	int			 k, n, i, all = 0;
+	int			 k, n, i, all = 0, in_txn;
 	int			 want = (flags & SEARCH_NO_SNIPPET) ? 0 :
 				    KBD_SNIPPET_TOKENS;
 
@@ -142,6 +145,12 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
 	if (flags & SEARCH_ANY)
 		mask = informative(q, mask);
+	/*
+	 * One read transaction for the search's statements: each would
+	 * take and drop the database's read lock (system calls) otherwise.
+	 */
+	in_txn = sqlite3_step(r->st[ST_BEGIN]) == SQLITE_DONE;
+	sqlite3_reset(r->st[ST_BEGIN]);
 	rq = rank_compile(r, ix, q, mask, flags);
 	k = offset + limit;
 	best = xcalloc((size_t)k, sizeof(*best));
@@ -150,11 +159,18 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	res->partial = !all && q->nslots > 1 && !(flags & SEARCH_ANY) &&
 	    res->total > 0;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
+	if (want > 0 && n > offset)
+		sq = snippet_query_new(r, rq);
 	for (i = offset; i < n; i++)
-		if (hit_details(r, best[i].id, rq, want,
+		if (hit_details(r, &best[i], rq, sq, want,
 		    &res->hits[res->n]) == 0)
 			res->n++;
+	free(sq);
 	free(best);
+	if (in_txn) {
+		sqlite3_step(r->st[ST_COMMIT]);
+		sqlite3_reset(r->st[ST_COMMIT]);
+	}
 	rank_query_free(rq);
 	snapshot_release(snap);
 	return 0;

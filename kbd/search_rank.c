@@ -724,3 +724,54 @@ rank_run(struct reader *r, const struct search_index *ix,
 	*total = rows;
 	return n;
 }
+
+/* Does article d stand in the body postings of p (binary search)? */
+static int
+in_body(const struct postings *p, uint32_t d)
+{
+	uint32_t	 lo = 0, hi = p->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (p->doc[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->n && p->doc[lo] == d && (p->tf[lo] >> 9) > 0;
+}
+
+/*
+ * The slots of rq that article id holds in its body, a bit each (slots
+ * from FTS5 count as held): what its snippet can show at most.
+ */
+uint64_t
+rank_body_slots(const struct rank_query *rq, int64_t id)
+{
+	const struct rank_alt	*a;
+	uint64_t		 m = 0;
+	int			 j, k, p, f;
+
+	if (id < 0 || id > UINT32_MAX)
+		return 0;
+	for (j = 0; j < rq->nslots && j < 64; j++)
+		for (k = 0; k < rq->slot[j].nalts && !(m & (1ULL << j));
+		    k++) {
+			a = &rq->slot[j].alt[k];
+			if (a->fts != NULL) {
+				m |= 1ULL << j;
+				break;
+			}
+			for (p = 0; p < a->nparts; p++) {
+				for (f = 0; f < a->part[p].nforms; f++)
+					if (in_body(&a->part[p].form[f],
+					    (uint32_t)id))
+						break;
+				if (f == a->part[p].nforms)
+					break;
+			}
+			if (p == a->nparts && p > 0)
+				m |= 1ULL << j;
+		}
+	return m;
+}

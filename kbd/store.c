@@ -206,6 +206,10 @@ static const char *reader_sql[ST__COUNT] = {
 	    "SELECT slug, title, category, updated, created, markdown, html"
 	    " FROM article WHERE state = 'published'"
 	    " ORDER BY updated DESC, slug LIMIT ?1",
+	[ST_BEGIN] =
+	    "BEGIN",
+	[ST_COMMIT] =
+	    "COMMIT",
 	[ST_PHRASE_ROWS] =
 	    "SELECT rowid FROM article_fts WHERE article_fts MATCH ?1",
 	[ST_TERMS] =
