@@ -86,6 +86,8 @@ struct config {
 	const char	*listen;	/* ADDR:PORT as given */
 	const char	*static_dir;	/* folder served under /static/ */
 	const char	*dict;		/* word list for compounds, or "" */
+	const char	*english;	/* Ding's de-en, or "" */
+	const char	*thesaurus;	/* OpenThesaurus' text, or "" */
 	const char	*access_log;	/* file, or "-" for stderr */
 	const char	*tls_cert;	/* PEM files for HTTPS, or NULL */
 	const char	*tls_key;
@@ -193,8 +195,22 @@ struct query_alt {
 	int64_t			 docs[QUERY_MAX_PARTS];	/* about how many
 							   hold each part */
 	struct query_forms	*forms[QUERY_MAX_PARTS]; /* or NULL */
-	int			 kind;	/* how it was found: typed, split, ... */
-	double			 weight;	/* what a match is worth */
+	int			 kind;	/* how it was found: QUERY_ALT_* */
+};
+
+/* How an alternative was found (its worth: rank_weights.alt). */
+enum {
+	QUERY_ALT_TYPED,	/* the word as typed */
+	QUERY_ALT_JOINED,	/* "E-Mail": email; "seiten zahlen" */
+	QUERY_ALT_PARTICLE,	/* "füge ... ein": einfügen */
+	QUERY_ALT_CORRECTED,	/* a typo corrected */
+	QUERY_ALT_SPLIT,	/* a compound's parts */
+	QUERY_ALT_HEAD,		/* "Mail" for "E-Mail" */
+	QUERY_ALT_SYNONYM,	/* synonyms.txt, the built-in list */
+	QUERY_ALT_TRANSLATED,	/* an English word's German (Ding) */
+	QUERY_ALT_THESAURUS,	/* OpenThesaurus' synonyms of a rare word */
+	QUERY_ALT_DING,		/* the German words of its Ding entry */
+	QUERY_ALT__COUNT
 };
 
 /* Kinds of slots. */
@@ -217,6 +233,7 @@ struct query_slot {
 	int64_t			 docs;		/* about how many hold it */
 	double			 weight;	/* 1, less for added words */
 	int			 added;		/* not typed: feedback, ... */
+	int			 translated;	/* has dictionary words */
 	int			 nalts;
 	struct query_alt	 alts[QUERY_MAX_ALTS];
 };
@@ -591,11 +608,13 @@ int	 writer_import(void);
 const char *writer_folder(void);
 
 /* query.c */
+struct rank_weights;
 struct query *query_parse(struct tokenizer *, const char *);
 void	 query_expand(struct query *, struct reader *,
-	    const struct snapshot *);
-void	 query_build(const struct query *, uint64_t, int, struct buf *,
-	    struct buf *);
+	    const struct snapshot *, const struct rank_weights *);
+void	 query_fts_string(struct buf *, const char *);
+void	 query_alt_add(struct query_slot *, const char *const *, int, int);
+void	 query_merge_slots(struct query *, size_t, size_t);
 int	 query_add_prefix(struct query *, const struct lexicon *, const char *,
 	    size_t);
 void	 query_free(struct query *);
@@ -643,6 +662,9 @@ struct rank_weights {
 	double	 title_all;		/* ... times the title's share matched */
 	double	 pop;			/* the most read article: 1 + pop */
 	double	 min_cover;		/* share a row needs besides half */
+	double	 alt[QUERY_ALT__COUNT];	/* worth of each kind of form */
+	double	 rare;			/* at most so many articles: rare */
+	double	 related;		/* related words kept per word */
 };
 extern const struct rank_weights rank_defaults;
 #define RANK_MAX_FORMS	(1 + QUERY_MAX_FORMS)
@@ -683,7 +705,7 @@ struct ranked {
 	int64_t	 id;
 };
 struct rank_query *rank_compile(struct reader *, const struct search_index *,
-	    const struct query *, uint64_t, int);
+	    const struct query *, uint64_t, int, const struct rank_weights *);
 void	 rank_query_free(struct rank_query *);
 uint64_t rank_body_slots(const struct rank_query *, int64_t);
 /* What made an article's score, for tests/search. */
@@ -696,6 +718,29 @@ int	 rank_run(struct reader *, const struct search_index *,
 	    const struct snapshot *, struct rank_query *,
 	    const struct rank_weights *, int, int, struct ranked *, int64_t *,
 	    int *, struct rank_detail *);
+
+/* search_dict.c */
+struct search_dicts;
+/* A term of a dictionary and its rank (0: the first of its entry). */
+typedef int (*search_dict_cb)(void *, const char *, int);
+struct search_dicts *search_dicts_load(const char *, const char *,
+	    const char **);
+void	 search_dicts_free(struct search_dicts *);
+void	 search_dicts_size(const struct search_dicts *, size_t *, size_t *);
+int	 search_dicts_english(const struct search_dicts *, const char *,
+	    search_dict_cb, void *);
+int	 search_dicts_german(const struct search_dicts *, const char *, int,
+	    search_dict_cb, void *);
+int	 search_dicts_english_of(const struct search_dicts *, const char *,
+	    search_dict_cb, void *);
+struct search_dicts *search_dicts_use(struct search_dicts *);
+const struct search_dicts *search_dicts_current(void);
+int	 search_dicts_settled(void);
+
+/* search_expand.c */
+void	 search_expand_related(struct query *, struct reader *,
+	    const struct lexicon *, const struct search_dicts *,
+	    const struct rank_weights *);
 
 /* search_snippet.c */
 struct snippet_query;

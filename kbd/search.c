@@ -137,7 +137,7 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	if (limit <= 0 || offset < 0)
 		return 0;
 	snap = snapshot_acquire();
-	query_expand(q, r, snap);
+	query_expand(q, r, snap, tuned);
 	if (q->nslots == 0 || (ix = snapshot_index(snap)) == NULL) {
 		snapshot_release(snap);
 		return 0;
@@ -151,7 +151,7 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	 */
 	in_txn = sqlite3_step(r->st[ST_BEGIN]) == SQLITE_DONE;
 	sqlite3_reset(r->st[ST_BEGIN]);
-	rq = rank_compile(r, ix, q, mask, flags);
+	rq = rank_compile(r, ix, q, mask, flags, tuned);
 	k = offset + limit;
 	best = xcalloc((size_t)k, sizeof(*best));
 	n = rank_run(r, ix, snap, rq, tuned, flags, k, best, &res->total,

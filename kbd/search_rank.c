@@ -42,6 +42,20 @@ const struct rank_weights rank_defaults = {
 	.title_all = 0.5,
 	.pop = 0.1,
 	.min_cover = 0.3,
+	.alt = {
+		[QUERY_ALT_TYPED] = 1.0,
+		[QUERY_ALT_JOINED] = 1.0,
+		[QUERY_ALT_PARTICLE] = 0.9,
+		[QUERY_ALT_CORRECTED] = 0.9,
+		[QUERY_ALT_SPLIT] = 0.7,
+		[QUERY_ALT_HEAD] = 0.5,		/* "Mail" for "E-Mail" */
+		[QUERY_ALT_SYNONYM] = 0.5,
+		[QUERY_ALT_TRANSLATED] = 0.7,
+		[QUERY_ALT_THESAURUS] = 0.4,
+		[QUERY_ALT_DING] = 0.4,
+	},
+	.rare = 1,
+	.related = 4,
 };
 
 /* Per-thread work space, sized to the index; zeroed between searches. */
@@ -195,21 +209,13 @@ fetch_fts(struct reader *r, struct rank_alt *a, int flags)
 {
 	sqlite3_stmt	*st = r->st[ST_PHRASE_ROWS];
 	struct buf	 expr;
-	const char	*p;
 	size_t		 cap = 0;
 	int64_t		 id;
 
 	buf_init(&expr);
 	if (flags & SEARCH_TITLES)
 		buf_puts(&expr, "{title tags} : ");
-	/* One FTS5 string: quoted, its quotes doubled. */
-	buf_putc(&expr, '"');
-	for (p = a->fts; *p != '\0'; p++) {
-		if (*p == '"')
-			buf_putc(&expr, '"');
-		buf_putc(&expr, *p);
-	}
-	buf_putc(&expr, '"');
+	query_fts_string(&expr, a->fts);
 	if (sqlite3_bind_text(st, 1, expr.data, -1, SQLITE_STATIC) ==
 	    SQLITE_OK)
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -285,7 +291,8 @@ conjunction(struct reader *r, const struct search_index *ix,
  */
 static void
 compile_slot(struct reader *r, const struct search_index *ix,
-    const struct query_slot *qs, int flags, struct rank_slot *rs)
+    const struct query_slot *qs, int flags, const struct rank_weights *wt,
+    struct rank_slot *rs)
 {
 	const struct query_alt	*qa;
 	struct rank_alt		*ra;
@@ -301,7 +308,8 @@ compile_slot(struct reader *r, const struct search_index *ix,
 	for (a = 0; a < qs->nalts; a++) {
 		qa = &qs->alts[a];
 		ra = &rs->alt[rs->nalts];
-		ra->weight = qa->weight;
+		ra->weight = qa->kind >= 0 && qa->kind < QUERY_ALT__COUNT ?
+		    wt->alt[qa->kind] : 1.0;
 		for (k = 0; k < qa->n && ra->fts == NULL; k++) {
 			memset(&st, 0, sizeof(st));
 			tokenizer_words(r->tok, qa->part[k],
@@ -354,12 +362,14 @@ compile_slot(struct reader *r, const struct search_index *ix,
 
 /*
  * Builds the ranking form of the slots of q in mask (q completed by
- * query_expand()) against the index ix, with search_run()'s flags.  The
- * caller frees it with rank_query_free().
+ * query_expand()) against the index ix, with search_run()'s flags and the
+ * worth of each kind of form in wt.  The caller frees it with
+ * rank_query_free().
  */
 struct rank_query *
 rank_compile(struct reader *r, const struct search_index *ix,
-    const struct query *q, uint64_t mask, int flags)
+    const struct query *q, uint64_t mask, int flags,
+    const struct rank_weights *wt)
 {
 	struct rank_query	*rq;
 	size_t			 i;
@@ -369,7 +379,7 @@ rank_compile(struct reader *r, const struct search_index *ix,
 	for (i = 0; i < q->nslots && i < 64; i++) {
 		if (!(mask & (1ULL << i)))
 			continue;
-		compile_slot(r, ix, &q->slots[i], flags,
+		compile_slot(r, ix, &q->slots[i], flags, wt,
 		    &rq->slot[rq->nslots]);
 		if (rq->slot[rq->nslots].core)
 			rq->total_idf += rq->slot[rq->nslots].idf;

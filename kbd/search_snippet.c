@@ -13,6 +13,7 @@
  * words holding the most different query words, then the most matches.
  * Ranking and the choice of articles are search_rank.c's.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,9 +305,10 @@ window_full(const struct snip_text *st, int n, uint64_t want)
  */
 static size_t
 scan(struct german *g, const struct snippet_query *sq, const char *text,
-    size_t n, uint64_t want, int window, struct snip_text *st)
+    size_t from, size_t n, uint64_t want, int window, int upto,
+    struct snip_text *st)
 {
-	const unsigned char	*p = (const unsigned char *)text, *end, *q;
+	const unsigned char	*p = (const unsigned char *)text + from, *end, *q;
 	char			 w[GERMAN_MAX_WORD + 1];
 	char			 chain[GERMAN_MAX_WORD + 1];
 	size_t			 len, nchain = 0;
@@ -315,8 +317,9 @@ scan(struct german *g, const struct snippet_query *sq, const char *text,
 	int			 next_joined;
 	int			 i;
 
-	end = p + (n > SNIP_MAX_TEXT ? SNIP_MAX_TEXT : n);
-	while (p < end) {
+	end = (const unsigned char *)text + (n > SNIP_MAX_TEXT ? SNIP_MAX_TEXT :
+	    n);
+	while (p < end && st->n < upto) {
 		if (!word_char(p, end)) {
 			p += seq_len(*p);
 			continue;
@@ -378,30 +381,6 @@ scan(struct german *g, const struct snippet_query *sq, const char *text,
 			break;
 	}
 	return (size_t)(p - (const unsigned char *)text);
-}
-
-/* Adds the words of text[from..n) to st, unmatched, until it has upto. */
-static void
-more_words(const char *text, size_t from, size_t n, int upto,
-    struct snip_text *st)
-{
-	const unsigned char	*p = (const unsigned char *)text + from;
-	const unsigned char	*end = (const unsigned char *)text + n;
-	int			 start;
-
-	while (p < end && st->n < upto) {
-		if (!word_char(p, end)) {
-			p += seq_len(*p);
-			continue;
-		}
-		start = (int)(p - (const unsigned char *)text);
-		while (p < end && word_char(p, end))
-			p += seq_len(*p);
-		if (p > end)
-			p = end;
-		add_word(st, start, (int)(p - (const unsigned char *)text),
-		    -1);
-	}
 }
 
 /*
@@ -477,8 +456,8 @@ snippet_make(struct reader *r, const struct snippet_query *sq,
 	int			 first, last, i, prev;
 
 	memset(&st, 0, sizeof(st));
-	read = scan(tokenizer_german(r->tok), sq, text, n, slots,
-	    want - want / 4, &st);
+	read = scan(tokenizer_german(r->tok), sq, text, 0, n, slots,
+	    want - want / 4, INT_MAX, &st);
 	buf_init(&b);
 	buf_puts(&b, "");
 	if (st.n == 0 || want <= 0) {
@@ -487,7 +466,8 @@ snippet_make(struct reader *r, const struct snippet_query *sq,
 	}
 	first = best_window(&st, want);
 	/* Reading stopped early: the window's words, and one to tell more. */
-	more_words(text, read, n, first + want + 1, &st);
+	scan(tokenizer_german(r->tok), sq, text, read, n, 0, 0,
+	    first + want + 1, &st);
 	last = first + want < st.n ? first + want : st.n;
 	if (first > 0)
 		buf_puts(&b, "… ");

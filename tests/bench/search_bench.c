@@ -306,6 +306,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "search_bench: %s: %s\n", dictpath, errstr);
 		return 1;
 	}
+	(void)search_dicts_use(search_dicts_load(getenv("KBD_ENGLISH") != NULL ?
+	    getenv("KBD_ENGLISH") : "/usr/share/trans/de-en",
+	    getenv("KBD_THESAURUS") != NULL ? getenv("KBD_THESAURUS") :
+	    "/usr/share/openthesaurus-de/openthesaurus.txt", &errstr));
 	if (store_init(argv[0], dict, &errstr) == -1 ||
 	    store_open(argv[0], 0, &w, &errstr) == -1) {
 		fprintf(stderr, "search_bench: %s\n", errstr);

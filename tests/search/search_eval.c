@@ -18,7 +18,10 @@
  * the first 10 rows and for the judged articles of the query with that
  * text (if any) what made their scores.
  *
- *   search_eval [-r] [-x TEXT] [-a ARTICLES] [-D DICT] DB QUERIES_TSV...
+ * -w WEIGHTS sets the weights of -r and -x.
+ *
+ *   search_eval [-r] [-w WEIGHTS] [-x TEXT] [-a ARTICLES] [-D DICT] DB
+ *       QUERIES_TSV...
  */
 #include <math.h>
 #include <stddef.h>
@@ -34,6 +37,9 @@
 
 #define PAGE		10
 #define MAX_JUDGED	64
+
+/* The weights of the run (-w), for -x and -r. */
+static struct rank_weights	 weights;
 
 struct judged {
 	char	*slug;
@@ -66,13 +72,26 @@ static const struct {
 	{ "title_all", offsetof(struct rank_weights, title_all) },
 	{ "pop", offsetof(struct rank_weights, pop) },
 	{ "min_cover", offsetof(struct rank_weights, min_cover) },
+	{ "a_particle", offsetof(struct rank_weights, alt[QUERY_ALT_PARTICLE]) },
+	{ "a_corrected",
+	    offsetof(struct rank_weights, alt[QUERY_ALT_CORRECTED]) },
+	{ "a_split", offsetof(struct rank_weights, alt[QUERY_ALT_SPLIT]) },
+	{ "a_head", offsetof(struct rank_weights, alt[QUERY_ALT_HEAD]) },
+	{ "a_synonym", offsetof(struct rank_weights, alt[QUERY_ALT_SYNONYM]) },
+	{ "a_translated",
+	    offsetof(struct rank_weights, alt[QUERY_ALT_TRANSLATED]) },
+	{ "a_thesaurus",
+	    offsetof(struct rank_weights, alt[QUERY_ALT_THESAURUS]) },
+	{ "a_ding", offsetof(struct rank_weights, alt[QUERY_ALT_DING]) },
+	{ "rare", offsetof(struct rank_weights, rare) },
+	{ "related", offsetof(struct rank_weights, related) },
 };
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: search_eval [-r] [-x TEXT] [-a ARTICLES] "
-	    "[-D DICT] DB QUERIES_TSV...\n");
+	fprintf(stderr, "usage: search_eval [-r] [-w WEIGHTS] [-x TEXT] "
+	    "[-a ARTICLES] [-D DICT] DB QUERIES_TSV...\n");
 	exit(2);
 }
 
@@ -116,7 +135,7 @@ explain_row(struct reader *r, struct snapshot *snap, struct rank_query *rq,
 
 	memset(&d, 0, sizeof(d));
 	d.id = id;
-	rank_run(r, snapshot_index(snap), snap, rq, &rank_defaults, 0, 1, out,
+	rank_run(r, snapshot_index(snap), snap, rq, &weights, 0, 1, out,
 	    &total, &all, &d);
 	printf("%-4s %8.2f  bm25 %6.2f cover %.2f title %.2f tmatch %.0f "
 	    "mask %x  %s\n", label, d.score, d.bm25, d.cover, d.title,
@@ -137,8 +156,8 @@ explain(struct reader *r, const char *text, const struct eval_query *qs,
 	int			 n, all, s, a, p, f, k;
 	char			 label[16];
 
-	query_expand(q, r, snap);
-	rq = rank_compile(r, snapshot_index(snap), q, ~0ULL, 0);
+	query_expand(q, r, snap, &weights);
+	rq = rank_compile(r, snapshot_index(snap), q, ~0ULL, 0, &weights);
 	for (s = 0; s < rq->nslots; s++) {
 		printf("slot %d \"%s\" idf %.2f weight %.2f%s\n", s,
 		    q->slots[s].typed, rq->slot[s].idf, rq->slot[s].weight,
@@ -162,7 +181,7 @@ explain(struct reader *r, const char *text, const struct eval_query *qs,
 			printf("\n");
 		}
 	}
-	n = rank_run(r, snapshot_index(snap), snap, rq, &rank_defaults, 0,
+	n = rank_run(r, snapshot_index(snap), snap, rq, &weights, 0,
 	    PAGE, best, &total, &all, NULL);
 	printf("total %lld%s\n", (long long)total, all ? "" : " (partial)");
 	for (k = 0; k < n; k++) {
@@ -333,7 +352,8 @@ main(int argc, char **argv)
 	size_t			 nq = 0, cap = 0, i;
 	int			 ch, print = 0, k;
 
-	while ((ch = getopt(argc, argv, "a:D:rx:")) != -1) {
+	weights = rank_defaults;
+	while ((ch = getopt(argc, argv, "a:D:rw:x:")) != -1) {
 		switch (ch) {
 		case 'a':
 			articles = optarg;
@@ -343,6 +363,11 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			print = 1;
+			break;
+		case 'w':
+			if (parse_weights(optarg, &weights) == -1)
+				return 2;
+			search_tune(&weights);
 			break;
 		case 'x':
 			why = optarg;
@@ -362,6 +387,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "search_eval: %s: %s\n", dictpath, errstr);
 		return 1;
 	}
+	(void)search_dicts_use(search_dicts_load(getenv("KBD_ENGLISH") != NULL ?
+	    getenv("KBD_ENGLISH") : "/usr/share/trans/de-en",
+	    getenv("KBD_THESAURUS") != NULL ? getenv("KBD_THESAURUS") :
+	    "/usr/share/openthesaurus-de/openthesaurus.txt", &errstr));
 	if (store_init(argv[0], dict, &errstr) == -1 ||
 	    store_open(argv[0], 0, &db, &errstr) == -1) {
 		fprintf(stderr, "search_eval: %s\n", errstr);
