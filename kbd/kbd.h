@@ -663,8 +663,12 @@ struct rank_weights {
 	double	 pop;			/* the most read article: 1 + pop */
 	double	 min_cover;		/* share a row needs besides half */
 	double	 alt[QUERY_ALT__COUNT];	/* worth of each kind of form */
-	double	 rare;			/* at most so many articles: rare */
+	double	 rare;			/* in so few of the articles: rare */
 	double	 related;		/* related words kept per word */
+	double	 fb_min_words;		/* feedback for so many words up */
+	double	 fb_docs;		/* ... from so many best articles */
+	double	 fb_terms;		/* ... adding so many terms */
+	double	 fb_weight;		/* ... the best worth this much */
 };
 extern const struct rank_weights rank_defaults;
 #define RANK_MAX_FORMS	(1 + QUERY_MAX_FORMS)
@@ -692,7 +696,6 @@ struct rank_slot {
 	double		 idf;		/* its information; 0: unknown */
 	double		 weight;	/* 1 for a word typed */
 	int		 core;		/* typed: counts for coverage */
-	int		 typed_known;	/* the index has the word as typed */
 };
 struct rank_query {
 	int		 nslots;
@@ -708,6 +711,11 @@ struct rank_query *rank_compile(struct reader *, const struct search_index *,
 	    const struct query *, uint64_t, int, const struct rank_weights *);
 void	 rank_query_free(struct rank_query *);
 uint64_t rank_body_slots(const struct rank_query *, int64_t);
+
+/* search_feedback.c */
+int	 rank_feedback(struct reader *, const struct search_index *,
+	    struct rank_query *, const struct ranked *, int,
+	    const struct rank_weights *);
 /* What made an article's score, for tests/search. */
 struct rank_detail {
 	int64_t		 id;
@@ -748,8 +756,8 @@ struct snippet_query;
 struct snippet_query *snippet_query_new(struct reader *,
 	    const struct rank_query *);
 /* Returns the snippet as HTML; the caller frees it. */
-char	*snippet_make(struct reader *, const struct snippet_query *,
-	    const char *, size_t, uint64_t, int);
+char	*snippet_make(struct reader *, struct snippet_query *, const char *,
+	    size_t, uint64_t, int);
 
 /* search.c */
 int	 search_register(sqlite3 *, const struct german_dict *);

@@ -308,6 +308,14 @@ word_slot(struct query *q, struct tokenizer *tok, struct collect *c, int i)
 		query_alt_add(s, p, n, QUERY_ALT_SPLIT);
 }
 
+/*
+ * Words that ':', '.' or '_' join without spaces ("Err:502",
+ * "sfdocuments.document") were pasted from a message or a name: one
+ * slot, like a word joined by a hyphen, so that a row has all of them or
+ * none (not "Err" alone).
+ */
+#define PASTED_JOINERS	":._"
+
 static void
 joined_slot(struct query *q, struct tokenizer *tok, struct collect *c,
     int i, int j)
@@ -414,7 +422,8 @@ query_parse(struct tokenizer *tok, const char *text)
 			continue;
 		while (j + 1 < c->n && !c->w[j + 1].stop &&
 		    c->w[j + 1].start == c->w[j].end + 1 &&
-		    strchr(TOKENIZER_JOINERS, q->text[c->w[j].end]) != NULL)
+		    strchr(TOKENIZER_JOINERS PASTED_JOINERS,
+		    q->text[c->w[j].end]) != NULL)
 			j++;
 		if (j > i)
 			joined_slot(q, tok, c, i, j);

@@ -81,7 +81,7 @@ informative(const struct query *q, uint64_t mask)
  */
 static int
 hit_details(struct reader *r, const struct ranked *row,
-    const struct rank_query *rq, const struct snippet_query *sq, int want,
+    const struct rank_query *rq, struct snippet_query *sq, int want,
     struct search_hit *h)
 {
 	sqlite3_stmt	*st = r->st[ST_ARTICLE_BY_ID];
@@ -153,9 +153,17 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	sqlite3_reset(r->st[ST_BEGIN]);
 	rq = rank_compile(r, ix, q, mask, flags, tuned);
 	k = offset + limit;
-	best = xcalloc((size_t)k, sizeof(*best));
-	n = rank_run(r, ix, snap, rq, tuned, flags, k, best, &res->total,
-	    &all, NULL);
+	best = xcalloc((size_t)k + (size_t)tuned->fb_docs + 1,
+	    sizeof(*best));
+	n = rank_run(r, ix, snap, rq, tuned, flags, k > (int)tuned->fb_docs ?
+	    k : (int)tuned->fb_docs, best, &res->total, &all, NULL);
+	/* A question: again, with the terms its best articles share. */
+	if (!(flags & (SEARCH_ANY | SEARCH_TITLES)) &&
+	    rank_feedback(r, ix, rq, best, n, tuned) > 0)
+		n = rank_run(r, ix, snap, rq, tuned, flags, k, best,
+		    &res->total, &all, NULL);
+	if (n > k)
+		n = k;
 	res->partial = !all && q->nslots > 1 && !(flags & SEARCH_ANY) &&
 	    res->total > 0;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));

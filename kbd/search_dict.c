@@ -60,15 +60,18 @@ struct search_dicts {
 	size_t		 ngroups[2];	/* Ding, OpenThesaurus */
 };
 
+/* FNV-1a of the text, the kind mixed in after (not into the start). */
 static uint64_t
 hash_key(const char *s, size_t n, int kind)
 {
-	uint64_t	 h = 0xcbf29ce484222325ULL ^ (uint64_t)kind;
+	uint64_t	 h = 0xcbf29ce484222325ULL;
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-	return h;
+	h ^= (uint64_t)(kind + 1) * 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 31;
+	return h * 0xbf58476d1ce4e5b9ULL;
 }
 
 static void
@@ -92,7 +95,7 @@ add_key(struct search_dicts *d, const char *s, size_t n, int kind,
 
 /*
  * Cleans a dictionary term in place: annotations in {}, [], () and <>
- * go, spaces are made single.  Returns its length; 0 for a term not worth
+ * and abbreviations between slashes go, spaces are made single.  Returns its length; 0 for a term not worth
  * keeping (a phrase with placeholders, an ellipsis, too many words).
  */
 static size_t
@@ -100,11 +103,18 @@ clean_term(char *t, int max_words)
 {
 	static const char *const holders[] = { "etw.", "jdn.", "jdm.",
 	    "jds.", "sth.", "sb.", "sb's", "...", "…" };
-	char	*r = t, *w = t;
+	char	*r = t, *w = t, *e;
 	int	 depth = 0, words = 0, space = 1;
 	size_t	 i;
 
 	for (; *r != '\0'; r++) {
+		/* Ding's abbreviations: "certificate /cert./". */
+		if (*r == '/' && (r == t || r[-1] == ' ') && r[1] != '\0' &&
+		    (e = strchr(r + 1, '/')) != NULL && (e[1] == '\0' ||
+		    e[1] == ' ')) {
+			r = e;
+			continue;
+		}
 		if (*r == '{' || *r == '[' || *r == '(' || *r == '<') {
 			depth++;
 			continue;
@@ -497,6 +507,8 @@ each(const struct search_dicts *d, const char *s, size_t n, int kind,
 	}
 	for (; lo < d->nkeys && d->keys[lo].hash == h; lo++) {
 		k = &d->keys[lo];
+		if (k->kind != kind)
+			continue;
 		g = d->groups.data + k->group;
 		nde = (unsigned char)g[0];
 		nen = (unsigned char)g[1];

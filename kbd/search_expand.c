@@ -136,12 +136,19 @@ take(struct cands *c, struct query_slot *s, int kind, int max)
 	return added;
 }
 
-/* Does the index hold the word of slot s at most rare times? */
+/*
+ * Does the index hold the word of slot s rarely: in at most the share
+ * rare_share of its articles (rounded down: in a small knowledge base
+ * only words it lacks are rare)?
+ */
 static int
-rare(const struct query_slot *s, const struct lexicon *lex, double rare_max)
+rare(const struct query_slot *s, const struct lexicon *lex,
+    double rare_share)
 {
+	double	 most = rare_share * (double)lexicon_ndocs(lex);
+
 	return s->kind == QUERY_SLOT_WORD && !s->number && s->stem != NULL &&
-	    (double)lexicon_docs(lex, s->stem, strlen(s->stem)) <= rare_max;
+	    (double)lexicon_docs(lex, s->stem, strlen(s->stem)) <= most;
 }
 
 /*

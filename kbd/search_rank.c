@@ -33,29 +33,33 @@
 
 /* What the tuning sets chose; see tests/search/fit.py and README.md. */
 const struct rank_weights rank_defaults = {
-	.k1 = 1.2,
-	.b = 0.75,
-	.field = { 6.0, 3.0, 1.0, 6.0 },	/* title, tags, body, aliases */
-	.cover = 3.0,
+	.k1 = 2.0,
+	.b = 0.5,
+	.field = { 2.0, 5.0, 1.0, 6.0 },	/* title, tags, body, aliases */
+	.cover = 0.0,
 	.cover_pow = 2.0,
-	.title = 1.0,
-	.title_all = 0.5,
+	.title = 0.25,
+	.title_all = 1.0,
 	.pop = 0.1,
 	.min_cover = 0.3,
 	.alt = {
 		[QUERY_ALT_TYPED] = 1.0,
 		[QUERY_ALT_JOINED] = 1.0,
 		[QUERY_ALT_PARTICLE] = 0.9,
-		[QUERY_ALT_CORRECTED] = 0.9,
-		[QUERY_ALT_SPLIT] = 0.7,
+		[QUERY_ALT_CORRECTED] = 1.0,
+		[QUERY_ALT_SPLIT] = 1.0,
 		[QUERY_ALT_HEAD] = 0.5,		/* "Mail" for "E-Mail" */
 		[QUERY_ALT_SYNONYM] = 0.5,
-		[QUERY_ALT_TRANSLATED] = 0.7,
-		[QUERY_ALT_THESAURUS] = 0.4,
+		[QUERY_ALT_TRANSLATED] = 1.0,
+		[QUERY_ALT_THESAURUS] = 0.8,
 		[QUERY_ALT_DING] = 0.4,
 	},
-	.rare = 1,
+	.rare = 0.0016,
 	.related = 4,
+	.fb_min_words = 3,
+	.fb_docs = 5,
+	.fb_terms = 10,
+	.fb_weight = 0.4,
 };
 
 /* Per-thread work space, sized to the index; zeroed between searches. */
@@ -74,6 +78,7 @@ struct rank_scratch {
 	float		*tcov;		/* ... in the title */
 	float		*tmatch;	/* ... title tokens matched */
 	uint32_t	*mask;		/* ... slots found */
+	uint8_t		*seen;		/* ... is in t_query */
 	uint32_t	*t_part, *t_alt, *t_slot, *t_query;	/* touched */
 	size_t		 n_part, n_alt, n_slot, n_query;
 };
@@ -96,6 +101,7 @@ scratch_free(struct rank_scratch *s)
 	free(s->tcov);
 	free(s->tmatch);
 	free(s->mask);
+	free(s->seen);
 	free(s->t_part);
 	free(s->t_alt);
 	free(s->t_slot);
@@ -134,6 +140,7 @@ scratch_get(struct reader *r, size_t nids)
 	s->tcov = xcalloc(s->nids, sizeof(*s->tcov));
 	s->tmatch = xcalloc(s->nids, sizeof(*s->tmatch));
 	s->mask = xcalloc(s->nids, sizeof(*s->mask));
+	s->seen = xcalloc(s->nids, sizeof(*s->seen));
 	s->t_part = xcalloc(s->nids, sizeof(*s->t_part));
 	s->t_alt = xcalloc(s->nids, sizeof(*s->t_alt));
 	s->t_slot = xcalloc(s->nids, sizeof(*s->t_slot));
@@ -298,7 +305,7 @@ compile_slot(struct reader *r, const struct search_index *ix,
 	struct rank_alt		*ra;
 	struct rank_part	*rp;
 	struct stems		 st;
-	double			 docs = search_index_ndocs(ix), n, v;
+	double			 docs = search_index_ndocs(ix), n;
 	int			 a, k, j, f;
 
 	memset(rs, 0, sizeof(*rs));
@@ -350,13 +357,12 @@ compile_slot(struct reader *r, const struct search_index *ix,
 		rs->nalts++;
 		/*
 		 * The word as typed says how informative the slot is; when
-		 * the index lacks it, its best other form does.
+		 * the index lacks it, the first other form it has (the
+		 * correction, the likeliest translation): the rarest would
+		 * make a loose synonym the query's most telling word.
 		 */
-		v = a == 0 ? ra->idf : ra->weight * ra->idf;
-		if (rs->idf == 0.0 || (!rs->typed_known && v > rs->idf))
-			rs->idf = v;
-		if (a == 0 && ra->idf > 0.0)
-			rs->typed_known = 1;
+		if (rs->idf == 0.0 && ra->idf > 0.0)
+			rs->idf = a == 0 ? ra->idf : ra->weight * ra->idf;
 	}
 }
 
@@ -422,22 +428,31 @@ weighted_tf(uint16_t packed, const float *w)
 	    w[SEARCH_BODY] * (float)(packed >> 9);
 }
 
-/* Part p's frequencies into s->tf (title ones into s->ttf). */
-static void
-walk_part(struct rank_scratch *s, const struct rank_part *p, const float *w)
+/*
+ * Part p's frequencies into s->tf (title ones into s->ttf); with only,
+ * for the articles found so far alone.  Returns how many postings it
+ * passed over for that.
+ */
+static uint32_t
+walk_part(struct rank_scratch *s, const struct rank_part *p, const float *w,
+    int only)
 {
 	const struct postings	*po;
-	uint32_t		 i, d;
+	uint32_t		 i, d, skipped = 0;
 	float			 t;
 	int			 f;
 
 	for (f = 0; f < p->nforms; f++) {
 		po = &p->form[f];
 		for (i = 0; i < po->n; i++) {
-			if ((t = weighted_tf(po->tf[i], w)) <= 0.0f)
-				continue;
 			d = po->doc[i];
 			if (d >= s->nids)
+				continue;
+			if (only && !s->seen[d]) {
+				skipped++;
+				continue;
+			}
+			if ((t = weighted_tf(po->tf[i], w)) <= 0.0f)
 				continue;
 			if (s->tf[d] == 0.0f)
 				s->t_part[s->n_part++] = d;
@@ -446,6 +461,7 @@ walk_part(struct rank_scratch *s, const struct rank_part *p, const float *w)
 				s->ttf[d] += (uint8_t)(po->tf[i] & 7);
 		}
 	}
+	return skipped;
 }
 
 /*
@@ -503,17 +519,21 @@ score_alt(struct rank_scratch *s, const struct rank_alt *a)
 	s->n_alt = 0;
 }
 
-/* A phrase's articles into the slot's: once each, in the body. */
+/*
+ * A phrase's articles into the slot's: once each, in the body; with
+ * only, the articles found so far alone.
+ */
 static void
 walk_fts(struct rank_scratch *s, const struct search_index *ix,
-    struct rank_alt *a, const struct rank_weights *wt)
+    struct rank_alt *a, const struct rank_weights *wt, int only)
 {
 	uint32_t	 i, d;
 	float		 v, k1 = (float)wt->k1, b = (float)wt->b;
 
 	for (i = 0; i < a->nfts; i++) {
 		d = a->fts_docs[i];
-		if (d >= s->nids || !search_index_has(ix, d))
+		if (d >= s->nids || !search_index_has(ix, d) ||
+		    (only && !s->seen[d]))
 			continue;
 		v = (float)(a->weight * a->idf) * (k1 + 1.0f) / (1.0f + k1 *
 		    (1.0f - b + b * search_index_rlen(ix, d)));
@@ -535,8 +555,10 @@ score_slot(struct rank_scratch *s, const struct rank_slot *rs, int bit)
 
 	for (i = 0; i < s->n_slot; i++) {
 		d = s->t_slot[i];
-		if (s->mask[d] == 0 && s->acc[d] == 0.0f)
+		if (!s->seen[d]) {
+			s->seen[d] = 1;
 			s->t_query[s->n_query++] = d;
+		}
 		s->acc[d] += (float)rs->weight * s->best[d];
 		if (bit < 32)
 			s->mask[d] |= 1u << bit;
@@ -626,7 +648,10 @@ final_score(const struct rank_scratch *s, const struct search_index *ix,
 	if (total > 0.0) {
 		cov = s->cov[d] / total;
 		tcov = s->tcov[d] / total;
-		score += total * wt->cover * pow(cov, wt->cover_pow);
+		if (wt->cover > 0.0)
+			score += total * wt->cover * (wt->cover_pow == 1.0 ?
+			    cov : wt->cover_pow == 2.0 ? cov * cov :
+			    pow(cov, wt->cover_pow));
 		score += total * wt->title * tcov;
 		tlen = search_index_len(ix, d, SEARCH_TITLE, &avg);
 		if (tlen > 0.0 && tcov > 0.0) {
@@ -636,6 +661,101 @@ final_score(const struct rank_scratch *s, const struct search_index *ix,
 		}
 	}
 	return score * (1.0 + wt->pop * snapshot_popularity(snap, d));
+}
+
+/*
+ * The most slot j can add to a row's score (before popularity): its
+ * best form saturated, and its information in the title.  Fills ub[] and
+ * order[] (slots by their bound, greatest first); returns the sum.
+ */
+static double
+slot_bounds(const struct rank_query *rq, const struct rank_weights *wt,
+    int *order, double *ub)
+{
+	const struct rank_slot	*rs;
+	double			 sum = 0.0, best;
+	int			 j, a, i;
+
+	for (j = 0; j < rq->nslots; j++) {
+		rs = &rq->slot[j];
+		for (a = 0, best = 0.0; a < rs->nalts; a++)
+			if (rs->alt[a].weight * rs->alt[a].idf > best)
+				best = rs->alt[a].weight * rs->alt[a].idf;
+		ub[j] = rs->weight * best * (wt->k1 + 1.0);
+		if (rs->core)
+			ub[j] += (wt->title + wt->title_all) * rs->idf;
+		sum += ub[j];
+		/* Insertion: queries have a few slots. */
+		for (i = j; i > 0 && ub[order[i - 1]] < ub[j]; i--)
+			order[i] = order[i - 1];
+		order[i] = j;
+	}
+	return sum;
+}
+
+/*
+ * The most an article holding none of the slots order[0..from) can
+ * score: the bounds of the others (rest), their share of the query's
+ * information (coverage), the most popular article's factor.
+ */
+static double
+bound_unseen(const struct rank_query *rq, const struct rank_weights *wt,
+    const int *order, int from, double rest)
+{
+	double	 idf = 0.0, cov;
+	int	 o;
+
+	for (o = from; o < rq->nslots; o++)
+		if (rq->slot[order[o]].core)
+			idf += rq->slot[order[o]].idf;
+	if (rq->total_idf > 0.0 && wt->cover > 0.0) {
+		cov = idf / rq->total_idf;
+		rest += rq->total_idf * wt->cover * pow(cov, wt->cover_pow);
+	}
+	return rest * (1.0 + wt->pop);
+}
+
+/* What makes a row a result; see rank_run(). */
+struct rule {
+	uint32_t	 want;		/* the slots the index has */
+	int		 need;		/* ... so many of them, or */
+	double		 min_cover;	/* ... this share of the information */
+	double		 total;		/* the query's information */
+	int		 any;		/* SEARCH_ANY: every row */
+	int		 strict;	/* SEARCH_STRICT: every slot */
+};
+
+static int
+included(const struct rank_scratch *s, const struct rule *ru, uint32_t d)
+{
+	return ru->any || popcount32(s->mask[d] & ru->want) >= ru->need ||
+	    (!ru->strict && ru->total > 0.0 &&
+	    s->cov[d] / ru->total >= ru->min_cover);
+}
+
+/*
+ * The k-th best score of the results found so far, as far as their
+ * slots go yet (their final scores can only be greater, and a result
+ * stays one).
+ */
+static double
+kth_found(const struct rank_scratch *s, const struct search_index *ix,
+    const struct snapshot *snap, const struct rank_weights *wt,
+    const struct rule *ru, int k)
+{
+	struct ranked	*h;
+	double		 kth;
+	uint32_t	 i;
+	int		 n = 0;
+
+	h = xcalloc((size_t)k + 1, sizeof(*h));
+	for (i = 0; i < s->n_query; i++)
+		if (included(s, ru, s->t_query[i]))
+			heap_push(h, &n, k, final_score(s, ix, snap, wt,
+			    ru->total, s->t_query[i]), s->t_query[i]);
+	kth = n == k ? h[0].score : -HUGE_VAL;
+	free(h);
+	return kth;
 }
 
 /*
@@ -655,8 +775,11 @@ rank_run(struct reader *r, const struct search_index *ix,
 	struct rank_slot	*rs;
 	struct rank_alt		*ra;
 	float			 w[SEARCH_FIELDS];
-	uint32_t		 i, d, want = 0, every;
-	int			 n = 0, j, a, p, known = 0, need;
+	double			*ub, rest;
+	uint32_t		 i, d, want = 0, every, passed, skipped = 0;
+	struct rule		 ru;
+	int			*order, n = 0, j, o, a, p, known = 0, need;
+	int			 only = 0;
 	int64_t			 rows = 0;
 
 	*total = 0;
@@ -670,36 +793,61 @@ rank_run(struct reader *r, const struct search_index *ix,
 	if (flags & SEARCH_TITLES)
 		w[SEARCH_BODY] = w[SEARCH_ALIASES] = 0.0f;
 
-	for (j = 0; j < rq->nslots; j++) {
+	for (j = 0; j < rq->nslots && j < 32; j++)
+		if (rq->slot[j].idf > 0.0) {
+			want |= 1u << j;
+			known++;
+		}
+	/* A row holds half the words the index has, or enough of them. */
+	need = (flags & SEARCH_STRICT) ? rq->nslots : (known + 1) / 2;
+	memset(&ru, 0, sizeof(ru));
+	ru.want = want;
+	ru.need = need;
+	ru.min_cover = wt->min_cover;
+	ru.total = rq->total_idf;
+	ru.any = (flags & SEARCH_ANY) != 0;
+	ru.strict = (flags & SEARCH_STRICT) != 0;
+	order = xcalloc((size_t)rq->nslots + 1, sizeof(*order));
+	ub = xcalloc((size_t)rq->nslots + 1, sizeof(*ub));
+	rest = slot_bounds(rq, wt, order, ub);
+	for (o = 0; o < rq->nslots; o++) {
+		j = order[o];
 		rs = &rq->slot[j];
 		for (a = 0; a < rs->nalts; a++) {
 			ra = &rs->alt[a];
 			if (ra->fts != NULL) {
-				walk_fts(s, ix, ra, wt);
+				walk_fts(s, ix, ra, wt, only);
 				continue;
 			}
 			for (p = 0; p < ra->nparts; p++) {
-				walk_part(s, &ra->part[p], w);
+				passed = walk_part(s, &ra->part[p], w, only);
+				if (a == 0 && passed > skipped)
+					skipped = passed;
 				score_part(s, ix, wt);
 			}
 			score_alt(s, ra);
 		}
-		if (j < 32 && rs->idf > 0.0) {
-			want |= 1u << j;
-			known++;
-		}
 		score_slot(s, rs, j);
+		/*
+		 * No article not found yet can get into the k best with the
+		 * slots left: those only add to the articles found (the
+		 * longest postings, for the commonest words, are passed
+		 * over).  Exact: the k best are the same.
+		 */
+		rest -= ub[j];
+		if (!only && o + 1 < rq->nslots && (int)s->n_query >= k &&
+		    bound_unseen(rq, wt, order, o + 1, rest) <
+		    kth_found(s, ix, snap, wt, &ru, k))
+			only = 1;
 	}
+	free(order);
+	free(ub);
 	every = rq->nslots >= 32 ? 0xffffffffu : (1u << rq->nslots) - 1;
-	/* A row holds half the words the index has, or enough of them. */
-	need = (flags & SEARCH_STRICT) ? rq->nslots : (known + 1) / 2;
 	for (i = 0; i < s->n_query; i++) {
 		d = s->t_query[i];
 		if ((s->mask[d] & every) == every)
 			*all = 1;
-		if (!(flags & SEARCH_ANY) && popcount32(s->mask[d] & want) <
-		    need && ((flags & SEARCH_STRICT) || rq->total_idf <= 0.0 ||
-		    s->cov[d] / rq->total_idf < wt->min_cover))
+		if (!included(s, &ru, d))
 			continue;
 		heap_push(out, &n, k, final_score(s, ix, snap, wt,
 		    rq->total_idf, d), d);
@@ -728,10 +876,15 @@ rank_run(struct reader *r, const struct search_index *ix,
 		d = s->t_query[i];
 		s->acc[d] = s->cov[d] = s->tcov[d] = s->tmatch[d] = 0.0f;
 		s->mask[d] = 0;
+		s->seen[d] = 0;
 	}
 	s->n_query = 0;
 	qsort(out, (size_t)n, sizeof(*out), ranked_cmp);
-	*total = rows;
+	/*
+	 * Rows passed over hold a word every row has (half of two words):
+	 * counted, about, like a search engine's estimated total.
+	 */
+	*total = rows + (only && need <= 1 ? skipped : 0);
 	return n;
 }
 
@@ -765,7 +918,8 @@ rank_body_slots(const struct rank_query *rq, int64_t id)
 	if (id < 0 || id > UINT32_MAX)
 		return 0;
 	for (j = 0; j < rq->nslots && j < 64; j++)
-		for (k = 0; k < rq->slot[j].nalts && !(m & (1ULL << j));
+		for (k = 0; rq->slot[j].core && k < rq->slot[j].nalts &&
+		    !(m & (1ULL << j));
 		    k++) {
 			a = &rq->slot[j].alt[k];
 			if (a->fts != NULL) {

@@ -21,6 +21,7 @@
 #include "tokenizer.h"
 
 #define SNIP_MAX_TERMS	96		/* forms looked for */
+#define SNIP_MEMO	4096		/* words remembered per search */
 
 /* Characters that join two words into one: TOKENIZER_JOINERS. */
 static const unsigned char joiner[128] = {
@@ -58,6 +59,10 @@ struct snippet_query {
 	unsigned char		 first[256];	/* some term starts so */
 	uint8_t			 pair[65536 / 8]; /* ... with these two bytes */
 	int			 one;		/* a term of one byte */
+	struct snip_memo {
+		uint64_t	 hash;	/* of a folded word; 0: none */
+		int		 word;	/* what match_word() said */
+	}			 memo[SNIP_MEMO];
 };
 
 /* One word of the text. */
@@ -126,8 +131,9 @@ snippet_query_new(struct reader *r, const struct rank_query *rq)
 	int			 i, j, p, f;
 
 	sq = xcalloc(1, sizeof(*sq));
+	/* The query's own words: not those feedback added. */
 	for (i = 0; i < rq->nslots; i++)
-		for (j = 0; j < rq->slot[i].nalts; j++) {
+		for (j = 0; rq->slot[i].core && j < rq->slot[i].nalts; j++) {
 			a = &rq->slot[i].alt[j];
 			if (a->fts != NULL) {
 				pc.sq = sq;
@@ -231,8 +237,8 @@ confirm(struct german *g, const struct snip_term *t, const char *w, size_t n,
  * the stop words of a phrase, as in the index.
  */
 static int
-match_word(struct german *g, const struct snippet_query *sq, const char *w,
-    size_t n)
+match_uncached(struct german *g, const struct snippet_query *sq,
+    const char *w, size_t n)
 {
 	char	 stem[GERMAN_MAX_WORD + 1];
 	size_t	 i;
@@ -258,6 +264,29 @@ match_word(struct german *g, const struct snippet_query *sq, const char *w,
 		}
 	}
 	return -1;
+}
+
+/*
+ * match_uncached(), remembered: an article repeats its words, and the
+ * articles of one page share most of theirs.
+ */
+static int
+match_word(struct german *g, struct snippet_query *sq, const char *w,
+    size_t n)
+{
+	struct snip_memo	*m;
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 0x100000001b3ULL;
+	h |= 1;
+	m = &sq->memo[(h >> 20) & (SNIP_MEMO - 1)];
+	if (m->hash != h) {
+		m->hash = h;
+		m->word = match_uncached(g, sq, w, n);
+	}
+	return m->word;
 }
 
 static void
@@ -304,7 +333,7 @@ window_full(const struct snip_text *st, int n, uint64_t want)
  * slots the article was found with: no later window can hold more.
  */
 static size_t
-scan(struct german *g, const struct snippet_query *sq, const char *text,
+scan(struct german *g, struct snippet_query *sq, const char *text,
     size_t from, size_t n, uint64_t want, int window, int upto,
     struct snip_text *st)
 {
@@ -447,8 +476,8 @@ put_flat(struct buf *b, const char *t, int n)
  * text).
  */
 char *
-snippet_make(struct reader *r, const struct snippet_query *sq,
-    const char *text, size_t n, uint64_t slots, int want)
+snippet_make(struct reader *r, struct snippet_query *sq, const char *text,
+    size_t n, uint64_t slots, int want)
 {
 	struct snip_text	 st;
 	struct buf		 b;

@@ -85,6 +85,10 @@ static const struct {
 	{ "a_ding", offsetof(struct rank_weights, alt[QUERY_ALT_DING]) },
 	{ "rare", offsetof(struct rank_weights, rare) },
 	{ "related", offsetof(struct rank_weights, related) },
+	{ "fb_min_words", offsetof(struct rank_weights, fb_min_words) },
+	{ "fb_docs", offsetof(struct rank_weights, fb_docs) },
+	{ "fb_terms", offsetof(struct rank_weights, fb_terms) },
+	{ "fb_weight", offsetof(struct rank_weights, fb_weight) },
 };
 
 static void

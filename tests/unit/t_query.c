@@ -107,7 +107,7 @@ operators_are_words(void **state)
 {
 	(void)state;
 	expect("imap AND NOT (ssl OR tls) NEAR/3 title:x* -y ^z",
-	    "[imap] [ssl] [tls] [NEAR/3|near3] [title] [x] [y] [z]");
+	    "[imap] [ssl] [tls] [NEAR/3|near3] [title:x|titlex] [y] [z]");
 	/* Lowercase they are words; "and" and "or" English fillers. */
 	expect("and or not", "[not]");
 	expect("oder nicht near", "[near]");
