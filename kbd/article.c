@@ -443,15 +443,18 @@ put_quoted(struct buf *b, const char *s, size_t n)
 	buf_putc(b, '"');
 }
 
-/* Is the front matter line s[0..n) "key:" for a key kbd writes? */
+/*
+ * Is the front matter line s[0..n) "key:" for a key kbd writes?  With
+ * aliases, "aliases" is one.
+ */
 static int
-own_key(const char *s, size_t n)
+own_key(const char *s, size_t n, int aliases)
 {
 	static const char *const keys[] = { "title", "category", "tags",
-	    "draft" };
+	    "draft", "aliases" };
 	size_t	 i, k;
 
-	for (i = 0; i < nitems(keys); i++) {
+	for (i = 0; i < nitems(keys) - (aliases ? 0 : 1); i++) {
 		k = strlen(keys[i]);
 		if (n > k && memcmp(s, keys[i], k) == 0 &&
 		    (s[k] == ':' || s[k] == ' '))
@@ -467,7 +470,7 @@ own_key(const char *s, size_t n)
  * (and the hits seed).
  */
 static void
-put_other_keys(struct buf *b, const char *old)
+put_other_keys(struct buf *b, const char *old, int aliases)
 {
 	size_t	 fm_start, fm_end, body, i, next, n;
 	int	 keep = 0;
@@ -479,7 +482,7 @@ put_other_keys(struct buf *b, const char *old)
 		next = next_line(old, fm_end, i, &n);
 		if (n > 0 && old[i] != ' ' && old[i] != '\t' && old[i] != '-' &&
 		    old[i] != '#')
-			keep = !own_key(old + i, n);
+			keep = !own_key(old + i, n, aliases);
 		if (keep) {
 			buf_put(b, old + i, n);
 			buf_putc(b, '\n');
@@ -488,18 +491,39 @@ put_other_keys(struct buf *b, const char *old)
 }
 
 /*
- * Writes an article file: title, category, tags (joined by '\n') and the
- * draft flag as front matter, the other keys of old (the file as it was,
- * or NULL), then body with its line ends made "\n".  Returns the text;
- * the caller frees it.  What it writes is checked by article_parse() like
- * any file.
+ * Appends list (items joined by '\n') as the YAML list of key, unless it
+ * is empty.
+ */
+static void
+put_list(struct buf *b, const char *key, const char *list)
+{
+	const char	*t, *end;
+
+	if (*list == '\0')
+		return;
+	buf_printf(b, "\n%s: [", key);
+	for (t = list; *t != '\0'; t = *end ? end + 1 : end) {
+		end = t + strcspn(t, "\n");
+		if (t != list)
+			buf_puts(b, ", ");
+		put_quoted(b, t, (size_t)(end - t));
+	}
+	buf_putc(b, ']');
+}
+
+/*
+ * Writes an article file: title, category, tags (joined by '\n'), the
+ * draft flag and, unless NULL, aliases (joined by '\n') as front matter,
+ * the other keys of old (the file as it was, or NULL; its aliases too
+ * when aliases is NULL), then body with its line ends made "\n".  Returns
+ * the text; the caller frees it.  What it writes is checked by
+ * article_parse() like any file.
  */
 char *
 article_compose(const char *old, const char *title, const char *category,
-    const char *tags, int draft, const char *body)
+    const char *tags, const char *aliases, int draft, const char *body)
 {
 	struct buf	 b;
-	const char	*t, *end;
 
 	buf_init(&b);
 	buf_puts(&b, "---\ntitle: ");
@@ -508,18 +532,11 @@ article_compose(const char *old, const char *title, const char *category,
 		buf_puts(&b, "\ncategory: ");
 		put_quoted(&b, category, strlen(category));
 	}
-	if (*tags != '\0') {
-		buf_puts(&b, "\ntags: [");
-		for (t = tags; *t != '\0'; t = *end ? end + 1 : end) {
-			end = t + strcspn(t, "\n");
-			if (t != tags)
-				buf_puts(&b, ", ");
-			put_quoted(&b, t, (size_t)(end - t));
-		}
-		buf_putc(&b, ']');
-	}
+	put_list(&b, "tags", tags);
+	if (aliases != NULL)
+		put_list(&b, "aliases", aliases);
 	buf_puts(&b, draft ? "\ndraft: true\n" : "\n");
-	put_other_keys(&b, old);
+	put_other_keys(&b, old, aliases != NULL);
 	buf_puts(&b, "---\n");
 	for (; *body != '\0'; body++)
 		if (*body != '\r')

@@ -795,7 +795,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && req->view > 0 &&
 	    !req->head && (req->status == 200 || req->status == 304) &&
 	    count_view(req))
-		searchlog_click_from(req);
+		searchlog_click_from(req, req->skip == SKIP_NONE);
 	/* Requests that never got an answer (the client left) are not logged. */
 	if (req->status != 0) {
 		metrics_request(req->route, req->status, now_us() - req->start);

@@ -157,6 +157,9 @@ struct snapshot {
 	uint8_t			*popularity;	/* by id, 0..255 */
 	size_t			 ntop;
 	struct top_entry	*top;		/* by hits, then title */
+	struct search_index	*learned;	/* "searched as": see
+						   snapshot_learned() */
+	int64_t			 learned_day;	/* ... as of this day */
 };
 
 /* One search answer row. */
@@ -359,7 +362,7 @@ int	 article_parse(struct article *, const char *, const char *, size_t,
 	    char *, size_t);
 void	 article_clear(struct article *);
 char	*article_compose(const char *, const char *, const char *,
-	    const char *, int, const char *);
+	    const char *, const char *, int, const char *);
 
 /* admin.c */
 void	 admin_page(struct request *, struct reply *);
@@ -480,6 +483,7 @@ struct edit {
 	int64_t		 base_rev;	/* save: revision edited; 0 new */
 	int64_t		 restore_rev;	/* restore: which; 0 the last */
 	const char	*new_slug;	/* rename */
+	const char	*alias;		/* alias: a phrasing to add */
 	unsigned int	 status;	/* out: HTTP status */
 	char		 why[512];	/* out: reason, unless 2xx */
 	int64_t		 rev;		/* out: the article's revision */
@@ -490,6 +494,7 @@ unsigned int edit_publish(struct edit *);
 unsigned int edit_delete(struct edit *);
 unsigned int edit_restore(struct edit *);
 unsigned int edit_rename(struct edit *);
+unsigned int edit_alias(struct edit *);
 
 /* import.c */
 struct import_stats {
@@ -555,6 +560,7 @@ int	 visitor_browser(const char *);
 void	 visitor_digest(struct visitor *, const void *, size_t, const char *);
 int	 visitor_first(const struct visitor *, int64_t, int64_t);
 int	 visitor_mark(const struct visitor *, int64_t, int64_t);
+int	 visitor_tag(const struct visitor *, const unsigned char *, size_t);
 void	 visitor_shutdown(void);
 
 /* hits.c */
@@ -566,7 +572,9 @@ int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
 /* searchlog.c */
 void	 searchlog_add(const char *, int64_t);
 void	 search_logged(struct reply *, const char *, int64_t);
-void	 searchlog_click_from(struct request *);
+#define CLICK_READERS	3	/* readers a query needs to lift an article */
+#define CLICK_DAYS	90	/* ... within so many days */
+void	 searchlog_click_from(struct request *, int);
 int	 searchlog_flush(sqlite3 *);
 
 /* snapshot.c */
@@ -585,6 +593,9 @@ double	 snapshot_doclen(const struct snapshot *, int64_t, double *);
 struct lexicon *snapshot_lexicon(const struct snapshot *);
 struct synonyms *snapshot_synonyms(const struct snapshot *);
 struct search_index *snapshot_index(const struct snapshot *);
+struct search_index *snapshot_learned_index(const struct snapshot *);
+int	 snapshot_learned(sqlite3 *);
+int	 snapshot_learned_stale(void);
 
 /* watch.c */
 int	 watch_start(const char *);
@@ -639,6 +650,8 @@ int	 search_terms_each(const void *, size_t, uint32_t *,
 	    void (*)(void *, const char *, size_t, const uint32_t *), void *);
 uint16_t search_tf_pack(const uint32_t *);
 struct search_index *search_index_load(sqlite3 *);
+struct search_index *search_index_from(const int64_t *, const struct buf *,
+	    size_t, size_t);
 void	 search_index_ref(struct search_index *);
 void	 search_index_unref(struct search_index *);
 uint32_t search_index_postings(const struct search_index *, const char *,
@@ -656,6 +669,9 @@ float	 search_index_rlen(const struct search_index *, uint32_t);
 struct rank_weights {
 	double	 k1, b;			/* BM25 */
 	double	 field[SEARCH_FIELDS];	/* BM25F weight of each field */
+	double	 learned;		/* ... of "searched as" */
+	double	 idf_pow;		/* a word's IDF counts to this power */
+	double	 title_pow;		/* ... in the title bonuses */
 	double	 cover;			/* share of the query's IDF held */
 	double	 cover_pow;		/* ... raised to this */
 	double	 title;			/* share of it in the title */
@@ -678,6 +694,7 @@ struct rank_part {
 	int		 nforms;
 	char		*stem[RANK_MAX_FORMS];	/* index terms */
 	struct postings	 form[RANK_MAX_FORMS];
+	struct postings	 learned[RANK_MAX_FORMS];	/* "searched as" */
 	double		 idf;		/* of all its forms together */
 };
 /* One way of writing a slot: all of its parts. */
@@ -686,6 +703,7 @@ struct rank_alt {
 	struct rank_part *part;
 	double		 weight;	/* of its kind: typed 1, synonym ... */
 	double		 idf;		/* of its rarest part */
+	double		 sidf;		/* ... to the power rank_weights.idf_pow */
 	char		*fts;		/* or a phrase FTS5 finds, and */
 	uint32_t	*fts_docs;	/* ... its rows */
 	uint32_t	 nfts;
@@ -694,6 +712,7 @@ struct rank_slot {
 	int		 nalts;
 	struct rank_alt	*alt;
 	double		 idf;		/* its information; 0: unknown */
+	double		 tidf;		/* ... as the title bonuses count it */
 	double		 weight;	/* 1 for a word typed */
 	int		 core;		/* typed: counts for coverage */
 };
@@ -701,6 +720,8 @@ struct rank_query {
 	int		 nslots;
 	struct rank_slot *slot;
 	double		 total_idf;	/* of the core slots */
+	double		 title_total;	/* ... their tidf */
+	const struct search_index *learned;	/* or NULL */
 };
 /* A row and its score (greater is better). */
 struct ranked {
@@ -708,7 +729,8 @@ struct ranked {
 	int64_t	 id;
 };
 struct rank_query *rank_compile(struct reader *, const struct search_index *,
-	    const struct query *, uint64_t, int, const struct rank_weights *);
+	    const struct search_index *, const struct query *, uint64_t, int,
+	    const struct rank_weights *);
 void	 rank_query_free(struct rank_query *);
 uint64_t rank_body_slots(const struct rank_query *, int64_t);
 
@@ -762,6 +784,9 @@ char	*snippet_make(struct reader *, struct snippet_query *, const char *,
 /* search.c */
 int	 search_register(sqlite3 *, const struct german_dict *);
 void	 search_tune(const struct rank_weights *);
+struct rank_query *search_rank(struct reader *, struct snapshot *,
+	    const struct query *, int, int, struct ranked *, int *, int64_t *,
+	    int *);
 #define SEARCH_ANY	0x01	/* rank rows with some words, not all */
 #define SEARCH_NO_SNIPPET 0x02	/* titles only (related articles) */
 #define SEARCH_TITLES	0x04	/* match in titles and tags only */

@@ -108,6 +108,40 @@ hit_details(struct reader *r, const struct ranked *row,
 }
 
 /*
+ * Ranks the articles for q (completed with query_expand()) with reader r
+ * and snapshot snap, flags as search_run()'s: the k best into best
+ * (which has room for k + rank_weights.fb_docs), how many into *n, the
+ * rows into *total, whether some article holds every slot into *all.
+ * A question is ranked twice, the second time with feedback terms.
+ * Returns the ranking form of q; the caller frees it with
+ * rank_query_free().
+ */
+struct rank_query *
+search_rank(struct reader *r, struct snapshot *snap, const struct query *q,
+    int flags, int k, struct ranked *best, int *n, int64_t *total, int *all)
+{
+	struct search_index	*ix = snapshot_index(snap);
+	struct rank_query	*rq;
+	uint64_t		 mask;
+
+	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
+	if (flags & SEARCH_ANY)
+		mask = informative(q, mask);
+	rq = rank_compile(r, ix, snapshot_learned_index(snap), q, mask, flags,
+	    tuned);
+	*n = rank_run(r, ix, snap, rq, tuned, flags, k > (int)tuned->fb_docs ?
+	    k : (int)tuned->fb_docs, best, total, all, NULL);
+	/* A question: again, with the terms its best articles share. */
+	if (!(flags & (SEARCH_ANY | SEARCH_TITLES)) &&
+	    rank_feedback(r, ix, rq, best, *n, tuned) > 0)
+		*n = rank_run(r, ix, snap, rq, tuned, flags, k, best, total,
+		    all, NULL);
+	if (*n > k)
+		*n = k;
+	return rq;
+}
+
+/*
  * Searches for q with reader r: every article holding any of its words
  * (slots), in one ranking (search_rank.c); those holding fewer than half
  * of the words the index has and little of the query's information are
@@ -124,11 +158,9 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
     int flags, struct search_result *res)
 {
 	struct snapshot		*snap;
-	struct search_index	*ix;
 	struct rank_query	*rq;
 	struct snippet_query	*sq = NULL;
 	struct ranked		*best;
-	uint64_t		 mask;
 	int			 k, n, i, all = 0, in_txn;
 	int			 want = (flags & SEARCH_NO_SNIPPET) ? 0 :
 				    KBD_SNIPPET_TOKENS;
@@ -138,32 +170,20 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 		return 0;
 	snap = snapshot_acquire();
 	query_expand(q, r, snap, tuned);
-	if (q->nslots == 0 || (ix = snapshot_index(snap)) == NULL) {
+	if (q->nslots == 0 || snapshot_index(snap) == NULL) {
 		snapshot_release(snap);
 		return 0;
 	}
-	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
-	if (flags & SEARCH_ANY)
-		mask = informative(q, mask);
 	/*
 	 * One read transaction for the search's statements: each would
 	 * take and drop the database's read lock (system calls) otherwise.
 	 */
 	in_txn = sqlite3_step(r->st[ST_BEGIN]) == SQLITE_DONE;
 	sqlite3_reset(r->st[ST_BEGIN]);
-	rq = rank_compile(r, ix, q, mask, flags, tuned);
 	k = offset + limit;
 	best = xcalloc((size_t)k + (size_t)tuned->fb_docs + 1,
 	    sizeof(*best));
-	n = rank_run(r, ix, snap, rq, tuned, flags, k > (int)tuned->fb_docs ?
-	    k : (int)tuned->fb_docs, best, &res->total, &all, NULL);
-	/* A question: again, with the terms its best articles share. */
-	if (!(flags & (SEARCH_ANY | SEARCH_TITLES)) &&
-	    rank_feedback(r, ix, rq, best, n, tuned) > 0)
-		n = rank_run(r, ix, snap, rq, tuned, flags, k, best,
-		    &res->total, &all, NULL);
-	if (n > k)
-		n = k;
+	rq = search_rank(r, snap, q, flags, k, best, &n, &res->total, &all);
 	res->partial = !all && q->nslots > 1 && !(flags & SEARCH_ANY) &&
 	    res->total > 0;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));

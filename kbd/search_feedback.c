@@ -198,9 +198,12 @@ rank_feedback(struct reader *r, const struct search_index *ix,
 		rp->stem[0] = xstrdup(cand[j]->s);
 		df = search_index_postings(ix, rp->stem[0],
 		    strlen(rp->stem[0]), &rp->form[0]);
+		search_index_postings(rq->learned, rp->stem[0],
+		    strlen(rp->stem[0]), &rp->learned[0]);
 		rp->nforms = 1;
 		rp->idf = rs->alt->idf = rs->idf = log(1.0 + (docs - df +
 		    0.5) / (df + 0.5));
+		rs->alt->sidf = pow(rs->alt->idf, wt->idf_pow);
 		/* Worth a fraction of a typed word, by how much it weighs. */
 		rs->weight = wt->fb_weight * cand[j]->weight / cand[0]->weight;
 		rs->core = 0;

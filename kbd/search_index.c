@@ -409,31 +409,59 @@ build_term(void *ctx, const char *s, size_t n, const uint32_t *tf)
 	ix->npostings++;
 }
 
-/* One pass over the published articles' term vectors. */
+/* Where the term vectors come from: a statement, or arrays in memory. */
+struct source {
+	sqlite3_stmt		*st;
+	const int64_t		*ids;
+	const struct buf	*blobs;
+	size_t			 n, i;
+};
+
+/* The next article and its term vector; 0 at the end, -1 on errors. */
 static int
-build_pass(sqlite3 *db, struct build *b)
+source_next(struct source *src, int64_t *id, const void **blob, size_t *len)
+{
+	int	 rc;
+
+	if (src->st == NULL) {
+		if (src->i == src->n)
+			return 0;
+		*id = src->ids[src->i];
+		*blob = src->blobs[src->i].data;
+		*len = src->blobs[src->i].len;
+		src->i++;
+		return 1;
+	}
+	if ((rc = sqlite3_step(src->st)) == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -1;
+	*id = sqlite3_column_int64(src->st, 0);
+	*blob = sqlite3_column_blob(src->st, 1);
+	*len = (size_t)sqlite3_column_bytes(src->st, 1);
+	return 1;
+}
+
+/* One pass over the term vectors of src. */
+static int
+build_pass(struct source *src, struct build *b)
 {
 	struct search_index	*ix = b->ix;
-	sqlite3_stmt		*st = NULL;
 	uint32_t		 len[SEARCH_FIELDS];
+	const void		*blob;
+	size_t			 n;
 	int64_t			 id;
 	double			 sum[SEARCH_FIELDS];
 	int			 rc, f;
 
 	memset(sum, 0, sizeof(sum));
-	rc = sqlite3_prepare_v2(db, "SELECT id, terms FROM article"
-	    " WHERE state = 'published' AND terms IS NOT NULL ORDER BY id",
-	    -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
-		id = sqlite3_column_int64(st, 0);
+	while ((rc = source_next(src, &id, &blob, &n)) == 1) {
 		if (id < 0 || id > UINT32_MAX || (b->fill &&
 		    (size_t)id >= ix->nids))
 			continue;
 		b->id = (uint32_t)id;
-		if (search_terms_each(sqlite3_column_blob(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1), len, build_term,
-		    b) < 0 || !b->fill)
+		if (search_terms_each(blob, n, len, build_term, b) < 0 ||
+		    !b->fill)
 			continue;
 		ix->live[id] = 1;
 		ix->ndocs++;
@@ -443,10 +471,9 @@ build_pass(sqlite3 *db, struct build *b)
 			sum[f] += ix->len[f][id];
 		}
 	}
-	sqlite3_finalize(st);
 	for (f = 0; b->fill && f < SEARCH_FIELDS; f++)
 		ix->avglen[f] = ix->ndocs > 0 ? sum[f] / ix->ndocs : 1.0;
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == 0 ? 0 : -1;
 }
 
 /* Each article's length against the average, for BM25. */
@@ -468,16 +495,15 @@ relative_lengths(struct search_index *ix)
 }
 
 /*
- * Builds the index from the term vectors of db's published articles.
- * Returns it with one reference, or NULL on database errors (the reason
- * is in sqlite3_errmsg(db)).
+ * Builds an index of ids up to nids - 1 from the term vectors of src, in
+ * two passes (src->st is reset between them).  Returns it with one
+ * reference, or NULL on errors.
  */
-struct search_index *
-search_index_load(sqlite3 *db)
+static struct search_index *
+build(struct source *src, size_t nids)
 {
 	struct search_index	*ix;
 	struct build		 b;
-	sqlite3_stmt		*st = NULL;
 	size_t			 i, at = 0;
 	int			 f;
 
@@ -487,18 +513,13 @@ search_index_load(sqlite3 *db)
 	buf_put(&ix->pool, "", 1);
 	ix->mask = 1023;
 	ix->term = xcalloc(ix->mask + 1, sizeof(*ix->term));
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM article",
-	    -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		ix->nids = (size_t)sqlite3_column_int64(st, 0) + 1;
-	sqlite3_finalize(st);
-	if (ix->nids == 0)
-		goto fail;
+	ix->nids = nids > 0 ? nids : 1;
 	ix->live = xcalloc(ix->nids, 1);
 	for (f = 0; f < SEARCH_FIELDS; f++)
 		ix->len[f] = xcalloc(ix->nids, sizeof(*ix->len[f]));
 	memset(&b, 0, sizeof(b));
 	b.ix = ix;
-	if (build_pass(db, &b) == -1)
+	if (build_pass(src, &b) == -1)
 		goto fail;
 	for (i = 0; i <= ix->mask; i++)
 		if (ix->term[i].hash != 0) {
@@ -508,7 +529,10 @@ search_index_load(sqlite3 *db)
 	ix->doc = xcalloc(ix->npostings + 1, sizeof(*ix->doc));
 	ix->tf = xcalloc(ix->npostings + 1, sizeof(*ix->tf));
 	b.fill = 1;
-	if (build_pass(db, &b) == -1)
+	if (src->st != NULL)
+		sqlite3_reset(src->st);
+	src->i = 0;
+	if (build_pass(src, &b) == -1)
 		goto fail;
 	/* An article gone between the passes leaves its places empty. */
 	for (i = 0; i <= ix->mask; i++)
@@ -518,6 +542,51 @@ search_index_load(sqlite3 *db)
 fail:
 	search_index_unref(ix);
 	return NULL;
+}
+
+/*
+ * Builds the index from the term vectors of db's published articles.
+ * Returns it with one reference, or NULL on database errors (the reason
+ * is in sqlite3_errmsg(db)).
+ */
+struct search_index *
+search_index_load(sqlite3 *db)
+{
+	struct search_index	*ix = NULL;
+	struct source		 src;
+	sqlite3_stmt		*st = NULL;
+	size_t			 nids = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM article",
+	    -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		nids = (size_t)sqlite3_column_int64(st, 0) + 1;
+	sqlite3_finalize(st);
+	if (nids == 0)
+		return NULL;
+	memset(&src, 0, sizeof(src));
+	if (sqlite3_prepare_v2(db, "SELECT id, terms FROM article"
+	    " WHERE state = 'published' AND terms IS NOT NULL ORDER BY id",
+	    -1, &src.st, NULL) == SQLITE_OK)
+		ix = build(&src, nids);
+	sqlite3_finalize(src.st);
+	return ix;
+}
+
+/*
+ * Builds an index of the n articles ids[] (ascending) from their term
+ * vectors blobs[], ids below nids.  Returns it with one reference.
+ */
+struct search_index *
+search_index_from(const int64_t *ids, const struct buf *blobs, size_t n,
+    size_t nids)
+{
+	struct source	 src;
+
+	memset(&src, 0, sizeof(src));
+	src.ids = ids;
+	src.blobs = blobs;
+	src.n = n;
+	return build(&src, nids);
 }
 
 void

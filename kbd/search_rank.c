@@ -36,9 +36,12 @@ const struct rank_weights rank_defaults = {
 	.k1 = 2.0,
 	.b = 0.5,
 	.field = { 2.0, 5.0, 1.0, 6.0 },	/* title, tags, body, aliases */
-	.cover = 0.0,
+	.learned = 4.0,
+	.idf_pow = 1.0,
+	.title_pow = 2.0,
+	.cover = 0.5,
 	.cover_pow = 2.0,
-	.title = 0.25,
+	.title = 0.5,
 	.title_all = 1.0,
 	.pop = 0.1,
 	.min_cover = 0.3,
@@ -185,10 +188,13 @@ stem_word(void *ctx, const struct tokenizer_word *w)
 	return 0;
 }
 
-/* Adds stem and its postings to part p; returns its articles. */
+/*
+ * Adds stem and its postings (in ix, and in the "searched as" index
+ * learned) to part p; returns its articles.
+ */
 static uint32_t
-add_form(const struct search_index *ix, struct rank_part *p,
-    const char *stem)
+add_form(const struct search_index *ix, const struct search_index *learned,
+    struct rank_part *p, const char *stem)
 {
 	struct postings	 po;
 	int		 i;
@@ -203,6 +209,8 @@ add_form(const struct search_index *ix, struct rank_part *p,
 	    p->nforms > 0)
 		return 0;
 	p->stem[p->nforms] = xstrdup(stem);
+	search_index_postings(learned, stem, strlen(stem),
+	    &p->learned[p->nforms]);
 	p->form[p->nforms++] = po;
 	return po.n;
 }
@@ -298,8 +306,8 @@ conjunction(struct reader *r, const struct search_index *ix,
  */
 static void
 compile_slot(struct reader *r, const struct search_index *ix,
-    const struct query_slot *qs, int flags, const struct rank_weights *wt,
-    struct rank_slot *rs)
+    const struct search_index *learned, const struct query_slot *qs,
+    int flags, const struct rank_weights *wt, struct rank_slot *rs)
 {
 	const struct query_alt	*qa;
 	struct rank_alt		*ra;
@@ -331,11 +339,11 @@ compile_slot(struct reader *r, const struct search_index *ix,
 			}
 			for (j = 0; j < st.n && (rp = new_part(ra)) != NULL;
 			    j++) {
-				n = add_form(ix, rp, st.s[j]);
+				n = add_form(ix, learned, rp, st.s[j]);
 				/* A one-word part brings its word family. */
 				for (f = 0; st.n == 1 && qa->forms[k] != NULL &&
 				    f < qa->forms[k]->n; f++)
-					n += add_form(ix, rp,
+					n += add_form(ix, learned, rp,
 					    qa->forms[k]->stem[f]);
 				rp->idf = idf_of(n, docs);
 			}
@@ -363,32 +371,41 @@ compile_slot(struct reader *r, const struct search_index *ix,
 		 */
 		if (rs->idf == 0.0 && ra->idf > 0.0)
 			rs->idf = a == 0 ? ra->idf : ra->weight * ra->idf;
+		/* Rare words may count more than BM25's IDF says. */
+		ra->sidf = wt->idf_pow == 1.0 ? ra->idf : pow(ra->idf,
+		    wt->idf_pow);
 	}
 }
 
 /*
  * Builds the ranking form of the slots of q in mask (q completed by
- * query_expand()) against the index ix, with search_run()'s flags and the
- * worth of each kind of form in wt.  The caller frees it with
- * rank_query_free().
+ * query_expand()) against the index ix and the "searched as" index
+ * learned (may be NULL), with search_run()'s flags and the worth of each
+ * kind of form in wt.  The caller frees it with rank_query_free().
  */
 struct rank_query *
 rank_compile(struct reader *r, const struct search_index *ix,
-    const struct query *q, uint64_t mask, int flags,
-    const struct rank_weights *wt)
+    const struct search_index *learned, const struct query *q, uint64_t mask,
+    int flags, const struct rank_weights *wt)
 {
 	struct rank_query	*rq;
 	size_t			 i;
 
 	rq = xcalloc(1, sizeof(*rq));
+	rq->learned = learned;
 	rq->slot = xcalloc(q->nslots + 1, sizeof(*rq->slot));
 	for (i = 0; i < q->nslots && i < 64; i++) {
 		if (!(mask & (1ULL << i)))
 			continue;
-		compile_slot(r, ix, &q->slots[i], flags, wt,
+		compile_slot(r, ix, learned, &q->slots[i], flags, wt,
 		    &rq->slot[rq->nslots]);
-		if (rq->slot[rq->nslots].core)
+		/* In a title, a rare word may say more than its IDF. */
+		rq->slot[rq->nslots].tidf = pow(rq->slot[rq->nslots].idf,
+		    wt->title_pow);
+		if (rq->slot[rq->nslots].core) {
 			rq->total_idf += rq->slot[rq->nslots].idf;
+			rq->title_total += rq->slot[rq->nslots].tidf;
+		}
 		rq->nslots++;
 	}
 	return rq;
@@ -434,14 +451,28 @@ weighted_tf(uint16_t packed, const float *w)
  * passed over for that.
  */
 static uint32_t
-walk_part(struct rank_scratch *s, const struct rank_part *p, const float *w,
-    int only)
+walk_part(struct rank_scratch *s, const struct search_index *ix,
+    const struct rank_part *p, const float *w, float wl, int only)
 {
 	const struct postings	*po;
 	uint32_t		 i, d, skipped = 0;
 	float			 t;
 	int			 f;
 
+	/* What readers searched to reach an article: like its aliases. */
+	for (f = 0; wl > 0.0f && f < p->nforms; f++) {
+		po = &p->learned[f];
+		for (i = 0; i < po->n; i++) {
+			d = po->doc[i];
+			/* Published when the clicks were read, maybe not now. */
+			if (d >= s->nids || (only && !s->seen[d]) ||
+			    !search_index_has(ix, d))
+				continue;
+			if (s->tf[d] == 0.0f)
+				s->t_part[s->n_part++] = d;
+			s->tf[d] += wl * (float)((po->tf[i] >> 6) & 7);
+		}
+	}
 	for (f = 0; f < p->nforms; f++) {
 		po = &p->form[f];
 		for (i = 0; i < po->n; i++) {
@@ -502,7 +533,7 @@ score_alt(struct rank_scratch *s, const struct rank_alt *a)
 	for (i = 0; i < s->n_alt; i++) {
 		d = s->t_alt[i];
 		if (s->cnt[d] == a->nparts) {
-			v = (float)(a->weight * a->idf) * s->alt[d] /
+			v = (float)(a->weight * a->sidf) * s->alt[d] /
 			    (float)a->nparts;
 			if (s->best[d] == 0.0f)
 				s->t_slot[s->n_slot++] = d;
@@ -535,7 +566,7 @@ walk_fts(struct rank_scratch *s, const struct search_index *ix,
 		if (d >= s->nids || !search_index_has(ix, d) ||
 		    (only && !s->seen[d]))
 			continue;
-		v = (float)(a->weight * a->idf) * (k1 + 1.0f) / (1.0f + k1 *
+		v = (float)(a->weight * a->sidf) * (k1 + 1.0f) / (1.0f + k1 *
 		    (1.0f - b + b * search_index_rlen(ix, d)));
 		if (s->best[d] == 0.0f)
 			s->t_slot[s->n_slot++] = d;
@@ -566,7 +597,7 @@ score_slot(struct rank_scratch *s, const struct rank_slot *rs, int bit)
 		if (rs->core) {
 			s->cov[d] += idf * s->bw[d];
 			if (s->btf[d] > 0) {
-				s->tcov[d] += idf * s->bw[d];
+				s->tcov[d] += (float)rs->tidf * s->bw[d];
 				s->tmatch[d] += s->btf[d];
 			}
 		}
@@ -641,13 +672,15 @@ popcount32(uint32_t m)
 static double
 final_score(const struct rank_scratch *s, const struct search_index *ix,
     const struct snapshot *snap, const struct rank_weights *wt,
-    double total, uint32_t d)
+    const struct rank_query *rq, uint32_t d)
 {
 	double	 score = s->acc[d], cov, tcov, avg, tlen, tshare;
+	double	 total = rq->total_idf;
 
 	if (total > 0.0) {
 		cov = s->cov[d] / total;
-		tcov = s->tcov[d] / total;
+		tcov = rq->title_total > 0.0 ? s->tcov[d] / rq->title_total :
+		    0.0;
 		if (wt->cover > 0.0)
 			score += total * wt->cover * (wt->cover_pow == 1.0 ?
 			    cov : wt->cover_pow == 2.0 ? cov * cov :
@@ -679,11 +712,13 @@ slot_bounds(const struct rank_query *rq, const struct rank_weights *wt,
 	for (j = 0; j < rq->nslots; j++) {
 		rs = &rq->slot[j];
 		for (a = 0, best = 0.0; a < rs->nalts; a++)
-			if (rs->alt[a].weight * rs->alt[a].idf > best)
-				best = rs->alt[a].weight * rs->alt[a].idf;
+			if (rs->alt[a].weight * rs->alt[a].sidf > best)
+				best = rs->alt[a].weight * rs->alt[a].sidf;
 		ub[j] = rs->weight * best * (wt->k1 + 1.0);
 		if (rs->core)
-			ub[j] += (wt->title + wt->title_all) * rs->idf;
+			ub[j] += (wt->title + wt->title_all) * rq->total_idf *
+			    (rq->title_total > 0.0 ? rs->tidf / rq->title_total :
+			    0.0);
 		sum += ub[j];
 		/* Insertion: queries have a few slots. */
 		for (i = j; i > 0 && ub[order[i - 1]] < ub[j]; i--)
@@ -741,7 +776,7 @@ included(const struct rank_scratch *s, const struct rule *ru, uint32_t d)
 static double
 kth_found(const struct rank_scratch *s, const struct search_index *ix,
     const struct snapshot *snap, const struct rank_weights *wt,
-    const struct rule *ru, int k)
+    const struct rank_query *rq, const struct rule *ru, int k)
 {
 	struct ranked	*h;
 	double		 kth;
@@ -751,8 +786,7 @@ kth_found(const struct rank_scratch *s, const struct search_index *ix,
 	h = xcalloc((size_t)k + 1, sizeof(*h));
 	for (i = 0; i < s->n_query; i++)
 		if (included(s, ru, s->t_query[i]))
-			heap_push(h, &n, k, final_score(s, ix, snap, wt,
-			    ru->total, s->t_query[i]), s->t_query[i]);
+			heap_push(h, &n, k, final_score(s, ix, snap, wt, rq, s->t_query[i]), s->t_query[i]);
 	kth = n == k ? h[0].score : -HUGE_VAL;
 	free(h);
 	return kth;
@@ -774,7 +808,7 @@ rank_run(struct reader *r, const struct search_index *ix,
 	struct rank_scratch	*s;
 	struct rank_slot	*rs;
 	struct rank_alt		*ra;
-	float			 w[SEARCH_FIELDS];
+	float			 w[SEARCH_FIELDS], wl = (float)wt->learned;
 	double			*ub, rest;
 	uint32_t		 i, d, want = 0, every, passed, skipped = 0;
 	struct rule		 ru;
@@ -791,7 +825,7 @@ rank_run(struct reader *r, const struct search_index *ix,
 		w[j] = (float)wt->field[j];
 	/* Titles and tags only, for suggestions as you type. */
 	if (flags & SEARCH_TITLES)
-		w[SEARCH_BODY] = w[SEARCH_ALIASES] = 0.0f;
+		w[SEARCH_BODY] = w[SEARCH_ALIASES] = wl = 0.0f;
 
 	for (j = 0; j < rq->nslots && j < 32; j++)
 		if (rq->slot[j].idf > 0.0) {
@@ -820,7 +854,8 @@ rank_run(struct reader *r, const struct search_index *ix,
 				continue;
 			}
 			for (p = 0; p < ra->nparts; p++) {
-				passed = walk_part(s, &ra->part[p], w, only);
+				passed = walk_part(s, ix, &ra->part[p], w, wl,
+				    only);
 				if (a == 0 && passed > skipped)
 					skipped = passed;
 				score_part(s, ix, wt);
@@ -837,7 +872,7 @@ rank_run(struct reader *r, const struct search_index *ix,
 		rest -= ub[j];
 		if (!only && o + 1 < rq->nslots && (int)s->n_query >= k &&
 		    bound_unseen(rq, wt, order, o + 1, rest) <
-		    kth_found(s, ix, snap, wt, &ru, k))
+		    kth_found(s, ix, snap, wt, rq, &ru, k))
 			only = 1;
 	}
 	free(order);
@@ -849,16 +884,14 @@ rank_run(struct reader *r, const struct search_index *ix,
 			*all = 1;
 		if (!included(s, &ru, d))
 			continue;
-		heap_push(out, &n, k, final_score(s, ix, snap, wt,
-		    rq->total_idf, d), d);
+		heap_push(out, &n, k, final_score(s, ix, snap, wt, rq, d), d);
 		rows++;
 	}
 	/* No row has that much: rather than nothing, every row. */
 	if (rows == 0 && !(flags & SEARCH_STRICT))
 		for (i = 0; i < s->n_query; i++) {
 			d = s->t_query[i];
-			heap_push(out, &n, k, final_score(s, ix, snap, wt,
-			    rq->total_idf, d), d);
+			heap_push(out, &n, k, final_score(s, ix, snap, wt, rq, d), d);
 			rows++;
 		}
 	for (i = 0; detail != NULL && i < s->n_query; i++)
@@ -866,11 +899,10 @@ rank_run(struct reader *r, const struct search_index *ix,
 			d = s->t_query[i];
 			detail->bm25 = s->acc[d];
 			detail->cover = s->cov[d] / rq->total_idf;
-			detail->title = s->tcov[d] / rq->total_idf;
+			detail->title = s->tcov[d] / rq->title_total;
 			detail->title_matched = s->tmatch[d];
 			detail->mask = s->mask[d];
-			detail->score = final_score(s, ix, snap, wt,
-			    rq->total_idf, d);
+			detail->score = final_score(s, ix, snap, wt, rq, d);
 		}
 	for (i = 0; i < s->n_query; i++) {
 		d = s->t_query[i];

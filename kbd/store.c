@@ -119,10 +119,17 @@ static const char *schema_v5 =
 
 /*
  * Version 6: the phrasings staff attach to an article ("aliases" in its
- * front matter), and each article's term vector (kbd_terms(),
- * search_index.c), from which the ranking's index is built in memory.
+ * front matter), each article's term vector (kbd_terms(),
+ * search_index.c), from which the ranking's index is built in memory,
+ * and the readers who reached an article from a query (searchlog.c).
  */
 static const char *schema_v6 =
+	"CREATE TABLE search_click ("
+	" query      TEXT NOT NULL,"	/* normalised, as in search_log */
+	" article_id INTEGER NOT NULL,"
+	" tag        INTEGER NOT NULL,"	/* of the reader, 0..255 */
+	" day        INTEGER NOT NULL,"	/* the last click, days since 1970 */
+	" PRIMARY KEY (query, article_id, tag)) WITHOUT ROWID;"
 	"ALTER TABLE article ADD COLUMN aliases TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE article ADD COLUMN terms BLOB;"
 	"UPDATE article SET terms = kbd_terms(title, tags, body_text, aliases),"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # t0031-top-period: /api/top?period=… from the daily hit buckets.
 #   1.x  the schema: version 6, hit_day indexed by day; a version-5
-#        database (no term vectors, no aliases) is upgraded at start, the
+#        database (no term vectors, no aliases, no clicks) is upgraded at start, the
 #        term vectors made for every article and the articles found
 #   2.x  hit_day rows put in by hand (today, 3, 6, 7, 10 and 40 days ago):
 #        7d counts today and the six days before, 30d and 1d likewise;
@@ -34,6 +34,7 @@ triggers=$(sql "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_na
 trigger_sql=$(sql "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'article'")
 sql "BEGIN; $(for t in $triggers; do printf 'DROP TRIGGER %s; ' "$t"; done)
     ALTER TABLE article DROP COLUMN terms; ALTER TABLE article DROP COLUMN aliases;
+    DROP TABLE search_click;
     $trigger_sql PRAGMA user_version = 5; COMMIT;"
 [ "$(sql 'PRAGMA user_version')" = 5 ] || fail 1.5 "could not make a version-5 database"
 start_kbd --articles "$dir"

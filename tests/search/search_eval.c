@@ -66,6 +66,9 @@ static const struct {
 	{ "ftags", offsetof(struct rank_weights, field[SEARCH_TAGS]) },
 	{ "fbody", offsetof(struct rank_weights, field[SEARCH_BODY]) },
 	{ "faliases", offsetof(struct rank_weights, field[SEARCH_ALIASES]) },
+	{ "learned", offsetof(struct rank_weights, learned) },
+	{ "idf_pow", offsetof(struct rank_weights, idf_pow) },
+	{ "title_pow", offsetof(struct rank_weights, title_pow) },
 	{ "cover", offsetof(struct rank_weights, cover) },
 	{ "cover_pow", offsetof(struct rank_weights, cover_pow) },
 	{ "title", offsetof(struct rank_weights, title) },
@@ -154,18 +157,21 @@ explain(struct reader *r, const char *text, const struct eval_query *qs,
 	struct snapshot		*snap = snapshot_acquire();
 	struct query		*q = query_parse(r->tok, text);
 	struct rank_query	*rq;
-	struct ranked		 best[PAGE];
+	struct ranked		 best[PAGE + 64];
 	int64_t			 total;
 	size_t			 i;
 	int			 n, all, s, a, p, f, k;
 	char			 label[16];
 
 	query_expand(q, r, snap, &weights);
-	rq = rank_compile(r, snapshot_index(snap), q, ~0ULL, 0, &weights);
+	/* Ranked as a search ranks it (feedback too), then explained. */
+	rq = search_rank(r, snap, q, 0, PAGE, best, &n, &total, &all);
 	for (s = 0; s < rq->nslots; s++) {
 		printf("slot %d \"%s\" idf %.2f weight %.2f%s\n", s,
-		    q->slots[s].typed, rq->slot[s].idf, rq->slot[s].weight,
-		    rq->slot[s].core ? "" : " (added)");
+		    rq->slot[s].core && (size_t)s < q->nslots ?
+		    q->slots[s].typed : rq->slot[s].alt[0].part != NULL ?
+		    rq->slot[s].alt[0].part[0].stem[0] : "?", rq->slot[s].idf,
+		    rq->slot[s].weight, rq->slot[s].core ? "" : " (added)");
 		for (a = 0; a < rq->slot[s].nalts; a++) {
 			printf("  alt w %.2f idf %.2f:", rq->slot[s].alt[a].weight,
 			    rq->slot[s].alt[a].idf);
@@ -185,8 +191,6 @@ explain(struct reader *r, const char *text, const struct eval_query *qs,
 			printf("\n");
 		}
 	}
-	n = rank_run(r, snapshot_index(snap), snap, rq, &weights, 0,
-	    PAGE, best, &total, &all, NULL);
 	printf("total %lld%s\n", (long long)total, all ? "" : " (partial)");
 	for (k = 0; k < n; k++) {
 		snprintf(label, sizeof(label), "%d.", k + 1);
