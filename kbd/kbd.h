@@ -685,6 +685,7 @@ struct rank_weights {
 	double	 fb_docs;		/* ... from so many best articles */
 	double	 fb_terms;		/* ... adding so many terms */
 	double	 fb_weight;		/* ... the best worth this much */
+	double	 fb_shared;		/* ... held by so many of them */
 };
 extern const struct rank_weights rank_defaults;
 #define RANK_MAX_FORMS	(1 + QUERY_MAX_FORMS)
@@ -722,6 +723,7 @@ struct rank_query {
 	double		 total_idf;	/* of the core slots */
 	double		 title_total;	/* ... their tidf */
 	const struct search_index *learned;	/* or NULL */
+	int		 walked;	/* slots ranked so far */
 };
 /* A row and its score (greater is better). */
 struct ranked {
@@ -735,6 +737,8 @@ void	 rank_query_free(struct rank_query *);
 uint64_t rank_body_slots(const struct rank_query *, int64_t);
 
 /* search_feedback.c */
+int	 rank_feedback_wanted(const struct rank_query *,
+	    const struct rank_weights *);
 int	 rank_feedback(struct reader *, const struct search_index *,
 	    struct rank_query *, const struct ranked *, int,
 	    const struct rank_weights *);
@@ -748,6 +752,10 @@ int	 rank_run(struct reader *, const struct search_index *,
 	    const struct snapshot *, struct rank_query *,
 	    const struct rank_weights *, int, int, struct ranked *, int64_t *,
 	    int *, struct rank_detail *);
+int	 rank_slots(struct reader *, const struct search_index *,
+	    const struct snapshot *, struct rank_query *,
+	    const struct rank_weights *, int, int, int, struct ranked *,
+	    int64_t *, int *, struct rank_detail *);
 
 /* search_dict.c */
 struct search_dicts;

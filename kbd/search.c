@@ -123,19 +123,26 @@ search_rank(struct reader *r, struct snapshot *snap, const struct query *q,
 	struct search_index	*ix = snapshot_index(snap);
 	struct rank_query	*rq;
 	uint64_t		 mask;
+	int			 fb;
 
 	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
 	if (flags & SEARCH_ANY)
 		mask = informative(q, mask);
 	rq = rank_compile(r, ix, snapshot_learned_index(snap), q, mask, flags,
 	    tuned);
-	*n = rank_run(r, ix, snap, rq, tuned, flags, k > (int)tuned->fb_docs ?
-	    k : (int)tuned->fb_docs, best, total, all, NULL);
-	/* A question: again, with the terms its best articles share. */
-	if (!(flags & (SEARCH_ANY | SEARCH_TITLES)) &&
-	    rank_feedback(r, ix, rq, best, *n, tuned) > 0)
-		*n = rank_run(r, ix, snap, rq, tuned, flags, k, best, total,
-		    all, NULL);
+	/*
+	 * A question: ranked on with the terms its best articles share,
+	 * which only add to what was found; nothing is passed over before.
+	 */
+	fb = !(flags & (SEARCH_ANY | SEARCH_TITLES)) &&
+	    rank_feedback_wanted(rq, tuned);
+	*n = rank_slots(r, ix, snap, rq, tuned, flags, k > (int)tuned->fb_docs ?
+	    k : (int)tuned->fb_docs, fb, best, total, all, NULL);
+	if (fb) {
+		rank_feedback(r, ix, rq, best, *n, tuned);
+		*n = rank_slots(r, ix, snap, rq, tuned, flags, k, 0, best,
+		    total, all, NULL);
+	}
 	if (*n > k)
 		*n = k;
 	return rq;

@@ -67,6 +67,45 @@ term_word(void *ctx, const struct tokenizer_word *w)
 	return 0;
 }
 
+/*
+ * A term of letters only (ASCII, or Latin-1's as German has them) is one
+ * word: folded, checked and stemmed as the tokenizer would, into tw.
+ * Returns 0 for anything else.
+ */
+static int
+plain_word(struct cands *c, const char *term, struct term_words *tw)
+{
+	struct tokenizer_word	 w;
+	char			 f[GERMAN_MAX_WORD + 1], stem[GERMAN_MAX_WORD + 1];
+	const unsigned char	*p;
+	unsigned char		*q;
+	size_t			 n = strlen(term);
+
+	if (n == 0 || n > GERMAN_MAX_WORD)
+		return 0;
+	for (p = (const unsigned char *)term; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF && p++)))
+			return 0;
+	memset(&w, 0, sizeof(w));
+	memcpy(f, term, n);
+	/* Capitals first, as ICU's case folding does: Ä, Ö, Ü too. */
+	for (q = (unsigned char *)f; q < (unsigned char *)f + n; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q += 32;
+		else if (*q == 0xC3 && q[1] >= 0x80 && q[1] <= 0x9E &&
+		    q[1] != 0x97)
+			*++q += 0x20;
+	w.stop = german_is_stopword(f, n);
+	w.nfolded = (int)german_fold(f, n);
+	f[w.nfolded] = '\0';
+	w.folded = f;
+	w.nstem = german_stem(tokenizer_german(c->r->tok), f, w.nfolded, stem);
+	w.stem = stem;
+	term_word(tw, &w);
+	return 1;
+}
+
 /* Keeps term when the index holds each of its words. */
 static int
 add_cand(void *ctx, const char *term, int rank)
@@ -86,7 +125,10 @@ add_cand(void *ctx, const char *term, int rank)
 	memset(&tw, 0, sizeof(tw));
 	tw.lex = c->lex;
 	tw.self = c->self;
-	tokenizer_words(c->r->tok, term, (int)strlen(term), term_word, &tw);
+	/* Most are one plain word: no need for the word breaker (ICU). */
+	if (!plain_word(c, term, &tw))
+		tokenizer_words(c->r->tok, term, (int)strlen(term), term_word,
+		    &tw);
 	if (tw.words == 0 || tw.missing || (tw.same && tw.words == 1))
 		return 0;
 	c->c[c->n].text = xstrdup(term);

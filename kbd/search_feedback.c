@@ -18,13 +18,15 @@
 
 #include "kbd.h"
 
-#define FB_TABLE	4096	/* terms gathered, at most (a power of 2) */
+#define FB_TABLE	2048	/* terms gathered: twice the most (a power of 2) */
 #define FB_MAX_TERMS	32
 
 struct fb_term {
 	uint64_t	 hash;		/* 0: empty */
 	char		*s;
 	double		 weight;
+	int		 docs;		/* of the best articles holding it */
+	int		 last;		/* the last of them */
 };
 
 struct fb {
@@ -32,6 +34,7 @@ struct fb {
 	int			 n;
 	double			 share;		/* of the article being read */
 	double			 len;		/* its weighted length */
+	int			 doc;		/* its place among the best */
 	const double		*field;
 };
 
@@ -88,6 +91,10 @@ gather(void *ctx, const char *s, size_t n, const uint32_t *tf)
 		fb->n++;
 	}
 	fb->t[j].weight += fb->share * weighted(fb->field, tf) / fb->len;
+	if (fb->t[j].last != fb->doc + 1) {
+		fb->t[j].last = fb->doc + 1;
+		fb->t[j].docs++;
+	}
 }
 
 /* Does a slot of rq have term s as a form already? */
@@ -117,6 +124,19 @@ weight_cmp(const void *a, const void *b)
 	return x->weight > y->weight ? -1 : x->weight < y->weight;
 }
 
+/* Is rq a question worth feedback, by wt's numbers? */
+int
+rank_feedback_wanted(const struct rank_query *rq,
+    const struct rank_weights *wt)
+{
+	int	 i, core = 0;
+
+	for (i = 0; i < rq->nslots; i++)
+		core += rq->slot[i].core && rq->slot[i].idf > 0.0;
+	return core >= (int)wt->fb_min_words && wt->fb_terms >= 1.0 &&
+	    wt->fb_docs >= 1.0 && wt->fb_weight > 0.0;
+}
+
 /*
  * Adds to rq the feedback terms of the ntop best rows top (see the file's
  * header), with wt's numbers, the index ix for their postings and r for
@@ -135,16 +155,13 @@ rank_feedback(struct reader *r, const struct search_index *ix,
 	const void		*blob;
 	double			 sum = 0.0, docs = search_index_ndocs(ix), df;
 	double			 field[SEARCH_FIELDS];
-	int			 i, j, n = 0, want, added = 0, core = 0;
+	int			 i, j, n = 0, want, added = 0;
 
-	for (i = 0; i < rq->nslots; i++)
-		core += rq->slot[i].core && rq->slot[i].idf > 0.0;
 	want = (int)wt->fb_terms < FB_MAX_TERMS ? (int)wt->fb_terms :
 	    FB_MAX_TERMS;
 	if (ntop > (int)wt->fb_docs)
 		ntop = (int)wt->fb_docs;
-	if (core < (int)wt->fb_min_words || want <= 0 || ntop <= 0 ||
-	    wt->fb_weight <= 0.0)
+	if (!rank_feedback_wanted(rq, wt) || ntop <= 0)
 		return 0;
 	for (i = 0; i < ntop; i++)
 		sum += top[i].score > 0.0 ? top[i].score : 0.0;
@@ -160,6 +177,7 @@ rank_feedback(struct reader *r, const struct search_index *ix,
 		    (blob = sqlite3_column_blob(st, 0)) != NULL) {
 			fb->len = 0.0;
 			fb->share = top[i].score / sum;
+			fb->doc = i;
 			search_terms_each(blob, (size_t)sqlite3_column_bytes(st,
 			    0), NULL, length_of, fb);
 			if (fb->len > 0.0)
@@ -173,7 +191,8 @@ rank_feedback(struct reader *r, const struct search_index *ix,
 	cand = xcalloc(FB_TABLE, sizeof(*cand));
 	for (i = 0; i < FB_TABLE; i++) {
 		t = &fb->t[i];
-		if (t->hash == 0)
+		/* What two of the best share says more than one's words. */
+		if (t->hash == 0 || t->docs < wt->fb_shared)
 			continue;
 		df = search_index_df(ix, t->s, strlen(t->s));
 		if (df < 2.0 || df > docs / 4.0 || in_query(rq, t->s))

@@ -44,7 +44,7 @@ const struct rank_weights rank_defaults = {
 	.title = 0.5,
 	.title_all = 1.0,
 	.pop = 0.1,
-	.min_cover = 0.3,
+	.min_cover = 0.4,
 	.alt = {
 		[QUERY_ALT_TYPED] = 1.0,
 		[QUERY_ALT_JOINED] = 1.0,
@@ -63,25 +63,35 @@ const struct rank_weights rank_defaults = {
 	.fb_docs = 5,
 	.fb_terms = 10,
 	.fb_weight = 0.4,
+	.fb_shared = 2,
+};
+
+/*
+ * What ranking keeps of one article during a search: one cache line's
+ * worth, together, since the postings visit articles in no order the
+ * cache could guess.  Zero between searches.
+ */
+struct doc_state {
+	float		 tf;		/* a part's weighted frequency */
+	float		 alt;		/* an alternative: its parts' scores */
+	float		 best;		/* a slot: its best alternative */
+	float		 bw;		/* ... and that one's weight */
+	float		 acc;		/* the query: BM25F so far */
+	float		 cov;		/* ... information found */
+	float		 tcov;		/* ... in the title */
+	float		 tmatch;	/* ... title tokens matched */
+	uint32_t	 mask;		/* ... slots found */
+	uint8_t		 ttf;		/* the part's frequency in the title */
+	uint8_t		 cnt;		/* the alternative's parts found */
+	uint8_t		 atf;		/* ... title frequency, the least */
+	uint8_t		 btf;		/* the slot's best one's */
+	uint8_t		 seen;		/* is in t_query */
 };
 
 /* Per-thread work space, sized to the index; zeroed between searches. */
 struct rank_scratch {
 	size_t		 nids;
-	float		*tf;		/* a part's weighted frequency */
-	uint8_t		*ttf;		/* ... in the title */
-	float		*alt;		/* an alternative: its parts' scores */
-	uint8_t		*cnt;		/* ... parts found */
-	uint8_t		*atf;		/* ... title frequency, the least */
-	float		*best;		/* a slot: its best alternative */
-	uint8_t		*btf;		/* ... and that one's title freq. */
-	float		*bw;		/* ... and its weight */
-	float		*acc;		/* the query: BM25F so far */
-	float		*cov;		/* ... information found */
-	float		*tcov;		/* ... in the title */
-	float		*tmatch;	/* ... title tokens matched */
-	uint32_t	*mask;		/* ... slots found */
-	uint8_t		*seen;		/* ... is in t_query */
+	struct doc_state *d;		/* by article id */
 	uint32_t	*t_part, *t_alt, *t_slot, *t_query;	/* touched */
 	size_t		 n_part, n_alt, n_slot, n_query;
 };
@@ -91,20 +101,7 @@ scratch_free(struct rank_scratch *s)
 {
 	if (s == NULL)
 		return;
-	free(s->tf);
-	free(s->ttf);
-	free(s->alt);
-	free(s->cnt);
-	free(s->atf);
-	free(s->best);
-	free(s->btf);
-	free(s->bw);
-	free(s->acc);
-	free(s->cov);
-	free(s->tcov);
-	free(s->tmatch);
-	free(s->mask);
-	free(s->seen);
+	free(s->d);
 	free(s->t_part);
 	free(s->t_alt);
 	free(s->t_slot);
@@ -130,20 +127,7 @@ scratch_get(struct reader *r, size_t nids)
 	s = xcalloc(1, sizeof(*s));
 	/* Some room to grow, so that a few new articles need no new one. */
 	s->nids = nids + nids / 8 + 64;
-	s->tf = xcalloc(s->nids, sizeof(*s->tf));
-	s->ttf = xcalloc(s->nids, sizeof(*s->ttf));
-	s->alt = xcalloc(s->nids, sizeof(*s->alt));
-	s->cnt = xcalloc(s->nids, sizeof(*s->cnt));
-	s->atf = xcalloc(s->nids, sizeof(*s->atf));
-	s->best = xcalloc(s->nids, sizeof(*s->best));
-	s->btf = xcalloc(s->nids, sizeof(*s->btf));
-	s->bw = xcalloc(s->nids, sizeof(*s->bw));
-	s->acc = xcalloc(s->nids, sizeof(*s->acc));
-	s->cov = xcalloc(s->nids, sizeof(*s->cov));
-	s->tcov = xcalloc(s->nids, sizeof(*s->tcov));
-	s->tmatch = xcalloc(s->nids, sizeof(*s->tmatch));
-	s->mask = xcalloc(s->nids, sizeof(*s->mask));
-	s->seen = xcalloc(s->nids, sizeof(*s->seen));
+	s->d = xcalloc(s->nids, sizeof(*s->d));
 	s->t_part = xcalloc(s->nids, sizeof(*s->t_part));
 	s->t_alt = xcalloc(s->nids, sizeof(*s->t_alt));
 	s->t_slot = xcalloc(s->nids, sizeof(*s->t_slot));
@@ -284,15 +268,15 @@ conjunction(struct reader *r, const struct search_index *ix,
 			for (i = 0; i < po->n; i++) {
 				if ((d = po->doc[i]) >= s->nids)
 					continue;
-				if (s->cnt[d] == 0)
+				if (s->d[d].cnt == 0)
 					s->t_alt[s->n_alt++] = d;
-				s->cnt[d] |= (uint8_t)(1u << p);
+				s->d[d].cnt |= (uint8_t)(1u << p);
 			}
 		}
 	for (i = 0; i < s->n_alt; i++) {
-		if (s->cnt[s->t_alt[i]] == all)
+		if (s->d[s->t_alt[i]].cnt == all)
 			n++;
-		s->cnt[s->t_alt[i]] = 0;
+		s->d[s->t_alt[i]].cnt = 0;
 	}
 	s->n_alt = 0;
 	return n;
@@ -465,12 +449,12 @@ walk_part(struct rank_scratch *s, const struct search_index *ix,
 		for (i = 0; i < po->n; i++) {
 			d = po->doc[i];
 			/* Published when the clicks were read, maybe not now. */
-			if (d >= s->nids || (only && !s->seen[d]) ||
+			if (d >= s->nids || (only && !s->d[d].seen) ||
 			    !search_index_has(ix, d))
 				continue;
-			if (s->tf[d] == 0.0f)
+			if (s->d[d].tf == 0.0f)
 				s->t_part[s->n_part++] = d;
-			s->tf[d] += wl * (float)((po->tf[i] >> 6) & 7);
+			s->d[d].tf += wl * (float)((po->tf[i] >> 6) & 7);
 		}
 	}
 	for (f = 0; f < p->nforms; f++) {
@@ -479,17 +463,17 @@ walk_part(struct rank_scratch *s, const struct search_index *ix,
 			d = po->doc[i];
 			if (d >= s->nids)
 				continue;
-			if (only && !s->seen[d]) {
+			if (only && !s->d[d].seen) {
 				skipped++;
 				continue;
 			}
 			if ((t = weighted_tf(po->tf[i], w)) <= 0.0f)
 				continue;
-			if (s->tf[d] == 0.0f)
+			if (s->d[d].tf == 0.0f)
 				s->t_part[s->n_part++] = d;
-			s->tf[d] += t;
+			s->d[d].tf += t;
 			if (w[SEARCH_TITLE] > 0.0f)
-				s->ttf[d] += (uint8_t)(po->tf[i] & 7);
+				s->d[d].ttf += (uint8_t)(po->tf[i] & 7);
 		}
 	}
 	return skipped;
@@ -508,17 +492,17 @@ score_part(struct rank_scratch *s, const struct search_index *ix,
 
 	for (i = 0; i < s->n_part; i++) {
 		d = s->t_part[i];
-		tf = s->tf[d];
+		tf = s->d[d].tf;
 		norm = k1 * (1.0f - b + b * search_index_rlen(ix, d));
-		if (s->cnt[d] == 0) {
+		if (s->d[d].cnt == 0) {
 			s->t_alt[s->n_alt++] = d;
-			s->atf[d] = s->ttf[d];
-		} else if (s->ttf[d] < s->atf[d])
-			s->atf[d] = s->ttf[d];
-		s->cnt[d]++;
-		s->alt[d] += tf * (k1 + 1.0f) / (tf + norm);
-		s->tf[d] = 0.0f;
-		s->ttf[d] = 0;
+			s->d[d].atf = s->d[d].ttf;
+		} else if (s->d[d].ttf < s->d[d].atf)
+			s->d[d].atf = s->d[d].ttf;
+		s->d[d].cnt++;
+		s->d[d].alt += tf * (k1 + 1.0f) / (tf + norm);
+		s->d[d].tf = 0.0f;
+		s->d[d].ttf = 0;
 	}
 	s->n_part = 0;
 }
@@ -532,20 +516,20 @@ score_alt(struct rank_scratch *s, const struct rank_alt *a)
 
 	for (i = 0; i < s->n_alt; i++) {
 		d = s->t_alt[i];
-		if (s->cnt[d] == a->nparts) {
-			v = (float)(a->weight * a->sidf) * s->alt[d] /
+		if (s->d[d].cnt == a->nparts) {
+			v = (float)(a->weight * a->sidf) * s->d[d].alt /
 			    (float)a->nparts;
-			if (s->best[d] == 0.0f)
+			if (s->d[d].best == 0.0f)
 				s->t_slot[s->n_slot++] = d;
-			if (v > s->best[d]) {
-				s->best[d] = v;
-				s->btf[d] = s->atf[d];
-				s->bw[d] = (float)a->weight;
+			if (v > s->d[d].best) {
+				s->d[d].best = v;
+				s->d[d].btf = s->d[d].atf;
+				s->d[d].bw = (float)a->weight;
 			}
 		}
-		s->alt[d] = 0.0f;
-		s->cnt[d] = 0;
-		s->atf[d] = 0;
+		s->d[d].alt = 0.0f;
+		s->d[d].cnt = 0;
+		s->d[d].atf = 0;
 	}
 	s->n_alt = 0;
 }
@@ -564,15 +548,15 @@ walk_fts(struct rank_scratch *s, const struct search_index *ix,
 	for (i = 0; i < a->nfts; i++) {
 		d = a->fts_docs[i];
 		if (d >= s->nids || !search_index_has(ix, d) ||
-		    (only && !s->seen[d]))
+		    (only && !s->d[d].seen))
 			continue;
 		v = (float)(a->weight * a->sidf) * (k1 + 1.0f) / (1.0f + k1 *
 		    (1.0f - b + b * search_index_rlen(ix, d)));
-		if (s->best[d] == 0.0f)
+		if (s->d[d].best == 0.0f)
 			s->t_slot[s->n_slot++] = d;
-		if (v > s->best[d]) {
-			s->best[d] = v;
-			s->bw[d] = (float)a->weight;
+		if (v > s->d[d].best) {
+			s->d[d].best = v;
+			s->d[d].bw = (float)a->weight;
 		}
 	}
 }
@@ -586,24 +570,24 @@ score_slot(struct rank_scratch *s, const struct rank_slot *rs, int bit)
 
 	for (i = 0; i < s->n_slot; i++) {
 		d = s->t_slot[i];
-		if (!s->seen[d]) {
-			s->seen[d] = 1;
+		if (!s->d[d].seen) {
+			s->d[d].seen = 1;
 			s->t_query[s->n_query++] = d;
 		}
-		s->acc[d] += (float)rs->weight * s->best[d];
+		s->d[d].acc += (float)rs->weight * s->d[d].best;
 		if (bit < 32)
-			s->mask[d] |= 1u << bit;
+			s->d[d].mask |= 1u << bit;
 		/* A synonym's match says the word is there less surely. */
 		if (rs->core) {
-			s->cov[d] += idf * s->bw[d];
-			if (s->btf[d] > 0) {
-				s->tcov[d] += (float)rs->tidf * s->bw[d];
-				s->tmatch[d] += s->btf[d];
+			s->d[d].cov += idf * s->d[d].bw;
+			if (s->d[d].btf > 0) {
+				s->d[d].tcov += (float)rs->tidf * s->d[d].bw;
+				s->d[d].tmatch += s->d[d].btf;
 			}
 		}
-		s->best[d] = 0.0f;
-		s->btf[d] = 0;
-		s->bw[d] = 0.0f;
+		s->d[d].best = 0.0f;
+		s->d[d].btf = 0;
+		s->d[d].bw = 0.0f;
 	}
 	s->n_slot = 0;
 }
@@ -674,12 +658,12 @@ final_score(const struct rank_scratch *s, const struct search_index *ix,
     const struct snapshot *snap, const struct rank_weights *wt,
     const struct rank_query *rq, uint32_t d)
 {
-	double	 score = s->acc[d], cov, tcov, avg, tlen, tshare;
+	double	 score = s->d[d].acc, cov, tcov, avg, tlen, tshare;
 	double	 total = rq->total_idf;
 
 	if (total > 0.0) {
-		cov = s->cov[d] / total;
-		tcov = rq->title_total > 0.0 ? s->tcov[d] / rq->title_total :
+		cov = s->d[d].cov / total;
+		tcov = rq->title_total > 0.0 ? s->d[d].tcov / rq->title_total :
 		    0.0;
 		if (wt->cover > 0.0)
 			score += total * wt->cover * (wt->cover_pow == 1.0 ?
@@ -688,7 +672,7 @@ final_score(const struct rank_scratch *s, const struct search_index *ix,
 		score += total * wt->title * tcov;
 		tlen = search_index_len(ix, d, SEARCH_TITLE, &avg);
 		if (tlen > 0.0 && tcov > 0.0) {
-			tshare = s->tmatch[d] / tlen;
+			tshare = s->d[d].tmatch / tlen;
 			score += total * wt->title_all * tcov *
 			    (tshare > 1.0 ? 1.0 : tshare);
 		}
@@ -699,7 +683,8 @@ final_score(const struct rank_scratch *s, const struct search_index *ix,
 /*
  * The most slot j can add to a row's score (before popularity): its
  * best form saturated, and its information in the title.  Fills ub[] and
- * order[] (slots by their bound, greatest first); returns the sum.
+ * order[] (the slots not walked yet, by their bound, greatest first);
+ * returns the sum.
  */
 static double
 slot_bounds(const struct rank_query *rq, const struct rank_weights *wt,
@@ -707,9 +692,9 @@ slot_bounds(const struct rank_query *rq, const struct rank_weights *wt,
 {
 	const struct rank_slot	*rs;
 	double			 sum = 0.0, best;
-	int			 j, a, i;
+	int			 j, a, i, o = 0;
 
-	for (j = 0; j < rq->nslots; j++) {
+	for (j = rq->walked; j < rq->nslots; j++, o++) {
 		rs = &rq->slot[j];
 		for (a = 0, best = 0.0; a < rs->nalts; a++)
 			if (rs->alt[a].weight * rs->alt[a].sidf > best)
@@ -721,7 +706,7 @@ slot_bounds(const struct rank_query *rq, const struct rank_weights *wt,
 			    0.0);
 		sum += ub[j];
 		/* Insertion: queries have a few slots. */
-		for (i = j; i > 0 && ub[order[i - 1]] < ub[j]; i--)
+		for (i = o; i > 0 && ub[order[i - 1]] < ub[j]; i--)
 			order[i] = order[i - 1];
 		order[i] = j;
 	}
@@ -735,12 +720,12 @@ slot_bounds(const struct rank_query *rq, const struct rank_weights *wt,
  */
 static double
 bound_unseen(const struct rank_query *rq, const struct rank_weights *wt,
-    const int *order, int from, double rest)
+    const int *order, int from, int to, double rest)
 {
 	double	 idf = 0.0, cov;
 	int	 o;
 
-	for (o = from; o < rq->nslots; o++)
+	for (o = from; o < to; o++)
 		if (rq->slot[order[o]].core)
 			idf += rq->slot[order[o]].idf;
 	if (rq->total_idf > 0.0 && wt->cover > 0.0) {
@@ -763,9 +748,9 @@ struct rule {
 static int
 included(const struct rank_scratch *s, const struct rule *ru, uint32_t d)
 {
-	return ru->any || popcount32(s->mask[d] & ru->want) >= ru->need ||
+	return ru->any || popcount32(s->d[d].mask & ru->want) >= ru->need ||
 	    (!ru->strict && ru->total > 0.0 &&
-	    s->cov[d] / ru->total >= ru->min_cover);
+	    s->d[d].cov / ru->total >= ru->min_cover);
 }
 
 /*
@@ -805,6 +790,21 @@ rank_run(struct reader *r, const struct search_index *ix,
     const struct rank_weights *wt, int flags, int k, struct ranked *out,
     int64_t *total, int *all, struct rank_detail *detail)
 {
+	return rank_slots(r, ix, snap, rq, wt, flags, k, 0, out, total, all,
+	    detail);
+}
+
+/*
+ * rank_run() for the slots of rq not ranked yet (rq->walked on).  With
+ * more, slots will be added and ranked after: nothing is passed over
+ * (the k best may change), and the work space keeps what it found.
+ */
+int
+rank_slots(struct reader *r, const struct search_index *ix,
+    const struct snapshot *snap, struct rank_query *rq,
+    const struct rank_weights *wt, int flags, int k, int more,
+    struct ranked *out, int64_t *total, int *all, struct rank_detail *detail)
+{
 	struct rank_scratch	*s;
 	struct rank_slot	*rs;
 	struct rank_alt		*ra;
@@ -813,7 +813,7 @@ rank_run(struct reader *r, const struct search_index *ix,
 	uint32_t		 i, d, want = 0, every, passed, skipped = 0;
 	struct rule		 ru;
 	int			*order, n = 0, j, o, a, p, known = 0, need;
-	int			 only = 0;
+	int			 only = 0, nw;
 	int64_t			 rows = 0;
 
 	*total = 0;
@@ -827,11 +827,16 @@ rank_run(struct reader *r, const struct search_index *ix,
 	if (flags & SEARCH_TITLES)
 		w[SEARCH_BODY] = w[SEARCH_ALIASES] = wl = 0.0f;
 
-	for (j = 0; j < rq->nslots && j < 32; j++)
+	/* The query's own words; feedback adds to scores, not to these. */
+	for (j = 0, every = 0; j < rq->nslots && j < 32; j++) {
+		if (!rq->slot[j].core)
+			continue;
+		every |= 1u << j;
 		if (rq->slot[j].idf > 0.0) {
 			want |= 1u << j;
 			known++;
 		}
+	}
 	/* A row holds half the words the index has, or enough of them. */
 	need = (flags & SEARCH_STRICT) ? rq->nslots : (known + 1) / 2;
 	memset(&ru, 0, sizeof(ru));
@@ -844,7 +849,8 @@ rank_run(struct reader *r, const struct search_index *ix,
 	order = xcalloc((size_t)rq->nslots + 1, sizeof(*order));
 	ub = xcalloc((size_t)rq->nslots + 1, sizeof(*ub));
 	rest = slot_bounds(rq, wt, order, ub);
-	for (o = 0; o < rq->nslots; o++) {
+	nw = rq->nslots - rq->walked;
+	for (o = 0; o < nw; o++) {
 		j = order[o];
 		rs = &rq->slot[j];
 		for (a = 0; a < rs->nalts; a++) {
@@ -870,17 +876,17 @@ rank_run(struct reader *r, const struct search_index *ix,
 		 * over).  Exact: the k best are the same.
 		 */
 		rest -= ub[j];
-		if (!only && o + 1 < rq->nslots && (int)s->n_query >= k &&
-		    bound_unseen(rq, wt, order, o + 1, rest) <
+		if (!more && !only && o + 1 < nw && (int)s->n_query >= k &&
+		    bound_unseen(rq, wt, order, o + 1, nw, rest) <
 		    kth_found(s, ix, snap, wt, rq, &ru, k))
 			only = 1;
 	}
+	rq->walked = rq->nslots;
 	free(order);
 	free(ub);
-	every = rq->nslots >= 32 ? 0xffffffffu : (1u << rq->nslots) - 1;
 	for (i = 0; i < s->n_query; i++) {
 		d = s->t_query[i];
-		if ((s->mask[d] & every) == every)
+		if ((s->d[d].mask & every) == every)
 			*all = 1;
 		if (!included(s, &ru, d))
 			continue;
@@ -897,20 +903,21 @@ rank_run(struct reader *r, const struct search_index *ix,
 	for (i = 0; detail != NULL && i < s->n_query; i++)
 		if (s->t_query[i] == detail->id) {
 			d = s->t_query[i];
-			detail->bm25 = s->acc[d];
-			detail->cover = s->cov[d] / rq->total_idf;
-			detail->title = s->tcov[d] / rq->title_total;
-			detail->title_matched = s->tmatch[d];
-			detail->mask = s->mask[d];
+			detail->bm25 = s->d[d].acc;
+			detail->cover = s->d[d].cov / rq->total_idf;
+			detail->title = s->d[d].tcov / rq->title_total;
+			detail->title_matched = s->d[d].tmatch;
+			detail->mask = s->d[d].mask;
 			detail->score = final_score(s, ix, snap, wt, rq, d);
 		}
-	for (i = 0; i < s->n_query; i++) {
+	for (i = 0; !more && i < s->n_query; i++) {
 		d = s->t_query[i];
-		s->acc[d] = s->cov[d] = s->tcov[d] = s->tmatch[d] = 0.0f;
-		s->mask[d] = 0;
-		s->seen[d] = 0;
+		s->d[d].acc = s->d[d].cov = s->d[d].tcov = s->d[d].tmatch = 0.0f;
+		s->d[d].mask = 0;
+		s->d[d].seen = 0;
 	}
-	s->n_query = 0;
+	if (!more)
+		s->n_query = 0;
 	qsort(out, (size_t)n, sizeof(*out), ranked_cmp);
 	/*
 	 * Rows passed over hold a word every row has (half of two words):

@@ -92,6 +92,7 @@ static const struct {
 	{ "fb_docs", offsetof(struct rank_weights, fb_docs) },
 	{ "fb_terms", offsetof(struct rank_weights, fb_terms) },
 	{ "fb_weight", offsetof(struct rank_weights, fb_weight) },
+	{ "fb_shared", offsetof(struct rank_weights, fb_shared) },
 };
 
 static void
@@ -142,6 +143,7 @@ explain_row(struct reader *r, struct snapshot *snap, struct rank_query *rq,
 
 	memset(&d, 0, sizeof(d));
 	d.id = id;
+	rq->walked = 0;		/* all of it again, for this row */
 	rank_run(r, snapshot_index(snap), snap, rq, &weights, 0, 1, out,
 	    &total, &all, &d);
 	printf("%-4s %8.2f  bm25 %6.2f cover %.2f title %.2f tmatch %.0f "
