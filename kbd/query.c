@@ -605,6 +605,20 @@ text_docs(struct reader *r, const struct lexicon *lex, const char *text,
 }
 
 /*
+ * Which forms bring their word family: the words the customer wrote
+ * (as typed, joined, corrected, split), not the synonyms and
+ * translations, whose families only bring more articles about
+ * something else ("ändern" for "bearbeiten": "andere").
+ */
+static int
+family_of(int kind)
+{
+	return kind != QUERY_ALT_SYNONYM && kind != QUERY_ALT_TRANSLATED &&
+	    kind != QUERY_ALT_THESAURUS && kind != QUERY_ALT_DING &&
+	    kind != QUERY_ALT_HEAD;
+}
+
+/*
  * Notes about how many documents hold each part of each form of s (and
  * with families, the family of each one-word part), and returns about
  * how many hold one of its forms.
@@ -622,8 +636,8 @@ slot_docs(struct reader *r, const struct lexicon *lex, struct query_slot *s,
 	for (a = 0; a < s->nalts; a++) {
 		for (k = 0, m = -1; k < s->alts[a].n; k++) {
 			s->alts[a].docs[k] = text_docs(r, lex,
-			    s->alts[a].part[k], families ?
-			    &s->alts[a].forms[k] : NULL);
+			    s->alts[a].part[k], families && family_of(
+			    s->alts[a].kind) ? &s->alts[a].forms[k] : NULL);
 			if (m == -1 || s->alts[a].docs[k] < m)
 				m = s->alts[a].docs[k];
 		}

@@ -282,6 +282,23 @@ conjunction(struct reader *r, const struct search_index *ix,
 	return n;
 }
 
+/* Are all the words of every part of qa stop words? */
+static int
+stop_only(struct reader *r, const struct query_alt *qa)
+{
+	struct stems	 st;
+	int		 k;
+
+	for (k = 0; k < qa->n; k++) {
+		memset(&st, 0, sizeof(st));
+		tokenizer_words(r->tok, qa->part[k], (int)strlen(qa->part[k]),
+		    stem_word, &st);
+		if (st.n > 0)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * Translates slot qs of a query into what ranking walks: per alternative
  * its parts (words that must all be there), per part its forms and their
@@ -313,6 +330,10 @@ compile_slot(struct reader *r, const struct search_index *ix,
 			memset(&st, 0, sizeof(st));
 			tokenizer_words(r->tok, qa->part[k],
 			    (int)strlen(qa->part[k]), stem_word, &st);
+			/* A stop word beside other words ("an Werktagen"). */
+			if (st.n == 0 && st.stop > 0 && qs->kind !=
+			    QUERY_SLOT_PHRASE && !stop_only(r, qa))
+				continue;
 			if (qs->kind == QUERY_SLOT_PHRASE ||
 			    (st.n == 0 && st.stop > 0)) {
 				/* A phrase, stop words: FTS5 finds them. */

@@ -41,8 +41,9 @@ GRID = collections.OrderedDict([
     ("cover_pow", [1, 1.5, 2, 3, 4]),
     ("title", [0, 0.25, 0.5, 1, 1.5, 2, 3]),
     ("title_all", [0, 0.25, 0.5, 1, 2]),
+    ("title_pow", [1, 1.5, 2, 3]),
     ("pop", [0.1]),
-    ("min_cover", [0.3]),
+    ("min_cover", [0.2, 0.3, 0.4, 0.5]),
     ("a_corrected", [0.5, 0.7, 0.9, 1.0]),
     ("a_split", [0.4, 0.55, 0.7, 0.85, 1.0]),
     ("a_synonym", [0.3, 0.5, 0.7, 0.9]),
@@ -55,6 +56,7 @@ GRID = collections.OrderedDict([
     ("fb_docs", [3, 5, 10]),
     ("fb_terms", [5, 10, 20]),
     ("fb_weight", [0, 0.2, 0.4, 0.6]),
+    ("fb_shared", [1, 2, 3]),
 ])
 
 
