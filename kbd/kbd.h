@@ -213,6 +213,7 @@ enum {
 	QUERY_ALT_TRANSLATED,	/* an English word's German (Ding) */
 	QUERY_ALT_THESAURUS,	/* OpenThesaurus' synonyms of a rare word */
 	QUERY_ALT_DING,		/* the German words of its Ding entry */
+	QUERY_ALT_PIVOT,	/* ... of its English words' entries */
 	QUERY_ALT__COUNT
 };
 
@@ -680,6 +681,7 @@ struct rank_weights {
 	double	 min_cover;		/* share a row needs besides half */
 	double	 alt[QUERY_ALT__COUNT];	/* worth of each kind of form */
 	double	 rare;			/* in so few of the articles: rare */
+	double	 rare_thesaurus;	/* ... for OpenThesaurus' synonyms */
 	double	 related;		/* related words kept per word */
 	double	 fb_min_words;		/* feedback for so many words up */
 	double	 fb_docs;		/* ... from so many best articles */

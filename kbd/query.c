@@ -615,7 +615,7 @@ family_of(int kind)
 {
 	return kind != QUERY_ALT_SYNONYM && kind != QUERY_ALT_TRANSLATED &&
 	    kind != QUERY_ALT_THESAURUS && kind != QUERY_ALT_DING &&
-	    kind != QUERY_ALT_HEAD;
+	    kind != QUERY_ALT_PIVOT && kind != QUERY_ALT_HEAD;
 }
 
 /*

@@ -10,12 +10,15 @@
  *   synonyms       a German word the index lacks or holds rarely
  *                  ("Kuvert", "Sachregister") gets the words of its
  *                  OpenThesaurus groups and of its Ding entries that the
- *                  index holds (Briefumschlag; Stichwortverzeichnis).
+ *                  index holds (Briefumschlag; Stichwortverzeichnis),
+ *                  and those of its English words' entries (a pivot:
+ *                  "Kuvert", "envelope", "Briefumschlag").
  *
  * Only words the index lacks or holds rarely are looked up: as blanket
  * expansion, general synonyms brought in articles about something else.
  * Typo corrections and the built-in synonyms stay query.c's.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,7 @@
 #include "tokenizer.h"
 
 #define CAND_MAX	64	/* dictionary terms looked at per word */
+#define PIVOT_MAX	8	/* English words a German one goes through */
 
 /* A dictionary term the index holds, for one slot. */
 struct cand {
@@ -67,6 +71,18 @@ term_word(void *ctx, const struct tokenizer_word *w)
 	return 0;
 }
 
+/* Does the lowercase word w have ä, ö, ü or ß? */
+static int
+has_umlaut(const char *w)
+{
+	for (; *w != '\0'; w++)
+		if ((unsigned char)w[0] == 0xC3 && ((unsigned char)w[1] ==
+		    0xA4 || (unsigned char)w[1] == 0xB6 || (unsigned char)w[1] ==
+		    0xBC || (unsigned char)w[1] == 0x9F))
+			return 1;
+	return 0;
+}
+
 /*
  * A term of letters only (ASCII, or Latin-1's as German has them) is one
  * word: folded, checked and stemmed as the tokenizer would, into tw.
@@ -77,6 +93,8 @@ plain_word(struct cands *c, const char *term, struct term_words *tw)
 {
 	struct tokenizer_word	 w;
 	char			 f[GERMAN_MAX_WORD + 1], stem[GERMAN_MAX_WORD + 1];
+	char			 lower[GERMAN_MAX_WORD + 1];
+	const char		*surface;
 	const unsigned char	*p;
 	unsigned char		*q;
 	size_t			 n = strlen(term);
@@ -97,8 +115,21 @@ plain_word(struct cands *c, const char *term, struct term_words *tw)
 		    q[1] != 0x97)
 			*++q += 0x20;
 	w.stop = german_is_stopword(f, n);
+	f[n] = '\0';
+	/*
+	 * A word the index has only with umlauts where this one has none,
+	 * or the other way round, is another word: "Losung" is no
+	 * "Lösung" (their folded forms meet).
+	 */
+	memcpy(lower, f, n + 1);
 	w.nfolded = (int)german_fold(f, n);
 	f[w.nfolded] = '\0';
+	if ((surface = lexicon_lookup(c->lex, f, (size_t)w.nfolded, NULL)) !=
+	    NULL && has_umlaut(surface) != has_umlaut(lower)) {
+		tw->missing = 1;
+		tw->words = 1;
+		return 1;
+	}
 	w.folded = f;
 	w.nstem = german_stem(tokenizer_german(c->r->tok), f, w.nfolded, stem);
 	w.stem = stem;
@@ -187,7 +218,7 @@ static int
 rare(const struct query_slot *s, const struct lexicon *lex,
     double rare_share)
 {
-	double	 most = rare_share * (double)lexicon_ndocs(lex);
+	double	 most = floor(rare_share * (double)lexicon_ndocs(lex));
 
 	return s->kind == QUERY_SLOT_WORD && !s->number && s->stem != NULL &&
 	    (double)lexicon_docs(lex, s->stem, strlen(s->stem)) <= most;
@@ -262,6 +293,47 @@ translate(struct query *q, size_t i, struct cands *c,
 	return 0;
 }
 
+/* The English words of a German word's entries, for pivot(). */
+struct english {
+	char	*w[PIVOT_MAX];
+	int	 n;
+};
+
+static int
+add_english(void *ctx, const char *term, int rank)
+{
+	struct english	*e = ctx;
+	int		 i;
+
+	(void)rank;
+	if (e->n == PIVOT_MAX)
+		return 1;
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->w[i], term) == 0)
+			return 0;
+	e->w[e->n++] = xstrdup(term);
+	return 0;
+}
+
+/*
+ * The German words of a rare German word's English words (Ding): "Kuvert"
+ * is "envelope", and "envelope" is "Briefumschlag".  Ranked by the
+ * English word's place, then the German word's, into c.
+ */
+static void
+pivot(const struct search_dicts *d, const char *stem, struct cands *c)
+{
+	struct english	 e;
+	int		 i;
+
+	memset(&e, 0, sizeof(e));
+	search_dicts_english_of(d, stem, add_english, &e);
+	for (i = 0; i < e.n; i++) {
+		search_dicts_english(d, e.w[i], add_cand, c);
+		free(e.w[i]);
+	}
+}
+
 /*
  * Completes q with the dictionaries' words for its rare words (see the
  * file's header), with what lex (the index's words) holds and wt's
@@ -291,7 +363,9 @@ search_expand_related(struct query *q, struct reader *r,
 		if (!rare(s, lex, wt->rare))
 			continue;
 		c.self = s->stem;
-		if (wt->alt[QUERY_ALT_THESAURUS] > 0.0) {
+		/* General synonyms: only for words the index lacks. */
+		if (wt->alt[QUERY_ALT_THESAURUS] > 0.0 &&
+		    rare(s, lex, wt->rare_thesaurus)) {
 			search_dicts_german(d, s->stem, 1, add_cand, &c);
 			if (take(&c, s, QUERY_ALT_THESAURUS,
 			    (int)wt->related) > 0)
@@ -300,6 +374,11 @@ search_expand_related(struct query *q, struct reader *r,
 		if (wt->alt[QUERY_ALT_DING] > 0.0) {
 			search_dicts_german(d, s->stem, 0, add_cand, &c);
 			if (take(&c, s, QUERY_ALT_DING, (int)wt->related) > 0)
+				s->translated = 1;
+		}
+		if (wt->alt[QUERY_ALT_PIVOT] > 0.0) {
+			pivot(d, s->stem, &c);
+			if (take(&c, s, QUERY_ALT_PIVOT, (int)wt->related) > 0)
 				s->translated = 1;
 		}
 	}
