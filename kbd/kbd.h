@@ -678,7 +678,8 @@ struct rank_weights {
 	double	 title;			/* share of it in the title */
 	double	 title_all;		/* ... times the title's share matched */
 	double	 pop;			/* the most read article: 1 + pop */
-	double	 min_cover;		/* share a row needs besides half */
+	double	 min_cover;		/* share of the information a row needs, */
+	double	 min_words;		/* ... or of the words */
 	double	 alt[QUERY_ALT__COUNT];	/* worth of each kind of form */
 	double	 rare;			/* in so few of the articles: rare */
 	double	 rare_thesaurus;	/* ... for OpenThesaurus' synonyms */

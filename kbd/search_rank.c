@@ -45,6 +45,7 @@ const struct rank_weights rank_defaults = {
 	.title_all = 1.0,
 	.pop = 0.1,
 	.min_cover = 0.4,
+	.min_words = 0.34,
 	.alt = {
 		[QUERY_ALT_TYPED] = 1.0,
 		[QUERY_ALT_JOINED] = 1.0,
@@ -860,8 +861,12 @@ rank_slots(struct reader *r, const struct search_index *ix,
 			known++;
 		}
 	}
-	/* A row holds half the words the index has, or enough of them. */
-	need = (flags & SEARCH_STRICT) ? rq->nslots : (known + 1) / 2;
+	/*
+	 * A row holds a third of the words the index has, or enough of
+	 * their information: a question's answer may share few of its words.
+	 */
+	need = (flags & SEARCH_STRICT) ? rq->nslots :
+	    (int)ceil(wt->min_words * known);
 	memset(&ru, 0, sizeof(ru));
 	ru.want = want;
 	ru.need = need;

@@ -44,6 +44,7 @@ GRID = collections.OrderedDict([
     ("title_pow", [1, 1.5, 2, 3]),
     ("pop", [0.1]),
     ("min_cover", [0.2, 0.3, 0.4, 0.5]),
+    ("min_words", [0.25, 0.34, 0.5]),
     ("a_corrected", [0.5, 0.7, 0.9, 1.0]),
     ("a_split", [0.4, 0.55, 0.7, 0.85, 1.0]),
     ("a_synonym", [0.3, 0.5, 0.7, 0.9]),

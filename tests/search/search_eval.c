@@ -75,6 +75,7 @@ static const struct {
 	{ "title_all", offsetof(struct rank_weights, title_all) },
 	{ "pop", offsetof(struct rank_weights, pop) },
 	{ "min_cover", offsetof(struct rank_weights, min_cover) },
+	{ "min_words", offsetof(struct rank_weights, min_words) },
 	{ "a_particle", offsetof(struct rank_weights, alt[QUERY_ALT_PARTICLE]) },
 	{ "a_corrected",
 	    offsetof(struct rank_weights, alt[QUERY_ALT_CORRECTED]) },
