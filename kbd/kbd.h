@@ -909,12 +909,12 @@ struct request {
 int	 http_listen(const struct config *, unsigned short *, const char **);
 int	 http_start(const struct config *, const char **);
 void	 http_stop(void);
-struct prebuilt *http_prebuild(struct reply *);
+struct prebuilt *http_prebuild(struct reply *, int);
 void	 http_prebuilt_free(struct prebuilt *);
 size_t	 http_prebuilt_size(const struct prebuilt *);
 const char *http_prebuilt_etag(const struct prebuilt *);
-void	 http_queue_prebuilt(struct request *, const struct prebuilt *,
-	    struct reply *);
+size_t	 http_queue_prebuilt(struct request *, struct prebuilt *,
+	    struct reply *, int);
 const char *http_arg(struct request *, const char *);
 const char *http_header(struct request *, const char *);
 const char *http_cookie(struct request *, const char *);

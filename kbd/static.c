@@ -104,14 +104,14 @@ prebuild(struct static_file *f, char *data, size_t len, time_t mtime)
 	rep.cache = MAX_AGE_VERSIONED;
 	rep.modified = modified;
 	rep.cors = "*";
-	if ((f->versioned = http_prebuild(&rep)) == NULL)
+	if ((f->versioned = http_prebuild(&rep, 0)) == NULL)
 		return -1;
 	memset(&rep, 0, sizeof(rep));
 	reply_text(&rep, 200, f->type, data, len);	/* frees data later */
 	rep.cache = MAX_AGE;
 	rep.modified = modified;
 	rep.cors = "*";
-	if ((f->answer = http_prebuild(&rep)) == NULL)
+	if ((f->answer = http_prebuild(&rep, 0)) == NULL)
 		return -1;
 	etag = http_prebuilt_etag(f->answer);
 	snprintf(f->version, sizeof(f->version), "%.8s", etag + 1);
@@ -279,5 +279,5 @@ static_serve(struct request *req, struct reply *rep)
 	}
 	v = http_arg(req, "v");
 	http_queue_prebuilt(req, v != NULL && strcmp(v, f->version) == 0 ?
-	    f->versioned : f->answer, rep);
+	    f->versioned : f->answer, rep, 0);
 }
