@@ -663,7 +663,7 @@ size_t	 search_index_nids(const struct search_index *);
 int	 search_index_has(const struct search_index *, int64_t);
 double	 search_index_len(const struct search_index *, int64_t, int,
 	    double *);
-float	 search_index_rlen(const struct search_index *, uint32_t);
+const float *search_index_rlens(const struct search_index *, size_t *);
 
 /* search_rank.c */
 /* The weights of the ranking; see search_rank.c and tests/search/fit.py. */

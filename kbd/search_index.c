@@ -678,9 +678,13 @@ search_index_len(const struct search_index *ix, int64_t id, int f,
 	return ix->len[f][id];
 }
 
-/* Article id's length against the average (1 when unknown). */
-float
-search_index_rlen(const struct search_index *ix, uint32_t id)
+/*
+ * Each article's length against the average, by id (n of them: 1 for
+ * an id not below n).
+ */
+const float *
+search_index_rlens(const struct search_index *ix, size_t *n)
 {
-	return id < ix->nids && ix->rlen != NULL ? ix->rlen[id] : 1.0f;
+	*n = ix->rlen != NULL ? ix->nids : 0;
+	return ix->rlen;
 }

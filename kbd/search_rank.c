@@ -97,7 +97,16 @@ struct rank_scratch {
 	struct doc_state *d;		/* by article id */
 	uint32_t	*t_part, *t_alt, *t_slot, *t_query;	/* touched */
 	size_t		 n_part, n_alt, n_slot, n_query;
+	const float	*rlen;		/* the index's, during a search */
+	size_t		 nrlen;
 };
+
+/* Article d's length against the average (1 when unknown). */
+static inline float
+rlen_of(const struct rank_scratch *s, uint32_t d)
+{
+	return d < s->nrlen ? s->rlen[d] : 1.0f;
+}
 
 static void
 scratch_free(struct rank_scratch *s)
@@ -508,8 +517,7 @@ walk_part(struct rank_scratch *s, const struct search_index *ix,
  * alternative's sums; the alternative's IDF multiplies their mean.
  */
 static void
-score_part(struct rank_scratch *s, const struct search_index *ix,
-    const struct rank_weights *wt)
+score_part(struct rank_scratch *s, const struct rank_weights *wt)
 {
 	uint32_t	 i, d;
 	float		 tf, norm, k1 = (float)wt->k1, b = (float)wt->b;
@@ -517,7 +525,7 @@ score_part(struct rank_scratch *s, const struct search_index *ix,
 	for (i = 0; i < s->n_part; i++) {
 		d = s->t_part[i];
 		tf = s->d[d].tf;
-		norm = k1 * (1.0f - b + b * search_index_rlen(ix, d));
+		norm = k1 * (1.0f - b + b * rlen_of(s, d));
 		if (s->d[d].cnt == 0) {
 			s->t_alt[s->n_alt++] = d;
 			s->d[d].atf = s->d[d].ttf;
@@ -525,6 +533,36 @@ score_part(struct rank_scratch *s, const struct search_index *ix,
 			s->d[d].atf = s->d[d].ttf;
 		s->d[d].cnt++;
 		s->d[d].alt += tf * (k1 + 1.0f) / (tf + norm);
+		s->d[d].tf = 0.0f;
+		s->d[d].ttf = 0;
+	}
+	s->n_part = 0;
+}
+
+/*
+ * score_part() and score_alt() at once for an alternative of one part
+ * (most are): the same sums, one pass over its articles fewer.
+ */
+static void
+score_one_part(struct rank_scratch *s, const struct rank_alt *a,
+    const struct rank_weights *wt)
+{
+	uint32_t	 i, d;
+	float		 tf, norm, v, k1 = (float)wt->k1, b = (float)wt->b;
+	float		 ws = (float)(a->weight * a->sidf);
+
+	for (i = 0; i < s->n_part; i++) {
+		d = s->t_part[i];
+		tf = s->d[d].tf;
+		norm = k1 * (1.0f - b + b * rlen_of(s, d));
+		v = ws * (tf * (k1 + 1.0f) / (tf + norm));
+		if (s->d[d].best == 0.0f)
+			s->t_slot[s->n_slot++] = d;
+		if (v > s->d[d].best) {
+			s->d[d].best = v;
+			s->d[d].btf = s->d[d].ttf;
+			s->d[d].bw = (float)a->weight;
+		}
 		s->d[d].tf = 0.0f;
 		s->d[d].ttf = 0;
 	}
@@ -575,7 +613,7 @@ walk_fts(struct rank_scratch *s, const struct search_index *ix,
 		    (only && !s->d[d].seen))
 			continue;
 		v = (float)(a->weight * a->sidf) * (k1 + 1.0f) / (1.0f + k1 *
-		    (1.0f - b + b * search_index_rlen(ix, d)));
+		    (1.0f - b + b * rlen_of(s, d)));
 		if (s->d[d].best == 0.0f)
 			s->t_slot[s->n_slot++] = d;
 		if (v > s->d[d].best) {
@@ -663,14 +701,14 @@ ranked_cmp(const void *a, const void *b)
 	return ranks_before(a, b) ? -1 : ranks_before(b, a) ? 1 : 0;
 }
 
-static int
+/* Bits set in m, without a call (no popcnt instruction assumed). */
+static inline int
 popcount32(uint32_t m)
 {
-	int	 n = 0;
-
-	for (; m != 0; m &= m - 1)
-		n++;
-	return n;
+	m = m - ((m >> 1) & 0x55555555u);
+	m = (m & 0x33333333u) + ((m >> 2) & 0x33333333u);
+	m = (m + (m >> 4)) & 0x0f0f0f0fu;
+	return (int)((m * 0x01010101u) >> 24);
 }
 
 /*
@@ -759,6 +797,25 @@ bound_unseen(const struct rank_query *rq, const struct rank_weights *wt,
 	return rest * (1.0 + wt->pop);
 }
 
+/* How many postings slot rs has: what walking it costs. */
+static size_t
+slot_postings(const struct rank_slot *rs)
+{
+	const struct rank_alt	*a;
+	size_t			 n = 0;
+	int			 i, p, f;
+
+	for (i = 0; i < rs->nalts; i++) {
+		a = &rs->alt[i];
+		n += a->nfts;
+		for (p = 0; p < a->nparts; p++)
+			for (f = 0; f < a->part[p].nforms; f++)
+				n += a->part[p].form[f].n +
+				    a->part[p].learned[f].n;
+	}
+	return n;
+}
+
 /* What makes a row a result; see rank_run(). */
 struct rule {
 	uint32_t	 want;		/* the slots the index has */
@@ -839,12 +896,14 @@ rank_slots(struct reader *r, const struct search_index *ix,
 	int			*order, n = 0, j, o, a, p, known = 0, need;
 	int			 only = 0, nw;
 	int64_t			 rows = 0;
+	size_t			 left;
 
 	*total = 0;
 	*all = 0;
 	if (ix == NULL || search_index_nids(ix) == 0 || rq->nslots == 0)
 		return 0;
 	s = scratch_get(r, search_index_nids(ix));
+	s->rlen = search_index_rlens(ix, &s->nrlen);
 	for (j = 0; j < SEARCH_FIELDS; j++)
 		w[j] = (float)wt->field[j];
 	/* Titles and tags only, for suggestions as you type. */
@@ -878,6 +937,8 @@ rank_slots(struct reader *r, const struct search_index *ix,
 	ub = xcalloc((size_t)rq->nslots + 1, sizeof(*ub));
 	rest = slot_bounds(rq, wt, order, ub);
 	nw = rq->nslots - rq->walked;
+	for (o = 0, left = 0; o < nw; o++)
+		left += slot_postings(&rq->slot[order[o]]);
 	for (o = 0; o < nw; o++) {
 		j = order[o];
 		rs = &rq->slot[j];
@@ -892,9 +953,13 @@ rank_slots(struct reader *r, const struct search_index *ix,
 				    only);
 				if (a == 0 && passed > skipped)
 					skipped = passed;
-				score_part(s, ix, wt);
+				if (ra->nparts > 1)
+					score_part(s, wt);
 			}
-			score_alt(s, ra);
+			if (ra->nparts == 1)
+				score_one_part(s, ra, wt);
+			else
+				score_alt(s, ra);
 		}
 		score_slot(s, rs, j);
 		/*
@@ -904,7 +969,13 @@ rank_slots(struct reader *r, const struct search_index *ix,
 		 * over).  Exact: the k best are the same.
 		 */
 		rest -= ub[j];
+		left -= slot_postings(rs);
+		/*
+		 * The test reads every row found; it is worth it only when
+		 * the postings left are longer.
+		 */
 		if (!more && !only && o + 1 < nw && (int)s->n_query >= k &&
+		    left > s->n_query &&
 		    bound_unseen(rq, wt, order, o + 1, nw, rest) <
 		    kth_found(s, ix, snap, wt, rq, &ru, k))
 			only = 1;

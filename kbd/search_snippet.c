@@ -21,7 +21,7 @@
 #include "tokenizer.h"
 
 #define SNIP_MAX_TERMS	96		/* forms looked for */
-#define SNIP_MEMO	4096		/* words remembered per search */
+#define SNIP_MEMO	1024		/* words remembered per search */
 
 /* Characters that join two words into one: TOKENIZER_JOINERS. */
 static const unsigned char joiner[128] = {
@@ -471,9 +471,9 @@ put_flat(struct buf *b, const char *t, int n)
 /*
  * The passage of about want words of text[0..n) that shows the words of
  * sq best, as HTML: escaped, matches in <mark>, "…" where text was left
- * out; slots are those the article holds (a bit per slot of the query;
- * 0: not known).  Returns a string the caller frees ("" for an empty
- * text).
+ * out; slots are those the article holds in text (a bit per slot of the
+ * query; 0: none, and the passage is the text's start).  Returns a string
+ * the caller frees ("" for an empty text).
  */
 char *
 snippet_make(struct reader *r, struct snippet_query *sq, const char *text,
@@ -485,8 +485,9 @@ snippet_make(struct reader *r, struct snippet_query *sq, const char *text,
 	int			 first, last, i, prev;
 
 	memset(&st, 0, sizeof(st));
+	/* No word to find (the title had them): the start, read alone. */
 	read = scan(tokenizer_german(r->tok), sq, text, 0, n, slots,
-	    want - want / 4, INT_MAX, &st);
+	    want - want / 4, slots != 0 ? INT_MAX : want + 1, &st);
 	buf_init(&b);
 	buf_puts(&b, "");
 	if (st.n == 0 || want <= 0) {
