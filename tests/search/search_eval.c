@@ -139,16 +139,20 @@ explain_row(struct reader *r, struct snapshot *snap, struct rank_query *rq,
     int64_t id, const char *label)
 {
 	struct rank_detail	 d;
-	struct ranked		 out[1];
+	struct ranked		*out;
 	int64_t			 total;
 	char			 slug[200];
-	int			 all;
+	int			 all, k;
 
 	memset(&d, 0, sizeof(d));
 	d.id = id;
 	rq->walked = 0;		/* all of it again, for this row */
-	rank_run(r, snapshot_index(snap), snap, rq, &weights, 0, 1, out,
+	/* Every row kept: none passed over, so that this one is whole. */
+	k = (int)search_index_nids(snapshot_index(snap)) + 1;
+	out = xcalloc((size_t)k, sizeof(*out));
+	rank_run(r, snapshot_index(snap), snap, rq, &weights, 0, k, out,
 	    &total, &all, &d);
+	free(out);
 	printf("%-4s %8.2f  bm25 %6.2f cover %.2f title %.2f tmatch %.0f "
 	    "mask %x  %s\n", label, d.score, d.bm25, d.cover, d.title,
 	    d.title_matched, d.mask, slug_of(r, id, slug, sizeof(slug)));
