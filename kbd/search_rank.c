@@ -311,6 +311,15 @@ stop_only(struct reader *r, const struct query_alt *qa)
 	return 1;
 }
 
+/* Is a form of this kind a dictionary's word, not the customer's? */
+static int
+loose(int kind)
+{
+	return kind == QUERY_ALT_SYNONYM || kind == QUERY_ALT_TRANSLATED ||
+	    kind == QUERY_ALT_THESAURUS || kind == QUERY_ALT_DING ||
+	    kind == QUERY_ALT_PIVOT || kind == QUERY_ALT_HEAD;
+}
+
 /*
  * Translates slot qs of a query into what ranking walks: per alternative
  * its parts (words that must all be there), per part its forms and their
@@ -326,7 +335,7 @@ compile_slot(struct reader *r, const struct search_index *ix,
 	struct rank_alt		*ra;
 	struct rank_part	*rp;
 	struct stems		 st;
-	double			 docs = search_index_ndocs(ix), n;
+	double			 docs = search_index_ndocs(ix), n, first = 0.0;
 	int			 a, k, j, f;
 
 	memset(rs, 0, sizeof(*rs));
@@ -388,9 +397,19 @@ compile_slot(struct reader *r, const struct search_index *ix,
 		 */
 		if (rs->idf == 0.0 && ra->idf > 0.0)
 			rs->idf = a == 0 ? ra->idf : ra->weight * ra->idf;
+		if (first == 0.0)
+			first = ra->idf;
 		/* Rare words may count more than BM25's IDF says. */
 		ra->sidf = wt->idf_pow == 1.0 ? ra->idf : pow(ra->idf,
 		    wt->idf_pow);
+		/*
+		 * A word the dictionaries put beside the query's is no more
+		 * telling than the query's own: else the rarest of a word's
+		 * translations ("Versand" for "forwarding") would outweigh
+		 * the likeliest (Weiterleitung).
+		 */
+		if (loose(qa->kind) && first > 0.0 && ra->sidf > first)
+			ra->sidf = first;
 	}
 }
 
