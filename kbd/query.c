@@ -809,33 +809,59 @@ apart_only(const char *text, int from, int to)
 }
 
 /*
- * Two words written apart that the knowledge base has as one
- * ("seiten zahlen", "e mail"): search for both ways.
+ * Two words written apart that the knowledge base has as one: as they
+ * are ("seiten zahlen", "e mail"), with a linking element ("datum
+ * format": datumsformat; "zeile umbruch": zeilenumbruch) or without the
+ * first one's final e; of these, the one most articles hold.  Search for
+ * both ways.
  */
 static void
 join_pairs(struct query *q, struct reader *r, const struct lexicon *lex)
 {
-	char	 stem[GERMAN_MAX_WORD + 1], *joined;
-	size_t	 i;
+	static const char	*links[] = { "", "s", "n", "en", "e", "er",
+	    "es", "-e" };
+	char			 stem[GERMAN_MAX_WORD + 1], *joined, *best;
+	const char		*a;
+	size_t			 i, k, na;
+	int64_t			 n, most;
 
 	for (i = 0; i + 1 < q->nslots; i++) {
 		if (q->slots[i].kind != QUERY_SLOT_WORD ||
 		    q->slots[i + 1].kind != QUERY_SLOT_WORD ||
 		    !apart_only(q->text, q->slots[i].end,
 		    q->slots[i + 1].start) ||
-		    q->slots[i].number || q->slots[i + 1].number ||
-		    strlen(q->slots[i].folded) + strlen(q->slots[i + 1].folded)
-		    > GERMAN_MAX_WORD)
+		    q->slots[i].number || q->slots[i + 1].number)
 			continue;
-		joined = xasprintf("%s%s", q->slots[i].folded,
-		    q->slots[i + 1].folded);
-		german_stem(tokenizer_german(r->tok), joined,
-		    (int)strlen(joined), stem);
-		if (vocab_docs(lex, stem) > 0) {
-			query_merge_slots(q, i, 2);
-			alt_add1(&q->slots[i], joined, QUERY_ALT_JOINED);
+		a = q->slots[i].folded;
+		na = strlen(a);
+		best = NULL;
+		most = 0;
+		for (k = 0; k < nitems(links); k++) {
+			/* "-e": the first word without its final e. */
+			if (links[k][0] == '-' && (na < 4 || a[na - 1] != 'e'))
+				continue;
+			joined = links[k][0] == '-' ? xasprintf("%.*s%s",
+			    (int)(na - 1), a, q->slots[i + 1].folded) :
+			    xasprintf("%s%s%s", a, links[k],
+			    q->slots[i + 1].folded);
+			n = 0;
+			if (strlen(joined) <= GERMAN_MAX_WORD) {
+				german_stem(tokenizer_german(r->tok), joined,
+				    (int)strlen(joined), stem);
+				n = vocab_docs(lex, stem);
+			}
+			if (n > most) {
+				free(best);
+				best = joined;
+				most = n;
+			} else
+				free(joined);
 		}
-		free(joined);
+		if (best != NULL) {
+			query_merge_slots(q, i, 2);
+			alt_add1(&q->slots[i], best, QUERY_ALT_JOINED);
+			free(best);
+		}
 	}
 }
 

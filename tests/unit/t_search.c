@@ -89,6 +89,17 @@ static const struct {
 	/* Known only in German, searched in English. */
 	{ "umschlag.md", "---\ntitle: Briefumschlag bedrucken\n---\nLegen "
 	  "Sie den Briefumschlag in den Drucker.\n" },
+	/* Its one translation the index holds often, another rarely. */
+	{ "weiterleitung.md", "---\ntitle: Weiterleitung einrichten\n---\n"
+	  "Die Weiterleitung schickt jede Nachricht weiter. Eine Weiterleitung "
+	  "gilt sofort.\n" },
+	{ "weiterleitung-2.md", "---\ntitle: Weiterleitung löschen\n---\n"
+	  "Ohne Weiterleitung bleibt die Nachricht im Postfach.\n" },
+	{ "versand.md", "---\ntitle: Versand prüfen\n---\nDer Versand "
+	  "dauert.\n" },
+	/* A compound with a linking element, searched apart. */
+	{ "datumsformat.md", "---\ntitle: Datumsformat wählen\n---\nDas "
+	  "Datumsformat gilt für alle Tabellen.\n" },
 	{ "synonyms.txt", "# test\nzugangswort, passwort\n" },
 };
 
@@ -212,6 +223,12 @@ english(void **state)
 
 	(void)state;
 	expect("envelope bedrucken", "umschlag");
+	/*
+	 * The likeliest translation (Weiterleitung), not the rarest
+	 * (Versand): a dictionary's word is no more telling than the
+	 * query's own.
+	 */
+	expect("forwarding", "weiterleitung");
 	/* Translated, not corrected into a German word that looks alike. */
 	got = search("envelope", 0, &res, &sugg);
 	assert_string_equal(got, "umschlag");
@@ -223,6 +240,9 @@ english(void **state)
 static void
 german_forms(void **state)
 {
+	struct search_result	 res;
+	struct query		*q;
+
 	(void)state;
 	/* Parts of a compound, and the compound from its parts. */
 	expect("Programm", "mailprogramm");
@@ -231,6 +251,15 @@ german_forms(void **state)
 	/* Joined words, however written. */
 	expect("fritzbox dyndns", "fritzbox");
 	expect("fritz box", "fritzbox");
+	expect("datum format", "datumsformat");
+	/* ... also as the compound they make with a linking element. */
+	q = query_parse(r->tok, "datum format");
+	assert_int_equal(search_run(r, q, 10, 0, 0, &res), 0);
+	assert_int_equal(q->nslots, 1);
+	assert_int_equal(q->slots[0].nalts, 2);
+	assert_string_equal(q->slots[0].alts[1].part[0], "datumsformat");
+	search_result_free(&res);
+	query_free(q);
 	expect("email", "mailprogramm");
 	/* Word families and folded forms. */
 	expect("ueber posteingaenge", "pop3");
