@@ -288,6 +288,28 @@ plural_only(const char *de)
 	return terms == plurals;
 }
 
+/*
+ * An English term with hyphens ("in-box", "e-mail") is also found
+ * written together and apart (inbox, in box), as customers write it.
+ */
+static void
+hyphen_keys(struct search_dicts *d, const char *t, uint32_t group, int pos)
+{
+	char	 buf[256];
+	size_t	 i, o, n = strlen(t);
+
+	if (strchr(t, '-') == NULL || n >= sizeof(buf))
+		return;
+	for (i = 0, o = 0; i < n; i++)
+		if (t[i] != '-')
+			buf[o++] = t[i];
+	if (o > 0)
+		add_key(d, buf, o, KEY_EN, group, pos);
+	for (i = 0; i < n; i++)
+		buf[i] = t[i] == '-' ? ' ' : t[i];
+	add_key(d, buf, n, KEY_EN, group, pos);
+}
+
 /* One aligned part of a Ding line: German terms and English terms. */
 static void
 ding_part(struct search_dicts *d, struct german *g, char *de, char *en)
@@ -318,8 +340,10 @@ ding_part(struct search_dicts *d, struct german *g, char *de, char *en)
 		return;
 	group = add_group(d, dt, kd, et, ke);
 	d->ngroups[0]++;
-	for (i = 0; i < ke; i++)
+	for (i = 0; i < ke; i++) {
 		add_key(d, et[i], strlen(et[i]), KEY_EN, group, i);
+		hyphen_keys(d, et[i], group, i);
+	}
 	for (i = 0; i < kd; i++)
 		if ((k = german_key(g, dt[i], strlen(dt[i]), key)) > 0)
 			add_key(d, key, (size_t)k, KEY_DE, group, i);
