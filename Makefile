@@ -88,6 +88,10 @@ $(BUILD)/search_bench: tests/bench/search_bench.c $(LIBOBJS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Ikbd -o $@ $< $(LIBOBJS) $(LDLIBS)
 
+$(BUILD)/search_eval: tests/search/search_eval.c $(LIBOBJS)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ikbd -o $@ $< $(LIBOBJS) $(LDLIBS)
+
 $(BUILD):
 	$(Q)mkdir -p $@
 

@@ -125,7 +125,7 @@ see_other(struct ctx *c, const char *path, const char *slug, const char *msg)
 	if (slug != NULL)
 		url_escape(&b, slug);
 	if (msg != NULL) {
-		buf_puts(&b, "?msg=");
+		buf_puts(&b, strchr(path, '?') != NULL ? "&msg=" : "?msg=");
 		url_escape(&b, msg);
 	}
 	snprintf(c->rep->location, sizeof(c->rep->location), "%s", b.data);
@@ -593,7 +593,7 @@ conflict_page(struct ctx *c, const struct form *f, const struct edit *e)
 	struct form	 again = *f;
 	char		*tags = admin_tags_from_form(f->tags);
 	char		*mine = article_compose(e->current, f->title,
-			    f->category, tags, f->draft, f->body);
+			    f->category, tags, NULL, f->draft, f->body);
 
 	again.rev = e->rev;
 	buf_init(&b);
@@ -832,7 +832,51 @@ struct stat_table {
 	int64_t		 max;		/* for the bars */
 	int		 links;		/* label is an article */
 	int		 rows;
+	struct ctx	*c;		/* with alias: a form per search */
+	int		 alias;
+	int		 days;
 };
+
+/*
+ * The article a search found first, or "" (the page offers it as the
+ * one the search's phrasing should be attached to).
+ */
+static char *
+first_found(struct ctx *c, const char *text)
+{
+	struct search_result	 res;
+	struct query		*q = query_parse(c->r->tok, text);
+	char			*slug;
+
+	slug = xstrdup(search_run(c->r, q, 1, 0, SEARCH_NO_SNIPPET, &res) ==
+	    0 && res.n > 0 ? res.hits[0].slug : "");
+	search_result_free(&res);
+	query_free(q);
+	return slug;
+}
+
+/*
+ * "Auch gesucht als": a form that attaches a search's phrasing to an
+ * article (its aliases), the article found first filled in.
+ */
+static void
+alias_form(struct stat_table *t, const char *query)
+{
+	char	*slug = first_found(t->c, query);
+
+	buf_puts(t->b, "<td><form method=\"post\" action=\"/admin/alias\" "
+	    "class=\"alias\">");
+	csrf_input(t->b, t->c->who);
+	buf_puts(t->b, "<input type=\"hidden\" name=\"q\" value=\"");
+	html_escape(t->b, query);
+	buf_printf(t->b, "\"><input type=\"hidden\" name=\"days\" "
+	    "value=\"%d\"><input name=\"slug\" list=\"slugs\" required "
+	    "aria-label=\"Artikel (Adresse)\" placeholder=\"Artikel\" "
+	    "value=\"", t->days);
+	html_escape(t->b, slug);
+	buf_puts(t->b, "\"> <button>Auch gesucht als</button></form></td>");
+	free(slug);
+}
 
 static void
 stat_row_html(void *arg, const struct stat_row *row)
@@ -860,8 +904,11 @@ stat_row_html(void *arg, const struct stat_row *row)
 	buf_printf(t->b, "</td><td class=\"num\">%lld</td><td class=\"bar\">"
 	    "<svg width=\"100%%\" height=\"12\" viewBox=\"0 0 100 12\" "
 	    "preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect width=\"%d\" "
-	    "height=\"12\" rx=\"2\"/></svg></td></tr>\n",
+	    "height=\"12\" rx=\"2\"/></svg></td>",
 	    (long long)row->value, width > 0 ? width : 1);
+	if (t->alias)
+		alias_form(t, row->label);
+	buf_puts(t->b, "</tr>\n");
 	t->rows++;
 }
 
@@ -869,11 +916,14 @@ static void
 stat_section(struct ctx *c, struct buf *b, const char *title,
     const char *what, const char *empty, int kind, int days)
 {
-	struct stat_table	 t = { b, 0, kind < 0, 0 };
+	struct stat_table	 t = { b, 0, kind < 0, 0, c, 0, days };
 
+	/* Searches that found nothing, or nothing read: phrasings to add. */
+	t.alias = kind == STATS_EMPTY || kind == STATS_UNOPENED;
 	buf_printf(b, "<section class=\"stat\"><h2>%s</h2>\n<table class="
 	    "\"list stats\"><thead><tr><th>%s</th><th>Anzahl</th><th></th>"
-	    "</tr></thead><tbody>\n", title, what);
+	    "%s</tr></thead><tbody>\n", title, what, t.alias ?
+	    "<th>Artikel</th>" : "");
 	if (kind < 0)
 		stats_most_read(c->r, days, 10, stat_row_html, &t);
 	else
@@ -915,6 +965,65 @@ daily_chart(struct ctx *c, struct buf *b, int days)
 }
 
 static void
+slug_option(void *arg, const struct staff_article *a)
+{
+	struct buf	*b = arg;
+
+	buf_puts(b, "<option value=\"");
+	html_escape(b, a->slug);
+	buf_puts(b, "\">");
+	html_escape(b, a->title);
+	buf_puts(b, "</option>");
+}
+
+/* Every article's address, for the alias forms' field. */
+static void
+slug_list(struct ctx *c, struct buf *b)
+{
+	struct staff_filter	 f;
+
+	memset(&f, 0, sizeof(f));
+	f.sort = "title";
+	buf_puts(b, "<datalist id=\"slugs\">");
+	staff_articles(c->r, &f, slug_option, b);
+	buf_puts(b, "</datalist>\n");
+}
+
+/*
+ * POST /admin/alias (q, slug, days): attaches the phrasing q to the
+ * article's aliases, then back to the statistics.
+ */
+static void
+add_alias(struct ctx *c)
+{
+	struct edit	 e;
+	char		*q = field_or_empty(c, "q"), *slug = field_or_empty(c,
+			    "slug"), *days = field_or_empty(c, "days"), msg[200];
+	const char	*errstr = "Diesen Artikel gibt es nicht.";
+	int		 rc = -1;
+
+	memset(&e, 0, sizeof(e));
+	e.slug = slug;
+	e.author = c->who->name;
+	e.alias = q;
+	e.err = ENOENT;
+	if (slug_valid(slug, strlen(slug)))
+		rc = edit_alias(&e, &errstr);
+	if (rc == 0) {
+		snprintf(msg, sizeof(msg), "Gespeichert: die Suche findet "
+		    "jetzt /a/%s.", slug);
+		see_other(c, strcmp(days, "30") == 0 ? "/admin/stats?days=30" :
+		    "/admin/stats?days=7", NULL, msg);
+	} else
+		message_page(c, error_status(e.err), "Das hat nicht geklappt",
+		    errstr);
+	free(e.current);
+	free(q);
+	free(slug);
+	free(days);
+}
+
+static void
 stats_page(struct ctx *c)
 {
 	struct buf	 b;
@@ -923,7 +1032,10 @@ stats_page(struct ctx *c)
 
 	buf_init(&b);
 	admin_begin(&b, "Statistik", c->who);
-	buf_printf(&b, "<h1>Statistik</h1>\n<p class=\"tabs\">Zeitraum: "
+	slug_list(c, &b);
+	buf_puts(&b, "<h1>Statistik</h1>\n");
+	notice(&b, c->req);
+	buf_printf(&b, "<p class=\"tabs\">Zeitraum: "
 	    "<a href=\"/admin/stats?days=7\"%s>7 Tage</a> · <a href=\""
 	    "/admin/stats?days=30\"%s>30 Tage</a></p>\n", days == 7 ?
 	    " aria-current=\"true\"" : "", days == 30 ?
@@ -1215,6 +1327,15 @@ route_stats(struct request *req, struct reply *rep)
 }
 
 static void
+route_alias(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		add_alias(&c);
+}
+
+static void
 route_users(struct request *req, struct reply *rep)
 {
 	struct ctx	 c;
@@ -1243,6 +1364,7 @@ const struct route admin_routes[] = {
 	{ "GET",  "/admin/new",		route_new,	NULL, gate, 0 },
 	{ "POST", "/admin/new",		route_create,	NULL, gate, 0 },
 	{ "GET",  "/admin/stats",	route_stats,	NULL, gate, 0 },
+	{ "POST", "/admin/alias",	route_alias,	NULL, gate, 0 },
 	{ "GET",  "/admin/users",	route_users,	NULL, gate, 0 },
 	{ "POST", "/admin/users",	route_users,	NULL, gate, 0 },
 	{ "GET",  "/admin/edit/*",	route_edit,	NULL, gate, 0 },

@@ -57,9 +57,13 @@ api_search_key(struct request *req, struct cache_key *k)
 	    &limit) == -1 || http_arg_number(req, "offset", 0, 0, KBD_MAX_OFFSET,
 	    &offset) == -1)
 		return -1;
-	/* Results show hits: any new snapshot makes them old. */
-	return cache_key_set(k, snapshot_generation(0), "search?%d&%d&%s", limit,
-	    offset, arg_or_empty(req, "q"));
+	/*
+	 * Results show hits: any new snapshot makes them old; so do the
+	 * dictionaries, read after the start.
+	 */
+	return cache_key_set(k, snapshot_generation(0) << 1 |
+	    (uint64_t)search_dicts_settled(), "search?%d&%d&%s", limit, offset,
+	    arg_or_empty(req, "q"));
 }
 
 /* Does the client want suggestions as OpenSearch defines them? */
@@ -79,8 +83,9 @@ api_suggest_key(struct request *req, struct cache_key *k)
 	if (http_arg_number(req, "limit", KBD_SUGGEST_LIMIT, 1, KBD_SUGGEST_MAX,
 	    &limit) == -1)
 		return -1;
-	return cache_key_set(k, snapshot_generation(1), "suggest?%d&%d&%s",
-	    limit, opensearch(req), arg_or_empty(req, "q"));
+	return cache_key_set(k, snapshot_generation(1) << 1 |
+	    (uint64_t)search_dicts_settled(), "suggest?%d&%d&%s", limit,
+	    opensearch(req), arg_or_empty(req, "q"));
 }
 
 int
@@ -93,7 +98,8 @@ void
 api_healthz(struct request *req, struct reply *rep)
 {
 	(void)req;
-	if (writer_ready())
+	/* Ready once the articles and the search's dictionaries are read. */
+	if (writer_ready() && search_dicts_settled())
 		reply_static(rep, 200, "text/plain; charset=utf-8", "ok\n", 3);
 	else
 		reply_static(rep, 503, "text/plain; charset=utf-8",

@@ -1,8 +1,9 @@
 /*
  * article.c (store): one article file into a struct article.  A file is UTF-8
  * text that starts with a YAML front matter block between two "---"
- * lines (title required; category, tags and hits optional) followed by
- * the Markdown body.  Parsing checks everything a later step relies on,
+ * lines (title required; category, tags, aliases and hits optional)
+ * followed by the Markdown body.  Parsing checks everything a later step
+ * relies on,
  * so that a bad file is refused here with a reason a person can act on,
  * naming the line where it can.  Reading folders and the database is
  * import.c's job.
@@ -126,10 +127,23 @@ has_control(const char *s)
 	return 0;
 }
 
-/* Adds one tag to the '\n'-joined list in b.  Returns 0 or -1. */
+/* A list of the front matter: tags, or aliases (phrasings). */
+struct list_kind {
+	const char	*key;		/* "tags" */
+	const char	*item;		/* "tag" */
+	unsigned int	 max;		/* items */
+	size_t		 maxlen;	/* bytes of one */
+};
+
+static const struct list_kind tag_list = { "tags", "tag", KBD_MAX_TAGS,
+    KBD_MAX_TAG };
+static const struct list_kind alias_list = { "aliases", "alias",
+    KBD_MAX_ALIASES, KBD_MAX_ALIAS };
+
+/* Adds one item to the '\n'-joined list in b.  Returns 0 or -1. */
 static int
-add_tag(struct buf *b, unsigned int *count, char *tag, char *err,
-    size_t errlen)
+add_item(struct buf *b, const struct list_kind *lk, unsigned int *count,
+    char *tag, char *err, size_t errlen)
 {
 	struct buf	 shown;
 	size_t		 n = strlen(tag);
@@ -137,7 +151,7 @@ add_tag(struct buf *b, unsigned int *count, char *tag, char *err,
 
 	if (*tag == '\0')
 		goto done;
-	if (n > KBD_MAX_TAG || has_control(tag)) {
+	if (n > lk->maxlen || has_control(tag)) {
 		/*
 		 * The reason goes into the log as one line: show the start
 		 * of the tag whole characters only, control characters as
@@ -146,14 +160,14 @@ add_tag(struct buf *b, unsigned int *count, char *tag, char *err,
 		buf_init(&shown);
 		buf_put(&shown, "", 0);
 		utf8_sanitize(&shown, tag, utf8_prefix(tag, n, 40));
-		rc = fail(err, errlen, "tag \"%s%s\" is longer than %d "
-		    "bytes or has control characters", shown.data,
-		    n > 40 ? "…" : "", KBD_MAX_TAG);
+		rc = fail(err, errlen, "%s \"%s%s\" is longer than %zu "
+		    "bytes or has control characters", lk->item, shown.data,
+		    n > 40 ? "…" : "", lk->maxlen);
 		buf_free(&shown);
 		goto done;
 	}
-	if (++*count > KBD_MAX_TAGS) {
-		rc = fail(err, errlen, "more than %d tags", KBD_MAX_TAGS);
+	if (++*count > lk->max) {
+		rc = fail(err, errlen, "more than %u %s", lk->max, lk->key);
 		goto done;
 	}
 	if (b->len > 0)
@@ -164,10 +178,13 @@ done:
 	return rc;
 }
 
-/* Tags are a YAML list ([a, b] or "- a" lines) or a comma list "a, b". */
+/*
+ * A list is a YAML list ([a, b] or "- a" lines) or a comma list "a, b";
+ * it goes to *out, joined by '\n'.
+ */
 static int
-parse_tags(yaml_document_t *doc, yaml_node_t *v, struct article *a,
-    char *err, size_t errlen)
+parse_list(yaml_document_t *doc, yaml_node_t *v, const struct list_kind *lk,
+    char **out, char *err, size_t errlen)
 {
 	struct buf	 b;
 	unsigned int	 count = 0;
@@ -183,11 +200,11 @@ parse_tags(yaml_document_t *doc, yaml_node_t *v, struct article *a,
 		    rc == 0 && it < v->data.sequence.items.top; it++) {
 			item = yaml_document_get_node(doc, *it);
 			if (item == NULL || item->type != YAML_SCALAR_NODE)
-				rc = fail(err, errlen, "every tag must be "
-				    "a plain word or phrase");
+				rc = fail(err, errlen, "every %s must be "
+				    "a plain word or phrase", lk->item);
 			else
-				rc = add_tag(&b, &count, scalar_dup(item),
-				    err, errlen);
+				rc = add_item(&b, lk, &count,
+				    scalar_dup(item), err, errlen);
 		}
 	} else if (v->type == YAML_SCALAR_NODE) {
 		s = (const char *)v->data.scalar.value;
@@ -195,7 +212,7 @@ parse_tags(yaml_document_t *doc, yaml_node_t *v, struct article *a,
 		while (rc == 0 && n > 0) {
 			comma = memchr(s, ',', n);
 			part = comma != NULL ? (size_t)(comma - s) : n;
-			rc = add_tag(&b, &count, trim_dup(s, part), err,
+			rc = add_item(&b, lk, &count, trim_dup(s, part), err,
 			    errlen);
 			if (comma == NULL)
 				break;
@@ -203,10 +220,11 @@ parse_tags(yaml_document_t *doc, yaml_node_t *v, struct article *a,
 			s = comma + 1;
 		}
 	} else
-		rc = fail(err, errlen, "tags must be a list like [a, b]");
+		rc = fail(err, errlen, "%s must be a list like [a, b]",
+		    lk->key);
 
-	free(a->tags);
-	a->tags = buf_detach(&b, NULL);
+	free(*out);
+	*out = buf_detach(&b, NULL);
 	return rc;
 }
 
@@ -236,7 +254,10 @@ parse_field(yaml_document_t *doc, const char *key, yaml_node_t *v,
 	char		*s;
 
 	if (strcmp(key, "tags") == 0)
-		return parse_tags(doc, v, a, err, errlen);
+		return parse_list(doc, v, &tag_list, &a->tags, err, errlen);
+	if (strcmp(key, "aliases") == 0)
+		return parse_list(doc, v, &alias_list, &a->aliases, err,
+		    errlen);
 	if (strcmp(key, "title") != 0 && strcmp(key, "category") != 0 &&
 	    strcmp(key, "hits") != 0 && strcmp(key, "draft") != 0)
 		return 0;	/* unknown keys are left for other tools */
@@ -381,6 +402,8 @@ article_parse(struct article *a, const char *slug, const char *data,
 		a->category = xstrdup("");
 	if (a->tags == NULL)
 		a->tags = xstrdup("");
+	if (a->aliases == NULL)
+		a->aliases = xstrdup("");
 
 	a->markdown = xstrndup(data + body, len - body);
 	a->body_line = (int)line_of(data, body);
@@ -398,6 +421,7 @@ article_clear(struct article *a)
 	free(a->title);
 	free(a->category);
 	free(a->tags);
+	free(a->aliases);
 	free(a->markdown);
 	free(a->html);
 	free(a->text);
@@ -419,15 +443,18 @@ put_quoted(struct buf *b, const char *s, size_t n)
 	buf_putc(b, '"');
 }
 
-/* Is the front matter line s[0..n) "key:" for a key kbd writes? */
+/*
+ * Is the front matter line s[0..n) "key:" for a key kbd writes?  With
+ * aliases, "aliases" is one.
+ */
 static int
-own_key(const char *s, size_t n)
+own_key(const char *s, size_t n, int aliases)
 {
 	static const char *const keys[] = { "title", "category", "tags",
-	    "draft" };
+	    "draft", "aliases" };
 	size_t	 i, k;
 
-	for (i = 0; i < nitems(keys); i++) {
+	for (i = 0; i < nitems(keys) - (aliases ? 0 : 1); i++) {
 		k = strlen(keys[i]);
 		if (n > k && memcmp(s, keys[i], k) == 0 &&
 		    (s[k] == ':' || s[k] == ' '))
@@ -443,7 +470,7 @@ own_key(const char *s, size_t n)
  * (and the hits seed).
  */
 static void
-put_other_keys(struct buf *b, const char *old)
+put_other_keys(struct buf *b, const char *old, int aliases)
 {
 	size_t	 fm_start, fm_end, body, i, next, n;
 	int	 keep = 0;
@@ -455,7 +482,7 @@ put_other_keys(struct buf *b, const char *old)
 		next = next_line(old, fm_end, i, &n);
 		if (n > 0 && old[i] != ' ' && old[i] != '\t' && old[i] != '-' &&
 		    old[i] != '#')
-			keep = !own_key(old + i, n);
+			keep = !own_key(old + i, n, aliases);
 		if (keep) {
 			buf_put(b, old + i, n);
 			buf_putc(b, '\n');
@@ -464,18 +491,39 @@ put_other_keys(struct buf *b, const char *old)
 }
 
 /*
- * Writes an article file: title, category, tags (joined by '\n') and the
- * draft flag as front matter, the other keys of old (the file as it was,
- * or NULL), then body with its line ends made "\n".  Returns the text;
- * the caller frees it.  What it writes is checked by article_parse() like
- * any file.
+ * Appends list (items joined by '\n') as the YAML list of key, unless it
+ * is empty.
+ */
+static void
+put_list(struct buf *b, const char *key, const char *list)
+{
+	const char	*t, *end;
+
+	if (*list == '\0')
+		return;
+	buf_printf(b, "\n%s: [", key);
+	for (t = list; *t != '\0'; t = *end ? end + 1 : end) {
+		end = t + strcspn(t, "\n");
+		if (t != list)
+			buf_puts(b, ", ");
+		put_quoted(b, t, (size_t)(end - t));
+	}
+	buf_putc(b, ']');
+}
+
+/*
+ * Writes an article file: title, category, tags (joined by '\n'), the
+ * draft flag and, unless NULL, aliases (joined by '\n') as front matter,
+ * the other keys of old (the file as it was, or NULL; its aliases too
+ * when aliases is NULL), then body with its line ends made "\n".  Returns
+ * the text; the caller frees it.  What it writes is checked by
+ * article_parse() like any file.
  */
 char *
 article_compose(const char *old, const char *title, const char *category,
-    const char *tags, int draft, const char *body)
+    const char *tags, const char *aliases, int draft, const char *body)
 {
 	struct buf	 b;
-	const char	*t, *end;
 
 	buf_init(&b);
 	buf_puts(&b, "---\ntitle: ");
@@ -484,18 +532,11 @@ article_compose(const char *old, const char *title, const char *category,
 		buf_puts(&b, "\ncategory: ");
 		put_quoted(&b, category, strlen(category));
 	}
-	if (*tags != '\0') {
-		buf_puts(&b, "\ntags: [");
-		for (t = tags; *t != '\0'; t = *end ? end + 1 : end) {
-			end = t + strcspn(t, "\n");
-			if (t != tags)
-				buf_puts(&b, ", ");
-			put_quoted(&b, t, (size_t)(end - t));
-		}
-		buf_putc(&b, ']');
-	}
+	put_list(&b, "tags", tags);
+	if (aliases != NULL)
+		put_list(&b, "aliases", aliases);
 	buf_puts(&b, draft ? "\ndraft: true\n" : "\n");
-	put_other_keys(&b, old);
+	put_other_keys(&b, old, aliases != NULL);
 	buf_puts(&b, "---\n");
 	for (; *body != '\0'; body++)
 		if (*body != '\r')

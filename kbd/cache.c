@@ -3,8 +3,9 @@
  * under its key (the route and the arguments that matter) with a stamp
  * for what it was made from (the snapshot's generation, an article's
  * version and hits); a later request with the same key and stamp gets
- * the very same MHD response, compressed once, with ETag and 304, without
- * a database read, a template or an allocation.  A changed stamp makes
+ * the very same MHD response, with ETag and 304, without a database read,
+ * a template or an allocation; compressed once (a search only when a
+ * second request asks for it: most searches are asked once).  A changed stamp makes
  * the next request render afresh and replace the entry, so an edit or a
  * hits flush refreshes exactly the answers that depend on it.
  *
@@ -33,7 +34,7 @@ struct entry {
 	char			*key;
 	uint64_t		 stamp;
 	struct prebuilt		*answer;
-	size_t			 size;
+	atomic_size_t		 size;		/* grows with a gzip form */
 	char			*logq;		/* a search to log, or NULL */
 	int64_t			 total;
 	atomic_int		 used;		/* since the clock hand passed */
@@ -41,7 +42,7 @@ struct entry {
 
 static pthread_rwlock_t	 lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct entry	*slots[CACHE_SLOTS];
-static size_t		 bytes;			/* guarded by lock */
+static atomic_size_t	 bytes;			/* grows under a read lock */
 static size_t		 hand;			/* guarded by lock */
 
 static uint64_t
@@ -116,7 +117,7 @@ cache_serve(struct request *req, const struct cache_key *k,
 {
 	struct entry	*e = NULL;
 	uint64_t	 h = key_hash(k->key);
-	size_t		 i = h & (CACHE_SLOTS - 1);
+	size_t		 i = h & (CACHE_SLOTS - 1), grew;
 	int		 hit = 0;
 
 	pthread_rwlock_rdlock(&lock);
@@ -126,7 +127,11 @@ cache_serve(struct request *req, const struct cache_key *k,
 		e = slots[i ^ 1];
 	if (e != NULL && e->stamp == k->stamp) {
 		atomic_store_explicit(&e->used, 1, memory_order_relaxed);
-		http_queue_prebuilt(req, e->answer, rep);
+		/* The one request that made e's gzip form adds its bytes. */
+		if ((grew = http_queue_prebuilt(req, e->answer, rep, 1)) > 0) {
+			atomic_fetch_add(&e->size, grew);
+			atomic_fetch_add(&bytes, grew);
+		}
 		if (e->logq != NULL)
 			searchlog_add(e->logq, e->total);
 		hit = 1;
@@ -159,14 +164,19 @@ cache_put(struct request *req, const struct cache_key *k, struct reply *rep)
 	e->total = rep->total;
 	if (rep->logq[0] != '\0')
 		e->logq = xstrdup(rep->logq);
-	if ((e->answer = http_prebuild(rep)) == NULL) {
+	/*
+	 * A search (one to log) waits for a second request before it is
+	 * compressed: most searches are asked once.  Pages and lists are
+	 * asked again and again.
+	 */
+	if ((e->answer = http_prebuild(rep, e->logq != NULL)) == NULL) {
 		/* The body is gone with the failed response. */
 		entry_free(e);
 		rep->body = NULL;
 		rep->status = 500;
 		return 0;
 	}
-	e->size = http_prebuilt_size(e->answer) + strlen(e->key);
+	atomic_init(&e->size, http_prebuilt_size(e->answer) + strlen(e->key));
 	atomic_init(&e->used, 1);
 
 	pthread_rwlock_wrlock(&lock);
@@ -182,7 +192,7 @@ cache_put(struct request *req, const struct cache_key *k, struct reply *rep)
 	}
 	slots[i] = e;
 	bytes += e->size;
-	http_queue_prebuilt(req, e->answer, rep);
+	http_queue_prebuilt(req, e->answer, rep, 0);
 	pthread_rwlock_unlock(&lock);
 	return 1;
 }

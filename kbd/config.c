@@ -41,6 +41,9 @@ static const struct option_def options[] = {
 	  "SQLite database; created with its folder if missing" },
 	{ "dict", 'D', "FILE", "/usr/share/dict/ngerman",
 	  "German word list for splitting compounds; \"\" for none" },
+	{ "english", 'E', "FILE", "/usr/share/trans/de-en",
+	  "Ding's German-English dictionary, for English words in "
+	  "searches; \"\" for none" },
 	{ "help", 'h', NULL, NULL, "show this help and exit" },
 	{ "insecure-admin", 'I', NULL, NULL,
 	  "allow the staff pages over plain HTTP from other machines" },
@@ -51,6 +54,10 @@ static const struct option_def options[] = {
 	{ "static", 's', "DIR", NULL,
 	  "folder whose files replace or add to the built-in /static/ "
 	  "files" },
+	{ "thesaurus", 'T', "FILE",
+	  "/usr/share/openthesaurus-de/openthesaurus.txt",
+	  "OpenThesaurus' German synonyms, for rare words in searches; "
+	  "\"\" for none" },
 	{ "threads", 't', "N", "0",
 	  "HTTP worker threads; 0 means one per CPU core" },
 	{ "tls-cert", 'C', "FILE", NULL,
@@ -199,6 +206,8 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	cfg->articles = default_of('a');
 	cfg->db = default_of('d');
 	cfg->dict = default_of('D');
+	cfg->english = default_of('E');
+	cfg->thesaurus = default_of('T');
 	cfg->listen = default_of('l');
 	cfg->static_dir = default_of('s');
 	cfg->role = default_of('r');
@@ -234,6 +243,9 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 		case 'D':
 			cfg->dict = optarg;
 			break;
+		case 'E':
+			cfg->english = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CONFIG_DONE;
@@ -248,6 +260,9 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			break;
 		case 's':
 			cfg->static_dir = optarg;
+			break;
+		case 'T':
+			cfg->thesaurus = optarg;
 			break;
 		case 't':
 			if (parse_number(optarg, 0, 256, &v) == -1) {

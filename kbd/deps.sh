@@ -72,6 +72,10 @@ check() {
 		need_pkgconfig zlib zlib1g-dev
 		need_header libstemmer.h libstemmer-dev
 		need_file /usr/share/dict/ngerman wngerman
+		# What searches read for English words and rare German ones.
+		need_file /usr/share/trans/de-en trans-de-en
+		need_file /usr/share/openthesaurus-de/openthesaurus.txt \
+		    openthesaurus-de-text
 		;;
 	test)
 		need_sanitizer

@@ -1,6 +1,7 @@
 /*
  * edit.c (staff): changes staff make to articles: save (create or update),
- * publish and unpublish, delete, restore a revision, rename.  The files
+ * publish and unpublish, delete, restore a revision, rename, and a
+ * phrasing customers search with added to its aliases.  The files
  * stay the source of truth: a change is written to articles/<slug>.md
  * (a hidden temporary file, fsync, rename, fsync of the folder), and the
  * folder is imported at once, which records the new revision under the
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -235,7 +237,7 @@ save_job(sqlite3 *db, void *arg)
 		c.text = NULL;
 	} else {
 		text = article_compose(c.text, e->title, e->category, e->tags,
-		    e->draft, e->body);
+		    NULL, e->draft, e->body);
 		if (c.text != NULL && !c.deleted && strcmp(c.text, text) == 0) {
 			e->rev = c.rev;
 			e->err = 0;	/* nothing changed */
@@ -269,11 +271,65 @@ publish_job(sqlite3 *db, void *arg)
 		e->err = 0;
 	} else {
 		text = article_compose(c.text, a.title, a.category, a.tags,
-		    e->draft, a.markdown);
+		    NULL, e->draft, a.markdown);
 		if (text_valid(e, e->slug, text) == 0)
 			commit_text(db, e, e->slug, text, 0);
 	}
 	article_clear(&a);
+	free(text);
+	free(c.text);
+	return e->err == 0 ? 0 : -1;
+}
+
+/* Is phrase one of the '\n'-joined list, ignoring case (ASCII)? */
+static int
+in_list(const char *list, const char *phrase)
+{
+	size_t	 n = strlen(phrase), len;
+
+	for (; *list != '\0'; list += len + (list[len] == '\n')) {
+		len = strcspn(list, "\n");
+		if (len == n && strncasecmp(list, phrase, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Adds e->alias to the aliases of the article ("Auch gesucht als"), the
+ * rest of the file unchanged; a phrasing it has already changes nothing.
+ */
+static int
+alias_job(sqlite3 *db, void *arg)
+{
+	struct edit	*e = arg;
+	struct current	 c;
+	struct article	 a;
+	char		 why[256], *text = NULL, *list = NULL;
+
+	memset(&a, 0, sizeof(a));
+	if (load_current(db, e->slug, &c) == -1)
+		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
+	if (c.id == 0 || c.deleted || c.text == NULL)
+		refuse(e, ENOENT, "no such article");
+	else if (*e->alias == '\0' || strpbrk(e->alias, "\r\n") != NULL)
+		refuse(e, EINVAL, "a phrasing is one line of text");
+	else if (article_parse(&a, e->slug, c.text, strlen(c.text), why,
+	    sizeof(why)) == -1)
+		refuse(e, EINVAL, "%s", why);
+	else if (in_list(a.aliases, e->alias)) {
+		e->rev = c.rev;
+		e->err = 0;
+	} else {
+		list = xasprintf("%s%s%s", a.aliases, *a.aliases != '\0' ?
+		    "\n" : "", e->alias);
+		text = article_compose(c.text, a.title, a.category, a.tags,
+		    list, a.draft, a.markdown);
+		if (text_valid(e, e->slug, text) == 0)
+			commit_text(db, e, e->slug, text, 0);
+	}
+	article_clear(&a);
+	free(list);
 	free(text);
 	free(c.text);
 	return e->err == 0 ? 0 : -1;
@@ -448,6 +504,12 @@ int
 edit_restore(struct edit *e, const char **errstr)
 {
 	return run(restore_job, e, errstr);
+}
+
+int
+edit_alias(struct edit *e, const char **errstr)
+{
+	return run(alias_job, e, errstr);
 }
 
 int

@@ -388,58 +388,107 @@ send_reply(struct request *req, struct reply *rep)
  * An answer kept ready: the response, its gzip form when that is
  * smaller, and the 304 for a client that has it.  MHD responses can be
  * queued any number of times; MHD counts their users.
+ *
+ * An answer made for one request (see http_prebuild()) may get its gzip
+ * form only when a second request that takes gzip asks for it: most of
+ * the searches customers type are asked once, and compressing each (a
+ * sixth of an uncached search's time) would buy nothing.  That form is
+ * made by the one request that wins zipping, under the caller's lock
+ * that keeps pb alive, and published with the pointer: readers see
+ * either no gzip form or a whole one.
  */
 struct prebuilt {
 	struct MHD_Response	*plain;
-	struct MHD_Response	*gzip;		/* or NULL */
+	_Atomic(struct MHD_Response *) gzip;	/* or NULL */
 	struct MHD_Response	*not_modified;
+	const char		*body;		/* plain's, for a later gzip */
+	atomic_flag		 zipping;	/* set: made, tried or not due */
 	unsigned int		 status;
 	size_t			 len;
-	size_t			 gzip_len;
+	size_t			 gzip_len;	/* set before gzip */
 	char			 etag[24];
 	char			 weak_etag[26];	/* of the gzip form */
 };
 
+/* Copies one header of the plain form to the gzip form (cls). */
+static enum MHD_Result
+copy_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	(void)kind;
+	if (strcasecmp(key, "ETag") == 0)
+		return MHD_YES;
+	return MHD_add_response_header(cls, key, value);
+}
+
+/*
+ * Makes pb's gzip form from its plain one: the same headers but a weak
+ * ETag (another encoding is another representation: W/ as nginx does)
+ * and Content-Encoding.  Returns the bytes it added, 0 when there is no
+ * gzip form (not smaller, or zlib or MHD failed).
+ */
+static size_t
+make_gzip(struct prebuilt *pb)
+{
+	struct MHD_Response	*resp;
+	char			*z;
+	size_t			 zlen;
+
+	if ((z = gzip_compress(pb->body, pb->len, &zlen)) == NULL)
+		return 0;
+	if ((resp = MHD_create_response_from_buffer_with_free_callback(zlen,
+	    z, free)) == NULL) {
+		free(z);
+		return 0;
+	}
+	if (MHD_get_response_headers(pb->plain, copy_header, resp) < 0 ||
+	    MHD_add_response_header(resp, "ETag", pb->weak_etag) != MHD_YES ||
+	    MHD_add_response_header(resp, "Content-Encoding", "gzip") !=
+	    MHD_YES) {
+		MHD_destroy_response(resp);
+		return 0;
+	}
+	pb->gzip_len = zlen;
+	atomic_store_explicit(&pb->gzip, resp, memory_order_release);
+	return zlen;
+}
+
 /*
  * Makes rep (status 200, a body it owns or borrows) into a prebuilt
- * answer with an ETag from its content.  Takes over rep's body.  Returns
- * NULL when MHD fails.
+ * answer with an ETag from its content.  Takes over rep's body.  With
+ * zip_later, the gzip form waits for a request that asks again (see
+ * http_queue_prebuilt()); else it is made now.  Returns NULL when MHD
+ * fails.
  */
 struct prebuilt *
-http_prebuild(struct reply *rep)
+http_prebuild(struct reply *rep, int zip_later)
 {
 	struct prebuilt	*pb;
-	struct reply	 gz, nm;
+	struct reply	 nm;
 	unsigned char	 hash[8];
-	char		 hex[17], *z;
-	size_t		 zlen;
+	char		 hex[17];
 	int		 vary;
 
 	pb = xcalloc(1, sizeof(*pb));
+	atomic_init(&pb->gzip, NULL);
+	atomic_flag_clear(&pb->zipping);
 	pb->status = rep->status;
 	pb->len = rep->len;
+	pb->body = rep->body;
 	crypto_generichash(hash, sizeof(hash), (const unsigned char *)
 	    rep->body, rep->len, NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
 	snprintf(pb->etag, sizeof(pb->etag), "\"%s\"", hex);
+	snprintf(pb->weak_etag, sizeof(pb->weak_etag), "W/%s", pb->etag);
 	rep->etag = pb->etag;
 	vary = gzip_worth(rep->type, rep->len);
-
-	/* Another encoding is another representation: W/ as nginx does. */
-	snprintf(pb->weak_etag, sizeof(pb->weak_etag), "W/%s", pb->etag);
-	gz = *rep;
-	gz.etag = pb->weak_etag;
-	z = vary ? gzip_compress(rep->body, rep->len, &zlen) : NULL;
 	nm = *rep;
 	if ((pb->plain = make_response(rep, vary)) == NULL)
 		goto fail;
-	if (z != NULL) {
-		set_body(&gz, gz.status, z, zlen, 0);
-		pb->gzip_len = zlen;
-		if ((pb->gzip = make_response(&gz, 1)) == NULL ||
-		    MHD_add_response_header(pb->gzip, "Content-Encoding",
-		    "gzip") != MHD_YES)
-			goto fail;
+	if (!vary || !zip_later) {
+		atomic_flag_test_and_set(&pb->zipping);
+		if (vary)
+			make_gzip(pb);
 	}
 	set_body(&nm, 304, "", 0, 1);
 	nm.type = NULL;
@@ -456,12 +505,14 @@ fail:
 void
 http_prebuilt_free(struct prebuilt *pb)
 {
+	struct MHD_Response	*gz;
+
 	if (pb == NULL)
 		return;
 	if (pb->plain != NULL)
 		MHD_destroy_response(pb->plain);
-	if (pb->gzip != NULL)
-		MHD_destroy_response(pb->gzip);
+	if ((gz = atomic_load(&pb->gzip)) != NULL)
+		MHD_destroy_response(gz);
 	if (pb->not_modified != NULL)
 		MHD_destroy_response(pb->not_modified);
 	free(pb);
@@ -470,7 +521,8 @@ http_prebuilt_free(struct prebuilt *pb)
 size_t
 http_prebuilt_size(const struct prebuilt *pb)
 {
-	return sizeof(*pb) + pb->len + pb->gzip_len;
+	return sizeof(*pb) + pb->len + (atomic_load_explicit(&pb->gzip,
+	    memory_order_acquire) != NULL ? pb->gzip_len : 0);
 }
 
 const char *
@@ -497,15 +549,18 @@ accepts_gzip(struct request *req)
 
 /*
  * Answers req with pb: 304 when the client has this version (its
- * If-None-Match names our ETag), gzip when it takes it.  Marks rep as
- * answered.
+ * If-None-Match names our ETag), gzip when it takes it.  With may_zip,
+ * a request that takes gzip makes pb's gzip form if it was left for
+ * later (the caller's lock keeps pb alive meanwhile).  Marks rep as
+ * answered.  Returns the bytes a gzip form made now added to pb.
  */
-void
-http_queue_prebuilt(struct request *req, const struct prebuilt *pb,
-    struct reply *rep)
+size_t
+http_queue_prebuilt(struct request *req, struct prebuilt *pb,
+    struct reply *rep, int may_zip)
 {
-	const char	*inm = http_header(req, "If-None-Match");
-	struct MHD_Response *resp = pb->plain;
+	const char		*inm = http_header(req, "If-None-Match");
+	struct MHD_Response	*resp = pb->plain, *gz;
+	size_t			 grew = 0;
 
 	req->status = pb->status;
 	req->bytes = pb->len;
@@ -514,12 +569,21 @@ http_queue_prebuilt(struct request *req, const struct prebuilt *pb,
 		resp = pb->not_modified;
 		req->status = 304;
 		req->bytes = 0;
-	} else if (pb->gzip != NULL && accepts_gzip(req)) {
-		resp = pb->gzip;
-		req->bytes = pb->gzip_len;
+	} else if (accepts_gzip(req)) {
+		gz = atomic_load_explicit(&pb->gzip, memory_order_acquire);
+		if (gz == NULL && may_zip &&
+		    !atomic_flag_test_and_set(&pb->zipping) &&
+		    (grew = make_gzip(pb)) > 0)
+			gz = atomic_load_explicit(&pb->gzip,
+			    memory_order_acquire);
+		if (gz != NULL) {
+			resp = gz;
+			req->bytes = pb->gzip_len;
+		}
 	}
 	rep->result = MHD_queue_response(req->conn, req->status, resp);
 	rep->queued = 1;
+	return grew;
 }
 
 /* Adds the bytes of one header or argument (a line of them) to *cls. */

@@ -58,15 +58,16 @@ static const char *import_sql[IS__COUNT] = {
 	[IS_INSERT] =
 	    "INSERT INTO article(slug, title, category, tags, markdown,"
 	    " body_text, html, hash, mtime, size, state, created, updated,"
-	    " hits, draft, body_marks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	    " ?9, ?10, CASE WHEN ?14 THEN 'draft' ELSE 'published' END, ?11,"
-	    " ?11, ?12, ?14, kbd_marks(?6))",
+	    " hits, draft, aliases, terms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, CASE WHEN ?14 THEN 'draft' ELSE 'published' END,"
+	    " ?11, ?11, ?12, ?14, ?15, kbd_terms(?2, ?4, ?6, ?15))",
 	[IS_UPDATE] =
 	    "UPDATE article SET slug = ?1, title = ?2, category = ?3,"
 	    " tags = ?4, markdown = ?5, body_text = ?6, html = ?7, hash = ?8,"
 	    " mtime = ?9, size = ?10, updated = ?11, draft = ?14,"
 	    " state = CASE WHEN ?14 THEN 'draft' ELSE 'published' END,"
-	    " body_marks = kbd_marks(?6) WHERE id = ?13",
+	    " aliases = ?15, terms = kbd_terms(?2, ?4, ?6, ?15)"
+	    " WHERE id = ?13",
 	[IS_TOUCH] =
 	    "UPDATE article SET mtime = ?2, size = ?3,"
 	    " updated = CASE WHEN state = 'deleted' THEN ?4 ELSE updated END,"
@@ -262,6 +263,8 @@ store_article(struct import *im, struct known *k, const struct article *a,
 		rc = sqlite3_bind_int64(st, 13, k->id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 14, a->draft);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 15, a->aliases, -1, SQLITE_STATIC);
 	if (rc != SQLITE_OK)
 		return -1;
 	if (run(im, which) == -1)

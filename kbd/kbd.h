@@ -45,6 +45,8 @@
 #define KBD_MAX_CATEGORY	100
 #define KBD_MAX_TAGS		20
 #define KBD_MAX_TAG		128
+#define KBD_MAX_ALIASES		50	/* phrasings of one article */
+#define KBD_MAX_ALIAS		200
 #define KBD_TOP_MAX		100	/* entries of the top list kept ready */
 #define KBD_TOP_DAYS		365	/* longest period of a top list */
 #define KBD_FLUSH_MS		1000	/* hits reach the database this often */
@@ -85,6 +87,8 @@ struct config {
 	const char	*listen;	/* ADDR:PORT as given */
 	const char	*static_dir;	/* folder served under /static/ */
 	const char	*dict;		/* word list for compounds, or "" */
+	const char	*english;	/* Ding's de-en, or "" */
+	const char	*thesaurus;	/* OpenThesaurus' text, or "" */
 	const char	*access_log;	/* file, or "-" for stderr */
 	const char	*tls_cert;	/* PEM files for HTTPS, or NULL */
 	const char	*tls_key;
@@ -113,6 +117,7 @@ struct article {
 	char		*title;
 	char		*category;	/* "" when absent */
 	char		*tags;		/* tags joined by '\n', "" when none */
+	char		*aliases;	/* phrasings customers use, the same */
 	int64_t		 hits;		/* seed from front matter, or -1 */
 	char		*markdown;	/* body below the front matter */
 	char		*html;		/* rendered body, safe */
@@ -153,6 +158,9 @@ struct snapshot {
 	uint8_t			*popularity;	/* by id, 0..255 */
 	size_t			 ntop;
 	struct top_entry	*top;		/* by hits, then title */
+	struct search_index	*learned;	/* "searched as": see
+						   snapshot_learned() */
+	int64_t			 learned_day;	/* ... as of this day */
 };
 
 /* One search answer row. */
@@ -181,6 +189,7 @@ struct search_result {
 struct query_forms {
 	int	 n;
 	char	*word[QUERY_MAX_FORMS];
+	char	*stem[QUERY_MAX_FORMS];		/* its index term */
 	int64_t	 docs[QUERY_MAX_FORMS];
 };
 
@@ -190,8 +199,29 @@ struct query_alt {
 	int64_t			 docs[QUERY_MAX_PARTS];	/* about how many
 							   hold each part */
 	struct query_forms	*forms[QUERY_MAX_PARTS]; /* or NULL */
-	int			 kind;	/* how it was found: typed, split, ... */
+	int			 kind;	/* how it was found: QUERY_ALT_* */
 };
+
+/* How an alternative was found (its worth: rank_weights.alt). */
+enum {
+	QUERY_ALT_TYPED,	/* the word as typed */
+	QUERY_ALT_JOINED,	/* "E-Mail": email; "seiten zahlen" */
+	QUERY_ALT_PARTICLE,	/* "füge ... ein": einfügen */
+	QUERY_ALT_CORRECTED,	/* a typo corrected */
+	QUERY_ALT_SPLIT,	/* a compound's parts */
+	QUERY_ALT_HEAD,		/* "Mail" for "E-Mail" */
+	QUERY_ALT_SYNONYM,	/* synonyms.txt, the built-in list */
+	QUERY_ALT_TRANSLATED,	/* an English word's German (Ding) */
+	QUERY_ALT_THESAURUS,	/* OpenThesaurus' synonyms of a rare word */
+	QUERY_ALT_DING,		/* the German words of its Ding entry */
+	QUERY_ALT_PIVOT,	/* ... of its English words' entries */
+	QUERY_ALT__COUNT
+};
+
+/* Kinds of slots. */
+#define QUERY_SLOT_WORD		0
+#define QUERY_SLOT_JOINED	1	/* words joined by '-', '!', ... */
+#define QUERY_SLOT_PHRASE	2	/* in quotes, or a prefix */
 
 /* Something every result should hold: a word, a joined word, a phrase. */
 struct query_slot {
@@ -206,6 +236,9 @@ struct query_slot {
 	int			 start;		/* bytes of the query text */
 	int			 end;
 	int64_t			 docs;		/* about how many hold it */
+	double			 weight;	/* 1, less for added words */
+	int			 added;		/* not typed: feedback, ... */
+	int			 translated;	/* has dictionary words */
 	int			 nalts;
 	struct query_alt	 alts[QUERY_MAX_ALTS];
 };
@@ -257,10 +290,10 @@ enum reader_stmt {
 	ST_ARTICLE_SOURCE,	/* an article's Markdown */
 	ST_ARTICLES_INDEX,	/* every article, by category and title */
 	ST_ARTICLES_RECENT,	/* the latest changed articles */
-	ST_SEARCH_SORTED,	/* a page of a tier, by FTS5's sort */
-	ST_SEARCH_RANKED,	/* every row of a tier, ranked */
-	ST_BODY_MARKS,		/* where a snippet may start reading */
-	ST_SNIPPET,		/* one row's snippet */
+	ST_BEGIN,		/* one read transaction for ... */
+	ST_COMMIT,		/* ... all of a search's statements */
+	ST_PHRASE_ROWS,		/* the rows of a phrase, by FTS5 */
+	ST_TERMS,		/* an article's term vector */
 	ST_REDIRECT,		/* old slug -> the article's slug now */
 	ST_SESSION,		/* cookie token hash, now -> the user */
 	ST_USER_BY_NAME,
@@ -274,6 +307,8 @@ struct reader {
 	sqlite3			*db;
 	sqlite3_stmt		*st[ST__COUNT];
 	struct tokenizer	*tok;	/* for queries */
+	void			*ext;	/* the search's work space */
+	void			(*ext_free)(void *);
 };
 
 /* xmalloc.c: allocation that cannot fail (it aborts with a message). */
@@ -358,7 +393,7 @@ int	 article_parse(struct article *, const char *, const char *, size_t,
 	    char *, size_t);
 void	 article_clear(struct article *);
 char	*article_compose(const char *, const char *, const char *,
-	    const char *, int, const char *);
+	    const char *, const char *, int, const char *);
 
 /* admin.c */
 char	*admin_tags_from_form(const char *);
@@ -474,6 +509,7 @@ struct edit {
 	int64_t		 base_rev;	/* save: revision edited; 0 new */
 	int64_t		 restore_rev;	/* restore: which; 0 the last */
 	const char	*new_slug;	/* rename */
+	const char	*alias;		/* alias: a phrasing to add */
 	int		 err;		/* out: errno of a failure, or 0 */
 	int		 created;	/* out: the save made a new article */
 	char		 why[512];	/* out: reason of a failure */
@@ -485,6 +521,7 @@ int	 edit_publish(struct edit *e, const char **errstr);
 int	 edit_delete(struct edit *e, const char **errstr);
 int	 edit_restore(struct edit *e, const char **errstr);
 int	 edit_rename(struct edit *e, const char **errstr);
+int	 edit_alias(struct edit *e, const char **errstr);
 
 /* import.c */
 struct import_stats {
@@ -517,11 +554,15 @@ struct store_search {
 	const char	*query;		/* normalised */
 	int64_t		 results;
 	int		 click;		/* an article opened from its results */
+	int64_t		 article;	/* ... which one, if a reader's */
+	int		 tag;		/* ... the reader's tag (visitor_tag) */
 };
 int	 store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
 	    int64_t day, const char **errstr);
 int	 store_searches_write(sqlite3 *db, const struct store_search *s,
 	    size_t n, int64_t day, const char **errstr);
+int	 store_click_key(sqlite3 *db, unsigned char *key, size_t size,
+	    const char **errstr);
 
 /* store_user.c */
 struct staff;
@@ -612,6 +653,7 @@ int	 visitor_browser(const char *);
 void	 visitor_digest(struct visitor *, const void *, size_t, const char *);
 int	 visitor_first(const struct visitor *, int64_t, int64_t);
 int	 visitor_mark(const struct visitor *, int64_t, int64_t);
+int	 visitor_tag(const struct visitor *, const unsigned char *, size_t);
 void	 visitor_shutdown(void);
 
 /* hits_view.c */
@@ -629,7 +671,10 @@ int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
 
 /* searchlog.c */
 void	 searchlog_add(const char *, int64_t);
-void	 searchlog_click(const char *text);
+#define CLICK_READERS	3	/* readers a query needs to lift an article */
+#define CLICK_DAYS	90	/* ... within so many days */
+void	 searchlog_click(const char *text, int reader, int64_t article,
+	    const struct visitor *who);
 int	 searchlog_flush(sqlite3 *);
 
 /* snapshot.c */
@@ -647,6 +692,10 @@ double	 snapshot_popularity(const struct snapshot *, int64_t);
 double	 snapshot_doclen(const struct snapshot *, int64_t, double *);
 struct lexicon *snapshot_lexicon(const struct snapshot *);
 struct synonyms *snapshot_synonyms(const struct snapshot *);
+struct search_index *snapshot_index(const struct snapshot *);
+struct search_index *snapshot_learned_index(const struct snapshot *);
+int	 snapshot_learned(sqlite3 *);
+int	 snapshot_learned_stale(void);
 
 /* watch.c */
 int	 watch_start(const char *);
@@ -671,17 +720,184 @@ int	 writer_import(void);
 const char *writer_folder(void);
 
 /* query.c */
+struct rank_weights;
 struct query *query_parse(struct tokenizer *, const char *);
 void	 query_expand(struct query *, struct reader *,
-	    const struct snapshot *);
-void	 query_build(const struct query *, uint64_t, int, struct buf *,
-	    struct buf *);
+	    const struct snapshot *, const struct rank_weights *);
+void	 query_fts_string(struct buf *, const char *);
+void	 query_alt_add(struct query_slot *, const char *const *, int, int);
+void	 query_merge_slots(struct query *, size_t, size_t);
 int	 query_add_prefix(struct query *, const struct lexicon *, const char *,
 	    size_t);
 void	 query_free(struct query *);
 
+/* search_index.c */
+#define SEARCH_TITLE	0	/* the fields of an article, as ranked */
+#define SEARCH_TAGS	1
+#define SEARCH_BODY	2
+#define SEARCH_ALIASES	3	/* "Auch gesucht als" */
+#define SEARCH_FIELDS	4
+struct search_index;
+/* The articles holding a term: ids ascending, frequencies packed. */
+struct postings {
+	uint32_t	 n;
+	const uint32_t	*doc;
+	const uint16_t	*tf;	/* title 3 bits, tags 3, aliases 3, body 7 */
+};
+int	 search_index_register(sqlite3 *, const struct german_dict *);
+int	 search_terms_make(struct tokenizer *, const char *const *,
+	    struct buf *);
+int	 search_terms_each(const void *, size_t, uint32_t *,
+	    void (*)(void *, const char *, size_t, const uint32_t *), void *);
+uint16_t search_tf_pack(const uint32_t *);
+struct search_index *search_index_load(sqlite3 *);
+struct search_index *search_index_from(const int64_t *, const struct buf *,
+	    size_t, size_t);
+void	 search_index_ref(struct search_index *);
+void	 search_index_unref(struct search_index *);
+uint32_t search_index_postings(const struct search_index *, const char *,
+	    size_t, struct postings *);
+uint32_t search_index_df(const struct search_index *, const char *, size_t);
+uint32_t search_index_ndocs(const struct search_index *);
+size_t	 search_index_nids(const struct search_index *);
+int	 search_index_has(const struct search_index *, int64_t);
+double	 search_index_len(const struct search_index *, int64_t, int,
+	    double *);
+const float *search_index_rlens(const struct search_index *, size_t *);
+
+/* search_rank.c */
+/* The weights of the ranking; see search_rank.c and tests/search/fit.py. */
+struct rank_weights {
+	double	 k1, b;			/* BM25 */
+	double	 field[SEARCH_FIELDS];	/* BM25F weight of each field */
+	double	 learned;		/* ... of "searched as" */
+	double	 idf_pow;		/* a word's IDF counts to this power */
+	double	 title_pow;		/* ... in the title bonuses */
+	double	 cover;			/* share of the query's IDF held */
+	double	 cover_pow;		/* ... raised to this */
+	double	 title;			/* share of it in the title */
+	double	 title_all;		/* ... times the title's share matched */
+	double	 pop;			/* the most read article: 1 + pop */
+	double	 min_cover;		/* share of the information a row needs, */
+	double	 min_words;		/* ... or of the words */
+	double	 alt[QUERY_ALT__COUNT];	/* worth of each kind of form */
+	double	 rare;			/* in so few of the articles: rare */
+	double	 rare_thesaurus;	/* ... for OpenThesaurus' synonyms */
+	double	 related;		/* related words kept per word */
+	double	 fb_min_words;		/* feedback for so many words up */
+	double	 fb_docs;		/* ... from so many best articles */
+	double	 fb_terms;		/* ... adding so many terms */
+	double	 fb_weight;		/* ... the best worth this much */
+	double	 fb_shared;		/* ... held by so many of them */
+};
+extern const struct rank_weights rank_defaults;
+#define RANK_MAX_FORMS	(1 + QUERY_MAX_FORMS)
+#define RANK_MAX_PARTS	8
+/* A word that must be there, in any of its forms. */
+struct rank_part {
+	int		 nforms;
+	char		*stem[RANK_MAX_FORMS];	/* index terms */
+	struct postings	 form[RANK_MAX_FORMS];
+	struct postings	 learned[RANK_MAX_FORMS];	/* "searched as" */
+	double		 idf;		/* of all its forms together */
+};
+/* One way of writing a slot: all of its parts. */
+struct rank_alt {
+	int		 nparts;
+	struct rank_part *part;
+	double		 weight;	/* of its kind: typed 1, synonym ... */
+	double		 idf;		/* of its rarest part */
+	double		 sidf;		/* ... to the power rank_weights.idf_pow */
+	char		*fts;		/* or a phrase FTS5 finds, and */
+	uint32_t	*fts_docs;	/* ... its rows */
+	uint32_t	 nfts;
+};
+struct rank_slot {
+	int		 nalts;
+	struct rank_alt	*alt;
+	double		 idf;		/* its information; 0: unknown */
+	double		 tidf;		/* ... as the title bonuses count it */
+	double		 weight;	/* 1 for a word typed */
+	int		 core;		/* typed: counts for coverage */
+};
+struct rank_query {
+	int		 nslots;
+	struct rank_slot *slot;
+	double		 total_idf;	/* of the core slots */
+	double		 title_total;	/* ... their tidf */
+	const struct search_index *learned;	/* or NULL */
+	int		 walked;	/* slots ranked so far */
+};
+/* A row and its score (greater is better). */
+struct ranked {
+	double	 score;
+	int64_t	 id;
+};
+struct rank_query *rank_compile(struct reader *, const struct search_index *,
+	    const struct search_index *, const struct query *, uint64_t, int,
+	    const struct rank_weights *);
+void	 rank_query_free(struct rank_query *);
+uint64_t rank_body_slots(const struct rank_query *, int64_t);
+
+/* search_feedback.c */
+int	 rank_feedback_wanted(const struct rank_query *,
+	    const struct rank_weights *);
+int	 rank_feedback(struct reader *, const struct search_index *,
+	    struct rank_query *, const struct ranked *, int,
+	    const struct rank_weights *);
+/* What made an article's score, for tests/search. */
+struct rank_detail {
+	int64_t		 id;
+	double		 score, bm25, cover, title, title_matched;
+	uint32_t	 mask;		/* slots found */
+};
+int	 rank_run(struct reader *, const struct search_index *,
+	    const struct snapshot *, struct rank_query *,
+	    const struct rank_weights *, int, int, struct ranked *, int64_t *,
+	    int *, struct rank_detail *);
+int	 rank_slots(struct reader *, const struct search_index *,
+	    const struct snapshot *, struct rank_query *,
+	    const struct rank_weights *, int, int, int, struct ranked *,
+	    int64_t *, int *, struct rank_detail *);
+
+/* search_dict.c */
+struct search_dicts;
+/* A term of a dictionary and its rank (0: the first of its entry). */
+typedef int (*search_dict_cb)(void *, const char *, int);
+struct search_dicts *search_dicts_load(const char *, const char *,
+	    const char **);
+void	 search_dicts_free(struct search_dicts *);
+void	 search_dicts_size(const struct search_dicts *, size_t *, size_t *);
+int	 search_dicts_english(const struct search_dicts *, const char *,
+	    search_dict_cb, void *);
+int	 search_dicts_german(const struct search_dicts *, const char *, int,
+	    search_dict_cb, void *);
+int	 search_dicts_english_of(const struct search_dicts *, const char *,
+	    search_dict_cb, void *);
+struct search_dicts *search_dicts_use(struct search_dicts *);
+const struct search_dicts *search_dicts_current(void);
+int	 search_dicts_settled(void);
+
+/* search_expand.c */
+void	 search_expand_related(struct query *, struct reader *,
+	    const struct lexicon *, const struct search_dicts *,
+	    const struct rank_weights *);
+
+/* search_snippet.c */
+struct snippet_query;
+/* Returns what snippet_make() looks for; the caller frees it. */
+struct snippet_query *snippet_query_new(struct reader *,
+	    const struct rank_query *);
+/* Returns the snippet as HTML; the caller frees it. */
+char	*snippet_make(struct reader *, struct snippet_query *, const char *,
+	    size_t, uint64_t, int);
+
 /* search.c */
-int	 search_register(sqlite3 *);
+int	 search_register(sqlite3 *, const struct german_dict *);
+void	 search_tune(const struct rank_weights *);
+struct rank_query *search_rank(struct reader *, struct snapshot *,
+	    const struct query *, int, int, struct ranked *, int *, int64_t *,
+	    int *);
 #define SEARCH_ANY	0x01	/* rank rows with some words, not all */
 #define SEARCH_NO_SNIPPET 0x02	/* titles only (related articles) */
 #define SEARCH_TITLES	0x04	/* match in titles and tags only */
@@ -727,7 +943,7 @@ int	 static_load(const char *, const char **);
 const char *static_version(const char *);
 const char *static_integrity(const char *);
 void	 static_unload(void);
-const struct prebuilt *static_answer(const char *path, const char *version);
+struct prebuilt *static_answer(const char *path, const char *version);
 
 /* static_http.c */
 void	 static_serve(struct request *req, struct reply *rep);
@@ -814,12 +1030,12 @@ int	 http_listen(const struct config *, unsigned short *, const char **);
 int	 http_start(const struct config *cfg, const struct http_hooks *h,
 	    const char **errstr);
 void	 http_stop(void);
-struct prebuilt *http_prebuild(struct reply *);
+struct prebuilt *http_prebuild(struct reply *, int);
 void	 http_prebuilt_free(struct prebuilt *);
 size_t	 http_prebuilt_size(const struct prebuilt *);
 const char *http_prebuilt_etag(const struct prebuilt *);
-void	 http_queue_prebuilt(struct request *, const struct prebuilt *,
-	    struct reply *);
+size_t	 http_queue_prebuilt(struct request *, struct prebuilt *,
+	    struct reply *, int);
 const char *http_arg(struct request *, const char *);
 const char *http_header(struct request *, const char *);
 const char *http_cookie(struct request *, const char *);

@@ -52,6 +52,31 @@ load_dict(const char *path)
 	return d;
 }
 
+/*
+ * Reads the dictionaries for English words and synonyms in searches (a
+ * second or so), in a thread of its own while the server already
+ * answers: searches go without them until they are there.  Without the
+ * files kbd still works, only those words find less; say so.
+ */
+static void *
+load_dicts(void *arg)
+{
+	const struct config	*cfg = arg;
+	struct search_dicts	*d;
+	const char		*missing;
+	size_t			 ding, thes;
+
+	d = search_dicts_load(cfg->english, cfg->thesaurus, &missing);
+	if (missing != NULL)
+		log_warnx("%s: cannot be read; searches go without it",
+		    missing);
+	search_dicts_size(d, &ding, &thes);
+	log_info("dictionaries: %zu Ding entries, %zu synonym groups", ding,
+	    thes);
+	search_dicts_use(d);
+	return NULL;
+}
+
 static int
 serve(const struct config *cfg)
 {
@@ -60,9 +85,10 @@ serve(const struct config *cfg)
 	};
 	struct german_dict	*dict = NULL;
 	const char		*errstr;
+	pthread_t		 dicts;
 	sigset_t		 set;
 	unsigned short		 port;
-	int			 sig, rc = 2;
+	int			 sig, rc = 2, reading = 0;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -97,6 +123,14 @@ serve(const struct config *cfg)
 		log_warnx("--static %s: %s", cfg->static_dir, errstr);
 		goto done;
 	}
+	if (*cfg->english == '\0' && *cfg->thesaurus == '\0')
+		search_dicts_use(NULL);		/* none: settled */
+	else if (pthread_create(&dicts, NULL, load_dicts,
+	    (void *)(uintptr_t)cfg) == 0)
+		reading = 1;
+	else
+		load_dicts((void *)(uintptr_t)cfg);
+
 	rc = 1;
 	if (writer_start(cfg->db, cfg->articles, accesslog_flush) == -1)
 		goto done;
@@ -137,6 +171,9 @@ done:
 	store_shutdown();
 	static_unload();
 	german_dict_free(dict);
+	if (reading)
+		pthread_join(dicts, NULL);
+	search_dicts_free(search_dicts_use(NULL));
 	if (rc == 0)
 		log_info("stopped");
 	return rc;

@@ -89,8 +89,9 @@ page_search_key(struct request *req, struct cache_key *k)
 	if (http_arg_number(req, "page", 1, 1, KBD_MAX_OFFSET / KBD_DEFAULT_LIMIT,
 	    &page) == -1)
 		page = 1;
-	return cache_key_set(k, snapshot_generation(0), "search.html?%d&%s",
-	    page, q != NULL ? q : "");
+	return cache_key_set(k, snapshot_generation(0) << 1 |
+	    (uint64_t)search_dicts_settled(), "search.html?%d&%s", page,
+	    q != NULL ? q : "");
 }
 
 void

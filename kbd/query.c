@@ -33,7 +33,6 @@
 
 #define MAX_WORDS	(2 * KBD_MAX_TERMS)
 
-enum { SLOT_WORD, SLOT_JOINED, SLOT_PHRASE };
 
 /* One word of the query, as the tokenizer saw it. */
 struct qword {
@@ -69,35 +68,47 @@ add_word(void *ctx, const struct tokenizer_word *tw)
 	return 0;
 }
 
-/* Kinds of alternatives, and how much a match of each is worth. */
-enum { ALT_TYPED, ALT_JOINED, ALT_PARTICLE, ALT_CORRECTED, ALT_SPLIT,
-    ALT_HEAD, ALT_SYNONYM };
-
-static const double alt_weight[] = {
-	[ALT_TYPED] = 1.0,
-	[ALT_JOINED] = 1.0,
-	[ALT_PARTICLE] = 0.9,
-	[ALT_CORRECTED] = 0.9,
-	[ALT_SPLIT] = 0.7,
-	[ALT_HEAD] = 0.5,	/* "Mail" for "E-Mail" */
-	[ALT_SYNONYM] = 0.5,
-};
-
 /*
- * Verbs that carry no meaning in a question ("wie mache ich ...", "wie
- * lasse ich ..."): left out like stop words, in queries only.
+ * Words that carry no meaning in a question, left out like stop words,
+ * in queries only (folded, sorted): verbs of "wie mache ich ...", "wie
+ * lasse ich ...", "wie krieg ich das hin"; adverbs and particles of
+ * spoken German ("immer", "plötzlich", "mal", "halt"); pronominal
+ * adverbs ("darauf", "davon"); and the English function words of mixed
+ * queries ("find and replace"), whose stems would meet German ones
+ * ("and" is the stem of "ändern").
  */
 static const char *weak_words[] = {
-	"bekomme", "bekommen", "brauche", "brauchen", "bitte", "funktioniert",
-	"gehe", "gehen", "geht", "gibt", "klappt", "lasse", "lassen", "lasst",
-	"mache", "machen", "macht", "mochte", "mochten", "tue", "tun",
+	"a", "and", "are", "be", "beim", "bekomme", "bekommen",
+	"bitte", "brauche", "brauchen", "bzw", "can", "dabei", "dafur",
+	"dagegen", "daher", "danach", "daneben", "daran", "darauf",
+	"daraus", "darf", "darin", "daruber", "darum", "darunter",
+	"davon", "deshalb", "do", "does", "durfen", "eigentlich",
+	"einfach", "etc", "for", "from", "funktioniert", "ganz", "gar",
+	"gehe", "gehen", "geht", "gemacht", "genau", "gerade", "getan",
+	"gibt", "halt", "hast", "heraus", "herum", "hinbekommen",
+	"hinkriegen", "how", "i", "immer", "irgendwie", "irgendwo",
+	"is", "it", "ja", "jemand", "kannst", "klappt", "krieg",
+	"kriege", "kriegen", "lasse", "lassen", "lasst", "leider",
+	"mache", "machen", "macht", "mal", "mochte", "mochten",
+	"mussen", "musst", "my", "nein", "nochmal", "obwohl", "of",
+	"oft", "on", "or", "paar", "plotzlich", "raus", "rein",
+	"schon", "sogar", "sollen", "sowie", "standig", "statt",
+	"stattdessen", "the", "this", "to", "trotzdem", "tue", "tun",
+	"tut", "usw", "vielleicht", "wann", "what", "when", "why",
+	"with", "wofur", "wohin", "womit", "woran", "worauf", "wozu",
+	"you", "your",
 };
 
 /* Compounds the index has this often are not searched by their parts. */
 #define SPLIT_BELOW	3
 
-static void
-alt_add(struct query_slot *s, const char *const *parts, int n, int kind)
+/*
+ * Adds to slot s the alternative of the n words parts (copied), found as
+ * kind says (QUERY_ALT_*), unless s has it already or is full.
+ */
+void
+query_alt_add(struct query_slot *s, const char *const *parts, int n,
+    int kind)
 {
 	struct query_alt	*a;
 	int			 i, j;
@@ -124,7 +135,7 @@ alt_add(struct query_slot *s, const char *const *parts, int n, int kind)
 static void
 alt_add1(struct query_slot *s, const char *part, int kind)
 {
-	alt_add(s, &part, 1, kind);
+	query_alt_add(s, &part, 1, kind);
 }
 
 static struct query_slot *
@@ -137,6 +148,7 @@ slot_new(struct query *q, int kind, const char *text, int start, int end)
 	s = &q->slots[q->nslots++];
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
+	s->weight = 1.0;
 	s->start = start;
 	s->end = end;
 	s->typed = xstrndup(text + start, (size_t)(end - start));
@@ -150,8 +162,10 @@ forms_free(struct query_forms *f)
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
 		free(f->word[i]);
+		free(f->stem[i]);
+	}
 	free(f);
 }
 
@@ -269,10 +283,10 @@ word_slot(struct query *q, struct tokenizer *tok, struct collect *c, int i)
 
 	/* The same word twice asks for it once. */
 	for (j = 0; j < q->nslots; j++)
-		if (q->slots[j].kind == SLOT_WORD &&
+		if (q->slots[j].kind == QUERY_SLOT_WORD &&
 		    strcmp(q->slots[j].stem, c->w[i].stem) == 0)
 			return;
-	if ((s = slot_new(q, SLOT_WORD, q->text, c->w[i].start,
+	if ((s = slot_new(q, QUERY_SLOT_WORD, q->text, c->w[i].start,
 	    c->w[i].end)) == NULL)
 		return;
 	s->folded = xstrdup(c->w[i].folded);
@@ -280,7 +294,7 @@ word_slot(struct query *q, struct tokenizer *tok, struct collect *c, int i)
 	s->key = xstrdup(c->w[i].stem);
 	s->number = c->w[i].number;
 	s->verb = !c->w[i].number && verb_like(c->w[i].folded);
-	alt_add1(s, s->typed, ALT_TYPED);
+	alt_add1(s, s->typed, QUERY_ALT_TYPED);
 	if (c->w[i].number || c->w[i].stop)
 		return;
 	np = german_split(tokenizer_german(tok), c->w[i].folded,
@@ -291,8 +305,16 @@ word_slot(struct query *q, struct tokenizer *tok, struct collect *c, int i)
 	/* "nachverfolgen" is "verfolgen" with a particle: keep the verb. */
 	if (n >= 2 || (n == 1 && np == 2 && german_is_particle(parts[0].word,
 	    (size_t)parts[0].len)))
-		alt_add(s, p, n, ALT_SPLIT);
+		query_alt_add(s, p, n, QUERY_ALT_SPLIT);
 }
+
+/*
+ * Words that ':', '.' or '_' join without spaces ("Err:502",
+ * "sfdocuments.document") were pasted from a message or a name: one
+ * slot, like a word joined by a hyphen, so that a row has all of them or
+ * none (not "Err" alone).
+ */
+#define PASTED_JOINERS	":._"
 
 static void
 joined_slot(struct query *q, struct tokenizer *tok, struct collect *c,
@@ -301,14 +323,14 @@ joined_slot(struct query *q, struct tokenizer *tok, struct collect *c,
 	struct query_slot	*s;
 	char			 stem[GERMAN_MAX_WORD + 1];
 
-	if ((s = slot_new(q, SLOT_JOINED, q->text, c->w[i].start,
+	if ((s = slot_new(q, QUERY_SLOT_JOINED, q->text, c->w[i].start,
 	    c->w[j].end)) == NULL)
 		return;
 	s->folded = join_words(c, i, j, 0, "");
 	s->key = join_words(c, i, j, 1, " ");
-	alt_add1(s, s->typed, ALT_TYPED);
+	alt_add1(s, s->typed, QUERY_ALT_TYPED);
 	if (strlen(s->folded) <= GERMAN_MAX_WORD) {
-		alt_add1(s, s->folded, ALT_JOINED);
+		alt_add1(s, s->folded, QUERY_ALT_JOINED);
 		german_stem(tokenizer_german(tok), s->folded,
 		    (int)strlen(s->folded), stem);
 		s->stem = xstrdup(stem);
@@ -316,7 +338,7 @@ joined_slot(struct query *q, struct tokenizer *tok, struct collect *c,
 		s->stem = xstrdup(c->w[j].stem);
 	/* "E-Mail" is a kind of "Mail". */
 	if (strlen(c->w[i].folded) == 1 && j == i + 1)
-		alt_add1(s, c->w[j].lower, ALT_HEAD);
+		alt_add1(s, c->w[j].lower, QUERY_ALT_HEAD);
 }
 
 static void
@@ -324,12 +346,12 @@ phrase_slot(struct query *q, struct collect *c, int i, int j)
 {
 	struct query_slot	*s;
 
-	if ((s = slot_new(q, SLOT_PHRASE, q->text, c->w[i].start,
+	if ((s = slot_new(q, QUERY_SLOT_PHRASE, q->text, c->w[i].start,
 	    c->w[j].end)) == NULL)
 		return;
 	s->key = join_words(c, i, j, 1, " ");
 	s->stem = xstrdup(c->w[i].stem);
-	alt_add1(s, s->typed, ALT_TYPED);
+	alt_add1(s, s->typed, QUERY_ALT_TYPED);
 }
 
 /*
@@ -351,10 +373,10 @@ particles(struct query *q, struct collect *c)
 	    strlen(c->w[i].folded)))
 		return;
 	for (k = 0; k < q->nslots; k++) {
-		if (q->slots[k].kind != SLOT_WORD || !q->slots[k].verb)
+		if (q->slots[k].kind != QUERY_SLOT_WORD || !q->slots[k].verb)
 			continue;
 		joined = xasprintf("%s%s", c->w[i].folded, q->slots[k].folded);
-		alt_add1(&q->slots[k], joined, ALT_PARTICLE);
+		alt_add1(&q->slots[k], joined, QUERY_ALT_PARTICLE);
 		free(joined);
 	}
 }
@@ -400,7 +422,8 @@ query_parse(struct tokenizer *tok, const char *text)
 			continue;
 		while (j + 1 < c->n && !c->w[j + 1].stop &&
 		    c->w[j + 1].start == c->w[j].end + 1 &&
-		    strchr(TOKENIZER_JOINERS, q->text[c->w[j].end]) != NULL)
+		    strchr(TOKENIZER_JOINERS PASTED_JOINERS,
+		    q->text[c->w[j].end]) != NULL)
 			j++;
 		if (j > i)
 			joined_slot(q, tok, c, i, j);
@@ -466,92 +489,31 @@ query_add_prefix(struct query *q, const struct lexicon *lex,
 	size_t			 k, i;
 
 	k = lexicon_prefix(lex, prefix, n, words, QUERY_MAX_ALTS);
-	if (k == 0 || (s = slot_new(q, SLOT_PHRASE, prefix, 0, (int)n)) ==
+	if (k == 0 || (s = slot_new(q, QUERY_SLOT_PHRASE, prefix, 0, (int)n)) ==
 	    NULL)
 		return -1;
 	s->folded = xstrndup(prefix, n);
 	s->stem = xstrndup(prefix, n);
 	s->key = xstrndup(prefix, n);
 	for (i = 0; i < k; i++)
-		alt_add1(s, words[i], i == 0 ? ALT_TYPED : ALT_JOINED);
+		alt_add1(s, words[i], i == 0 ? QUERY_ALT_TYPED : QUERY_ALT_JOINED);
 	return 0;
 }
 
-/* Appends s as an FTS5 string: in double quotes, quotes doubled. */
-static void
-put_quoted(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	buf_putc(b, '"');
-}
-
 /*
- * Appends part k of alternative a of slot i, with the other forms of its
- * word ORed, and notes each string's slot, weight and documents in map.
- */
-static void
-put_part(struct buf *expr, struct buf *map, size_t i,
-    const struct query_alt *a, int k)
-{
-	const struct query_forms	*f = a->forms[k];
-	int				 j;
-
-	if (f != NULL)
-		buf_putc(expr, '(');
-	put_quoted(expr, a->part[k]);
-	buf_printf(map, "%s%zu:%.2f:%lld", map->len ? " " : "", i,
-	    alt_weight[a->kind], (long long)a->docs[k]);
-	for (j = 0; f != NULL && j < f->n; j++) {
-		buf_puts(expr, " OR ");
-		put_quoted(expr, f->word[j]);
-		buf_printf(map, " +%zu:%.2f:%lld", i, alt_weight[a->kind],
-		    (long long)f->docs[j]);
-	}
-	if (f != NULL)
-		buf_putc(expr, ')');
-}
-
-/*
- * Builds the FTS5 expression for the slots whose bit is set in mask,
- * joined by AND (or OR with any), into expr, and the list of the slot of
- * each phrase, in order, into map (for kbd_rank).
+ * Appends text to b as one FTS5 string (a phrase): in double quotes, its
+ * quotes doubled, so that nothing in it is FTS5 syntax.
  */
 void
-query_build(const struct query *q, uint64_t mask, int any, struct buf *expr,
-    struct buf *map)
+query_fts_string(struct buf *b, const char *text)
 {
-	const struct query_slot	*s;
-	size_t			 i;
-	int			 a, k, first = 1;
-
-	for (i = 0; i < q->nslots; i++) {
-		if (!(mask & (1ULL << i)))
-			continue;
-		s = &q->slots[i];
-		if (!first)
-			buf_puts(expr, any ? " OR " : " AND ");
-		first = 0;
-		buf_putc(expr, '(');
-		for (a = 0; a < s->nalts; a++) {
-			if (a > 0)
-				buf_puts(expr, " OR ");
-			if (s->alts[a].n > 1)
-				buf_putc(expr, '(');
-			for (k = 0; k < s->alts[a].n; k++) {
-				if (k > 0)
-					buf_puts(expr, " AND ");
-				put_part(expr, map, i, &s->alts[a], k);
-			}
-			if (s->alts[a].n > 1)
-				buf_putc(expr, ')');
-		}
-		buf_putc(expr, ')');
+	buf_putc(b, '"');
+	for (; *text != '\0'; text++) {
+		if (*text == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *text);
 	}
+	buf_putc(b, '"');
 }
 
 /* Documents whose index entry is stem; 0 when there is none. */
@@ -607,6 +569,7 @@ family_form(void *ctx, const char *word, const char *stem, int n)
 	    german_is_stopword(word, strlen(word)))
 		return 0;
 	f->word[f->n] = xstrdup(word);
+	f->stem[f->n] = xstrndup(stem, (size_t)n);
 	f->docs[f->n++] = docs;
 	return 0;
 }
@@ -642,6 +605,20 @@ text_docs(struct reader *r, const struct lexicon *lex, const char *text,
 }
 
 /*
+ * Which forms bring their word family: the words the customer wrote
+ * (as typed, joined, corrected, split), not the synonyms and
+ * translations, whose families only bring more articles about
+ * something else ("ändern" for "bearbeiten": "andere").
+ */
+static int
+family_of(int kind)
+{
+	return kind != QUERY_ALT_SYNONYM && kind != QUERY_ALT_TRANSLATED &&
+	    kind != QUERY_ALT_THESAURUS && kind != QUERY_ALT_DING &&
+	    kind != QUERY_ALT_PIVOT && kind != QUERY_ALT_HEAD;
+}
+
+/*
  * Notes about how many documents hold each part of each form of s (and
  * with families, the family of each one-word part), and returns about
  * how many hold one of its forms.
@@ -654,13 +631,13 @@ slot_docs(struct reader *r, const struct lexicon *lex, struct query_slot *s,
 	int	 a, k;
 
 	/* A phrase is as quoted; numbers have no family. */
-	if (s->kind == SLOT_PHRASE || s->number)
+	if (s->kind == QUERY_SLOT_PHRASE || s->number)
 		families = 0;
 	for (a = 0; a < s->nalts; a++) {
 		for (k = 0, m = -1; k < s->alts[a].n; k++) {
 			s->alts[a].docs[k] = text_docs(r, lex,
-			    s->alts[a].part[k], families ?
-			    &s->alts[a].forms[k] : NULL);
+			    s->alts[a].part[k], families && family_of(
+			    s->alts[a].kind) ? &s->alts[a].forms[k] : NULL);
 			if (m == -1 || s->alts[a].docs[k] < m)
 				m = s->alts[a].docs[k];
 		}
@@ -686,13 +663,13 @@ add_synonym(void *ctx, const char *term)
 	for (i = 0; i < n; i++)
 		parts[i] = words[i];
 	if (n > 0)
-		alt_add(s, parts, n, ALT_SYNONYM);
+		query_alt_add(s, parts, n, QUERY_ALT_SYNONYM);
 	if (n == 1 && strchr(term, '-') != NULL) {
 		for (p = copy, i = 0; term[i] != '\0'; i++)
 			if (term[i] != '-')
 				*p++ = term[i];
 		*p = '\0';
-		alt_add1(s, copy, ALT_SYNONYM);
+		alt_add1(s, copy, QUERY_ALT_SYNONYM);
 	}
 	free(copy);
 }
@@ -701,16 +678,19 @@ add_synonym(void *ctx, const char *term)
  * Merges slots i .. i+k-1 into one that holds all their words (the
  * first alternative) and nothing else yet.
  */
-static void
-merge_slots(struct query *q, size_t i, size_t k)
+void
+query_merge_slots(struct query *q, size_t i, size_t k)
 {
 	struct query_slot	 m;
 	const char		*parts[QUERY_MAX_PARTS];
 	struct buf		 key, folded;
 	size_t			 j;
 
+	if (k < 2 || k > QUERY_MAX_PARTS || i + k > q->nslots)
+		return;
 	memset(&m, 0, sizeof(m));
-	m.kind = SLOT_JOINED;
+	m.kind = QUERY_SLOT_JOINED;
+	m.weight = 1.0;
 	m.start = q->slots[i].start;
 	m.end = q->slots[i + k - 1].end;
 	m.typed = xstrndup(q->text + m.start, (size_t)(m.end - m.start));
@@ -722,7 +702,7 @@ merge_slots(struct query *q, size_t i, size_t k)
 		if (q->slots[i + j].folded != NULL)
 			buf_puts(&folded, q->slots[i + j].folded);
 	}
-	alt_add(&m, parts, (int)k, ALT_TYPED);
+	query_alt_add(&m, parts, (int)k, QUERY_ALT_TYPED);
 	m.key = buf_detach(&key, NULL);
 	m.folded = buf_detach(&folded, NULL);
 	m.stem = xstrdup(q->slots[i].stem != NULL ? q->slots[i].stem : "");
@@ -743,10 +723,10 @@ drop_common_split(struct query_slot *s, const struct lexicon *lex)
 {
 	int	 a, k;
 
-	if (s->kind != SLOT_WORD || vocab_docs(lex, s->stem) < SPLIT_BELOW)
+	if (s->kind != QUERY_SLOT_WORD || vocab_docs(lex, s->stem) < SPLIT_BELOW)
 		return;
 	for (a = 0; a < s->nalts; a++) {
-		if (s->alts[a].kind != ALT_SPLIT)
+		if (s->alts[a].kind != QUERY_ALT_SPLIT)
 			continue;
 		for (k = 0; k < s->alts[a].n; k++)
 			free(s->alts[a].part[k]);
@@ -764,7 +744,7 @@ correct(struct query_slot *s, struct reader *r, const struct lexicon *lex)
 	const char	*surface, *folded;
 	int64_t		 docs = vocab_docs(lex, s->stem);
 
-	if (s->kind != SLOT_WORD || s->number || docs > 0 ||
+	if (s->kind != QUERY_SLOT_WORD || s->number || docs > 0 ||
 	    lexicon_lookup(lex, s->folded, strlen(s->folded), NULL) != NULL)
 		return;
 	/* A compound of known words is not a typo. */
@@ -773,7 +753,7 @@ correct(struct query_slot *s, struct reader *r, const struct lexicon *lex)
 	surface = lexicon_correct(lex, s->folded, strlen(s->folded), &folded);
 	if (surface == NULL)
 		return;
-	alt_add1(s, surface, ALT_CORRECTED);
+	alt_add1(s, surface, QUERY_ALT_CORRECTED);
 	s->shown = xstrdup(surface);
 }
 
@@ -789,7 +769,7 @@ expand_synonyms(struct query *q, const struct synonyms *syn,
 		for (k = q->nslots - i < 3 ? q->nslots - i : 3; k >= 1; k--) {
 			buf_init(&key);
 			for (j = 0; j < k; j++) {
-				if (q->slots[i + j].kind == SLOT_PHRASE)
+				if (q->slots[i + j].kind == QUERY_SLOT_PHRASE)
 					break;
 				buf_printf(&key, "%s%s", j ? " " : "",
 				    q->slots[i + j].key);
@@ -803,11 +783,11 @@ expand_synonyms(struct query *q, const struct synonyms *syn,
 			if (synonyms_lookup(syn, key.data, add_synonym,
 			    tmp) > 0) {
 				if (k > 1)
-					merge_slots(q, i, k);
+					query_merge_slots(q, i, k);
 				for (j = 0; j < (size_t)tmp->nalts; j++)
-					alt_add(&q->slots[i],
+					query_alt_add(&q->slots[i],
 					    (const char *const *)tmp->alts[j].part,
-					    tmp->alts[j].n, ALT_SYNONYM);
+					    tmp->alts[j].n, QUERY_ALT_SYNONYM);
 				slot_clear(tmp);
 				buf_free(&key);
 				break;
@@ -818,32 +798,70 @@ expand_synonyms(struct query *q, const struct synonyms *syn,
 	}
 }
 
+/* Is text[from..to) only white space: were two words written apart? */
+static int
+apart_only(const char *text, int from, int to)
+{
+	for (; from < to; from++)
+		if (text[from] != ' ' && text[from] != '\t')
+			return 0;
+	return 1;
+}
+
 /*
- * Two words written apart that the knowledge base has as one
- * ("seiten zahlen", "e mail"): search for both ways.
+ * Two words written apart that the knowledge base has as one: as they
+ * are ("seiten zahlen", "e mail"), with a linking element ("datum
+ * format": datumsformat; "zeile umbruch": zeilenumbruch) or without the
+ * first one's final e; of these, the one most articles hold.  Search for
+ * both ways.
  */
 static void
 join_pairs(struct query *q, struct reader *r, const struct lexicon *lex)
 {
-	char	 stem[GERMAN_MAX_WORD + 1], *joined;
-	size_t	 i;
+	static const char	*links[] = { "", "s", "n", "en", "e", "er",
+	    "es", "-e" };
+	char			 stem[GERMAN_MAX_WORD + 1], *joined, *best;
+	const char		*a;
+	size_t			 i, k, na;
+	int64_t			 n, most;
 
 	for (i = 0; i + 1 < q->nslots; i++) {
-		if (q->slots[i].kind != SLOT_WORD ||
-		    q->slots[i + 1].kind != SLOT_WORD ||
-		    q->slots[i].number || q->slots[i + 1].number ||
-		    strlen(q->slots[i].folded) + strlen(q->slots[i + 1].folded)
-		    > GERMAN_MAX_WORD)
+		if (q->slots[i].kind != QUERY_SLOT_WORD ||
+		    q->slots[i + 1].kind != QUERY_SLOT_WORD ||
+		    !apart_only(q->text, q->slots[i].end,
+		    q->slots[i + 1].start) ||
+		    q->slots[i].number || q->slots[i + 1].number)
 			continue;
-		joined = xasprintf("%s%s", q->slots[i].folded,
-		    q->slots[i + 1].folded);
-		german_stem(tokenizer_german(r->tok), joined,
-		    (int)strlen(joined), stem);
-		if (vocab_docs(lex, stem) > 0) {
-			merge_slots(q, i, 2);
-			alt_add1(&q->slots[i], joined, ALT_JOINED);
+		a = q->slots[i].folded;
+		na = strlen(a);
+		best = NULL;
+		most = 0;
+		for (k = 0; k < nitems(links); k++) {
+			/* "-e": the first word without its final e. */
+			if (links[k][0] == '-' && (na < 4 || a[na - 1] != 'e'))
+				continue;
+			joined = links[k][0] == '-' ? xasprintf("%.*s%s",
+			    (int)(na - 1), a, q->slots[i + 1].folded) :
+			    xasprintf("%s%s%s", a, links[k],
+			    q->slots[i + 1].folded);
+			n = 0;
+			if (strlen(joined) <= GERMAN_MAX_WORD) {
+				german_stem(tokenizer_german(r->tok), joined,
+				    (int)strlen(joined), stem);
+				n = vocab_docs(lex, stem);
+			}
+			if (n > most) {
+				free(best);
+				best = joined;
+				most = n;
+			} else
+				free(joined);
 		}
-		free(joined);
+		if (best != NULL) {
+			query_merge_slots(q, i, 2);
+			alt_add1(&q->slots[i], best, QUERY_ALT_JOINED);
+			free(best);
+		}
 	}
 }
 
@@ -876,7 +894,8 @@ make_suggestion(struct query *q)
  * for each slot about how many documents hold it.
  */
 void
-query_expand(struct query *q, struct reader *r, const struct snapshot *snap)
+query_expand(struct query *q, struct reader *r, const struct snapshot *snap,
+    const struct rank_weights *wt)
 {
 	struct query_slot	 tmp;
 	const struct lexicon	*lex = snapshot_lexicon(snap);
@@ -884,8 +903,11 @@ query_expand(struct query *q, struct reader *r, const struct snapshot *snap)
 
 	for (i = 0; i < q->nslots; i++)
 		drop_common_split(&q->slots[i], lex);
+	/* English words are translated, not corrected into German ones. */
+	search_expand_related(q, r, lex, search_dicts_current(), wt);
 	for (i = 0; i < q->nslots; i++)
-		correct(&q->slots[i], r, lex);
+		if (!q->slots[i].translated)
+			correct(&q->slots[i], r, lex);
 	make_suggestion(q);
 	join_pairs(q, r, lex);
 	expand_synonyms(q, snapshot_synonyms(snap), &tmp);

@@ -1,10 +1,20 @@
 /*
- * searchlog.c (search): what customers search for, for the staff's statistics.
- * A search adds its normalised query and result count to a bounded list
- * in memory (one short lock, no I/O); the writer moves the list into the
+ * searchlog.c (search): what customers search for, for the staff's statistics,
+ * and which article each search led to, for the ranking.  A search adds
+ * its normalised query and result count to a bounded list in memory
+ * (one short lock, no I/O); the writer moves the list into the
  * search_log table with the hits flush, one row per day and query.  When
  * the list is full (a flood of searches between two flushes), further
  * searches are counted as dropped rather than slowing anyone down.
+ *
+ * An article opened from a results page by a reader (no robot, no staff)
+ * is also a click for the ranking: once per reader, query, article and
+ * day, kept in search_click as an 8-bit tag of the reader (a keyed hash
+ * of the address and User-Agent digest; 256 values name nobody, but tell
+ * readers apart), with the last day seen.  An article that at least
+ * CLICK_READERS readers reached from one query in the last CLICK_DAYS
+ * days is found by that query's words (snapshot.c, "searched as"); one
+ * reader, however often, is one tag.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -15,15 +25,21 @@
 
 #define LOG_MAX		4096	/* searches kept between two flushes */
 
+/* A search noted: for the store, and who clicked, until the flush. */
+struct logged {
+	struct store_search	 s;
+	struct visitor		 who;
+};
 
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
-static struct store_search	 pending[LOG_MAX];
+static struct logged	 pending[LOG_MAX];
 static size_t		 npending;
 static uint64_t		 dropped;
 static struct outage	 failing;	/* of flushes; the writer's */
 
 static void
-note(const char *query, int64_t results, int click)
+note(const char *query, int64_t results, int click, int64_t article,
+    const struct visitor *who)
 {
 	char	*copy;
 
@@ -31,15 +47,33 @@ note(const char *query, int64_t results, int click)
 	    KBD_LOG_QUERY));
 	pthread_mutex_lock(&lock);
 	if (npending < LOG_MAX) {
-		pending[npending].query = copy;
-		pending[npending].results = results;
-		pending[npending].click = click;
+		memset(&pending[npending], 0, sizeof(pending[npending]));
+		pending[npending].s.query = copy;
+		pending[npending].s.results = results;
+		pending[npending].s.click = click;
+		pending[npending].s.article = article;
+		if (who != NULL)
+			pending[npending].who = *who;
 		npending++;
 		copy = NULL;
 	} else
 		dropped++;
 	pthread_mutex_unlock(&lock);
 	free(copy);
+}
+
+/*
+ * The key the reader's view of a query's article is remembered under
+ * (visitor.c), apart from the article's own views: top bit set.
+ */
+static int64_t
+click_key(const char *query, int64_t article)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL ^ (uint64_t)article;
+
+	for (; *query != '\0'; query++)
+		h = (h ^ (unsigned char)*query) * 0x100000001b3ULL;
+	return (int64_t)((h >> 1) | (1ULL << 62));
 }
 
 /* Notes a search for query (normalised, may be "") that found results. */
@@ -51,16 +85,19 @@ searchlog_add(const char *query, int64_t results)
 	stats_add(STAT_SEARCHES, 1);
 	if (results == 0)
 		stats_add(STAT_SEARCHES_EMPTY, 1);
-	note(query, results, 0);
+	note(query, results, 0, 0, NULL);
 }
 
 /*
  * An article was opened from the results page of a search for text (as
  * typed): counts a click for that search, so that staff see which
- * searches lead nowhere.
+ * searches lead nowhere.  With reader set (a person, not a robot or
+ * staff), who opened article: once per reader, query, article and day it
+ * is a click for the ranking too.
  */
 void
-searchlog_click(const char *text)
+searchlog_click(const char *text, int reader, int64_t article,
+    const struct visitor *who)
 {
 	struct reader	*r;
 	struct query	*q;
@@ -68,23 +105,28 @@ searchlog_click(const char *text)
 	if ((r = store_reader()) != NULL && (q = query_parse(r->tok,
 	    text)) != NULL) {
 		if (*q->normalized != '\0')
-			note(q->normalized, 0, 1);
+			note(q->normalized, 0, 1, reader && visitor_mark(who,
+			    click_key(q->normalized, article),
+			    wall_seconds() / 86400) ? article : 0, who);
 		query_free(q);
 	}
 }
 
 /*
  * Writes the searches noted since the last flush into db (the writer's
- * connection).  Returns 0, or -1 when the transaction failed; the
- * searches are then lost, which the log says (they are statistics, not
- * edits).
+ * connection).  Returns 1 when readers' clicks were among them (the
+ * ranking may learn from them), 0 when not, or -1 when the transaction
+ * failed; the searches are then lost, which the log says (they are
+ * statistics, not edits).
  */
 int
 searchlog_flush(sqlite3 *db)
 {
-	struct store_search	*batch;
+	struct logged		*batch;
+	struct store_search	*rows;
+	unsigned char		 salt[16];
 	const char		*errstr;
-	size_t			 n, i;
+	size_t			 n, i, clicks = 0;
 	uint64_t		 lost;
 	int			 rc;
 
@@ -103,8 +145,19 @@ searchlog_flush(sqlite3 *db)
 		free(batch);
 		return 0;
 	}
-
-	rc = store_searches_write(db, batch, n, wall_seconds() / 86400,
+	if (store_click_key(db, salt, sizeof(salt), &errstr) == -1)
+		log_warnx("search log: no key for the readers' tags: %s",
+		    errstr);
+	rows = xcalloc(n, sizeof(*rows));
+	for (i = 0; i < n; i++) {
+		rows[i] = batch[i].s;
+		if (rows[i].article > 0) {
+			rows[i].tag = visitor_tag(&batch[i].who, salt,
+			    sizeof(salt));
+			clicks++;
+		}
+	}
+	rc = store_searches_write(db, rows, n, wall_seconds() / 86400,
 	    &errstr);
 	if (rc == -1 && outage_begin(&failing))
 		log_warnx("search log: cannot write %zu searches: %s; searches "
@@ -112,7 +165,8 @@ searchlog_flush(sqlite3 *db)
 	if (rc == 0)
 		outage_end(&failing, "search log");
 	for (i = 0; i < n; i++)
-		free((char *)(uintptr_t)batch[i].query);
+		free((char *)(uintptr_t)batch[i].s.query);
 	free(batch);
-	return rc;
+	free(rows);
+	return rc == -1 ? -1 : clicks > 0;
 }

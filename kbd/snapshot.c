@@ -6,10 +6,12 @@
  *
  * It has two parts with two rhythms.  The catalog changes with the
  * articles (after an import): which slugs exist and when they changed,
- * each article's length, the lexicon, the synonyms.  The counts change
- * with the hits flush, once a second: each article's stored hits, its
- * popularity, and the top list.  A flush copies the counts and patches
- * the articles that were read, sharing the catalog.
+ * each article's length, the lexicon, the synonyms, the ranking's index.
+ * The counts change with the hits flush, once a second: each article's
+ * stored hits, its popularity, and the top list.  A flush copies the
+ * counts and patches the articles that were read, sharing the catalog.
+ * What readers searched to reach articles ("searched as") changes with
+ * their clicks: it is rebuilt when a flush wrote some, or a day passed.
  */
 #include <math.h>
 #include <pthread.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "kbd.h"
+#include "tokenizer.h"
 
 #define POPULARITY_EVERY	60	/* seconds between popularity updates */
 #define BYTES_PER_TOKEN		7	/* of German text, about */
@@ -36,6 +39,7 @@ struct catalog {
 	double			 avgdoclen;
 	struct lexicon		*lexicon;
 	struct synonyms		*synonyms;
+	struct search_index	*index;		/* what the ranking reads */
 };
 
 static pthread_mutex_t	 swap_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -57,6 +61,7 @@ catalog_unref(struct catalog *c)
 	free(c->doclen);
 	lexicon_unref(c->lexicon);
 	synonyms_unref(c->synonyms);
+	search_index_unref(c->index);
 	free(c);
 }
 
@@ -73,6 +78,7 @@ snapshot_free(struct snapshot *s)
 	free(s->top);
 	free(s->hits);
 	free(s->popularity);
+	search_index_unref(s->learned);
 	catalog_unref(s->catalog);
 	free(s);
 }
@@ -262,6 +268,81 @@ load_top(sqlite3 *db, struct snapshot *s)
 }
 
 /*
+ * "Searched as": for each published article, the queries at least
+ * CLICK_READERS readers opened it from in the last CLICK_DAYS days, as a
+ * term vector (in the aliases' field) of an index of their own.  One
+ * reader is one tag (searchlog.c), so one reader cannot make a query
+ * count, however often they click.  Returns NULL when there are none.
+ */
+static struct search_index *
+load_learned(sqlite3 *db, size_t nids, int64_t today)
+{
+	struct search_index	*ix = NULL;
+	struct tokenizer	*t = NULL;
+	sqlite3_stmt		*st = NULL;
+	struct buf		*blobs = NULL, text;
+	const char		*texts[SEARCH_FIELDS] = { NULL, NULL, NULL,
+				    NULL };
+	int64_t			*ids = NULL, id, last = -1;
+	size_t			 n = 0, cap = 0, i;
+	int			 rc;
+
+	buf_init(&text);
+	rc = sqlite3_prepare_v2(db, "SELECT c.article_id, c.query"
+	    " FROM search_click c JOIN article a ON a.id = c.article_id"
+	    " WHERE a.state = 'published' AND c.day > ?1"
+	    " GROUP BY c.article_id, c.query HAVING count(*) >= ?2"
+	    " ORDER BY c.article_id", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 1, today - CLICK_DAYS);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 2, CLICK_READERS);
+	for (;;) {
+		rc = rc == SQLITE_OK ? sqlite3_step(st) : rc;
+		id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+		if (id != last && last >= 0 && (size_t)last < nids) {
+			/* The queries of the article before, as one text. */
+			if (t == NULL && (t = tokenizer_new(store_dict())) ==
+			    NULL)
+				break;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				ids = xreallocarray(ids, cap, sizeof(*ids));
+				blobs = xreallocarray(blobs, cap,
+				    sizeof(*blobs));
+			}
+			ids[n] = last;
+			buf_init(&blobs[n]);
+			texts[SEARCH_ALIASES] = text.data;
+			if (search_terms_make(t, texts, &blobs[n]) == 0)
+				n++;
+			else
+				buf_free(&blobs[n]);
+			buf_reset(&text);
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		if (text.len > 0)
+			buf_putc(&text, '\n');
+		buf_puts(&text, (const char *)sqlite3_column_text(st, 1));
+		last = id;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		log_warnx("snapshot: \"searched as\": %s", sqlite3_errmsg(db));
+	else if (n > 0)
+		ix = search_index_from(ids, blobs, n, nids);
+	for (i = 0; i < n; i++)
+		buf_free(&blobs[i]);
+	free(blobs);
+	free(ids);
+	buf_free(&text);
+	tokenizer_free(t);
+	return ix;
+}
+
+/*
  * Builds a whole new snapshot after an import: the catalog with the
  * words and synonyms of the folder articles, the counts, the top list.
  * Returns 0, or -1 (logged) leaving the current snapshot in place.
@@ -276,17 +357,20 @@ snapshot_import(sqlite3 *db, const char *articles)
 	atomic_init(&c->refs, 1);
 	c->lexicon = lexicon_load(db);
 	c->synonyms = synonyms_load(articles);
+	c->index = search_index_load(db);
 	s = xcalloc(1, sizeof(*s));
 	s->refs = 1;
 	s->catalog = c;
-	if (load_catalog(db, c) == -1 || load_hits(db, s) == -1 ||
-	    load_top(db, s) == -1) {
+	if (c->index == NULL || load_catalog(db, c) == -1 ||
+	    load_hits(db, s) == -1 || load_top(db, s) == -1) {
 		log_warnx("snapshot: %s", sqlite3_errmsg(db));
 		snapshot_free(s);
 		return -1;
 	}
 	compute_popularity(s);
 	popularity_done = wall_seconds();
+	s->learned_day = wall_seconds() / 86400;
+	s->learned = load_learned(db, s->nids, s->learned_day);
 	s->generation = ++generation;
 	s->import_generation = s->generation;
 	publish(s);
@@ -324,6 +408,9 @@ snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n)
 		memcpy(s->popularity, cur->popularity, s->nids);
 	}
 	s->import_generation = cur->import_generation;
+	s->learned = cur->learned;
+	search_index_ref(s->learned);
+	s->learned_day = cur->learned_day;
 	snapshot_release(cur);
 	if (load_top(db, s) == -1) {
 		log_warnx("snapshot: %s", sqlite3_errmsg(db));
@@ -436,4 +523,64 @@ struct synonyms *
 snapshot_synonyms(const struct snapshot *s)
 {
 	return s != NULL ? s->catalog->synonyms : NULL;
+}
+
+struct search_index *
+snapshot_index(const struct snapshot *s)
+{
+	return s != NULL ? s->catalog->index : NULL;
+}
+
+struct search_index *
+snapshot_learned_index(const struct snapshot *s)
+{
+	return s != NULL ? s->learned : NULL;
+}
+
+/*
+ * Builds a snapshot with what readers searched to reach articles read
+ * again (after a flush that wrote clicks, or on a new day: old clicks
+ * stop counting), the rest shared with the current one.  Returns 0, or
+ * -1 (logged).
+ */
+int
+snapshot_learned(sqlite3 *db)
+{
+	struct snapshot	*s, *cur;
+
+	if ((cur = snapshot_acquire()) == NULL)
+		return -1;
+	s = xcalloc(1, sizeof(*s));
+	s->refs = 1;
+	s->catalog = cur->catalog;
+	atomic_fetch_add(&s->catalog->refs, 1);
+	s->nids = cur->nids;
+	s->hits = xreallocarray(NULL, s->nids, sizeof(*s->hits));
+	memcpy(s->hits, cur->hits, s->nids * sizeof(*s->hits));
+	s->popularity = xmalloc(s->nids);
+	memcpy(s->popularity, cur->popularity, s->nids);
+	s->import_generation = cur->import_generation;
+	snapshot_release(cur);
+	s->learned_day = wall_seconds() / 86400;
+	s->learned = load_learned(db, s->nids, s->learned_day);
+	if (load_top(db, s) == -1) {
+		log_warnx("snapshot: %s", sqlite3_errmsg(db));
+		snapshot_free(s);
+		return -1;
+	}
+	s->generation = ++generation;
+	publish(s);
+	return 0;
+}
+
+/* Is the "searched as" index of the current snapshot from an older day? */
+int
+snapshot_learned_stale(void)
+{
+	struct snapshot	*s = snapshot_acquire();
+	int		 stale;
+
+	stale = s != NULL && s->learned_day != wall_seconds() / 86400;
+	snapshot_release(s);
+	return stale;
 }

@@ -112,14 +112,14 @@ prebuild(struct static_file *f, char *data, size_t len, time_t mtime)
 	rep.cache = MAX_AGE_VERSIONED;
 	rep.modified = modified;
 	rep.cors = "*";
-	if ((f->versioned = http_prebuild(&rep)) == NULL)
+	if ((f->versioned = http_prebuild(&rep, 0)) == NULL)
 		return -1;
 	memset(&rep, 0, sizeof(rep));
 	reply_text(&rep, 200, f->type, data, len);	/* frees data later */
 	rep.cache = MAX_AGE;
 	rep.modified = modified;
 	rep.cors = "*";
-	if ((f->answer = http_prebuild(&rep)) == NULL)
+	if ((f->answer = http_prebuild(&rep, 0)) == NULL)
 		return -1;
 	etag = http_prebuilt_etag(f->answer);
 	snprintf(f->version, sizeof(f->version), "%.8s", etag + 1);
@@ -316,7 +316,7 @@ static_unload(void)
  * none: the one that may be kept for a year when version is the file's
  * own version, else the one kept for an hour.
  */
-const struct prebuilt *
+struct prebuilt *
 static_answer(const char *path, const char *version)
 {
 	const struct static_file	*f = find(path);

@@ -15,22 +15,22 @@
 void
 static_favicon(struct request *req, struct reply *rep)
 {
-	const struct prebuilt	*pb = static_answer("favicon.ico", NULL);
+	struct prebuilt	*pb = static_answer("favicon.ico", NULL);
 
 	if (pb == NULL)
 		error_reply(req, rep, 404, NULL);
 	else
-		http_queue_prebuilt(req, pb, rep);
+		http_queue_prebuilt(req, pb, rep, 0);
 }
 
 void
 static_serve(struct request *req, struct reply *rep)
 {
-	const struct prebuilt	*pb = static_answer(req->tail,
+	struct prebuilt	*pb = static_answer(req->tail,
 	    http_arg(req, "v"));
 
 	if (pb == NULL)
 		error_reply(req, rep, 404, NULL);
 	else
-		http_queue_prebuilt(req, pb, rep);
+		http_queue_prebuilt(req, pb, rep, 0);
 }

@@ -21,7 +21,7 @@
 #include "kbd.h"
 #include "tokenizer.h"
 
-#define SCHEMA_VERSION	5
+#define SCHEMA_VERSION	6
 
 static const char *schema_v1 =
 	"CREATE TABLE article ("
@@ -110,13 +110,30 @@ static const char *schema_v4 =
 	"CREATE INDEX hit_day_by_day ON hit_day(day, article_id, count);";
 
 /*
- * Version 5: where a snippet may start reading an article's text
- * (kbd_marks(), search.c), so that it does not word-break the whole text
- * before the passage it shows.
+ * Version 5: where a snippet could start reading an article's text.
+ * Snippets find their words by a plain scan since version 6 (see
+ * search_snippet.c); the column stays, empty.
  */
 static const char *schema_v5 =
-	"ALTER TABLE article ADD COLUMN body_marks BLOB;"
-	"UPDATE article SET body_marks = kbd_marks(body_text);";
+	"ALTER TABLE article ADD COLUMN body_marks BLOB;";
+
+/*
+ * Version 6: the phrasings staff attach to an article ("aliases" in its
+ * front matter), each article's term vector (kbd_terms(),
+ * search_index.c), from which the ranking's index is built in memory,
+ * and the readers who reached an article from a query (searchlog.c).
+ */
+static const char *schema_v6 =
+	"CREATE TABLE search_click ("
+	" query      TEXT NOT NULL,"	/* normalised, as in search_log */
+	" article_id INTEGER NOT NULL,"
+	" tag        INTEGER NOT NULL,"	/* of the reader, 0..255 */
+	" day        INTEGER NOT NULL,"	/* the last click, days since 1970 */
+	" PRIMARY KEY (query, article_id, tag)) WITHOUT ROWID;"
+	"ALTER TABLE article ADD COLUMN aliases TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE article ADD COLUMN terms BLOB;"
+	"UPDATE article SET terms = kbd_terms(title, tags, body_text, aliases),"
+	" body_marks = NULL;";
 
 /*
  * The search index holds published articles only, so that nothing else
@@ -166,15 +183,16 @@ static const char *fts_fill =
 	"INSERT INTO article_fts(rowid, title, tags, body_text)"
 	" SELECT id, title, tags, body_text FROM article"
 	" WHERE state = 'published';" FTS_OPTIMIZE
-	/* The snippets' marks follow the tokenizer's positions. */
-	"UPDATE article SET body_marks = kbd_marks(body_text);";
+	/* The term vectors the ranking's index is built from follow it. */
+	"UPDATE article SET terms = kbd_terms(title, tags, body_text,"
+	" aliases);";
 
 static const char *reader_sql[ST__COUNT] = {
 	[ST_ARTICLE_BY_SLUG] =
 	    "SELECT id, title, category, tags, html, hits, updated, markdown,"
 	    " created FROM article WHERE slug = ?1 AND state = 'published'",
 	[ST_ARTICLE_BY_ID] =
-	    "SELECT slug, title, category, hits"
+	    "SELECT slug, title, category, hits, body_text"
 	    " FROM article WHERE id = ?1 AND state = 'published'",
 	[ST_TOP_SINCE] =
 	    "SELECT a.slug, a.title, a.category, t.n FROM"
@@ -195,18 +213,14 @@ static const char *reader_sql[ST__COUNT] = {
 	    "SELECT slug, title, category, updated, created, markdown, html"
 	    " FROM article WHERE state = 'published'"
 	    " ORDER BY updated DESC, slug LIMIT ?1",
-	[ST_SEARCH_SORTED] =
-	    "SELECT rowid, kbd_snippet(article_fts, 2, ?4, ?6) FROM article_fts"
-	    " WHERE article_fts MATCH ?1 AND rank MATCH ?5"
-	    " ORDER BY rank LIMIT ?2 OFFSET ?3",
-	[ST_SEARCH_RANKED] =	/* kbd_rank keeps the best rows itself */
-	    "SELECT kbd_rank(article_fts, ?2) FROM article_fts"
-	    " WHERE article_fts MATCH ?1",
-	[ST_BODY_MARKS] =
-	    "SELECT body_marks FROM article WHERE id = ?1",
-	[ST_SNIPPET] =
-	    "SELECT kbd_snippet(article_fts, 2, ?3, ?4) FROM article_fts"
-	    " WHERE article_fts MATCH ?1 AND rowid = ?2",
+	[ST_BEGIN] =
+	    "BEGIN",
+	[ST_COMMIT] =
+	    "COMMIT",
+	[ST_PHRASE_ROWS] =
+	    "SELECT rowid FROM article_fts WHERE article_fts MATCH ?1",
+	[ST_TERMS] =
+	    "SELECT terms FROM article WHERE id = ?1",
 	[ST_REDIRECT] =
 	    "SELECT a.slug FROM redirect r JOIN article a"
 	    " ON a.id = r.article_id WHERE r.slug = ?1"
@@ -250,7 +264,7 @@ store_open(const char *path, int readonly, sqlite3 **out, const char **errstr)
 	if (rc == SQLITE_OK)
 		rc = tokenizer_register(db, dict);
 	if (rc == SQLITE_OK)
-		rc = search_register(db);
+		rc = search_register(db, dict);
 	if (rc != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s: %s", path, db != NULL ?
 		    sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -385,9 +399,12 @@ migrate(sqlite3 *db, int index, const char **errstr)
 		goto fail;
 	if (version < 4 && exec(db, schema_v4) == -1)
 		goto fail;
-	if (version > 0 && version < 5)
-		log_info("adding the snippets' marks to every article (once)");
 	if (version < 5 && exec(db, schema_v5) == -1)
+		goto fail;
+	if (version > 0 && version < 6)
+		log_info("adding the ranking's term vectors to every article "
+		    "(once)");
+	if (version < 6 && exec(db, schema_v6) == -1)
 		goto fail;
 	if (version < SCHEMA_VERSION && exec(db, "PRAGMA user_version = "
 	    STR(SCHEMA_VERSION)) == -1)
@@ -549,6 +566,8 @@ reader_close(void *p)
 
 	for (i = 0; i < nitems(r->st); i++)
 		sqlite3_finalize(r->st[i]);
+	if (r->ext_free != NULL)
+		r->ext_free(r->ext);
 	sqlite3_close(r->db);
 	tokenizer_free(r->tok);
 	free(r);

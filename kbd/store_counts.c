@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 
+#include <sodium.h>
+
 #include "kbd.h"
 
 /* Ends the transaction of a batch: COMMIT, or ROLLBACK after rc. */
@@ -69,15 +71,16 @@ store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
 /*
  * Adds the searches s[0..n) to day's rows: a search counts once more for
  * its query with its number of results; a click counts for the latest
- * day its search was made.  Returns 0, or -1 with errno EIO and *errstr
- * when nothing was written.
+ * day its search was made, and a reader's click (article set) is kept
+ * for the ranking as the reader's tag, for CLICK_DAYS days.  Returns 0,
+ * or -1 with errno EIO and *errstr when nothing was written.
  */
 int
 store_searches_write(sqlite3 *db, const struct store_search *s, size_t n,
     int64_t day, const char **errstr)
 {
-	sqlite3_stmt	*st = NULL, *click = NULL, *one;
-	size_t		 i;
+	sqlite3_stmt	*st = NULL, *click = NULL, *learn = NULL, *one;
+	size_t		 i, clicks = 0;
 	int		 rc;
 
 	rc = sqlite3_prepare_v2(db, "INSERT INTO search_log(day, query,"
@@ -90,6 +93,11 @@ store_searches_write(sqlite3 *db, const struct store_search *s, size_t n,
 		    " FROM search_log WHERE query = ?2 AND day <= ?1)", -1,
 		    &click, NULL);
 	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO search_click(query,"
+		    " article_id, tag, day) VALUES (?1, ?2, ?3, ?4)"
+		    " ON CONFLICT DO UPDATE SET day = excluded.day", -1, &learn,
+		    NULL);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (i = 0; rc == SQLITE_OK && i < n; i++) {
 		one = s[i].click ? click : st;
@@ -100,9 +108,63 @@ store_searches_write(sqlite3 *db, const struct store_search *s, size_t n,
 		rc = sqlite3_step(one) == SQLITE_DONE ? SQLITE_OK :
 		    SQLITE_ERROR;
 		sqlite3_reset(one);
+		if (rc != SQLITE_OK || s[i].article <= 0)
+			continue;
+		sqlite3_bind_text(learn, 1, s[i].query, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(learn, 2, s[i].article);
+		sqlite3_bind_int(learn, 3, s[i].tag);
+		sqlite3_bind_int64(learn, 4, day);
+		rc = sqlite3_step(learn) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(learn);
+		clicks++;
 	}
+	/* Clicks older than the ranking looks at are of no use. */
+	if (rc == SQLITE_OK && clicks > 0)
+		rc = sqlite3_exec(db, "DELETE FROM search_click WHERE day < "
+		    "(SELECT max(day) FROM search_click) - " STR(CLICK_DAYS),
+		    NULL, NULL, NULL);
 	rc = finish(db, rc, errstr);
 	sqlite3_finalize(st);
 	sqlite3_finalize(click);
+	sqlite3_finalize(learn);
 	return rc;
+}
+
+/*
+ * The key of the readers' tags of clicks (size bytes into key): made at
+ * random once and kept in meta, so that a reader keeps a tag from one
+ * day to the next (and a copy of the database cannot tell which tag an
+ * address would get).  Returns 0, or -1 with errno EIO and *errstr (key
+ * is then random, for this time).
+ */
+int
+store_click_key(sqlite3 *db, unsigned char *key, size_t size,
+    const char **errstr)
+{
+	sqlite3_stmt	*st = NULL;
+	char		 hex[2 * 64 + 1];
+	size_t		 len = 0;
+	int		 rc;
+
+	assert(size <= 64);
+	rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key ="
+	    " 'click_key'", -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sodium_hex2bin(key, size, (const char *)sqlite3_column_text(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), NULL, &len, NULL) == 0 &&
+	    len == size) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_finalize(st);
+	randombytes_buf(key, size);
+	sodium_bin2hex(hex, sizeof(hex), key, size);
+	if (store_run(db, "INSERT OR REPLACE INTO meta(key, value)"
+	    " VALUES ('click_key', ?1)", "t", hex) == -1) {
+		*errstr = sqlite3_errmsg(db);
+		errno = EIO;
+		return -1;
+	}
+	return 0;
 }

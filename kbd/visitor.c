@@ -252,3 +252,17 @@ visitor_shutdown(void)
 	pthread_mutex_unlock(&lock);
 	day_free(d);
 }
+
+/*
+ * A tag of v, 0 to 255, keyed with key[0..n): the same reader gets the
+ * same tag while the key stays, and the tag alone names nobody.
+ */
+int
+visitor_tag(const struct visitor *v, const unsigned char *key, size_t n)
+{
+	unsigned char	 out[16];
+
+	crypto_generichash(out, sizeof(out), v->digest, sizeof(v->digest), key,
+	    n);
+	return out[0];
+}

@@ -214,7 +214,12 @@ flush(int last)
 		log_warnx("hits: %llu views could not be written before "
 		    "stopping; they are lost",
 		    (unsigned long long)hits_unwritten());
-	searchlog_flush(db);
+	/*
+	 * Readers' clicks, or a new day, change what the articles were
+	 * searched as.
+	 */
+	if (searchlog_flush(db) == 1 || snapshot_learned_stale())
+		snapshot_learned(db);
 	if (tick != NULL)
 		tick();
 }

@@ -168,10 +168,15 @@ url() {	# url PATH_OR_URL: a path starting with / is taken on BASE
 # listens and /healthz answers 200.
 start_kbd() {
 	local i code
+	local dicts=(--english "" --thesaurus "")
+	# Reading the dictionaries of English words and synonyms costs a
+	# second of CPU (several under ASan) at every start: only tests that
+	# set WITH_DICTS=1 have them (and call wait_dicts).
+	[ "${WITH_DICTS:-0}" = 1 ] && dicts=()
 	STARTS=$((STARTS + 1))
 	LOG=$TMP/kbd.$STARTS.log
 	"$KBD" --articles "$ROOT/articles" \
-	    --db "$DB" --listen 127.0.0.1:0 "$@" 2>"$LOG" &
+	    --db "$DB" --listen 127.0.0.1:0 "${dicts[@]}" "$@" 2>"$LOG" &
 	KBD_PID=$!
 	PORT=
 	for i in $(seq $((READY_TIMEOUT * 50))); do
@@ -192,6 +197,16 @@ start_kbd() {
 		sleep 0.05
 	done
 	die "/healthz did not answer 200 within $READY_TIMEOUT s"
+}
+
+# Waits until kbd has read its dictionaries (WITH_DICTS=1).
+wait_dicts() {
+	local i
+	for i in $(seq $((READY_TIMEOUT * 20))); do
+		grep -q '^kbd: dictionaries: ' "$LOG" && return 0
+		sleep 0.05
+	done
+	die "kbd did not read its dictionaries within $READY_TIMEOUT s"
 }
 
 stop_kbd() {	# stop_kbd CASE: SIGTERM must end kbd with status 0

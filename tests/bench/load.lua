@@ -3,6 +3,7 @@
 --   wrk ... -s tests/bench/load.lua http://127.0.0.1:PORT -- search QUERIES
 --   wrk ... -s tests/bench/load.lua http://127.0.0.1:PORT -- suggest QUERIES
 --   wrk ... -s tests/bench/load.lua http://127.0.0.1:PORT -- mixed SLUGS QUERIES
+--   wrk ... -s tests/bench/load.lua http://127.0.0.1:PORT -- uncached WORDS
 --
 -- QUERIES has one query per line (UTF-8), SLUGS one article slug per line.
 --   search   /api/search?q=<query>, the queries in turn;
@@ -13,11 +14,16 @@
 --   mixed    of every ten requests two /api/top, four article pages
 --            /a/<slug>, two searches and two suggestions as above; the
 --            slugs with a large stride, so that a minute of load visits
---            most of the articles (for the memory measurement).
+--            most of the articles (for the memory measurement);
+--   uncached /api/search?q=<word> <word>, two words of WORDS (one a line,
+--            tests/bench/pairs.py words) at random each time: with two
+--            thousand words, four million queries, so that nearly every
+--            search misses kbd's answer cache, as customers' long tail
+--            does.
 -- Every URL is encoded once, in init; each wrk thread starts at a
 -- different place in each list, so that the threads do not move in step.
 
-local lists = { pages = {}, searches = {}, suggests = {} }
+local lists = { pages = {}, searches = {}, suggests = {}, words = {} }
 local at = { pages = 0, searches = 0, suggests = 0 }
 local top
 local cycle
@@ -30,6 +36,7 @@ local cycles = {
 	suggest = { "suggests" },
 	mixed = { "top", "pages", "searches", "pages", "suggests",
 	    "top", "pages", "searches", "pages", "suggests" },
+	uncached = { "random" },
 }
 
 local function urlencode(s)
@@ -79,7 +86,14 @@ function init(args)
 
 	cycle = cycles[mode]
 	if cycle == nil then
-		error("load.lua: the mode is search, suggest or mixed")
+		error("load.lua: the mode is search, suggest, mixed or uncached")
+	end
+	if mode == "uncached" then
+		for _, w in ipairs(lines(args[2], "words")) do
+			lists.words[#lists.words + 1] = urlencode(w)
+		end
+		math.randomseed(os.time() * 7 + id * 104729)
+		return
 	end
 	top = wrk.format("GET", "/api/top")
 	if mode == "mixed" then
@@ -113,6 +127,11 @@ function request()
 	kind = cycle[n]
 	if kind == "top" then
 		return top
+	end
+	if kind == "random" then
+		local w = lists.words
+		return wrk.format("GET", "/api/search?q=" ..
+		    w[math.random(#w)] .. "+" .. w[math.random(#w)])
 	end
 	list = lists[kind]
 	at[kind] = (at[kind] + (kind == "pages" and stride or 1)) % #list

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # t0031-top-period: /api/top?period=… from the daily hit buckets.
-#   1.x  the schema: version 5, hit_day indexed by day; a version-4
-#        database (no snippet marks) is upgraded at start, the marks
-#        made for every long article
+#   1.x  the schema: version 6, hit_day indexed by day; a version-5
+#        database (no term vectors, no aliases, no clicks) is upgraded at start, the
+#        term vectors made for every article and the articles found
 #   2.x  hit_day rows put in by hand (today, 3, 6, 7, 10 and 40 days ago):
 #        7d counts today and the six days before, 30d and 1d likewise;
 #        hits are the period's; a short list is filled with the all-time
@@ -19,29 +19,31 @@ dir=$(copy_articles articles)
 start_kbd --articles "$dir"
 stop_kbd 1.0
 # 1: schema
-[ "$(sql 'PRAGMA user_version')" = 5 ] || fail 1.1 "user_version $(sql 'PRAGMA user_version')"
+[ "$(sql 'PRAGMA user_version')" = 6 ] || fail 1.1 "user_version $(sql 'PRAGMA user_version')"
 sql "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'hit_day'" |
     grep -qx hit_day_by_day || fail 1.2 "no index hit_day_by_day"
 sql "EXPLAIN QUERY PLAN SELECT article_id, sum(count) FROM hit_day
     INDEXED BY hit_day_by_day WHERE day >= 5 GROUP BY article_id" |
     grep -q 'SEARCH hit_day USING COVERING INDEX hit_day_by_day (day>?)' ||
     fail 1.3 "the period query cannot search the index"
-marked=$(sql "SELECT count(body_marks) FROM article")
-[ "$marked" -gt 0 ] || fail 1.4 "no article has snippet marks"
-# Back to version 4 (its triggers compile only with kbd's tokenizer, so
-# they step aside while the column goes).
+vectors=$(sql "SELECT count(terms) FROM article")
+[ "$vectors" -gt 0 ] || fail 1.4 "no article has a term vector"
+# Back to version 5 (its triggers compile only with kbd's tokenizer, so
+# they step aside while the columns go).
 triggers=$(sql "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'article'")
 trigger_sql=$(sql "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'article'")
 sql "BEGIN; $(for t in $triggers; do printf 'DROP TRIGGER %s; ' "$t"; done)
-    ALTER TABLE article DROP COLUMN body_marks; $trigger_sql
-    PRAGMA user_version = 4; COMMIT;"
-[ "$(sql 'PRAGMA user_version')" = 4 ] || fail 1.5 "could not make a version-4 database"
+    ALTER TABLE article DROP COLUMN terms; ALTER TABLE article DROP COLUMN aliases;
+    DROP TABLE search_click;
+    $trigger_sql PRAGMA user_version = 5; COMMIT;"
+[ "$(sql 'PRAGMA user_version')" = 5 ] || fail 1.5 "could not make a version-5 database"
 start_kbd --articles "$dir"
+expect_json 1.6 "/api/search?q=imap" '.total >= 1 and .results[0].slug == "imap"'
 stop_kbd 1.6
-[ "$(sql 'PRAGMA user_version')" = 5 ] || fail 1.7 "not upgraded: user_version $(sql 'PRAGMA user_version')"
-[ "$(sql "SELECT count(body_marks) FROM article")" = "$marked" ] ||
-    fail 1.8 "$(sql "SELECT count(body_marks) FROM article") articles with marks after the upgrade, want $marked"
-grep -q "adding the snippets' marks" "$TMP"/kbd.*.log || fail 1.9 "the upgrade was not logged"
+[ "$(sql 'PRAGMA user_version')" = 6 ] || fail 1.7 "not upgraded: user_version $(sql 'PRAGMA user_version')"
+[ "$(sql "SELECT count(terms) FROM article")" = "$vectors" ] ||
+    fail 1.8 "$(sql "SELECT count(terms) FROM article") articles with term vectors after the upgrade, want $vectors"
+grep -q "adding the ranking's term vectors" "$TMP"/kbd.*.log || fail 1.9 "the upgrade was not logged"
 
 today=$(($(date -u +%s) / 86400))
 id() { sql "SELECT id FROM article WHERE slug = '$1'"; }

@@ -46,7 +46,7 @@ compose(void **state)
 
 	(void)state;
 	text = article_compose(old, "Sag \"Hallo\" \\ Welt", "E-Mail",
-	    "imap\nssl", 1, "Zeile 1\r\nZeile 2");
+	    "imap\nssl", NULL, 1, "Zeile 1\r\nZeile 2");
 	assert_string_equal(text, "---\ntitle: \"Sag \\\"Hallo\\\" \\\\ Welt\"\n"
 	    "category: \"E-Mail\"\ntags: [\"imap\", \"ssl\"]\ndraft: true\n"
 	    "owner: team\nreview:\n  every: 90d\nhits: 7\n---\nZeile 1\n"
@@ -63,8 +63,27 @@ compose(void **state)
 	free(text);
 
 	/* A new file: only what kbd writes. */
-	text = article_compose(NULL, "T", "", "", 0, "Text");
+	text = article_compose(NULL, "T", "", "", NULL, 0, "Text");
 	assert_string_equal(text, "---\ntitle: \"T\"\n---\nText\n");
+	free(text);
+
+	/*
+	 * Aliases: kept as they were when not given (an edit in the
+	 * browser), written anew when given; they read back.
+	 */
+	old = "---\ntitle: A\naliases: [mails weg]\nowner: x\n---\nText\n";
+	text = article_compose(old, "A", "", "", NULL, 0, "Text");
+	assert_string_equal(text, "---\ntitle: \"A\"\naliases: [mails weg]\n"
+	    "owner: x\n---\nText\n");
+	free(text);
+	text = article_compose(old, "A", "", "", "mails weg\npost fehlt", 0,
+	    "Text");
+	assert_string_equal(text, "---\ntitle: \"A\"\naliases: [\"mails weg\", "
+	    "\"post fehlt\"]\nowner: x\n---\nText\n");
+	assert_int_equal(article_parse(&a, "x", text, strlen(text), why,
+	    sizeof(why)), 0);
+	assert_string_equal(a.aliases, "mails weg\npost fehlt");
+	article_clear(&a);
 	free(text);
 }
 
