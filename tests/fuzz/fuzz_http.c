@@ -250,6 +250,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	route_add(adminapi_routes, adminapi_nroutes);
 	route_staff_check(auth_is_staff);
 	metrics_init(route_count(), route_label);
+	search_dicts_use(NULL);		/* no dictionaries: settled */
 	if (http_start(&cfg, &web, &errstr) == -1) {
 		fprintf(stderr, "fuzz_http: %s\n", errstr);
 		exit(1);
