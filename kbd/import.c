@@ -186,7 +186,7 @@ run(struct import *im, int i)
 		return -1;
 	if (++im->pending >= IMPORT_BATCH) {
 		im->pending = 0;
-		if (lexicon_delta_flush(im->words, im->db) == -1 ||
+		if (store_words_flush(im->words, im->db) == -1 ||
 		    sqlite3_exec(im->db, "COMMIT; BEGIN IMMEDIATE", NULL, NULL,
 		    NULL) != SQLITE_OK)
 			return -1;
@@ -210,7 +210,7 @@ count_stored(struct import *im, int64_t id, int sign)
 		texts[0] = (const char *)sqlite3_column_text(st, 0);
 		texts[1] = (const char *)sqlite3_column_text(st, 1);
 		texts[2] = (const char *)sqlite3_column_text(st, 2);
-		lexicon_delta_article(im->words, im->tok, texts, 3, sign);
+		store_words_article(im->words, im->tok, texts, 3, sign);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_OK ? 0 : -1;
@@ -230,7 +230,7 @@ store_article(struct import *im, struct known *k, const struct article *a,
 	if (k != NULL && LIVE(k) && count_stored(im, k->id, -1) == -1)
 		return -1;
 	if (!a->draft)
-		lexicon_delta_article(im->words, im->tok, texts, 3, 1);
+		store_words_article(im->words, im->tok, texts, 3, 1);
 	if (k == NULL && (sqlite3_bind_text(im->st[IS_UNREDIRECT], 1, a->slug,
 	    -1, SQLITE_STATIC) != SQLITE_OK || run(im, IS_UNREDIRECT) == -1))
 		return -1;
@@ -601,7 +601,7 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 		log_warnx("import: cannot set up the tokenizer");
 		return -1;
 	}
-	im.words = lexicon_delta_new();
+	im.words = store_words_new();
 	im.db = db;
 	im.dir = dir;
 	im.stats = stats;
@@ -610,7 +610,7 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 	if ((d = opendir(dir)) == NULL) {
 		log_warn("%s: cannot open the articles folder", dir);
 		tokenizer_free(im.tok);
-		lexicon_delta_free(im.words);
+		store_words_free(im.words);
 		return -1;
 	}
 	im.dirfd = dirfd(d);
@@ -630,7 +630,7 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 		if (cancel != NULL && atomic_load(cancel)) {
 			log_info("import: stopped after %zu of %zu files", i,
 			    nnames);
-			if (lexicon_delta_flush(im.words, db) == -1 ||
+			if (store_words_flush(im.words, db) == -1 ||
 			    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) !=
 			    SQLITE_OK)
 				goto rollback;
@@ -639,7 +639,7 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 		if (import_file(&im, names[i]) == -1)
 			goto rollback;
 	}
-	if (mark_deleted(&im) == -1 || lexicon_delta_flush(im.words, db) == -1)
+	if (mark_deleted(&im) == -1 || store_words_flush(im.words, db) == -1)
 		goto rollback;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto rollback;
@@ -661,7 +661,7 @@ done:
 	for (i = 0; i < nitems(im.st); i++)
 		sqlite3_finalize(im.st[i]);
 	tokenizer_free(im.tok);
-	lexicon_delta_free(im.words);
+	store_words_free(im.words);
 	for (i = 0; i < im.nknown; i++)
 		free(im.known[i].slug);
 	free(im.known);

@@ -24,6 +24,7 @@
 #define STR_(x)		#x
 
 #define KBD_MAX_QUERY		1024	/* bytes of a query we look at */
+#define KBD_MAX_WORD		40	/* letters of a word corrected, counted */
 #define KBD_MAX_TERMS		32	/* words of a query we search for */
 #define KBD_MAX_LIMIT		100	/* results per page, at most */
 #define KBD_DEFAULT_LIMIT	10
@@ -346,6 +347,19 @@ void	 outage_end(struct outage *, const char *);
 void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 
+/* terms.c: the term vector of an article's fields (SEARCH_* below). */
+struct german_dict;
+struct tokenizer;
+int	 terms_register(sqlite3 *db, const struct german_dict *dict);
+int	 terms_make(struct tokenizer *t, const char *const *texts,
+	    struct buf *out);
+int	 terms_each(const void *blob, size_t n, uint32_t *len,
+	    void (*cb)(void *ctx, const char *term, size_t len,
+	    const uint32_t *tf), void *ctx);
+
+/* hash.c */
+uint64_t hash_fnv(const char *s, size_t n);
+
 /* stats.c: counters bumped anywhere, read by /metrics (metrics.c). */
 enum stats_counter {
 	STAT_SEARCHES,		/* searches answered (first page) */
@@ -629,12 +643,12 @@ const char *lexicon_correct(const struct lexicon *, const char *, size_t,
 	    const char **);
 size_t	 lexicon_prefix(const struct lexicon *, const char *, size_t,
 	    const char **, size_t);
-struct word_delta *lexicon_delta_new(void);
-void	 lexicon_delta_article(struct word_delta *, struct tokenizer *,
+struct word_delta *store_words_new(void);
+void	 store_words_article(struct word_delta *, struct tokenizer *,
 	    const char *const *, size_t, int);
-int	 lexicon_delta_flush(struct word_delta *, sqlite3 *);
-void	 lexicon_delta_free(struct word_delta *);
-int	 lexicon_recount(sqlite3 *, struct tokenizer *);
+int	 store_words_flush(struct word_delta *, sqlite3 *);
+void	 store_words_free(struct word_delta *);
+int	 store_words_recount(sqlite3 *, struct tokenizer *);
 
 /* synonyms.c */
 struct synonyms;
@@ -688,12 +702,6 @@ size_t	 snapshot_articles(const struct snapshot *);
 int64_t	 snapshot_find(const struct snapshot *, const char *);
 uint64_t snapshot_article_stamp(const struct snapshot *, int64_t);
 uint64_t snapshot_article_version(const struct snapshot *, int64_t);
-double	 snapshot_popularity(const struct snapshot *, int64_t);
-double	 snapshot_doclen(const struct snapshot *, int64_t, double *);
-struct lexicon *snapshot_lexicon(const struct snapshot *);
-struct synonyms *snapshot_synonyms(const struct snapshot *);
-struct search_index *snapshot_index(const struct snapshot *);
-struct search_index *snapshot_learned_index(const struct snapshot *);
 int	 snapshot_learned(sqlite3 *);
 int	 snapshot_learned_stale(void);
 
@@ -721,11 +729,15 @@ const char *writer_folder(void);
 
 /* query.c */
 struct rank_weights;
+struct search_data;
 struct query *query_parse(struct tokenizer *, const char *);
 void	 query_expand(struct query *, struct reader *,
-	    const struct snapshot *, const struct rank_weights *);
+	    const struct search_data *, const struct rank_weights *);
 void	 query_fts_string(struct buf *, const char *);
 void	 query_alt_add(struct query_slot *, const char *const *, int, int);
+void	 query_alt_add1(struct query_slot *s, const char *part, int kind);
+void	 query_forms_free(struct query_forms *f);
+void	 query_slot_clear(struct query_slot *s);
 void	 query_merge_slots(struct query *, size_t, size_t);
 int	 query_add_prefix(struct query *, const struct lexicon *, const char *,
 	    size_t);
@@ -744,11 +756,6 @@ struct postings {
 	const uint32_t	*doc;
 	const uint16_t	*tf;	/* title 3 bits, tags 3, aliases 3, body 7 */
 };
-int	 search_index_register(sqlite3 *, const struct german_dict *);
-int	 search_terms_make(struct tokenizer *, const char *const *,
-	    struct buf *);
-int	 search_terms_each(const void *, size_t, uint32_t *,
-	    void (*)(void *, const char *, size_t, const uint32_t *), void *);
 uint16_t search_tf_pack(const uint32_t *);
 struct search_index *search_index_load(sqlite3 *);
 struct search_index *search_index_from(const int64_t *, const struct buf *,
@@ -852,11 +859,11 @@ struct rank_detail {
 	uint32_t	 mask;		/* slots found */
 };
 int	 rank_run(struct reader *, const struct search_index *,
-	    const struct snapshot *, struct rank_query *,
+	    const struct search_data *, struct rank_query *,
 	    const struct rank_weights *, int, int, struct ranked *, int64_t *,
 	    int *, struct rank_detail *);
 int	 rank_slots(struct reader *, const struct search_index *,
-	    const struct snapshot *, struct rank_query *,
+	    const struct search_data *, struct rank_query *,
 	    const struct rank_weights *, int, int, int, struct ranked *,
 	    int64_t *, int *, struct rank_detail *);
 
@@ -893,9 +900,25 @@ char	*snippet_make(struct reader *, struct snippet_query *, const char *,
 	    size_t, uint64_t, int);
 
 /* search.c */
-int	 search_register(sqlite3 *, const struct german_dict *);
+/* What a search reads of the published data (the snapshot's). */
+struct search_data {
+	const struct lexicon	*lexicon;
+	const struct synonyms	*synonyms;
+	struct search_index	*index;		/* NULL: nothing to find */
+	struct search_index	*learned;	/* "searched as", or NULL */
+	const uint8_t		*popularity;	/* by id, 0..255 */
+	size_t			 nids;		/* of popularity */
+};
+/* How searches get it: acquire fills *d and returns a token for release. */
+struct search_source {
+	void	*(*acquire)(struct search_data *d);
+	void	 (*release)(void *token);
+};
+void	 search_source(const struct search_source *src);
+void	*search_data_acquire(struct search_data *d);
+void	 search_data_release(void *token);
 void	 search_tune(const struct rank_weights *);
-struct rank_query *search_rank(struct reader *, struct snapshot *,
+struct rank_query *search_rank(struct reader *, const struct search_data *,
 	    const struct query *, int, int, struct ranked *, int *, int64_t *,
 	    int *);
 #define SEARCH_ANY	0x01	/* rank rows with some words, not all */

@@ -18,7 +18,6 @@
 #include "kbd.h"
 #include "tokenizer.h"
 
-#define LEX_MAXLEN	40	/* longer words are not corrected */
 
 struct lex_entry {
 	const char	*folded;
@@ -40,7 +39,7 @@ struct lexicon {
 	struct lex_entry	*e;		/* sorted by folded */
 	char			*pool;		/* the strings */
 	uint32_t		*bylen;		/* indexes, by length, by docs */
-	size_t			 start[LEX_MAXLEN + 2];
+	size_t			 start[KBD_MAX_WORD + 2];
 	struct term_slot	*terms;		/* hash table of index terms */
 	size_t			 terms_mask;
 	char			*terms_pool;
@@ -69,7 +68,6 @@ bylen_cmp(const void *a, const void *b)
 	return strcmp(x->folded, y->folded);
 }
 
-static uint64_t	 term_hash(const char *, size_t);
 
 /*
  * Loads how many articles hold each term of the search index.  FTS5
@@ -112,7 +110,7 @@ load_terms(sqlite3 *db, struct lexicon *lex)
 			free(old);
 		}
 		len = (size_t)sqlite3_column_bytes(st, 0);
-		h = term_hash((const char *)sqlite3_column_text(st, 0), len);
+		h = hash_fnv((const char *)sqlite3_column_text(st, 0), len);
 		for (j = h & lex->terms_mask; lex->terms[j].hash != 0;
 		    j = (j + 1) & lex->terms_mask)
 			;
@@ -144,7 +142,7 @@ lexicon_docs(const struct lexicon *lex, const char *t, size_t n)
 
 	if (lex == NULL || lex->terms == NULL)
 		return 0;
-	h = term_hash(t, n);
+	h = hash_fnv(t, n);
 	for (j = h & lex->terms_mask; lex->terms[j].hash != 0;
 	    j = (j + 1) & lex->terms_mask) {
 		if (lex->terms[j].hash != h)
@@ -224,7 +222,7 @@ lexicon_load(sqlite3 *db)
 	sort_lex = lex;
 	if (lex->n > 0)
 		qsort(lex->bylen, lex->n, sizeof(*lex->bylen), bylen_cmp);
-	for (len = 0, i = 0; len <= LEX_MAXLEN + 1; len++) {
+	for (len = 0, i = 0; len <= KBD_MAX_WORD + 1; len++) {
 		while (i < lex->n && lex->e[lex->bylen[i]].len < len)
 			i++;
 		lex->start[len] = i;
@@ -266,7 +264,7 @@ lexicon_size(const struct lexicon *lex)
 static const struct lex_entry *
 find(const struct lexicon *lex, const char *folded, size_t n)
 {
-	char			 key[LEX_MAXLEN * 4];
+	char			 key[KBD_MAX_WORD * 4];
 	struct lex_entry	 k;
 
 	if (lex == NULL || lex->n == 0 || n >= sizeof(key))
@@ -317,10 +315,10 @@ similar(char a, char b)
 static int
 distance(const char *a, int na, const char *b, int nb, int max)
 {
-	int	 d[LEX_MAXLEN + 2][LEX_MAXLEN + 2];
+	int	 d[KBD_MAX_WORD + 2][KBD_MAX_WORD + 2];
 	int	 i, j, cost, v, rowmin;
 
-	if (na > LEX_MAXLEN || nb > LEX_MAXLEN)
+	if (na > KBD_MAX_WORD || nb > KBD_MAX_WORD)
 		return max + 1;
 	for (i = 0; i <= na; i++)
 		d[i][0] = 2 * i;
@@ -368,11 +366,11 @@ lexicon_correct(const struct lexicon *lex, const char *w, size_t n,
 	int			 max, len, lo, hi, d, bestd = 0;
 	size_t			 i;
 
-	if (lex == NULL || n < 5 || n > LEX_MAXLEN)
+	if (lex == NULL || n < 5 || n > KBD_MAX_WORD)
 		return NULL;
 	max = n >= 9 ? 4 : 2;	/* in half edits */
 	lo = (int)n - max / 2 < 1 ? 1 : (int)n - max / 2;
-	hi = (int)n + max / 2 > LEX_MAXLEN ? LEX_MAXLEN : (int)n + max / 2;
+	hi = (int)n + max / 2 > KBD_MAX_WORD ? KBD_MAX_WORD : (int)n + max / 2;
 	for (len = lo; len <= hi; len++) {
 		for (i = lex->start[len]; i < lex->start[len + 1]; i++) {
 			e = &lex->e[lex->bylen[i]];
@@ -434,231 +432,3 @@ lexicon_prefix(const struct lexicon *lex, const char *prefix, size_t n,
 	return count;
 }
 
-/*
- * Word counts for the word table, collected over an import and written in
- * one go: each article adds (or, when it goes, takes away) one document
- * for each distinct word it has.  Joined words ("E-Mail", "FRITZ!Box")
- * count as words too, since people type them that way.
- */
-struct delta_entry {
-	char		*folded;	/* NULL: empty slot */
-	char		*surface;
-	int64_t		 delta;
-	unsigned int	 gen;		/* last article that counted it */
-};
-
-struct word_delta {
-	struct delta_entry	*e;
-	size_t			 cap;		/* a power of two */
-	size_t			 n;
-	unsigned int		 gen;
-	int			 sign;
-	struct buf		 chain;		/* folded joined word */
-	struct buf		 chain_surface;
-	int			 chain_end;
-	const char		*text;
-};
-
-struct word_delta *
-lexicon_delta_new(void)
-{
-	struct word_delta	*d = xcalloc(1, sizeof(*d));
-
-	d->cap = 1024;
-	d->e = xcalloc(d->cap, sizeof(*d->e));
-	buf_init(&d->chain);
-	buf_init(&d->chain_surface);
-	return d;
-}
-
-static uint64_t
-term_hash(const char *s, size_t n)
-{
-	uint64_t	 h = 0xcbf29ce484222325ULL;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-	return h != 0 ? h : 1;
-}
-
-
-static void
-delta_grow(struct word_delta *d)
-{
-	struct delta_entry	*old = d->e;
-	size_t			 oldcap = d->cap, i, j;
-
-	d->cap *= 2;
-	d->e = xcalloc(d->cap, sizeof(*d->e));
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].folded == NULL)
-			continue;
-		j = term_hash(old[i].folded, strlen(old[i].folded)) &
-		    (d->cap - 1);
-		while (d->e[j].folded != NULL)
-			j = (j + 1) & (d->cap - 1);
-		d->e[j] = old[i];
-	}
-	free(old);
-}
-
-/* Counts one word once per article (generation). */
-static void
-delta_count(struct word_delta *d, const char *folded, size_t nf,
-    const char *surface, size_t ns)
-{
-	struct delta_entry	*e;
-	size_t			 j;
-
-	if (nf < 2 || nf > LEX_MAXLEN)
-		return;
-	if (d->n * 10 >= d->cap * 7)
-		delta_grow(d);
-	j = term_hash(folded, nf) & (d->cap - 1);
-	for (; (e = &d->e[j])->folded != NULL; j = (j + 1) & (d->cap - 1))
-		if (strlen(e->folded) == nf && memcmp(e->folded, folded, nf) ==
-		    0)
-			break;
-	if (e->folded == NULL) {
-		e->folded = xstrndup(folded, nf);
-		e->surface = xstrndup(surface, ns);
-		d->n++;
-	}
-	if (e->gen == d->gen)
-		return;
-	e->gen = d->gen;
-	e->delta += d->sign;
-}
-
-static int
-delta_word(void *ctx, const struct tokenizer_word *w)
-{
-	struct word_delta	*d = ctx;
-
-	if (w->stop) {
-		buf_reset(&d->chain);
-		return 0;
-	}
-	delta_count(d, w->folded, (size_t)w->nfolded, w->lower,
-	    (size_t)w->nlower);
-	/* Joined by one '-', '!' or '/' to the word before: a joined word. */
-	if (d->chain.len > 0 && w->start == d->chain_end + 1 &&
-	    strchr(TOKENIZER_JOINERS, d->text[d->chain_end]) != NULL) {
-		buf_put(&d->chain, w->folded, (size_t)w->nfolded);
-		buf_put(&d->chain_surface, w->lower, (size_t)w->nlower);
-		delta_count(d, d->chain.data, d->chain.len,
-		    d->chain_surface.data, d->chain_surface.len);
-	} else {
-		buf_reset(&d->chain);
-		buf_reset(&d->chain_surface);
-		buf_put(&d->chain, w->folded, (size_t)w->nfolded);
-		buf_put(&d->chain_surface, w->lower, (size_t)w->nlower);
-	}
-	d->chain_end = w->end;
-	return 0;
-}
-
-/*
- * Counts the words of one article (title, tags and text) once, with sign
- * +1 (the article arrives) or -1 (it goes).
- */
-void
-lexicon_delta_article(struct word_delta *d, struct tokenizer *t,
-    const char *const *texts, size_t ntexts, int sign)
-{
-	size_t	 i;
-
-	d->gen++;
-	d->sign = sign;
-	for (i = 0; i < ntexts; i++) {
-		if (texts[i] == NULL)
-			continue;
-		buf_reset(&d->chain);
-		d->text = texts[i];
-		tokenizer_words(t, texts[i], (int)strlen(texts[i]), delta_word,
-		    d);
-	}
-}
-
-/* Writes the counts into the word table of db and clears them. */
-int
-lexicon_delta_flush(struct word_delta *d, sqlite3 *db)
-{
-	sqlite3_stmt	*st = NULL;
-	size_t		 i;
-	int		 rc;
-
-	rc = sqlite3_prepare_v2(db, "INSERT INTO word(folded, surface, docs)"
-	    " VALUES (?1, ?2, ?3) ON CONFLICT(folded) DO UPDATE"
-	    " SET docs = docs + excluded.docs", -1, &st, NULL);
-	for (i = 0; rc == SQLITE_OK && i < d->cap; i++) {
-		if (d->e[i].folded == NULL || d->e[i].delta == 0)
-			continue;
-		sqlite3_bind_text(st, 1, d->e[i].folded, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, d->e[i].surface, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, d->e[i].delta);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "DELETE FROM word WHERE docs <= 0", NULL,
-		    NULL, NULL);
-	for (i = 0; i < d->cap; i++) {
-		free(d->e[i].folded);
-		free(d->e[i].surface);
-	}
-	memset(d->e, 0, d->cap * sizeof(*d->e));
-	d->n = 0;
-	return rc == SQLITE_OK ? 0 : -1;
-}
-
-void
-lexicon_delta_free(struct word_delta *d)
-{
-	size_t	 i;
-
-	if (d == NULL)
-		return;
-	for (i = 0; i < d->cap; i++) {
-		free(d->e[i].folded);
-		free(d->e[i].surface);
-	}
-	free(d->e);
-	buf_free(&d->chain);
-	buf_free(&d->chain_surface);
-	free(d);
-}
-
-/*
- * Counts the words of every published article again (after the tokenizer
- * changed).  Runs inside the caller's transaction.  Returns 0 or -1.
- */
-int
-lexicon_recount(sqlite3 *db, struct tokenizer *t)
-{
-	struct word_delta	*d;
-	sqlite3_stmt		*st = NULL;
-	const char		*texts[3];
-	int			 rc;
-
-	if (sqlite3_exec(db, "DELETE FROM word", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	d = lexicon_delta_new();
-	rc = sqlite3_prepare_v2(db, "SELECT title, tags, body_text FROM article"
-	    " WHERE state = 'published'", -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		texts[0] = (const char *)sqlite3_column_text(st, 0);
-		texts[1] = (const char *)sqlite3_column_text(st, 1);
-		texts[2] = (const char *)sqlite3_column_text(st, 2);
-		lexicon_delta_article(d, t, texts, 3, 1);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		rc = lexicon_delta_flush(d, db) == 0 ? SQLITE_OK : SQLITE_ERROR;
-	lexicon_delta_free(d);
-	return rc == SQLITE_OK ? 0 : -1;
-}

@@ -7,8 +7,10 @@
  * (search_snippet.c), made only for the rows returned.  search_suggest()
  * does the same for the words being typed, in titles and tags.
  *
- * Everything a search needs is passed down explicitly: the snapshot (its
- * index, lexicon, popularity), the reader (its statements, its tokenizer
+ * Everything a search needs is passed down explicitly: the published
+ * data (index, lexicon, popularity: struct search_data, which the
+ * snapshot lends through search_source()), the reader (its statements,
+ * its tokenizer
  * and its work space); nothing is kept between searches but the work
  * space, which belongs to the thread's reader.  FTS5 is asked only for
  * phrases and stop words, which the ranking index does not hold.
@@ -24,6 +26,7 @@
  * others with search_tune() before its first search.
  */
 static const struct rank_weights	*tuned = &rank_defaults;
+static struct search_source		 source; /* see search_source() */
 
 /*
  * With SEARCH_ANY (related articles): the slots of mask that at most
@@ -35,16 +38,6 @@ static const struct rank_weights	*tuned = &rank_defaults;
 #define ANY_DOCS_MAX	1000
 
 /*
- * Registers on db what stored articles need of the search: kbd_terms()
- * (search_index.c), tokenizing with the word list dict.  An SQLite code.
- */
-int
-search_register(sqlite3 *db, const struct german_dict *dict)
-{
-	return search_index_register(db, dict);
-}
-
-/*
  * Makes the weights w (which must outlive every search) those of every
  * later search; NULL restores the defaults.  For tools that fit them:
  * call it before the first search, never while one runs.
@@ -53,6 +46,33 @@ void
 search_tune(const struct rank_weights *w)
 {
 	tuned = w != NULL ? w : &rank_defaults;
+}
+
+/*
+ * Where searches get what they read of the published data (lexicon,
+ * synonyms, index, popularity): the snapshot's, which is above this
+ * layer and so hands over its functions (snapshot.c, at its first
+ * publication).  Until then searches find nothing.
+ */
+void
+search_source(const struct search_source *src)
+{
+	source = *src;
+}
+
+/* Fills *d for one search; the token goes back to search_data_release(). */
+void *
+search_data_acquire(struct search_data *d)
+{
+	memset(d, 0, sizeof(*d));
+	return source.acquire != NULL ? source.acquire(d) : NULL;
+}
+
+void
+search_data_release(void *token)
+{
+	if (token != NULL && source.release != NULL)
+		source.release(token);
 }
 
 static uint64_t
@@ -109,7 +129,7 @@ hit_details(struct reader *r, const struct ranked *row,
 
 /*
  * Ranks the articles for q (completed with query_expand()) with reader r
- * and snapshot snap, flags as search_run()'s: the k best into best
+ * and snapshot sd, flags as search_run()'s: the k best into best
  * (which has room for k + rank_weights.fb_docs), how many into *n, the
  * rows into *total, whether some article holds every slot into *all.
  * A question is ranked twice, the second time with feedback terms.
@@ -117,10 +137,10 @@ hit_details(struct reader *r, const struct ranked *row,
  * rank_query_free().
  */
 struct rank_query *
-search_rank(struct reader *r, struct snapshot *snap, const struct query *q,
+search_rank(struct reader *r, const struct search_data *sd, const struct query *q,
     int flags, int k, struct ranked *best, int *n, int64_t *total, int *all)
 {
-	struct search_index	*ix = snapshot_index(snap);
+	struct search_index	*ix = sd->index;
 	struct rank_query	*rq;
 	uint64_t		 mask;
 	int			 fb;
@@ -128,7 +148,7 @@ search_rank(struct reader *r, struct snapshot *snap, const struct query *q,
 	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
 	if (flags & SEARCH_ANY)
 		mask = informative(q, mask);
-	rq = rank_compile(r, ix, snapshot_learned_index(snap), q, mask, flags,
+	rq = rank_compile(r, ix, sd->learned, q, mask, flags,
 	    tuned);
 	/*
 	 * A question: ranked on with the terms its best articles share,
@@ -136,11 +156,11 @@ search_rank(struct reader *r, struct snapshot *snap, const struct query *q,
 	 */
 	fb = !(flags & (SEARCH_ANY | SEARCH_TITLES)) &&
 	    rank_feedback_wanted(rq, tuned);
-	*n = rank_slots(r, ix, snap, rq, tuned, flags, k > (int)tuned->fb_docs ?
+	*n = rank_slots(r, ix, sd, rq, tuned, flags, k > (int)tuned->fb_docs ?
 	    k : (int)tuned->fb_docs, fb, best, total, all, NULL);
 	if (fb) {
 		rank_feedback(r, ix, rq, best, *n, tuned);
-		*n = rank_slots(r, ix, snap, rq, tuned, flags, k, 0, best,
+		*n = rank_slots(r, ix, sd, rq, tuned, flags, k, 0, best,
 		    total, all, NULL);
 	}
 	if (*n > k)
@@ -164,7 +184,9 @@ int
 search_run(struct reader *r, struct query *q, int limit, int offset,
     int flags, struct search_result *res)
 {
-	struct snapshot		*snap;
+	struct search_data	 data;
+	const struct search_data *sd = &data;
+	void			*token;
 	struct rank_query	*rq;
 	struct snippet_query	*sq = NULL;
 	struct ranked		*best;
@@ -175,10 +197,10 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	memset(res, 0, sizeof(*res));
 	if (limit <= 0 || offset < 0)
 		return 0;
-	snap = snapshot_acquire();
-	query_expand(q, r, snap, tuned);
-	if (q->nslots == 0 || snapshot_index(snap) == NULL) {
-		snapshot_release(snap);
+	token = search_data_acquire(&data);
+	query_expand(q, r, sd, tuned);
+	if (q->nslots == 0 || sd->index == NULL) {
+		search_data_release(token);
 		return 0;
 	}
 	/*
@@ -190,7 +212,7 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	k = offset + limit;
 	best = xcalloc((size_t)k + (size_t)tuned->fb_docs + 1,
 	    sizeof(*best));
-	rq = search_rank(r, snap, q, flags, k, best, &n, &res->total, &all);
+	rq = search_rank(r, sd, q, flags, k, best, &n, &res->total, &all);
 	res->partial = !all && q->nslots > 1 && !(flags & SEARCH_ANY) &&
 	    res->total > 0;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
@@ -207,7 +229,7 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 		sqlite3_reset(r->st[ST_COMMIT]);
 	}
 	rank_query_free(rq);
-	snapshot_release(snap);
+	search_data_release(token);
 	return 0;
 }
 
@@ -239,7 +261,9 @@ search_suggest(struct reader *r, const char *text, int limit,
     struct search_result *res)
 {
 	struct last_word	 last;
-	struct snapshot		*snap;
+	struct search_data	 data;
+	const struct search_data *sd = &data;
+	void			*token;
 	struct query		*q;
 	struct buf		 b;
 	size_t			 n = strlen(text);
@@ -257,17 +281,17 @@ search_suggest(struct reader *r, const char *text, int limit,
 	if (prefix)
 		b.data[last.start] = '\0';
 	q = query_parse(r->tok, b.data);
-	snap = snapshot_acquire();
+	token = search_data_acquire(&data);
 	if (prefix && strlen(last.folded) >= 2 && query_add_prefix(q,
-	    snapshot_lexicon(snap), last.folded,
+	    sd->lexicon, last.folded,
 	    strlen(last.folded)) == -1) {
 		/* Nothing in the knowledge base starts like that. */
-		snapshot_release(snap);
+		search_data_release(token);
 		query_free(q);
 		buf_free(&b);
 		return 0;
 	}
-	snapshot_release(snap);
+	search_data_release(token);
 	if (q->nslots > 0)
 		rc = search_run(r, q, limit, 0, SEARCH_TITLES | SEARCH_STRICT |
 		    SEARCH_NO_SNIPPET, res);

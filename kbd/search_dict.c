@@ -1,5 +1,5 @@
 /*
- * search_dict.c: the dictionaries the search reads besides the index, to
+ * search_dict.c (search): the dictionaries the search reads besides the index, to
  * reach an article in words its text does not use:
  *
  *   Ding (Debian's trans-de-en, the source FreeDict's English-German

@@ -1,5 +1,5 @@
 /*
- * search_expand.c: words a query does not say but means, from the
+ * search_expand.c (search): words a query does not say but means, from the
  * dictionaries of search_dict.c, added to a slot as alternatives worth
  * less than the word itself (rank_weights.alt):
  *
@@ -16,7 +16,13 @@
  *
  * Only words the index lacks or holds rarely are looked up: as blanket
  * expansion, general synonyms brought in articles about something else.
- * Typo corrections and the built-in synonyms stay query.c's.
+ *
+ * query_expand() is the whole completion of a parsed query (query.c)
+ * with what the index knows, in this order: compound parts the index has
+ * as a whole are dropped, translations and dictionary synonyms, typo
+ * corrections against the lexicon (and the "Meinten Sie" suggestion),
+ * words written apart joined as the index has them, the built-in
+ * synonyms, and each slot's document count.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +30,22 @@
 
 #include "kbd.h"
 #include "tokenizer.h"
+
+/* Compounds the index has this often are not searched by their parts. */
+#define SPLIT_BELOW	3
+
+
+/* What one tokenizing of a part tells: its documents, its single word. */
+struct part_ctx {
+	const struct lexicon	*lex;
+	int64_t			 min;	/* documents of its rarest word */
+	int			 words;	/* not stop words */
+	int			 all;	/* every word */
+	int			 usable; /* the first word may have a family */
+	char			 folded[GERMAN_MAX_WORD + 1];
+	int			 nfolded;
+	struct query_forms	*forms;
+};
 
 #define CAND_MAX	64	/* dictionary terms looked at per word */
 #define PIVOT_MAX	8	/* English words a German one goes through */
@@ -382,4 +404,351 @@ search_expand_related(struct query *q, struct reader *r,
 				s->translated = 1;
 		}
 	}
+}
+
+/* Documents whose index entry is stem; 0 when there is none. */
+static int64_t
+vocab_docs(const struct lexicon *lex, const char *stem)
+{
+	return lexicon_docs(lex, stem, strlen(stem));
+}
+
+static int
+part_word(void *ctx, const struct tokenizer_word *w)
+{
+	struct part_ctx	*c = ctx;
+	int64_t		 n;
+
+	if (c->all++ == 0 && !w->stop && !w->number &&
+	    w->nfolded <= GERMAN_MAX_WORD) {
+		c->usable = 1;
+		memcpy(c->folded, w->folded, (size_t)w->nfolded);
+		c->nfolded = w->nfolded;
+	}
+	if (w->stop)
+		return 0;
+	n = vocab_docs(c->lex, w->stem);
+	if (c->words++ == 0 || n < c->min)
+		c->min = n;
+	return 0;
+}
+
+static int
+family_form(void *ctx, const char *word, const char *stem, int n)
+{
+	struct part_ctx		*c = ctx;
+	struct query_forms	*f = c->forms;
+	uint32_t		 docs;
+
+	if (f->n == QUERY_MAX_FORMS)
+		return 1;
+	/* Made by rule: only forms the index has ("zellung" is none). */
+	if ((docs = lexicon_docs(c->lex, stem, (size_t)n)) == 0 ||
+	    german_is_stopword(word, strlen(word)))
+		return 0;
+	f->word[f->n] = xstrdup(word);
+	f->stem[f->n] = xstrndup(stem, (size_t)n);
+	f->docs[f->n++] = docs;
+	return 0;
+}
+
+/*
+ * About how many documents hold text: those of its rarest word.  With
+ * forms, a text that is one word gets there the other forms of its
+ * family that the index has (ändern: änderung, geändert), or NULL.  They
+ * go into the expression as alternatives of their own, not as FTS5
+ * synonyms (colocated query tokens): FTS5 looks every synonym up, those
+ * nothing holds too, and merges their position lists in every row it
+ * visits, which made a broad query twice as slow.
+ */
+static int64_t
+text_docs(struct reader *r, const struct lexicon *lex, const char *text,
+    struct query_forms **forms)
+{
+	struct part_ctx	 c;
+
+	memset(&c, 0, sizeof(c));
+	c.lex = lex;
+	tokenizer_words(r->tok, text, (int)strlen(text), part_word, &c);
+	if (forms != NULL && *forms == NULL && c.all == 1 && c.usable) {
+		c.forms = xcalloc(1, sizeof(*c.forms));
+		german_family(tokenizer_german(r->tok), c.folded, c.nfolded,
+		    family_form, &c);
+		if (c.forms->n > 0)
+			*forms = c.forms;
+		else
+			query_forms_free(c.forms);
+	}
+	return c.min;
+}
+
+/*
+ * Which forms bring their word family: the words the customer wrote
+ * (as typed, joined, corrected, split), not the synonyms and
+ * translations, whose families only bring more articles about
+ * something else ("ändern" for "bearbeiten": "andere").
+ */
+static int
+family_of(int kind)
+{
+	return kind != QUERY_ALT_SYNONYM && kind != QUERY_ALT_TRANSLATED &&
+	    kind != QUERY_ALT_THESAURUS && kind != QUERY_ALT_DING &&
+	    kind != QUERY_ALT_PIVOT && kind != QUERY_ALT_HEAD;
+}
+
+/*
+ * Notes about how many documents hold each part of each form of s (and
+ * with families, the family of each one-word part), and returns about
+ * how many hold one of its forms.
+ */
+static int64_t
+slot_docs(struct reader *r, const struct lexicon *lex, struct query_slot *s,
+    int families)
+{
+	int64_t	 best = 0, m;
+	int	 a, k;
+
+	/* A phrase is as quoted; numbers have no family. */
+	if (s->kind == QUERY_SLOT_PHRASE || s->number)
+		families = 0;
+	for (a = 0; a < s->nalts; a++) {
+		for (k = 0, m = -1; k < s->alts[a].n; k++) {
+			s->alts[a].docs[k] = text_docs(r, lex,
+			    s->alts[a].part[k], families && family_of(
+			    s->alts[a].kind) ? &s->alts[a].forms[k] : NULL);
+			if (m == -1 || s->alts[a].docs[k] < m)
+				m = s->alts[a].docs[k];
+		}
+		if (m > best)
+			best = m;
+	}
+	return best;
+}
+
+/* A synonym term as an alternative: words ANDed, hyphens joined too. */
+static void
+add_synonym(void *ctx, const char *term)
+{
+	struct query_slot	*s = ctx;
+	char			*copy, *words[QUERY_MAX_PARTS], *p, *save;
+	const char		*parts[QUERY_MAX_PARTS];
+	int			 n = 0, i;
+
+	copy = xstrdup(term);
+	for (p = strtok_r(copy, " ", &save); p != NULL && n < QUERY_MAX_PARTS;
+	    p = strtok_r(NULL, " ", &save))
+		words[n++] = p;
+	for (i = 0; i < n; i++)
+		parts[i] = words[i];
+	if (n > 0)
+		query_alt_add(s, parts, n, QUERY_ALT_SYNONYM);
+	if (n == 1 && strchr(term, '-') != NULL) {
+		for (p = copy, i = 0; term[i] != '\0'; i++)
+			if (term[i] != '-')
+				*p++ = term[i];
+		*p = '\0';
+		query_alt_add1(s, copy, QUERY_ALT_SYNONYM);
+	}
+	free(copy);
+}
+
+/*
+ * A compound the index has often enough is searched as it is: its parts
+ * would only bring in articles about something else.
+ */
+static void
+drop_common_split(struct query_slot *s, const struct lexicon *lex)
+{
+	int	 a, k;
+
+	if (s->kind != QUERY_SLOT_WORD || vocab_docs(lex, s->stem) < SPLIT_BELOW)
+		return;
+	for (a = 0; a < s->nalts; a++) {
+		if (s->alts[a].kind != QUERY_ALT_SPLIT)
+			continue;
+		for (k = 0; k < s->alts[a].n; k++)
+			free(s->alts[a].part[k]);
+		memmove(&s->alts[a], &s->alts[a + 1], (size_t)(s->nalts - a -
+		    1) * sizeof(*s->alts));
+		s->nalts--;
+		a--;
+	}
+}
+
+/* "pasword" is not in the knowledge base, "passwort" is: offer it. */
+static void
+correct(struct query_slot *s, struct reader *r, const struct lexicon *lex)
+{
+	const char	*surface, *folded;
+	int64_t		 docs = vocab_docs(lex, s->stem);
+
+	if (s->kind != QUERY_SLOT_WORD || s->number || docs > 0 ||
+	    lexicon_lookup(lex, s->folded, strlen(s->folded), NULL) != NULL)
+		return;
+	/* A compound of known words is not a typo. */
+	if (s->nalts > 1 && slot_docs(r, lex, s, 0) > 0)
+		return;
+	surface = lexicon_correct(lex, s->folded, strlen(s->folded), &folded);
+	if (surface == NULL)
+		return;
+	query_alt_add1(s, surface, QUERY_ALT_CORRECTED);
+	s->shown = xstrdup(surface);
+}
+
+/* Runs of up to three slots that are a synonym term get its group. */
+static void
+expand_synonyms(struct query *q, const struct synonyms *syn,
+    struct query_slot *tmp)
+{
+	struct buf	 key;
+	size_t		 i, k, j;
+
+	for (i = 0; i < q->nslots; i++) {
+		for (k = q->nslots - i < 3 ? q->nslots - i : 3; k >= 1; k--) {
+			buf_init(&key);
+			for (j = 0; j < k; j++) {
+				if (q->slots[i + j].kind == QUERY_SLOT_PHRASE)
+					break;
+				buf_printf(&key, "%s%s", j ? " " : "",
+				    q->slots[i + j].key);
+			}
+			if (j < k) {
+				buf_free(&key);
+				continue;
+			}
+			/* Collect first: merging must wait for a match. */
+			memset(tmp, 0, sizeof(*tmp));
+			if (synonyms_lookup(syn, key.data, add_synonym,
+			    tmp) > 0) {
+				if (k > 1)
+					query_merge_slots(q, i, k);
+				for (j = 0; j < (size_t)tmp->nalts; j++)
+					query_alt_add(&q->slots[i],
+					    (const char *const *)tmp->alts[j].part,
+					    tmp->alts[j].n, QUERY_ALT_SYNONYM);
+				query_slot_clear(tmp);
+				buf_free(&key);
+				break;
+			}
+			query_slot_clear(tmp);
+			buf_free(&key);
+		}
+	}
+}
+
+/* Is text[from..to) only white space: were two words written apart? */
+static int
+apart_only(const char *text, int from, int to)
+{
+	for (; from < to; from++)
+		if (text[from] != ' ' && text[from] != '\t')
+			return 0;
+	return 1;
+}
+
+/*
+ * Two words written apart that the knowledge base has as one: as they
+ * are ("seiten zahlen", "e mail"), with a linking element ("datum
+ * format": datumsformat; "zeile umbruch": zeilenumbruch) or without the
+ * first one's final e; of these, the one most articles hold.  Search for
+ * both ways.
+ */
+static void
+join_pairs(struct query *q, struct reader *r, const struct lexicon *lex)
+{
+	static const char	*links[] = { "", "s", "n", "en", "e", "er",
+	    "es", "-e" };
+	char			 stem[GERMAN_MAX_WORD + 1], *joined, *best;
+	const char		*a;
+	size_t			 i, k, na;
+	int64_t			 n, most;
+
+	for (i = 0; i + 1 < q->nslots; i++) {
+		if (q->slots[i].kind != QUERY_SLOT_WORD ||
+		    q->slots[i + 1].kind != QUERY_SLOT_WORD ||
+		    !apart_only(q->text, q->slots[i].end,
+		    q->slots[i + 1].start) ||
+		    q->slots[i].number || q->slots[i + 1].number)
+			continue;
+		a = q->slots[i].folded;
+		na = strlen(a);
+		best = NULL;
+		most = 0;
+		for (k = 0; k < nitems(links); k++) {
+			/* "-e": the first word without its final e. */
+			if (links[k][0] == '-' && (na < 4 || a[na - 1] != 'e'))
+				continue;
+			joined = links[k][0] == '-' ? xasprintf("%.*s%s",
+			    (int)(na - 1), a, q->slots[i + 1].folded) :
+			    xasprintf("%s%s%s", a, links[k],
+			    q->slots[i + 1].folded);
+			n = 0;
+			if (strlen(joined) <= GERMAN_MAX_WORD) {
+				german_stem(tokenizer_german(r->tok), joined,
+				    (int)strlen(joined), stem);
+				n = vocab_docs(lex, stem);
+			}
+			if (n > most) {
+				free(best);
+				best = joined;
+				most = n;
+			} else
+				free(joined);
+		}
+		if (best != NULL) {
+			query_merge_slots(q, i, 2);
+			query_alt_add1(&q->slots[i], best, QUERY_ALT_JOINED);
+			free(best);
+		}
+	}
+}
+
+static void
+make_suggestion(struct query *q)
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 from = 0, any = 0;
+
+	buf_init(&b);
+	for (i = 0; i < q->nslots; i++) {
+		if (q->slots[i].shown == NULL)
+			continue;
+		any = 1;
+		buf_put(&b, q->text + from, (size_t)(q->slots[i].start - from));
+		buf_puts(&b, q->slots[i].shown);
+		from = q->slots[i].end;
+	}
+	buf_puts(&b, q->text + from);
+	if (any)
+		q->suggestion = buf_detach(&b, NULL);
+	else
+		buf_free(&b);
+}
+
+/*
+ * Completes q with what the index knows: typo corrections (and the
+ * suggestion to show), synonyms, words written apart, word families, and
+ * for each slot about how many documents hold it.
+ */
+void
+query_expand(struct query *q, struct reader *r, const struct search_data *sd,
+    const struct rank_weights *wt)
+{
+	struct query_slot	 tmp;
+	const struct lexicon	*lex = sd->lexicon;
+	size_t			 i;
+
+	for (i = 0; i < q->nslots; i++)
+		drop_common_split(&q->slots[i], lex);
+	/* English words are translated, not corrected into German ones. */
+	search_expand_related(q, r, lex, search_dicts_current(), wt);
+	for (i = 0; i < q->nslots; i++)
+		if (!q->slots[i].translated)
+			correct(&q->slots[i], r, lex);
+	make_suggestion(q);
+	join_pairs(q, r, lex);
+	expand_synonyms(q, sd->synonyms, &tmp);
+	for (i = 0; i < q->nslots; i++)
+		q->slots[i].docs = slot_docs(r, lex, &q->slots[i], 1);
 }

@@ -1,5 +1,5 @@
 /*
- * search_feedback.c: pseudo-relevance feedback for questions (RM3):
+ * search_feedback.c (search): pseudo-relevance feedback for questions (RM3):
  * a question seldom uses the words of the article that answers it, but
  * the articles it finds first often share more of them.  The terms that
  * weigh most in the best articles (their frequency in each, by field,
@@ -178,10 +178,10 @@ rank_feedback(struct reader *r, const struct search_index *ix,
 			fb->len = 0.0;
 			fb->share = top[i].score / sum;
 			fb->doc = i;
-			search_terms_each(blob, (size_t)sqlite3_column_bytes(st,
+			terms_each(blob, (size_t)sqlite3_column_bytes(st,
 			    0), NULL, length_of, fb);
 			if (fb->len > 0.0)
-				search_terms_each(blob,
+				terms_each(blob,
 				    (size_t)sqlite3_column_bytes(st, 0), NULL,
 				    gather, fb);
 		}

@@ -1,5 +1,5 @@
 /*
- * search_rank.c: one scored ranking of the articles for a query, over the
+ * search_rank.c (search): one scored ranking of the articles for a query, over the
  * in-memory index (search_index.c).  Every article holding any of the
  * query's words gets a score; none is left out because it lacks a word,
  * and none comes first only because it holds them all.  The score adds:
@@ -29,6 +29,15 @@
 #include <string.h>
 
 #include "kbd.h"
+
+/* Article d's popularity, 0 (unread or unknown) to 1 (the most read). */
+static double
+popularity(const struct search_data *sd, int64_t d)
+{
+	if (sd->popularity == NULL || d < 0 || (size_t)d >= sd->nids)
+		return 0.0;
+	return sd->popularity[d] / 255.0;
+}
 #include "tokenizer.h"
 
 /* What the tuning sets chose; see tests/search/fit.py and README.md. */
@@ -736,7 +745,7 @@ popcount32(uint32_t m)
  */
 static double
 final_score(const struct rank_scratch *s, const struct search_index *ix,
-    const struct snapshot *snap, const struct rank_weights *wt,
+    const struct search_data *sd, const struct rank_weights *wt,
     const struct rank_query *rq, uint32_t d)
 {
 	double	 score = s->d[d].acc, cov, tcov, avg, tlen, tshare;
@@ -758,7 +767,7 @@ final_score(const struct rank_scratch *s, const struct search_index *ix,
 			    (tshare > 1.0 ? 1.0 : tshare);
 		}
 	}
-	return score * (1.0 + wt->pop * snapshot_popularity(snap, d));
+	return score * (1.0 + wt->pop * popularity(sd, d));
 }
 
 /*
@@ -860,7 +869,7 @@ included(const struct rank_scratch *s, const struct rule *ru, uint32_t d)
  */
 static double
 kth_found(const struct rank_scratch *s, const struct search_index *ix,
-    const struct snapshot *snap, const struct rank_weights *wt,
+    const struct search_data *sd, const struct rank_weights *wt,
     const struct rank_query *rq, const struct rule *ru, int k)
 {
 	struct ranked	*h;
@@ -871,7 +880,7 @@ kth_found(const struct rank_scratch *s, const struct search_index *ix,
 	h = xcalloc((size_t)k + 1, sizeof(*h));
 	for (i = 0; i < s->n_query; i++)
 		if (included(s, ru, s->t_query[i]))
-			heap_push(h, &n, k, final_score(s, ix, snap, wt, rq, s->t_query[i]), s->t_query[i]);
+			heap_push(h, &n, k, final_score(s, ix, sd, wt, rq, s->t_query[i]), s->t_query[i]);
 	kth = n == k ? h[0].score : -HUGE_VAL;
 	free(h);
 	return kth;
@@ -886,11 +895,11 @@ kth_found(const struct rank_scratch *s, const struct search_index *ix,
  */
 int
 rank_run(struct reader *r, const struct search_index *ix,
-    const struct snapshot *snap, struct rank_query *rq,
+    const struct search_data *sd, struct rank_query *rq,
     const struct rank_weights *wt, int flags, int k, struct ranked *out,
     int64_t *total, int *all, struct rank_detail *detail)
 {
-	return rank_slots(r, ix, snap, rq, wt, flags, k, 0, out, total, all,
+	return rank_slots(r, ix, sd, rq, wt, flags, k, 0, out, total, all,
 	    detail);
 }
 
@@ -901,7 +910,7 @@ rank_run(struct reader *r, const struct search_index *ix,
  */
 int
 rank_slots(struct reader *r, const struct search_index *ix,
-    const struct snapshot *snap, struct rank_query *rq,
+    const struct search_data *sd, struct rank_query *rq,
     const struct rank_weights *wt, int flags, int k, int more,
     struct ranked *out, int64_t *total, int *all, struct rank_detail *detail)
 {
@@ -996,7 +1005,7 @@ rank_slots(struct reader *r, const struct search_index *ix,
 		if (!more && !only && o + 1 < nw && (int)s->n_query >= k &&
 		    left > s->n_query &&
 		    bound_unseen(rq, wt, order, o + 1, nw, rest) <
-		    kth_found(s, ix, snap, wt, rq, &ru, k))
+		    kth_found(s, ix, sd, wt, rq, &ru, k))
 			only = 1;
 	}
 	rq->walked = rq->nslots;
@@ -1008,14 +1017,14 @@ rank_slots(struct reader *r, const struct search_index *ix,
 			*all = 1;
 		if (!included(s, &ru, d))
 			continue;
-		heap_push(out, &n, k, final_score(s, ix, snap, wt, rq, d), d);
+		heap_push(out, &n, k, final_score(s, ix, sd, wt, rq, d), d);
 		rows++;
 	}
 	/* No row has that much: rather than nothing, every row. */
 	if (rows == 0 && !(flags & SEARCH_STRICT))
 		for (i = 0; i < s->n_query; i++) {
 			d = s->t_query[i];
-			heap_push(out, &n, k, final_score(s, ix, snap, wt, rq, d), d);
+			heap_push(out, &n, k, final_score(s, ix, sd, wt, rq, d), d);
 			rows++;
 		}
 	for (i = 0; detail != NULL && i < s->n_query; i++)
@@ -1026,7 +1035,7 @@ rank_slots(struct reader *r, const struct search_index *ix,
 			detail->title = s->d[d].tcov / rq->title_total;
 			detail->title_matched = s->d[d].tmatch;
 			detail->mask = s->d[d].mask;
-			detail->score = final_score(s, ix, snap, wt, rq, d);
+			detail->score = final_score(s, ix, sd, wt, rq, d);
 		}
 	for (i = 0; !more && i < s->n_query; i++) {
 		d = s->t_query[i];

@@ -1,5 +1,5 @@
 /*
- * search_snippet.c: the passage of an article's text a search result
+ * search_snippet.c (search): the passage of an article's text a search result
  * shows, as HTML: every character escaped, the query's words in <mark>.
  *
  * It reads the text once, word by word, with a plain scanner instead of

@@ -112,13 +112,40 @@ snapshot_release(struct snapshot *s)
 	if (last)
 		snapshot_free(s);
 }
+/* What searches read: the current snapshot's data (see search_source). */
+static void *
+search_acquire(struct search_data *d)
+{
+	struct snapshot	*s = snapshot_acquire();
+
+	if (s == NULL)
+		return NULL;
+	d->lexicon = s->catalog->lexicon;
+	d->synonyms = s->catalog->synonyms;
+	d->index = s->catalog->index;
+	d->learned = s->learned;
+	d->popularity = s->popularity;
+	d->nids = s->nids;
+	return s;
+}
+
+static void
+search_release(void *token)
+{
+	snapshot_release(token);
+}
+
 
 /* Swaps s in as the current snapshot (s may be NULL). */
 static void
 publish(struct snapshot *s)
 {
-	struct snapshot	*old;
+	static const struct search_source	 src = {
+		search_acquire, search_release,
+	};
+	struct snapshot				*old;
 
+	search_source(&src);
 	pthread_mutex_lock(&swap_lock);
 	old = current;
 	current = s;
@@ -314,7 +341,7 @@ load_learned(sqlite3 *db, size_t nids, int64_t today)
 			ids[n] = last;
 			buf_init(&blobs[n]);
 			texts[SEARCH_ALIASES] = text.data;
-			if (search_terms_make(t, texts, &blobs[n]) == 0)
+			if (terms_make(t, texts, &blobs[n]) == 0)
 				n++;
 			else
 				buf_free(&blobs[n]);
@@ -487,54 +514,6 @@ snapshot_article_version(const struct snapshot *s, int64_t id)
 	if (s == NULL || id < 0 || (size_t)id >= s->catalog->nids)
 		return 0;
 	return s->catalog->version[id];
-}
-
-/* How often article id is read, from 0 to 1. */
-double
-snapshot_popularity(const struct snapshot *s, int64_t id)
-{
-	if (s == NULL || id < 0 || (size_t)id >= s->nids)
-		return 0.0;
-	return s->popularity[id] / 255.0;
-}
-
-/*
- * About how many tokens article id has, for BM25's length normalisation
- * (reading FTS5's exact count costs a lookup per row), and the average in
- * *avg; 0 when unknown (an article newer than the snapshot).
- */
-double
-snapshot_doclen(const struct snapshot *s, int64_t id, double *avg)
-{
-	if (s == NULL || id < 0 || (size_t)id >= s->catalog->nids ||
-	    s->catalog->doclen[id] == 0)
-		return 0.0;
-	*avg = s->catalog->avgdoclen;
-	return s->catalog->doclen[id];
-}
-
-struct lexicon *
-snapshot_lexicon(const struct snapshot *s)
-{
-	return s != NULL ? s->catalog->lexicon : NULL;
-}
-
-struct synonyms *
-snapshot_synonyms(const struct snapshot *s)
-{
-	return s != NULL ? s->catalog->synonyms : NULL;
-}
-
-struct search_index *
-snapshot_index(const struct snapshot *s)
-{
-	return s != NULL ? s->catalog->index : NULL;
-}
-
-struct search_index *
-snapshot_learned_index(const struct snapshot *s)
-{
-	return s != NULL ? s->learned : NULL;
 }
 
 /*

@@ -264,7 +264,7 @@ store_open(const char *path, int readonly, sqlite3 **out, const char **errstr)
 	if (rc == SQLITE_OK)
 		rc = tokenizer_register(db, dict);
 	if (rc == SQLITE_OK)
-		rc = search_register(db, dict);
+		rc = terms_register(db, dict);
 	if (rc != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s: %s", path, db != NULL ?
 		    sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -345,7 +345,7 @@ recount_words(sqlite3 *db)
 
 	if ((t = tokenizer_new(dict)) == NULL)
 		return -1;
-	rc = lexicon_recount(db, t);
+	rc = store_words_recount(db, t);
 	tokenizer_free(t);
 	return rc;
 }

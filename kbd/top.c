@@ -1,5 +1,5 @@
 /*
- * top.c (search): the most read articles, of all time or of the last days, for
+ * top.c (service): the most read articles, of all time or of the last days, for
  * /api/top and the embeddable lists.  All time comes from the snapshot,
  * which the writer rebuilds after each hits flush.  The last N days are
  * summed from the daily buckets (hit_day) by the reader of the calling

@@ -1,5 +1,5 @@
 /*
- * user.c (store): staff accounts.  A user has a name, a role (an editor edits
+ * user.c (staff): staff accounts.  A user has a name, a role (an editor edits
  * articles; an admin also manages accounts) and an Argon2id hash of the
  * password (libsodium's crypto_pwhash_str, which stores its own salt and
  * cost), and optionally the hash of an API token for scripts.  Nothing

@@ -135,7 +135,7 @@ slug_of(struct reader *r, int64_t id, char *buf, size_t n)
 }
 
 static void
-explain_row(struct reader *r, struct snapshot *snap, struct rank_query *rq,
+explain_row(struct reader *r, const struct search_data *sd, struct rank_query *rq,
     int64_t id, const char *label)
 {
 	struct rank_detail	 d;
@@ -148,9 +148,9 @@ explain_row(struct reader *r, struct snapshot *snap, struct rank_query *rq,
 	d.id = id;
 	rq->walked = 0;		/* all of it again, for this row */
 	/* Every row kept: none passed over, so that this one is whole. */
-	k = (int)search_index_nids(snapshot_index(snap)) + 1;
+	k = (int)search_index_nids(sd->index) + 1;
 	out = xcalloc((size_t)k, sizeof(*out));
-	rank_run(r, snapshot_index(snap), snap, rq, &weights, 0, k, out,
+	rank_run(r, sd->index, sd, rq, &weights, 0, k, out,
 	    &total, &all, &d);
 	free(out);
 	printf("%-4s %8.2f  bm25 %6.2f cover %.2f title %.2f tmatch %.0f "
@@ -163,7 +163,9 @@ static void
 explain(struct reader *r, const char *text, const struct eval_query *qs,
     size_t nq)
 {
-	struct snapshot		*snap = snapshot_acquire();
+	struct search_data	 data;
+	const struct search_data *sd = &data;
+	void			*token = search_data_acquire(&data);
 	struct query		*q = query_parse(r->tok, text);
 	struct rank_query	*rq;
 	struct ranked		 best[PAGE + 64];
@@ -172,9 +174,9 @@ explain(struct reader *r, const char *text, const struct eval_query *qs,
 	int			 n, all, s, a, p, f, k;
 	char			 label[16];
 
-	query_expand(q, r, snap, &weights);
+	query_expand(q, r, sd, &weights);
 	/* Ranked as a search ranks it (feedback too), then explained. */
-	rq = search_rank(r, snap, q, 0, PAGE, best, &n, &total, &all);
+	rq = search_rank(r, sd, q, 0, PAGE, best, &n, &total, &all);
 	for (s = 0; s < rq->nslots; s++) {
 		printf("slot %d \"%s\" idf %.2f weight %.2f%s\n", s,
 		    rq->slot[s].core && (size_t)s < q->nslots ?
@@ -203,20 +205,20 @@ explain(struct reader *r, const char *text, const struct eval_query *qs,
 	printf("total %lld%s\n", (long long)total, all ? "" : " (partial)");
 	for (k = 0; k < n; k++) {
 		snprintf(label, sizeof(label), "%d.", k + 1);
-		explain_row(r, snap, rq, best[k].id, label);
+		explain_row(r, sd, rq, best[k].id, label);
 	}
 	for (i = 0; i < nq; i++) {
 		if (strcmp(qs[i].text, text) != 0)
 			continue;
 		for (k = 0; k < qs[i].nj; k++) {
 			snprintf(label, sizeof(label), "g%d", qs[i].j[k].grade);
-			explain_row(r, snap, rq, id_of(r, qs[i].j[k].slug),
+			explain_row(r, sd, rq, id_of(r, qs[i].j[k].slug),
 			    label);
 		}
 	}
 	rank_query_free(rq);
 	query_free(q);
-	snapshot_release(snap);
+	search_data_release(token);
 }
 
 static int
