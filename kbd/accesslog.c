@@ -80,11 +80,11 @@ write_pending(void)
 		off += (size_t)n;
 	}
 	/* A full disk must not stop the server: the lines are dropped. */
-	if (off < pending.len && outage_begin(&failing))
+	if (off < pending.len && log_outage_begin(&failing))
 		log_warn("access log: cannot write; lines are dropped until "
 		    "it works again");
 	else if (off == pending.len && pending.len > 0)
-		outage_end(&failing, "access log");
+		log_outage_end(&failing, "access log");
 	buf_reset(&pending);
 }
 
@@ -164,10 +164,10 @@ put_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)kind;
 	buf_init(&enc);
 	buf_putc(&enc, a->n++ == 0 ? '?' : '&');
-	url_escape(&enc, key);
+	escape_url(&enc, key);
 	if (value != NULL) {
 		buf_putc(&enc, '=');
-		url_escape(&enc, value);
+		escape_url(&enc, value);
 	}
 	put_safe(a->b, enc.data);
 	buf_free(&enc);
@@ -236,7 +236,7 @@ accesslog_request(struct request *req)
 	put_safe(line, http_header(req, "Referer"));
 	buf_puts(line, "\" \"");
 	put_safe(line, http_header(req, "User-Agent"));
-	buf_printf(line, "\" %lldus\n", (long long)(now_us() - req->start));
+	buf_printf(line, "\" %lldus\n", (long long)(clock_us() - req->start));
 
 	pthread_mutex_lock(&lock);
 	buf_put(&pending, line->data, line->len);

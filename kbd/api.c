@@ -2,7 +2,7 @@
  * api.c (web): the JSON API and /healthz.  Every JSON body is built with
  * jansson, never by printf, so quoting and escaping cannot go wrong; every
  * string that reaches jansson is valid UTF-8 (articles are checked at
- * import, queries are sanitised by query.c).  Errors are
+ * import, queries are sanitised by search_query.c).  Errors are
  * {"error": "..."} with a fitting status.
  */
 #include <limits.h>
@@ -21,7 +21,7 @@ static json_t *
 article_url(const char *slug)
 {
 	char	*url = xasprintf("/a/%s", slug);
-	json_t	*j = jstr(url);
+	json_t	*j = reply_jstr(url);
 
 	free(url);
 	return j;
@@ -62,7 +62,7 @@ api_search_key(struct request *req, struct cache_key *k)
 	 * dictionaries, read after the start.
 	 */
 	return cache_key_set(k, snapshot_generation(0) << 1 |
-	    (uint64_t)search_dicts_settled(), "search?%d&%d&%s", limit, offset,
+	    (uint64_t)search_dict_settled(), "search?%d&%d&%s", limit, offset,
 	    arg_or_empty(req, "q"));
 }
 
@@ -84,7 +84,7 @@ api_suggest_key(struct request *req, struct cache_key *k)
 	    &limit) == -1)
 		return -1;
 	return cache_key_set(k, snapshot_generation(1) << 1 |
-	    (uint64_t)search_dicts_settled(), "suggest?%d&%d&%s", limit,
+	    (uint64_t)search_dict_settled(), "suggest?%d&%d&%s", limit,
 	    opensearch(req), arg_or_empty(req, "q"));
 }
 
@@ -99,7 +99,7 @@ api_healthz(struct request *req, struct reply *rep)
 {
 	(void)req;
 	/* Ready once the articles and the search's dictionaries are read. */
-	if (writer_ready() && search_dicts_settled())
+	if (writer_ready() && search_dict_settled())
 		reply_static(rep, 200, "text/plain; charset=utf-8", "ok\n", 3);
 	else
 		reply_static(rep, 503, "text/plain; charset=utf-8",
@@ -130,12 +130,12 @@ api_search(struct request *req, struct reply *rep)
 	}
 	if ((text = http_arg(req, "q")) == NULL)
 		text = "";
-	q = query_parse(r->tok, text);
+	q = search_query_parse(r->tok, text);
 	rc = search_run(r, q, limit, offset, 0, &res);
 	if (offset == 0)
 		reply_logged_search(rep, q->normalized, res.total);
 	if (rc == -1) {
-		query_free(q);
+		search_query_free(q);
 		search_result_free(&res);
 		error_reply(req, rep, 503, NULL);
 		return;
@@ -143,18 +143,18 @@ api_search(struct request *req, struct reply *rep)
 	results = json_array();
 	for (i = 0; i < res.n; i++)
 		json_array_append_new(results, json_pack("{s:o,s:o,s:o,s:o,"
-		    "s:I,s:o}", "slug", jstr(res.hits[i].slug),
-		    "title", jstr(res.hits[i].title),
-		    "category", jstr(res.hits[i].category),
-		    "snippet", jstr(res.hits[i].snippet),
+		    "s:I,s:o}", "slug", reply_jstr(res.hits[i].slug),
+		    "title", reply_jstr(res.hits[i].title),
+		    "category", reply_jstr(res.hits[i].category),
+		    "snippet", reply_jstr(res.hits[i].snippet),
 		    "hits", (json_int_t)res.hits[i].hits,
 		    "url", article_url(res.hits[i].slug)));
-	obj = json_pack("{s:o,s:I,s:i,s:i,s:b,s:o}", "query", jstr(q->text),
+	obj = json_pack("{s:o,s:I,s:i,s:i,s:b,s:o}", "query", reply_jstr(q->text),
 	    "total", (json_int_t)res.total, "limit", limit, "offset", offset,
 	    "partial", res.partial, "results", results);
 	if (q->suggestion != NULL)
-		json_object_set_new(obj, "suggestion", jstr(q->suggestion));
-	query_free(q);
+		json_object_set_new(obj, "suggestion", reply_jstr(q->suggestion));
+	search_query_free(q);
 	search_result_free(&res);
 	reply_json(rep, 200, obj);
 }
@@ -173,10 +173,10 @@ opensearch_suggestions(const char *query, const struct search_result *res)
 	size_t	 i;
 
 	for (i = 0; i < res->n; i++) {
-		json_array_append_new(titles, jstr(res->hits[i].title));
+		json_array_append_new(titles, reply_jstr(res->hits[i].title));
 		json_array_append_new(none, json_string(""));
 		url = xasprintf("%s/a/%s", site_base(), res->hits[i].slug);
-		json_array_append_new(urls, jstr(url));
+		json_array_append_new(urls, reply_jstr(url));
 		free(url);
 	}
 	return json_pack("[s,o,o,o]", query, titles, none, urls);
@@ -220,8 +220,8 @@ api_suggest(struct request *req, struct reply *rep)
 		list = json_array();
 		for (i = 0; i < res.n; i++)
 			json_array_append_new(list, json_pack("{s:o,s:o,s:o}",
-			    "slug", jstr(res.hits[i].slug),
-			    "title", jstr(res.hits[i].title),
+			    "slug", reply_jstr(res.hits[i].slug),
+			    "title", reply_jstr(res.hits[i].title),
 			    "url", article_url(res.hits[i].slug)));
 		reply_json(rep, 200, json_pack("{s:s,s:o}", "query", clean,
 		    "suggestions", list));
@@ -263,9 +263,9 @@ api_top(struct request *req, struct reply *rep)
 	list = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:I,s:o}",
-		    "slug", jstr(t[i].slug),
-		    "title", jstr(t[i].title),
-		    "category", jstr(t[i].category),
+		    "slug", reply_jstr(t[i].slug),
+		    "title", reply_jstr(t[i].title),
+		    "category", reply_jstr(t[i].category),
 		    "hits", (json_int_t)t[i].hits,
 		    "url", article_url(t[i].slug)));
 	top_free(t, n);
@@ -282,10 +282,10 @@ api_article(struct request *req, struct reply *rep)
 
 	if (view_article(req, rep, "/api/articles/", &a) == -1)
 		return;
-	format_time(updated, sizeof(updated), a.updated);
+	clock_format(updated, sizeof(updated), a.updated);
 	reply_json(rep, 200, json_pack("{s:s,s:o,s:o,s:o,s:o,s:I,s:s}", "slug",
-	    req->tail, "title", jstr(a.title), "category", jstr(a.category),
-	    "tags", tag_array(a.tags), "html", jstr(a.html),
+	    req->tail, "title", reply_jstr(a.title), "category", reply_jstr(a.category),
+	    "tags", reply_tags(a.tags), "html", reply_jstr(a.html),
 	    "hits", (json_int_t)view_hits(req, &a), "updated", updated));
 	store_article_clear(&a);
 }

@@ -133,7 +133,7 @@ cache_serve(struct request *req, const struct cache_key *k,
 			atomic_fetch_add(&bytes, grew);
 		}
 		if (e->logq != NULL)
-			searchlog_add(e->logq, e->total);
+			search_log_add(e->logq, e->total);
 		hit = 1;
 	}
 	pthread_rwlock_unlock(&lock);

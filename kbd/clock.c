@@ -1,7 +1,7 @@
 /*
  * clock.c (base): the two clocks kbd reads.  Durations and rates use the
- * monotonic clock (now_us), which no change of the system time moves;
- * days, dates and what people see use the wall clock (wall_seconds).
+ * monotonic clock (clock_us), which no change of the system time moves;
+ * days, dates and what people see use the wall clock (clock_seconds).
  */
 #include <stdio.h>
 #include <time.h>
@@ -9,7 +9,7 @@
 #include "kbd.h"
 
 int64_t
-now_us(void)
+clock_us(void)
 {
 	struct timespec	 ts;
 
@@ -18,14 +18,14 @@ now_us(void)
 }
 
 int64_t
-wall_seconds(void)
+clock_seconds(void)
 {
 	return (int64_t)time(NULL);
 }
 
 /* Formats unix time t as ISO 8601 in UTC ("2026-11-26T17:22:00Z"). */
 void
-format_time(char *out, size_t size, int64_t t)
+clock_format(char *out, size_t size, int64_t t)
 {
 	struct tm	 tm;
 	time_t		 tt = (time_t)t;

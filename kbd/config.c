@@ -175,8 +175,9 @@ check_args(const struct config *cfg, char *why, size_t size)
 }
 
 /*
- * Parses argv into cfg.  Returns CONFIG_RUN, CONFIG_DONE after --help or
- * --version, or -1 with a one-line reason in *errstr.
+ * Parses argv into cfg.  Returns 0 (cfg->done is set after --help or
+ * --version, which print what they say), or -1 with a one-line reason in
+ * *errstr.
  */
 int
 config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
@@ -248,7 +249,8 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			break;
 		case 'h':
 			usage(stdout);
-			return CONFIG_DONE;
+			cfg->done = 1;
+			return 0;
 		case 'I':
 			cfg->insecure_admin = 1;
 			break;
@@ -285,7 +287,8 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			break;
 		case 'V':
 			printf("kbd %s\n", KBD_VERSION);
-			return CONFIG_DONE;
+			cfg->done = 1;
+			return 0;
 		case ':':
 			snprintf(why, sizeof(why), "option '%.64s' needs an "
 			    "argument; see kbd --help", argv[optind - 1]);
@@ -302,7 +305,7 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	cfg->nargs = argc - optind;
 	if (check_args(cfg, why, sizeof(why)) == -1)
 		return -1;
-	return CONFIG_RUN;
+	return 0;
 }
 
 /* Why path is not a readable folder, or NULL if it is one. */
@@ -471,26 +474,34 @@ check_db(const char *path, char *err, size_t errlen)
 
 /*
  * Checks that the paths and the listen address of cfg are usable.
- * Returns 0, or -1 with a one-line reason in err.
+ * Returns 0, or -1 with a one-line reason in *errstr.
  */
 int
-config_check(const struct config *cfg, char *err, size_t errlen)
+config_check(const struct config *cfg, const char **errstr)
 {
+	static char	 err[512];
+	const size_t	 errlen = sizeof(err);
 	const char	*colon;
 	long long	 port;
+	int		 rc;
 
+	*errstr = err;
 	if (cfg->command != NULL && strcmp(cfg->command, "check") == 0)
 		return check_dir("--articles", cfg->articles, err, errlen);
 	if (cfg->command != NULL && strcmp(cfg->command, "backup") == 0)
 		return check_file("--db", cfg->db, err, errlen);
 	if (cfg->command != NULL && strcmp(cfg->command, "user") == 0)
 		return check_db(cfg->db, err, errlen);
-	if (check_articles(cfg->articles, err, errlen) == -1 ||
-	    (cfg->static_dir != NULL &&
-	    check_dir("--static", cfg->static_dir, err, errlen) == -1) ||
-	    check_db(cfg->db, err, errlen) == -1 ||
-	    check_tls(cfg, err, errlen) == -1 ||
-	    check_urls(cfg, err, errlen) == -1)
+	rc = check_articles(cfg->articles, err, errlen);
+	if (rc == 0 && cfg->static_dir != NULL)
+		rc = check_dir("--static", cfg->static_dir, err, errlen);
+	if (rc == 0)
+		rc = check_db(cfg->db, err, errlen);
+	if (rc == 0)
+		rc = check_tls(cfg, err, errlen);
+	if (rc == 0)
+		rc = check_urls(cfg, err, errlen);
+	if (rc == -1)
 		return -1;
 	colon = strrchr(cfg->listen, ':');
 	if (colon == NULL || colon == cfg->listen ||

@@ -68,11 +68,11 @@ top_items(struct buf *b, const struct embed_args *a, const char *link_attrs,
 	buf_puts(b, "<ol>\n");
 	for (i = 0; i < n; i++) {
 		buf_puts(b, "<li><a href=\"");
-		html_escape(b, site_base());
+		escape_html(b, site_base());
 		buf_puts(b, "/a/");
-		url_escape(b, t[i].slug);
+		escape_url(b, t[i].slug);
 		buf_printf(b, "\"%s>", link_attrs);
-		html_escape(b, t[i].title);
+		escape_html(b, t[i].title);
 		buf_puts(b, "</a>");
 		if (a->hits)
 			buf_printf(b, " <span class=\"%s\">(%lld %s)</span>",
@@ -179,7 +179,7 @@ static void
 snippet(struct buf *b, const char *id, const char *code)
 {
 	buf_printf(b, "<div class=\"snippet\">\n<pre><code id=\"%s\">", id);
-	html_escape(b, code);
+	escape_html(b, code);
 	buf_printf(b, "</code></pre>\n<button type=\"button\" class=\"copy\" "
 	    "data-copy=\"%s\" hidden>Kopieren</button>\n</div>\n", id);
 }
@@ -301,7 +301,7 @@ reference(struct buf *b)
 			if (i > 0)
 				buf_puts(b, ", ");
 			buf_puts(b, "<code>");
-			html_escape(b, o);
+			escape_html(b, o);
 			buf_puts(b, "</code>");
 		}
 		buf_puts(b, ". Weitere Websites geben die Betreiber mit "

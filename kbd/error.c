@@ -79,7 +79,7 @@ error_reply(struct request *req, struct reply *rep, unsigned int status,
 	    0);
 	buf_printf(&b, "<h1>%s</h1>\n<p>", e->status == 404 ?
 	    "Seite nicht gefunden" : "Das hat nicht geklappt");
-	html_escape(&b, why != NULL ? why : e->page);
+	escape_html(&b, why != NULL ? why : e->page);
 	buf_puts(&b, "</p>\n<p>Vielleicht hilft die Suche oben weiter, oder "
 	    "Sie beginnen auf der <a href=\"/\">Startseite</a>.</p>\n");
 	frame_end(&b);

@@ -2,7 +2,7 @@
  * frame.c (web): what every public HTML page has around its content: the
  * head (title, style sheet, scripts, feeds, icon), the header with the
  * site's name and search box, and the footer.  Pages are German and work
- * without JavaScript.  Every value goes through html_escape().
+ * without JavaScript.  Every value goes through escape_html().
  */
 #include <string.h>
 
@@ -19,7 +19,7 @@ frame_search_form(struct buf *b, const char *q, const char *cls)
 	    "role=\"search\">\n<label class=\"visually-hidden\" for=\"q\">"
 	    "Suche</label>\n<input id=\"q\" name=\"q\" type=\"search\" "
 	    "value=\"", cls);
-	html_escape(b, q);
+	escape_html(b, q);
 	buf_puts(b, "\" placeholder=\"" PLACEHOLDER "\" maxlength=\"200\" "
 	    "autocomplete=\"off\">\n<button type=\"submit\">Suchen</button>\n"
 	    "</form>\n");
@@ -36,7 +36,7 @@ frame_head_open(struct buf *b, const char *title)
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	if (title != NULL) {
-		html_escape(b, title);
+		escape_html(b, title);
 		buf_puts(b, " – ");
 	}
 	/* Versioned links: the browser may keep these files for a year. */
@@ -71,7 +71,7 @@ frame_begin(struct buf *b, const char *title, const char *q, int home)
 	frame_head_open(b, title);
 	if (home) {
 		buf_puts(b, "<link rel=\"canonical\" href=\"");
-		html_escape(b, site_base());
+		escape_html(b, site_base());
 		buf_puts(b, "/\">\n<meta name=\"description\" content=\""
 		    "Antworten auf häufige Fragen: durchsuchen Sie die Hilfe "
 		    "oder lesen Sie die meistgelesenen Artikel.\">\n");

@@ -123,15 +123,15 @@ write_deltas(sqlite3 *db, const struct hit_delta *d, size_t n)
 {
 	const char	*errstr;
 
-	if (store_hits_write(db, d, n, wall_seconds() / 86400, &errstr) ==
+	if (store_hits_write(db, d, n, clock_seconds() / 86400, &errstr) ==
 	    -1) {
-		if (outage_begin(&failing))
+		if (log_outage_begin(&failing))
 			log_warnx("hits: cannot write the views of %zu "
 			    "article%s: %s; they are kept and tried again "
 			    "each second", n, n == 1 ? "" : "s", errstr);
 		return -1;
 	}
-	outage_end(&failing, "hits");
+	log_outage_end(&failing, "hits");
 	return 0;
 }
 

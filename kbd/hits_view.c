@@ -1,6 +1,6 @@
 /*
  * hits_view.c (hits): which views of an article are hits.  A view counts
- * once per reader, article and UTC day (visitor.c), and only when a
+ * once per reader, article and UTC day (hits_visitor.c), and only when a
  * person's browser asked for the page to show it: robots and scripts (by
  * their User-Agent), pages fetched ahead of time (a browser's prefetch
  * or prerender, Safari's top-sites preview) and staff never count; they
@@ -40,12 +40,12 @@ hits_view_classify(struct view *v, const char *ua,
 		return;
 	v->classified = 1;
 	v->skip = SKIP_NONE;
-	if (!visitor_browser(ua))
+	if (!hits_visitor_browser(ua))
 		v->skip = SKIP_ROBOT;
 	for (i = 0; i < n && v->skip == SKIP_NONE; i++)
 		if (fetched_ahead(purpose[i]))
 			v->skip = SKIP_PREFETCH;
-	visitor_digest(&v->who, addr, addrlen, ua);
+	hits_visitor_digest(&v->who, addr, addrlen, ua);
 }
 
 /*
@@ -57,8 +57,8 @@ hits_view_counts(const struct view *v)
 {
 	if (v->article <= 0 || v->staff || !v->classified)
 		return 0;
-	return v->skip == SKIP_NONE && visitor_first(&v->who, v->article,
-	    wall_seconds() / 86400);
+	return v->skip == SKIP_NONE && hits_visitor_first(&v->who, v->article,
+	    clock_seconds() / 86400);
 }
 
 /*
@@ -82,8 +82,8 @@ hits_view_done(struct view *v)
 		return 0;
 	if (v->staff)
 		skip = SKIP_STAFF;
-	else if (skip == SKIP_NONE && !visitor_mark(&v->who, v->article,
-	    wall_seconds() / 86400))
+	else if (skip == SKIP_NONE && !hits_visitor_mark(&v->who, v->article,
+	    clock_seconds() / 86400))
 		skip = SKIP_REPEAT;
 	if (skip == SKIP_NONE)
 		hits_add(v->article);

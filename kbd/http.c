@@ -71,7 +71,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	unsigned int		 before = 0;
 	char			 line[512];
 	size_t			 n;
-	int64_t			 now = now_us() / 60000000;
+	int64_t			 now = clock_us() / 60000000;
 	int			 show;
 
 	(void)cls;
@@ -113,8 +113,8 @@ unescape(void *cls, struct MHD_Connection *conn, char *s)
 	(void)cls;
 	(void)conn;
 	while (*r != '\0') {
-		if (r[0] == '%' && (hi = hex_digit(r[1])) >= 0 &&
-		    (lo = hex_digit(r[2])) >= 0 && (hi | lo) != 0) {
+		if (r[0] == '%' && (hi = parse_hex(r[1])) >= 0 &&
+		    (lo = parse_hex(r[2])) >= 0 && (hi | lo) != 0) {
 			*w++ = (char)(hi * 16 + lo);
 			r += 3;
 		} else
@@ -655,7 +655,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)cls;
 	if (req == NULL) {
 		req = xcalloc(1, sizeof(*req));
-		req->start = now_us();
+		req->start = clock_us();
 		req->conn = conn;
 		req->method = method;
 		req->version = version;

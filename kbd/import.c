@@ -451,7 +451,7 @@ import_file(struct import *im, const char *name)
 	int64_t		 mtime, id;
 	int		 rc;
 
-	if (!slug_valid(name, n)) {
+	if (!parse_slug(name, n)) {
 		log_warnx("%s/%s: skipped: the file name must be a slug "
 		    "(a-z, 0-9, '-', '_'; at most %d) plus \".md\"", im->dir,
 		    name, KBD_MAX_SLUG);
@@ -605,7 +605,7 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 	im.db = db;
 	im.dir = dir;
 	im.stats = stats;
-	im.now = wall_seconds();
+	im.now = clock_seconds();
 
 	if ((d = opendir(dir)) == NULL) {
 		log_warn("%s: cannot open the articles folder", dir);

@@ -103,6 +103,7 @@ struct config {
 	int		 nargs;
 	unsigned int	 threads;	/* HTTP worker threads */
 	int		 verbose;
+	int		 done;		/* --help or --version printed */
 };
 
 /* A growable byte buffer, always NUL-terminated after the first put. */
@@ -256,7 +257,7 @@ struct query {
 struct request;
 struct reply;
 
-/* Who asked, as a digest of address and User-Agent; see visitor.c. */
+/* Who asked, as a digest of address and User-Agent; see hits_visitor.c. */
 struct visitor {
 	unsigned char	 digest[16];
 };
@@ -334,7 +335,7 @@ void	 buf_free(struct buf *);
 /* log.c */
 struct outage {
 	unsigned long	 tries;		/* failures in a row */
-	int64_t		 since;		/* now_us() of the first */
+	int64_t		 since;		/* clock_us() of the first */
 };
 void	 log_init(int);
 void	 log_warn(const char *, ...) KBD_PRINTF(1, 2);
@@ -342,8 +343,8 @@ void	 log_warnx(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_info(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_debug(const char *, ...) KBD_PRINTF(1, 2);
 void	 log_vwarnx(const char *, va_list) KBD_PRINTF(1, 0);
-int	 outage_begin(struct outage *);
-void	 outage_end(struct outage *, const char *);
+int	 log_outage_begin(struct outage *);
+void	 log_outage_end(struct outage *, const char *);
 void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 
@@ -378,23 +379,21 @@ void	 stats_add(enum stats_counter which, uint64_t n);
 uint64_t stats_get(enum stats_counter which);
 
 /* util.c */
-char	*form_value(const char *, size_t, const char *);
-int	 hex_digit(char);
+char	*parse_form_value(const char *, size_t, const char *);
+int	 parse_hex(char);
 char	*file_read_at(int, const char *, size_t, size_t *);
 int	 utf8_valid(const char *, size_t, size_t *);
 void	 utf8_sanitize(struct buf *, const char *, size_t);
 size_t	 utf8_prefix(const char *, size_t, size_t);
 int	 parse_number(const char *, long long, long long, long long *);
-int	 slug_valid(const char *, size_t);
-int64_t	 now_us(void);
-int64_t	 wall_seconds(void);
-void	 format_time(char *, size_t, int64_t);
+int	 parse_slug(const char *, size_t);
+int64_t	 clock_us(void);
+int64_t	 clock_seconds(void);
+void	 clock_format(char *, size_t, int64_t);
 
 /* config.c */
-#define CONFIG_RUN	0	/* serve with the parsed options */
-#define CONFIG_DONE	1	/* --help or --version printed */
 int	 config_parse(struct config *, int, char **, const char **);
-int	 config_check(const struct config *, char *, size_t);
+int	 config_check(const struct config *cfg, const char **errstr);
 
 /* render.c */
 int	 render_markdown(const char *, size_t, char **, char **);
@@ -409,67 +408,69 @@ void	 article_clear(struct article *);
 char	*article_compose(const char *, const char *, const char *,
 	    const char *, const char *, int, const char *);
 
-/* admin.c */
-char	*admin_tags_from_form(const char *);
-char	*admin_preview(const char *);
+/* staff_page.c */
+char	*staff_page_tags(const char *);
+char	*staff_page_preview(const char *);
 
 
-/* auth.c */
-#define AUTH_OK		0
-#define AUTH_WRONG	1
-#define AUTH_LOCKED	2
-#define AUTH_ERROR	3
-int	 auth_init(const struct config *);
-int	 auth_hash_password(const char *, char *);
-void	 auth_new_token(char *, char *);
-const struct staff *auth_staff(struct request *);
-int	 auth_is_staff(struct request *req);
-int	 auth_transport_ok(struct request *);
-int	 auth_csrf_ok(struct request *, const char *);
-int	 auth_login(struct request *, struct reply *, const char *,
+/* staff_auth.c */
+int	 staff_auth_init(const struct config *);
+int	 staff_auth_hash_password(const char *, char *);
+void	 staff_auth_new_token(char *, char *);
+const struct staff *staff_auth_who(struct request *);
+int	 staff_auth_is_staff(struct request *req);
+int	 staff_auth_transport_ok(struct request *);
+int	 staff_auth_csrf_ok(struct request *, const char *);
+int	 staff_auth_login(struct request *, struct reply *, const char *,
 	    const char *, int64_t *);
-void	 auth_logout(struct request *, struct reply *);
+void	 staff_auth_logout(struct request *, struct reply *);
 
-/* user.c */
+/* staff_user.c */
 struct user_row {
 	const char	*name;
 	const char	*role;
 	int64_t		 created;
 	int		 has_token;
 };
-int	 user_name_valid(const char *);
-const char *user_password_weak(const char *);
-int	 user_add(sqlite3 *, const char *, const char *, const char *,
+int	 staff_user_name_valid(const char *);
+const char *staff_user_password_weak(const char *);
+int	 staff_user_add(sqlite3 *, const char *, const char *, const char *,
 	    const char **);
-int	 user_set_password(sqlite3 *, const char *, const char *,
+int	 staff_user_password(sqlite3 *, const char *, const char *,
 	    const char **);
-int	 user_new_token(sqlite3 *, const char *, char *, const char **);
-int	 user_main(const struct config *);
-struct user_change {
+int	 staff_user_token(sqlite3 *, const char *, char *, const char **);
+struct staff_user_change {
 	const char	*name;
 	const char	*role;		/* add: editor or admin */
 	const char	*password;	/* add */
 	int		 del;		/* delete instead of add */
 	const char	*why;		/* out: the reason of a failure */
 };
-int	 user_change(struct user_change *);
+int	 staff_user_change(struct staff_user_change *);
 
-/* check.c */
-int	 check_folder(const char *);
+/* cmd_check.c */
+int	 cmd_check(const char *dir);
+
+/* cmd_serve.c, cmd_backup.c, cmd_user.c */
+struct http_hooks;
+int	 cmd_serve(const struct config *cfg);
+void	 cmd_serve_web(struct http_hooks *hooks);
+int	 cmd_backup(const struct config *cfg);
+int	 cmd_user(const struct config *cfg);
 
 /* diff.c */
 typedef void (*diff_fn)(void *, int, const char *, size_t);
 size_t	 diff_lines(const char *, const char *, diff_fn, void *);
 
-/* staff.c */
-struct staff_article {
+/* store_staff.c */
+struct store_staff_article {
 	const char	*slug;
 	const char	*title;
 	const char	*category;
 	const char	*tags;		/* joined by '\n' */
 	const char	*state;		/* published, draft, deleted */
 	const char	*author;	/* of the last revision, or "" */
-	const char	*markdown;	/* staff_article() only */
+	const char	*markdown;	/* store_staff_article() only */
 	int64_t		 hits;
 	int64_t		 updated;
 	int64_t		 rev;		/* the last revision, 0 if none */
@@ -497,21 +498,21 @@ struct stat_row {
 #define STATS_TOP	0	/* most searched */
 #define STATS_EMPTY	1	/* found nothing */
 #define STATS_UNOPENED	2	/* found something nobody opened */
-const char *staff_sort_name(const char *);
-int	 staff_articles(struct reader *, const struct staff_filter *,
-	    void (*)(void *, const struct staff_article *), void *);
-int	 staff_article(struct reader *, const char *,
-	    struct staff_article *, char **);
-int	 staff_revisions(struct reader *, const char *,
+const char *store_staff_sort(const char *);
+int	 store_staff_articles(struct reader *, const struct staff_filter *,
+	    void (*)(void *, const struct store_staff_article *), void *);
+int	 store_staff_article(struct reader *, const char *,
+	    struct store_staff_article *, char **);
+int	 store_staff_revisions(struct reader *, const char *,
 	    void (*)(void *, const struct staff_revision *), void *);
-char	*staff_revision_text(struct reader *, const char *, int64_t);
-int	 stats_most_read(struct reader *, int, int,
+char	*store_staff_revision_text(struct reader *, const char *, int64_t);
+int	 store_staff_most_read(struct reader *, int, int,
 	    void (*)(void *, const struct stat_row *), void *);
-int	 stats_searches(struct reader *, int, int, int,
+int	 store_staff_searches(struct reader *, int, int, int,
 	    void (*)(void *, const struct stat_row *), void *);
-int	 stats_daily_hits(struct reader *, int, int64_t *);
+int	 store_staff_daily_hits(struct reader *, int, int64_t *);
 
-/* edit.c */
+/* staff_edit.c */
 struct edit {
 	const char	*slug;		/* the article */
 	const char	*author;	/* a user's name */
@@ -530,12 +531,12 @@ struct edit {
 	int64_t		 rev;		/* out: the article's revision */
 	char		*current;	/* out, 409: the file now; caller frees */
 };
-int	 edit_save(struct edit *e, const char **errstr);
-int	 edit_publish(struct edit *e, const char **errstr);
-int	 edit_delete(struct edit *e, const char **errstr);
-int	 edit_restore(struct edit *e, const char **errstr);
-int	 edit_rename(struct edit *e, const char **errstr);
-int	 edit_alias(struct edit *e, const char **errstr);
+int	 staff_edit_save(struct edit *e, const char **errstr);
+int	 staff_edit_publish(struct edit *e, const char **errstr);
+int	 staff_edit_delete(struct edit *e, const char **errstr);
+int	 staff_edit_restore(struct edit *e, const char **errstr);
+int	 staff_edit_rename(struct edit *e, const char **errstr);
+int	 staff_edit_alias(struct edit *e, const char **errstr);
 
 /* import.c */
 struct import_stats {
@@ -569,7 +570,7 @@ struct store_search {
 	int64_t		 results;
 	int		 click;		/* an article opened from its results */
 	int64_t		 article;	/* ... which one, if a reader's */
-	int		 tag;		/* ... the reader's tag (visitor_tag) */
+	int		 tag;		/* ... the reader's tag (hits_visitor_tag) */
 };
 int	 store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
 	    int64_t day, const char **errstr);
@@ -628,20 +629,20 @@ int	 store_articles_each(struct reader *r, enum store_list list,
 int	 store_top_since(struct reader *r, int64_t day, int limit,
 	    void (*fn)(void *arg, const struct store_article *a), void *arg);
 
-/* lexicon.c */
+/* search_lexicon.c */
 struct lexicon;
 struct word_delta;
-struct lexicon *lexicon_load(sqlite3 *);
-void	 lexicon_ref(struct lexicon *);
-void	 lexicon_unref(struct lexicon *);
-size_t	 lexicon_size(const struct lexicon *);
-uint32_t lexicon_docs(const struct lexicon *, const char *, size_t);
-int64_t	 lexicon_ndocs(const struct lexicon *);
-const char *lexicon_lookup(const struct lexicon *, const char *, size_t,
+struct lexicon *search_lexicon_load(sqlite3 *);
+void	 search_lexicon_ref(struct lexicon *);
+void	 search_lexicon_unref(struct lexicon *);
+size_t	 search_lexicon_size(const struct lexicon *);
+uint32_t search_lexicon_docs(const struct lexicon *, const char *, size_t);
+int64_t	 search_lexicon_ndocs(const struct lexicon *);
+const char *search_lexicon_lookup(const struct lexicon *, const char *, size_t,
 	    uint32_t *);
-const char *lexicon_correct(const struct lexicon *, const char *, size_t,
+const char *search_lexicon_correct(const struct lexicon *, const char *, size_t,
 	    const char **);
-size_t	 lexicon_prefix(const struct lexicon *, const char *, size_t,
+size_t	 search_lexicon_prefix(const struct lexicon *, const char *, size_t,
 	    const char **, size_t);
 struct word_delta *store_words_new(void);
 void	 store_words_article(struct word_delta *, struct tokenizer *,
@@ -650,25 +651,25 @@ int	 store_words_flush(struct word_delta *, sqlite3 *);
 void	 store_words_free(struct word_delta *);
 int	 store_words_recount(sqlite3 *, struct tokenizer *);
 
-/* synonyms.c */
+/* search_synonyms.c */
 struct synonyms;
-struct synonyms *synonyms_build(struct tokenizer *, const char *,
+struct synonyms *search_synonyms_build(struct tokenizer *, const char *,
 	    const char *);
-struct synonyms *synonyms_load(const char *);
-void	 synonyms_ref(struct synonyms *);
-void	 synonyms_unref(struct synonyms *);
-size_t	 synonyms_groups(const struct synonyms *);
-char	*synonyms_key(struct tokenizer *, const char *, size_t);
-int	 synonyms_lookup(const struct synonyms *, const char *,
+struct synonyms *search_synonyms_load(const char *);
+void	 search_synonyms_ref(struct synonyms *);
+void	 search_synonyms_unref(struct synonyms *);
+size_t	 search_synonyms_groups(const struct synonyms *);
+char	*search_synonyms_key(struct tokenizer *, const char *, size_t);
+int	 search_synonyms_lookup(const struct synonyms *, const char *,
 	    void (*)(void *, const char *), void *);
 
-/* visitor.c */
-int	 visitor_browser(const char *);
-void	 visitor_digest(struct visitor *, const void *, size_t, const char *);
-int	 visitor_first(const struct visitor *, int64_t, int64_t);
-int	 visitor_mark(const struct visitor *, int64_t, int64_t);
-int	 visitor_tag(const struct visitor *, const unsigned char *, size_t);
-void	 visitor_shutdown(void);
+/* hits_visitor.c */
+int	 hits_visitor_browser(const char *);
+void	 hits_visitor_digest(struct visitor *, const void *, size_t, const char *);
+int	 hits_visitor_first(const struct visitor *, int64_t, int64_t);
+int	 hits_visitor_mark(const struct visitor *, int64_t, int64_t);
+int	 hits_visitor_tag(const struct visitor *, const unsigned char *, size_t);
+void	 hits_visitor_shutdown(void);
 
 /* hits_view.c */
 void	 hits_view_classify(struct view *v, const char *ua,
@@ -683,13 +684,13 @@ int64_t	 hits_pending(int64_t);
 uint64_t hits_unwritten(void);
 int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
 
-/* searchlog.c */
-void	 searchlog_add(const char *, int64_t);
+/* search_log.c */
+void	 search_log_add(const char *, int64_t);
 #define CLICK_READERS	3	/* readers a query needs to lift an article */
 #define CLICK_DAYS	90	/* ... within so many days */
-void	 searchlog_click(const char *text, int reader, int64_t article,
+void	 search_log_click(const char *text, int reader, int64_t article,
 	    const struct visitor *who);
-int	 searchlog_flush(sqlite3 *);
+int	 search_log_flush(sqlite3 *);
 
 /* snapshot.c */
 struct snapshot *snapshot_acquire(void);
@@ -727,21 +728,21 @@ int	 writer_call(writer_fn, void *);
 int	 writer_import(void);
 const char *writer_folder(void);
 
-/* query.c */
+/* search_query.c */
 struct rank_weights;
 struct search_data;
-struct query *query_parse(struct tokenizer *, const char *);
-void	 query_expand(struct query *, struct reader *,
+struct query *search_query_parse(struct tokenizer *, const char *);
+void	 search_expand_query(struct query *, struct reader *,
 	    const struct search_data *, const struct rank_weights *);
-void	 query_fts_string(struct buf *, const char *);
-void	 query_alt_add(struct query_slot *, const char *const *, int, int);
-void	 query_alt_add1(struct query_slot *s, const char *part, int kind);
-void	 query_forms_free(struct query_forms *f);
-void	 query_slot_clear(struct query_slot *s);
-void	 query_merge_slots(struct query *, size_t, size_t);
-int	 query_add_prefix(struct query *, const struct lexicon *, const char *,
+void	 search_query_fts_string(struct buf *, const char *);
+void	 search_query_alt_add(struct query_slot *, const char *const *, int, int);
+void	 search_query_alt_add1(struct query_slot *s, const char *part, int kind);
+void	 search_query_forms_free(struct query_forms *f);
+void	 search_query_slot_clear(struct query_slot *s);
+void	 search_query_merge_slots(struct query *, size_t, size_t);
+int	 search_query_add_prefix(struct query *, const struct lexicon *, const char *,
 	    size_t);
-void	 query_free(struct query *);
+void	 search_query_free(struct query *);
 
 /* search_index.c */
 #define SEARCH_TITLE	0	/* the fields of an article, as ranked */
@@ -756,7 +757,7 @@ struct postings {
 	const uint32_t	*doc;
 	const uint16_t	*tf;	/* title 3 bits, tags 3, aliases 3, body 7 */
 };
-uint16_t search_tf_pack(const uint32_t *);
+uint16_t search_index_tf_pack(const uint32_t *);
 struct search_index *search_index_load(sqlite3 *);
 struct search_index *search_index_from(const int64_t *, const struct buf *,
 	    size_t, size_t);
@@ -772,8 +773,8 @@ double	 search_index_len(const struct search_index *, int64_t, int,
 	    double *);
 const float *search_index_rlens(const struct search_index *, size_t *);
 
-/* search_rank.c */
-/* The weights of the ranking; see search_rank.c and tests/search/fit.py. */
+/* search_best.c */
+/* The weights of the ranking; see search_best.c and tests/search/fit.py. */
 struct rank_weights {
 	double	 k1, b;			/* BM25 */
 	double	 field[SEARCH_FIELDS];	/* BM25F weight of each field */
@@ -797,7 +798,7 @@ struct rank_weights {
 	double	 fb_weight;		/* ... the best worth this much */
 	double	 fb_shared;		/* ... held by so many of them */
 };
-extern const struct rank_weights rank_defaults;
+extern const struct rank_weights search_rank_defaults;
 #define RANK_MAX_FORMS	(1 + QUERY_MAX_FORMS)
 #define RANK_MAX_PARTS	8
 /* A word that must be there, in any of its forms. */
@@ -840,16 +841,16 @@ struct ranked {
 	double	 score;
 	int64_t	 id;
 };
-struct rank_query *rank_compile(struct reader *, const struct search_index *,
+struct rank_query *search_rank_compile(struct reader *, const struct search_index *,
 	    const struct search_index *, const struct query *, uint64_t, int,
 	    const struct rank_weights *);
-void	 rank_query_free(struct rank_query *);
-uint64_t rank_body_slots(const struct rank_query *, int64_t);
+void	 search_rank_query_free(struct rank_query *);
+uint64_t search_rank_body_slots(const struct rank_query *, int64_t);
 
 /* search_feedback.c */
-int	 rank_feedback_wanted(const struct rank_query *,
+int	 search_feedback_wanted(const struct rank_query *,
 	    const struct rank_weights *);
-int	 rank_feedback(struct reader *, const struct search_index *,
+int	 search_feedback_run(struct reader *, const struct search_index *,
 	    struct rank_query *, const struct ranked *, int,
 	    const struct rank_weights *);
 /* What made an article's score, for tests/search. */
@@ -858,11 +859,11 @@ struct rank_detail {
 	double		 score, bm25, cover, title, title_matched;
 	uint32_t	 mask;		/* slots found */
 };
-int	 rank_run(struct reader *, const struct search_index *,
+int	 search_rank_run(struct reader *, const struct search_index *,
 	    const struct search_data *, struct rank_query *,
 	    const struct rank_weights *, int, int, struct ranked *, int64_t *,
 	    int *, struct rank_detail *);
-int	 rank_slots(struct reader *, const struct search_index *,
+int	 search_rank_slots(struct reader *, const struct search_index *,
 	    const struct search_data *, struct rank_query *,
 	    const struct rank_weights *, int, int, int, struct ranked *,
 	    int64_t *, int *, struct rank_detail *);
@@ -871,19 +872,19 @@ int	 rank_slots(struct reader *, const struct search_index *,
 struct search_dicts;
 /* A term of a dictionary and its rank (0: the first of its entry). */
 typedef int (*search_dict_cb)(void *, const char *, int);
-struct search_dicts *search_dicts_load(const char *, const char *,
+struct search_dicts *search_dict_load(const char *, const char *,
 	    const char **);
-void	 search_dicts_free(struct search_dicts *);
-void	 search_dicts_size(const struct search_dicts *, size_t *, size_t *);
-int	 search_dicts_english(const struct search_dicts *, const char *,
+void	 search_dict_free(struct search_dicts *);
+void	 search_dict_size(const struct search_dicts *, size_t *, size_t *);
+int	 search_dict_english(const struct search_dicts *, const char *,
 	    search_dict_cb, void *);
-int	 search_dicts_german(const struct search_dicts *, const char *, int,
+int	 search_dict_german(const struct search_dicts *, const char *, int,
 	    search_dict_cb, void *);
-int	 search_dicts_english_of(const struct search_dicts *, const char *,
+int	 search_dict_english_of(const struct search_dicts *, const char *,
 	    search_dict_cb, void *);
-struct search_dicts *search_dicts_use(struct search_dicts *);
-const struct search_dicts *search_dicts_current(void);
-int	 search_dicts_settled(void);
+struct search_dicts *search_dict_use(struct search_dicts *);
+const struct search_dicts *search_dict_current(void);
+int	 search_dict_settled(void);
 
 /* search_expand.c */
 void	 search_expand_related(struct query *, struct reader *,
@@ -892,11 +893,11 @@ void	 search_expand_related(struct query *, struct reader *,
 
 /* search_snippet.c */
 struct snippet_query;
-/* Returns what snippet_make() looks for; the caller frees it. */
-struct snippet_query *snippet_query_new(struct reader *,
+/* Returns what search_snippet_make() looks for; the caller frees it. */
+struct snippet_query *search_snippet_query(struct reader *,
 	    const struct rank_query *);
 /* Returns the snippet as HTML; the caller frees it. */
-char	*snippet_make(struct reader *, struct snippet_query *, const char *,
+char	*search_snippet_make(struct reader *, struct snippet_query *, const char *,
 	    size_t, uint64_t, int);
 
 /* search.c */
@@ -918,7 +919,7 @@ void	 search_source(const struct search_source *src);
 void	*search_data_acquire(struct search_data *d);
 void	 search_data_release(void *token);
 void	 search_tune(const struct rank_weights *);
-struct rank_query *search_rank(struct reader *, const struct search_data *,
+struct rank_query *search_best(struct reader *, const struct search_data *,
 	    const struct query *, int, int, struct ranked *, int *, int64_t *,
 	    int *);
 #define SEARCH_ANY	0x01	/* rank rows with some words, not all */
@@ -931,12 +932,12 @@ int	 search_suggest(struct reader *, const char *, int,
 	    struct search_result *);
 void	 search_result_free(struct search_result *);
 
-/* html.c */
-void	 html_escape(struct buf *, const char *);
-void	 html_escape_n(struct buf *, const char *, size_t);
-void	 url_escape(struct buf *, const char *);
-void	 xml_escape(struct buf *, const char *);
-void	 json_script_escape(struct buf *, const char *);
+/* escape.c */
+void	 escape_html(struct buf *, const char *);
+void	 escape_html_n(struct buf *, const char *, size_t);
+void	 escape_url(struct buf *, const char *);
+void	 escape_xml(struct buf *, const char *);
+void	 escape_json_script(struct buf *, const char *);
 
 /* gzip.c */
 int	 gzip_worth(const char *, size_t);
@@ -1028,13 +1029,13 @@ struct request {
 	int			 api;		/* answer errors in JSON */
 	int			 route;		/* index + 1, for metrics */
 	struct view		 view;		/* of an article, or none */
-	int64_t			 start;		/* now_us() at arrival */
+	int64_t			 start;		/* clock_us() at arrival */
 	int			 refused;	/* answered before the body */
 	unsigned int		 status;	/* for the access log */
 	size_t			 bytes;
 	struct buf		 body;		/* the request's body */
 	int			 too_large;	/* ... grew past KBD_MAX_BODY */
-	struct staff		 staff;		/* see auth_staff() */
+	struct staff		 staff;		/* see staff_auth_who() */
 	int			 staff_checked;
 };
 
@@ -1095,10 +1096,10 @@ struct route {
 };
 void	 route_add(const struct route *table, size_t n);
 void	 route_staff_check(int (*check)(struct request *req));
-extern const struct route admin_routes[];	/* admin.c */
-extern const size_t admin_nroutes;
-extern const struct route adminapi_routes[];	/* adminapi.c */
-extern const size_t adminapi_nroutes;
+extern const struct route staff_page_routes[];	/* staff_page.c */
+extern const size_t staff_page_nroutes;
+extern const struct route staff_api_routes[];	/* staff_api.c */
+extern const size_t staff_api_nroutes;
 void	 route_dispatch(struct request *req, struct reply *rep);
 void	 route_completed(struct request *req, int whole);
 void	 route_error(struct request *req, struct reply *rep,
@@ -1172,8 +1173,8 @@ struct json_t;
 void	 reply_json(struct reply *rep, unsigned int status,
 	    struct json_t *obj);
 void	 reply_page(struct reply *rep, unsigned int status, struct buf *b);
-struct json_t *jstr(const char *s);
-struct json_t *tag_array(const char *tags);
+struct json_t *reply_jstr(const char *s);
+struct json_t *reply_tags(const char *tags);
 void	 reply_logged_search(struct reply *rep, const char *query,
 	    int64_t results);
 

@@ -133,10 +133,10 @@ fatalx(const char *fmt, ...)
  * the first failure in a row, which the caller logs; 0 for the others.
  */
 int
-outage_begin(struct outage *o)
+log_outage_begin(struct outage *o)
 {
 	if (o->tries++ == 0) {
-		o->since = now_us();
+		o->since = clock_us();
 		return 1;
 	}
 	return 0;
@@ -147,12 +147,12 @@ outage_begin(struct outage *o)
  * once that what works again.
  */
 void
-outage_end(struct outage *o, const char *what)
+log_outage_end(struct outage *o, const char *what)
 {
 	if (o->tries == 0)
 		return;
 	log_warnx("%s: working again after %lu failed %s (%.0f s)", what,
 	    o->tries, o->tries == 1 ? "try" : "tries",
-	    (double)(now_us() - o->since) / 1e6);
+	    (double)(clock_us() - o->since) / 1e6);
 	o->tries = 0;
 }

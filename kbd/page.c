@@ -2,7 +2,7 @@
  * page.c (web): the HTML pages customers see: the home page with the search box
  * and the top ten, search results, articles and errors.  Pages are German,
  * work without JavaScript and share one layout.  Every value goes through
- * html_escape() or url_escape(); the only unescaped inserts are the
+ * escape_html() or escape_url(); the only unescaped inserts are the
  * article HTML (cmark, safe mode) and snippets (escaped by search.c), and
  * each is marked where it happens.
  */
@@ -23,9 +23,9 @@ static void
 search_link(struct buf *b, const char *s)
 {
 	buf_puts(b, "<a href=\"/search?q=");
-	url_escape(b, s);
+	escape_url(b, s);
 	buf_puts(b, "\">");
-	html_escape(b, s);
+	escape_html(b, s);
 	buf_puts(b, "</a>");
 }
 
@@ -33,9 +33,9 @@ static void
 article_link(struct buf *b, const char *slug, const char *title)
 {
 	buf_puts(b, "<a href=\"/a/");
-	url_escape(b, slug);
+	escape_url(b, slug);
 	buf_puts(b, "\">");
-	html_escape(b, title);
+	escape_html(b, title);
 	buf_puts(b, "</a>");
 }
 
@@ -54,9 +54,9 @@ top_list(struct buf *b, size_t n)
 	buf_puts(b, "<ol>\n");
 	for (i = 0; i < s->ntop && i < n; i++) {
 		buf_puts(b, "<li><a href=\"/a/");
-		url_escape(b, s->top[i].slug);
+		escape_url(b, s->top[i].slug);
 		buf_puts(b, "\">Frage: ");
-		html_escape(b, s->top[i].title);
+		escape_html(b, s->top[i].title);
 		buf_printf(b, "</a> <span class=\"hits\">(%lld Hits)</span>"
 		    "</li>\n", (long long)s->top[i].hits);
 	}
@@ -90,7 +90,7 @@ page_search_key(struct request *req, struct cache_key *k)
 	    &page) == -1)
 		page = 1;
 	return cache_key_set(k, snapshot_generation(0) << 1 |
-	    (uint64_t)search_dicts_settled(), "search.html?%d&%s", page,
+	    (uint64_t)search_dict_settled(), "search.html?%d&%s", page,
 	    q != NULL ? q : "");
 }
 
@@ -122,7 +122,7 @@ result_list(struct buf *b, const struct search_result *res)
 		article_link(b, res->hits[i].slug, res->hits[i].title);
 		buf_puts(b, "</h2>\n<p class=\"meta\">");
 		if (res->hits[i].category[0] != '\0') {
-			html_escape(b, res->hits[i].category);
+			escape_html(b, res->hits[i].category);
 			buf_puts(b, " · ");
 		}
 		buf_printf(b, "%lld Hits</p>\n<p class=\"snippet\">",
@@ -144,14 +144,14 @@ pager(struct buf *b, const char *q, int page, int64_t total)
 	buf_puts(b, "<nav class=\"pager\" aria-label=\"Seiten\">\n");
 	if (page > 1) {
 		buf_puts(b, "<a rel=\"prev\" href=\"/search?q=");
-		url_escape(b, q);
+		escape_url(b, q);
 		buf_printf(b, "&amp;page=%d\">← Zurück</a>\n", page - 1);
 	}
 	buf_printf(b, "<span>Seite %d von %lld</span>\n", page,
 	    (long long)pages);
 	if (page < pages && page * KBD_DEFAULT_LIMIT < KBD_MAX_OFFSET) {
 		buf_puts(b, "<a rel=\"next\" href=\"/search?q=");
-		url_escape(b, q);
+		escape_url(b, q);
 		buf_printf(b, "&amp;page=%d\">Weiter →</a>\n", page + 1);
 	}
 	buf_puts(b, "</nav>\n");
@@ -176,14 +176,14 @@ page_search(struct request *req, struct reply *rep)
 		error_reply(req, rep, 503, NULL);
 		return;
 	}
-	q = query_parse(r->tok, text);
+	q = search_query_parse(r->tok, text);
 	rc = search_run(r, q, KBD_DEFAULT_LIMIT, (page - 1) * KBD_DEFAULT_LIMIT,
 	    0, &res);
 	if (page == 1)
 		reply_logged_search(rep, q->normalized, res.total);
 	if (rc == -1) {
 		search_result_free(&res);
-		query_free(q);
+		search_query_free(q);
 		error_reply(req, rep, 503, NULL);
 		return;
 	}
@@ -192,9 +192,9 @@ page_search(struct request *req, struct reply *rep)
 	frame_begin(&b, q->nslots ? q->text : "Suche", q->text, 0);
 	if (q->suggestion != NULL) {
 		buf_puts(&b, "<p class=\"note\">Meinten Sie: <a href=\"/search?q=");
-		url_escape(&b, q->suggestion);
+		escape_url(&b, q->suggestion);
 		buf_puts(&b, "\">");
-		html_escape(&b, q->suggestion);
+		escape_html(&b, q->suggestion);
 		buf_puts(&b, "</a>?</p>\n");
 	}
 	if (q->nslots == 0) {
@@ -203,14 +203,14 @@ page_search(struct request *req, struct reply *rep)
 		top_list(&b, 10);
 	} else if (res.total == 0) {
 		buf_puts(&b, "<h1>Keine Treffer</h1>\n<p>Zu „");
-		html_escape(&b, q->text);
+		escape_html(&b, q->text);
 		buf_puts(&b, "“ haben wir leider nichts gefunden. Versuchen Sie "
 		    "andere oder weniger Suchbegriffe, zum Beispiel nur das "
 		    "wichtigste Wort.</p>\n");
 		top_list(&b, 10);
 	} else {
 		buf_printf(&b, "<h1>%lld Treffer für „", (long long)res.total);
-		html_escape(&b, q->text);
+		escape_html(&b, q->text);
 		buf_puts(&b, "“</h1>\n");
 		if (res.partial)
 			buf_puts(&b, "<p class=\"note\">Kein Artikel enthält "
@@ -219,7 +219,7 @@ page_search(struct request *req, struct reply *rep)
 		if (res.n == 0) {
 			buf_puts(&b, "<p>Diese Seite hat keine Treffer mehr. "
 			    "<a href=\"/search?q=");
-			url_escape(&b, q->text);
+			escape_url(&b, q->text);
 			buf_puts(&b, "\">Zur ersten Seite</a></p>\n");
 		}
 		result_list(&b, &res);
@@ -227,7 +227,7 @@ page_search(struct request *req, struct reply *rep)
 	}
 	frame_end(&b);
 	search_result_free(&res);
-	query_free(q);
+	search_query_free(q);
 	reply_page(rep, 200, &b);
 }
 
@@ -247,7 +247,7 @@ related(struct buf *b, struct reader *r, const char *slug, const char *tags,
 	for (p = words; *p != '\0'; p++)
 		if (*p == '\n')
 			*p = ' ';
-	q = query_parse(r->tok, words);
+	q = search_query_parse(r->tok, words);
 	free(words);
 	if (search_run(r, q, KBD_RELATED + 1, 0, SEARCH_ANY | SEARCH_NO_SNIPPET,
 	    &res) == 0 &&
@@ -271,7 +271,7 @@ related(struct buf *b, struct reader *r, const char *slug, const char *tags,
 		buf_puts(b, "</aside>\n");
 	}
 	search_result_free(&res);
-	query_free(q);
+	search_query_free(q);
 }
 
 /*
@@ -290,21 +290,21 @@ article_head(struct buf *b, const char *slug, const char *title,
 	desc = render_summary(markdown, strlen(markdown), KBD_DESCRIPTION);
 	url = xasprintf("%s/a/%s", site_base(), slug);
 	buf_puts(b, "<link rel=\"canonical\" href=\"");
-	html_escape(b, url);
+	escape_html(b, url);
 	buf_puts(b, "\">\n<link rel=\"alternate\" type=\"text/markdown\" "
 	    "href=\"/a/");
-	url_escape(b, slug);
+	escape_url(b, slug);
 	buf_puts(b, ".md\">\n<meta name=\"description\" content=\"");
-	html_escape(b, desc);
+	escape_html(b, desc);
 	buf_puts(b, "\">\n<meta property=\"og:type\" content=\"article\">\n"
 	    "<meta property=\"og:site_name\" content=\"" SITE_NAME "\">\n"
 	    "<meta property=\"og:locale\" content=\"de_DE\">\n"
 	    "<meta property=\"og:title\" content=\"");
-	html_escape(b, title);
+	escape_html(b, title);
 	buf_puts(b, "\">\n<meta property=\"og:description\" content=\"");
-	html_escape(b, desc);
+	escape_html(b, desc);
 	buf_puts(b, "\">\n<meta property=\"og:url\" content=\"");
-	html_escape(b, url);
+	escape_html(b, url);
 	buf_puts(b, "\">\n");
 
 	ld = json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:{s:s,s:s}}]}",
@@ -313,7 +313,7 @@ article_head(struct buf *b, const char *slug, const char *title,
 	    "acceptedAnswer", "@type", "Answer", "text", html);
 	if (ld != NULL && (json = json_dumps(ld, JSON_COMPACT)) != NULL) {
 		buf_puts(b, "<script type=\"application/ld+json\">");
-		json_script_escape(b, json);
+		escape_json_script(b, json);
 		buf_puts(b, "</script>\n");
 		free(json);
 	}
@@ -368,7 +368,7 @@ page_article(struct request *req, struct reply *rep)
 	}
 	buf_puts(&b, "</nav>\n<article>\n<h1><span class=\"label\">Frage:"
 	    "</span> ");
-	html_escape(&b, a.title);
+	escape_html(&b, a.title);
 	/* This view counts once the page is out; show it already. */
 	buf_printf(&b, " <span class=\"hits\">(%lld Hits)</span></h1>\n"
 	    "<div class=\"answer\">\n", (long long)view_hits(req, &a));

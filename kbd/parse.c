@@ -37,7 +37,7 @@ parse_number(const char *s, long long min, long long max, long long *out)
  * URLs and file names unescaped, so nothing else is allowed.
  */
 int
-slug_valid(const char *s, size_t n)
+parse_slug(const char *s, size_t n)
 {
 	size_t	 i;
 
@@ -55,7 +55,7 @@ slug_valid(const char *s, size_t n)
 
 /* The value of hex digit c, or -1. */
 int
-hex_digit(char c)
+parse_hex(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -72,7 +72,7 @@ hex_digit(char c)
  * not valid UTF-8.  The caller frees it.
  */
 char *
-form_value(const char *body, size_t len, const char *name)
+parse_form_value(const char *body, size_t len, const char *name)
 {
 	struct buf	 b;
 	const char	*p = body, *end = body + len, *amp;
@@ -90,8 +90,8 @@ form_value(const char *body, size_t len, const char *name)
 			if (*p == '+')
 				buf_putc(&b, ' ');
 			else if (*p == '%' && amp - p > 2 &&
-			    (hi = hex_digit(p[1])) >= 0 &&
-			    (lo = hex_digit(p[2])) >= 0) {
+			    (hi = parse_hex(p[1])) >= 0 &&
+			    (lo = parse_hex(p[2])) >= 0) {
 				buf_putc(&b, (char)(hi * 16 + lo));
 				p += 2;
 			} else

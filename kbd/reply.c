@@ -6,7 +6,7 @@
  * JSON body is built with jansson, never by printf, so quoting and
  * escaping cannot go wrong; every string that reaches jansson is valid
  * UTF-8 (articles are checked at import, queries are sanitised by
- * query.c).
+ * search_query.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +91,7 @@ reply_json(struct reply *rep, unsigned int status, json_t *obj)
 
 /* A JSON string of s; "" rather than nothing if s is not valid UTF-8. */
 json_t *
-jstr(const char *s)
+reply_jstr(const char *s)
 {
 	json_t	*j;
 
@@ -102,7 +102,7 @@ jstr(const char *s)
 
 /* Splits the '\n'-joined tags into a JSON array. */
 json_t *
-tag_array(const char *tags)
+reply_tags(const char *tags)
 {
 	json_t		*a = json_array();
 	const char	*nl;
@@ -112,7 +112,7 @@ tag_array(const char *tags)
 		nl = strchr(tags, '\n');
 		t = xstrndup(tags, nl != NULL ? (size_t)(nl - tags) :
 		    strlen(tags));
-		json_array_append_new(a, jstr(t));
+		json_array_append_new(a, reply_jstr(t));
 		free(t);
 		if (nl == NULL)
 			break;
@@ -131,14 +131,14 @@ reply_page(struct reply *rep, unsigned int status, struct buf *b)
 }
 
 /*
- * Logs a search for query with its results (searchlog.c), and notes
+ * Logs a search for query with its results (search_log.c), and notes
  * both in rep so that a cached copy of the answer logs the search again
  * each time it is served (cache.c).
  */
 void
 reply_logged_search(struct reply *rep, const char *query, int64_t results)
 {
-	searchlog_add(query, results);
+	search_log_add(query, results);
 	snprintf(rep->logq, sizeof(rep->logq), "%.*s",
 	    (int)utf8_prefix(query, strlen(query), KBD_LOG_QUERY), query);
 	rep->total = results;

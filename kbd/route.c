@@ -295,11 +295,11 @@ route_completed(struct request *req, int whole)
 	char	*from;
 
 	if (view_done(req, whole) && (from = view_search_from(req)) != NULL) {
-		searchlog_click(from, req->view.skip == SKIP_NONE,
+		search_log_click(from, req->view.skip == SKIP_NONE,
 		    req->view.article, &req->view.who);
 		free(from);
 	}
-	metrics_request(req->route, req->status, now_us() - req->start);
+	metrics_request(req->route, req->status, clock_us() - req->start);
 	accesslog_request(req);
 }
 

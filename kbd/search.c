@@ -1,7 +1,7 @@
 /*
  * search.c (search): the search itself.  search_run() completes the query with
- * what the index knows (query.c), ranks every article holding any of its
- * words in one scored ranking (search_rank.c, over the in-memory index of
+ * what the index knows (search_query.c), ranks every article holding any of its
+ * words in one scored ranking (search_best.c, over the in-memory index of
  * search_index.c), and fills the page: each row's slug, title and
  * category, and the passage of its text the query's words are in
  * (search_snippet.c), made only for the rows returned.  search_suggest()
@@ -22,10 +22,10 @@
 #include "tokenizer.h"
 
 /*
- * The weights in use: rank_defaults, unless a tool (tests/search) set
+ * The weights in use: search_rank_defaults, unless a tool (tests/search) set
  * others with search_tune() before its first search.
  */
-static const struct rank_weights	*tuned = &rank_defaults;
+static const struct rank_weights	*tuned = &search_rank_defaults;
 static struct search_source		 source; /* see search_source() */
 
 /*
@@ -45,7 +45,7 @@ static struct search_source		 source; /* see search_source() */
 void
 search_tune(const struct rank_weights *w)
 {
-	tuned = w != NULL ? w : &rank_defaults;
+	tuned = w != NULL ? w : &search_rank_defaults;
 }
 
 /*
@@ -116,9 +116,9 @@ hit_details(struct reader *r, const struct ranked *row,
 		h->hits = sqlite3_column_int64(st, 3) + hits_pending(row->id);
 		if (want > 0 && (text = (const char *)sqlite3_column_text(st,
 		    4)) != NULL)
-			h->snippet = snippet_make(r, sq, text,
+			h->snippet = search_snippet_make(r, sq, text,
 			    (size_t)sqlite3_column_bytes(st, 4),
-			    rank_body_slots(rq, row->id), want);
+			    search_rank_body_slots(rq, row->id), want);
 		else
 			h->snippet = xstrdup("");
 		rc = 0;
@@ -128,16 +128,16 @@ hit_details(struct reader *r, const struct ranked *row,
 }
 
 /*
- * Ranks the articles for q (completed with query_expand()) with reader r
+ * Ranks the articles for q (completed with search_expand_query()) with reader r
  * and snapshot sd, flags as search_run()'s: the k best into best
  * (which has room for k + rank_weights.fb_docs), how many into *n, the
  * rows into *total, whether some article holds every slot into *all.
  * A question is ranked twice, the second time with feedback terms.
  * Returns the ranking form of q; the caller frees it with
- * rank_query_free().
+ * search_rank_query_free().
  */
 struct rank_query *
-search_rank(struct reader *r, const struct search_data *sd, const struct query *q,
+search_best(struct reader *r, const struct search_data *sd, const struct query *q,
     int flags, int k, struct ranked *best, int *n, int64_t *total, int *all)
 {
 	struct search_index	*ix = sd->index;
@@ -148,19 +148,19 @@ search_rank(struct reader *r, const struct search_data *sd, const struct query *
 	mask = q->nslots >= 64 ? ~0ULL : (1ULL << q->nslots) - 1;
 	if (flags & SEARCH_ANY)
 		mask = informative(q, mask);
-	rq = rank_compile(r, ix, sd->learned, q, mask, flags,
+	rq = search_rank_compile(r, ix, sd->learned, q, mask, flags,
 	    tuned);
 	/*
 	 * A question: ranked on with the terms its best articles share,
 	 * which only add to what was found; nothing is passed over before.
 	 */
 	fb = !(flags & (SEARCH_ANY | SEARCH_TITLES)) &&
-	    rank_feedback_wanted(rq, tuned);
-	*n = rank_slots(r, ix, sd, rq, tuned, flags, k > (int)tuned->fb_docs ?
+	    search_feedback_wanted(rq, tuned);
+	*n = search_rank_slots(r, ix, sd, rq, tuned, flags, k > (int)tuned->fb_docs ?
 	    k : (int)tuned->fb_docs, fb, best, total, all, NULL);
 	if (fb) {
-		rank_feedback(r, ix, rq, best, *n, tuned);
-		*n = rank_slots(r, ix, sd, rq, tuned, flags, k, 0, best,
+		search_feedback_run(r, ix, rq, best, *n, tuned);
+		*n = search_rank_slots(r, ix, sd, rq, tuned, flags, k, 0, best,
 		    total, all, NULL);
 	}
 	if (*n > k)
@@ -170,12 +170,12 @@ search_rank(struct reader *r, const struct search_data *sd, const struct query *
 
 /*
  * Searches for q with reader r: every article holding any of its words
- * (slots), in one ranking (search_rank.c); those holding fewer than half
+ * (slots), in one ranking (search_best.c); those holding fewer than half
  * of the words the index has and little of the query's information are
  * left out, unless no article holds more.  With SEARCH_ANY (related
  * articles) the informative words count, and any row does; with
  * SEARCH_STRICT only rows with every word; with SEARCH_TITLES only titles
- * and tags are searched.  q is completed with query_expand() first.
+ * and tags are searched.  q is completed with search_expand_query() first.
  * Fills res (free it with search_result_free()): res->total counts the
  * rows, res->partial says that no article holds every word.  Returns 0,
  * or -1 on database errors.
@@ -198,7 +198,7 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	if (limit <= 0 || offset < 0)
 		return 0;
 	token = search_data_acquire(&data);
-	query_expand(q, r, sd, tuned);
+	search_expand_query(q, r, sd, tuned);
 	if (q->nslots == 0 || sd->index == NULL) {
 		search_data_release(token);
 		return 0;
@@ -212,12 +212,12 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	k = offset + limit;
 	best = xcalloc((size_t)k + (size_t)tuned->fb_docs + 1,
 	    sizeof(*best));
-	rq = search_rank(r, sd, q, flags, k, best, &n, &res->total, &all);
+	rq = search_best(r, sd, q, flags, k, best, &n, &res->total, &all);
 	res->partial = !all && q->nslots > 1 && !(flags & SEARCH_ANY) &&
 	    res->total > 0;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
 	if (want > 0 && n > offset)
-		sq = snippet_query_new(r, rq);
+		sq = search_snippet_query(r, rq);
 	for (i = offset; i < n; i++)
 		if (hit_details(r, &best[i], rq, sq, want,
 		    &res->hits[res->n]) == 0)
@@ -228,7 +228,7 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 		sqlite3_step(r->st[ST_COMMIT]);
 		sqlite3_reset(r->st[ST_COMMIT]);
 	}
-	rank_query_free(rq);
+	search_rank_query_free(rq);
 	search_data_release(token);
 	return 0;
 }
@@ -280,14 +280,14 @@ search_suggest(struct reader *r, const char *text, int limit,
 	prefix = last.start >= 0 && (size_t)last.end == b.len;
 	if (prefix)
 		b.data[last.start] = '\0';
-	q = query_parse(r->tok, b.data);
+	q = search_query_parse(r->tok, b.data);
 	token = search_data_acquire(&data);
-	if (prefix && strlen(last.folded) >= 2 && query_add_prefix(q,
+	if (prefix && strlen(last.folded) >= 2 && search_query_add_prefix(q,
 	    sd->lexicon, last.folded,
 	    strlen(last.folded)) == -1) {
 		/* Nothing in the knowledge base starts like that. */
 		search_data_release(token);
-		query_free(q);
+		search_query_free(q);
 		buf_free(&b);
 		return 0;
 	}
@@ -295,7 +295,7 @@ search_suggest(struct reader *r, const char *text, int limit,
 	if (q->nslots > 0)
 		rc = search_run(r, q, limit, 0, SEARCH_TITLES | SEARCH_STRICT |
 		    SEARCH_NO_SNIPPET, res);
-	query_free(q);
+	search_query_free(q);
 	buf_free(&b);
 	return rc;
 }

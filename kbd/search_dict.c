@@ -14,7 +14,7 @@
  * Both are read once at start into one pool and a sorted table of keys
  * (English terms lowercased and folded; German words by their stems), so
  * that a lookup is a binary search.  What the index holds, and how much a
- * match is worth, is query.c's and search_rank.c's business: this file
+ * match is worth, is search_query.c's and search_best.c's business: this file
  * only says which words a dictionary puts together.  Either file may be
  * missing; kbd then searches without it.
  */
@@ -455,11 +455,11 @@ sort_keys(struct search_dicts *d)
  * Loads Ding's de-en file ding and OpenThesaurus' text file thesaurus
  * (either may be NULL or "": not used).  A file that cannot be read is
  * named in *missing (the last one) and left out.  Returns the
- * dictionaries (free them with search_dicts_free()), or NULL when
+ * dictionaries (free them with search_dict_free()), or NULL when
  * neither was read.
  */
 struct search_dicts *
-search_dicts_load(const char *ding, const char *thesaurus,
+search_dict_load(const char *ding, const char *thesaurus,
     const char **missing)
 {
 	struct search_dicts	*d;
@@ -478,7 +478,7 @@ search_dicts_load(const char *ding, const char *thesaurus,
 		*missing = thesaurus;
 	german_free(g);
 	if (d->nkeys == 0) {
-		search_dicts_free(d);
+		search_dict_free(d);
 		return NULL;
 	}
 	sort_keys(d);
@@ -486,7 +486,7 @@ search_dicts_load(const char *ding, const char *thesaurus,
 }
 
 void
-search_dicts_free(struct search_dicts *d)
+search_dict_free(struct search_dicts *d)
 {
 	if (d == NULL)
 		return;
@@ -497,7 +497,7 @@ search_dicts_free(struct search_dicts *d)
 
 /* How many groups each dictionary gave (for the log). */
 void
-search_dicts_size(const struct search_dicts *d, size_t *ding,
+search_dict_size(const struct search_dicts *d, size_t *ding,
     size_t *thesaurus)
 {
 	*ding = d != NULL ? d->ngroups[0] : 0;
@@ -555,7 +555,7 @@ each(const struct search_dicts *d, const char *s, size_t n, int kind,
  * single spaces), to cb.  Returns the number of calls.
  */
 int
-search_dicts_english(const struct search_dicts *d, const char *en,
+search_dict_english(const struct search_dicts *d, const char *en,
     search_dict_cb cb, void *ctx)
 {
 	return each(d, en, strlen(en), KEY_EN, 1, cb, ctx);
@@ -566,7 +566,7 @@ search_dicts_english(const struct search_dicts *d, const char *en,
  * group) with the German word whose stem is stem, to cb.
  */
 int
-search_dicts_german(const struct search_dicts *d, const char *stem,
+search_dict_german(const struct search_dicts *d, const char *stem,
     int thesaurus, search_dict_cb cb, void *ctx)
 {
 	return each(d, stem, strlen(stem), thesaurus ? KEY_THES : KEY_DE, 1,
@@ -575,7 +575,7 @@ search_dicts_german(const struct search_dicts *d, const char *stem,
 
 /* The English words of the Ding entries of the German stem, to cb. */
 int
-search_dicts_english_of(const struct search_dicts *d, const char *stem,
+search_dict_english_of(const struct search_dicts *d, const char *stem,
     search_dict_cb cb, void *ctx)
 {
 	return each(d, stem, strlen(stem), KEY_DE, 0, cb, ctx);
@@ -586,7 +586,7 @@ search_dicts_english_of(const struct search_dicts *d, const char *stem,
  * those used before, for the caller to free once no search runs.
  */
 struct search_dicts *
-search_dicts_use(struct search_dicts *d)
+search_dict_use(struct search_dicts *d)
 {
 	atomic_store(&settled, 1);
 	return atomic_exchange(&in_use, d);
@@ -598,14 +598,14 @@ search_dicts_use(struct search_dicts *d)
  * are cached apart.
  */
 int
-search_dicts_settled(void)
+search_dict_settled(void)
 {
 	return atomic_load(&settled);
 }
 
 /* The dictionaries searches use now, or NULL (none, or not read yet). */
 const struct search_dicts *
-search_dicts_current(void)
+search_dict_current(void)
 {
 	return atomic_load(&in_use);
 }

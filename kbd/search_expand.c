@@ -17,7 +17,7 @@
  * Only words the index lacks or holds rarely are looked up: as blanket
  * expansion, general synonyms brought in articles about something else.
  *
- * query_expand() is the whole completion of a parsed query (query.c)
+ * search_expand_query() is the whole completion of a parsed query (search_query.c)
  * with what the index knows, in this order: compound parts the index has
  * as a whole are dropped, translations and dictionary synonyms, typo
  * corrections against the lexicon (and the "Meinten Sie" suggestion),
@@ -82,7 +82,7 @@ term_word(void *ctx, const struct tokenizer_word *w)
 
 	if (w->stop)
 		return 0;
-	n = lexicon_docs(t->lex, w->stem, (size_t)w->nstem);
+	n = search_lexicon_docs(t->lex, w->stem, (size_t)w->nstem);
 	if (n == 0)
 		t->missing = 1;
 	if (t->words++ == 0 || n < t->min)
@@ -146,7 +146,7 @@ plain_word(struct cands *c, const char *term, struct term_words *tw)
 	memcpy(lower, f, n + 1);
 	w.nfolded = (int)german_fold(f, n);
 	f[w.nfolded] = '\0';
-	if ((surface = lexicon_lookup(c->lex, f, (size_t)w.nfolded, NULL)) !=
+	if ((surface = search_lexicon_lookup(c->lex, f, (size_t)w.nfolded, NULL)) !=
 	    NULL && has_umlaut(surface) != has_umlaut(lower)) {
 		tw->missing = 1;
 		tw->words = 1;
@@ -220,7 +220,7 @@ take(struct cands *c, struct query_slot *s, int kind, int max)
 				words[n++] = p;
 			memcpy(parts, words, sizeof(*parts) * (size_t)n);
 			if (n > 0) {
-				query_alt_add(s, parts, n, kind);
+				search_query_alt_add(s, parts, n, kind);
 				added++;
 			}
 			free(copy);
@@ -240,10 +240,10 @@ static int
 rare(const struct query_slot *s, const struct lexicon *lex,
     double rare_share)
 {
-	double	 most = floor(rare_share * (double)lexicon_ndocs(lex));
+	double	 most = floor(rare_share * (double)search_lexicon_ndocs(lex));
 
 	return s->kind == QUERY_SLOT_WORD && !s->number && s->stem != NULL &&
-	    (double)lexicon_docs(lex, s->stem, strlen(s->stem)) <= most;
+	    (double)search_lexicon_docs(lex, s->stem, strlen(s->stem)) <= most;
 }
 
 /*
@@ -295,19 +295,19 @@ translate(struct query *q, size_t i, struct cands *c,
 		}
 		if (j == k && any) {
 			c->self = k == 1 ? q->slots[i].stem : NULL;
-			search_dicts_english(d, key.data, add_cand, c);
+			search_dict_english(d, key.data, add_cand, c);
 			/* "mergen", "cells": the English word inside. */
-			if (c->n == 0 && k == 1 && lexicon_docs(c->lex,
+			if (c->n == 0 && k == 1 && search_lexicon_docs(c->lex,
 			    q->slots[i].stem, strlen(q->slots[i].stem)) == 0)
 				for (f = 0, nf = english_forms(key.data, forms);
 				    f < nf && c->n == 0; f++)
-					search_dicts_english(d, forms[f],
+					search_dict_english(d, forms[f],
 					    add_cand, c);
 		}
 		buf_free(&key);
 		if (c->n > 0) {
 			if (k > 1)
-				query_merge_slots(q, i, k);
+				search_query_merge_slots(q, i, k);
 			return take(c, &q->slots[i], QUERY_ALT_TRANSLATED,
 			    (int)wt->related) > 0;
 		}
@@ -349,9 +349,9 @@ pivot(const struct search_dicts *d, const char *stem, struct cands *c)
 	int		 i;
 
 	memset(&e, 0, sizeof(e));
-	search_dicts_english_of(d, stem, add_english, &e);
+	search_dict_english_of(d, stem, add_english, &e);
 	for (i = 0; i < e.n; i++) {
-		search_dicts_english(d, e.w[i], add_cand, c);
+		search_dict_english(d, e.w[i], add_cand, c);
 		free(e.w[i]);
 	}
 }
@@ -388,13 +388,13 @@ search_expand_related(struct query *q, struct reader *r,
 		/* General synonyms: only for words the index lacks. */
 		if (wt->alt[QUERY_ALT_THESAURUS] > 0.0 &&
 		    rare(s, lex, wt->rare_thesaurus)) {
-			search_dicts_german(d, s->stem, 1, add_cand, &c);
+			search_dict_german(d, s->stem, 1, add_cand, &c);
 			if (take(&c, s, QUERY_ALT_THESAURUS,
 			    (int)wt->related) > 0)
 				s->translated = 1;
 		}
 		if (wt->alt[QUERY_ALT_DING] > 0.0) {
-			search_dicts_german(d, s->stem, 0, add_cand, &c);
+			search_dict_german(d, s->stem, 0, add_cand, &c);
 			if (take(&c, s, QUERY_ALT_DING, (int)wt->related) > 0)
 				s->translated = 1;
 		}
@@ -410,7 +410,7 @@ search_expand_related(struct query *q, struct reader *r,
 static int64_t
 vocab_docs(const struct lexicon *lex, const char *stem)
 {
-	return lexicon_docs(lex, stem, strlen(stem));
+	return search_lexicon_docs(lex, stem, strlen(stem));
 }
 
 static int
@@ -443,7 +443,7 @@ family_form(void *ctx, const char *word, const char *stem, int n)
 	if (f->n == QUERY_MAX_FORMS)
 		return 1;
 	/* Made by rule: only forms the index has ("zellung" is none). */
-	if ((docs = lexicon_docs(c->lex, stem, (size_t)n)) == 0 ||
+	if ((docs = search_lexicon_docs(c->lex, stem, (size_t)n)) == 0 ||
 	    german_is_stopword(word, strlen(word)))
 		return 0;
 	f->word[f->n] = xstrdup(word);
@@ -477,7 +477,7 @@ text_docs(struct reader *r, const struct lexicon *lex, const char *text,
 		if (c.forms->n > 0)
 			*forms = c.forms;
 		else
-			query_forms_free(c.forms);
+			search_query_forms_free(c.forms);
 	}
 	return c.min;
 }
@@ -541,13 +541,13 @@ add_synonym(void *ctx, const char *term)
 	for (i = 0; i < n; i++)
 		parts[i] = words[i];
 	if (n > 0)
-		query_alt_add(s, parts, n, QUERY_ALT_SYNONYM);
+		search_query_alt_add(s, parts, n, QUERY_ALT_SYNONYM);
 	if (n == 1 && strchr(term, '-') != NULL) {
 		for (p = copy, i = 0; term[i] != '\0'; i++)
 			if (term[i] != '-')
 				*p++ = term[i];
 		*p = '\0';
-		query_alt_add1(s, copy, QUERY_ALT_SYNONYM);
+		search_query_alt_add1(s, copy, QUERY_ALT_SYNONYM);
 	}
 	free(copy);
 }
@@ -583,15 +583,15 @@ correct(struct query_slot *s, struct reader *r, const struct lexicon *lex)
 	int64_t		 docs = vocab_docs(lex, s->stem);
 
 	if (s->kind != QUERY_SLOT_WORD || s->number || docs > 0 ||
-	    lexicon_lookup(lex, s->folded, strlen(s->folded), NULL) != NULL)
+	    search_lexicon_lookup(lex, s->folded, strlen(s->folded), NULL) != NULL)
 		return;
 	/* A compound of known words is not a typo. */
 	if (s->nalts > 1 && slot_docs(r, lex, s, 0) > 0)
 		return;
-	surface = lexicon_correct(lex, s->folded, strlen(s->folded), &folded);
+	surface = search_lexicon_correct(lex, s->folded, strlen(s->folded), &folded);
 	if (surface == NULL)
 		return;
-	query_alt_add1(s, surface, QUERY_ALT_CORRECTED);
+	search_query_alt_add1(s, surface, QUERY_ALT_CORRECTED);
 	s->shown = xstrdup(surface);
 }
 
@@ -618,19 +618,19 @@ expand_synonyms(struct query *q, const struct synonyms *syn,
 			}
 			/* Collect first: merging must wait for a match. */
 			memset(tmp, 0, sizeof(*tmp));
-			if (synonyms_lookup(syn, key.data, add_synonym,
+			if (search_synonyms_lookup(syn, key.data, add_synonym,
 			    tmp) > 0) {
 				if (k > 1)
-					query_merge_slots(q, i, k);
+					search_query_merge_slots(q, i, k);
 				for (j = 0; j < (size_t)tmp->nalts; j++)
-					query_alt_add(&q->slots[i],
+					search_query_alt_add(&q->slots[i],
 					    (const char *const *)tmp->alts[j].part,
 					    tmp->alts[j].n, QUERY_ALT_SYNONYM);
-				query_slot_clear(tmp);
+				search_query_slot_clear(tmp);
 				buf_free(&key);
 				break;
 			}
-			query_slot_clear(tmp);
+			search_query_slot_clear(tmp);
 			buf_free(&key);
 		}
 	}
@@ -696,8 +696,8 @@ join_pairs(struct query *q, struct reader *r, const struct lexicon *lex)
 				free(joined);
 		}
 		if (best != NULL) {
-			query_merge_slots(q, i, 2);
-			query_alt_add1(&q->slots[i], best, QUERY_ALT_JOINED);
+			search_query_merge_slots(q, i, 2);
+			search_query_alt_add1(&q->slots[i], best, QUERY_ALT_JOINED);
 			free(best);
 		}
 	}
@@ -732,7 +732,7 @@ make_suggestion(struct query *q)
  * for each slot about how many documents hold it.
  */
 void
-query_expand(struct query *q, struct reader *r, const struct search_data *sd,
+search_expand_query(struct query *q, struct reader *r, const struct search_data *sd,
     const struct rank_weights *wt)
 {
 	struct query_slot	 tmp;
@@ -742,7 +742,7 @@ query_expand(struct query *q, struct reader *r, const struct search_data *sd,
 	for (i = 0; i < q->nslots; i++)
 		drop_common_split(&q->slots[i], lex);
 	/* English words are translated, not corrected into German ones. */
-	search_expand_related(q, r, lex, search_dicts_current(), wt);
+	search_expand_related(q, r, lex, search_dict_current(), wt);
 	for (i = 0; i < q->nslots; i++)
 		if (!q->slots[i].translated)
 			correct(&q->slots[i], r, lex);

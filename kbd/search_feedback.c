@@ -126,7 +126,7 @@ weight_cmp(const void *a, const void *b)
 
 /* Is rq a question worth feedback, by wt's numbers? */
 int
-rank_feedback_wanted(const struct rank_query *rq,
+search_feedback_wanted(const struct rank_query *rq,
     const struct rank_weights *wt)
 {
 	int	 i, core = 0;
@@ -143,7 +143,7 @@ rank_feedback_wanted(const struct rank_query *rq,
  * the term vectors.  Returns how many slots it added.
  */
 int
-rank_feedback(struct reader *r, const struct search_index *ix,
+search_feedback_run(struct reader *r, const struct search_index *ix,
     struct rank_query *rq, const struct ranked *top, int ntop,
     const struct rank_weights *wt)
 {
@@ -161,7 +161,7 @@ rank_feedback(struct reader *r, const struct search_index *ix,
 	    FB_MAX_TERMS;
 	if (ntop > (int)wt->fb_docs)
 		ntop = (int)wt->fb_docs;
-	if (!rank_feedback_wanted(rq, wt) || ntop <= 0)
+	if (!search_feedback_wanted(rq, wt) || ntop <= 0)
 		return 0;
 	for (i = 0; i < ntop; i++)
 		sum += top[i].score > 0.0 ? top[i].score : 0.0;

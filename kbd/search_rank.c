@@ -1,5 +1,5 @@
 /*
- * search_rank.c (search): one scored ranking of the articles for a query, over the
+ * search_best.c (search): one scored ranking of the articles for a query, over the
  * in-memory index (search_index.c).  Every article holding any of the
  * query's words gets a score; none is left out because it lacks a word,
  * and none comes first only because it holds them all.  The score adds:
@@ -41,7 +41,7 @@ popularity(const struct search_data *sd, int64_t d)
 #include "tokenizer.h"
 
 /* What the tuning sets chose; see tests/search/fit.py and README.md. */
-const struct rank_weights rank_defaults = {
+const struct rank_weights search_rank_defaults = {
 	.k1 = 2.0,
 	.b = 0.5,
 	.field = { 2.0, 5.0, 1.0, 6.0 },	/* title, tags, body, aliases */
@@ -169,7 +169,7 @@ idf_of(double n, double docs)
 	return log(1.0 + (docs - n + 0.5) / (n + 0.5));
 }
 
-/* Collects the stems of a part's words, for rank_compile(). */
+/* Collects the stems of a part's words, for search_rank_compile(). */
 struct stems {
 	char	 s[RANK_MAX_PARTS][GERMAN_MAX_WORD + 1];
 	int	 n;
@@ -235,7 +235,7 @@ fetch_fts(struct reader *r, struct rank_alt *a, int flags)
 	buf_init(&expr);
 	if (flags & SEARCH_TITLES)
 		buf_puts(&expr, "{title tags} : ");
-	query_fts_string(&expr, a->fts);
+	search_query_fts_string(&expr, a->fts);
 	if (sqlite3_bind_text(st, 1, expr.data, -1, SQLITE_STATIC) ==
 	    SQLITE_OK)
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -424,12 +424,12 @@ compile_slot(struct reader *r, const struct search_index *ix,
 
 /*
  * Builds the ranking form of the slots of q in mask (q completed by
- * query_expand()) against the index ix and the "searched as" index
+ * search_expand_query()) against the index ix and the "searched as" index
  * learned (may be NULL), with search_run()'s flags and the worth of each
- * kind of form in wt.  The caller frees it with rank_query_free().
+ * kind of form in wt.  The caller frees it with search_rank_query_free().
  */
 struct rank_query *
-rank_compile(struct reader *r, const struct search_index *ix,
+search_rank_compile(struct reader *r, const struct search_index *ix,
     const struct search_index *learned, const struct query *q, uint64_t mask,
     int flags, const struct rank_weights *wt)
 {
@@ -457,7 +457,7 @@ rank_compile(struct reader *r, const struct search_index *ix,
 }
 
 void
-rank_query_free(struct rank_query *rq)
+search_rank_query_free(struct rank_query *rq)
 {
 	struct rank_alt	*a;
 	int		 i, j, p, f;
@@ -844,7 +844,7 @@ slot_postings(const struct rank_slot *rs)
 	return n;
 }
 
-/* What makes a row a result; see rank_run(). */
+/* What makes a row a result; see search_rank_run(). */
 struct rule {
 	uint32_t	 want;		/* the slots the index has */
 	int		 need;		/* ... so many of them, or */
@@ -894,22 +894,22 @@ kth_found(const struct rank_scratch *s, const struct search_index *ix,
  * Returns how many rows out holds.
  */
 int
-rank_run(struct reader *r, const struct search_index *ix,
+search_rank_run(struct reader *r, const struct search_index *ix,
     const struct search_data *sd, struct rank_query *rq,
     const struct rank_weights *wt, int flags, int k, struct ranked *out,
     int64_t *total, int *all, struct rank_detail *detail)
 {
-	return rank_slots(r, ix, sd, rq, wt, flags, k, 0, out, total, all,
+	return search_rank_slots(r, ix, sd, rq, wt, flags, k, 0, out, total, all,
 	    detail);
 }
 
 /*
- * rank_run() for the slots of rq not ranked yet (rq->walked on).  With
+ * search_rank_run() for the slots of rq not ranked yet (rq->walked on).  With
  * more, slots will be added and ranked after: nothing is passed over
  * (the k best may change), and the work space keeps what it found.
  */
 int
-rank_slots(struct reader *r, const struct search_index *ix,
+search_rank_slots(struct reader *r, const struct search_index *ix,
     const struct search_data *sd, struct rank_query *rq,
     const struct rank_weights *wt, int flags, int k, int more,
     struct ranked *out, int64_t *total, int *all, struct rank_detail *detail)
@@ -1075,7 +1075,7 @@ in_body(const struct postings *p, uint32_t d)
  * from FTS5 count as held): what its snippet can show at most.
  */
 uint64_t
-rank_body_slots(const struct rank_query *rq, int64_t id)
+search_rank_body_slots(const struct rank_query *rq, int64_t id)
 {
 	const struct rank_alt	*a;
 	uint64_t		 m = 0;

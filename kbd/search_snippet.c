@@ -11,7 +11,7 @@
  * forms as a substring are stemmed or split, so that most words cost a
  * fold and a few byte compares.  The passage is the window of about n
  * words holding the most different query words, then the most matches.
- * Ranking and the choice of articles are search_rank.c's.
+ * Ranking and the choice of articles are search_best.c's.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -119,11 +119,11 @@ phrase_word(void *ctx, const struct tokenizer_word *w)
 }
 
 /*
- * What snippet_make() looks for: the forms of every slot of rq, each with
+ * What search_snippet_make() looks for: the forms of every slot of rq, each with
  * its query word.  The caller frees it with free().
  */
 struct snippet_query *
-snippet_query_new(struct reader *r, const struct rank_query *rq)
+search_snippet_query(struct reader *r, const struct rank_query *rq)
 {
 	struct snippet_query	*sq;
 	const struct rank_alt	*a;
@@ -459,7 +459,7 @@ put_flat(struct buf *b, const char *t, int n)
 		for (j = i; j < n && t[j] != '\n' && t[j] != '\r' &&
 		    t[j] != '\t'; j++)
 			;
-		html_escape_n(b, t + i, (size_t)(j - i));
+		escape_html_n(b, t + i, (size_t)(j - i));
 		if (j < n) {
 			if (b->len > 0 && b->data[b->len - 1] != ' ')
 				buf_putc(b, ' ');
@@ -476,7 +476,7 @@ put_flat(struct buf *b, const char *t, int n)
  * the caller frees ("" for an empty text).
  */
 char *
-snippet_make(struct reader *r, struct snippet_query *sq, const char *text,
+search_snippet_make(struct reader *r, struct snippet_query *sq, const char *text,
     size_t n, uint64_t slots, int want)
 {
 	struct snip_text	 st;
@@ -506,7 +506,7 @@ snippet_make(struct reader *r, struct snippet_query *sq, const char *text,
 		put_flat(&b, text + prev, st.w[i].start - prev);
 		if (st.w[i].word >= 0)
 			buf_puts(&b, "<mark>");
-		html_escape_n(&b, text + st.w[i].start,
+		escape_html_n(&b, text + st.w[i].start,
 		    (size_t)(st.w[i].end - st.w[i].start));
 		if (st.w[i].word >= 0)
 			buf_puts(&b, "</mark>");

@@ -3,7 +3,7 @@
  * robots.txt, the sitemap, the Atom feed of new and changed articles,
  * the OpenSearch description for browsers, llms.txt and each article's
  * Markdown twin (/a/<slug>.md) for language models.  Links in them are
- * absolute, on site_base().  XML goes through xml_escape(), so a title
+ * absolute, on site_base().  XML goes through escape_xml(), so a title
  * may hold anything; answers are cached by the import generation, since
  * none of them shows hits.  The meta tags and JSON-LD of the article
  * pages are in page.c, with the rest of those pages.
@@ -38,16 +38,16 @@ reply_buf(struct reply *rep, const char *type, struct buf *b)
 static void
 xml_url(struct buf *b, const char *path)
 {
-	xml_escape(b, site_base());
-	xml_escape(b, path);
+	escape_xml(b, site_base());
+	escape_xml(b, path);
 }
 
 static void
 xml_article_url(struct buf *b, const char *slug, const char *suffix)
 {
-	xml_escape(b, site_base());
+	escape_xml(b, site_base());
 	buf_puts(b, "/a/");
-	url_escape(b, slug);
+	escape_url(b, slug);
 	buf_puts(b, suffix);
 }
 
@@ -82,7 +82,7 @@ seo_markdown_key(struct request *req, struct cache_key *k)
 	char		 slug[KBD_MAX_SLUG + 1];
 	uint64_t	 v;
 
-	if (n > KBD_MAX_SLUG || !slug_valid(req->tail, n))
+	if (n > KBD_MAX_SLUG || !parse_slug(req->tail, n))
 		return -1;
 	memcpy(slug, req->tail, n);
 	slug[n] = '\0';
@@ -105,7 +105,7 @@ seo_markdown(struct request *req, struct reply *rep)
 	char			 slug[KBD_MAX_SLUG + 1];
 	const char		*title;
 
-	if (n > KBD_MAX_SLUG || !slug_valid(req->tail, n)) {
+	if (n > KBD_MAX_SLUG || !parse_slug(req->tail, n)) {
 		error_reply(req, rep, 404, NULL);
 		return;
 	}
@@ -182,7 +182,7 @@ sitemap_url(void *arg, const struct store_article *a)
 	struct buf	*b = arg;
 	char		 when[32];
 
-	format_time(when, sizeof(when), a->updated);
+	clock_format(when, sizeof(when), a->updated);
 	buf_puts(b, "<url><loc>");
 	xml_article_url(b, a->slug, "");
 	buf_printf(b, "</loc><lastmod>%s</lastmod></url>\n", when);
@@ -232,29 +232,29 @@ feed_entry(void *arg, const struct store_article *a)
 	if (a->updated > f->newest)
 		f->newest = a->updated;
 	buf_puts(b, "<entry>\n<title>");
-	xml_escape(b, a->title);
+	escape_xml(b, a->title);
 	buf_puts(b, "</title>\n<link rel=\"alternate\" type=\"text/html\" "
 	    "href=\"");
 	xml_article_url(b, a->slug, "");
 	buf_puts(b, "\"/>\n<id>");
 	xml_article_url(b, a->slug, "");
-	format_time(when, sizeof(when), a->created);
+	clock_format(when, sizeof(when), a->created);
 	buf_printf(b, "</id>\n<published>%s</published>\n", when);
-	format_time(when, sizeof(when), a->updated);
+	clock_format(when, sizeof(when), a->updated);
 	buf_printf(b, "<updated>%s</updated>\n", when);
 	if (*a->category != '\0') {
 		buf_puts(b, "<category term=\"");
-		xml_escape(b, a->category);
+		escape_xml(b, a->category);
 		buf_puts(b, "\"/>\n");
 	}
 	summary = render_summary(a->markdown, strlen(a->markdown),
 	    2 * KBD_DESCRIPTION);
 	buf_puts(b, "<summary>");
-	xml_escape(b, summary);
+	escape_xml(b, summary);
 	free(summary);
 	/* The safe HTML of the article, as text: type="html" says so. */
 	buf_puts(b, "</summary>\n<content type=\"html\">");
-	xml_escape(b, a->html);
+	escape_xml(b, a->html);
 	buf_puts(b, "</content>\n</entry>\n");
 }
 
@@ -280,7 +280,7 @@ seo_feed(struct request *req, struct reply *rep)
 		error_reply(req, rep, 503, NULL);
 		return;
 	}
-	format_time(when, sizeof(when), f.newest);
+	clock_format(when, sizeof(when), f.newest);
 	buf_init(&b);
 	buf_puts(&b, XML_HEAD "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
 	    "xml:lang=\"de\">\n<title>" KBD_SITE_NAME "</title>\n"
@@ -343,7 +343,7 @@ llms_line(void *arg, const struct store_article *a)
 	buf_puts(&l->b, "](");
 	buf_puts(&l->b, site_base());
 	buf_puts(&l->b, "/a/");
-	url_escape(&l->b, a->slug);
+	escape_url(&l->b, a->slug);
 	buf_puts(&l->b, ".md)");
 	summary = render_summary_text(a->excerpt, KBD_DESCRIPTION);
 	if (*summary != '\0') {

@@ -59,8 +59,8 @@ catalog_unref(struct catalog *c)
 	free(c->by_slug);
 	free(c->version);
 	free(c->doclen);
-	lexicon_unref(c->lexicon);
-	synonyms_unref(c->synonyms);
+	search_lexicon_unref(c->lexicon);
+	search_synonyms_unref(c->synonyms);
 	search_index_unref(c->index);
 	free(c);
 }
@@ -298,7 +298,7 @@ load_top(sqlite3 *db, struct snapshot *s)
  * "Searched as": for each published article, the queries at least
  * CLICK_READERS readers opened it from in the last CLICK_DAYS days, as a
  * term vector (in the aliases' field) of an index of their own.  One
- * reader is one tag (searchlog.c), so one reader cannot make a query
+ * reader is one tag (search_log.c), so one reader cannot make a query
  * count, however often they click.  Returns NULL when there are none.
  */
 static struct search_index *
@@ -382,8 +382,8 @@ snapshot_import(sqlite3 *db, const char *articles)
 
 	c = xcalloc(1, sizeof(*c));
 	atomic_init(&c->refs, 1);
-	c->lexicon = lexicon_load(db);
-	c->synonyms = synonyms_load(articles);
+	c->lexicon = search_lexicon_load(db);
+	c->synonyms = search_synonyms_load(articles);
 	c->index = search_index_load(db);
 	s = xcalloc(1, sizeof(*s));
 	s->refs = 1;
@@ -395,8 +395,8 @@ snapshot_import(sqlite3 *db, const char *articles)
 		return -1;
 	}
 	compute_popularity(s);
-	popularity_done = wall_seconds();
-	s->learned_day = wall_seconds() / 86400;
+	popularity_done = clock_seconds();
+	s->learned_day = clock_seconds() / 86400;
 	s->learned = load_learned(db, s->nids, s->learned_day);
 	s->generation = ++generation;
 	s->import_generation = s->generation;
@@ -427,9 +427,9 @@ snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n)
 	for (i = 0; i < n; i++)
 		if (d[i].id >= 0 && (size_t)d[i].id < s->nids)
 			s->hits[d[i].id] += (int64_t)d[i].n;
-	if (wall_seconds() - popularity_done >= POPULARITY_EVERY) {
+	if (clock_seconds() - popularity_done >= POPULARITY_EVERY) {
 		compute_popularity(s);
-		popularity_done = wall_seconds();
+		popularity_done = clock_seconds();
 	} else {
 		s->popularity = xmalloc(s->nids);
 		memcpy(s->popularity, cur->popularity, s->nids);
@@ -540,7 +540,7 @@ snapshot_learned(sqlite3 *db)
 	memcpy(s->popularity, cur->popularity, s->nids);
 	s->import_generation = cur->import_generation;
 	snapshot_release(cur);
-	s->learned_day = wall_seconds() / 86400;
+	s->learned_day = clock_seconds() / 86400;
 	s->learned = load_learned(db, s->nids, s->learned_day);
 	if (load_top(db, s) == -1) {
 		log_warnx("snapshot: %s", sqlite3_errmsg(db));
@@ -559,7 +559,7 @@ snapshot_learned_stale(void)
 	struct snapshot	*s = snapshot_acquire();
 	int		 stale;
 
-	stale = s != NULL && s->learned_day != wall_seconds() / 86400;
+	stale = s != NULL && s->learned_day != clock_seconds() / 86400;
 	snapshot_release(s);
 	return stale;
 }

@@ -121,7 +121,7 @@ static const char *schema_v5 =
  * Version 6: the phrasings staff attach to an article ("aliases" in its
  * front matter), each article's term vector (kbd_terms(),
  * search_index.c), from which the ranking's index is built in memory,
- * and the readers who reached an article from a query (searchlog.c).
+ * and the readers who reached an article from a query (search_log.c).
  */
 static const char *schema_v6 =
 	"CREATE TABLE search_click ("

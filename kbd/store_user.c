@@ -34,7 +34,7 @@ store_user_add(sqlite3 *db, const char *name, const char *role,
 
 	n = store_run(db, "INSERT INTO user(name, role, pwhash, created)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO NOTHING", "ttti",
-	    name, role, pwhash, wall_seconds());
+	    name, role, pwhash, clock_seconds());
 	if (n == 0) {
 		errno = EEXIST;
 		*errstr = "there is a user of that name already";
@@ -159,7 +159,7 @@ store_user_by_hash(struct reader *r, const char *hash, int token,
 		st = r->st[ST_SESSION];
 		rc = sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(st, 2, wall_seconds());
+			rc = sqlite3_bind_int64(st, 2, clock_seconds());
 	}
 	if (rc != SQLITE_OK || (rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_reset(st);

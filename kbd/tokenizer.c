@@ -11,7 +11,7 @@
  *                 parts of a compound ("passwortanderung": passwort,
  *                 ander) and of a joined word ("E-Mail", "FRITZ!Box":
  *                 email, fritzbox), so that every way of writing it meets;
- *   queries       its stem only (query.c adds the other forms of its
+ *   queries       its stem only (search_query.c adds the other forms of its
  *                 word family the index has as alternatives);
  *   snippets      its stem only: only positions matter there.
  * Stop words are kept (phrases need them) but marked, so that the stop

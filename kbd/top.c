@@ -51,7 +51,7 @@ top_stamp(int days)
 
 	if (days == 0)
 		return g;
-	return g ^ (uint64_t)(wall_seconds() / 86400) * 0x9E3779B97F4A7C15ULL;
+	return g ^ (uint64_t)(clock_seconds() / 86400) * 0x9E3779B97F4A7C15ULL;
 }
 
 static void
@@ -116,7 +116,7 @@ top_get(int days, size_t limit, struct top_entry **out, size_t *n)
 		l.n = n;
 		/* Today counts as a day: 7d is today and the six before. */
 		if ((r = store_reader()) == NULL ||
-		    store_top_since(r, wall_seconds() / 86400 - (days - 1),
+		    store_top_since(r, clock_seconds() / 86400 - (days - 1),
 		    (int)limit, add_row, &l) == -1) {
 			log_warnx("top: the database cannot be read");
 			return -1;

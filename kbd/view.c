@@ -75,7 +75,7 @@ view_search_from(struct request *req)
 	if (strncmp(p, host, n) != 0 || strncmp(p + n, "/search?", 8) != 0)
 		return NULL;
 	qs = p + n + 8;
-	return form_value(qs, strcspn(qs, "#"), "q");
+	return parse_form_value(qs, strcspn(qs, "#"), "q");
 }
 
 int
@@ -101,7 +101,7 @@ view_key(struct request *req, struct cache_key *k, const char *prefix)
 	int64_t		 id = -1;
 	uint64_t	 stamp = 0;
 
-	if (!slug_valid(req->tail, strlen(req->tail)))
+	if (!parse_slug(req->tail, strlen(req->tail)))
 		return -1;
 	s = snapshot_acquire();
 	if ((id = snapshot_find(s, req->tail)) >= 0)
@@ -127,7 +127,7 @@ view_article(struct request *req, struct reply *rep, const char *prefix,
 	struct reader	*r;
 	char		 now[KBD_MAX_SLUG + 1];
 
-	if (!slug_valid(req->tail, strlen(req->tail))) {
+	if (!parse_slug(req->tail, strlen(req->tail))) {
 		error_reply(req, rep, 404, NULL);
 		return -1;
 	}

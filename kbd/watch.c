@@ -81,7 +81,7 @@ watch_main(void *unused)
 			break;
 		if (pfd[1].revents != 0)
 			break;
-		now = now_us();
+		now = clock_us();
 		if (pfd[0].revents & POLLIN) {
 			if (drain() && !pending) {
 				pending = 1;

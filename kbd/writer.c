@@ -103,7 +103,7 @@ static int
 sync_folder(int always)
 {
 	struct import_stats	 st;
-	int64_t			 t0 = now_us();
+	int64_t			 t0 = clock_us();
 
 	if (import_folder(db, articles, &st, &cancel) == -1) {
 		if (!atomic_load(&cancel))
@@ -114,7 +114,7 @@ sync_folder(int always)
 	}
 	log_info("articles: %u new, %u changed, %u unchanged, %u removed, "
 	    "%u skipped (%.1f ms)", st.added, st.changed, st.unchanged,
-	    st.removed, st.failed, (double)(now_us() - t0) / 1000.0);
+	    st.removed, st.failed, (double)(clock_us() - t0) / 1000.0);
 	/*
 	 * A new snapshot reads every index term's count (over a second at
 	 * 50,000 articles): not when nothing changed, as after the echo of
@@ -218,7 +218,7 @@ flush(int last)
 	 * Readers' clicks, or a new day, change what the articles were
 	 * searched as.
 	 */
-	if (searchlog_flush(db) == 1 || snapshot_learned_stale())
+	if (search_log_flush(db) == 1 || snapshot_learned_stale())
 		snapshot_learned(db);
 	if (tick != NULL)
 		tick();

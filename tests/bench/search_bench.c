@@ -2,8 +2,8 @@
  * search_bench.c: search latency without HTTP.  It opens an existing kbd
  * database the way an HTTP worker does (store_init(), then this thread's
  * reader) and times, for every query of a list, what api_search does
- * before it builds JSON: query_parse(), search_run() for the first page
- * of 10, search_result_free() and query_free().  One warm-up round is run
+ * before it builds JSON: search_query_parse(), search_run() for the first page
+ * of 10, search_result_free() and search_query_free().  One warm-up round is run
  * and not counted, then ROUNDS timed rounds; the percentiles are over
  * every timed search.  It does not import articles: run kbd on the
  * folder first.
@@ -205,7 +205,7 @@ print_pages(struct reader *r, const char *text)
 	int			 rc = 0;
 
 	for (k = 0; k < sizeof(print_offsets) / sizeof(*print_offsets); k++) {
-		q = query_parse(r->tok, text);
+		q = search_query_parse(r->tok, text);
 		if (search_run(r, q, PAGE, print_offsets[k], 0, &res) == -1)
 			rc = -1;
 		printf("%s\t@%d\ttotal %lld\n", text, print_offsets[k],
@@ -214,7 +214,7 @@ print_pages(struct reader *r, const char *text)
 			printf("\t%s\t%s\n", res.hits[i].slug,
 			    res.hits[i].snippet);
 		search_result_free(&res);
-		query_free(q);
+		search_query_free(q);
 	}
 	return rc;
 }
@@ -243,9 +243,9 @@ run_one(struct reader *r, struct bench_query *bq)
 		typed[n] = '\0';
 		rc = search_suggest(r, typed, SUGGEST_LIMIT, &res);
 	} else {
-		q = query_parse(r->tok, bq->text);
+		q = search_query_parse(r->tok, bq->text);
 		rc = search_run(r, q, PAGE, 0, 0, &res);
-		query_free(q);
+		search_query_free(q);
 	}
 	bq->n = res.n;
 	bq->total = res.total;
@@ -314,7 +314,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "search_bench: %s: %s\n", dictpath, errstr);
 		return 1;
 	}
-	(void)search_dicts_use(search_dicts_load(getenv("KBD_ENGLISH") != NULL ?
+	(void)search_dict_use(search_dict_load(getenv("KBD_ENGLISH") != NULL ?
 	    getenv("KBD_ENGLISH") : "/usr/share/trans/de-en",
 	    getenv("KBD_THESAURUS") != NULL ? getenv("KBD_THESAURUS") :
 	    "/usr/share/openthesaurus-de/openthesaurus.txt", &errstr));

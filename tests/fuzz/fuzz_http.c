@@ -143,9 +143,9 @@ exchange(const void *req, size_t len, const char *end, int timeout_ms,
 	pfd.events = POLLIN;
 	(void)poll(&pfd, 1, SHUT_DELAY_MS);
 	shutdown(fd, SHUT_WR);
-	deadline = now_us() / 1000 + timeout_ms;
+	deadline = clock_us() / 1000 + timeout_ms;
 	for (;;) {
-		wait = deadline - now_us() / 1000;
+		wait = deadline - clock_us() / 1000;
 		if (total > 0 && wait > GAP_MS)
 			wait = GAP_MS;
 		if (wait <= 0)
@@ -205,12 +205,9 @@ done(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static const struct http_hooks	 web = {
-		route_dispatch, route_completed, route_error,
-	};
+	struct http_hooks	 web;
 	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
 	const char	*dir, *errstr;
-	char		 why[512];
 	int		 i;
 
 	(void)argc;
@@ -233,12 +230,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfg.static_dir = NULL;	/* the built-in files */
 	cfg.dict = FUZZ_DICT;
 	cfg.threads = 2;
-	if (config_check(&cfg, why, sizeof(why)) == -1) {
-		fprintf(stderr, "fuzz_http: %s\n", why);
+	if (config_check(&cfg, &errstr) == -1) {
+		fprintf(stderr, "fuzz_http: %s\n", errstr);
 		exit(1);
 	}
 	if (http_listen(&cfg, &port, &errstr) == -1 ||
-	    auth_init(&cfg) == -1 ||
+	    staff_auth_init(&cfg) == -1 ||
 	    store_init(cfg.db, fuzz_dict(), &errstr) == -1 ||
 	    static_load(cfg.static_dir, &errstr) == -1) {
 		fprintf(stderr, "fuzz_http: %s\n", errstr);
@@ -246,11 +243,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (writer_start(cfg.db, cfg.articles, accesslog_flush) == -1)
 		exit(1);	/* logged */
-	route_add(admin_routes, admin_nroutes);
-	route_add(adminapi_routes, adminapi_nroutes);
-	route_staff_check(auth_is_staff);
-	metrics_init(route_count(), route_label);
-	search_dicts_use(NULL);		/* no dictionaries: settled */
+	cmd_serve_web(&web);
+	search_dict_use(NULL);		/* no dictionaries: settled */
 	if (http_start(&cfg, &web, &errstr) == -1) {
 		fprintf(stderr, "fuzz_http: %s\n", errstr);
 		exit(1);

@@ -1,6 +1,6 @@
 /*
  * fuzz_search.c: a user's query through the whole search, in process,
- * over a small imported knowledge base: query_parse() (bounding, UTF-8
+ * over a small imported knowledge base: search_query_parse() (bounding, UTF-8
  * repair, quotes, operators as words, joined words, phrases), then
  * search_run() in its three modes (every word in tiers, any word, titles
  * only and strict), which expands the query (corrections, compounds,
@@ -99,7 +99,7 @@ check_result(const struct search_result *res, int limit)
 	assert(res->total >= 0);
 	for (i = 0; i < res->n; i++) {
 		assert(res->hits[i].slug != NULL && res->hits[i].title != NULL);
-		assert(slug_valid(res->hits[i].slug,
+		assert(parse_slug(res->hits[i].slug,
 		    strlen(res->hits[i].slug)));
 		check_utf8(res->hits[i].title);
 		check_utf8(res->hits[i].category);
@@ -138,13 +138,13 @@ run(const char *text, int limit, int offset, int flags)
 	struct search_result	 res;
 	struct query		*q;
 
-	q = query_parse(reader->tok, text);
+	q = search_query_parse(reader->tok, text);
 	check_query(q);
 	assert(search_run(reader, q, limit, offset, flags, &res) == 0);
 	check_query(q);
 	check_result(&res, limit);
 	search_result_free(&res);
-	query_free(q);
+	search_query_free(q);
 }
 
 int

@@ -6,7 +6,7 @@
  * word by word; every word then goes through german.c (fold, stop words,
  * stem, split, head, family), and the raw input through what the
  * tokenizer does to raw input (fold, head).  The callbacks check what
- * FTS5 and query.c rely on: byte ranges inside the input and in order,
+ * FTS5 and search_query.c rely on: byte ranges inside the input and in order,
  * tokens of 1 to TOKENIZER_MAX_TOKEN + 1 bytes of valid UTF-8, the first
  * token of a text never colocated, colocated tokens on the range of the
  * token before them.  One tokenizer serves every input, as one does per

@@ -150,7 +150,7 @@ explain_row(struct reader *r, const struct search_data *sd, struct rank_query *r
 	/* Every row kept: none passed over, so that this one is whole. */
 	k = (int)search_index_nids(sd->index) + 1;
 	out = xcalloc((size_t)k, sizeof(*out));
-	rank_run(r, sd->index, sd, rq, &weights, 0, k, out,
+	search_rank_run(r, sd->index, sd, rq, &weights, 0, k, out,
 	    &total, &all, &d);
 	free(out);
 	printf("%-4s %8.2f  bm25 %6.2f cover %.2f title %.2f tmatch %.0f "
@@ -166,7 +166,7 @@ explain(struct reader *r, const char *text, const struct eval_query *qs,
 	struct search_data	 data;
 	const struct search_data *sd = &data;
 	void			*token = search_data_acquire(&data);
-	struct query		*q = query_parse(r->tok, text);
+	struct query		*q = search_query_parse(r->tok, text);
 	struct rank_query	*rq;
 	struct ranked		 best[PAGE + 64];
 	int64_t			 total;
@@ -174,9 +174,9 @@ explain(struct reader *r, const char *text, const struct eval_query *qs,
 	int			 n, all, s, a, p, f, k;
 	char			 label[16];
 
-	query_expand(q, r, sd, &weights);
+	search_expand_query(q, r, sd, &weights);
 	/* Ranked as a search ranks it (feedback too), then explained. */
-	rq = search_rank(r, sd, q, 0, PAGE, best, &n, &total, &all);
+	rq = search_best(r, sd, q, 0, PAGE, best, &n, &total, &all);
 	for (s = 0; s < rq->nslots; s++) {
 		printf("slot %d \"%s\" idf %.2f weight %.2f%s\n", s,
 		    rq->slot[s].core && (size_t)s < q->nslots ?
@@ -216,8 +216,8 @@ explain(struct reader *r, const char *text, const struct eval_query *qs,
 			    label);
 		}
 	}
-	rank_query_free(rq);
-	query_free(q);
+	search_rank_query_free(rq);
+	search_query_free(q);
 	search_data_release(token);
 }
 
@@ -309,7 +309,7 @@ run_query(struct reader *r, const struct eval_query *q, int print)
 	double			 dcg = 0.0;
 	size_t			 i;
 
-	pq = query_parse(r->tok, q->text);
+	pq = search_query_parse(r->tok, q->text);
 	if (search_run(r, pq, PAGE, 0, 0, &res) == -1) {
 		fprintf(stderr, "search_eval: %s: search failed\n", q->id);
 		exit(1);
@@ -322,7 +322,7 @@ run_query(struct reader *r, const struct eval_query *q, int print)
 		    log2((double)i + 2.0);
 	}
 	search_result_free(&res);
-	query_free(pq);
+	search_query_free(pq);
 	return q->ideal > 0.0 ? dcg / q->ideal : 0.0;
 }
 
@@ -334,7 +334,7 @@ parse_weights(char *line, struct rank_weights *w)
 	size_t	 i;
 	double	 v;
 
-	*w = rank_defaults;
+	*w = search_rank_defaults;
 	for (tok = strtok_r(line, " \t\n", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t\n", &save)) {
 		if ((eq = strchr(tok, '=')) == NULL)
@@ -371,7 +371,7 @@ main(int argc, char **argv)
 	size_t			 nq = 0, cap = 0, i;
 	int			 ch, print = 0, k;
 
-	weights = rank_defaults;
+	weights = search_rank_defaults;
 	while ((ch = getopt(argc, argv, "a:D:rw:x:")) != -1) {
 		switch (ch) {
 		case 'a':
@@ -406,7 +406,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "search_eval: %s: %s\n", dictpath, errstr);
 		return 1;
 	}
-	(void)search_dicts_use(search_dicts_load(getenv("KBD_ENGLISH") != NULL ?
+	(void)search_dict_use(search_dict_load(getenv("KBD_ENGLISH") != NULL ?
 	    getenv("KBD_ENGLISH") : "/usr/share/trans/de-en",
 	    getenv("KBD_THESAURUS") != NULL ? getenv("KBD_THESAURUS") :
 	    "/usr/share/openthesaurus-de/openthesaurus.txt", &errstr));

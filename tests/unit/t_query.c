@@ -53,13 +53,13 @@ slots(const struct query *q)
 static void
 expect(const char *text, const char *want)
 {
-	struct query	*q = query_parse(tok, text);
+	struct query	*q = search_query_parse(tok, text);
 	char		*got = slots(q);
 
 	if (strcmp(got, want) != 0)
 		fail_msg("slots of \"%s\":\n got  %s\n want %s", text, got, want);
 	free(got);
-	query_free(q);
+	search_query_free(q);
 }
 
 static void
@@ -125,15 +125,15 @@ bounded(void **state)
 	buf_init(&b);
 	for (i = 0; i < 2000; i++)
 		buf_printf(&b, "wort%d ", i);
-	q = query_parse(tok, b.data);
+	q = search_query_parse(tok, b.data);
 	assert_true(strlen(q->text) <= KBD_MAX_QUERY);
 	assert_int_equal(q->nslots, KBD_MAX_TERMS);
-	query_free(q);
+	search_query_free(q);
 	buf_free(&b);
 
-	q = query_parse(tok, "ab\xff\xfe\x01" "cd \xc3");
+	q = search_query_parse(tok, "ab\xff\xfe\x01" "cd \xc3");
 	assert_true(utf8_valid(q->text, strlen(q->text), NULL));
-	query_free(q);
+	search_query_free(q);
 }
 
 static void
@@ -142,16 +142,16 @@ normalized(void **state)
 	struct query	*q;
 
 	(void)state;
-	q = query_parse(tok, "Wie ändere ich mein PASSWORT?");
+	q = search_query_parse(tok, "Wie ändere ich mein PASSWORT?");
 	assert_string_equal(q->normalized, "ändere passwort");
-	query_free(q);
-	q = query_parse(tok, "wie geht das");
+	search_query_free(q);
+	q = search_query_parse(tok, "wie geht das");
 	assert_string_equal(q->normalized, "wie geht das");
-	query_free(q);
+	search_query_free(q);
 }
 
 /*
- * Every phrase the search hands FTS5 (query_fts_string() of a slot's
+ * Every phrase the search hands FTS5 (search_query_fts_string() of a slot's
  * text) must be valid FTS5 syntax and find what it says.
  */
 static void
@@ -179,10 +179,10 @@ fts5_accepts(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM f "
 	    "WHERE f MATCH ?1", -1, &st, NULL), SQLITE_OK);
 	for (i = 0; i < nitems(texts); i++) {
-		q = query_parse(tok, texts[i]);
+		q = search_query_parse(tok, texts[i]);
 		for (k = 0; k < q->nslots; k++) {
 			buf_init(&expr);
-			query_fts_string(&expr, q->slots[k].typed);
+			search_query_fts_string(&expr, q->slots[k].typed);
 			sqlite3_bind_text(st, 1, expr.data, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) != SQLITE_ROW)
 				fail_msg("case %zu (%s): %s", i, expr.data,
@@ -192,7 +192,7 @@ fts5_accepts(void **state)
 			sqlite3_reset(st);
 			buf_free(&expr);
 		}
-		query_free(q);
+		search_query_free(q);
 	}
 	/* The quoted phrase finds the row that has it. */
 	assert_int_equal(found, 1);

@@ -120,7 +120,7 @@ setup(void **state)
 	for (i = 0; i < nitems(fixtures); i++)
 		unit_write(articles, fixtures[i].name, fixtures[i].text);
 	/* The dictionaries kbd reads at start (kbd/deps.sh installs them). */
-	(void)search_dicts_use(search_dicts_load("/usr/share/trans/de-en",
+	(void)search_dict_use(search_dict_load("/usr/share/trans/de-en",
 	    "/usr/share/openthesaurus-de/openthesaurus.txt", &errstr));
 	if (store_init(path, unit_dict(), &errstr) == -1 ||
 	    store_open(path, 0, &db, &errstr) == -1 ||
@@ -135,7 +135,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	search_dicts_free(search_dicts_use(NULL));
+	search_dict_free(search_dict_use(NULL));
 	snapshot_shutdown();
 	sqlite3_close(db);
 	unit_rmdir(dir);
@@ -146,14 +146,14 @@ teardown(void **state)
 static char *
 search(const char *text, int flags, struct search_result *res, char **sugg)
 {
-	struct query	*q = query_parse(r->tok, text);
+	struct query	*q = search_query_parse(r->tok, text);
 	struct buf	 b;
 	size_t		 i;
 
 	assert_int_equal(search_run(r, q, 10, 0, flags, res), 0);
 	if (sugg != NULL)
 		*sugg = q->suggestion != NULL ? xstrdup(q->suggestion) : NULL;
-	query_free(q);
+	search_query_free(q);
 	buf_init(&b);
 	buf_puts(&b, "");
 	for (i = 0; i < res->n; i++)
@@ -253,13 +253,13 @@ german_forms(void **state)
 	expect("fritz box", "fritzbox");
 	expect("datum format", "datumsformat");
 	/* ... also as the compound they make with a linking element. */
-	q = query_parse(r->tok, "datum format");
+	q = search_query_parse(r->tok, "datum format");
 	assert_int_equal(search_run(r, q, 10, 0, 0, &res), 0);
 	assert_int_equal(q->nslots, 1);
 	assert_int_equal(q->slots[0].nalts, 2);
 	assert_string_equal(q->slots[0].alts[1].part[0], "datumsformat");
 	search_result_free(&res);
-	query_free(q);
+	search_query_free(q);
 	expect("email", "mailprogramm");
 	/* Word families and folded forms. */
 	expect("ueber posteingaenge", "pop3");
@@ -279,7 +279,7 @@ word_families(void **state)
 	expect("passwort ändern", "passwort");
 	expect("adresse änderung", "adresse");
 	/* Only the forms the index has join the query, once each. */
-	q = query_parse(r->tok, "ändern");
+	q = search_query_parse(r->tok, "ändern");
 	assert_int_equal(search_run(r, q, 10, 0, 0, &res), 0);
 	assert_int_equal(q->slots[0].alts[0].n, 1);
 	f = q->slots[0].alts[0].forms[0];
@@ -287,7 +287,7 @@ word_families(void **state)
 	assert_int_equal(f->n, 2);
 	assert_string_equal(f->word[0], "anderung");
 	assert_string_equal(f->word[1], "geandert");
-	query_free(q);
+	search_query_free(q);
 	search_result_free(&res);
 	/*
 	 * The snippet shows the passage with two of the query's words, not
@@ -427,7 +427,7 @@ static void
 paging(void **state)
 {
 	struct search_result	 res;
-	struct query		*q = query_parse(r->tok, "mails");
+	struct query		*q = search_query_parse(r->tok, "mails");
 	char			*first;
 
 	(void)state;
@@ -444,7 +444,7 @@ paging(void **state)
 	assert_int_equal(search_run(r, q, 10, 3, 0, &res), 0);
 	assert_int_equal(res.n, 0);
 	search_result_free(&res);
-	query_free(q);
+	search_query_free(q);
 }
 
 static void

@@ -15,24 +15,24 @@ form_fields(void **state)
 	char		*v;
 
 	(void)state;
-	v = form_value(body, strlen(body), "title");
+	v = parse_form_value(body, strlen(body), "title");
 	assert_string_equal(v, "Wie geht's?");
 	free(v);
-	v = form_value(body, strlen(body), "body");
+	v = parse_form_value(body, strlen(body), "body");
 	assert_string_equal(v, "Zeile 1\r\nZeile 2");
 	free(v);
-	v = form_value(body, strlen(body), "empty");
+	v = parse_form_value(body, strlen(body), "empty");
 	assert_string_equal(v, "");
 	free(v);
-	assert_null(form_value(body, strlen(body), "missing"));
-	assert_null(form_value(body, strlen(body), "bad"));	/* not UTF-8 */
-	assert_null(form_value(body, strlen(body), "nul"));	/* a NUL byte */
+	assert_null(parse_form_value(body, strlen(body), "missing"));
+	assert_null(parse_form_value(body, strlen(body), "bad"));	/* not UTF-8 */
+	assert_null(parse_form_value(body, strlen(body), "nul"));	/* a NUL byte */
 	/* "x" must not match the tail of another name. */
-	v = form_value("box=2&x=1", 9, "x");
+	v = parse_form_value("box=2&x=1", 9, "x");
 	assert_string_equal(v, "1");
 	free(v);
 	/* Only len bytes are read. */
-	assert_null(form_value("a=1&b=2", 3, "b"));
+	assert_null(parse_form_value("a=1&b=2", 3, "b"));
 }
 
 static void
@@ -152,10 +152,10 @@ form_tags(void **state)
 	char	*t;
 
 	(void)state;
-	t = admin_tags_from_form(" imap, ssl ,, mail programm ,");
+	t = staff_page_tags(" imap, ssl ,, mail programm ,");
 	assert_string_equal(t, "imap\nssl\nmail programm");
 	free(t);
-	t = admin_tags_from_form("");
+	t = staff_page_tags("");
 	assert_string_equal(t, "");
 	free(t);
 }
@@ -166,23 +166,23 @@ accounts(void **state)
 	char	 hash[crypto_pwhash_STRBYTES], token[65], th[65];
 
 	(void)state;
-	assert_true(user_name_valid("anna.berg-2_x"));
-	assert_false(user_name_valid(""));
-	assert_false(user_name_valid("anna berg"));
-	assert_false(user_name_valid("änna"));
-	assert_false(user_name_valid("a/b"));
-	assert_non_null(user_password_weak("kurz"));
-	assert_null(user_password_weak("lang-genug-123"));
-	assert_non_null(user_password_weak("ungültig\xff-passwort"));
+	assert_true(staff_user_name_valid("anna.berg-2_x"));
+	assert_false(staff_user_name_valid(""));
+	assert_false(staff_user_name_valid("anna berg"));
+	assert_false(staff_user_name_valid("änna"));
+	assert_false(staff_user_name_valid("a/b"));
+	assert_non_null(staff_user_password_weak("kurz"));
+	assert_null(staff_user_password_weak("lang-genug-123"));
+	assert_non_null(staff_user_password_weak("ungültig\xff-passwort"));
 
-	assert_int_equal(auth_hash_password("lang-genug-123", hash), 0);
+	assert_int_equal(staff_auth_hash_password("lang-genug-123", hash), 0);
 	assert_int_equal(strncmp(hash, "$argon2id$", 10), 0);
 	assert_int_equal(crypto_pwhash_str_verify(hash, "lang-genug-123", 14),
 	    0);
 	assert_int_not_equal(crypto_pwhash_str_verify(hash, "lang-genug-124",
 	    14), 0);
 
-	auth_new_token(token, th);
+	staff_auth_new_token(token, th);
 	assert_int_equal(strlen(token), 64);
 	assert_int_equal(strlen(th), 64);
 	assert_string_not_equal(token, th);

@@ -118,7 +118,7 @@ static void
 queries_get_stems(void **state)
 {
 	(void)state;
-	/* Word families are query.c's: it adds the forms the index has. */
+	/* Word families are search_query.c's: it adds the forms the index has. */
 	expect("ändern", QUERY, "and");
 	expect("geändert", QUERY, "geandert");
 	expect("eingerichtet", QUERY, "eingerichtet");

@@ -60,14 +60,14 @@ static void
 slugs(void **state)
 {
 	(void)state;
-	assert_true(slug_valid("imap", 4));
-	assert_true(slug_valid("dns-pruefung_2", 14));
-	assert_false(slug_valid("", 0));
-	assert_false(slug_valid("-x", 2));
-	assert_false(slug_valid("Imap", 4));
-	assert_false(slug_valid("a/b", 3));
-	assert_false(slug_valid("..", 2));
-	assert_false(slug_valid("über", strlen("über")));
+	assert_true(parse_slug("imap", 4));
+	assert_true(parse_slug("dns-pruefung_2", 14));
+	assert_false(parse_slug("", 0));
+	assert_false(parse_slug("-x", 2));
+	assert_false(parse_slug("Imap", 4));
+	assert_false(parse_slug("a/b", 3));
+	assert_false(parse_slug("..", 2));
+	assert_false(parse_slug("über", strlen("über")));
 }
 
 static void
@@ -77,11 +77,11 @@ escaping(void **state)
 
 	(void)state;
 	buf_init(&b);
-	html_escape(&b, "<a href=\"x\" onclick='y'>&</a>");
+	escape_html(&b, "<a href=\"x\" onclick='y'>&</a>");
 	assert_string_equal(b.data, "&lt;a href=&quot;x&quot; onclick=&#39;y"
 	    "&#39;&gt;&amp;&lt;/a&gt;");
 	buf_reset(&b);
-	url_escape(&b, "E-Mail über a&b=c/d");
+	escape_url(&b, "E-Mail über a&b=c/d");
 	assert_string_equal(b.data, "E-Mail%20%C3%BCber%20a%26b%3Dc%2Fd");
 	buf_free(&b);
 }

@@ -63,17 +63,17 @@ browsers_and_robots(void **state)
 
 	(void)state;
 	for (i = 0; i < nitems(people); i++)
-		assert_true(visitor_browser(people[i]));
+		assert_true(hits_visitor_browser(people[i]));
 	for (i = 0; i < nitems(robots); i++)
-		if (visitor_browser(robots[i]))
+		if (hits_visitor_browser(robots[i]))
 			fail_msg("'%s' counted as a browser", robots[i]);
-	assert_false(visitor_browser(NULL));
+	assert_false(hits_visitor_browser(NULL));
 	memset(longua, 'x', sizeof(longua) - 1);
 	memcpy(longua, "Mozilla/5.0 ", 12);
 	longua[sizeof(longua) - 1] = '\0';
-	assert_false(visitor_browser(longua));
+	assert_false(hits_visitor_browser(longua));
 	longua[KBD_MAX_UA] = '\0';
-	assert_true(visitor_browser(longua));
+	assert_true(hits_visitor_browser(longua));
 }
 
 static void
@@ -81,7 +81,7 @@ who(struct visitor *v, unsigned int addr, const char *ua)
 {
 	unsigned char	 a[4] = { 127, 0, 0, (unsigned char)addr };
 
-	visitor_digest(v, a, sizeof(a), ua);
+	hits_visitor_digest(v, a, sizeof(a), ua);
 }
 
 static void
@@ -97,22 +97,22 @@ once_a_day(void **state)
 	who(&c, 1, "Mozilla/5.0 two");		/* another browser */
 	assert_memory_equal(a.digest, a2.digest, sizeof(a.digest));
 
-	assert_true(visitor_first(&a, 7, DAY));
-	assert_true(visitor_first(&a, 7, DAY));	/* looking records nothing */
-	assert_true(visitor_mark(&a, 7, DAY));
-	assert_false(visitor_first(&a, 7, DAY));
+	assert_true(hits_visitor_first(&a, 7, DAY));
+	assert_true(hits_visitor_first(&a, 7, DAY));	/* looking records nothing */
+	assert_true(hits_visitor_mark(&a, 7, DAY));
+	assert_false(hits_visitor_first(&a, 7, DAY));
 	for (i = 0; i < 1000; i++)
-		assert_false(visitor_mark(&a2, 7, DAY));
-	assert_true(visitor_mark(&a, 8, DAY));	/* another article */
-	assert_true(visitor_mark(&b, 7, DAY));
-	assert_true(visitor_mark(&c, 7, DAY));
-	assert_false(visitor_mark(&c, 7, DAY));
+		assert_false(hits_visitor_mark(&a2, 7, DAY));
+	assert_true(hits_visitor_mark(&a, 8, DAY));	/* another article */
+	assert_true(hits_visitor_mark(&b, 7, DAY));
+	assert_true(hits_visitor_mark(&c, 7, DAY));
+	assert_false(hits_visitor_mark(&c, 7, DAY));
 
 	/* The next day has a new salt and nothing seen. */
-	assert_true(visitor_mark(&a, 7, DAY + 1));
-	assert_false(visitor_mark(&a, 7, DAY + 1));
+	assert_true(hits_visitor_mark(&a, 7, DAY + 1));
+	assert_false(hits_visitor_mark(&a, 7, DAY + 1));
 	/* A clock set back stays on the newest day. */
-	assert_false(visitor_mark(&a, 7, DAY));
+	assert_false(hits_visitor_mark(&a, 7, DAY));
 }
 
 /*
@@ -131,15 +131,15 @@ full_table(void **state)
 	(void)state;
 	for (i = 0; i < n; i++) {
 		memcpy(addr, &i, sizeof(addr));
-		visitor_digest(&v, addr, sizeof(addr), "Mozilla/5.0");
-		assert_true(visitor_mark(&v, 1, DAY + 10));
-		assert_false(visitor_first(&v, 1, DAY + 10));
+		hits_visitor_digest(&v, addr, sizeof(addr), "Mozilla/5.0");
+		assert_true(hits_visitor_mark(&v, 1, DAY + 10));
+		assert_false(hits_visitor_first(&v, 1, DAY + 10));
 	}
 	/* Of the first thousand, some were pushed out; none double. */
 	for (i = 0; i < 1000; i++) {
 		memcpy(addr, &i, sizeof(addr));
-		visitor_digest(&v, addr, sizeof(addr), "Mozilla/5.0");
-		forgotten += (uint32_t)visitor_first(&v, 1, DAY + 10);
+		hits_visitor_digest(&v, addr, sizeof(addr), "Mozilla/5.0");
+		forgotten += (uint32_t)hits_visitor_first(&v, 1, DAY + 10);
 	}
 	assert_true(forgotten > 0 && forgotten < 1000);
 }
@@ -159,8 +159,8 @@ race(void *arg)
 
 	for (i = 0; i < VIEWS; i++) {
 		memcpy(addr, &i, sizeof(addr));
-		visitor_digest(&v, addr, sizeof(addr), "Mozilla/5.0 race");
-		counted[t] += visitor_mark(&v, 3, DAY + 20);
+		hits_visitor_digest(&v, addr, sizeof(addr), "Mozilla/5.0 race");
+		counted[t] += hits_visitor_mark(&v, 3, DAY + 20);
 	}
 	return NULL;
 }
@@ -197,6 +197,6 @@ main(void)
 	if (sodium_init() < 0)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	visitor_shutdown();
+	hits_visitor_shutdown();
 	return rc;
 }

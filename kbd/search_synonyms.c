@@ -1,5 +1,5 @@
 /*
- * synonyms.c (search): words that mean the same to a customer ("Kennwort" and
+ * search_synonyms.c (search): words that mean the same to a customer ("Kennwort" and
  * "Passwort", "mail merge" and "Serienbrief").  Groups come from a
  * built-in list of general German IT and office terms (with the English
  * words people mix in) and from the staff-editable file synonyms.txt in
@@ -186,7 +186,7 @@ key_word(void *ctx, const struct tokenizer_word *w)
  * space-separated; NULL when it has no word or too many.
  */
 char *
-synonyms_key(struct tokenizer *t, const char *text, size_t len)
+search_synonyms_key(struct tokenizer *t, const char *text, size_t len)
 {
 	struct keybuf	 k;
 
@@ -230,7 +230,7 @@ add_group(struct synonyms *s, struct tokenizer *t, const char *line,
 			n--;
 		if (n > 0 && s->nterms - start < SYN_MAX_TERMS) {
 			text = xstrndup(p, n);
-			if ((key = synonyms_key(t, text, n)) == NULL) {
+			if ((key = search_synonyms_key(t, text, n)) == NULL) {
 				if (where != NULL)
 					log_warnx("%s: \"%s\" is not a term of "
 					    "1 to %d words; left out", where,
@@ -274,7 +274,7 @@ add_group(struct synonyms *s, struct tokenizer *t, const char *line,
  * Stems with t.  Returns a table with one reference.
  */
 struct synonyms *
-synonyms_build(struct tokenizer *t, const char *text, const char *file)
+search_synonyms_build(struct tokenizer *t, const char *text, const char *file)
 {
 	struct synonyms	*s;
 	char		 where[512], line[SYN_MAX_LINE + 1];
@@ -313,14 +313,14 @@ synonyms_build(struct tokenizer *t, const char *text, const char *file)
 }
 
 void
-synonyms_ref(struct synonyms *s)
+search_synonyms_ref(struct synonyms *s)
 {
 	if (s != NULL)
 		atomic_fetch_add(&s->refs, 1);
 }
 
 void
-synonyms_unref(struct synonyms *s)
+search_synonyms_unref(struct synonyms *s)
 {
 	size_t	 i;
 
@@ -337,7 +337,7 @@ synonyms_unref(struct synonyms *s)
 }
 
 size_t
-synonyms_groups(const struct synonyms *s)
+search_synonyms_groups(const struct synonyms *s)
 {
 	return s != NULL ? s->ngroups : 0;
 }
@@ -348,7 +348,7 @@ synonyms_groups(const struct synonyms *s)
  * number of calls.
  */
 int
-synonyms_lookup(const struct synonyms *s, const char *key,
+search_synonyms_lookup(const struct synonyms *s, const char *key,
     void (*cb)(void *, const char *), void *ctx)
 {
 	size_t	 lo, hi, mid, i, j;
@@ -382,7 +382,7 @@ synonyms_lookup(const struct synonyms *s, const char *key,
  * one reference; problems with the file are logged and leave it out.
  */
 struct synonyms *
-synonyms_load(const char *articles)
+search_synonyms_load(const char *articles)
 {
 	struct tokenizer	*t;
 	struct synonyms		*syn;
@@ -409,7 +409,7 @@ synonyms_load(const char *articles)
 	}
 	if ((t = tokenizer_new(store_dict())) == NULL)
 		fatalx("cannot set up a tokenizer");
-	syn = synonyms_build(t, text, path);
+	syn = search_synonyms_build(t, text, path);
 	tokenizer_free(t);
 	free(text);
 	free(path);

@@ -1,5 +1,5 @@
 /*
- * check.c (cmd): "kbd check", for content repositories' own CI.  Reads every
+ * cmd_check.c (cmd): "kbd check", for content repositories' own CI.  Reads every
  * article of a folder the way the server would and reports, as
  * file:line: message, what would keep an article offline (its front
  * matter, its encoding, its name) and what would look wrong to a reader:
@@ -71,7 +71,7 @@ check_file(struct check *c, const char *name)
 	char		 why[512], *path, *data;
 	size_t		 n = strlen(name) - 3, len;
 
-	if (!slug_valid(name, n)) {
+	if (!parse_slug(name, n)) {
 		fprintf(stderr, "%s/%s:1: the file name must be a slug (a-z, "
 		    "0-9, '-', '_') plus \".md\"\n", c->dir, name);
 		c->errors++;
@@ -147,7 +147,7 @@ check_body(struct check *c, const struct checked *k)
 			    sizeof(slug)))
 				break;
 			key = slug;
-			if (!slug_valid(slug, strlen(slug)) ||
+			if (!parse_slug(slug, strlen(slug)) ||
 			    bsearch(&key, c->slugs, c->nslugs,
 			    sizeof(*c->slugs), str_cmp) == NULL) {
 				fprintf(stderr, "%s/%s:%d: link to %s: no such "
@@ -178,7 +178,7 @@ check_body(struct check *c, const struct checked *k)
  * dir cannot be read.
  */
 int
-check_folder(const char *dir)
+cmd_check(const char *dir)
 {
 	struct check	 c;
 	struct dirent	*de;

@@ -1,5 +1,5 @@
 /*
- * searchlog.c (search): what customers search for, for the staff's statistics,
+ * search_log.c (search): what customers search for, for the staff's statistics,
  * and which article each search led to, for the ranking.  A search adds
  * its normalised query and result count to a bounded list in memory
  * (one short lock, no I/O); the writer moves the list into the
@@ -64,7 +64,7 @@ note(const char *query, int64_t results, int click, int64_t article,
 
 /*
  * The key the reader's view of a query's article is remembered under
- * (visitor.c), apart from the article's own views: top bit set.
+ * (hits_visitor.c), apart from the article's own views: top bit set.
  */
 static int64_t
 click_key(const char *query, int64_t article)
@@ -78,7 +78,7 @@ click_key(const char *query, int64_t article)
 
 /* Notes a search for query (normalised, may be "") that found results. */
 void
-searchlog_add(const char *query, int64_t results)
+search_log_add(const char *query, int64_t results)
 {
 	if (*query == '\0')
 		return;
@@ -96,19 +96,19 @@ searchlog_add(const char *query, int64_t results)
  * is a click for the ranking too.
  */
 void
-searchlog_click(const char *text, int reader, int64_t article,
+search_log_click(const char *text, int reader, int64_t article,
     const struct visitor *who)
 {
 	struct reader	*r;
 	struct query	*q;
 
-	if ((r = store_reader()) != NULL && (q = query_parse(r->tok,
+	if ((r = store_reader()) != NULL && (q = search_query_parse(r->tok,
 	    text)) != NULL) {
 		if (*q->normalized != '\0')
-			note(q->normalized, 0, 1, reader && visitor_mark(who,
+			note(q->normalized, 0, 1, reader && hits_visitor_mark(who,
 			    click_key(q->normalized, article),
-			    wall_seconds() / 86400) ? article : 0, who);
-		query_free(q);
+			    clock_seconds() / 86400) ? article : 0, who);
+		search_query_free(q);
 	}
 }
 
@@ -120,7 +120,7 @@ searchlog_click(const char *text, int reader, int64_t article,
  * statistics, not edits).
  */
 int
-searchlog_flush(sqlite3 *db)
+search_log_flush(sqlite3 *db)
 {
 	struct logged		*batch;
 	struct store_search	*rows;
@@ -152,18 +152,18 @@ searchlog_flush(sqlite3 *db)
 	for (i = 0; i < n; i++) {
 		rows[i] = batch[i].s;
 		if (rows[i].article > 0) {
-			rows[i].tag = visitor_tag(&batch[i].who, salt,
+			rows[i].tag = hits_visitor_tag(&batch[i].who, salt,
 			    sizeof(salt));
 			clicks++;
 		}
 	}
-	rc = store_searches_write(db, rows, n, wall_seconds() / 86400,
+	rc = store_searches_write(db, rows, n, clock_seconds() / 86400,
 	    &errstr);
-	if (rc == -1 && outage_begin(&failing))
+	if (rc == -1 && log_outage_begin(&failing))
 		log_warnx("search log: cannot write %zu searches: %s; searches "
 		    "are not recorded until it works again", n, errstr);
 	if (rc == 0)
-		outage_end(&failing, "search log");
+		log_outage_end(&failing, "search log");
 	for (i = 0; i < n; i++)
 		free((char *)(uintptr_t)batch[i].s.query);
 	free(batch);

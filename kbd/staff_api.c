@@ -1,7 +1,7 @@
 /*
- * adminapi.c (staff): the staff API under /api/admin/, the editor's functions for
+ * staff_api.c (staff): the staff API under /api/admin/, the editor's functions for
  * scripts, in JSON.  The same rules as the pages: a connection that keeps
- * secrets (auth_transport_ok), a session cookie or an API token
+ * secrets (staff_auth_transport_ok), a session cookie or an API token
  * ("Authorization: Bearer"), and for every change with a cookie the
  * session's CSRF token in the X-CSRF-Token header.  kbd-http.7 (STAFF
  * API) lists the endpoints.
@@ -73,25 +73,25 @@ in_tags(struct api *a)
 }
 
 static json_t *
-article_json(const struct staff_article *s, int full)
+article_json(const struct store_staff_article *s, int full)
 {
 	char	 when[32];
 	json_t	*o;
 
-	format_time(when, sizeof(when), s->updated);
+	clock_format(when, sizeof(when), s->updated);
 	o = json_pack("{s:o,s:o,s:o,s:o,s:s,s:b,s:I,s:s,s:I,s:o}",
-	    "slug", jstr(s->slug), "title", jstr(s->title),
-	    "category", jstr(s->category), "tags", tag_array(s->tags),
+	    "slug", reply_jstr(s->slug), "title", reply_jstr(s->title),
+	    "category", reply_jstr(s->category), "tags", reply_tags(s->tags),
 	    "state", s->state, "draft", s->draft,
 	    "hits", (json_int_t)s->hits, "updated", when,
-	    "rev", (json_int_t)s->rev, "author", jstr(s->author));
+	    "rev", (json_int_t)s->rev, "author", reply_jstr(s->author));
 	if (full)
-		json_object_set_new(o, "markdown", jstr(s->markdown));
+		json_object_set_new(o, "markdown", reply_jstr(s->markdown));
 	return o;
 }
 
 static void
-list_row(void *arg, const struct staff_article *s)
+list_row(void *arg, const struct store_staff_article *s)
 {
 	json_array_append_new(arg, article_json(s, 0));
 }
@@ -106,8 +106,8 @@ list_articles(struct api *a)
 	f.q = http_arg(a->req, "q");
 	f.state = http_arg(a->req, "state");
 	f.category = http_arg(a->req, "category");
-	f.sort = staff_sort_name(http_arg(a->req, "sort"));
-	if (staff_articles(a->r, &f, list_row, list) < 0) {
+	f.sort = store_staff_sort(http_arg(a->req, "sort"));
+	if (store_staff_articles(a->r, &f, list_row, list) < 0) {
 		json_decref(list);
 		fail(a, 500, "internal error");
 		return;
@@ -118,11 +118,11 @@ list_articles(struct api *a)
 static void
 get_article(struct api *a, const char *slug)
 {
-	struct staff_article	 s;
+	struct store_staff_article	 s;
 	char			*mem;
 	int			 found;
 
-	if ((found = staff_article(a->r, slug, &s, &mem)) <= 0) {
+	if ((found = store_staff_article(a->r, slug, &s, &mem)) <= 0) {
 		fail(a, found == 0 ? 404 : 500, found == 0 ? "no such article" :
 		    "internal error");
 		return;
@@ -143,13 +143,13 @@ changed(struct api *a, struct edit *e, int rc, const char *slug)
 
 	if (rc == 0) {
 		answer(a, e->created ? 201 : 200, json_pack("{s:o,s:I}",
-		    "slug", jstr(slug), "rev", (json_int_t)e->rev));
+		    "slug", reply_jstr(slug), "rev", (json_int_t)e->rev));
 		return;
 	}
-	o = json_pack("{s:o}", "error", jstr(e->why));
+	o = json_pack("{s:o}", "error", reply_jstr(e->why));
 	if (e->err == EEXIST && e->current != NULL) {
 		json_object_set_new(o, "rev", json_integer(e->rev));
-		json_object_set_new(o, "current", jstr(e->current));
+		json_object_set_new(o, "current", reply_jstr(e->current));
 	}
 	answer(a, error_status(e->err), o);
 }
@@ -183,7 +183,7 @@ save_article(struct api *a, const char *slug)
 		fail(a, 400, "rev must be a revision number");
 		return;
 	}
-	rc = edit_save(&e, &errstr);
+	rc = staff_edit_save(&e, &errstr);
 	changed(a, &e, rc, e.slug);
 	free(e.current);
 	free(tags);
@@ -202,15 +202,15 @@ article_action(struct api *a, const char *slug, const char *verb)
 	e.author = a->who->name;
 	if (strcmp(verb, "publish") == 0 || strcmp(verb, "unpublish") == 0) {
 		e.draft = strcmp(verb, "unpublish") == 0;
-		rc = edit_publish(&e, &errstr);
+		rc = staff_edit_publish(&e, &errstr);
 	} else if (strcmp(verb, "restore") == 0) {
 		rev = json_object_get(a->in, "rev");
 		e.restore_rev = json_is_integer(rev) ?
 		    json_integer_value(rev) : 0;
-		rc = edit_restore(&e, &errstr);
+		rc = staff_edit_restore(&e, &errstr);
 	} else if (strcmp(verb, "rename") == 0) {
 		e.new_slug = in_str(a, "slug", "");
-		rc = edit_rename(&e, &errstr);
+		rc = staff_edit_rename(&e, &errstr);
 		slug = e.new_slug;
 	} else {
 		fail(a, 404, "not found");
@@ -225,9 +225,9 @@ revision_row(void *arg, const struct staff_revision *v)
 {
 	char	 when[32];
 
-	format_time(when, sizeof(when), v->created);
+	clock_format(when, sizeof(when), v->created);
 	json_array_append_new(arg, json_pack("{s:I,s:o,s:s,s:I,s:s}", "rev",
-	    (json_int_t)v->rev, "author", jstr(v->author), "created", when,
+	    (json_int_t)v->rev, "author", reply_jstr(v->author), "created", when,
 	    "size", (json_int_t)strlen(v->text), "hash", v->hash));
 }
 
@@ -240,33 +240,33 @@ revisions(struct api *a, const char *slug, const char *which)
 
 	if (*which != '\0') {
 		if (parse_number(which, 1, INT64_MAX, &rev) == -1 ||
-		    (text = staff_revision_text(a->r, slug, rev)) == NULL) {
+		    (text = store_staff_revision_text(a->r, slug, rev)) == NULL) {
 			fail(a, 404, "no such revision");
 			return;
 		}
-		answer(a, 200, json_pack("{s:o,s:I,s:o}", "slug", jstr(slug),
-		    "rev", (json_int_t)rev, "text", jstr(text)));
+		answer(a, 200, json_pack("{s:o,s:I,s:o}", "slug", reply_jstr(slug),
+		    "rev", (json_int_t)rev, "text", reply_jstr(text)));
 		free(text);
 		return;
 	}
 	list = json_array();
-	if (staff_revisions(a->r, slug, revision_row, list) <= 0) {
+	if (store_staff_revisions(a->r, slug, revision_row, list) <= 0) {
 		json_decref(list);
 		fail(a, 404, "no such article");
 		return;
 	}
-	answer(a, 200, json_pack("{s:o,s:o}", "slug", jstr(slug), "revisions",
+	answer(a, 200, json_pack("{s:o,s:o}", "slug", reply_jstr(slug), "revisions",
 	    list));
 }
 
 static void
 stat_row_json(void *arg, const struct stat_row *row)
 {
-	json_t	*o = json_pack("{s:o,s:I}", "label", jstr(row->label), "count",
+	json_t	*o = json_pack("{s:o,s:I}", "label", reply_jstr(row->label), "count",
 	    (json_int_t)row->value);
 
 	if (*row->slug != '\0')
-		json_object_set_new(o, "slug", jstr(row->slug));
+		json_object_set_new(o, "slug", reply_jstr(row->slug));
 	else
 		json_object_set_new(o, "opened", json_integer(row->extra));
 	json_array_append_new(arg, o);
@@ -278,9 +278,9 @@ stat_list(struct api *a, int kind, int days)
 	json_t	*list = json_array();
 
 	if (kind < 0)
-		stats_most_read(a->r, days, 10, stat_row_json, list);
+		store_staff_most_read(a->r, days, 10, stat_row_json, list);
 	else
-		stats_searches(a->r, kind, days, 50, stat_row_json, list);
+		store_staff_searches(a->r, kind, days, 50, stat_row_json, list);
 	return list;
 }
 
@@ -292,7 +292,7 @@ stats(struct api *a)
 	int64_t		 per_day[30];
 	json_t		*daily = json_array();
 
-	if (stats_daily_hits(a->r, days, per_day) == 0)
+	if (store_staff_daily_hits(a->r, days, per_day) == 0)
 		for (i = 0; i < days; i++)
 			json_array_append_new(daily, json_integer(per_day[i]));
 	answer(a, 200, json_pack("{s:i,s:o,s:o,s:o,s:o,s:o,s:o}", "days", days,
@@ -309,16 +309,16 @@ user_row_json(void *arg, const struct user_row *u)
 {
 	char	 when[32];
 
-	format_time(when, sizeof(when), u->created);
+	clock_format(when, sizeof(when), u->created);
 	json_array_append_new(arg, json_pack("{s:o,s:s,s:s,s:b}", "name",
-	    jstr(u->name), "role", u->role, "created", when, "api_token",
+	    reply_jstr(u->name), "role", u->role, "created", when, "api_token",
 	    u->has_token));
 }
 
 static void
 users(struct api *a, const char *name)
 {
-	struct user_change	 j;
+	struct staff_user_change	 j;
 	json_t		*list;
 
 	if (!a->who->admin) {
@@ -347,12 +347,12 @@ users(struct api *a, const char *name)
 		fail(a, 405, "method not allowed");
 		return;
 	}
-	if (user_change(&j) == -1) {
+	if (staff_user_change(&j) == -1) {
 		fail(a, j.why != NULL && strcmp(j.why, "no such user") == 0 ?
 		    404 : 422, j.why != NULL ? j.why : "not possible");
 		return;
 	}
-	answer(a, j.del ? 200 : 201, json_pack("{s:o}", "name", jstr(j.name)));
+	answer(a, j.del ? 200 : 201, json_pack("{s:o}", "name", reply_jstr(j.name)));
 }
 
 static void
@@ -364,23 +364,17 @@ login(struct api *a)
 		fail(a, 405, "method not allowed");
 		return;
 	}
-	switch (auth_login(a->req, a->rep, in_str(a, "name", ""),
-	    in_str(a, "password", ""), &wait)) {
-	case AUTH_OK:
+	if (staff_auth_login(a->req, a->rep, in_str(a, "name", ""),
+	    in_str(a, "password", ""), &wait) == 0)
 		/* The CSRF token comes with GET /api/admin/session. */
 		answer(a, 200, json_pack("{s:b}", "ok", 1));
-		break;
-	case AUTH_LOCKED:
+	else if (errno == EAGAIN) {
 		a->rep->retry_after = (unsigned int)wait;
 		fail(a, 429, "too many failed logins; wait and try again");
-		break;
-	case AUTH_WRONG:
+	} else if (errno == EACCES)
 		fail(a, 401, "wrong name or password");
-		break;
-	default:
+	else
 		fail(a, 503, "logins are not possible right now");
-		break;
-	}
 }
 
 /* Routes */
@@ -397,7 +391,7 @@ begin(struct api *a, struct request *req, struct reply *rep)
 	memset(a, 0, sizeof(*a));
 	a->req = req;
 	a->rep = rep;
-	a->who = auth_staff(req);
+	a->who = staff_auth_who(req);
 	if ((a->r = store_reader()) == NULL) {
 		fail(a, 503, "service unavailable");
 		return -1;
@@ -429,7 +423,7 @@ slug_of(struct api *a)
 {
 	const char	*slug = a->req->param[0];
 
-	if (!slug_valid(slug, strlen(slug))) {
+	if (!parse_slug(slug, strlen(slug))) {
 		fail(a, 404, "no such article");
 		return NULL;
 	}
@@ -442,7 +436,7 @@ gate_login(struct request *req, struct reply *rep)
 {
 	struct api	 a;
 
-	if (auth_transport_ok(req))
+	if (staff_auth_transport_ok(req))
 		return 0;
 	memset(&a, 0, sizeof(a));
 	a.req = req;
@@ -465,11 +459,11 @@ gate(struct request *req, struct reply *rep)
 	memset(&a, 0, sizeof(a));
 	a.req = req;
 	a.rep = rep;
-	if (auth_staff(req) == NULL) {
+	if (staff_auth_who(req) == NULL) {
 		fail(&a, 401, "log in first (session cookie or API token)");
 		return -1;
 	}
-	if (!is(&a, "GET") && !is(&a, "HEAD") && !auth_csrf_ok(req,
+	if (!is(&a, "GET") && !is(&a, "HEAD") && !staff_auth_csrf_ok(req,
 	    http_header(req, "X-CSRF-Token"))) {
 		fail(&a, 403, "missing or wrong X-CSRF-Token");
 		return -1;
@@ -494,7 +488,7 @@ route_session(struct request *req, struct reply *rep)
 
 	if (begin(&a, req, rep) == 0)
 		answer(&a, 200, json_pack("{s:o,s:s,s:s}", "name",
-		    jstr(a.who->name), "role", a.who->admin ? "admin" :
+		    reply_jstr(a.who->name), "role", a.who->admin ? "admin" :
 		    "editor", "csrf", a.who->csrf));
 	end(&a);
 }
@@ -505,7 +499,7 @@ route_logout(struct request *req, struct reply *rep)
 	struct api	 a;
 
 	if (begin(&a, req, rep) == 0) {
-		auth_logout(req, rep);
+		staff_auth_logout(req, rep);
 		answer(&a, 200, json_pack("{s:b}", "ok", 1));
 	}
 	end(&a);
@@ -518,8 +512,8 @@ route_preview(struct request *req, struct reply *rep)
 	char		*html;
 
 	if (begin(&a, req, rep) == 0) {
-		html = admin_preview(in_str(&a, "markdown", ""));
-		answer(&a, 200, json_pack("{s:o}", "html", jstr(html)));
+		html = staff_page_preview(in_str(&a, "markdown", ""));
+		answer(&a, 200, json_pack("{s:o}", "html", reply_jstr(html)));
 		free(html);
 	}
 	end(&a);
@@ -578,7 +572,7 @@ route_delete(struct request *req, struct reply *rep)
 		memset(&e, 0, sizeof(e));
 		e.slug = slug;
 		e.author = a.who->name;
-		changed(&a, &e, edit_delete(&e, &errstr), slug);
+		changed(&a, &e, staff_edit_delete(&e, &errstr), slug);
 	}
 	end(&a);
 }
@@ -638,7 +632,7 @@ route_not_found(struct request *req, struct reply *rep)
 }
 
 /* The staff API, for route.c (see route_add in main.c). */
-const struct route adminapi_routes[] = {
+const struct route staff_api_routes[] = {
 	{ "POST",   "/api/admin/login",		route_login, NULL,
 	    gate_login, 0 },
 	{ "GET",    "/api/admin/session",	route_session, NULL, gate, 0 },
@@ -661,4 +655,4 @@ const struct route adminapi_routes[] = {
 	{ "*",      "/api/admin/**",		route_not_found, NULL, gate,
 	    ROUTE_FALLBACK },
 };
-const size_t adminapi_nroutes = nitems(adminapi_routes);
+const size_t staff_api_nroutes = nitems(staff_api_routes);

@@ -1,5 +1,5 @@
 /*
- * auth.c (staff): who is staff.  A login checks the password against its Argon2id
+ * staff_auth.c (staff): who is staff.  A login checks the password against its Argon2id
  * hash and opens a session: a random 256-bit token in an HttpOnly,
  * SameSite=Strict cookie (Secure over TLS), of which the database keeps
  * only a BLAKE2b hash, with a CSRF token every state change must carry.
@@ -19,6 +19,7 @@
  * password would cross the network in clear) unless --insecure-admin;
  * loopback is allowed, as behind a reverse proxy that does TLS.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ static int		 insecure_admin;
  * when the dummy hash cannot be made (out of memory).
  */
 int
-auth_init(const struct config *cfg)
+staff_auth_init(const struct config *cfg)
 {
 	char	 pw[2 * KBD_TOKEN_BYTES + 1], unused[65];
 
@@ -62,8 +63,8 @@ auth_init(const struct config *cfg)
 	randombytes_buf(strike_salt, sizeof(strike_salt));
 	if (sem_init(&verifying, 0, KBD_MAX_VERIFY) == -1)
 		return -1;
-	auth_new_token(pw, unused);
-	return auth_hash_password(pw, dummy_hash);
+	staff_auth_new_token(pw, unused);
+	return staff_auth_hash_password(pw, dummy_hash);
 }
 
 /*
@@ -71,7 +72,7 @@ auth_init(const struct config *cfg)
  * or -1 (out of memory).
  */
 int
-auth_hash_password(const char *pw, char *out)
+staff_auth_hash_password(const char *pw, char *out)
 {
 	return crypto_pwhash_str(out, pw, strlen(pw),
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -104,7 +105,7 @@ hash_token(const char *token, char hash[65])
  * the hash of it that is stored, in hash (65).
  */
 void
-auth_new_token(char *token, char *hash)
+staff_auth_new_token(char *token, char *hash)
 {
 	unsigned char	 bin[KBD_TOKEN_BYTES];
 
@@ -233,7 +234,7 @@ find_staff(struct request *req, struct reader *r, struct staff *who)
  * token), or NULL.  The answer is kept in req.
  */
 const struct staff *
-auth_staff(struct request *req)
+staff_auth_who(struct request *req)
 {
 	struct reader	*r;
 
@@ -249,7 +250,7 @@ auth_staff(struct request *req)
 
 /* May the staff pages be used over this connection? */
 int
-auth_transport_ok(struct request *req)
+staff_auth_transport_ok(struct request *req)
 {
 	return http_tls() || http_loopback(req) || insecure_admin;
 }
@@ -260,9 +261,9 @@ auth_transport_ok(struct request *req)
  * where it comes from (Origin) must come from this host.
  */
 int
-auth_csrf_ok(struct request *req, const char *given)
+staff_auth_csrf_ok(struct request *req, const char *given)
 {
-	const struct staff	*who = auth_staff(req);
+	const struct staff	*who = staff_auth_who(req);
 	const char		*origin = http_header(req, "Origin");
 	const char		*host = http_header(req, "Host");
 	const char		*p;
@@ -315,11 +316,12 @@ set_cookie(struct reply *rep, const char *token)
 
 /*
  * Logs in name with password pw for req: on success a session cookie is
- * set in rep.  Returns AUTH_OK, AUTH_WRONG, AUTH_LOCKED (with the seconds
- * to wait in *wait) or AUTH_ERROR.
+ * set in rep.  Returns 0, or -1 with errno: EACCES, a wrong name or
+ * password; EAGAIN, too many failures (the seconds to wait in *wait);
+ * EIO, the database cannot be read or written.
  */
 int
-auth_login(struct request *req, struct reply *rep, const char *name,
+staff_auth_login(struct request *req, struct reply *rep, const char *name,
     const char *pw, int64_t *wait)
 {
 	struct session_job	 job;
@@ -327,7 +329,7 @@ auth_login(struct request *req, struct reply *rep, const char *name,
 	char			 addr[64], token[2 * KBD_TOKEN_BYTES + 1];
 	char			 hash[crypto_pwhash_STRBYTES], unused[65];
 	uint64_t		 by_name, by_addr;
-	int64_t			 now = wall_seconds(), user = 0, w;
+	int64_t			 now = clock_seconds(), user = 0, w;
 	int			 ok;
 
 	http_client(req, addr, sizeof(addr));
@@ -339,10 +341,13 @@ auth_login(struct request *req, struct reply *rep, const char *name,
 	if (*wait > 0) {
 		log_info("login as %s from %s refused: wait %lld s", name, addr,
 		    (long long)*wait);
-		return AUTH_LOCKED;
+		errno = EAGAIN;
+		return -1;
 	}
-	if ((r = store_reader()) == NULL)
-		return AUTH_ERROR;
+	if ((r = store_reader()) == NULL) {
+		errno = EIO;
+		return -1;
+	}
 	/* An unknown name costs the same check as a known one. */
 	if (store_user_login(r, name, &user, hash, sizeof(hash)) == -1) {
 		user = 0;
@@ -354,29 +359,31 @@ auth_login(struct request *req, struct reply *rep, const char *name,
 		strike_add(by_name, now);
 		strike_add(by_addr, now);
 		log_info("login as %s from %s failed", name, addr);
-		return AUTH_WRONG;
+		errno = EACCES;
+		return -1;
 	}
 	strike_clear(by_name);
 	strike_clear(by_addr);
 
 	memset(&job, 0, sizeof(job));
-	auth_new_token(token, job.hash);
-	auth_new_token(job.csrf, unused);
+	staff_auth_new_token(token, job.hash);
+	staff_auth_new_token(job.csrf, unused);
 	job.user = user;
 	job.now = now;
 	if (writer_call(session_insert, &job) == -1) {
 		sodium_memzero(token, sizeof(token));
-		return AUTH_ERROR;
+		errno = EIO;
+		return -1;
 	}
 	set_cookie(rep, token);
 	sodium_memzero(token, sizeof(token));
 	log_info("login as %s from %s", name, addr);
-	return AUTH_OK;
+	return 0;
 }
 
 /* Ends req's session, if it has one, and clears the cookie in rep. */
 void
-auth_logout(struct request *req, struct reply *rep)
+staff_auth_logout(struct request *req, struct reply *rep)
 {
 	const char	*cookie = http_cookie(req, KBD_SESSION_COOKIE);
 	char		 hash[65];
@@ -394,8 +401,8 @@ auth_logout(struct request *req, struct reply *rep)
  * script reading articles is no reader anyway.
  */
 int
-auth_is_staff(struct request *req)
+staff_auth_is_staff(struct request *req)
 {
 	return http_cookie(req, KBD_SESSION_COOKIE) != NULL &&
-	    auth_staff(req) != NULL;
+	    staff_auth_who(req) != NULL;
 }

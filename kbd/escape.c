@@ -1,6 +1,6 @@
 /*
- * html.c (base): escaping for HTML and URLs.  Every value that goes into a page
- * passes through html_escape(), which escapes quotes too, so the same call
+ * escape.c (base): escaping for HTML and URLs.  Every value that goes into a page
+ * passes through escape_html(), which escapes quotes too, so the same call
  * is safe in text and in attribute values.  Output that must not be
  * escaped (snippets and rendered articles, which are escaped when they are
  * made) is appended with buf_puts() in page.c, where it stands out.
@@ -10,7 +10,7 @@
 #include "kbd.h"
 
 void
-html_escape_n(struct buf *b, const char *s, size_t n)
+escape_html_n(struct buf *b, const char *s, size_t n)
 {
 	size_t	 i, from = 0;
 	const char *rep;
@@ -43,14 +43,14 @@ html_escape_n(struct buf *b, const char *s, size_t n)
 }
 
 void
-html_escape(struct buf *b, const char *s)
+escape_html(struct buf *b, const char *s)
 {
-	html_escape_n(b, s, strlen(s));
+	escape_html_n(b, s, strlen(s));
 }
 
 /* Appends s percent-encoded for a URL query value or path segment. */
 void
-url_escape(struct buf *b, const char *s)
+escape_url(struct buf *b, const char *s)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	unsigned char		 c;
@@ -76,7 +76,7 @@ url_escape(struct buf *b, const char *s)
  * odd byte in an article cannot make a feed unreadable.
  */
 void
-xml_escape(struct buf *b, const char *s)
+escape_xml(struct buf *b, const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 from = 0, i;
@@ -84,16 +84,16 @@ xml_escape(struct buf *b, const char *s)
 	for (i = 0; p[i] != '\0'; i++) {
 		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
 		    p[i] != '\r') || p[i] == 0x7f) {
-			html_escape_n(b, s + from, i - from);
+			escape_html_n(b, s + from, i - from);
 			from = i + 1;
 		} else if (p[i] == 0xef && p[i + 1] == 0xbf &&
 		    (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
-			html_escape_n(b, s + from, i - from);
+			escape_html_n(b, s + from, i - from);
 			i += 2;
 			from = i + 1;
 		}
 	}
-	html_escape_n(b, s + from, i - from);
+	escape_html_n(b, s + from, i - from);
 }
 
 /*
@@ -103,7 +103,7 @@ xml_escape(struct buf *b, const char *s)
  * for parsers that take the block as JavaScript.
  */
 void
-json_script_escape(struct buf *b, const char *json)
+escape_json_script(struct buf *b, const char *json)
 {
 	const char	*p, *from = json;
 

@@ -1,5 +1,5 @@
 /*
- * visitor.c (hits): telling a reader's first view of an article today from a
+ * hits_visitor.c (hits): telling a reader's first view of an article today from a
  * repeated one, and a person's browser from a robot, without cookies and
  * without keeping anything personal.  A visitor is the client address
  * and the User-Agent, hashed (BLAKE2b, unkeyed) as soon as the request
@@ -68,7 +68,7 @@ static const char *const robots[] = {
  * above.  No User-Agent, or one over KBD_MAX_UA bytes, is no browser.
  */
 int
-visitor_browser(const char *ua)
+hits_visitor_browser(const char *ua)
 {
 	char	 lower[KBD_MAX_UA + 1];
 	size_t	 len, i;
@@ -93,7 +93,7 @@ visitor_browser(const char *ua)
  * the User-Agent (may be NULL).  Nothing else about the client is kept.
  */
 void
-visitor_digest(struct visitor *v, const void *addr, size_t addrlen,
+hits_visitor_digest(struct visitor *v, const void *addr, size_t addrlen,
     const char *ua)
 {
 	crypto_generichash_state	 st;
@@ -223,7 +223,7 @@ done:
 
 /* Has v not viewed article yet on day?  Records nothing. */
 int
-visitor_first(const struct visitor *v, int64_t article, int64_t day)
+hits_visitor_first(const struct visitor *v, int64_t article, int64_t day)
 {
 	return lookup(v, article, day, 0);
 }
@@ -233,14 +233,14 @@ visitor_first(const struct visitor *v, int64_t article, int64_t day)
  * first view today (count it), 0 for a repeated one.
  */
 int
-visitor_mark(const struct visitor *v, int64_t article, int64_t day)
+hits_visitor_mark(const struct visitor *v, int64_t article, int64_t day)
 {
 	return lookup(v, article, day, 1);
 }
 
 /* Frees the table; HTTP has stopped. */
 void
-visitor_shutdown(void)
+hits_visitor_shutdown(void)
 {
 	struct day	*d;
 
@@ -258,7 +258,7 @@ visitor_shutdown(void)
  * same tag while the key stays, and the tag alone names nobody.
  */
 int
-visitor_tag(const struct visitor *v, const unsigned char *key, size_t n)
+hits_visitor_tag(const struct visitor *v, const unsigned char *key, size_t n)
 {
 	unsigned char	 out[16];
 

@@ -1,5 +1,5 @@
 /*
- * query.c (search): what a customer typed into FTS5 expressions that cannot fail
+ * search_query.c (search): what a customer typed into FTS5 expressions that cannot fail
  * and that find what was meant.
  *
  * The text is bounded (KBD_MAX_QUERY bytes), made valid UTF-8 and split
@@ -22,9 +22,9 @@
  *
  * Every form goes into the expression only as a double-quoted FTS5
  * string, so quotes, AND/OR/NOT/NEAR, '*', '-', ':' and parentheses in
- * the input are plain text.  query_parse() needs only the tokenizer;
- * query_expand() (search_expand.c) adds what the index knows.  The
- * slots' alternatives are made and merged here (query_alt_add, ...).
+ * the input are plain text.  search_query_parse() needs only the tokenizer;
+ * search_expand_query() (search_expand.c) adds what the index knows.  The
+ * slots' alternatives are made and merged here (search_query_alt_add, ...).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +106,7 @@ static const char *weak_words[] = {
  * kind says (QUERY_ALT_*), unless s has it already or is full.
  */
 void
-query_alt_add(struct query_slot *s, const char *const *parts, int n,
+search_query_alt_add(struct query_slot *s, const char *const *parts, int n,
     int kind)
 {
 	struct query_alt	*a;
@@ -132,9 +132,9 @@ query_alt_add(struct query_slot *s, const char *const *parts, int n,
 }
 
 void
-query_alt_add1(struct query_slot *s, const char *part, int kind)
+search_query_alt_add1(struct query_slot *s, const char *part, int kind)
 {
-	query_alt_add(s, &part, 1, kind);
+	search_query_alt_add(s, &part, 1, kind);
 }
 
 static struct query_slot *
@@ -155,7 +155,7 @@ slot_new(struct query *q, int kind, const char *text, int start, int end)
 }
 
 void
-query_forms_free(struct query_forms *f)
+search_query_forms_free(struct query_forms *f)
 {
 	int	 i;
 
@@ -169,14 +169,14 @@ query_forms_free(struct query_forms *f)
 }
 
 void
-query_slot_clear(struct query_slot *s)
+search_query_slot_clear(struct query_slot *s)
 {
 	int	 i, j;
 
 	for (i = 0; i < s->nalts; i++)
 		for (j = 0; j < s->alts[i].n; j++) {
 			free(s->alts[i].part[j]);
-			query_forms_free(s->alts[i].forms[j]);
+			search_query_forms_free(s->alts[i].forms[j]);
 		}
 	free(s->typed);
 	free(s->key);
@@ -293,7 +293,7 @@ word_slot(struct query *q, struct tokenizer *tok, struct collect *c, int i)
 	s->key = xstrdup(c->w[i].stem);
 	s->number = c->w[i].number;
 	s->verb = !c->w[i].number && verb_like(c->w[i].folded);
-	query_alt_add1(s, s->typed, QUERY_ALT_TYPED);
+	search_query_alt_add1(s, s->typed, QUERY_ALT_TYPED);
 	if (c->w[i].number || c->w[i].stop)
 		return;
 	np = german_split(tokenizer_german(tok), c->w[i].folded,
@@ -304,7 +304,7 @@ word_slot(struct query *q, struct tokenizer *tok, struct collect *c, int i)
 	/* "nachverfolgen" is "verfolgen" with a particle: keep the verb. */
 	if (n >= 2 || (n == 1 && np == 2 && german_is_particle(parts[0].word,
 	    (size_t)parts[0].len)))
-		query_alt_add(s, p, n, QUERY_ALT_SPLIT);
+		search_query_alt_add(s, p, n, QUERY_ALT_SPLIT);
 }
 
 /*
@@ -327,9 +327,9 @@ joined_slot(struct query *q, struct tokenizer *tok, struct collect *c,
 		return;
 	s->folded = join_words(c, i, j, 0, "");
 	s->key = join_words(c, i, j, 1, " ");
-	query_alt_add1(s, s->typed, QUERY_ALT_TYPED);
+	search_query_alt_add1(s, s->typed, QUERY_ALT_TYPED);
 	if (strlen(s->folded) <= GERMAN_MAX_WORD) {
-		query_alt_add1(s, s->folded, QUERY_ALT_JOINED);
+		search_query_alt_add1(s, s->folded, QUERY_ALT_JOINED);
 		german_stem(tokenizer_german(tok), s->folded,
 		    (int)strlen(s->folded), stem);
 		s->stem = xstrdup(stem);
@@ -337,7 +337,7 @@ joined_slot(struct query *q, struct tokenizer *tok, struct collect *c,
 		s->stem = xstrdup(c->w[j].stem);
 	/* "E-Mail" is a kind of "Mail". */
 	if (strlen(c->w[i].folded) == 1 && j == i + 1)
-		query_alt_add1(s, c->w[j].lower, QUERY_ALT_HEAD);
+		search_query_alt_add1(s, c->w[j].lower, QUERY_ALT_HEAD);
 }
 
 static void
@@ -350,7 +350,7 @@ phrase_slot(struct query *q, struct collect *c, int i, int j)
 		return;
 	s->key = join_words(c, i, j, 1, " ");
 	s->stem = xstrdup(c->w[i].stem);
-	query_alt_add1(s, s->typed, QUERY_ALT_TYPED);
+	search_query_alt_add1(s, s->typed, QUERY_ALT_TYPED);
 }
 
 /*
@@ -375,18 +375,18 @@ particles(struct query *q, struct collect *c)
 		if (q->slots[k].kind != QUERY_SLOT_WORD || !q->slots[k].verb)
 			continue;
 		joined = xasprintf("%s%s", c->w[i].folded, q->slots[k].folded);
-		query_alt_add1(&q->slots[k], joined, QUERY_ALT_PARTICLE);
+		search_query_alt_add1(&q->slots[k], joined, QUERY_ALT_PARTICLE);
 		free(joined);
 	}
 }
 
 /*
  * Parses the user's text (any bytes, NUL-terminated) with tok.  Returns a
- * query the caller frees with query_free(); never fails.  A text without
+ * query the caller frees with search_query_free(); never fails.  A text without
  * words gives no slots.
  */
 struct query *
-query_parse(struct tokenizer *tok, const char *text)
+search_query_parse(struct tokenizer *tok, const char *text)
 {
 	struct query	*q;
 	struct collect	*c;
@@ -459,14 +459,14 @@ query_parse(struct tokenizer *tok, const char *text)
 }
 
 void
-query_free(struct query *q)
+search_query_free(struct query *q)
 {
 	size_t	 i;
 
 	if (q == NULL)
 		return;
 	for (i = 0; i < q->nslots; i++)
-		query_slot_clear(&q->slots[i]);
+		search_query_slot_clear(&q->slots[i]);
 	free(q->slots);
 	free(q->text);
 	free(q->normalized);
@@ -480,14 +480,14 @@ query_free(struct query *q)
  * Returns 0, or -1 when nothing starts with it.
  */
 int
-query_add_prefix(struct query *q, const struct lexicon *lex,
+search_query_add_prefix(struct query *q, const struct lexicon *lex,
     const char *prefix, size_t n)
 {
 	struct query_slot	*s;
 	const char		*words[QUERY_MAX_ALTS];
 	size_t			 k, i;
 
-	k = lexicon_prefix(lex, prefix, n, words, QUERY_MAX_ALTS);
+	k = search_lexicon_prefix(lex, prefix, n, words, QUERY_MAX_ALTS);
 	if (k == 0 || (s = slot_new(q, QUERY_SLOT_PHRASE, prefix, 0, (int)n)) ==
 	    NULL)
 		return -1;
@@ -495,7 +495,7 @@ query_add_prefix(struct query *q, const struct lexicon *lex,
 	s->stem = xstrndup(prefix, n);
 	s->key = xstrndup(prefix, n);
 	for (i = 0; i < k; i++)
-		query_alt_add1(s, words[i], i == 0 ? QUERY_ALT_TYPED : QUERY_ALT_JOINED);
+		search_query_alt_add1(s, words[i], i == 0 ? QUERY_ALT_TYPED : QUERY_ALT_JOINED);
 	return 0;
 }
 
@@ -504,7 +504,7 @@ query_add_prefix(struct query *q, const struct lexicon *lex,
  * quotes doubled, so that nothing in it is FTS5 syntax.
  */
 void
-query_fts_string(struct buf *b, const char *text)
+search_query_fts_string(struct buf *b, const char *text)
 {
 	buf_putc(b, '"');
 	for (; *text != '\0'; text++) {
@@ -520,7 +520,7 @@ query_fts_string(struct buf *b, const char *text)
  * first alternative) and nothing else yet.
  */
 void
-query_merge_slots(struct query *q, size_t i, size_t k)
+search_query_merge_slots(struct query *q, size_t i, size_t k)
 {
 	struct query_slot	 m;
 	const char		*parts[QUERY_MAX_PARTS];
@@ -543,12 +543,12 @@ query_merge_slots(struct query *q, size_t i, size_t k)
 		if (q->slots[i + j].folded != NULL)
 			buf_puts(&folded, q->slots[i + j].folded);
 	}
-	query_alt_add(&m, parts, (int)k, QUERY_ALT_TYPED);
+	search_query_alt_add(&m, parts, (int)k, QUERY_ALT_TYPED);
 	m.key = buf_detach(&key, NULL);
 	m.folded = buf_detach(&folded, NULL);
 	m.stem = xstrdup(q->slots[i].stem != NULL ? q->slots[i].stem : "");
 	for (j = 0; j < k; j++)
-		query_slot_clear(&q->slots[i + j]);
+		search_query_slot_clear(&q->slots[i + j]);
 	q->slots[i] = m;
 	memmove(&q->slots[i + 1], &q->slots[i + k], (q->nslots - i - k) *
 	    sizeof(*q->slots));

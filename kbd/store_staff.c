@@ -1,10 +1,10 @@
 /*
- * staff.c (store): what staff read about articles, in every state: the list with
+ * store_staff.c (store): what staff read about articles, in every state: the list with
  * its filters and sorting, one article with its Markdown and revision,
  * the revisions, and the statistics (most read over a period, what
  * customers search, find nothing for, or do not open).  Queries run on
- * the request thread's read-only connection; the HTML pages (admin.c)
- * and the JSON API (adminapi.c) render the same rows.  Sorting comes
+ * the request thread's read-only connection; the HTML pages (staff_page.c)
+ * and the JSON API (staff_api.c) render the same rows.  Sorting comes
  * from a fixed list of ORDER BY clauses, never from the request's text.
  */
 #include <stdio.h>
@@ -39,7 +39,7 @@ text_or_empty(sqlite3_stmt *st, int col)
 }
 
 static void
-fill_article(sqlite3_stmt *st, struct staff_article *a)
+fill_article(sqlite3_stmt *st, struct store_staff_article *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->slug = text_or_empty(st, 0);
@@ -57,7 +57,7 @@ fill_article(sqlite3_stmt *st, struct staff_article *a)
 
 /* The name of the sort order s, checked: one of sorts[], or "title". */
 const char *
-staff_sort_name(const char *s)
+store_staff_sort(const char *s)
 {
 	size_t	 i;
 
@@ -73,10 +73,10 @@ staff_sort_name(const char *s)
  * for all but deleted), a category.  Returns the number of rows or -1.
  */
 int
-staff_articles(struct reader *r, const struct staff_filter *f,
-    void (*fn)(void *, const struct staff_article *), void *arg)
+store_staff_articles(struct reader *r, const struct staff_filter *f,
+    void (*fn)(void *, const struct store_staff_article *), void *arg)
 {
-	struct staff_article	 a;
+	struct store_staff_article	 a;
 	sqlite3_stmt		*st = NULL;
 	const char		*order = sorts[0].order;
 	char			*sql;
@@ -114,7 +114,7 @@ staff_articles(struct reader *r, const struct staff_filter *f,
 
 /* Copies the strings of a into one block (*mem) that a then points to. */
 static void
-keep_strings(struct staff_article *a, char **mem)
+keep_strings(struct store_staff_article *a, char **mem)
 {
 	const char	**f[] = { &a->slug, &a->title, &a->category,
 			    &a->tags, &a->state, &a->author, &a->markdown };
@@ -138,7 +138,7 @@ keep_strings(struct staff_article *a, char **mem)
  * there is no such article, or -1.
  */
 int
-staff_article(struct reader *r, const char *slug, struct staff_article *a,
+store_staff_article(struct reader *r, const char *slug, struct store_staff_article *a,
     char **mem)
 {
 	sqlite3_stmt	*st = NULL;
@@ -165,7 +165,7 @@ staff_article(struct reader *r, const char *slug, struct staff_article *a,
  * its text.  Returns the number of revisions or -1.
  */
 int
-staff_revisions(struct reader *r, const char *slug,
+store_staff_revisions(struct reader *r, const char *slug,
     void (*fn)(void *, const struct staff_revision *), void *arg)
 {
 	struct staff_revision	 v;
@@ -197,7 +197,7 @@ staff_revisions(struct reader *r, const char *slug,
  * NULL when there is none.
  */
 char *
-staff_revision_text(struct reader *r, const char *slug, int64_t rev)
+store_staff_revision_text(struct reader *r, const char *slug, int64_t rev)
 {
 	sqlite3_stmt	*st = NULL;
 	char		*text = NULL;
@@ -245,7 +245,7 @@ stat_rows(struct reader *r, const char *sql, int64_t since, int limit,
 static int64_t
 first_day(int days)
 {
-	return wall_seconds() / 86400 - (days > 0 ? days - 1 : 0);
+	return clock_seconds() / 86400 - (days > 0 ? days - 1 : 0);
 }
 
 /*
@@ -254,7 +254,7 @@ first_day(int days)
  * Returns 0 or -1.
  */
 int
-stats_most_read(struct reader *r, int days, int limit,
+store_staff_most_read(struct reader *r, int days, int limit,
     void (*fn)(void *, const struct stat_row *), void *arg)
 {
 	if (days == 0)
@@ -276,7 +276,7 @@ stats_most_read(struct reader *r, int days, int limit,
  * nobody opened an article from the results page).  Returns 0 or -1.
  */
 int
-stats_searches(struct reader *r, int kind, int days, int limit,
+store_staff_searches(struct reader *r, int kind, int days, int limit,
     void (*fn)(void *, const struct stat_row *), void *arg)
 {
 	static const char *const sql[] = {
@@ -302,7 +302,7 @@ stats_searches(struct reader *r, int kind, int days, int limit,
  * oldest first.  Returns 0 or -1.
  */
 int
-stats_daily_hits(struct reader *r, int days, int64_t *per_day)
+store_staff_daily_hits(struct reader *r, int days, int64_t *per_day)
 {
 	sqlite3_stmt	*st = NULL;
 	int64_t		 since = first_day(days), d;

@@ -1,5 +1,5 @@
 /*
- * lexicon.c (search): the words of the knowledge base, in memory, for what the
+ * search_lexicon.c (search): the words of the knowledge base, in memory, for what the
  * search index cannot do by itself: correcting typos against words that
  * really occur ("pasword" -> "passwort", "fritzbx" -> "fritzbox"),
  * completing the word being typed, and showing a real word ("Meinten Sie
@@ -134,7 +134,7 @@ load_terms(sqlite3 *db, struct lexicon *lex)
 
 /* How many published articles hold the index term t[0..n); 0 if none. */
 uint32_t
-lexicon_docs(const struct lexicon *lex, const char *t, size_t n)
+search_lexicon_docs(const struct lexicon *lex, const char *t, size_t n)
 {
 	const char	*s;
 	uint64_t	 h;
@@ -156,7 +156,7 @@ lexicon_docs(const struct lexicon *lex, const char *t, size_t n)
 
 /* How many articles are published, as of the lexicon's import. */
 int64_t
-lexicon_ndocs(const struct lexicon *lex)
+search_lexicon_ndocs(const struct lexicon *lex)
 {
 	return lex != NULL ? lex->ndocs : 0;
 }
@@ -167,7 +167,7 @@ lexicon_ndocs(const struct lexicon *lex)
  * static used by qsort is safe.
  */
 struct lexicon *
-lexicon_load(sqlite3 *db)
+search_lexicon_load(sqlite3 *db)
 {
 	struct lexicon	*lex;
 	sqlite3_stmt	*st = NULL;
@@ -229,21 +229,21 @@ lexicon_load(sqlite3 *db)
 	}
 	if (load_terms(db, lex) == -1) {
 		log_warnx("lexicon: %s", sqlite3_errmsg(db));
-		lexicon_unref(lex);
+		search_lexicon_unref(lex);
 		return NULL;
 	}
 	return lex;
 }
 
 void
-lexicon_ref(struct lexicon *lex)
+search_lexicon_ref(struct lexicon *lex)
 {
 	if (lex != NULL)
 		atomic_fetch_add(&lex->refs, 1);
 }
 
 void
-lexicon_unref(struct lexicon *lex)
+search_lexicon_unref(struct lexicon *lex)
 {
 	if (lex == NULL || atomic_fetch_sub(&lex->refs, 1) != 1)
 		return;
@@ -256,7 +256,7 @@ lexicon_unref(struct lexicon *lex)
 }
 
 size_t
-lexicon_size(const struct lexicon *lex)
+search_lexicon_size(const struct lexicon *lex)
 {
 	return lex != NULL ? lex->n : 0;
 }
@@ -280,7 +280,7 @@ find(const struct lexicon *lex, const char *folded, size_t n)
  * documents in *docs, or NULL when the knowledge base does not have it.
  */
 const char *
-lexicon_lookup(const struct lexicon *lex, const char *folded, size_t n,
+search_lexicon_lookup(const struct lexicon *lex, const char *folded, size_t n,
     uint32_t *docs)
 {
 	const struct lex_entry	*e = find(lex, folded, n);
@@ -359,7 +359,7 @@ distance(const char *a, int na, const char *b, int nb, int max)
  * Returns its surface form and folded form (in *folded), or NULL.
  */
 const char *
-lexicon_correct(const struct lexicon *lex, const char *w, size_t n,
+search_lexicon_correct(const struct lexicon *lex, const char *w, size_t n,
     const char **folded)
 {
 	const struct lex_entry	*e, *best = NULL;
@@ -399,7 +399,7 @@ lexicon_correct(const struct lexicon *lex, const char *w, size_t n,
  * frequent first.  Returns how many.
  */
 size_t
-lexicon_prefix(const struct lexicon *lex, const char *prefix, size_t n,
+search_lexicon_prefix(const struct lexicon *lex, const char *prefix, size_t n,
     const char **out, size_t max)
 {
 	size_t		 lo, hi, mid, i, k, count = 0;

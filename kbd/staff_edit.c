@@ -1,5 +1,5 @@
 /*
- * edit.c (staff): changes staff make to articles: save (create or update),
+ * staff_edit.c (staff): changes staff make to articles: save (create or update),
  * publish and unpublish, delete, restore a revision, rename, and a
  * phrasing customers search with added to its aliases.  The files
  * stay the source of truth: a change is written to articles/<slug>.md
@@ -203,7 +203,7 @@ text_valid(struct edit *e, const char *slug, const char *text)
 static int
 fields_valid(struct edit *e)
 {
-	if (!slug_valid(e->slug, strlen(e->slug)))
+	if (!parse_slug(e->slug, strlen(e->slug)))
 		return refuse(e, EINVAL, "the address (slug) may use a-z, 0-9, "
 		    "'-' and '_', at most %d", KBD_MAX_SLUG);
 	if (e->title[strcspn(e->title, "\r\n")] != '\0')
@@ -412,7 +412,7 @@ rename_job(sqlite3 *db, void *arg)
 	char		 from[KBD_MAX_SLUG + 4], to[KBD_MAX_SLUG + 4];
 	int		 dirfd = -1;
 
-	if (!slug_valid(e->new_slug, strlen(e->new_slug)))
+	if (!parse_slug(e->new_slug, strlen(e->new_slug)))
 		return refuse(e, EINVAL, "the address (slug) may use a-z, 0-9, "
 		    "'-' and '_', at most %d", KBD_MAX_SLUG);
 	if (load_current(db, e->slug, &c) == -1 ||
@@ -477,43 +477,43 @@ run(writer_fn fn, struct edit *e, const char **errstr)
  * Each makes its change in the writer and returns 0, with the article's
  * revision in e->rev (and e->created for a new article), or -1 with
  * errno and a reason in *errstr: ENOENT, no such article; EEXIST, the
- * slug is taken, or (edit_save) another revision was saved in the
+ * slug is taken, or (staff_edit_save) another revision was saved in the
  * meantime, whose text is left in e->current, which the caller frees;
  * EINVAL, the text or a field is not valid; EIO, the file or the
  * database failed; ESHUTDOWN, the server is stopping.
  */
 int
-edit_save(struct edit *e, const char **errstr)
+staff_edit_save(struct edit *e, const char **errstr)
 {
 	return run(save_job, e, errstr);
 }
 
 int
-edit_publish(struct edit *e, const char **errstr)
+staff_edit_publish(struct edit *e, const char **errstr)
 {
 	return run(publish_job, e, errstr);
 }
 
 int
-edit_delete(struct edit *e, const char **errstr)
+staff_edit_delete(struct edit *e, const char **errstr)
 {
 	return run(delete_job, e, errstr);
 }
 
 int
-edit_restore(struct edit *e, const char **errstr)
+staff_edit_restore(struct edit *e, const char **errstr)
 {
 	return run(restore_job, e, errstr);
 }
 
 int
-edit_alias(struct edit *e, const char **errstr)
+staff_edit_alias(struct edit *e, const char **errstr)
 {
 	return run(alias_job, e, errstr);
 }
 
 int
-edit_rename(struct edit *e, const char **errstr)
+staff_edit_rename(struct edit *e, const char **errstr)
 {
 	return run(rename_job, e, errstr);
 }

@@ -1,12 +1,12 @@
 /*
- * admin.c (staff): the staff pages under /admin, in German, server-rendered, and
+ * staff_page.c (staff): the staff pages under /admin, in German, server-rendered, and
  * usable without JavaScript (static/admin.js only adds the live preview).
  * Every page needs a session (a login page otherwise) and a connection
- * that keeps the password secret (auth_transport_ok); every change is a
+ * that keeps the password secret (staff_auth_transport_ok); every change is a
  * POST with the session's CSRF token, answered with a redirect to a page
  * that says what happened (post/redirect/get), so reloading never saves
  * twice.  Pages are never cached (Cache-Control: no-store), and every
- * value goes through html_escape() or url_escape().
+ * value goes through escape_html() or escape_url().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,7 +41,7 @@ put_date(struct buf *b, int64_t t)
 {
 	char	 when[32];
 
-	format_time(when, sizeof(when), t);
+	clock_format(when, sizeof(when), t);
 	when[10] = ' ';
 	when[16] = '\0';	/* "2026-11-26 18:50" */
 	buf_puts(b, when);
@@ -58,7 +58,7 @@ admin_begin(struct buf *b, const char *title, const struct staff *who)
 		buf_printf(b, "<meta name=\"csrf\" content=\"%s\">\n",
 		    who->csrf);
 	buf_puts(b, "<title>");
-	html_escape(b, title);
+	escape_html(b, title);
 	buf_printf(b, " – Verwaltung</title>\n<link rel=\"stylesheet\" "
 	    "href=\"/static/style.css?v=%s\">\n<link rel=\"stylesheet\" "
 	    "href=\"/static/admin.css?v=%s\">\n<script src=\"/static/"
@@ -79,7 +79,7 @@ admin_begin(struct buf *b, const char *title, const struct staff *who)
 		    "/admin/logout\">");
 		buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s"
 		    "\"><span>", who->csrf);
-		html_escape(b, who->name);
+		escape_html(b, who->name);
 		buf_puts(b, "</span> <button>Abmelden</button></form>\n");
 	}
 	buf_puts(b, "</div></header>\n<main class=\"wrap wide\">\n");
@@ -107,9 +107,9 @@ message_page(struct ctx *c, unsigned int status, const char *title,
 	buf_init(&b);
 	admin_begin(&b, title, c->who);
 	buf_puts(&b, "<h1>");
-	html_escape(&b, title);
+	escape_html(&b, title);
 	buf_puts(&b, "</h1>\n<p class=\"notice\">");
-	html_escape(&b, text);
+	escape_html(&b, text);
 	buf_puts(&b, "</p>\n");
 	reply_admin(c, status, &b);
 }
@@ -123,10 +123,10 @@ see_other(struct ctx *c, const char *path, const char *slug, const char *msg)
 	buf_init(&b);
 	buf_puts(&b, path);
 	if (slug != NULL)
-		url_escape(&b, slug);
+		escape_url(&b, slug);
 	if (msg != NULL) {
 		buf_puts(&b, strchr(path, '?') != NULL ? "&msg=" : "?msg=");
-		url_escape(&b, msg);
+		escape_url(&b, msg);
 	}
 	snprintf(c->rep->location, sizeof(c->rep->location), "%s", b.data);
 	buf_free(&b);
@@ -137,7 +137,7 @@ see_other(struct ctx *c, const char *path, const char *slug, const char *msg)
 static char *
 field(struct ctx *c, const char *name)
 {
-	return form_value(c->req->body.data != NULL ? c->req->body.data : "",
+	return parse_form_value(c->req->body.data != NULL ? c->req->body.data : "",
 	    c->req->body.len, name);
 }
 
@@ -166,7 +166,7 @@ notice(struct buf *b, struct request *req)
 	if (msg == NULL || *msg == '\0' || strlen(msg) > 300)
 		return;
 	buf_puts(b, "<p class=\"notice\" role=\"status\">");
-	html_escape(b, msg);
+	escape_html(b, msg);
 	buf_puts(b, "</p>\n");
 }
 
@@ -183,13 +183,13 @@ login_page(struct ctx *c, unsigned int status, const char *name,
 	buf_puts(&b, "<h1>Anmelden</h1>\n");
 	if (error != NULL) {
 		buf_puts(&b, "<p class=\"error\" role=\"alert\">");
-		html_escape(&b, error);
+		escape_html(&b, error);
 		buf_puts(&b, "</p>\n");
 	}
 	buf_puts(&b, "<form class=\"login\" method=\"post\" action=\""
 	    "/admin/login\">\n<label>Benutzername <input name=\"name\" "
 	    "autocomplete=\"username\" required maxlength=\"64\" value=\"");
-	html_escape(&b, name != NULL ? name : "");
+	escape_html(&b, name != NULL ? name : "");
 	buf_puts(&b, "\"></label>\n<label>Passwort <input name=\"password\" "
 	    "type=\"password\" autocomplete=\"current-password\" required>"
 	    "</label>\n<button>Anmelden</button>\n</form>\n");
@@ -203,7 +203,7 @@ login(struct ctx *c)
 	int64_t	 wait = 0;
 
 	if (strcmp(c->req->method, "POST") != 0) {
-		if (auth_staff(c->req) != NULL)
+		if (staff_auth_who(c->req) != NULL)
 			see_other(c, "/admin", NULL, NULL);
 		else
 			login_page(c, 200, NULL, NULL);
@@ -211,26 +211,20 @@ login(struct ctx *c)
 	}
 	name = field_or_empty(c, "name");
 	pw = field_or_empty(c, "password");
-	switch (auth_login(c->req, c->rep, name, pw, &wait)) {
-	case AUTH_OK:
+	if (staff_auth_login(c->req, c->rep, name, pw, &wait) == 0)
 		see_other(c, "/admin", NULL, NULL);
-		break;
-	case AUTH_LOCKED:
+	else if (errno == EAGAIN) {
 		snprintf(why, sizeof(why), "Zu viele Fehlversuche. Bitte "
 		    "versuchen Sie es in %lld Sekunden noch einmal.",
 		    (long long)wait);
 		c->rep->retry_after = (unsigned int)wait;
 		login_page(c, 429, name, why);
-		break;
-	case AUTH_WRONG:
+	} else if (errno == EACCES)
 		login_page(c, 401, name, "Benutzername oder Passwort ist "
 		    "falsch.");
-		break;
-	default:
+	else
 		login_page(c, 503, name, "Die Anmeldung geht gerade nicht. "
 		    "Bitte versuchen Sie es gleich noch einmal.");
-		break;
-	}
 	free(name);
 	free(pw);
 }
@@ -242,23 +236,23 @@ struct list_ctx {
 };
 
 static void
-list_row(void *arg, const struct staff_article *a)
+list_row(void *arg, const struct store_staff_article *a)
 {
 	struct buf	*b = ((struct list_ctx *)arg)->b;
 
 	buf_printf(b, "<tr class=\"%s\"><td><a href=\"/admin/edit/", a->state);
-	url_escape(b, a->slug);
+	escape_url(b, a->slug);
 	buf_puts(b, "\">");
-	html_escape(b, a->title);
+	escape_html(b, a->title);
 	buf_puts(b, "</a><br><small>/a/");
-	html_escape(b, a->slug);
+	escape_html(b, a->slug);
 	buf_puts(b, "</small></td><td>");
-	html_escape(b, a->category);
+	escape_html(b, a->category);
 	buf_printf(b, "</td><td class=\"num\">%lld</td><td>%s</td><td>",
 	    (long long)a->hits, state_name(a->state));
 	put_date(b, a->updated);
 	buf_puts(b, "</td><td>");
-	html_escape(b, a->author);
+	escape_html(b, a->author);
 	buf_puts(b, "</td></tr>\n");
 }
 
@@ -268,9 +262,9 @@ sort_link(struct buf *b, const char *key, const char *label,
     const struct staff_filter *f)
 {
 	buf_printf(b, "<th><a href=\"/admin?sort=%s&amp;q=", key);
-	url_escape(b, f->q);
+	escape_url(b, f->q);
 	buf_puts(b, "&amp;state=");
-	url_escape(b, f->state);
+	escape_url(b, f->state);
 	buf_printf(b, "\"%s>%s</a></th>", strcmp(f->sort, key) == 0 ?
 	    " aria-current=\"true\"" : "", label);
 }
@@ -299,7 +293,7 @@ article_list(struct ctx *c)
 	f.state = state != NULL && (strcmp(state, "published") == 0 ||
 	    strcmp(state, "draft") == 0 || strcmp(state, "deleted") == 0) ?
 	    state : "";
-	f.sort = staff_sort_name(http_arg(c->req, "sort"));
+	f.sort = store_staff_sort(http_arg(c->req, "sort"));
 
 	buf_init(&b);
 	admin_begin(&b, "Artikel", c->who);
@@ -307,7 +301,7 @@ article_list(struct ctx *c)
 	notice(&b, c->req);
 	buf_puts(&b, "<form class=\"filter\" method=\"get\" action=\"/admin\">"
 	    "<label>Suche im Titel <input name=\"q\" type=\"search\" value=\"");
-	html_escape(&b, f.q);
+	escape_html(&b, f.q);
 	buf_puts(&b, "\"></label> <label>Zustand <select name=\"state\">");
 	option(&b, "", "alle außer gelöschten", f.state);
 	option(&b, "published", "veröffentlicht", f.state);
@@ -323,7 +317,7 @@ article_list(struct ctx *c)
 	sort_link(&b, "updated", "Letzte Änderung", &f);
 	buf_puts(&b, "<th>von</th></tr></thead>\n<tbody>\n");
 	lc.b = &b;
-	n = staff_articles(c->r, &f, list_row, &lc);
+	n = store_staff_articles(c->r, &f, list_row, &lc);
 	buf_puts(&b, "</tbody></table>\n");
 	if (n == 0)
 		buf_puts(&b, "<p>Keine Artikel gefunden.</p>\n");
@@ -361,7 +355,7 @@ tags_for_form(const char *tags)
 
 /* Tags as kbd keeps them: "a\nb" from "a, b", empty ones dropped. */
 char *
-admin_tags_from_form(const char *s)
+staff_page_tags(const char *s)
 {
 	struct buf	 b;
 	size_t		 n;
@@ -386,7 +380,7 @@ admin_tags_from_form(const char *s)
 
 /* Renders Markdown for a preview; the caller frees it. */
 char *
-admin_preview(const char *md)
+staff_page_preview(const char *md)
 {
 	char	*html = NULL, *text = NULL;
 
@@ -400,14 +394,14 @@ static void
 edit_form(struct buf *b, const struct staff *who, const struct form *f)
 {
 	int	 is_new = *f->slug == '\0';
-	char	*preview = admin_preview(f->body);
+	char	*preview = staff_page_preview(f->body);
 
 	buf_puts(b, "<form class=\"editor\" method=\"post\" action=\"");
 	if (is_new)
 		buf_puts(b, "/admin/new");
 	else {
 		buf_puts(b, "/admin/edit/");
-		url_escape(b, f->slug);
+		escape_url(b, f->slug);
 	}
 	buf_puts(b, "\">\n");
 	csrf_input(b, who);
@@ -420,19 +414,19 @@ edit_form(struct buf *b, const struct staff *who, const struct form *f)
 		    KBD_MAX_SLUG);
 	buf_printf(b, "<label>Titel (die Frage) <input name=\"title\" "
 	    "required maxlength=\"%d\" value=\"", KBD_MAX_TITLE);
-	html_escape(b, f->title);
+	escape_html(b, f->title);
 	buf_printf(b, "\"></label>\n<label>Kategorie <input name=\"category\" "
 	    "maxlength=\"%d\" value=\"", KBD_MAX_CATEGORY);
-	html_escape(b, f->category);
+	escape_html(b, f->category);
 	buf_puts(b, "\"></label>\n<label>Schlagwörter, mit Komma getrennt "
 	    "<input name=\"tags\" value=\"");
-	html_escape(b, f->tags);
+	escape_html(b, f->tags);
 	buf_printf(b, "\"></label>\n<label class=\"check\"><input type="
 	    "\"checkbox\" name=\"draft\" value=\"1\"%s> Entwurf (für Kunden "
 	    "nicht sichtbar)</label>\n</div>\n<div class=\"panes\">\n<label "
 	    "class=\"pane\"><span>Text (Markdown)</span><textarea name=\"body\" "
 	    "id=\"body\" rows=\"24\">", f->draft ? " checked" : "");
-	html_escape(b, f->body);
+	escape_html(b, f->body);
 	buf_puts(b, "</textarea></label>\n<section class=\"pane\"><h2>Vorschau"
 	    "</h2><div id=\"preview\" class=\"article preview\" aria-live="
 	    "\"polite\">");
@@ -447,7 +441,7 @@ action_form(struct buf *b, const struct staff *who, const char *verb,
     const char *slug)
 {
 	buf_printf(b, "<form method=\"post\" action=\"/admin/%s/", verb);
-	url_escape(b, slug);
+	escape_url(b, slug);
 	buf_puts(b, "\">");
 	csrf_input(b, who);
 }
@@ -455,7 +449,7 @@ action_form(struct buf *b, const struct staff *who, const char *verb,
 /* The actions beside the editor: publish, rename, delete, history. */
 static void
 article_actions(struct buf *b, const struct staff *who,
-    const struct staff_article *a)
+    const struct store_staff_article *a)
 {
 	buf_puts(b, "<section class=\"actions\">\n<h2>Weitere Aktionen</h2>\n");
 	if (strcmp(a->state, "deleted") == 0) {
@@ -479,11 +473,11 @@ article_actions(struct buf *b, const struct staff *who,
 		    "</form>\n");
 	}
 	buf_puts(b, "<p><a href=\"/admin/history/");
-	url_escape(b, a->slug);
+	escape_url(b, a->slug);
 	buf_puts(b, "\">Versionen und Änderungen</a>");
 	if (strcmp(a->state, "published") == 0) {
 		buf_puts(b, " · <a href=\"/a/");
-		url_escape(b, a->slug);
+		escape_url(b, a->slug);
 		buf_puts(b, "\">öffentliche Seite</a>");
 	}
 	buf_puts(b, "</p>\n</section>\n");
@@ -492,13 +486,13 @@ article_actions(struct buf *b, const struct staff *who,
 static void
 edit_page(struct ctx *c)
 {
-	struct staff_article	 a;
+	struct store_staff_article	 a;
 	struct form		 f;
 	struct buf		 b;
 	char			*mem, *tags;
 	int			 found;
 
-	if ((found = staff_article(c->r, c->slug, &a, &mem)) <= 0) {
+	if ((found = store_staff_article(c->r, c->slug, &a, &mem)) <= 0) {
 		message_page(c, found == 0 ? 404 : 500, "Nicht gefunden",
 		    "Diesen Artikel gibt es nicht.");
 		return;
@@ -516,14 +510,14 @@ edit_page(struct ctx *c)
 	buf_init(&b);
 	admin_begin(&b, a.title, c->who);
 	buf_puts(&b, "<h1>");
-	html_escape(&b, a.title);
+	escape_html(&b, a.title);
 	buf_printf(&b, "</h1>\n<p class=\"meta\">/a/");
-	html_escape(&b, a.slug);
+	escape_html(&b, a.slug);
 	buf_printf(&b, " · %s · %lld Hits · Revision %lld", state_name(a.state),
 	    (long long)a.hits, (long long)a.rev);
 	if (*a.author != '\0') {
 		buf_puts(&b, " von ");
-		html_escape(&b, a.author);
+		escape_html(&b, a.author);
 	}
 	buf_puts(&b, "</p>\n");
 	notice(&b, c->req);
@@ -570,7 +564,7 @@ diff_line(void *arg, int op, const char *s, size_t n)
 		d->same = 0;
 	buf_printf(d->b, "<tr class=\"%s\"><td>%c</td><td><code>", op == '-' ?
 	    "del" : op == '+' ? "ins" : "ctx", op == ' ' ? ' ' : op);
-	html_escape_n(d->b, s, n);
+	escape_html_n(d->b, s, n);
 	buf_puts(d->b, "</code></td></tr>\n");
 }
 
@@ -591,7 +585,7 @@ conflict_page(struct ctx *c, const struct form *f, const struct edit *e)
 {
 	struct buf	 b;
 	struct form	 again = *f;
-	char		*tags = admin_tags_from_form(f->tags);
+	char		*tags = staff_page_tags(f->tags);
 	char		*mine = article_compose(e->current, f->title,
 			    f->category, tags, NULL, f->draft, f->body);
 
@@ -606,7 +600,7 @@ conflict_page(struct ctx *c, const struct form *f, const struct edit *e)
 	    "Text steht wieder im Formular. Speichern Sie erneut, wenn er so "
 	    "richtig ist.</p>\n<h2>Aktuelle Fassung (Revision %lld)</h2>\n"
 	    "<pre class=\"current\">", (long long)e->rev, (long long)e->rev);
-	html_escape(&b, e->current != NULL ? e->current : "");
+	escape_html(&b, e->current != NULL ? e->current : "");
 	buf_puts(&b, "</pre>\n<h2>Ihre Änderungen an der aktuellen Fassung"
 	    "</h2>\n");
 	diff_table(&b, e->current != NULL ? e->current : "", mine);
@@ -628,7 +622,7 @@ invalid_page(struct ctx *c, const struct form *f, const char *why,
 	admin_begin(&b, "Nicht gespeichert", c->who);
 	buf_puts(&b, "<h1>Nicht gespeichert</h1>\n<p class=\"error\" role="
 	    "\"alert\">So kann der Artikel nicht gespeichert werden: ");
-	html_escape(&b, why);
+	escape_html(&b, why);
 	buf_puts(&b, "</p>\n");
 	edit_form(&b, c->who, f);
 	reply_admin(c, status, &b);
@@ -647,7 +641,7 @@ save(struct ctx *c, int is_new)
 	char		*body = field_or_empty(c, "body");
 	char		*draft = field_or_empty(c, "draft");
 	char		*rev = field_or_empty(c, "rev");
-	char		*keep_tags = admin_tags_from_form(tags), msg[64];
+	char		*keep_tags = staff_page_tags(tags), msg[64];
 	const char	*errstr;
 	long long	 base = 0;
 
@@ -670,7 +664,7 @@ save(struct ctx *c, int is_new)
 	f.draft = e.draft;
 	f.rev = e.base_rev;
 
-	if (edit_save(&e, &errstr) == 0) {
+	if (staff_edit_save(&e, &errstr) == 0) {
 		snprintf(msg, sizeof(msg), "Gespeichert (Revision %lld).",
 		    (long long)e.rev);
 		see_other(c, "/admin/edit/", slug, msg);
@@ -708,22 +702,22 @@ act(struct ctx *c, const char *verb)
 	if (strcmp(verb, "publish") == 0) {
 		value = field_or_empty(c, "draft");
 		e.draft = strcmp(value, "1") == 0;
-		rc = edit_publish(&e, &errstr);
+		rc = staff_edit_publish(&e, &errstr);
 		done = e.draft ? "Zurückgezogen: jetzt ein Entwurf." :
 		    "Veröffentlicht.";
 	} else if (strcmp(verb, "delete") == 0) {
-		rc = edit_delete(&e, &errstr);
+		rc = staff_edit_delete(&e, &errstr);
 		done = "Gelöscht. Mit „Wiederherstellen“ ist er wieder da.";
 	} else if (strcmp(verb, "restore") == 0) {
 		value = field_or_empty(c, "rev");
 		if (parse_number(value, 1, INT64_MAX, &rev) == 0)
 			e.restore_rev = rev;
-		rc = edit_restore(&e, &errstr);
+		rc = staff_edit_restore(&e, &errstr);
 		done = "Wiederhergestellt.";
 	} else {
 		value = field_or_empty(c, "slug");
 		e.new_slug = value;
-		rc = edit_rename(&e, &errstr);
+		rc = staff_edit_rename(&e, &errstr);
 		done = "Umbenannt; die alte Adresse leitet hierher weiter.";
 	}
 	if (rc == 0) {
@@ -761,12 +755,12 @@ history_row(void *arg, const struct staff_revision *v)
 		h->before_text = xstrdup(v->text);
 	buf_printf(h->b, "<tr%s><td><a href=\"/admin/history/", v->rev ==
 	    h->shown ? " aria-current=\"true\"" : "");
-	url_escape(h->b, h->slug);
+	escape_url(h->b, h->slug);
 	buf_printf(h->b, "?rev=%lld\">Revision %lld</a></td><td>",
 	    (long long)v->rev, (long long)v->rev);
 	put_date(h->b, v->created);
 	buf_puts(h->b, "</td><td>");
-	html_escape(h->b, strcmp(v->author, "file") == 0 ?
+	escape_html(h->b, strcmp(v->author, "file") == 0 ?
 	    "Datei (außerhalb geändert)" : v->author);
 	buf_printf(h->b, "</td><td class=\"num\">%zu Bytes</td><td>",
 	    strlen(v->text));
@@ -793,7 +787,7 @@ history_page(struct ctx *c)
 	h.who = c->who;
 	h.slug = c->slug;
 	h.shown = rev;
-	if ((n = staff_revisions(c->r, c->slug, history_row, &h)) <= 0) {
+	if ((n = store_staff_revisions(c->r, c->slug, history_row, &h)) <= 0) {
 		buf_free(&rows);
 		free(h.shown_text);
 		free(h.before_text);
@@ -804,9 +798,9 @@ history_page(struct ctx *c)
 	buf_init(&b);
 	admin_begin(&b, "Versionen", c->who);
 	buf_puts(&b, "<h1>Versionen von /a/");
-	html_escape(&b, c->slug);
+	escape_html(&b, c->slug);
 	buf_puts(&b, "</h1>\n<p><a href=\"/admin/edit/");
-	url_escape(&b, c->slug);
+	escape_url(&b, c->slug);
 	buf_puts(&b, "\">zurück zum Bearbeiten</a></p>\n");
 	if (h.shown_text != NULL) {
 		buf_printf(&b, "<h2>Was Revision %lld geändert hat</h2>\n",
@@ -845,13 +839,13 @@ static char *
 first_found(struct ctx *c, const char *text)
 {
 	struct search_result	 res;
-	struct query		*q = query_parse(c->r->tok, text);
+	struct query		*q = search_query_parse(c->r->tok, text);
 	char			*slug;
 
 	slug = xstrdup(search_run(c->r, q, 1, 0, SEARCH_NO_SNIPPET, &res) ==
 	    0 && res.n > 0 ? res.hits[0].slug : "");
 	search_result_free(&res);
-	query_free(q);
+	search_query_free(q);
 	return slug;
 }
 
@@ -868,12 +862,12 @@ alias_form(struct stat_table *t, const char *query)
 	    "class=\"alias\">");
 	csrf_input(t->b, t->c->who);
 	buf_puts(t->b, "<input type=\"hidden\" name=\"q\" value=\"");
-	html_escape(t->b, query);
+	escape_html(t->b, query);
 	buf_printf(t->b, "\"><input type=\"hidden\" name=\"days\" "
 	    "value=\"%d\"><input name=\"slug\" list=\"slugs\" required "
 	    "aria-label=\"Artikel (Adresse)\" placeholder=\"Artikel\" "
 	    "value=\"", t->days);
-	html_escape(t->b, slug);
+	escape_html(t->b, slug);
 	buf_puts(t->b, "\"> <button>Auch gesucht als</button></form></td>");
 	free(slug);
 }
@@ -890,15 +884,15 @@ stat_row_html(void *arg, const struct stat_row *row)
 	buf_puts(t->b, "<tr><td>");
 	if (t->links) {
 		buf_puts(t->b, "<a href=\"/admin/edit/");
-		url_escape(t->b, row->slug);
+		escape_url(t->b, row->slug);
 		buf_puts(t->b, "\">");
-		html_escape(t->b, row->label);
+		escape_html(t->b, row->label);
 		buf_puts(t->b, "</a>");
 	} else {
 		buf_puts(t->b, "<a href=\"/search?q=");
-		url_escape(t->b, row->label);
+		escape_url(t->b, row->label);
 		buf_puts(t->b, "\">");
-		html_escape(t->b, row->label);
+		escape_html(t->b, row->label);
 		buf_puts(t->b, "</a>");
 	}
 	buf_printf(t->b, "</td><td class=\"num\">%lld</td><td class=\"bar\">"
@@ -925,9 +919,9 @@ stat_section(struct ctx *c, struct buf *b, const char *title,
 	    "%s</tr></thead><tbody>\n", title, what, t.alias ?
 	    "<th>Artikel</th>" : "");
 	if (kind < 0)
-		stats_most_read(c->r, days, 10, stat_row_html, &t);
+		store_staff_most_read(c->r, days, 10, stat_row_html, &t);
 	else
-		stats_searches(c->r, kind, days, 20, stat_row_html, &t);
+		store_staff_searches(c->r, kind, days, 20, stat_row_html, &t);
 	buf_puts(b, "</tbody></table>\n");
 	if (t.rows == 0)
 		buf_printf(b, "<p>%s</p>\n", empty);
@@ -941,7 +935,7 @@ daily_chart(struct ctx *c, struct buf *b, int days)
 	int64_t	 per_day[31], max = 1, total = 0;
 	int	 i, h;
 
-	if (stats_daily_hits(c->r, days, per_day) == -1)
+	if (store_staff_daily_hits(c->r, days, per_day) == -1)
 		return;
 	for (i = 0; i < days; i++) {
 		if (per_day[i] > max)
@@ -965,14 +959,14 @@ daily_chart(struct ctx *c, struct buf *b, int days)
 }
 
 static void
-slug_option(void *arg, const struct staff_article *a)
+slug_option(void *arg, const struct store_staff_article *a)
 {
 	struct buf	*b = arg;
 
 	buf_puts(b, "<option value=\"");
-	html_escape(b, a->slug);
+	escape_html(b, a->slug);
 	buf_puts(b, "\">");
-	html_escape(b, a->title);
+	escape_html(b, a->title);
 	buf_puts(b, "</option>");
 }
 
@@ -985,7 +979,7 @@ slug_list(struct ctx *c, struct buf *b)
 	memset(&f, 0, sizeof(f));
 	f.sort = "title";
 	buf_puts(b, "<datalist id=\"slugs\">");
-	staff_articles(c->r, &f, slug_option, b);
+	store_staff_articles(c->r, &f, slug_option, b);
 	buf_puts(b, "</datalist>\n");
 }
 
@@ -1007,8 +1001,8 @@ add_alias(struct ctx *c)
 	e.author = c->who->name;
 	e.alias = q;
 	e.err = ENOENT;
-	if (slug_valid(slug, strlen(slug)))
-		rc = edit_alias(&e, &errstr);
+	if (parse_slug(slug, strlen(slug)))
+		rc = staff_edit_alias(&e, &errstr);
 	if (rc == 0) {
 		snprintf(msg, sizeof(msg), "Gespeichert: die Suche findet "
 		    "jetzt /a/%s.", slug);
@@ -1069,7 +1063,7 @@ user_row_html(void *arg, const struct user_row *u)
 	struct users_ctx	*uc = arg;
 
 	buf_puts(uc->b, "<tr><td>");
-	html_escape(uc->b, u->name);
+	escape_html(uc->b, u->name);
 	buf_printf(uc->b, "</td><td>%s</td><td>", strcmp(u->role, "admin") ==
 	    0 ? "Admin" : "Redaktion");
 	put_date(uc->b, u->created);
@@ -1078,7 +1072,7 @@ user_row_html(void *arg, const struct user_row *u)
 		buf_puts(uc->b, "<form method=\"post\" action=\"/admin/users\">");
 		csrf_input(uc->b, uc->who);
 		buf_puts(uc->b, "<input type=\"hidden\" name=\"delete\" value=\"");
-		html_escape(uc->b, u->name);
+		escape_html(uc->b, u->name);
 		buf_puts(uc->b, "\"><button class=\"danger\">Löschen</button>"
 		    "</form>");
 	}
@@ -1089,7 +1083,7 @@ static void
 users_page(struct ctx *c)
 {
 	struct users_ctx	 uc = { NULL, c->who };
-	struct user_change	 j;
+	struct staff_user_change	 j;
 	struct buf		 b;
 	char			*name = NULL, *role = NULL, *pw = NULL, *del;
 	char			 msg[160];
@@ -1112,7 +1106,7 @@ users_page(struct ctx *c)
 		if (j.del && strcmp(j.name, c->who->name) == 0)
 			snprintf(msg, sizeof(msg), "Sich selbst löschen geht "
 			    "hier nicht.");
-		else if (user_change(&j) == 0)
+		else if (staff_user_change(&j) == 0)
 			snprintf(msg, sizeof(msg), "%s: %s.", j.name, j.del ?
 			    "gelöscht" : "angelegt");
 		else
@@ -1163,12 +1157,12 @@ begin(struct ctx *c, struct request *req, struct reply *rep)
 	c->req = req;
 	c->rep = rep;
 	c->slug = req->param[0];
-	c->who = auth_staff(req);
+	c->who = staff_auth_who(req);
 	if ((c->r = store_reader()) == NULL) {
 		error_reply(req, rep, 503, NULL);
 		return -1;
 	}
-	if (*c->slug != '\0' && !slug_valid(c->slug, strlen(c->slug))) {
+	if (*c->slug != '\0' && !parse_slug(c->slug, strlen(c->slug))) {
 		message_page(c, 404, "Nicht gefunden", "Diese Seite der "
 		    "Verwaltung gibt es nicht.");
 		return -1;
@@ -1178,14 +1172,14 @@ begin(struct ctx *c, struct request *req, struct reply *rep)
 
 /*
  * The gate of the login page: a connection that keeps the password
- * secret (TLS or loopback, see auth_transport_ok).
+ * secret (TLS or loopback, see staff_auth_transport_ok).
  */
 static int
 gate_login(struct request *req, struct reply *rep)
 {
 	struct ctx	 c;
 
-	if (auth_transport_ok(req))
+	if (staff_auth_transport_ok(req))
 		return 0;
 	memset(&c, 0, sizeof(c));
 	c.req = req;
@@ -1218,7 +1212,7 @@ gate(struct request *req, struct reply *rep)
 	}
 	if (strcmp(req->method, "POST") == 0) {
 		csrf = field(&c, "csrf");
-		ok = auth_csrf_ok(req, csrf);
+		ok = staff_auth_csrf_ok(req, csrf);
 		free(csrf);
 		if (!ok) {
 			message_page(&c, 403, "Abgelehnt", "Diese Anfrage kam "
@@ -1245,7 +1239,7 @@ route_logout(struct request *req, struct reply *rep)
 	struct ctx	 c;
 
 	if (begin(&c, req, rep) == 0) {
-		auth_logout(req, rep);
+		staff_auth_logout(req, rep);
 		see_other(&c, "/admin/login", NULL, NULL);
 	}
 }
@@ -1355,7 +1349,7 @@ route_not_found(struct request *req, struct reply *rep)
 }
 
 /* The staff pages, for route.c (see route_add in main.c). */
-const struct route admin_routes[] = {
+const struct route staff_page_routes[] = {
 	{ "GET",  "/admin",		route_list,	NULL, gate, 0 },
 	{ "GET",  "/admin/",		route_list,	NULL, gate, 0 },
 	{ "GET",  "/admin/login",	route_login,	NULL, gate_login, 0 },
@@ -1377,4 +1371,4 @@ const struct route admin_routes[] = {
 	{ "*",    "/admin/**",		route_not_found, NULL, gate,
 	    ROUTE_FALLBACK },
 };
-const size_t admin_nroutes = nitems(admin_routes);
+const size_t staff_page_nroutes = nitems(staff_page_routes);

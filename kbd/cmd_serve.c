@@ -1,0 +1,197 @@
+/*
+ * cmd_serve.c (cmd): the server's start and stop.  The order matters: the
+ * listen address and the access log are checked before anything starts
+ * (exit 2 on a mistake); the schema is made before any reader opens the
+ * file; the writer starts importing before HTTP listens, and /healthz
+ * says "ok" once the first import is done.  Signals are blocked in every
+ * thread and taken here with sigwait(), so no handler ever runs in the
+ * middle of a request.  Stopping goes the other way: HTTP finishes the
+ * requests under way, then the writer flushes the last hits and closes
+ * the database.
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <pthread.h>
+
+#include "kbd.h"
+#include "german.h"
+
+/* Prints the URL kbd listens on; tests read the port from this line. */
+static void
+announce(const struct config *cfg, unsigned short port)
+{
+	const char	*colon = strrchr(cfg->listen, ':');
+
+	log_info("listening on %s://%.*s:%u/", cfg->tls_cert ? "https" :
+	    "http", (int)(colon - cfg->listen), cfg->listen, port);
+}
+
+/*
+ * Loads the word list for compound splitting.  Without it kbd still
+ * works, only compounds are not split; say so, once.
+ */
+static struct german_dict *
+load_dict(const char *path)
+{
+	struct german_dict	*d;
+	const char		*errstr;
+
+	if (*path == '\0')
+		return NULL;
+	if ((d = german_dict_load(path, &errstr)) == NULL) {
+		log_warnx("--dict %s: %s; compounds are not split", path,
+		    errstr);
+		return NULL;
+	}
+	log_debug("dictionary: %zu words", german_dict_size(d));
+	return d;
+}
+
+/*
+ * Reads the dictionaries for English words and synonyms in searches (a
+ * second or so), in a thread of its own while the server already
+ * answers: searches go without them until they are there.  Without the
+ * files kbd still works, only those words find less; say so.
+ */
+static void *
+load_dicts(void *arg)
+{
+	const struct config	*cfg = arg;
+	struct search_dicts	*d;
+	const char		*missing;
+	size_t			 ding, thes;
+
+	d = search_dict_load(cfg->english, cfg->thesaurus, &missing);
+	if (missing != NULL)
+		log_warnx("%s: cannot be read; searches go without it",
+		    missing);
+	search_dict_size(d, &ding, &thes);
+	log_info("dictionaries: %zu Ding entries, %zu synonym groups", ding,
+	    thes);
+	search_dict_use(d);
+	return NULL;
+}
+
+/*
+ * Joins the web layer and the staff layer, which the web layer must not
+ * call by name: the staff's routes, the staff check of views, the
+ * routes' names for /metrics.  Fills *hooks with what http_start() takes.
+ * Once, before http_start().
+ */
+void
+cmd_serve_web(struct http_hooks *hooks)
+{
+	route_add(staff_page_routes, staff_page_nroutes);
+	route_add(staff_api_routes, staff_api_nroutes);
+	route_staff_check(staff_auth_is_staff);
+	metrics_init(route_count(), route_label);
+	hooks->dispatch = route_dispatch;
+	hooks->completed = route_completed;
+	hooks->error = route_error;
+}
+
+/*
+ * kbd without a command: serves until SIGTERM or SIGINT; SIGHUP reads
+ * the articles again and reopens the access log.  Returns the exit
+ * status: 0 after a clean stop, 2 for a mistake of the operator's (the
+ * address cannot be bound, the access log cannot be opened), 1 else.
+ */
+int
+cmd_serve(const struct config *cfg)
+{
+	struct http_hooks	 web;
+	struct german_dict	*dict = NULL;
+	const char		*errstr;
+	pthread_t		 dicts;
+	sigset_t		 set;
+	unsigned short		 port;
+	int			 sig, rc = 2, reading = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* What the operator can get wrong is checked first: exit 2. */
+	if (http_listen(cfg, &port, &errstr) == -1) {
+		log_warnx("%s", errstr);
+		http_stop();
+		return 2;
+	}
+	site_init(cfg, port);
+	if (accesslog_open(cfg->access_log) == -1) {
+		log_warn("--access-log %s", cfg->access_log);
+		http_stop();
+		return 2;
+	}
+	if (staff_auth_init(cfg) == -1) {
+		log_warnx("cannot set up logins (out of memory?)");
+		http_stop();
+		return 1;
+	}
+	dict = load_dict(cfg->dict);
+	if (store_init(cfg->db, dict, &errstr) == -1) {
+		log_warnx("%s", errstr);
+		goto done;
+	}
+	if (static_load(cfg->static_dir, &errstr) == -1) {
+		log_warnx("--static %s: %s", cfg->static_dir, errstr);
+		goto done;
+	}
+	if (*cfg->english == '\0' && *cfg->thesaurus == '\0')
+		search_dict_use(NULL);		/* none: settled */
+	else if (pthread_create(&dicts, NULL, load_dicts,
+	    (void *)(uintptr_t)cfg) == 0)
+		reading = 1;
+	else
+		load_dicts((void *)(uintptr_t)cfg);
+
+	rc = 1;
+	if (writer_start(cfg->db, cfg->articles, accesslog_flush) == -1)
+		goto done;
+	watch_start(cfg->articles);
+	cmd_serve_web(&web);
+	if (http_start(cfg, &web, &errstr) == -1) {
+		log_warnx("%s", errstr);
+		goto writer;
+	}
+	announce(cfg, port);
+
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		log_info("SIGHUP: reading the articles folder again, reopening "
+		    "the access log");
+		writer_sync();
+		accesslog_reopen();
+	}
+	log_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	rc = 0;
+	/* Requests under way finish first; their hits are then flushed. */
+	http_stop();
+writer:
+	watch_stop();
+	writer_stop();
+	snapshot_shutdown();
+done:
+	http_stop();
+	hits_visitor_shutdown();
+	cache_shutdown();
+	accesslog_close();
+	store_shutdown();
+	static_unload();
+	german_dict_free(dict);
+	if (reading)
+		pthread_join(dicts, NULL);
+	search_dict_free(search_dict_use(NULL));
+	if (rc == 0)
+		log_info("stopped");
+	return rc;
+}
+
