@@ -302,12 +302,6 @@ dict_has2(const struct german_dict *d, const char *a, size_t na,
 	return 0;
 }
 
-int
-german_dict_has(const struct german_dict *d, const char *w, size_t n)
-{
-	return dict_has2(d, w, n, "", 0);
-}
-
 struct german_dict *
 german_dict_load(const char *path, const char **errstr)
 {

@@ -38,7 +38,6 @@ struct german_dict *german_dict_load(const char *path, const char **errstr);
 void	 german_dict_free(struct german_dict *);
 size_t	 german_dict_size(const struct german_dict *);
 /* Does the dictionary hold the folded word w[0..n)? */
-int	 german_dict_has(const struct german_dict *, const char *w, size_t n);
 
 /* Returns a new analyser using dict (which may be NULL), or NULL. */
 struct german *german_new(const struct german_dict *dict);

@@ -1,8 +1,13 @@
 /*
- * kbd.h: what the files of kbd share.  Limits and defaults are named here,
- * structs that cross files are declared here, and every exported function
- * has its prototype in the section of the file that defines it.  The
- * tokenizer has its own header (tokenizer.h) because it stands alone.
+ * kbd.h: what the files of kbd share.  Limits and defaults are named at
+ * the top; then one part per layer, from the bottom (base, text, store,
+ * hits, search, service, web, staff, cmd), and in it one section per
+ * file with the structs that file owns and its exported functions.  A
+ * file may call into its own layer and the layers before it here, never
+ * into a later one (tests/http/t0060-layers.sh checks the objects).  A function that returns
+ * memory the caller frees says so above it.  The text layer's German
+ * rules and tokenizer have their own headers (german.h, tokenizer.h)
+ * because they stand alone.
  */
 #ifndef KBD_H
 #define KBD_H
@@ -81,6 +86,92 @@
 #define KBD_NORETURN
 #endif
 
+/*
+ * BASE: allocation, buffers, logging, small parsers, clocks; no kbd state.
+ */
+
+/* xmalloc.c: allocation that cannot fail (it aborts with a message). */
+void	*xmalloc(size_t size);
+void	*xcalloc(size_t n, size_t size);
+void	*xreallocarray(void *old, size_t n, size_t size);
+char	*xstrdup(const char *s);
+char	*xstrndup(const char *s, size_t n);
+char	*xasprintf(const char *fmt, ...) KBD_PRINTF(1, 2);
+
+/* buf.c */
+/* A growable byte buffer, always NUL-terminated after the first put. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_init(struct buf *b);
+void	 buf_put(struct buf *b, const void *p, size_t n);
+void	 buf_puts(struct buf *b, const char *s);
+void	 buf_putc(struct buf *b, char c);
+void	 buf_printf(struct buf *b, const char *fmt, ...) KBD_PRINTF(2, 3);
+/* Returns the NUL-terminated contents; the caller frees them. */
+char	*buf_detach(struct buf *b, size_t *len);
+void	 buf_reset(struct buf *b);
+void	 buf_free(struct buf *b);
+
+/* log.c */
+struct outage {
+	unsigned long	 tries;		/* failures in a row */
+	int64_t		 since;		/* clock_us() of the first */
+};
+void	 log_init(int v);
+void	 log_warn(const char *fmt, ...) KBD_PRINTF(1, 2);
+void	 log_warnx(const char *fmt, ...) KBD_PRINTF(1, 2);
+void	 log_info(const char *fmt, ...) KBD_PRINTF(1, 2);
+void	 log_debug(const char *fmt, ...) KBD_PRINTF(1, 2);
+int	 log_outage_begin(struct outage *o);
+void	 log_outage_end(struct outage *o, const char *what);
+void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
+void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
+
+/* utf8.c */
+int	 utf8_valid(const char *s, size_t n, size_t *bad);
+void	 utf8_sanitize(struct buf *b, const char *s, size_t n);
+size_t	 utf8_prefix(const char *s, size_t n, size_t max);
+
+/* parse.c */
+char	*parse_form_value(const char *body, size_t len, const char *name);
+int	 parse_hex(char c);
+int	 parse_number(const char *s, long long min, long long max,
+	    long long *out);
+int	 parse_slug(const char *s, size_t n);
+
+/* clock.c */
+int64_t	 clock_us(void);
+int64_t	 clock_seconds(void);
+void	 clock_format(char *out, size_t size, int64_t t);
+
+/* file.c */
+char	*file_read_at(int dirfd, const char *name, size_t max, size_t *len);
+
+/* hash.c */
+uint64_t hash_fnv(const char *s, size_t n);
+
+/* stats.c: counters bumped anywhere, read by /metrics (metrics.c). */
+enum stats_counter {
+	STAT_SEARCHES,		/* searches answered (first page) */
+	STAT_SEARCHES_EMPTY,	/* ... that found nothing */
+	STAT_HITS_COUNTED,	/* article views counted */
+	STAT_HITS_FLUSHED,	/* ... and written to the database */
+	STAT_CACHE_HITS,	/* answers sent from the cache */
+	STAT_CACHE_MISSES,	/* cacheable answers that had to be made */
+	STAT_SKIP_ROBOT,	/* views not counted: a robot, a script */
+	STAT_SKIP_PREFETCH,	/* ... fetched ahead */
+	STAT_SKIP_REPEAT,	/* ... this visitor's again today */
+	STAT_SKIP_STAFF,	/* ... by staff */
+	STAT__COUNT
+};
+void	 stats_add(enum stats_counter which, uint64_t n);
+uint64_t stats_get(enum stats_counter which);
+
+/* config.c */
 /* The command line, after parsing; see config.c for the option table. */
 struct config {
 	const char	*articles;	/* folder of <slug>.md files */
@@ -106,13 +197,222 @@ struct config {
 	int		 done;		/* --help or --version printed */
 };
 
-/* A growable byte buffer, always NUL-terminated after the first put. */
-struct buf {
-	char	*data;
-	size_t	 len;
-	size_t	 cap;
+int	 config_parse(struct config *cfg, int argc, char **argv,
+	    const char **errstr);
+int	 config_check(const struct config *cfg, const char **errstr);
+
+/* escape.c */
+void	 escape_html(struct buf *b, const char *s);
+void	 escape_html_n(struct buf *b, const char *s, size_t n);
+void	 escape_url(struct buf *b, const char *s);
+void	 escape_xml(struct buf *b, const char *s);
+void	 escape_json_script(struct buf *b, const char *json);
+
+/* gzip.c */
+int	 gzip_worth(const char *type, size_t len);
+/* The gzip form of data, or NULL; the caller frees it. */
+char	*gzip_compress(const char *data, size_t len, size_t *out_len);
+
+/* diff.c */
+typedef void (*diff_fn)(void *, int, const char *, size_t);
+size_t	 diff_lines(const char *a, const char *b, diff_fn fn, void *arg);
+
+/*
+ * TEXT: words: german.h and tokenizer.h stand alone; the term vector.
+ */
+
+/* terms.c: the term vector of an article's fields (SEARCH_* below). */
+struct german_dict;
+struct tokenizer;
+int	 terms_register(sqlite3 *db, const struct german_dict *dict);
+int	 terms_make(struct tokenizer *t, const char *const *texts,
+	    struct buf *out);
+int	 terms_each(const void *blob, size_t n, uint32_t *len,
+	    void (*cb)(void *, const char *, size_t, const uint32_t *),
+	    void *ctx);
+
+/*
+ * STORE: the database: every SQL statement and row shape.
+ */
+
+/* store.c */
+/* A reader: one read-only connection and its statements, per thread. */
+enum reader_stmt {
+	ST_ARTICLE_BY_SLUG,
+	ST_ARTICLE_BY_ID,
+	ST_TOP_SINCE,		/* most read since a day */
+	ST_ARTICLE_SOURCE,	/* an article's Markdown */
+	ST_ARTICLES_INDEX,	/* every article, by category and title */
+	ST_ARTICLES_RECENT,	/* the latest changed articles */
+	ST_BEGIN,		/* one read transaction for ... */
+	ST_COMMIT,		/* ... all of a search's statements */
+	ST_PHRASE_ROWS,		/* the rows of a phrase, by FTS5 */
+	ST_TERMS,		/* an article's term vector */
+	ST_REDIRECT,		/* old slug -> the article's slug now */
+	ST_SESSION,		/* cookie token hash, now -> the user */
+	ST_USER_BY_NAME,
+	ST_USER_BY_TOKEN,	/* API token hash -> the user */
+	ST__COUNT
 };
 
+struct tokenizer;
+
+struct reader {
+	sqlite3			*db;
+	sqlite3_stmt		*st[ST__COUNT];
+	struct tokenizer	*tok;	/* for queries */
+	void			*ext;	/* the search's work space */
+	void			(*ext_free)(void *);
+};
+
+
+struct german_dict;
+int	 store_init(const char *path, const struct german_dict *d,
+	    const char **errstr);
+int	 store_init_schema(const char *path, const char **errstr);
+int	 store_open(const char *path, int readonly, sqlite3 **out,
+	    const char **errstr);
+int	 store_optimize(sqlite3 *db);
+/* This thread's reader, or NULL; it lives as long as the thread. */
+struct reader *store_reader(void);
+const struct german_dict *store_dict(void);
+int64_t	 store_size(void);
+int	 store_backup(const char *path, const char *dest, const char **errstr);
+int	 store_run(sqlite3 *db, const char *sql, const char *types, ...);
+void	 store_shutdown(void);
+
+/* store_article.c */
+/* A published article, or a row of a list of them; see store_article.c. */
+struct store_article {
+	int64_t		 id;
+	const char	*slug;
+	const char	*title;
+	const char	*category;	/* "" when none */
+	const char	*tags;		/* joined by '\n', "" when none */
+	const char	*html;		/* rendered body, safe */
+	const char	*markdown;	/* the body's source */
+	const char	*excerpt;	/* plain text, a beginning (lists) */
+	int64_t		 hits;
+	int64_t		 updated;	/* seconds since 1970 */
+	int64_t		 created;
+	char		*mem;		/* owns the strings of a copy */
+};
+enum store_list {
+	STORE_INDEX,		/* every article, by category and title */
+	STORE_RECENT,		/* the latest changed */
+};
+int	 store_article_get(struct reader *r, const char *slug,
+	    struct store_article *a);
+void	 store_article_clear(struct store_article *a);
+int	 store_article_moved(struct reader *r, const char *old, char *out,
+	    size_t size);
+int	 store_articles_each(struct reader *r, enum store_list list,
+	    int limit, void (*fn)(void *arg, const struct store_article *a),
+	    void *arg);
+int	 store_top_since(struct reader *r, int64_t day, int limit,
+	    void (*fn)(void *arg, const struct store_article *a), void *arg);
+
+/* store_user.c */
+/* One staff account, as listed. */
+struct user_row {
+	const char	*name;
+	const char	*role;
+	int64_t		 created;
+	int		 has_token;
+};
+struct staff;
+int	 store_user_add(sqlite3 *db, const char *name, const char *role,
+	    const char *pwhash, const char **errstr);
+int	 store_user_password(sqlite3 *db, const char *name,
+	    const char *pwhash, const char **errstr);
+int	 store_user_del(sqlite3 *db, const char *name, const char **errstr);
+int	 store_user_token(sqlite3 *db, const char *name,
+	    const char *tokenhash, const char **errstr);
+int	 store_user_each(sqlite3 *db, void (*fn)(void *arg,
+	    const struct user_row *row), void *arg);
+int	 store_user_login(struct reader *r, const char *name, int64_t *id,
+	    char *pwhash, size_t size);
+int	 store_user_by_hash(struct reader *r, const char *hash, int token,
+	    struct staff *who);
+int	 store_session_add(sqlite3 *db, const char *hash, int64_t user,
+	    const char *csrf, int64_t now, int64_t seconds);
+int	 store_session_del(sqlite3 *db, const char *hash);
+
+/* store_counts.c */
+/* Views of one article that a hits flush wrote. */
+struct hit_delta {
+	int64_t		 id;
+	uint64_t	 n;
+};
+
+/* One search to count, or a click on one of its results. */
+struct store_search {
+	const char	*query;		/* normalised */
+	int64_t		 results;
+	int		 click;		/* an article opened from its results */
+	int64_t		 article;	/* ... which one, if a reader's */
+	int		 tag;		/* ... the reader's tag (hits_visitor_tag) */
+};
+int	 store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
+	    int64_t day, const char **errstr);
+int	 store_searches_write(sqlite3 *db, const struct store_search *s,
+	    size_t n, int64_t day, const char **errstr);
+int	 store_click_key(sqlite3 *db, unsigned char *key, size_t size,
+	    const char **errstr);
+
+/* store_staff.c */
+struct store_staff_article {
+	const char	*slug;
+	const char	*title;
+	const char	*category;
+	const char	*tags;		/* joined by '\n' */
+	const char	*state;		/* published, draft, deleted */
+	const char	*author;	/* of the last revision, or "" */
+	const char	*markdown;	/* store_staff_article() only */
+	int64_t		 hits;
+	int64_t		 updated;
+	int64_t		 rev;		/* the last revision, 0 if none */
+	int		 draft;
+};
+struct staff_filter {
+	const char	*q;		/* in the title or slug */
+	const char	*state;		/* or NULL: all but deleted */
+	const char	*category;	/* or NULL */
+	const char	*sort;		/* title, category, hits, ... */
+};
+struct staff_revision {
+	int64_t		 rev;
+	const char	*author;
+	int64_t		 created;
+	const char	*hash;
+	const char	*text;
+};
+struct stat_row {
+	const char	*label;
+	const char	*slug;
+	int64_t		 value;
+	int64_t		 extra;
+};
+#define STATS_TOP	0	/* most searched */
+#define STATS_EMPTY	1	/* found nothing */
+#define STATS_UNOPENED	2	/* found something nobody opened */
+const char *store_staff_sort(const char *s);
+int	 store_staff_articles(struct reader *r, const struct staff_filter *f,
+	    void (*fn)(void *, const struct store_staff_article *), void *arg);
+int	 store_staff_article(struct reader *r, const char *slug,
+	    struct store_staff_article *a, char **mem);
+int	 store_staff_revisions(struct reader *r, const char *slug,
+	    void (*fn)(void *, const struct staff_revision *), void *arg);
+/* A revision's text, or NULL; the caller frees it. */
+char	*store_staff_revision_text(struct reader *r, const char *slug,
+	    int64_t rev);
+int	 store_staff_most_read(struct reader *r, int days, int limit,
+	    void (*fn)(void *, const struct stat_row *), void *arg);
+int	 store_staff_searches(struct reader *r, int kind, int days, int limit,
+	    void (*fn)(void *, const struct stat_row *), void *arg);
+int	 store_staff_daily_hits(struct reader *r, int days, int64_t *per_day);
+
+/* article.c */
 /* One article as parsed from its file. */
 struct article {
 	char		*slug;
@@ -129,58 +429,94 @@ struct article {
 	int		 draft;		/* "draft: true": not public */
 };
 
-/* One row of the top list. */
-struct top_entry {
-	int64_t		 id;
-	char		*slug;
-	char		*title;
-	char		*category;
-	int64_t		 hits;
+int	 article_parse(struct article *a, const char *slug, const char *data,
+	    size_t len, char *err, size_t errlen);
+void	 article_clear(struct article *a);
+/* The new file's text; the caller frees it. */
+char	*article_compose(const char *old, const char *title,
+	    const char *category, const char *tags, const char *aliases,
+	    int draft, const char *body);
+
+/* render.c */
+int	 render_markdown(const char *md, size_t len, char **html, char **text);
+/* Both return a string the caller frees. */
+char	*render_summary(const char *md, size_t len, size_t max);
+char	*render_summary_text(const char *text, size_t max);
+
+/* import.c */
+struct import_stats {
+	unsigned int	 added;
+	unsigned int	 changed;
+	unsigned int	 unchanged;
+	unsigned int	 removed;
+	unsigned int	 failed;
+};
+int	 import_folder(sqlite3 *db, const char *dir,
+	    struct import_stats *stats, const atomic_int *cancel);
+void	 import_expect(const char *slug, const char *hash, const char *author);
+
+/*
+ * HITS: which views count, and the counters.
+ */
+
+/* hits.c */
+void	 hits_add(int64_t id);
+int64_t	 hits_pending(int64_t id);
+uint64_t hits_unwritten(void);
+int	 hits_flush(sqlite3 *db, struct hit_delta **out, size_t *n);
+
+/* hits_visitor.c */
+/* Who asked, as a digest of address and User-Agent; see hits_visitor.c. */
+struct visitor {
+	unsigned char	 digest[16];
 };
 
-/* Views of one article that a hits flush wrote. */
-struct hit_delta {
-	int64_t		 id;
-	uint64_t	 n;
+int	 hits_visitor_browser(const char *ua);
+void	 hits_visitor_digest(struct visitor *v, const void *addr,
+	    size_t addrlen, const char *ua);
+int	 hits_visitor_first(const struct visitor *v, int64_t article,
+	    int64_t day);
+int	 hits_visitor_mark(const struct visitor *v, int64_t article,
+	    int64_t day);
+int	 hits_visitor_tag(const struct visitor *v, const unsigned char *key,
+	    size_t n);
+void	 hits_visitor_shutdown(void);
+
+/* hits_view.c */
+/* Why a view of an article did not count (metrics, by reason). */
+enum view_skip {
+	SKIP_NONE,		/* it counts */
+	SKIP_ROBOT,		/* a crawler, previewer, script, no browser */
+	SKIP_PREFETCH,		/* fetched ahead, maybe never shown */
+	SKIP_REPEAT,		/* this visitor saw it today */
+	SKIP_STAFF,		/* req->no_count: staff, an article save */
+	SKIP__COUNT
 };
 
 /*
- * The immutable view of hot data that readers share; see snapshot.c.
- * Built by the writer after an import or a hits flush and swapped in
- * whole.
+ * A view of an article, as far as hits care: which article, and who;
+ * see hits_view.c.
  */
-struct catalog;
-struct snapshot {
-	int			 refs;		/* guarded by the swap lock */
-	uint64_t		 generation;	/* grows with every rebuild */
-	uint64_t		 import_generation; /* ... with every import */
-	struct catalog		*catalog;	/* changes with the articles */
-	size_t			 nids;		/* largest article id + 1 */
-	int64_t			*hits;		/* stored hits, by id */
-	uint8_t			*popularity;	/* by id, 0..255 */
-	size_t			 ntop;
-	struct top_entry	*top;		/* by hits, then title */
-	struct search_index	*learned;	/* "searched as": see
-						   snapshot_learned() */
-	int64_t			 learned_day;	/* ... as of this day */
+struct view {
+	int64_t		 article;	/* viewed, or 0 */
+	int		 staff;		/* by staff: never a hit */
+	int		 classified;	/* skip and who are set */
+	enum view_skip	 skip;		/* why it would not count */
+	struct visitor	 who;
 };
 
-/* One search answer row. */
-struct search_hit {
-	char		*slug;
-	char		*title;
-	char		*category;
-	char		*snippet;	/* HTML: escaped text with <mark> */
-	int64_t		 hits;
-};
+void	 hits_view_classify(struct view *v, const char *ua,
+	    const char *const *purpose, size_t n, const unsigned char *addr,
+	    size_t addrlen);
+int	 hits_view_counts(const struct view *v);
+int	 hits_view_done(struct view *v);
 
-struct search_result {
-	int64_t			 total;		/* rows matching */
-	size_t			 n;
-	struct search_hit	*hits;
-	int			 partial;	/* not every word matched */
-};
+/*
+ * SEARCH: from a customer's words to a page of articles.
+ */
 
+/* search_query.c */
+struct lexicon;
 /* One way of writing a slot: FTS5 strings that must all match. */
 #define QUERY_MAX_ALTS	12
 #define QUERY_MAX_PARTS	4
@@ -254,495 +590,53 @@ struct query {
 	struct query_slot	*slots;
 };
 
-struct request;
-struct reply;
-
-/* Who asked, as a digest of address and User-Agent; see hits_visitor.c. */
-struct visitor {
-	unsigned char	 digest[16];
-};
-
-/* Why a view of an article did not count (metrics, by reason). */
-enum view_skip {
-	SKIP_NONE,		/* it counts */
-	SKIP_ROBOT,		/* a crawler, previewer, script, no browser */
-	SKIP_PREFETCH,		/* fetched ahead, maybe never shown */
-	SKIP_REPEAT,		/* this visitor saw it today */
-	SKIP_STAFF,		/* req->no_count: staff, an article save */
-	SKIP__COUNT
-};
-
-/*
- * A view of an article, as far as hits care: which article, and who;
- * see hits_view.c.
- */
-struct view {
-	int64_t		 article;	/* viewed, or 0 */
-	int		 staff;		/* by staff: never a hit */
-	int		 classified;	/* skip and who are set */
-	enum view_skip	 skip;		/* why it would not count */
-	struct visitor	 who;
-};
-
-/* A reader: one read-only connection and its statements, per thread. */
-enum reader_stmt {
-	ST_ARTICLE_BY_SLUG,
-	ST_ARTICLE_BY_ID,
-	ST_TOP_SINCE,		/* most read since a day */
-	ST_ARTICLE_SOURCE,	/* an article's Markdown */
-	ST_ARTICLES_INDEX,	/* every article, by category and title */
-	ST_ARTICLES_RECENT,	/* the latest changed articles */
-	ST_BEGIN,		/* one read transaction for ... */
-	ST_COMMIT,		/* ... all of a search's statements */
-	ST_PHRASE_ROWS,		/* the rows of a phrase, by FTS5 */
-	ST_TERMS,		/* an article's term vector */
-	ST_REDIRECT,		/* old slug -> the article's slug now */
-	ST_SESSION,		/* cookie token hash, now -> the user */
-	ST_USER_BY_NAME,
-	ST_USER_BY_TOKEN,	/* API token hash -> the user */
-	ST__COUNT
-};
-
-struct tokenizer;
-
-struct reader {
-	sqlite3			*db;
-	sqlite3_stmt		*st[ST__COUNT];
-	struct tokenizer	*tok;	/* for queries */
-	void			*ext;	/* the search's work space */
-	void			(*ext_free)(void *);
-};
-
-/* xmalloc.c: allocation that cannot fail (it aborts with a message). */
-void	*xmalloc(size_t);
-void	*xcalloc(size_t, size_t);
-void	*xreallocarray(void *, size_t, size_t);
-char	*xstrdup(const char *);
-char	*xstrndup(const char *, size_t);
-char	*xasprintf(const char *, ...) KBD_PRINTF(1, 2);
-
-/* buf.c */
-void	 buf_init(struct buf *);
-void	 buf_put(struct buf *, const void *, size_t);
-void	 buf_puts(struct buf *, const char *);
-void	 buf_putc(struct buf *, char);
-void	 buf_printf(struct buf *, const char *, ...) KBD_PRINTF(2, 3);
-/* Returns the NUL-terminated contents; the caller frees them. */
-char	*buf_detach(struct buf *, size_t *);
-void	 buf_reset(struct buf *);
-void	 buf_free(struct buf *);
-
-/* log.c */
-struct outage {
-	unsigned long	 tries;		/* failures in a row */
-	int64_t		 since;		/* clock_us() of the first */
-};
-void	 log_init(int);
-void	 log_warn(const char *, ...) KBD_PRINTF(1, 2);
-void	 log_warnx(const char *, ...) KBD_PRINTF(1, 2);
-void	 log_info(const char *, ...) KBD_PRINTF(1, 2);
-void	 log_debug(const char *, ...) KBD_PRINTF(1, 2);
-void	 log_vwarnx(const char *, va_list) KBD_PRINTF(1, 0);
-int	 log_outage_begin(struct outage *);
-void	 log_outage_end(struct outage *, const char *);
-void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
-void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
-
-/* terms.c: the term vector of an article's fields (SEARCH_* below). */
-struct german_dict;
-struct tokenizer;
-int	 terms_register(sqlite3 *db, const struct german_dict *dict);
-int	 terms_make(struct tokenizer *t, const char *const *texts,
-	    struct buf *out);
-int	 terms_each(const void *blob, size_t n, uint32_t *len,
-	    void (*cb)(void *ctx, const char *term, size_t len,
-	    const uint32_t *tf), void *ctx);
-
-/* hash.c */
-uint64_t hash_fnv(const char *s, size_t n);
-
-/* stats.c: counters bumped anywhere, read by /metrics (metrics.c). */
-enum stats_counter {
-	STAT_SEARCHES,		/* searches answered (first page) */
-	STAT_SEARCHES_EMPTY,	/* ... that found nothing */
-	STAT_HITS_COUNTED,	/* article views counted */
-	STAT_HITS_FLUSHED,	/* ... and written to the database */
-	STAT_CACHE_HITS,	/* answers sent from the cache */
-	STAT_CACHE_MISSES,	/* cacheable answers that had to be made */
-	STAT_SKIP_ROBOT,	/* views not counted: a robot, a script */
-	STAT_SKIP_PREFETCH,	/* ... fetched ahead */
-	STAT_SKIP_REPEAT,	/* ... this visitor's again today */
-	STAT_SKIP_STAFF,	/* ... by staff */
-	STAT__COUNT
-};
-void	 stats_add(enum stats_counter which, uint64_t n);
-uint64_t stats_get(enum stats_counter which);
-
-/* util.c */
-char	*parse_form_value(const char *, size_t, const char *);
-int	 parse_hex(char);
-char	*file_read_at(int, const char *, size_t, size_t *);
-int	 utf8_valid(const char *, size_t, size_t *);
-void	 utf8_sanitize(struct buf *, const char *, size_t);
-size_t	 utf8_prefix(const char *, size_t, size_t);
-int	 parse_number(const char *, long long, long long, long long *);
-int	 parse_slug(const char *, size_t);
-int64_t	 clock_us(void);
-int64_t	 clock_seconds(void);
-void	 clock_format(char *, size_t, int64_t);
-
-/* config.c */
-int	 config_parse(struct config *, int, char **, const char **);
-int	 config_check(const struct config *cfg, const char **errstr);
-
-/* render.c */
-int	 render_markdown(const char *, size_t, char **, char **);
-/* Both return a string the caller frees. */
-char	*render_summary(const char *, size_t, size_t);
-char	*render_summary_text(const char *, size_t);
-
-/* article.c */
-int	 article_parse(struct article *, const char *, const char *, size_t,
-	    char *, size_t);
-void	 article_clear(struct article *);
-char	*article_compose(const char *, const char *, const char *,
-	    const char *, const char *, int, const char *);
-
-/* staff_page.c */
-char	*staff_page_tags(const char *);
-char	*staff_page_preview(const char *);
-
-
-/* staff_auth.c */
-int	 staff_auth_init(const struct config *);
-int	 staff_auth_hash_password(const char *, char *);
-void	 staff_auth_new_token(char *, char *);
-const struct staff *staff_auth_who(struct request *);
-int	 staff_auth_is_staff(struct request *req);
-int	 staff_auth_transport_ok(struct request *);
-int	 staff_auth_csrf_ok(struct request *, const char *);
-int	 staff_auth_login(struct request *, struct reply *, const char *,
-	    const char *, int64_t *);
-void	 staff_auth_logout(struct request *, struct reply *);
-
-/* staff_user.c */
-struct user_row {
-	const char	*name;
-	const char	*role;
-	int64_t		 created;
-	int		 has_token;
-};
-int	 staff_user_name_valid(const char *);
-const char *staff_user_password_weak(const char *);
-int	 staff_user_add(sqlite3 *, const char *, const char *, const char *,
-	    const char **);
-int	 staff_user_password(sqlite3 *, const char *, const char *,
-	    const char **);
-int	 staff_user_token(sqlite3 *, const char *, char *, const char **);
-struct staff_user_change {
-	const char	*name;
-	const char	*role;		/* add: editor or admin */
-	const char	*password;	/* add */
-	int		 del;		/* delete instead of add */
-	const char	*why;		/* out: the reason of a failure */
-};
-int	 staff_user_change(struct staff_user_change *);
-
-/* cmd_check.c */
-int	 cmd_check(const char *dir);
-
-/* cmd_serve.c, cmd_backup.c, cmd_user.c */
-struct http_hooks;
-int	 cmd_serve(const struct config *cfg);
-void	 cmd_serve_web(struct http_hooks *hooks);
-int	 cmd_backup(const struct config *cfg);
-int	 cmd_user(const struct config *cfg);
-
-/* diff.c */
-typedef void (*diff_fn)(void *, int, const char *, size_t);
-size_t	 diff_lines(const char *, const char *, diff_fn, void *);
-
-/* store_staff.c */
-struct store_staff_article {
-	const char	*slug;
-	const char	*title;
-	const char	*category;
-	const char	*tags;		/* joined by '\n' */
-	const char	*state;		/* published, draft, deleted */
-	const char	*author;	/* of the last revision, or "" */
-	const char	*markdown;	/* store_staff_article() only */
-	int64_t		 hits;
-	int64_t		 updated;
-	int64_t		 rev;		/* the last revision, 0 if none */
-	int		 draft;
-};
-struct staff_filter {
-	const char	*q;		/* in the title or slug */
-	const char	*state;		/* or NULL: all but deleted */
-	const char	*category;	/* or NULL */
-	const char	*sort;		/* title, category, hits, ... */
-};
-struct staff_revision {
-	int64_t		 rev;
-	const char	*author;
-	int64_t		 created;
-	const char	*hash;
-	const char	*text;
-};
-struct stat_row {
-	const char	*label;
-	const char	*slug;
-	int64_t		 value;
-	int64_t		 extra;
-};
-#define STATS_TOP	0	/* most searched */
-#define STATS_EMPTY	1	/* found nothing */
-#define STATS_UNOPENED	2	/* found something nobody opened */
-const char *store_staff_sort(const char *);
-int	 store_staff_articles(struct reader *, const struct staff_filter *,
-	    void (*)(void *, const struct store_staff_article *), void *);
-int	 store_staff_article(struct reader *, const char *,
-	    struct store_staff_article *, char **);
-int	 store_staff_revisions(struct reader *, const char *,
-	    void (*)(void *, const struct staff_revision *), void *);
-char	*store_staff_revision_text(struct reader *, const char *, int64_t);
-int	 store_staff_most_read(struct reader *, int, int,
-	    void (*)(void *, const struct stat_row *), void *);
-int	 store_staff_searches(struct reader *, int, int, int,
-	    void (*)(void *, const struct stat_row *), void *);
-int	 store_staff_daily_hits(struct reader *, int, int64_t *);
-
-/* staff_edit.c */
-struct edit {
-	const char	*slug;		/* the article */
-	const char	*author;	/* a user's name */
-	const char	*title;		/* save: the fields */
-	const char	*category;
-	const char	*tags;		/* joined by '\n' */
-	const char	*body;		/* Markdown */
-	int		 draft;		/* save, publish: not public */
-	int64_t		 base_rev;	/* save: revision edited; 0 new */
-	int64_t		 restore_rev;	/* restore: which; 0 the last */
-	const char	*new_slug;	/* rename */
-	const char	*alias;		/* alias: a phrasing to add */
-	int		 err;		/* out: errno of a failure, or 0 */
-	int		 created;	/* out: the save made a new article */
-	char		 why[512];	/* out: reason of a failure */
-	int64_t		 rev;		/* out: the article's revision */
-	char		*current;	/* out, 409: the file now; caller frees */
-};
-int	 staff_edit_save(struct edit *e, const char **errstr);
-int	 staff_edit_publish(struct edit *e, const char **errstr);
-int	 staff_edit_delete(struct edit *e, const char **errstr);
-int	 staff_edit_restore(struct edit *e, const char **errstr);
-int	 staff_edit_rename(struct edit *e, const char **errstr);
-int	 staff_edit_alias(struct edit *e, const char **errstr);
-
-/* import.c */
-struct import_stats {
-	unsigned int	 added;
-	unsigned int	 changed;
-	unsigned int	 unchanged;
-	unsigned int	 removed;
-	unsigned int	 failed;
-};
-int	 import_folder(sqlite3 *, const char *, struct import_stats *,
-	    const atomic_int *);
-void	 import_expect(const char *, const char *, const char *);
-
-/* store.c */
-struct german_dict;
-int	 store_init(const char *, const struct german_dict *, const char **);
-int	 store_init_schema(const char *, const char **);
-int	 store_open(const char *, int, sqlite3 **, const char **);
-int	 store_optimize(sqlite3 *);
-struct reader *store_reader(void);
-const struct german_dict *store_dict(void);
-int64_t	 store_size(void);
-int	 store_backup(const char *, const char *, const char **);
-int	 store_run(sqlite3 *, const char *, const char *, ...);
-void	 store_shutdown(void);
-
-/* store_counts.c */
-/* One search to count, or a click on one of its results. */
-struct store_search {
-	const char	*query;		/* normalised */
-	int64_t		 results;
-	int		 click;		/* an article opened from its results */
-	int64_t		 article;	/* ... which one, if a reader's */
-	int		 tag;		/* ... the reader's tag (hits_visitor_tag) */
-};
-int	 store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
-	    int64_t day, const char **errstr);
-int	 store_searches_write(sqlite3 *db, const struct store_search *s,
-	    size_t n, int64_t day, const char **errstr);
-int	 store_click_key(sqlite3 *db, unsigned char *key, size_t size,
-	    const char **errstr);
-
-/* store_user.c */
-struct staff;
-int	 store_user_add(sqlite3 *db, const char *name, const char *role,
-	    const char *pwhash, const char **errstr);
-int	 store_user_password(sqlite3 *db, const char *name,
-	    const char *pwhash, const char **errstr);
-int	 store_user_del(sqlite3 *db, const char *name, const char **errstr);
-int	 store_user_token(sqlite3 *db, const char *name,
-	    const char *tokenhash, const char **errstr);
-int	 store_user_each(sqlite3 *db, void (*fn)(void *arg,
-	    const struct user_row *row), void *arg);
-int	 store_user_login(struct reader *r, const char *name, int64_t *id,
-	    char *pwhash, size_t size);
-int	 store_user_by_hash(struct reader *r, const char *hash, int token,
-	    struct staff *who);
-int	 store_session_add(sqlite3 *db, const char *hash, int64_t user,
-	    const char *csrf, int64_t now, int64_t seconds);
-int	 store_session_del(sqlite3 *db, const char *hash);
-
-/* store_article.c */
-/* A published article, or a row of a list of them; see store_article.c. */
-struct store_article {
-	int64_t		 id;
-	const char	*slug;
-	const char	*title;
-	const char	*category;	/* "" when none */
-	const char	*tags;		/* joined by '\n', "" when none */
-	const char	*html;		/* rendered body, safe */
-	const char	*markdown;	/* the body's source */
-	const char	*excerpt;	/* plain text, a beginning (lists) */
-	int64_t		 hits;
-	int64_t		 updated;	/* seconds since 1970 */
-	int64_t		 created;
-	char		*mem;		/* owns the strings of a copy */
-};
-enum store_list {
-	STORE_INDEX,		/* every article, by category and title */
-	STORE_RECENT,		/* the latest changed */
-};
-int	 store_article_get(struct reader *r, const char *slug,
-	    struct store_article *a);
-void	 store_article_clear(struct store_article *a);
-int	 store_article_moved(struct reader *r, const char *old, char *out,
-	    size_t size);
-int	 store_articles_each(struct reader *r, enum store_list list,
-	    int limit, void (*fn)(void *arg, const struct store_article *a),
-	    void *arg);
-int	 store_top_since(struct reader *r, int64_t day, int limit,
-	    void (*fn)(void *arg, const struct store_article *a), void *arg);
+struct rank_weights;
+struct search_data;
+/* The parsed query; the caller frees it with search_query_free(). */
+struct query *search_query_parse(struct tokenizer *tok, const char *text);
+void	 search_expand_query(struct query *q, struct reader *r,
+	    const struct search_data *sd, const struct rank_weights *wt);
+void	 search_query_fts_string(struct buf *b, const char *text);
+void	 search_query_alt_add(struct query_slot *s, const char *const *parts,
+	    int n, int kind);
+void	 search_query_alt_add1(struct query_slot *s, const char *part, int kind);
+void	 search_query_forms_free(struct query_forms *f);
+void	 search_query_slot_clear(struct query_slot *s);
+void	 search_query_merge_slots(struct query *q, size_t i, size_t k);
+int	 search_query_add_prefix(struct query *q, const struct lexicon *lex,
+	    const char *prefix, size_t n);
+void	 search_query_free(struct query *q);
 
 /* search_lexicon.c */
 struct lexicon;
 struct word_delta;
-struct lexicon *search_lexicon_load(sqlite3 *);
-void	 search_lexicon_ref(struct lexicon *);
-void	 search_lexicon_unref(struct lexicon *);
-size_t	 search_lexicon_size(const struct lexicon *);
-uint32_t search_lexicon_docs(const struct lexicon *, const char *, size_t);
-int64_t	 search_lexicon_ndocs(const struct lexicon *);
-const char *search_lexicon_lookup(const struct lexicon *, const char *, size_t,
-	    uint32_t *);
-const char *search_lexicon_correct(const struct lexicon *, const char *, size_t,
-	    const char **);
-size_t	 search_lexicon_prefix(const struct lexicon *, const char *, size_t,
-	    const char **, size_t);
+/* A lexicon with one reference; search_lexicon_unref() drops it. */
+struct lexicon *search_lexicon_load(sqlite3 *db);
+void	 search_lexicon_unref(struct lexicon *lex);
+uint32_t search_lexicon_docs(const struct lexicon *lex, const char *t,
+	    size_t n);
+int64_t	 search_lexicon_ndocs(const struct lexicon *lex);
+const char *search_lexicon_lookup(const struct lexicon *lex,
+	    const char *folded, size_t n, uint32_t *docs);
+const char *search_lexicon_correct(const struct lexicon *lex, const char *w,
+	    size_t n, const char **folded);
+size_t	 search_lexicon_prefix(const struct lexicon *lex, const char *prefix,
+	    size_t n, const char **out, size_t max);
+/* Counts over an import; store_words_free() frees them. */
 struct word_delta *store_words_new(void);
-void	 store_words_article(struct word_delta *, struct tokenizer *,
-	    const char *const *, size_t, int);
-int	 store_words_flush(struct word_delta *, sqlite3 *);
-void	 store_words_free(struct word_delta *);
-int	 store_words_recount(sqlite3 *, struct tokenizer *);
+void	 store_words_article(struct word_delta *d, struct tokenizer *t,
+	    const char *const *texts, size_t ntexts, int sign);
+int	 store_words_flush(struct word_delta *d, sqlite3 *db);
+void	 store_words_free(struct word_delta *d);
+int	 store_words_recount(sqlite3 *db, struct tokenizer *t);
 
 /* search_synonyms.c */
 struct synonyms;
-struct synonyms *search_synonyms_build(struct tokenizer *, const char *,
-	    const char *);
-struct synonyms *search_synonyms_load(const char *);
-void	 search_synonyms_ref(struct synonyms *);
-void	 search_synonyms_unref(struct synonyms *);
-size_t	 search_synonyms_groups(const struct synonyms *);
-char	*search_synonyms_key(struct tokenizer *, const char *, size_t);
-int	 search_synonyms_lookup(const struct synonyms *, const char *,
-	    void (*)(void *, const char *), void *);
-
-/* hits_visitor.c */
-int	 hits_visitor_browser(const char *);
-void	 hits_visitor_digest(struct visitor *, const void *, size_t, const char *);
-int	 hits_visitor_first(const struct visitor *, int64_t, int64_t);
-int	 hits_visitor_mark(const struct visitor *, int64_t, int64_t);
-int	 hits_visitor_tag(const struct visitor *, const unsigned char *, size_t);
-void	 hits_visitor_shutdown(void);
-
-/* hits_view.c */
-void	 hits_view_classify(struct view *v, const char *ua,
-	    const char *const *purpose, size_t n, const unsigned char *addr,
-	    size_t addrlen);
-int	 hits_view_counts(const struct view *v);
-int	 hits_view_done(struct view *v);
-
-/* hits.c */
-void	 hits_add(int64_t);
-int64_t	 hits_pending(int64_t);
-uint64_t hits_unwritten(void);
-int	 hits_flush(sqlite3 *, struct hit_delta **, size_t *);
-
-/* search_log.c */
-void	 search_log_add(const char *, int64_t);
-#define CLICK_READERS	3	/* readers a query needs to lift an article */
-#define CLICK_DAYS	90	/* ... within so many days */
-void	 search_log_click(const char *text, int reader, int64_t article,
-	    const struct visitor *who);
-int	 search_log_flush(sqlite3 *);
-
-/* snapshot.c */
-struct snapshot *snapshot_acquire(void);
-void	 snapshot_release(struct snapshot *);
-int	 snapshot_import(sqlite3 *, const char *);
-int	 snapshot_hits(sqlite3 *, const struct hit_delta *, size_t);
-void	 snapshot_shutdown(void);
-uint64_t snapshot_generation(int);
-size_t	 snapshot_articles(const struct snapshot *);
-int64_t	 snapshot_find(const struct snapshot *, const char *);
-uint64_t snapshot_article_stamp(const struct snapshot *, int64_t);
-uint64_t snapshot_article_version(const struct snapshot *, int64_t);
-int	 snapshot_learned(sqlite3 *);
-int	 snapshot_learned_stale(void);
-
-/* watch.c */
-int	 watch_start(const char *);
-void	 watch_stop(void);
-
-/* top.c */
-int	 top_period(const char *, int *);
-uint64_t top_stamp(int);
-/* Fills *out (freed with top_free) and *n; see top.c. */
-int	 top_get(int, size_t, struct top_entry **, size_t *);
-void	 top_free(struct top_entry *, size_t);
-
-/* writer.c */
-typedef int (*writer_fn)(sqlite3 *, void *);
-int	 writer_start(const char *dbpath, const char *dir,
-	    void (*every_second)(void));
-void	 writer_sync(void);
-void	 writer_stop(void);
-int	 writer_ready(void);
-int	 writer_call(writer_fn, void *);
-int	 writer_import(void);
-const char *writer_folder(void);
-
-/* search_query.c */
-struct rank_weights;
-struct search_data;
-struct query *search_query_parse(struct tokenizer *, const char *);
-void	 search_expand_query(struct query *, struct reader *,
-	    const struct search_data *, const struct rank_weights *);
-void	 search_query_fts_string(struct buf *, const char *);
-void	 search_query_alt_add(struct query_slot *, const char *const *, int, int);
-void	 search_query_alt_add1(struct query_slot *s, const char *part, int kind);
-void	 search_query_forms_free(struct query_forms *f);
-void	 search_query_slot_clear(struct query_slot *s);
-void	 search_query_merge_slots(struct query *, size_t, size_t);
-int	 search_query_add_prefix(struct query *, const struct lexicon *, const char *,
-	    size_t);
-void	 search_query_free(struct query *);
+/* Synonym groups with one reference; search_synonyms_unref() drops it. */
+struct synonyms *search_synonyms_load(const char *articles);
+void	 search_synonyms_unref(struct synonyms *s);
+int	 search_synonyms_lookup(const struct synonyms *s, const char *key,
+	    void (*cb)(void *, const char *), void *ctx);
 
 /* search_index.c */
 #define SEARCH_TITLE	0	/* the fields of an article, as ranked */
@@ -757,24 +651,27 @@ struct postings {
 	const uint32_t	*doc;
 	const uint16_t	*tf;	/* title 3 bits, tags 3, aliases 3, body 7 */
 };
-uint16_t search_index_tf_pack(const uint32_t *);
-struct search_index *search_index_load(sqlite3 *);
-struct search_index *search_index_from(const int64_t *, const struct buf *,
-	    size_t, size_t);
-void	 search_index_ref(struct search_index *);
-void	 search_index_unref(struct search_index *);
-uint32_t search_index_postings(const struct search_index *, const char *,
-	    size_t, struct postings *);
-uint32_t search_index_df(const struct search_index *, const char *, size_t);
-uint32_t search_index_ndocs(const struct search_index *);
-size_t	 search_index_nids(const struct search_index *);
-int	 search_index_has(const struct search_index *, int64_t);
-double	 search_index_len(const struct search_index *, int64_t, int,
-	    double *);
-const float *search_index_rlens(const struct search_index *, size_t *);
+/*
+ * An index with one reference (search_index_unref() drops it), or NULL.
+ */
+struct search_index *search_index_load(sqlite3 *db);
+struct search_index *search_index_from(const int64_t *ids,
+	    const struct buf *blobs, size_t n, size_t nids);
+void	 search_index_ref(struct search_index *ix);
+void	 search_index_unref(struct search_index *ix);
+uint32_t search_index_postings(const struct search_index *ix, const char *s,
+	    size_t n, struct postings *p);
+uint32_t search_index_df(const struct search_index *ix, const char *s,
+	    size_t n);
+uint32_t search_index_ndocs(const struct search_index *ix);
+size_t	 search_index_nids(const struct search_index *ix);
+int	 search_index_has(const struct search_index *ix, int64_t id);
+double	 search_index_len(const struct search_index *ix, int64_t id, int f,
+	    double *avg);
+const float *search_index_rlens(const struct search_index *ix, size_t *n);
 
-/* search_best.c */
-/* The weights of the ranking; see search_best.c and tests/search/fit.py. */
+/* search_rank.c */
+/* The weights of the ranking; see search_rank.c and tests/search/fit.py. */
 struct rank_weights {
 	double	 k1, b;			/* BM25 */
 	double	 field[SEARCH_FIELDS];	/* BM25F weight of each field */
@@ -841,66 +738,86 @@ struct ranked {
 	double	 score;
 	int64_t	 id;
 };
-struct rank_query *search_rank_compile(struct reader *, const struct search_index *,
-	    const struct search_index *, const struct query *, uint64_t, int,
-	    const struct rank_weights *);
-void	 search_rank_query_free(struct rank_query *);
-uint64_t search_rank_body_slots(const struct rank_query *, int64_t);
+/* The ranking form of a query; search_rank_query_free() frees it. */
+struct rank_query *search_rank_compile(struct reader *r,
+	    const struct search_index *ix, const struct search_index *learned,
+	    const struct query *q, uint64_t mask, int flags,
+	    const struct rank_weights *wt);
+void	 search_rank_query_free(struct rank_query *rq);
+uint64_t search_rank_body_slots(const struct rank_query *rq, int64_t id);
 
 /* search_feedback.c */
-int	 search_feedback_wanted(const struct rank_query *,
-	    const struct rank_weights *);
-int	 search_feedback_run(struct reader *, const struct search_index *,
-	    struct rank_query *, const struct ranked *, int,
-	    const struct rank_weights *);
+int	 search_feedback_wanted(const struct rank_query *rq,
+	    const struct rank_weights *wt);
+int	 search_feedback_run(struct reader *r, const struct search_index *ix,
+	    struct rank_query *rq, const struct ranked *top, int ntop,
+	    const struct rank_weights *wt);
 /* What made an article's score, for tests/search. */
 struct rank_detail {
 	int64_t		 id;
 	double		 score, bm25, cover, title, title_matched;
 	uint32_t	 mask;		/* slots found */
 };
-int	 search_rank_run(struct reader *, const struct search_index *,
-	    const struct search_data *, struct rank_query *,
-	    const struct rank_weights *, int, int, struct ranked *, int64_t *,
-	    int *, struct rank_detail *);
-int	 search_rank_slots(struct reader *, const struct search_index *,
-	    const struct search_data *, struct rank_query *,
-	    const struct rank_weights *, int, int, int, struct ranked *,
-	    int64_t *, int *, struct rank_detail *);
+int	 search_rank_run(struct reader *r, const struct search_index *ix,
+	    const struct search_data *sd, struct rank_query *rq,
+	    const struct rank_weights *wt, int flags, int k,
+	    struct ranked *out, int64_t *total, int *all,
+	    struct rank_detail *detail);
+int	 search_rank_slots(struct reader *r, const struct search_index *ix,
+	    const struct search_data *sd, struct rank_query *rq,
+	    const struct rank_weights *wt, int flags, int k, int more,
+	    struct ranked *out, int64_t *total, int *all,
+	    struct rank_detail *detail);
 
 /* search_dict.c */
 struct search_dicts;
 /* A term of a dictionary and its rank (0: the first of its entry). */
 typedef int (*search_dict_cb)(void *, const char *, int);
-struct search_dicts *search_dict_load(const char *, const char *,
-	    const char **);
-void	 search_dict_free(struct search_dicts *);
-void	 search_dict_size(const struct search_dicts *, size_t *, size_t *);
-int	 search_dict_english(const struct search_dicts *, const char *,
-	    search_dict_cb, void *);
-int	 search_dict_german(const struct search_dicts *, const char *, int,
-	    search_dict_cb, void *);
-int	 search_dict_english_of(const struct search_dicts *, const char *,
-	    search_dict_cb, void *);
-struct search_dicts *search_dict_use(struct search_dicts *);
+/* The dictionaries; search_dict_free() frees them. */
+struct search_dicts *search_dict_load(const char *ding, const char *thesaurus,
+	    const char **missing);
+void	 search_dict_free(struct search_dicts *d);
+void	 search_dict_size(const struct search_dicts *d, size_t *ding,
+	    size_t *thesaurus);
+int	 search_dict_english(const struct search_dicts *d, const char *en,
+	    search_dict_cb cb, void *ctx);
+int	 search_dict_german(const struct search_dicts *d, const char *stem,
+	    int thesaurus, search_dict_cb cb, void *ctx);
+int	 search_dict_english_of(const struct search_dicts *d, const char *stem,
+	    search_dict_cb cb, void *ctx);
+/* Makes d the dictionaries in use; returns the old ones, for freeing. */
+struct search_dicts *search_dict_use(struct search_dicts *d);
 const struct search_dicts *search_dict_current(void);
 int	 search_dict_settled(void);
 
 /* search_expand.c */
-void	 search_expand_related(struct query *, struct reader *,
-	    const struct lexicon *, const struct search_dicts *,
-	    const struct rank_weights *);
 
 /* search_snippet.c */
 struct snippet_query;
 /* Returns what search_snippet_make() looks for; the caller frees it. */
-struct snippet_query *search_snippet_query(struct reader *,
-	    const struct rank_query *);
+struct snippet_query *search_snippet_query(struct reader *r,
+	    const struct rank_query *rq);
 /* Returns the snippet as HTML; the caller frees it. */
-char	*search_snippet_make(struct reader *, struct snippet_query *, const char *,
-	    size_t, uint64_t, int);
+char	*search_snippet_make(struct reader *r, struct snippet_query *sq,
+	    const char *text, size_t n, uint64_t slots, int want);
 
 /* search.c */
+/* One search answer row. */
+struct search_hit {
+	char		*slug;
+	char		*title;
+	char		*category;
+	char		*snippet;	/* HTML: escaped text with <mark> */
+	int64_t		 hits;
+};
+
+struct search_result {
+	int64_t			 total;		/* rows matching */
+	size_t			 n;
+	struct search_hit	*hits;
+	int			 partial;	/* not every word matched */
+};
+
 /* What a search reads of the published data (the snapshot's). */
 struct search_data {
 	const struct lexicon	*lexicon;
@@ -916,72 +833,111 @@ struct search_source {
 	void	 (*release)(void *token);
 };
 void	 search_source(const struct search_source *src);
+/* Fills *d; the token returned goes to search_data_release(). */
 void	*search_data_acquire(struct search_data *d);
 void	 search_data_release(void *token);
-void	 search_tune(const struct rank_weights *);
-struct rank_query *search_best(struct reader *, const struct search_data *,
-	    const struct query *, int, int, struct ranked *, int *, int64_t *,
-	    int *);
+void	 search_tune(const struct rank_weights *w);
+/* The best articles for q; the caller frees the result's query. */
+struct rank_query *search_best(struct reader *r, const struct search_data *sd,
+	    const struct query *q, int flags, int k, struct ranked *best,
+	    int *n, int64_t *total, int *all);
 #define SEARCH_ANY	0x01	/* rank rows with some words, not all */
 #define SEARCH_NO_SNIPPET 0x02	/* titles only (related articles) */
 #define SEARCH_TITLES	0x04	/* match in titles and tags only */
 #define SEARCH_STRICT	0x08	/* every word, no fewer */
-int	 search_run(struct reader *, struct query *, int, int, int,
-	    struct search_result *);
-int	 search_suggest(struct reader *, const char *, int,
-	    struct search_result *);
-void	 search_result_free(struct search_result *);
+int	 search_run(struct reader *r, struct query *q, int limit, int offset,
+	    int flags, struct search_result *res);
+int	 search_suggest(struct reader *r, const char *text, int limit,
+	    struct search_result *res);
+void	 search_result_free(struct search_result *res);
 
-/* escape.c */
-void	 escape_html(struct buf *, const char *);
-void	 escape_html_n(struct buf *, const char *, size_t);
-void	 escape_url(struct buf *, const char *);
-void	 escape_xml(struct buf *, const char *);
-void	 escape_json_script(struct buf *, const char *);
+/* search_log.c */
+void	 search_log_add(const char *query, int64_t results);
+#define CLICK_READERS	3	/* readers a query needs to lift an article */
+#define CLICK_DAYS	90	/* ... within so many days */
+void	 search_log_click(const char *text, int reader, int64_t article,
+	    const struct visitor *who);
+int	 search_log_flush(sqlite3 *db);
 
-/* gzip.c */
-int	 gzip_worth(const char *, size_t);
-char	*gzip_compress(const char *, size_t, size_t *);
+/*
+ * SERVICE: the writer thread, the published snapshot, the folder watch.
+ */
 
-/* cache.c */
-#define KBD_CACHE_KEY	512
-struct cache_key {
-	char		 key[KBD_CACHE_KEY];
-	uint64_t	 stamp;		/* what the answer depends on */
+/* snapshot.c */
+/*
+ * The immutable view of hot data that readers share; see snapshot.c.
+ * Built by the writer after an import or a hits flush and swapped in
+ * whole.
+ */
+struct catalog;
+struct snapshot {
+	int			 refs;		/* guarded by the swap lock */
+	uint64_t		 generation;	/* grows with every rebuild */
+	uint64_t		 import_generation; /* ... with every import */
+	struct catalog		*catalog;	/* changes with the articles */
+	size_t			 nids;		/* largest article id + 1 */
+	int64_t			*hits;		/* stored hits, by id */
+	uint8_t			*popularity;	/* by id, 0..255 */
+	size_t			 ntop;
+	struct top_entry	*top;		/* by hits, then title */
+	struct search_index	*learned;	/* "searched as": see
+						   snapshot_learned() */
+	int64_t			 learned_day;	/* ... as of this day */
 };
-int	 cache_serve(struct request *, const struct cache_key *,
-	    struct reply *);
-int	 cache_put(struct request *, const struct cache_key *, struct reply *);
-void	 cache_shutdown(void);
 
-/* static.c */
-/* A file of static/ compiled into kbd (kbd/static_embed.sh). */
-struct static_builtin {
-	const char		*path;	/* below static/; NULL ends the table */
-	const unsigned char	*data;
-	size_t			 len;
+/* The current snapshot, held until snapshot_release(); or NULL. */
+struct snapshot *snapshot_acquire(void);
+void	 snapshot_release(struct snapshot *s);
+int	 snapshot_import(sqlite3 *db, const char *articles);
+int	 snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n);
+void	 snapshot_shutdown(void);
+uint64_t snapshot_generation(int imports);
+size_t	 snapshot_articles(const struct snapshot *s);
+int64_t	 snapshot_find(const struct snapshot *s, const char *slug);
+uint64_t snapshot_article_stamp(const struct snapshot *s, int64_t id);
+uint64_t snapshot_article_version(const struct snapshot *s, int64_t id);
+int	 snapshot_learned(sqlite3 *db);
+int	 snapshot_learned_stale(void);
+
+/* top.c */
+/* One row of the top list. */
+struct top_entry {
+	int64_t		 id;
+	char		*slug;
+	char		*title;
+	char		*category;
+	int64_t		 hits;
 };
-extern const struct static_builtin static_builtin[];	/* sorted by path */
 
-int	 static_load(const char *, const char **);
-const char *static_version(const char *);
-const char *static_integrity(const char *);
-void	 static_unload(void);
-struct prebuilt *static_answer(const char *path, const char *version);
+int	 top_period(const char *s, int *days);
+uint64_t top_stamp(int days);
+/* Fills *out (freed with top_free) and *n; see top.c. */
+int	 top_get(int days, size_t limit, struct top_entry **out, size_t *n);
+void	 top_free(struct top_entry *t, size_t n);
 
-/* static_http.c */
-void	 static_serve(struct request *req, struct reply *rep);
-void	 static_favicon(struct request *req, struct reply *rep);
+/* writer.c */
+typedef int (*writer_fn)(sqlite3 *, void *);
+int	 writer_start(const char *dbpath, const char *dir,
+	    void (*every_second)(void));
+void	 writer_sync(void);
+void	 writer_stop(void);
+int	 writer_ready(void);
+int	 writer_call(writer_fn fn, void *arg);
+int	 writer_import(void);
+const char *writer_folder(void);
 
-/* site.c */
-void	 site_init(const struct config *, unsigned short);
-const char *site_base(void);
-const char *site_cors(const char *);
-int	 site_cors_varies(void);
-const char *site_cors_origin(size_t, int *);
-const char *site_frame_ancestors(void);
+/* watch.c */
+int	 watch_start(const char *dir);
+void	 watch_stop(void);
+
+/*
+ * WEB: HTTP: transport, router, answers, pages and JSON.
+ */
 
 /* http.c */
+struct request;
+struct reply;
+
 struct reply {
 	unsigned int	 status;
 	const char	*type;		/* Content-Type */
@@ -1050,25 +1006,159 @@ struct http_hooks {
 		    unsigned int status);
 };
 
-int	 http_listen(const struct config *, unsigned short *, const char **);
+int	 http_listen(const struct config *cfg, unsigned short *port,
+	    const char **errstr);
 int	 http_start(const struct config *cfg, const struct http_hooks *h,
 	    const char **errstr);
 void	 http_stop(void);
-struct prebuilt *http_prebuild(struct reply *, int);
-void	 http_prebuilt_free(struct prebuilt *);
-size_t	 http_prebuilt_size(const struct prebuilt *);
-const char *http_prebuilt_etag(const struct prebuilt *);
-size_t	 http_queue_prebuilt(struct request *, struct prebuilt *,
-	    struct reply *, int);
-const char *http_arg(struct request *, const char *);
-const char *http_header(struct request *, const char *);
-const char *http_cookie(struct request *, const char *);
+/* A ready answer (takes rep's body), or NULL; http_prebuilt_free(). */
+struct prebuilt *http_prebuild(struct reply *rep, int zip_later);
+void	 http_prebuilt_free(struct prebuilt *pb);
+size_t	 http_prebuilt_size(const struct prebuilt *pb);
+const char *http_prebuilt_etag(const struct prebuilt *pb);
+size_t	 http_queue_prebuilt(struct request *req, struct prebuilt *pb,
+	    struct reply *rep, int may_zip);
+const char *http_arg(struct request *req, const char *name);
+const char *http_header(struct request *req, const char *name);
+const char *http_cookie(struct request *req, const char *name);
 int	 http_tls(void);
-int	 http_loopback(struct request *);
-void	 http_client(struct request *, char *, size_t);
+int	 http_loopback(struct request *req);
+void	 http_client(struct request *req, char *out, size_t size);
 size_t	 http_client_address(struct request *req, unsigned char out[16]);
 int	 http_arg_number(struct request *req, const char *name, int def,
 	    int min, int max, int *out);
+
+/* site.c */
+void	 site_init(const struct config *cfg, unsigned short port);
+const char *site_base(void);
+const char *site_cors(const char *origin);
+int	 site_cors_varies(void);
+const char *site_cors_origin(size_t i, int *any);
+const char *site_frame_ancestors(void);
+
+/* reply.c */
+void	 reply_text(struct reply *rep, unsigned int status, const char *type,
+	    char *body, size_t len);
+void	 reply_static(struct reply *rep, unsigned int status,
+	    const char *type, const char *body, size_t len);
+struct json_t;
+void	 reply_json(struct reply *rep, unsigned int status,
+	    struct json_t *obj);
+void	 reply_page(struct reply *rep, unsigned int status, struct buf *b);
+/* New JSON values (references the caller owns). */
+struct json_t *reply_jstr(const char *s);
+struct json_t *reply_tags(const char *tags);
+void	 reply_logged_search(struct reply *rep, const char *query,
+	    int64_t results);
+
+/* error.c */
+unsigned int error_status(int err);
+void	 error_reply(struct request *req, struct reply *rep,
+	    unsigned int status, const char *why);
+
+/* frame.c */
+void	 frame_head_open(struct buf *b, const char *title);
+void	 frame_head_close(struct buf *b, const char *q, int home);
+void	 frame_begin(struct buf *b, const char *title, const char *q,
+	    int home);
+void	 frame_end(struct buf *b);
+void	 frame_search_form(struct buf *b, const char *q, const char *cls);
+
+/* cache.c */
+#define KBD_CACHE_KEY	512
+struct cache_key {
+	char		 key[KBD_CACHE_KEY];
+	uint64_t	 stamp;		/* what the answer depends on */
+};
+int	 cache_serve(struct request *req, const struct cache_key *k,
+	    struct reply *rep);
+int	 cache_put(struct request *req, const struct cache_key *k,
+	    struct reply *rep);
+void	 cache_shutdown(void);
+
+/* view.c */
+void	 view_note(struct request *req);
+int	 view_done(struct request *req, int whole);
+/* The search of the results page an article came from, or NULL; freed
+ * by the caller. */
+char	*view_search_from(struct request *req);
+int	 view_article(struct request *req, struct reply *rep,
+	    const char *prefix, struct store_article *a);
+int64_t	 view_hits(struct request *req, const struct store_article *a);
+int	 view_key(struct request *req, struct cache_key *k,
+	    const char *prefix);
+
+/* static.c */
+/* A file of static/ compiled into kbd (kbd/static_embed.sh). */
+struct static_builtin {
+	const char		*path;	/* below static/; NULL ends the table */
+	const unsigned char	*data;
+	size_t			 len;
+};
+extern const struct static_builtin static_builtin[];	/* sorted by path */
+
+int	 static_load(const char *dir, const char **errstr);
+const char *static_version(const char *path);
+const char *static_integrity(const char *path);
+void	 static_unload(void);
+/* The file's ready answer, or NULL; static.c keeps it. */
+struct prebuilt *static_answer(const char *path, const char *version);
+
+/* static_http.c */
+void	 static_serve(struct request *req, struct reply *rep);
+void	 static_favicon(struct request *req, struct reply *rep);
+
+/* metrics.c */
+/* Writes the name of route n (1-based; 0: none) into out. */
+typedef void (*metrics_label_fn)(int n, char *out, size_t size);
+void	 metrics_init(size_t n, metrics_label_fn label);
+void	 metrics_request(int route, unsigned int status, int64_t us);
+void	 metrics_serve(struct request *req, struct reply *rep);
+
+/* accesslog.c */
+int	 accesslog_open(const char *p);
+void	 accesslog_request(struct request *req);
+void	 accesslog_flush(void);
+void	 accesslog_reopen(void);
+void	 accesslog_close(void);
+
+/* page.c */
+void	 page_home(struct request *req, struct reply *rep);
+void	 page_search(struct request *req, struct reply *rep);
+void	 page_article(struct request *req, struct reply *rep);
+int	 page_home_key(struct request *req, struct cache_key *k);
+int	 page_search_key(struct request *req, struct cache_key *k);
+int	 page_article_key(struct request *req, struct cache_key *k);
+int	 view_key(struct request *req, struct cache_key *k, const char *prefix);
+
+/* api.c */
+void	 api_healthz(struct request *req, struct reply *rep);
+void	 api_search(struct request *req, struct reply *rep);
+void	 api_top(struct request *req, struct reply *rep);
+void	 api_article(struct request *req, struct reply *rep);
+void	 api_suggest(struct request *req, struct reply *rep);
+int	 api_search_key(struct request *req, struct cache_key *k);
+int	 api_suggest_key(struct request *req, struct cache_key *k);
+int	 api_top_key(struct request *req, struct cache_key *k);
+int	 api_article_key(struct request *req, struct cache_key *k);
+
+/* seo.c */
+int	 seo_is_markdown(const char *tail);
+int	 seo_key(struct request *req, struct cache_key *k);
+int	 seo_markdown_key(struct request *req, struct cache_key *k);
+void	 seo_markdown(struct request *req, struct reply *rep);
+void	 seo_robots(struct request *req, struct reply *rep);
+void	 seo_opensearch(struct request *req, struct reply *rep);
+void	 seo_sitemap(struct request *req, struct reply *rep);
+void	 seo_feed(struct request *req, struct reply *rep);
+void	 seo_llms(struct request *req, struct reply *rep);
+
+/* embed.c */
+int	 embed_top_key(struct request *req, struct cache_key *k);
+int	 embed_page_key(struct request *req, struct cache_key *k);
+void	 embed_top(struct request *req, struct reply *rep);
+void	 embed_fragment(struct request *req, struct reply *rep);
+void	 embed_page(struct request *req, struct reply *rep);
 
 /* route.c */
 typedef void (*handler_fn)(struct request *, struct reply *);
@@ -1107,97 +1197,83 @@ void	 route_error(struct request *req, struct reply *rep,
 void	 route_label(int n, char *out, size_t size);
 
 size_t	 route_count(void);
-int	 cache_key_set(struct cache_key *, uint64_t, const char *, ...)
-	    KBD_PRINTF(3, 4);
+int	 cache_key_set(struct cache_key *k, uint64_t stamp, const char *fmt,
+	    ...) KBD_PRINTF(3, 4);
 
-/* view.c */
-void	 view_note(struct request *req);
-int	 view_counts(struct request *req);
-int	 view_done(struct request *req, int whole);
-char	*view_search_from(struct request *req);
-int	 view_article(struct request *req, struct reply *rep,
-	    const char *prefix, struct store_article *a);
-int64_t	 view_hits(struct request *req, const struct store_article *a);
-int	 view_key(struct request *req, struct cache_key *k,
-	    const char *prefix);
+/*
+ * STAFF: logins, accounts, editing, the staff pages and API.
+ */
 
-/* api.c */
-void	 api_healthz(struct request *, struct reply *);
-void	 api_search(struct request *, struct reply *);
-void	 api_top(struct request *, struct reply *);
-void	 api_article(struct request *, struct reply *);
-void	 api_suggest(struct request *, struct reply *);
-int	 api_search_key(struct request *, struct cache_key *);
-int	 api_suggest_key(struct request *, struct cache_key *);
-int	 api_top_key(struct request *, struct cache_key *);
-int	 api_article_key(struct request *, struct cache_key *);
+/* staff_auth.c */
+int	 staff_auth_init(const struct config *cfg);
+int	 staff_auth_hash_password(const char *pw, char *out);
+void	 staff_auth_new_token(char *token, char *hash);
+const struct staff *staff_auth_who(struct request *req);
+int	 staff_auth_is_staff(struct request *req);
+int	 staff_auth_transport_ok(struct request *req);
+int	 staff_auth_csrf_ok(struct request *req, const char *given);
+int	 staff_auth_login(struct request *req, struct reply *rep,
+	    const char *name, const char *pw, int64_t *wait);
+void	 staff_auth_logout(struct request *req, struct reply *rep);
+int	 staff_user_name_valid(const char *name);
+const char *staff_user_password_weak(const char *pw);
+int	 staff_user_add(sqlite3 *db, const char *name, const char *role,
+	    const char *pw, const char **errstr);
+int	 staff_user_password(sqlite3 *db, const char *name, const char *pw,
+	    const char **errstr);
+int	 staff_user_token(sqlite3 *db, const char *name, char *token,
+	    const char **errstr);
+struct staff_user_change {
+	const char	*name;
+	const char	*role;		/* add: editor or admin */
+	const char	*password;	/* add */
+	int		 del;		/* delete instead of add */
+	const char	*why;		/* out: the reason of a failure */
+};
+int	 staff_user_change(struct staff_user_change *c);
 
-/* metrics.c */
-/* Writes the name of route n (1-based; 0: none) into out. */
-typedef void (*metrics_label_fn)(int n, char *out, size_t size);
-void	 metrics_init(size_t n, metrics_label_fn label);
-void	 metrics_request(int, unsigned int, int64_t);
-void	 metrics_serve(struct request *, struct reply *);
+/* staff_edit.c */
+struct edit {
+	const char	*slug;		/* the article */
+	const char	*author;	/* a user's name */
+	const char	*title;		/* save: the fields */
+	const char	*category;
+	const char	*tags;		/* joined by '\n' */
+	const char	*body;		/* Markdown */
+	int		 draft;		/* save, publish: not public */
+	int64_t		 base_rev;	/* save: revision edited; 0 new */
+	int64_t		 restore_rev;	/* restore: which; 0 the last */
+	const char	*new_slug;	/* rename */
+	const char	*alias;		/* alias: a phrasing to add */
+	int		 err;		/* out: errno of a failure, or 0 */
+	int		 created;	/* out: the save made a new article */
+	char		 why[512];	/* out: reason of a failure */
+	int64_t		 rev;		/* out: the article's revision */
+	char		*current;	/* out, 409: the file now; caller frees */
+};
+int	 staff_edit_save(struct edit *e, const char **errstr);
+int	 staff_edit_publish(struct edit *e, const char **errstr);
+int	 staff_edit_delete(struct edit *e, const char **errstr);
+int	 staff_edit_restore(struct edit *e, const char **errstr);
+int	 staff_edit_rename(struct edit *e, const char **errstr);
+int	 staff_edit_alias(struct edit *e, const char **errstr);
 
-/* accesslog.c */
-int	 accesslog_open(const char *);
-void	 accesslog_request(struct request *);
-void	 accesslog_flush(void);
-void	 accesslog_reopen(void);
-void	 accesslog_close(void);
+/* staff_page.c */
+char	*staff_page_tags(const char *s);
+char	*staff_page_preview(const char *md);
 
-/* embed.c */
-int	 embed_top_key(struct request *, struct cache_key *);
-int	 embed_page_key(struct request *, struct cache_key *);
-void	 embed_top(struct request *, struct reply *);
-void	 embed_fragment(struct request *, struct reply *);
-void	 embed_page(struct request *, struct reply *);
+/*
+ * CMD: the commands.
+ */
 
-/* seo.c */
-int	 seo_is_markdown(const char *);
-int	 seo_key(struct request *, struct cache_key *);
-int	 seo_markdown_key(struct request *, struct cache_key *);
-void	 seo_markdown(struct request *, struct reply *);
-void	 seo_robots(struct request *, struct reply *);
-void	 seo_opensearch(struct request *, struct reply *);
-void	 seo_sitemap(struct request *, struct reply *);
-void	 seo_feed(struct request *, struct reply *);
-void	 seo_llms(struct request *, struct reply *);
+/* cmd_check.c */
+int	 cmd_check(const char *dir);
 
-/* reply.c */
-void	 reply_text(struct reply *rep, unsigned int status, const char *type,
-	    char *body, size_t len);
-void	 reply_static(struct reply *rep, unsigned int status,
-	    const char *type, const char *body, size_t len);
-struct json_t;
-void	 reply_json(struct reply *rep, unsigned int status,
-	    struct json_t *obj);
-void	 reply_page(struct reply *rep, unsigned int status, struct buf *b);
-struct json_t *reply_jstr(const char *s);
-struct json_t *reply_tags(const char *tags);
-void	 reply_logged_search(struct reply *rep, const char *query,
-	    int64_t results);
-
-/* error.c */
-unsigned int error_status(int err);
-void	 error_reply(struct request *req, struct reply *rep,
-	    unsigned int status, const char *why);
-
-/* frame.c */
-void	 frame_head_open(struct buf *b, const char *title);
-void	 frame_head_close(struct buf *b, const char *q, int home);
-void	 frame_begin(struct buf *b, const char *title, const char *q,
-	    int home);
-void	 frame_end(struct buf *b);
-void	 frame_search_form(struct buf *b, const char *q, const char *cls);
-
-/* page.c */
-void	 page_home(struct request *, struct reply *);
-void	 page_search(struct request *, struct reply *);
-void	 page_article(struct request *, struct reply *);
-int	 page_home_key(struct request *, struct cache_key *);
-int	 page_search_key(struct request *, struct cache_key *);
-int	 page_article_key(struct request *, struct cache_key *);
-int	 view_key(struct request *, struct cache_key *, const char *);
+/* cmd_serve.c, cmd_backup.c, cmd_user.c */
+struct http_hooks;
+int	 cmd_serve(const struct config *cfg);
+void	 cmd_serve_web(struct http_hooks *hooks);
+int	 cmd_backup(const struct config *cfg);
+int	 cmd_user(const struct config *cfg);
 
 #endif /* KBD_H */

@@ -62,8 +62,8 @@ log_warn(const char *fmt, ...)
 	errno = saved;
 }
 
-void
-log_vwarnx(const char *fmt, va_list ap)
+static void
+vwarnx(const char *fmt, va_list ap)
 {
 	int	 saved = errno;
 
@@ -77,7 +77,7 @@ log_warnx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vwarnx(fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
 }
 
@@ -87,7 +87,7 @@ log_info(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vwarnx(fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
 }
 

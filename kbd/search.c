@@ -1,7 +1,7 @@
 /*
  * search.c (search): the search itself.  search_run() completes the query with
  * what the index knows (search_query.c), ranks every article holding any of its
- * words in one scored ranking (search_best.c, over the in-memory index of
+ * words in one scored ranking (search_rank.c, over the in-memory index of
  * search_index.c), and fills the page: each row's slug, title and
  * category, and the passage of its text the query's words are in
  * (search_snippet.c), made only for the rows returned.  search_suggest()
@@ -170,7 +170,7 @@ search_best(struct reader *r, const struct search_data *sd, const struct query *
 
 /*
  * Searches for q with reader r: every article holding any of its words
- * (slots), in one ranking (search_best.c); those holding fewer than half
+ * (slots), in one ranking (search_rank.c); those holding fewer than half
  * of the words the index has and little of the query's information are
  * left out, unless no article holds more.  With SEARCH_ANY (related
  * articles) the informative words count, and any row does; with

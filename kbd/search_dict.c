@@ -14,7 +14,7 @@
  * Both are read once at start into one pool and a sorted table of keys
  * (English terms lowercased and folded; German words by their stems), so
  * that a lookup is a binary search.  What the index holds, and how much a
- * match is worth, is search_query.c's and search_best.c's business: this file
+ * match is worth, is search_query.c's and search_rank.c's business: this file
  * only says which words a dictionary puts together.  Either file may be
  * missing; kbd then searches without it.
  */

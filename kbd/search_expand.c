@@ -361,8 +361,8 @@ pivot(const struct search_dicts *d, const char *stem, struct cands *c)
  * file's header), with what lex (the index's words) holds and wt's
  * limits.  Slots that got words are marked translated.
  */
-void
-search_expand_related(struct query *q, struct reader *r,
+static void
+expand_related(struct query *q, struct reader *r,
     const struct lexicon *lex, const struct search_dicts *d,
     const struct rank_weights *wt)
 {
@@ -742,7 +742,7 @@ search_expand_query(struct query *q, struct reader *r, const struct search_data 
 	for (i = 0; i < q->nslots; i++)
 		drop_common_split(&q->slots[i], lex);
 	/* English words are translated, not corrected into German ones. */
-	search_expand_related(q, r, lex, search_dict_current(), wt);
+	expand_related(q, r, lex, search_dict_current(), wt);
 	for (i = 0; i < q->nslots; i++)
 		if (!q->slots[i].translated)
 			correct(&q->slots[i], r, lex);

@@ -3,7 +3,7 @@
  * term of the published articles (the tokens kbd's tokenizer gives stored
  * text: stems, compound parts, joined words; not stop words) it holds the
  * articles that have it and how often, per field: title, tags, aliases
- * and body.  Ranking walks these lists in plain C (search_best.c), which
+ * and body.  Ranking walks these lists in plain C (search_rank.c), which
  * for a question over 50,000 articles is several times faster than
  * asking FTS5 for every row of an OR and ranking each in a callback.
  *
@@ -49,8 +49,8 @@ struct search_index {
 };
 
 /* Packs the frequencies of one term in one article into 16 bits. */
-uint16_t
-search_index_tf_pack(const uint32_t *tf)
+static uint16_t
+tf_pack(const uint32_t *tf)
 {
 	uint32_t	 t = tf[SEARCH_TITLE] > 7 ? 7 : tf[SEARCH_TITLE];
 	uint32_t	 g = tf[SEARCH_TAGS] > 7 ? 7 : tf[SEARCH_TAGS];
@@ -120,7 +120,7 @@ build_term(void *ctx, const char *s, size_t n, const uint32_t *tf)
 		if (e->hash == 0 || e->fill >= e->df)
 			return;	/* changed under us: cannot happen */
 		ix->doc[e->first + e->fill] = b->id;
-		ix->tf[e->first + e->fill] = search_index_tf_pack(tf);
+		ix->tf[e->first + e->fill] = tf_pack(tf);
 		e->fill++;
 		return;
 	}

@@ -236,13 +236,6 @@ search_lexicon_load(sqlite3 *db)
 }
 
 void
-search_lexicon_ref(struct lexicon *lex)
-{
-	if (lex != NULL)
-		atomic_fetch_add(&lex->refs, 1);
-}
-
-void
 search_lexicon_unref(struct lexicon *lex)
 {
 	if (lex == NULL || atomic_fetch_sub(&lex->refs, 1) != 1)
@@ -253,12 +246,6 @@ search_lexicon_unref(struct lexicon *lex)
 	free(lex->terms);
 	free(lex->terms_pool);
 	free(lex);
-}
-
-size_t
-search_lexicon_size(const struct lexicon *lex)
-{
-	return lex != NULL ? lex->n : 0;
 }
 
 static const struct lex_entry *

@@ -1,5 +1,5 @@
 /*
- * search_best.c (search): one scored ranking of the articles for a query, over the
+ * search_rank.c (search): one scored ranking of the articles for a query, over the
  * in-memory index (search_index.c).  Every article holding any of the
  * query's words gets a score; none is left out because it lacks a word,
  * and none comes first only because it holds them all.  The score adds:

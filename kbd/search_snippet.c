@@ -11,7 +11,7 @@
  * forms as a substring are stemmed or split, so that most words cost a
  * fold and a few byte compares.  The passage is the window of about n
  * words holding the most different query words, then the most matches.
- * Ranking and the choice of articles are search_best.c's.
+ * Ranking and the choice of articles are search_rank.c's.
  */
 #include <limits.h>
 #include <stdlib.h>

@@ -185,8 +185,8 @@ key_word(void *ctx, const struct tokenizer_word *w)
  * Returns the key of a term or a run of query words: their stems,
  * space-separated; NULL when it has no word or too many.
  */
-char *
-search_synonyms_key(struct tokenizer *t, const char *text, size_t len)
+static char *
+group_key(struct tokenizer *t, const char *text, size_t len)
 {
 	struct keybuf	 k;
 
@@ -230,7 +230,7 @@ add_group(struct synonyms *s, struct tokenizer *t, const char *line,
 			n--;
 		if (n > 0 && s->nterms - start < SYN_MAX_TERMS) {
 			text = xstrndup(p, n);
-			if ((key = search_synonyms_key(t, text, n)) == NULL) {
+			if ((key = group_key(t, text, n)) == NULL) {
 				if (where != NULL)
 					log_warnx("%s: \"%s\" is not a term of "
 					    "1 to %d words; left out", where,
@@ -273,8 +273,8 @@ add_group(struct synonyms *s, struct tokenizer *t, const char *line,
  * (the contents of file, which is named in warnings; text may be NULL).
  * Stems with t.  Returns a table with one reference.
  */
-struct synonyms *
-search_synonyms_build(struct tokenizer *t, const char *text, const char *file)
+static struct synonyms *
+build_groups(struct tokenizer *t, const char *text, const char *file)
 {
 	struct synonyms	*s;
 	char		 where[512], line[SYN_MAX_LINE + 1];
@@ -313,13 +313,6 @@ search_synonyms_build(struct tokenizer *t, const char *text, const char *file)
 }
 
 void
-search_synonyms_ref(struct synonyms *s)
-{
-	if (s != NULL)
-		atomic_fetch_add(&s->refs, 1);
-}
-
-void
 search_synonyms_unref(struct synonyms *s)
 {
 	size_t	 i;
@@ -334,12 +327,6 @@ search_synonyms_unref(struct synonyms *s)
 	free(s->sorted);
 	free(s->first);
 	free(s);
-}
-
-size_t
-search_synonyms_groups(const struct synonyms *s)
-{
-	return s != NULL ? s->ngroups : 0;
 }
 
 /*
@@ -409,7 +396,7 @@ search_synonyms_load(const char *articles)
 	}
 	if ((t = tokenizer_new(store_dict())) == NULL)
 		fatalx("cannot set up a tokenizer");
-	syn = search_synonyms_build(t, text, path);
+	syn = build_groups(t, text, path);
 	tokenizer_free(t);
 	free(text);
 	free(path);

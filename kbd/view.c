@@ -39,8 +39,8 @@ view_note(struct request *req)
  * Would this view of the article count, once its answer is out?  Pages
  * show the count with it.  Records nothing.
  */
-int
-view_counts(struct request *req)
+static int
+would_count(struct request *req)
 {
 	if (req->view.article <= 0 || req->head)
 		return 0;
@@ -156,5 +156,5 @@ view_article(struct request *req, struct reply *rep, const char *prefix,
 int64_t
 view_hits(struct request *req, const struct store_article *a)
 {
-	return a->hits + hits_pending(a->id) + view_counts(req);
+	return a->hits + hits_pending(a->id) + would_count(req);
 }
