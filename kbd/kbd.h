@@ -451,8 +451,31 @@ struct import_stats {
 	unsigned int	 removed;
 	unsigned int	 failed;
 };
+/* An article import_files() changed: how it was, and how it is now. */
+struct import_change {
+	int64_t		 id;
+	int		 was_live;	/* published before */
+	int		 live;		/* ... and now */
+	char		*slug;		/* now */
+	char		*hash;		/* of its file, now */
+	int64_t		 hits;		/* stored, now */
+	char		*old_text[3];	/* title, tags, body text before */
+	char		*text[3];	/* ... now (NULL: not live) */
+	struct buf	 old_terms;	/* term vector before (was_live) */
+	struct buf	 terms;		/* ... now (live) */
+};
+struct import_changes {
+	struct import_change	*v;
+	size_t			 n;
+};
 int	 import_folder(sqlite3 *db, const char *dir,
 	    struct import_stats *stats, const atomic_int *cancel);
+/* Fills *changes, which import_changes_free() frees. */
+int	 import_files(sqlite3 *db, const char *dir, const char *const *names,
+	    size_t n, struct import_stats *stats,
+	    struct import_changes *changes);
+void	 import_changes_free(struct import_changes *changes);
+int	 import_unchanged(sqlite3 *db, const char *dir, const char *name);
 void	 import_expect(const char *slug, const char *hash, const char *author);
 
 /*
@@ -613,6 +636,9 @@ struct word_delta;
 /* A lexicon with one reference; search_lexicon_unref() drops it. */
 struct lexicon *search_lexicon_load(sqlite3 *db);
 void	 search_lexicon_unref(struct lexicon *lex);
+/* A lexicon with one reference; lex is left as it was. */
+struct lexicon *search_lexicon_patch(const struct lexicon *lex,
+	    struct tokenizer *t, const struct import_changes *ch);
 uint32_t search_lexicon_docs(const struct lexicon *lex, const char *t,
 	    size_t n);
 int64_t	 search_lexicon_ndocs(const struct lexicon *lex);
@@ -626,6 +652,9 @@ size_t	 search_lexicon_prefix(const struct lexicon *lex, const char *prefix,
 struct word_delta *store_words_new(void);
 void	 store_words_article(struct word_delta *d, struct tokenizer *t,
 	    const char *const *texts, size_t ntexts, int sign);
+void	 store_words_each(const struct word_delta *d, void (*fn)(void *arg,
+	    const char *folded, const char *surface, int64_t delta),
+	    void *arg);
 int	 store_words_flush(struct word_delta *d, sqlite3 *db);
 void	 store_words_free(struct word_delta *d);
 int	 store_words_recount(sqlite3 *db, struct tokenizer *t);
@@ -634,6 +663,7 @@ int	 store_words_recount(sqlite3 *db, struct tokenizer *t);
 struct synonyms;
 /* Synonym groups with one reference; search_synonyms_unref() drops it. */
 struct synonyms *search_synonyms_load(const char *articles);
+void	 search_synonyms_ref(struct synonyms *s);
 void	 search_synonyms_unref(struct synonyms *s);
 int	 search_synonyms_lookup(const struct synonyms *s, const char *key,
 	    void (*cb)(void *, const char *), void *ctx);
@@ -657,6 +687,15 @@ struct postings {
 struct search_index *search_index_load(sqlite3 *db);
 struct search_index *search_index_from(const int64_t *ids,
 	    const struct buf *blobs, size_t n, size_t nids);
+/* An article whose term vector changes (search_index_patch). */
+struct index_change {
+	int64_t		 id;
+	const struct buf *old;		/* what the index holds, or NULL */
+	const struct buf *now;		/* what it should hold, or NULL */
+};
+/* A new index with one reference; ix is left as it was. */
+struct search_index *search_index_patch(struct search_index *ix,
+	    const struct index_change *c, size_t n, size_t nids);
 void	 search_index_ref(struct search_index *ix);
 void	 search_index_unref(struct search_index *ix);
 uint32_t search_index_postings(const struct search_index *ix, const char *s,
@@ -889,6 +928,7 @@ struct snapshot {
 struct snapshot *snapshot_acquire(void);
 void	 snapshot_release(struct snapshot *s);
 int	 snapshot_import(sqlite3 *db, const char *articles);
+int	 snapshot_patch(sqlite3 *db, const struct import_changes *ch);
 int	 snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n);
 void	 snapshot_shutdown(void);
 uint64_t snapshot_generation(int imports);
@@ -920,10 +960,12 @@ typedef int (*writer_fn)(sqlite3 *, void *);
 int	 writer_start(const char *dbpath, const char *dir,
 	    void (*every_second)(void));
 void	 writer_sync(void);
+void	 writer_sync_file(const char *name);
 void	 writer_stop(void);
 int	 writer_ready(void);
 int	 writer_call(writer_fn fn, void *arg);
 int	 writer_import(void);
+int	 writer_import_file(const char *slug);
 const char *writer_folder(void);
 
 /* watch.c */

@@ -12,6 +12,16 @@
  * at every import, in two passes over the table, without tokenizing
  * anything.  The index holds no positions: phrases and stop words are
  * still FTS5's.
+ *
+ * An editor's save changes one article of 50,000: rather than build the
+ * whole index again (a second and more), search_index_patch() makes an
+ * overlay: the flat index beneath, shared, plus the changed articles'
+ * term vectors and the set of terms whose postings they touch.  Those
+ * terms' postings are merged from both when a search first asks for
+ * them (and kept for the next one); every other term is read from the
+ * flat index as it is.  After PATCH_MAX_DOCS changed articles the next
+ * patch flattens the overlay into a new flat index in memory, and the
+ * next import of the folder builds one from the database anyway.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -20,7 +30,7 @@
 #include "kbd.h"
 #include "tokenizer.h"
 
-
+#define PATCH_MAX_DOCS	256	/* changed articles an overlay holds */
 
 /* A term of the index, in an open-addressing table. */
 struct ix_term {
@@ -31,9 +41,31 @@ struct ix_term {
 	uint32_t	 fill;		/* while building: postings so far */
 };
 
+/* Postings made by merging a flat index's with an overlay's articles. */
+struct ix_list {
+	uint32_t	 n;
+	uint32_t	*doc;
+	uint16_t	*tf;
+};
+
+/*
+ * An article an overlay changed, its term vector read into a sorted
+ * array; shared (by reference) by the overlays that follow.
+ */
+struct ix_doc {
+	atomic_int	 refs;
+	uint32_t	 id;
+	int		 live;		/* in the index now */
+	uint16_t	 len[SEARCH_FIELDS];
+	size_t		 n;
+	uint32_t	*name;		/* of each term in pool, by name */
+	uint16_t	*tf;		/* ... its packed frequencies */
+	struct buf	 pool;
+};
+
 struct search_index {
 	atomic_int	 refs;
-	struct ix_term	*term;
+	struct ix_term	*term;		/* an overlay: the terms it touches */
 	size_t		 mask;		/* table size - 1 */
 	size_t		 nterms;
 	struct buf	 pool;		/* term names, NUL-terminated */
@@ -42,10 +74,17 @@ struct search_index {
 	size_t		 npostings;
 	size_t		 nids;		/* largest article id + 1 */
 	uint16_t	*len[SEARCH_FIELDS];	/* by id, tokens per field */
+	uint64_t	 sum[SEARCH_FIELDS];	/* ... of the live articles */
 	double		 avglen[SEARCH_FIELDS];
 	float		*rlen;		/* by id: length / average length */
 	uint32_t	 ndocs;
 	uint8_t		*live;		/* by id: in the index */
+	/* An overlay (see the top of the file): */
+	struct search_index *base;	/* the flat index beneath, or NULL */
+	struct ix_doc	**docs;		/* the changed articles, by id */
+	size_t		 ndocs_changed;
+	uint8_t		*changed;	/* by id: base's postings are stale */
+	_Atomic(struct ix_list *) *merged;	/* by term slot, when made */
 };
 
 /* Packs the frequencies of one term in one article into 16 bits. */
@@ -179,7 +218,7 @@ build_pass(struct source *src, struct build *b)
 	const void		*blob;
 	size_t			 n;
 	int64_t			 id;
-	double			 sum[SEARCH_FIELDS];
+	uint64_t		 sum[SEARCH_FIELDS];
 	int			 rc, f;
 
 	memset(sum, 0, sizeof(sum));
@@ -199,8 +238,11 @@ build_pass(struct source *src, struct build *b)
 			sum[f] += ix->len[f][id];
 		}
 	}
-	for (f = 0; b->fill && f < SEARCH_FIELDS; f++)
-		ix->avglen[f] = ix->ndocs > 0 ? sum[f] / ix->ndocs : 1.0;
+	for (f = 0; b->fill && f < SEARCH_FIELDS; f++) {
+		ix->sum[f] = sum[f];
+		ix->avglen[f] = ix->ndocs > 0 ? (double)sum[f] / ix->ndocs :
+		    1.0;
+	}
 	return rc == 0 ? 0 : -1;
 }
 
@@ -317,6 +359,465 @@ search_index_from(const int64_t *ids, const struct buf *blobs, size_t n,
 	return build(&src, nids);
 }
 
+/* The postings of term s[0..n) in the flat index ix. */
+static uint32_t
+flat_postings(const struct search_index *ix, const char *s, size_t n,
+    uint64_t h, struct postings *p)
+{
+	const struct ix_term	*e;
+
+	if (ix->nterms == 0)
+		return 0;
+	e = slot_of(ix, s, n, h);
+	if (e->hash == 0 || e->df == 0)
+		return 0;
+	p->n = e->df;
+	p->doc = ix->doc + e->first;
+	p->tf = ix->tf + e->first;
+	return e->df;
+}
+
+static void
+list_free(struct ix_list *l)
+{
+	if (l == NULL)
+		return;
+	free(l->doc);
+	free(l->tf);
+	free(l);
+}
+
+static void
+doc_unref(struct ix_doc *d)
+{
+	if (d == NULL || atomic_fetch_sub(&d->refs, 1) != 1)
+		return;
+	free(d->name);
+	free(d->tf);
+	buf_free(&d->pool);
+	free(d);
+}
+
+/* Adds one term of a term vector to an ix_doc being read. */
+static void
+doc_term(void *ctx, const char *s, size_t n, const uint32_t *tf)
+{
+	struct ix_doc	*d = ctx;
+
+	if ((d->n & 63) == 0) {
+		d->name = xreallocarray(d->name, d->n + 64, sizeof(*d->name));
+		d->tf = xreallocarray(d->tf, d->n + 64, sizeof(*d->tf));
+	}
+	d->name[d->n] = (uint32_t)d->pool.len;
+	d->tf[d->n] = tf_pack(tf);
+	d->n++;
+	buf_put(&d->pool, s, n);
+	buf_putc(&d->pool, '\0');
+}
+
+/* For sorting an ix_doc's terms by name. */
+static const struct ix_doc	*sort_doc;	/* the writer's only */
+
+static int
+doc_cmp(const void *a, const void *b)
+{
+	return strcmp(sort_doc->pool.data + sort_doc->name[*(const size_t *)a],
+	    sort_doc->pool.data + sort_doc->name[*(const size_t *)b]);
+}
+
+/*
+ * Reads the term vector blob (NULL: the article is not in the index) of
+ * article id into a new ix_doc with one reference.
+ */
+static struct ix_doc *
+doc_new(uint32_t id, const struct buf *blob)
+{
+	struct ix_doc	*d = xcalloc(1, sizeof(*d));
+	uint32_t	 len[SEARCH_FIELDS], *name;
+	uint16_t	*tf;
+	size_t		*order, i;
+	int		 f;
+
+	atomic_init(&d->refs, 1);
+	d->id = id;
+	buf_init(&d->pool);
+	buf_put(&d->pool, "", 1);
+	if (blob == NULL || terms_each(blob->data, blob->len, len, doc_term,
+	    d) < 0)
+		return d;
+	d->live = 1;
+	for (f = 0; f < SEARCH_FIELDS; f++)
+		d->len[f] = len[f] > UINT16_MAX ? UINT16_MAX : (uint16_t)len[f];
+	/* Term vectors are sorted by bytes and length; sort by name. */
+	order = xcalloc(d->n + 1, sizeof(*order));
+	for (i = 0; i < d->n; i++)
+		order[i] = i;
+	sort_doc = d;
+	if (d->n > 0)
+		qsort(order, d->n, sizeof(*order), doc_cmp);
+	name = xcalloc(d->n + 1, sizeof(*name));
+	tf = xcalloc(d->n + 1, sizeof(*tf));
+	for (i = 0; i < d->n; i++) {
+		name[i] = d->name[order[i]];
+		tf[i] = d->tf[order[i]];
+	}
+	free(d->name);
+	free(d->tf);
+	free(order);
+	d->name = name;
+	d->tf = tf;
+	return d;
+}
+
+/* Does d hold term s[0..n)?  Its packed frequencies into *tf. */
+static int
+doc_find(const struct ix_doc *d, const char *s, size_t n, uint16_t *tf)
+{
+	size_t		 lo = 0, hi = d->n, mid;
+	const char	*t;
+	int		 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		t = d->pool.data + d->name[mid];
+		if ((c = strncmp(t, s, n)) == 0)
+			c = t[n] != '\0';
+		if (c == 0) {
+			*tf = d->tf[mid];
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * The postings of term s[0..n) in overlay ix: its base's, without the
+ * changed articles, merged with the changed articles that hold it.
+ */
+static struct ix_list *
+merge(const struct search_index *ix, const char *s, size_t n, uint64_t h)
+{
+	struct ix_list	*l = xcalloc(1, sizeof(*l));
+	struct postings	 bp;
+	uint32_t	*ddoc, i, j, k, nd = 0;
+	uint16_t	*dtf, tf;
+	size_t		 c;
+
+	memset(&bp, 0, sizeof(bp));
+	flat_postings(ix->base, s, n, h, &bp);
+	ddoc = xcalloc(ix->ndocs_changed + 1, sizeof(*ddoc));
+	dtf = xcalloc(ix->ndocs_changed + 1, sizeof(*dtf));
+	for (c = 0; c < ix->ndocs_changed; c++)
+		if (ix->docs[c]->live && doc_find(ix->docs[c], s, n, &tf)) {
+			ddoc[nd] = ix->docs[c]->id;
+			dtf[nd++] = tf;
+		}
+	l->doc = xcalloc((size_t)bp.n + nd + 1, sizeof(*l->doc));
+	l->tf = xcalloc((size_t)bp.n + nd + 1, sizeof(*l->tf));
+	for (i = 0, j = 0, k = 0; i < bp.n || j < nd; ) {
+		if (i < bp.n && ix->changed[bp.doc[i]]) {
+			i++;
+			continue;
+		}
+		if (j == nd || (i < bp.n && bp.doc[i] < ddoc[j])) {
+			l->doc[k] = bp.doc[i];
+			l->tf[k++] = bp.tf[i++];
+		} else {
+			l->doc[k] = ddoc[j];
+			l->tf[k++] = dtf[j++];
+		}
+	}
+	l->n = k;
+	free(ddoc);
+	free(dtf);
+	return l;
+}
+
+/* The merged postings of term slot e of overlay ix, made once. */
+static struct ix_list *
+merged_list(const struct search_index *ix, const struct ix_term *e,
+    const char *s, size_t n, uint64_t h)
+{
+	_Atomic(struct ix_list *) *slot = &ix->merged[e - ix->term];
+	struct ix_list		 *l, *none = NULL;
+
+	if ((l = atomic_load(slot)) != NULL)
+		return l;
+	l = merge(ix, s, n, h);
+	/* Two searches may have made it at once: the first one stays. */
+	if (!atomic_compare_exchange_strong(slot, &none, l)) {
+		list_free(l);
+		l = none;
+	}
+	return l;
+}
+
+/* Adds term s[0..n) to the table of ix (if new); returns its slot. */
+static struct ix_term *
+term_add(struct search_index *ix, const char *s, size_t n)
+{
+	struct ix_term	*e;
+	uint64_t	 h = hash_fnv(s, n);
+
+	e = slot_of(ix, s, n, h);
+	if (e->hash != 0)
+		return e;
+	e->hash = h;
+	e->name = (uint32_t)ix->pool.len;
+	buf_put(&ix->pool, s, n);
+	buf_putc(&ix->pool, '\0');
+	if (++ix->nterms * 2 > ix->mask) {
+		grow(ix);
+		e = slot_of(ix, s, n, h);
+	}
+	return e;
+}
+
+static void
+set_term(void *ctx, const char *s, size_t n, const uint32_t *tf)
+{
+	(void)tf;
+	term_add(ctx, s, n);
+}
+
+/* A new index with ix's articles, lengths and counts, terms to come. */
+static struct search_index *
+copy_docs(const struct search_index *ix, size_t nids)
+{
+	struct search_index	*o = xcalloc(1, sizeof(*o));
+	size_t			 old = ix->nids;
+	int			 f;
+
+	atomic_init(&o->refs, 1);
+	o->nids = nids > old ? nids : old;
+	o->live = xcalloc(o->nids, 1);
+	memcpy(o->live, ix->live, old);
+	for (f = 0; f < SEARCH_FIELDS; f++) {
+		o->len[f] = xcalloc(o->nids, sizeof(*o->len[f]));
+		memcpy(o->len[f], ix->len[f], old * sizeof(*o->len[f]));
+		o->sum[f] = ix->sum[f];
+		o->avglen[f] = ix->avglen[f];
+	}
+	o->ndocs = ix->ndocs;
+	buf_init(&o->pool);
+	return o;
+}
+
+/*
+ * A flat index with what overlay ix holds: the base's table and
+ * postings, the changed articles' taken out of the touched terms'
+ * postings and put in again as they are now.
+ */
+static struct search_index *
+flatten(const struct search_index *ix)
+{
+	const struct search_index	*base = ix->base;
+	struct search_index		*f = copy_docs(ix, ix->nids);
+	const struct ix_doc		*d;
+	struct ix_term			*e;
+	struct postings			 p;
+	const char			*name;
+	uint32_t			*nd, *at, i2, k, *ddoc;
+	uint16_t			*dtf;
+	uint8_t				*touched;
+	size_t				 i, j, total = 0, first = 0;
+
+	f->mask = base->mask;
+	f->nterms = base->nterms;
+	f->term = xcalloc(f->mask + 1, sizeof(*f->term));
+	memcpy(f->term, base->term, (f->mask + 1) * sizeof(*f->term));
+	buf_put(&f->pool, base->pool.data, base->pool.len);
+	for (i = 0; i <= ix->mask; i++)
+		if (ix->term[i].hash != 0) {
+			name = ix->pool.data + ix->term[i].name;
+			term_add(f, name, strlen(name));
+		}
+	/* The table grows no more: mark the touched terms' slots. */
+	touched = xcalloc(f->mask + 1, 1);
+	for (i = 0; i <= ix->mask; i++)
+		if (ix->term[i].hash != 0) {
+			name = ix->pool.data + ix->term[i].name;
+			touched[slot_of(f, name, strlen(name), ix->term[i].hash) -
+			    f->term] = 1;
+		}
+	/* The changed articles' postings, by term, in the order of ids. */
+	nd = xcalloc(f->mask + 2, sizeof(*nd));
+	for (i = 0; i < ix->ndocs_changed; i++) {
+		d = ix->docs[i];
+		for (j = 0; d->live && j < d->n; j++) {
+			name = d->pool.data + d->name[j];
+			nd[slot_of(f, name, strlen(name), hash_fnv(name,
+			    strlen(name))) - f->term]++;
+		}
+	}
+	at = xcalloc(f->mask + 2, sizeof(*at));
+	for (i = 0; i <= f->mask; i++) {
+		at[i + 1] = at[i] + nd[i];
+		total += nd[i];
+	}
+	ddoc = xcalloc(total + 1, sizeof(*ddoc));
+	dtf = xcalloc(total + 1, sizeof(*dtf));
+	memset(nd, 0, (f->mask + 2) * sizeof(*nd));
+	for (i = 0; i < ix->ndocs_changed; i++) {
+		d = ix->docs[i];
+		for (j = 0; d->live && j < d->n; j++) {
+			name = d->pool.data + d->name[j];
+			k = (uint32_t)(slot_of(f, name, strlen(name),
+			    hash_fnv(name, strlen(name))) - f->term);
+			ddoc[at[k] + nd[k]] = d->id;
+			dtf[at[k] + nd[k]++] = d->tf[j];
+		}
+	}
+	/* How long each list is, then the lists. */
+	for (i = 0; i <= f->mask; i++) {
+		e = &f->term[i];
+		if (e->hash == 0)
+			continue;
+		memset(&p, 0, sizeof(p));
+		name = f->pool.data + e->name;
+		flat_postings(base, name, strlen(name), e->hash, &p);
+		e->df = p.n + nd[i];
+		for (i2 = 0; touched[i] && i2 < p.n; i2++)
+			e->df -= ix->changed[p.doc[i2]];
+		e->first = (uint32_t)first;
+		first += e->df;
+	}
+	f->npostings = first;
+	f->doc = xcalloc(first + 1, sizeof(*f->doc));
+	f->tf = xcalloc(first + 1, sizeof(*f->tf));
+	for (i = 0; i <= f->mask; i++) {
+		e = &f->term[i];
+		if (e->hash == 0 || e->df == 0)
+			continue;
+		memset(&p, 0, sizeof(p));
+		name = f->pool.data + e->name;
+		flat_postings(base, name, strlen(name), e->hash, &p);
+		if (!touched[i]) {
+			memcpy(f->doc + e->first, p.doc, p.n * sizeof(*f->doc));
+			memcpy(f->tf + e->first, p.tf, p.n * sizeof(*f->tf));
+			continue;
+		}
+		for (i2 = 0, j = at[i], k = e->first; i2 < p.n ||
+		    j < at[i] + nd[i]; ) {
+			if (i2 < p.n && ix->changed[p.doc[i2]]) {
+				i2++;
+				continue;
+			}
+			if (j == at[i] + nd[i] || (i2 < p.n &&
+			    p.doc[i2] < ddoc[j])) {
+				f->doc[k] = p.doc[i2];
+				f->tf[k++] = p.tf[i2++];
+			} else {
+				f->doc[k] = ddoc[j];
+				f->tf[k++] = dtf[j++];
+			}
+		}
+	}
+	free(touched);
+	free(nd);
+	free(at);
+	free(ddoc);
+	free(dtf);
+	relative_lengths(f);
+	return f;
+}
+
+/* Changes by id, for search_index_patch(). */
+static int
+doc_id_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = (*(struct ix_doc *const *)a)->id;
+	uint32_t	 y = (*(struct ix_doc *const *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A new index that is ix with the n articles of c changed (see struct
+ * index_change), for ids below nids (at least ix's).  ix stays as it
+ * was; the new one shares what it can with it.  Returns the new index
+ * with one reference.
+ */
+struct search_index *
+search_index_patch(struct search_index *ix, const struct index_change *c,
+    size_t n, size_t nids)
+{
+	struct search_index	*from = ix, *flat = NULL, *o;
+	struct ix_doc		*d;
+	size_t			 i, k;
+	uint32_t		 id;
+	int			 f;
+
+	if (ix->base != NULL && ix->ndocs_changed + n > PATCH_MAX_DOCS)
+		from = flat = flatten(ix);
+	o = copy_docs(from, nids);
+	o->base = from->base != NULL ? from->base : from;
+	search_index_ref(o->base);
+	o->changed = xcalloc(o->nids, 1);
+	o->docs = xcalloc(from->ndocs_changed + n + 1, sizeof(*o->docs));
+	if (from->base != NULL) {
+		memcpy(o->changed, from->changed, from->nids);
+		for (i = 0; i < from->ndocs_changed; i++) {
+			o->docs[o->ndocs_changed++] = from->docs[i];
+			atomic_fetch_add(&from->docs[i]->refs, 1);
+		}
+		o->mask = from->mask;
+		o->nterms = from->nterms;
+		o->term = xcalloc(o->mask + 1, sizeof(*o->term));
+		memcpy(o->term, from->term, (o->mask + 1) * sizeof(*o->term));
+		buf_put(&o->pool, from->pool.data, from->pool.len);
+	} else {
+		o->mask = 1023;
+		o->term = xcalloc(o->mask + 1, sizeof(*o->term));
+		buf_put(&o->pool, "", 1);
+	}
+	for (i = 0; i < n; i++) {
+		if (c[i].id < 0 || (size_t)c[i].id >= o->nids)
+			continue;
+		id = (uint32_t)c[i].id;
+		/* The base's postings of its terms are stale from now on. */
+		if (!o->changed[id] && c[i].old != NULL)
+			terms_each(c[i].old->data, c[i].old->len, NULL,
+			    set_term, o);
+		o->changed[id] = 1;
+		d = doc_new(id, c[i].now);
+		for (k = 0; k < d->n; k++)
+			term_add(o, d->pool.data + d->name[k],
+			    strlen(d->pool.data + d->name[k]));
+		if (o->live[id]) {
+			o->ndocs--;
+			for (f = 0; f < SEARCH_FIELDS; f++)
+				o->sum[f] -= o->len[f][id];
+		}
+		o->live[id] = (uint8_t)d->live;
+		for (f = 0; f < SEARCH_FIELDS; f++) {
+			o->len[f][id] = d->len[f];
+			o->sum[f] += d->live ? d->len[f] : 0;
+		}
+		o->ndocs += d->live ? 1 : 0;
+		for (k = 0; k < o->ndocs_changed && o->docs[k]->id != id; k++)
+			;
+		if (k < o->ndocs_changed)
+			doc_unref(o->docs[k]);
+		else
+			o->ndocs_changed++;
+		o->docs[k] = d;
+	}
+	if (o->ndocs_changed > 1)
+		qsort(o->docs, o->ndocs_changed, sizeof(*o->docs), doc_id_cmp);
+	for (f = 0; f < SEARCH_FIELDS; f++)
+		o->avglen[f] = o->ndocs > 0 ? (double)o->sum[f] / o->ndocs :
+		    1.0;
+	o->merged = xcalloc(o->mask + 1, sizeof(*o->merged));
+	relative_lengths(o);
+	search_index_unref(flat);
+	return o;
+}
+
 void
 search_index_ref(struct search_index *ix)
 {
@@ -327,10 +828,20 @@ search_index_ref(struct search_index *ix)
 void
 search_index_unref(struct search_index *ix)
 {
+	size_t	 i;
 	int	 f;
 
 	if (ix == NULL || atomic_fetch_sub(&ix->refs, 1) != 1)
 		return;
+	if (ix->merged != NULL)
+		for (i = 0; i <= ix->mask; i++)
+			list_free(atomic_load(&ix->merged[i]));
+	free(ix->merged);
+	for (i = 0; i < ix->ndocs_changed; i++)
+		doc_unref(ix->docs[i]);
+	free(ix->docs);
+	free(ix->changed);
+	search_index_unref(ix->base);
 	free(ix->term);
 	buf_free(&ix->pool);
 	free(ix->doc);
@@ -344,24 +855,29 @@ search_index_unref(struct search_index *ix)
 
 /*
  * The postings of term s[0..n) into *p; returns how many articles hold
- * it (0: none, and *p is empty).
+ * it (0: none, and *p is empty).  They stay valid while ix does.
  */
 uint32_t
 search_index_postings(const struct search_index *ix, const char *s,
     size_t n, struct postings *p)
 {
 	const struct ix_term	*e;
+	struct ix_list		*l;
+	uint64_t		 h = hash_fnv(s, n);
 
 	memset(p, 0, sizeof(*p));
-	if (ix == NULL || ix->nterms == 0)
+	if (ix == NULL)
 		return 0;
-	e = slot_of(ix, s, n, hash_fnv(s, n));
-	if (e->hash == 0 || e->df == 0)
-		return 0;
-	p->n = e->df;
-	p->doc = ix->doc + e->first;
-	p->tf = ix->tf + e->first;
-	return e->df;
+	if (ix->base == NULL)
+		return flat_postings(ix, s, n, h, p);
+	e = slot_of(ix, s, n, h);
+	if (e->hash == 0)
+		return flat_postings(ix->base, s, n, h, p);
+	l = merged_list(ix, e, s, n, h);
+	p->n = l->n;
+	p->doc = l->doc;
+	p->tf = l->tf;
+	return l->n;
 }
 
 /* How many articles hold term s[0..n). */

@@ -10,6 +10,13 @@
  * Typo costs are weighted for German: a doubled or undoubled letter, d/t,
  * b/p, g/k, s/z, f/v, c/k, i/y and swapped neighbours ("ie"/"ei") cost
  * half an edit; umlauts and ß need nothing, they are folded already.
+ *
+ * After an editor's save, search_lexicon_patch() makes the next lexicon
+ * from the last one and the words the tokenizer finds in the article
+ * before and after, without reading the tables again: the word list is
+ * merged in one pass, the index terms' counts (which FTS5 can only give
+ * by walking every posting list) are shared and corrected by a small
+ * table of differences.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -29,8 +36,17 @@ struct lex_entry {
 /* One index term (a stem, a part, a joined word) and its documents. */
 struct term_slot {
 	uint64_t	 hash;		/* 0: empty */
-	uint32_t	 docs;
-	uint32_t	 off;		/* of the term in terms_pool */
+	int32_t		 docs;		/* of a difference: may be < 0 */
+	uint32_t	 off;		/* of the term in the table's pool */
+};
+
+/* A hash table of index terms and their counts. */
+struct term_table {
+	atomic_int		 refs;
+	struct term_slot	*slot;
+	size_t			 mask;
+	size_t			 n;
+	struct buf		 pool;
 };
 
 struct lexicon {
@@ -38,11 +54,11 @@ struct lexicon {
 	size_t			 n;
 	struct lex_entry	*e;		/* sorted by folded */
 	char			*pool;		/* the strings */
-	uint32_t		*bylen;		/* indexes, by length, by docs */
+	size_t			 pool_len;
+	uint32_t		*bylen;		/* indexes, by length, by folded */
 	size_t			 start[KBD_MAX_WORD + 2];
-	struct term_slot	*terms;		/* hash table of index terms */
-	size_t			 terms_mask;
-	char			*terms_pool;
+	struct term_table	*terms;		/* index terms, FTS5's counts */
+	struct term_table	*diff;		/* ... changed since, or NULL */
 	int64_t			 ndocs;		/* published articles */
 };
 
@@ -53,75 +69,133 @@ entry_cmp(const void *a, const void *b)
 	    ((const struct lex_entry *)b)->folded);
 }
 
-static const struct lexicon	*sort_lex;	/* for bylen_cmp only */
-
-static int
-bylen_cmp(const void *a, const void *b)
+/*
+ * Groups the words by length, each group in the order of e (by folded):
+ * what the typo correction walks.  Linear, so that a patch is cheap.
+ */
+static void
+make_bylen(struct lexicon *lex)
 {
-	const struct lex_entry	*x = &sort_lex->e[*(const uint32_t *)a];
-	const struct lex_entry	*y = &sort_lex->e[*(const uint32_t *)b];
+	size_t	 count[KBD_MAX_WORD + 2], at[KBD_MAX_WORD + 2], i, len;
 
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	if (x->docs != y->docs)
-		return x->docs > y->docs ? -1 : 1;
-	return strcmp(x->folded, y->folded);
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < lex->n; i++) {
+		len = lex->e[i].len > KBD_MAX_WORD ? KBD_MAX_WORD + 1 :
+		    lex->e[i].len;
+		count[len]++;
+	}
+	for (len = 0, i = 0; len <= KBD_MAX_WORD + 1; len++) {
+		lex->start[len] = i;
+		at[len] = i;
+		i += count[len];
+	}
+	lex->bylen = xcalloc(lex->n + 1, sizeof(*lex->bylen));
+	for (i = 0; i < lex->n; i++) {
+		len = lex->e[i].len > KBD_MAX_WORD ? KBD_MAX_WORD + 1 :
+		    lex->e[i].len;
+		lex->bylen[at[len]++] = (uint32_t)i;
+	}
 }
 
+static void
+table_init(struct term_table *t, size_t cap)
+{
+	memset(t, 0, sizeof(*t));
+	atomic_init(&t->refs, 1);
+	t->slot = xcalloc(cap, sizeof(*t->slot));
+	t->mask = cap - 1;
+	buf_init(&t->pool);
+	buf_put(&t->pool, "", 1);
+}
+
+static void
+table_unref(struct term_table *t)
+{
+	if (t == NULL || atomic_fetch_sub(&t->refs, 1) != 1)
+		return;
+	free(t->slot);
+	buf_free(&t->pool);
+	free(t);
+}
+
+/* The slot of term s[0..n) in t, or the empty one it would take. */
+static struct term_slot *
+table_slot(const struct term_table *t, const char *s, size_t n, uint64_t h)
+{
+	struct term_slot	*e;
+	const char		*name;
+	size_t			 j;
+
+	for (j = h & t->mask;; j = (j + 1) & t->mask) {
+		e = &t->slot[j];
+		if (e->hash == 0)
+			return e;
+		name = t->pool.data + e->off;
+		if (e->hash == h && strncmp(name, s, n) == 0 &&
+		    name[n] == '\0')
+			return e;
+	}
+}
+
+/* Adds docs to term s[0..n) of t, which it gets if new. */
+static void
+table_add(struct term_table *t, const char *s, size_t n, int64_t docs)
+{
+	struct term_slot	*e, *old;
+	uint64_t		 h = hash_fnv(s, n);
+	size_t			 oldcap, i, j;
+
+	e = table_slot(t, s, n, h);
+	if (e->hash == 0) {
+		if ((t->n + 1) * 2 > t->mask) {
+			old = t->slot;
+			oldcap = t->mask + 1;
+			t->mask = oldcap * 2 - 1;
+			t->slot = xcalloc(t->mask + 1, sizeof(*t->slot));
+			for (i = 0; i < oldcap; i++) {
+				if (old[i].hash == 0)
+					continue;
+				for (j = old[i].hash & t->mask;
+				    t->slot[j].hash != 0; j = (j + 1) & t->mask)
+					;
+				t->slot[j] = old[i];
+			}
+			free(old);
+			e = table_slot(t, s, n, h);
+		}
+		e->hash = h;
+		e->off = (uint32_t)t->pool.len;
+		buf_put(&t->pool, s, n);
+		buf_putc(&t->pool, '\0');
+		t->n++;
+	}
+	e->docs = (int32_t)(e->docs + docs);
+}
 
 /*
  * Loads how many articles hold each term of the search index.  FTS5
  * keeps no such counts (fts5vocab walks every posting list to find
- * them), so they are read once per import, about half a second for
- * 50,000 articles, and kept here for the query planner and kbd_rank.
+ * them), so they are read once per import of the folder, about half a
+ * second for 50,000 articles, and kept here for the query planner and
+ * the ranking; a save corrects them (search_lexicon_patch).
  */
 static int
 load_terms(sqlite3 *db, struct lexicon *lex)
 {
 	sqlite3_stmt	*st = NULL;
-	struct buf	 pool;
-	size_t		 cap = 1024, n = 0, j, len;
-	uint64_t	 h;
 	int		 rc;
 
-	buf_init(&pool);
-	lex->terms = xcalloc(cap, sizeof(*lex->terms));
-	lex->terms_mask = cap - 1;
+	lex->terms = xcalloc(1, sizeof(*lex->terms));
+	table_init(lex->terms, 1024);
 	rc = sqlite3_prepare_v2(db, "SELECT term, doc FROM article_vocab", -1,
 	    &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = SQLITE_OK;
-		if (n * 2 >= cap) {
-			struct term_slot *old = lex->terms;
-			size_t		  oldcap = cap, i;
-
-			cap *= 2;
-			lex->terms = xcalloc(cap, sizeof(*lex->terms));
-			lex->terms_mask = cap - 1;
-			for (i = 0; i < oldcap; i++) {
-				if (old[i].hash == 0)
-					continue;
-				for (j = old[i].hash & lex->terms_mask;
-				    lex->terms[j].hash != 0;
-				    j = (j + 1) & lex->terms_mask)
-					;
-				lex->terms[j] = old[i];
-			}
-			free(old);
-		}
-		len = (size_t)sqlite3_column_bytes(st, 0);
-		h = hash_fnv((const char *)sqlite3_column_text(st, 0), len);
-		for (j = h & lex->terms_mask; lex->terms[j].hash != 0;
-		    j = (j + 1) & lex->terms_mask)
-			;
-		lex->terms[j].hash = h;
-		lex->terms[j].docs = (uint32_t)sqlite3_column_int(st, 1);
-		lex->terms[j].off = (uint32_t)pool.len;
-		buf_put(&pool, sqlite3_column_text(st, 0), len + 1);
-		n++;
+		table_add(lex->terms, (const char *)sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0),
+		    sqlite3_column_int(st, 1));
 	}
 	sqlite3_finalize(st);
-	lex->terms_pool = buf_detach(&pool, NULL);
 	if (rc != SQLITE_DONE)
 		return -1;
 	rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM article WHERE state ="
@@ -136,22 +210,16 @@ load_terms(sqlite3 *db, struct lexicon *lex)
 uint32_t
 search_lexicon_docs(const struct lexicon *lex, const char *t, size_t n)
 {
-	const char	*s;
 	uint64_t	 h;
-	size_t		 j;
+	int64_t		 docs;
 
 	if (lex == NULL || lex->terms == NULL)
 		return 0;
 	h = hash_fnv(t, n);
-	for (j = h & lex->terms_mask; lex->terms[j].hash != 0;
-	    j = (j + 1) & lex->terms_mask) {
-		if (lex->terms[j].hash != h)
-			continue;
-		s = lex->terms_pool + lex->terms[j].off;
-		if (strncmp(s, t, n) == 0 && s[n] == '\0')
-			return lex->terms[j].docs;
-	}
-	return 0;
+	docs = table_slot(lex->terms, t, n, h)->docs;
+	if (lex->diff != NULL)
+		docs += table_slot(lex->diff, t, n, h)->docs;
+	return docs > 0 ? (uint32_t)docs : 0;
 }
 
 /* How many articles are published, as of the lexicon's import. */
@@ -172,7 +240,7 @@ search_lexicon_load(sqlite3 *db)
 	struct lexicon	*lex;
 	sqlite3_stmt	*st = NULL;
 	struct buf	 pool;
-	size_t		 cap = 0, i, *offs = NULL, len;
+	size_t		 cap = 0, i, *offs = NULL;
 	int		 rc;
 
 	lex = xcalloc(1, sizeof(*lex));
@@ -207,7 +275,7 @@ search_lexicon_load(sqlite3 *db)
 		return NULL;
 	}
 	/* The pool moved while it grew: point into it only now. */
-	lex->pool = buf_detach(&pool, NULL);
+	lex->pool = buf_detach(&pool, &lex->pool_len);
 	for (i = 0; i < lex->n; i++) {
 		lex->e[i].folded = lex->pool + offs[2 * i];
 		lex->e[i].surface = lex->pool + offs[2 * i + 1];
@@ -215,18 +283,7 @@ search_lexicon_load(sqlite3 *db)
 	free(offs);
 	if (lex->n > 0)
 		qsort(lex->e, lex->n, sizeof(*lex->e), entry_cmp);
-
-	lex->bylen = xcalloc(lex->n + 1, sizeof(*lex->bylen));
-	for (i = 0; i < lex->n; i++)
-		lex->bylen[i] = (uint32_t)i;
-	sort_lex = lex;
-	if (lex->n > 0)
-		qsort(lex->bylen, lex->n, sizeof(*lex->bylen), bylen_cmp);
-	for (len = 0, i = 0; len <= KBD_MAX_WORD + 1; len++) {
-		while (i < lex->n && lex->e[lex->bylen[i]].len < len)
-			i++;
-		lex->start[len] = i;
-	}
+	make_bylen(lex);
 	if (load_terms(db, lex) == -1) {
 		log_warnx("lexicon: %s", sqlite3_errmsg(db));
 		search_lexicon_unref(lex);
@@ -243,8 +300,8 @@ search_lexicon_unref(struct lexicon *lex)
 	free(lex->bylen);
 	free(lex->e);
 	free(lex->pool);
-	free(lex->terms);
-	free(lex->terms_pool);
+	table_unref(lex->terms);
+	table_unref(lex->diff);
 	free(lex);
 }
 
@@ -342,7 +399,8 @@ distance(const char *a, int na, const char *b, int nb, int max)
 /*
  * Finds the word of the knowledge base closest to the folded word w, as
  * the best search engines do: no correction for words under 5 letters,
- * one edit from 5, two from 9; the cheapest wins, then the most frequent.
+ * one edit from 5, two from 9; the cheapest wins, then the most frequent,
+ * then the shortest, then the first in the alphabet.
  * Returns its surface form and folded form (in *folded), or NULL.
  */
 const char *
@@ -419,3 +477,188 @@ search_lexicon_prefix(const struct lexicon *lex, const char *prefix, size_t n,
 	return count;
 }
 
+
+/* A word whose count changed, for search_lexicon_patch(). */
+struct word_change {
+	const char	*folded;
+	const char	*surface;
+	int64_t		 delta;
+};
+
+struct word_changes {
+	struct word_change	*v;
+	size_t			 n;
+};
+
+static void
+note_word(void *arg, const char *folded, const char *surface, int64_t delta)
+{
+	struct word_changes	*w = arg;
+
+	if ((w->n & 255) == 0)
+		w->v = xreallocarray(w->v, w->n + 256, sizeof(*w->v));
+	w->v[w->n].folded = folded;
+	w->v[w->n].surface = surface;
+	w->v[w->n++].delta = delta;
+}
+
+static int
+word_change_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct word_change *)a)->folded,
+	    ((const struct word_change *)b)->folded);
+}
+
+/* The distinct tokens of one article, as FTS5 indexes it. */
+struct article_terms {
+	struct term_table	*seen;
+	struct term_table	*diff;
+	int			 sign;
+};
+
+static int
+note_token(void *ctx, int tflags, const char *token, int ntoken, int start,
+    int end)
+{
+	struct article_terms	*a = ctx;
+	struct term_slot	*e;
+
+	(void)tflags;
+	(void)start;
+	(void)end;
+	if (ntoken <= 0)
+		return SQLITE_OK;
+	e = table_slot(a->seen, token, (size_t)ntoken,
+	    hash_fnv(token, (size_t)ntoken));
+	if (e->hash != 0)
+		return SQLITE_OK;
+	table_add(a->seen, token, (size_t)ntoken, 1);
+	table_add(a->diff, token, (size_t)ntoken, a->sign);
+	return SQLITE_OK;
+}
+
+/* Counts the index terms of texts (title, tags, body) into diff. */
+static void
+count_terms(struct term_table *diff, struct tokenizer *t,
+    char *const *texts, int sign)
+{
+	struct article_terms	 a;
+	struct term_table	 seen;
+	int			 f;
+
+	table_init(&seen, 1024);
+	a.seen = &seen;
+	a.diff = diff;
+	a.sign = sign;
+	for (f = 0; f < 3; f++)
+		if (texts[f] != NULL)
+			tokenizer_run(t, texts[f], (int)strlen(texts[f]),
+			    TOKENIZER_DOCUMENT, note_token, &a);
+	free(seen.slot);
+	buf_free(&seen.pool);
+}
+
+/* Appends s and its NUL to pool (room made beforehand); returns it. */
+static const char *
+pool_put(char *pool, size_t *len, const char *s)
+{
+	size_t	 n = strlen(s) + 1;
+
+	memcpy(pool + *len, s, n);
+	*len += n;
+	return pool + *len - n;
+}
+
+/*
+ * Makes the lexicon after the articles of ch changed (import_files):
+ * the words of each as it was go, as it is come, counted as the import
+ * counts them for the word table; the index terms' counts change by
+ * the tokens FTS5 indexed before and indexes now (tokenized with t).
+ * The result is what search_lexicon_load() would read after the change.
+ * Returns it with one reference.
+ */
+struct lexicon *
+search_lexicon_patch(const struct lexicon *lex, struct tokenizer *t,
+    const struct import_changes *ch)
+{
+	struct lexicon		*nl = xcalloc(1, sizeof(*nl));
+	struct word_delta	*d = store_words_new();
+	struct word_changes	 w;
+	struct lex_entry	*e;
+	const struct term_slot	*ts;
+	size_t			 i, j, need;
+	int64_t			 docs;
+	int			 c;
+
+	memset(&w, 0, sizeof(w));
+	atomic_init(&nl->refs, 1);
+	nl->ndocs = lex->ndocs;
+	for (i = 0; i < ch->n; i++) {
+		if (ch->v[i].was_live)
+			store_words_article(d, t, (const char *const *)
+			    ch->v[i].old_text, 3, -1);
+		if (ch->v[i].live)
+			store_words_article(d, t, (const char *const *)
+			    ch->v[i].text, 3, 1);
+		nl->ndocs += ch->v[i].live - ch->v[i].was_live;
+	}
+	store_words_each(d, note_word, &w);
+	if (w.n > 0)
+		qsort(w.v, w.n, sizeof(*w.v), word_change_cmp);
+
+	/* The words: one pass over both lists, both sorted by folded. */
+	need = lex->pool_len;
+	for (j = 0; j < w.n; j++)
+		need += strlen(w.v[j].folded) + strlen(w.v[j].surface) + 2;
+	nl->pool = xmalloc(need + 1);
+	memcpy(nl->pool, lex->pool, lex->pool_len);
+	nl->pool_len = lex->pool_len;
+	nl->e = xcalloc(lex->n + w.n + 1, sizeof(*nl->e));
+	for (i = 0, j = 0; i < lex->n || j < w.n; ) {
+		c = i == lex->n ? 1 : j == w.n ? -1 :
+		    strcmp(lex->e[i].folded, w.v[j].folded);
+		e = &nl->e[nl->n];
+		if (c <= 0) {
+			docs = lex->e[i].docs + (c == 0 ? w.v[j].delta : 0);
+			*e = lex->e[i];
+			e->folded = nl->pool + (lex->e[i].folded - lex->pool);
+			e->surface = nl->pool + (lex->e[i].surface - lex->pool);
+			i++;
+			j += c == 0;
+		} else {
+			docs = w.v[j].delta;
+			e->folded = pool_put(nl->pool, &nl->pool_len,
+			    w.v[j].folded);
+			e->surface = pool_put(nl->pool, &nl->pool_len,
+			    w.v[j].surface);
+			e->len = (uint32_t)strlen(w.v[j].folded);
+			j++;
+		}
+		if (docs > 0) {
+			e->docs = (uint32_t)docs;
+			nl->n++;
+		}
+	}
+	make_bylen(nl);
+
+	/* The index terms: shared, with what changed since beside them. */
+	nl->terms = lex->terms;
+	atomic_fetch_add(&nl->terms->refs, 1);
+	nl->diff = xcalloc(1, sizeof(*nl->diff));
+	table_init(nl->diff, 1024);
+	for (i = 0; lex->diff != NULL && i <= lex->diff->mask; i++) {
+		ts = &lex->diff->slot[i];
+		if (ts->hash != 0 && ts->docs != 0)
+			table_add(nl->diff, lex->diff->pool.data + ts->off,
+			    strlen(lex->diff->pool.data + ts->off), ts->docs);
+	}
+	for (i = 0; i < ch->n; i++) {
+		if (ch->v[i].was_live)
+			count_terms(nl->diff, t, ch->v[i].old_text, -1);
+		if (ch->v[i].live)
+			count_terms(nl->diff, t, ch->v[i].text, 1);
+	}
+	free(w.v);
+	store_words_free(d);
+	return nl;
+}

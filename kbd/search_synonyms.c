@@ -313,6 +313,13 @@ build_groups(struct tokenizer *t, const char *text, const char *file)
 }
 
 void
+search_synonyms_ref(struct synonyms *s)
+{
+	if (s != NULL)
+		atomic_fetch_add(&s->refs, 1);
+}
+
+void
 search_synonyms_unref(struct synonyms *s)
 {
 	size_t	 i;

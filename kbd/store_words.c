@@ -146,17 +146,36 @@ store_words_article(struct word_delta *d, struct tokenizer *t,
 	}
 }
 
+/*
+ * Calls fn(arg, folded, surface, delta) for each word whose count
+ * changed, in no order.
+ */
+void
+store_words_each(const struct word_delta *d, void (*fn)(void *arg,
+    const char *folded, const char *surface, int64_t delta), void *arg)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->cap; i++)
+		if (d->e[i].folded != NULL && d->e[i].delta != 0)
+			fn(arg, d->e[i].folded, d->e[i].surface, d->e[i].delta);
+}
+
 /* Writes the counts into the word table of db and clears them. */
 int
 store_words_flush(struct word_delta *d, sqlite3 *db)
 {
-	sqlite3_stmt	*st = NULL;
+	sqlite3_stmt	*st = NULL, *gone = NULL;
 	size_t		 i;
 	int		 rc;
 
 	rc = sqlite3_prepare_v2(db, "INSERT INTO word(folded, surface, docs)"
 	    " VALUES (?1, ?2, ?3) ON CONFLICT(folded) DO UPDATE"
 	    " SET docs = docs + excluded.docs", -1, &st, NULL);
+	/* Only a word that lost an article can be gone: no table scan. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "DELETE FROM word WHERE folded = ?1"
+		    " AND docs <= 0", -1, &gone, NULL);
 	for (i = 0; rc == SQLITE_OK && i < d->cap; i++) {
 		if (d->e[i].folded == NULL || d->e[i].delta == 0)
 			continue;
@@ -165,11 +184,15 @@ store_words_flush(struct word_delta *d, sqlite3 *db)
 		sqlite3_bind_int64(st, 3, d->e[i].delta);
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 		sqlite3_reset(st);
+		if (rc != SQLITE_OK || d->e[i].delta > 0)
+			continue;
+		sqlite3_bind_text(gone, 1, d->e[i].folded, -1, SQLITE_STATIC);
+		rc = sqlite3_step(gone) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(gone);
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "DELETE FROM word WHERE docs <= 0", NULL,
-		    NULL, NULL);
+	sqlite3_finalize(gone);
 	for (i = 0; i < d->cap; i++) {
 		free(d->e[i].folded);
 		free(d->e[i].surface);
