@@ -7,6 +7,12 @@
  * an unchanged folder costs one stat per file.  A broken file is reported
  * with its name and reason and skipped; if an older good version is in
  * the database, that version stays online.
+ *
+ * An editor's save, and a file changed from outside that inotify names,
+ * need not walk the folder: import_files() reads only the files named,
+ * and says for each article it changed how it was and how it is, so
+ * that the snapshot can be updated by the difference (snapshot_patch)
+ * instead of being rebuilt.
  */
 #include <sys/stat.h>
 
@@ -114,6 +120,7 @@ struct import {
 	unsigned int		 pending;	/* changes in this transaction */
 	int64_t			 now;
 	struct import_stats	*stats;
+	struct import_changes	*changes;	/* import_files(): what changed */
 };
 
 static int
@@ -135,16 +142,21 @@ known_find(struct import *im, const char *slug)
 	    known_cmp);
 }
 
+/*
+ * Adds the articles of sql (bound to slug when not NULL) to what the
+ * import knows, sorted by slug again.  Returns 0 or -1.
+ */
 static int
-load_known(struct import *im)
+load_known_where(struct import *im, const char *sql, const char *slug)
 {
 	sqlite3_stmt	*st = NULL;
 	struct known	*k;
-	size_t		 cap = 0;
+	size_t		 cap = im->nknown;
 	int		 rc;
 
-	rc = sqlite3_prepare_v2(im->db, "SELECT id, slug, hash, mtime, size,"
-	    " state, draft FROM article", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(im->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK && slug != NULL)
+		rc = sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (im->nknown == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -170,6 +182,25 @@ load_known(struct import *im)
 	if (im->nknown > 0)
 		qsort(im->known, im->nknown, sizeof(*im->known), known_cmp);
 	return 0;
+}
+
+#define KNOWN_COLUMNS	"SELECT id, slug, hash, mtime, size, state, draft" \
+			" FROM article"
+
+/* Every article the database has. */
+static int
+load_known(struct import *im)
+{
+	return load_known_where(im, KNOWN_COLUMNS, NULL);
+}
+
+/* The article of slug, if the database has it and it is not known yet. */
+static int
+load_known_slug(struct import *im, const char *slug)
+{
+	if (known_find(im, slug) != NULL)
+		return 0;
+	return load_known_where(im, KNOWN_COLUMNS " WHERE slug = ?1", slug);
 }
 
 /* Runs statement i (already bound) and commits every IMPORT_BATCH. */
@@ -216,6 +247,112 @@ count_stored(struct import *im, int64_t id, int sign)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/*
+ * For import_files(): notes that article id changes, with what it was
+ * (its texts and term vector, when it was live), before the statement
+ * that changes it runs.  Once per article.
+ */
+static int
+note_change(struct import *im, int64_t id, int was_live)
+{
+	struct import_changes	*ch = im->changes;
+	struct import_change	*c;
+	sqlite3_stmt		*st = NULL;
+	size_t			 i;
+	int			 rc = SQLITE_OK, f;
+
+	if (ch == NULL)
+		return 0;
+	for (i = 0; i < ch->n; i++)
+		if (ch->v[i].id == id)
+			return 0;
+	ch->v = xreallocarray(ch->v, ch->n + 1, sizeof(*ch->v));
+	c = &ch->v[ch->n++];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->was_live = was_live;
+	buf_init(&c->terms);
+	buf_init(&c->old_terms);
+	if (!was_live)
+		return 0;
+	rc = sqlite3_prepare_v2(im->db, "SELECT title, tags, body_text, terms"
+	    " FROM article WHERE id = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 1, id);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (f = 0; f < 3; f++)
+			c->old_text[f] = xstrdup((const char *)
+			    sqlite3_column_text(st, f));
+		buf_put(&c->old_terms, sqlite3_column_blob(st, 3),
+		    (size_t)sqlite3_column_bytes(st, 3));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* After the commit: how each changed article is now. */
+static int
+read_changes(sqlite3 *db, struct import_changes *ch)
+{
+	struct import_change	*c;
+	sqlite3_stmt		*st = NULL;
+	size_t			 i;
+	int			 rc, f;
+
+	rc = sqlite3_prepare_v2(db, "SELECT slug, hash, state = 'published',"
+	    " hits, title, tags, body_text, terms FROM article WHERE id = ?1",
+	    -1, &st, NULL);
+	for (i = 0; rc == SQLITE_OK && i < ch->n; i++) {
+		c = &ch->v[i];
+		if ((rc = sqlite3_bind_int64(st, 1, c->id)) != SQLITE_OK)
+			break;
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			c->slug = xstrdup((const char *)
+			    sqlite3_column_text(st, 0));
+			c->hash = xstrdup((const char *)
+			    sqlite3_column_text(st, 1));
+			c->live = sqlite3_column_int(st, 2);
+			c->hits = sqlite3_column_int64(st, 3);
+			for (f = 0; c->live && f < 3; f++)
+				c->text[f] = xstrdup((const char *)
+				    sqlite3_column_text(st, 4 + f));
+			if (c->live)
+				buf_put(&c->terms, sqlite3_column_blob(st, 7),
+				    (size_t)sqlite3_column_bytes(st, 7));
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Frees what import_files() noted. */
+void
+import_changes_free(struct import_changes *ch)
+{
+	struct import_change	*c;
+	size_t			 i;
+	int			 f;
+
+	for (i = 0; i < ch->n; i++) {
+		c = &ch->v[i];
+		free(c->slug);
+		free(c->hash);
+		for (f = 0; f < 3; f++) {
+			free(c->text[f]);
+			free(c->old_text[f]);
+		}
+		buf_free(&c->terms);
+		buf_free(&c->old_terms);
+	}
+	free(ch->v);
+	ch->v = NULL;
+	ch->n = 0;
+}
+
 /* Stores article a (new when k is NULL); its id goes to *id. */
 static int
 store_article(struct import *im, struct known *k, const struct article *a,
@@ -226,6 +363,8 @@ store_article(struct import *im, struct known *k, const struct article *a,
 	int		 which = k != NULL ? IS_UPDATE : IS_INSERT;
 	int		 rc;
 
+	if (k != NULL && note_change(im, k->id, LIVE(k)) == -1)
+		return -1;
 	/* The old words go (a deleted article's or a draft's never came). */
 	if (k != NULL && LIVE(k) && count_stored(im, k->id, -1) == -1)
 		return -1;
@@ -275,6 +414,8 @@ store_article(struct import *im, struct known *k, const struct article *a,
 	} else {
 		*id = sqlite3_last_insert_rowid(im->db);
 		im->stats->added++;
+		if (note_change(im, *id, 0) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -344,7 +485,8 @@ touch_article(struct import *im, struct known *k, const struct stat *sb,
 		return -1;
 	if (k->deleted) {
 		im->stats->added++;
-		if (!k->draft && count_stored(im, k->id, 1) == -1)
+		if (note_change(im, k->id, 0) == -1 ||
+		    (!k->draft && count_stored(im, k->id, 1) == -1))
 			return -1;
 	} else
 		im->stats->unchanged++;
@@ -464,6 +606,8 @@ import_file(struct import *im, const char *name)
 	if (k == NULL && finish_rename(im, slug, sizeof(slug))) {
 		snprintf(renamed, sizeof(renamed), "%s.md", slug);
 		name = renamed;
+		if (im->changes != NULL && load_known_slug(im, slug) == -1)
+			return -1;
 		k = known_find(im, slug);
 	}
 	if (k != NULL)
@@ -557,24 +701,89 @@ list_folder(DIR *d, char ***names, size_t *n)
 	return 0;
 }
 
+/* Marks article k deleted: its file is gone. */
+static int
+delete_known(struct import *im, struct known *k)
+{
+	if (note_change(im, k->id, LIVE(k)) == -1 ||
+	    (LIVE(k) && count_stored(im, k->id, -1) == -1))
+		return -1;
+	if (sqlite3_bind_int64(im->st[IS_DELETE], 1, k->id) != SQLITE_OK ||
+	    sqlite3_bind_int64(im->st[IS_DELETE], 2, im->now) != SQLITE_OK ||
+	    run(im, IS_DELETE) == -1)
+		return -1;
+	im->stats->removed++;
+	return 0;
+}
+
 static int
 mark_deleted(struct import *im)
 {
 	size_t	 i;
 
-	for (i = 0; i < im->nknown; i++) {
-		if (im->known[i].seen || im->known[i].deleted)
-			continue;
-		if (LIVE(&im->known[i]) &&
-		    count_stored(im, im->known[i].id, -1) == -1)
+	for (i = 0; i < im->nknown; i++)
+		if (!im->known[i].seen && !im->known[i].deleted &&
+		    delete_known(im, &im->known[i]) == -1)
 			return -1;
-		if (sqlite3_bind_int64(im->st[IS_DELETE], 1, im->known[i].id) !=
-		    SQLITE_OK || sqlite3_bind_int64(im->st[IS_DELETE], 2,
-		    im->now) != SQLITE_OK || run(im, IS_DELETE) == -1)
-			return -1;
-		im->stats->removed++;
-	}
 	return 0;
+}
+
+/*
+ * Sets up im for an import of dir into db and begins its transaction.
+ * Returns 0, or -1 (logged; import_end() cleans up either way).
+ */
+static int
+import_begin(struct import *im, sqlite3 *db, const char *dir, int dirfd,
+    struct import_stats *stats)
+{
+	size_t	 i;
+
+	memset(stats, 0, sizeof(*stats));
+	im->db = db;
+	im->dir = dir;
+	im->dirfd = dirfd;
+	im->stats = stats;
+	im->now = clock_seconds();
+	im->words = store_words_new();
+	if ((im->tok = tokenizer_new(store_dict())) == NULL) {
+		log_warnx("import: cannot set up the tokenizer");
+		return -1;
+	}
+	for (i = 0; i < nitems(im->st); i++)
+		if (sqlite3_prepare_v2(db, import_sql[i], -1, &im->st[i],
+		    NULL) != SQLITE_OK)
+			goto fail;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+fail:
+	log_warnx("import: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+/* Commits what im did: 0, or -1 after a rollback (logged). */
+static int
+import_commit(struct import *im)
+{
+	if (store_words_flush(im->words, im->db) == 0 &&
+	    sqlite3_exec(im->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	log_warnx("import: %s", sqlite3_errmsg(im->db));
+	sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static void
+import_end(struct import *im)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(im->st); i++)
+		sqlite3_finalize(im->st[i]);
+	tokenizer_free(im->tok);
+	store_words_free(im->words);
+	for (i = 0; i < im->nknown; i++)
+		free(im->known[i].slug);
+	free(im->known);
 }
 
 /*
@@ -597,52 +806,30 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 
 	memset(&im, 0, sizeof(im));
 	memset(stats, 0, sizeof(*stats));
-	if ((im.tok = tokenizer_new(store_dict())) == NULL) {
-		log_warnx("import: cannot set up the tokenizer");
-		return -1;
-	}
-	im.words = store_words_new();
-	im.db = db;
-	im.dir = dir;
-	im.stats = stats;
-	im.now = clock_seconds();
-
 	if ((d = opendir(dir)) == NULL) {
 		log_warn("%s: cannot open the articles folder", dir);
-		tokenizer_free(im.tok);
-		store_words_free(im.words);
 		return -1;
 	}
-	im.dirfd = dirfd(d);
 	if (list_folder(d, &names, &nnames) == -1) {
 		log_warn("%s: cannot list the articles folder", dir);
 		goto done;
 	}
-	for (i = 0; i < nitems(im.st); i++)
-		if (sqlite3_prepare_v2(db, import_sql[i], -1, &im.st[i],
-		    NULL) != SQLITE_OK)
-			goto dberr;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		goto dberr;
+	if (import_begin(&im, db, dir, dirfd(d), stats) == -1)
+		goto done;
 	if (load_known(&im) == -1)
 		goto rollback;
 	for (i = 0; i < nnames; i++) {
 		if (cancel != NULL && atomic_load(cancel)) {
 			log_info("import: stopped after %zu of %zu files", i,
 			    nnames);
-			if (store_words_flush(im.words, db) == -1 ||
-			    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) !=
-			    SQLITE_OK)
-				goto rollback;
+			import_commit(&im);
 			goto done;
 		}
 		if (import_file(&im, names[i]) == -1)
 			goto rollback;
 	}
-	if (mark_deleted(&im) == -1 || store_words_flush(im.words, db) == -1)
-		goto rollback;
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto rollback;
+	if (mark_deleted(&im) == -1 || import_commit(&im) == -1)
+		goto done;
 	rc = 0;
 	/* Only a speed-up: a failure costs nothing but a line in the log. */
 	if (stats->added + stats->changed + stats->removed >= OPTIMIZE_AFTER &&
@@ -654,20 +841,129 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 rollback:
 	log_warnx("import: %s", sqlite3_errmsg(db));
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	goto done;
-dberr:
-	log_warnx("import: %s", sqlite3_errmsg(db));
 done:
-	for (i = 0; i < nitems(im.st); i++)
-		sqlite3_finalize(im.st[i]);
-	tokenizer_free(im.tok);
-	store_words_free(im.words);
-	for (i = 0; i < im.nknown; i++)
-		free(im.known[i].slug);
-	free(im.known);
+	import_end(&im);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
 	closedir(d);
 	return rc;
+}
+
+/* The slug of an article file's name, or 0 when name is not one. */
+static int
+slug_of(const char *name, char *slug, size_t size)
+{
+	size_t	 n = strlen(name);
+
+	if (n < 4 || n - 3 >= size || strcmp(name + n - 3, ".md") != 0 ||
+	    name[0] == '.' || strchr(name, '/') != NULL)
+		return 0;
+	memcpy(slug, name, n - 3);
+	slug[n - 3] = '\0';
+	return 1;
+}
+
+/*
+ * Imports the files names[0..n) of dir (article files, "<slug>.md"), as
+ * the folder's import would, without looking at any other: a file that
+ * is there is added or updated, one that is gone marks its article
+ * deleted.  An article that changed is noted in *changes (which
+ * import_changes_free() frees), with its texts and term vector before
+ * and after.  Returns 0, or -1 when the database fails (nothing is
+ * changed then) or a name is not an article file's.
+ */
+int
+import_files(sqlite3 *db, const char *dir, const char *const *names,
+    size_t n, struct import_stats *stats, struct import_changes *changes)
+{
+	struct import	 im;
+	struct known	*k;
+	struct stat	 sb;
+	char		 slug[KBD_MAX_SLUG + 1];
+	size_t		 i;
+	int		 fd, rc = -1;
+
+	memset(&im, 0, sizeof(im));
+	memset(stats, 0, sizeof(*stats));
+	memset(changes, 0, sizeof(*changes));
+	for (i = 0; i < n; i++)
+		if (!slug_of(names[i], slug, sizeof(slug)))
+			return -1;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_warn("%s: cannot open the articles folder", dir);
+		return -1;
+	}
+	im.changes = changes;
+	if (import_begin(&im, db, dir, fd, stats) == -1)
+		goto done;
+	for (i = 0; i < n; i++) {
+		slug_of(names[i], slug, sizeof(slug));
+		if (load_known_slug(&im, slug) == -1)
+			goto rollback;
+	}
+	/* The files there first, as the folder's import does. */
+	for (i = 0; i < n; i++)
+		if (fstatat(fd, names[i], &sb, 0) == 0 &&
+		    import_file(&im, names[i]) == -1)
+			goto rollback;
+	for (i = 0; i < n; i++) {
+		slug_of(names[i], slug, sizeof(slug));
+		if ((k = known_find(&im, slug)) != NULL && !k->seen &&
+		    !k->deleted && fstatat(fd, names[i], &sb, 0) == -1 &&
+		    errno == ENOENT && delete_known(&im, k) == -1)
+			goto rollback;
+	}
+	if (import_commit(&im) == -1)
+		goto done;
+	if (read_changes(db, changes) == -1)
+		log_warnx("import: %s", sqlite3_errmsg(db));
+	else
+		rc = 0;
+	goto done;
+
+rollback:
+	log_warnx("import: %s", sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	if (rc == -1)
+		import_changes_free(changes);
+	import_end(&im);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Would importing the file name of dir change nothing?  Its size and
+ * modification time are the ones stored for its article (or it is gone,
+ * and so is its article).  1 when so, 0 when not (or on errors).
+ */
+int
+import_unchanged(sqlite3 *db, const char *dir, const char *name)
+{
+	sqlite3_stmt	*st = NULL;
+	struct stat	 sb;
+	char		 slug[KBD_MAX_SLUG + 1], path[4096];
+	int		 exists, same = 0, rc;
+
+	if (!slug_of(name, slug, sizeof(slug)))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	exists = stat(path, &sb) == 0;
+	if (!exists && errno != ENOENT)
+		return 0;
+	rc = sqlite3_prepare_v2(db, "SELECT mtime, size, state = 'deleted'"
+	    " FROM article WHERE slug = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		same = exists ? !sqlite3_column_int(st, 2) &&
+		    sqlite3_column_int64(st, 0) == (int64_t)sb.st_mtim.tv_sec *
+		    1000000000 + sb.st_mtim.tv_nsec &&
+		    sqlite3_column_int64(st, 1) == (int64_t)sb.st_size :
+		    sqlite3_column_int(st, 2);
+	else if (rc == SQLITE_DONE)
+		same = !exists;
+	sqlite3_finalize(st);
+	return same;
 }
