@@ -12,6 +12,15 @@
  * counts and patches the articles that were read, sharing the catalog.
  * What readers searched to reach articles ("searched as") changes with
  * their clicks: it is rebuilt when a flush wrote some, or a day passed.
+ *
+ * An import of the whole folder builds the catalog from the database.
+ * An editor's save (or a file that inotify names) changes a few articles
+ * of thousands: snapshot_patch() makes the next catalog from the last
+ * one and the import's account of what changed (import_files), without
+ * reading the tables again: the slugs and versions copied and changed,
+ * the lexicon and the search index patched (search_lexicon_patch,
+ * search_index_patch).  A patched snapshot answers as a rebuilt one
+ * would; tests/unit/t_import.c holds them against each other.
  */
 #include <math.h>
 #include <pthread.h>
@@ -23,20 +32,19 @@
 #include "tokenizer.h"
 
 #define POPULARITY_EVERY	60	/* seconds between popularity updates */
-#define BYTES_PER_TOKEN		7	/* of German text, about */
 
 /* What changes only with the articles; shared by snapshots. */
 struct catalog {
 	atomic_int		 refs;
 	struct cat_entry {
-		char		*slug;
+		const char	*slug;		/* in slugs */
 		int64_t		 id;
 	}			*by_slug;	/* sorted by slug */
 	size_t			 n;
+	char			*slugs;		/* the slugs, NUL-terminated */
+	size_t			 slugs_len;
 	size_t			 nids;		/* largest id + 1 */
 	uint64_t		*version;	/* by id, of the content; 0: none */
-	uint16_t		*doclen;	/* by id, tokens about */
-	double			 avgdoclen;
 	struct lexicon		*lexicon;
 	struct synonyms		*synonyms;
 	struct search_index	*index;		/* what the ranking reads */
@@ -46,19 +54,16 @@ static pthread_mutex_t	 swap_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot	*current;
 static uint64_t		 generation;		/* writer only */
 static int64_t		 popularity_done;	/* writer only */
+static struct tokenizer	*patch_tok;		/* writer only */
 
 static void
 catalog_unref(struct catalog *c)
 {
-	size_t	 i;
-
 	if (c == NULL || atomic_fetch_sub(&c->refs, 1) != 1)
 		return;
-	for (i = 0; i < c->n; i++)
-		free(c->by_slug[i].slug);
 	free(c->by_slug);
+	free(c->slugs);
 	free(c->version);
-	free(c->doclen);
 	search_lexicon_unref(c->lexicon);
 	search_synonyms_unref(c->synonyms);
 	search_index_unref(c->index);
@@ -170,14 +175,14 @@ entry_cmp(const void *a, const void *b)
 	    ((const struct cat_entry *)b)->slug);
 }
 
-/* Reads the published articles' slugs, change times and lengths. */
+/* Reads the published articles' slugs and versions. */
 static int
 load_catalog(sqlite3 *db, struct catalog *c)
 {
 	sqlite3_stmt	*st = NULL;
-	size_t		 cap = 0;
-	int64_t		 id, len;
-	double		 sum = 0.0;
+	struct buf	 slugs;
+	size_t		 cap = 0, i, *off = NULL;
+	int64_t		 id;
 	int		 rc;
 
 	rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM article",
@@ -188,9 +193,8 @@ load_catalog(sqlite3 *db, struct catalog *c)
 	if (rc != SQLITE_OK)
 		return -1;
 	c->version = xcalloc(c->nids, sizeof(*c->version));
-	c->doclen = xcalloc(c->nids, sizeof(*c->doclen));
-	rc = sqlite3_prepare_v2(db, "SELECT id, slug, hash, length(title) +"
-	    " length(tags) + length(body_text) FROM article"
+	buf_init(&slugs);
+	rc = sqlite3_prepare_v2(db, "SELECT id, slug, hash FROM article"
 	    " WHERE state = 'published'", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = SQLITE_OK;
@@ -201,22 +205,26 @@ load_catalog(sqlite3 *db, struct catalog *c)
 			cap = cap ? cap * 2 : 256;
 			c->by_slug = xreallocarray(c->by_slug, cap,
 			    sizeof(*c->by_slug));
+			off = xreallocarray(off, cap, sizeof(*off));
 		}
-		c->by_slug[c->n].slug = xstrdup((const char *)
-		    sqlite3_column_text(st, 1));
+		off[c->n] = slugs.len;
+		buf_put(&slugs, sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1) + 1);
 		c->by_slug[c->n].id = id;
 		c->n++;
 		/* The content hash: a change within a second changes it. */
 		c->version[id] = text_hash((const char *)
 		    sqlite3_column_text(st, 2)) | 1;
-		len = sqlite3_column_int64(st, 3) / BYTES_PER_TOKEN + 1;
-		c->doclen[id] = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
-		sum += (double)c->doclen[id];
 	}
 	sqlite3_finalize(st);
+	/* The pool moved while it grew: point into it only now. */
+	buf_put(&slugs, "", 1);
+	c->slugs = buf_detach(&slugs, &c->slugs_len);
+	for (i = 0; i < c->n; i++)
+		c->by_slug[i].slug = c->slugs + off[i];
+	free(off);
 	if (rc != SQLITE_DONE)
 		return -1;
-	c->avgdoclen = c->n > 0 ? sum / (double)c->n : 1.0;
 	if (c->n > 0)
 		qsort(c->by_slug, c->n, sizeof(*c->by_slug), entry_cmp);
 	return 0;
@@ -404,6 +412,139 @@ snapshot_import(sqlite3 *db, const char *articles)
 	return 0;
 }
 
+/* Is article id one of those ch changed? */
+static int
+changed(const struct import_changes *ch, int64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < ch->n; i++)
+		if (ch->v[i].id == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * The catalog cur with the articles of ch as they are now: the slugs and
+ * versions copied and changed, the lexicon and the index patched.
+ */
+static struct catalog *
+patch_catalog(const struct catalog *cur, const struct import_changes *ch)
+{
+	struct catalog		*c = xcalloc(1, sizeof(*c));
+	struct index_change	*ic = xcalloc(ch->n + 1, sizeof(*ic));
+	const struct import_change *v;
+	struct cat_entry	 key, *e;
+	size_t			 i, k, need = cur->slugs_len;
+
+	atomic_init(&c->refs, 1);
+	c->nids = cur->nids;
+	for (i = 0; i < ch->n; i++) {
+		if (ch->v[i].id >= 0 && (size_t)ch->v[i].id >= c->nids)
+			c->nids = (size_t)ch->v[i].id + 1;
+		if (ch->v[i].live)
+			need += strlen(ch->v[i].slug) + 1;
+	}
+	c->version = xcalloc(c->nids, sizeof(*c->version));
+	memcpy(c->version, cur->version, cur->nids * sizeof(*c->version));
+	/* The slugs: the others kept in order, the changed ones put in. */
+	c->slugs = xmalloc(need);
+	memcpy(c->slugs, cur->slugs, cur->slugs_len);
+	c->slugs_len = cur->slugs_len;
+	c->by_slug = xcalloc(cur->n + ch->n + 1, sizeof(*c->by_slug));
+	for (i = 0; i < cur->n; i++) {
+		if (changed(ch, cur->by_slug[i].id))
+			continue;
+		c->by_slug[c->n].id = cur->by_slug[i].id;
+		c->by_slug[c->n++].slug = c->slugs +
+		    (cur->by_slug[i].slug - cur->slugs);
+	}
+	for (i = 0; i < ch->n; i++) {
+		v = &ch->v[i];
+		if (v->id < 0)
+			continue;
+		c->version[v->id] = v->live ? text_hash(v->hash) | 1 : 0;
+		if (!v->live)
+			continue;
+		key.slug = v->slug;
+		for (k = 0; k < c->n && entry_cmp(&c->by_slug[k], &key) < 0;
+		    k++)
+			;
+		memmove(&c->by_slug[k + 1], &c->by_slug[k],
+		    (c->n - k) * sizeof(*c->by_slug));
+		e = &c->by_slug[k];
+		e->id = v->id;
+		e->slug = c->slugs + c->slugs_len;
+		memcpy(c->slugs + c->slugs_len, v->slug, strlen(v->slug) + 1);
+		c->slugs_len += strlen(v->slug) + 1;
+		c->n++;
+	}
+	if (patch_tok == NULL)
+		patch_tok = tokenizer_new(store_dict());
+	c->lexicon = patch_tok != NULL ? search_lexicon_patch(cur->lexicon,
+	    patch_tok, ch) : NULL;
+	c->synonyms = cur->synonyms;
+	search_synonyms_ref(c->synonyms);
+	for (i = 0; i < ch->n; i++) {
+		ic[i].id = ch->v[i].id;
+		ic[i].old = ch->v[i].was_live ? &ch->v[i].old_terms : NULL;
+		ic[i].now = ch->v[i].live ? &ch->v[i].terms : NULL;
+	}
+	c->index = search_index_patch(cur->index, ic, ch->n, c->nids);
+	free(ic);
+	return c;
+}
+
+/*
+ * Builds the snapshot after an import of a few files (import_files) from
+ * the current one and what changed, ch: the catalog patched, the stored
+ * hits of the changed articles, the top list read again.  Returns 0, or
+ * -1 when it cannot (no snapshot yet, no tokenizer): the caller builds
+ * a whole one then (snapshot_import).
+ */
+int
+snapshot_patch(sqlite3 *db, const struct import_changes *ch)
+{
+	struct snapshot	*s, *cur;
+	struct catalog	*c;
+	size_t		 i;
+
+	if ((cur = snapshot_acquire()) == NULL)
+		return -1;
+	if (cur->catalog->index == NULL || cur->catalog->lexicon == NULL) {
+		snapshot_release(cur);
+		return -1;
+	}
+	if ((c = patch_catalog(cur->catalog, ch))->lexicon == NULL) {
+		catalog_unref(c);
+		snapshot_release(cur);
+		return -1;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->refs = 1;
+	s->catalog = c;
+	s->nids = c->nids;
+	s->hits = xcalloc(s->nids, sizeof(*s->hits));
+	memcpy(s->hits, cur->hits, cur->nids * sizeof(*s->hits));
+	for (i = 0; i < ch->n; i++)
+		if (ch->v[i].id >= 0)
+			s->hits[ch->v[i].id] = ch->v[i].hits;
+	compute_popularity(s);
+	s->learned = cur->learned;
+	search_index_ref(s->learned);
+	s->learned_day = cur->learned_day;
+	snapshot_release(cur);
+	if (load_top(db, s) == -1) {
+		log_warnx("snapshot: %s", sqlite3_errmsg(db));
+		snapshot_free(s);
+		return -1;
+	}
+	s->generation = ++generation;
+	s->import_generation = s->generation;
+	publish(s);
+	return 0;
+}
+
 /*
  * Builds a snapshot after a hits flush: the current catalog, the counts
  * with the n flushed deltas d added, and the top list again.  Returns 0,
@@ -454,6 +595,8 @@ void
 snapshot_shutdown(void)
 {
 	publish(NULL);
+	tokenizer_free(patch_tok);
+	patch_tok = NULL;
 }
 
 /*

@@ -3,10 +3,11 @@
  * publish and unpublish, delete, restore a revision, rename, and a
  * phrasing customers search with added to its aliases.  The files
  * stay the source of truth: a change is written to articles/<slug>.md
- * (a hidden temporary file, fsync, rename, fsync of the folder), and the
- * folder is imported at once, which records the new revision under the
- * editor's name.  Only then is the change acknowledged, so a 2xx answer
- * means the edit is on disk and served.
+ * (a hidden temporary file, fsync, rename, fsync of the folder), and that
+ * file is imported at once (writer_import_file: that file alone, and the
+ * snapshot patched, not rebuilt), which records the new revision under
+ * the editor's name.  Only then is the change acknowledged, so a 2xx
+ * answer means the edit is on disk and served.
  *
  * Every change runs as a job in the writer thread (writer_call), so
  * changes, imports and hit flushes never interleave.  Saves take the
@@ -173,7 +174,7 @@ commit_text(sqlite3 *db, struct edit *e, const char *slug, const char *text,
 	    strlen(text), NULL, 0);
 	sodium_bin2hex(hash, sizeof(hash), bin, sizeof(bin));
 	import_expect(slug, hash, e->author);
-	if (writer_import() == -1 ||
+	if (writer_import_file(slug) == -1 ||
 	    (e->rev = imported_rev(db, slug, hash)) < 0)
 		return refuse(e, EIO, "the file was written, but the database "
 		    "did not take it; it will be read at the next import");
@@ -360,7 +361,7 @@ delete_job(sqlite3 *db, void *arg)
 		return 0;
 	}
 	close(dirfd);
-	if (writer_import() == -1)
+	if (writer_import_file(e->slug) == -1)
 		return refuse(e, EIO, "the file was removed, but the database "
 		    "did not take it");
 	log_info("articles: %s deleted by %s", e->slug, e->author);

@@ -6,21 +6,26 @@
  * so the import is asked for once the folder has been quiet for
  * WATCH_QUIET_MS, or at the latest WATCH_MAX_MS after the first event:
  * a change is served within about a second.  The import records each
- * changed file as a revision by "file".  kbd's own saves cause events
- * too; the import they trigger finds nothing new and costs a stat per
- * file.  Where inotify is not available, SIGHUP still works.
+ * changed file as a revision by "file".  The writer is told which files
+ * changed (up to WATCH_NAMES; more, or an overflow of inotify's queue,
+ * read the whole folder), so that a file changed outside is imported
+ * alone, and the events of kbd's own saves, whose files the database
+ * already has, cost a stat each.  Where inotify is not available,
+ * SIGHUP still works.
  */
 #include <sys/inotify.h>
 
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kbd.h"
 
+#define WATCH_NAMES	1024	/* files named in one burst, at most */
 #define WATCH_QUIET_MS	150
 #define WATCH_MAX_MS	700
 #define WATCH_EVENTS	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
@@ -45,9 +50,52 @@ interesting(const struct inotify_event *ev)
 	    strcmp(ev->name, "synonyms.txt") == 0;
 }
 
-/* Reads what inotify has; returns 1 if any event matters. */
+/* The files of a burst of events, for the writer. */
+struct burst {
+	char	*name[WATCH_NAMES];
+	size_t	 n;
+	int	 all;		/* too many, or unknown: the whole folder */
+};
+
+static void
+burst_add(struct burst *b, const struct inotify_event *ev)
+{
+	size_t	 i;
+
+	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_Q_OVERFLOW)) {
+		b->all = 1;
+		return;
+	}
+	for (i = 0; i < b->n; i++)
+		if (strcmp(b->name[i], ev->name) == 0)
+			return;
+	if (b->n == WATCH_NAMES)
+		b->all = 1;
+	else
+		b->name[b->n++] = xstrdup(ev->name);
+}
+
+/* Hands the burst to the writer and empties it. */
+static void
+burst_flush(struct burst *b)
+{
+	size_t	 i;
+
+	log_debug("watch: the articles folder changed");
+	if (b->all)
+		writer_sync();
+	for (i = 0; i < b->n; i++) {
+		if (!b->all)
+			writer_sync_file(b->name[i]);
+		free(b->name[i]);
+	}
+	b->n = 0;
+	b->all = 0;
+}
+
+/* Reads what inotify has into b; returns 1 if any event matters. */
 static int
-drain(void)
+drain(struct burst *b)
 {
 	_Alignas(struct inotify_event) char buf[8192];
 	const struct inotify_event *ev;
@@ -58,7 +106,10 @@ drain(void)
 	while ((n = read(inotify_fd, buf, sizeof(buf))) > 0)
 		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)(void *)p;
-			hit |= interesting(ev);
+			if (interesting(ev)) {
+				hit = 1;
+				burst_add(b, ev);
+			}
 		}
 	return hit;
 }
@@ -67,10 +118,12 @@ static void *
 watch_main(void *unused)
 {
 	struct pollfd	 pfd[2];
+	struct burst	 b;
 	int64_t		 first = 0, now;
 	int		 timeout, pending = 0;
 
 	(void)unused;
+	memset(&b, 0, sizeof(b));
 	pfd[0].fd = inotify_fd;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = stop_pipe[0];
@@ -83,7 +136,7 @@ watch_main(void *unused)
 			break;
 		now = clock_us();
 		if (pfd[0].revents & POLLIN) {
-			if (drain() && !pending) {
+			if (drain(&b) && !pending) {
 				pending = 1;
 				first = now;
 			}
@@ -91,11 +144,12 @@ watch_main(void *unused)
 				continue;
 		}
 		if (pending) {
-			log_debug("watch: the articles folder changed");
-			writer_sync();
+			burst_flush(&b);
 			pending = 0;
 		}
 	}
+	while (b.n > 0)
+		free(b.name[--b.n]);
 	return NULL;
 }
 

@@ -4,7 +4,10 @@
  * in order: imports of the articles folder (at start and on request),
  * jobs other threads hand over and wait for (staff's saves, logins), and
  * once every KBD_FLUSH_MS the hits and the search log.  After each change
- * it rebuilds the snapshot.  An import that fails (a full disk, a
+ * it rebuilds the snapshot, or, when only a few files were imported (a
+ * save, a file inotify named), patches it (snapshot_patch).  A file
+ * inotify names whose size and time are the ones the database has (the
+ * echo of kbd's own save) costs a stat and a lookup, no import.  An import that fails (a full disk, a
  * database locked by another process) is tried again after 5 s, then
  * after twice as long each time, up to 5 minutes.  Stopping flushes the
  * last hits before the connection is closed, so a clean stop loses no
@@ -21,11 +24,15 @@
 
 #include "kbd.h"
 
+#define WRITER_NAMES	1024	/* files named for an import, at most */
+
 static pthread_t	 thread;
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	 wake;
 static int		 stopping;	/* guarded by lock */
-static int		 sync_wanted;	/* guarded by lock */
+static int		 sync_wanted;	/* guarded by lock: the whole folder */
+static char		*sync_names[WRITER_NAMES];	/* guarded by lock */
+static size_t		 nsync_names;	/* ... files changed outside */
 static atomic_int	 ready;		/* the first import is done */
 static atomic_int	 cancel;	/* stop what takes long: we stop */
 static sqlite3		*db;
@@ -136,6 +143,79 @@ writer_import(void)
 	return sync_folder(1);
 }
 
+/*
+ * Imports the files names[0..n) alone and patches the snapshot with
+ * what they changed; when that cannot be done, the whole folder.
+ * Returns 0, or -1 when the import failed.
+ */
+static int
+sync_files(const char *const *names, size_t n, int outside)
+{
+	struct import_stats	 st;
+	struct import_changes	 ch;
+	int64_t			 t0 = clock_us(), t1;
+
+	if (import_files(db, articles, names, n, &st, &ch) == -1)
+		return sync_folder(1);
+	t1 = clock_us();
+	if (ch.n > 0 && snapshot_patch(db, &ch) == -1)
+		snapshot_import(db, articles);
+	/* A save says so itself; a change from outside gets the summary. */
+	if (outside)
+		log_info("articles: %u new, %u changed, %u unchanged, %u "
+		    "removed, %u skipped (%.1f ms; %zu file%s named by inotify)",
+		    st.added, st.changed, st.unchanged, st.removed, st.failed,
+		    (double)(clock_us() - t0) / 1000.0, n, n == 1 ? "" : "s");
+	else
+		log_debug("articles: %s: %u new, %u changed, %u removed "
+		    "(import %.1f ms, snapshot %.1f ms)", names[0], st.added,
+		    st.changed, st.removed, (double)(t1 - t0) / 1000.0,
+		    (double)(clock_us() - t1) / 1000.0);
+	import_changes_free(&ch);
+	return 0;
+}
+
+/*
+ * For jobs, which run in the writer: imports the article file of slug
+ * now (a save, a change of state, a removal), and only that file.
+ * Returns 0 or -1.
+ */
+int
+writer_import_file(const char *slug)
+{
+	char		 name[KBD_MAX_SLUG + 4];
+	const char	*names[1] = { name };
+
+	snprintf(name, sizeof(name), "%s.md", slug);
+	return sync_files(names, 1, 0);
+}
+
+/*
+ * The files inotify named: those whose import would change nothing (the
+ * echo of a save) are passed over, a few article files still there are
+ * imported alone, anything else (a file gone, which may have been
+ * renamed; synonyms.txt) imports the folder.  Returns 0 or -1.
+ */
+static int
+sync_named(char **names, size_t n)
+{
+	static const char *todo[WRITER_NAMES];
+	size_t		 i, k = 0;
+	struct stat	 sb;
+	char		 path[4096];
+
+	for (i = 0; i < n; i++) {
+		if (import_unchanged(db, articles, names[i]))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", articles, names[i]);
+		if (strcmp(names[i], "synonyms.txt") == 0 ||
+		    stat(path, &sb) == -1)
+			return sync_folder(0);
+		todo[k++] = names[i];
+	}
+	return k > 0 ? sync_files(todo, k, 1) : 0;
+}
+
 /* The articles folder the writer imports. */
 const char *
 writer_folder(void)
@@ -228,6 +308,8 @@ static void *
 writer_main(void *unused)
 {
 	struct timespec	 next, retry;
+	static char	*names[WRITER_NAMES];
+	size_t		 nnames, i;
 	int		 do_sync, stop = 0, failed = 0;
 
 	(void)unused;
@@ -236,14 +318,22 @@ writer_main(void *unused)
 	deadline_after(&next, KBD_FLUSH_MS);
 	pthread_mutex_lock(&lock);
 	while (!stop) {
-		while (!stopping && !sync_wanted && jobs == NULL &&
-		    !passed(&next))
+		while (!stopping && !sync_wanted && nsync_names == 0 &&
+		    jobs == NULL && !passed(&next))
 			pthread_cond_timedwait(&wake, &lock, &next);
 		do_sync = sync_wanted || (failed && passed(&retry));
 		sync_wanted = 0;
+		nnames = nsync_names;
+		memcpy(names, sync_names, nnames * sizeof(*names));
+		nsync_names = 0;
 		stop = stopping;
 		pthread_mutex_unlock(&lock);
 
+		if (!do_sync && nnames > 0 && !stop &&
+		    sync_named(names, nnames) == -1)
+			do_sync = 1;
+		for (i = 0; i < nnames; i++)
+			free(names[i]);
 		if (do_sync && !stop) {
 			/* Every failure in a row waits twice as long. */
 			if ((failed = sync_folder(0) == -1)) {
@@ -308,6 +398,27 @@ writer_sync(void)
 	pthread_mutex_unlock(&lock);
 }
 
+/*
+ * Asks the writer to read the file name of the articles folder again
+ * (changed, added or removed from outside); too many at once read the
+ * whole folder.
+ */
+void
+writer_sync_file(const char *name)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nsync_names && strcmp(sync_names[i], name) != 0; i++)
+		;
+	if (i == nsync_names && nsync_names < WRITER_NAMES)
+		sync_names[nsync_names++] = xstrdup(name);
+	else if (i == nsync_names)
+		sync_wanted = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+}
+
 /* Flushes the last hits, stops the writer and closes its connection. */
 void
 writer_stop(void)
@@ -318,6 +429,8 @@ writer_stop(void)
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
 	pthread_join(thread, NULL);
+	while (nsync_names > 0)
+		free(sync_names[--nsync_names]);
 	if (sqlite3_close(db) != SQLITE_OK)
 		log_warnx("closing the database: %s", sqlite3_errmsg(db));
 	pthread_cond_destroy(&wake);
