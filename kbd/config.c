@@ -217,7 +217,7 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	if (take_command(cfg, &argc, &argv, why, sizeof(why)) == -1)
 		return -1;
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc then forgets a scan cut short */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'A':
