@@ -110,7 +110,7 @@ retry=$(header Retry-After)
 [[ $retry =~ ^[0-9]+$ ]] && [ "$retry" -ge 1 ] || fail 4.2 "Retry-After: '$retry'"
 grep -q 'Zu viele Fehlversuche' "$BODY" || fail 4.3 "no message for the lock-out"
 grep -q 'login as bert from 127.0.0.1 refused' "$LOG" || fail 4.4 "the refusal is not logged"
-sleep $((retry + 1))
+sleep $((retry + 1))	# the wait kbd asked for (4.5 checks it suffices)
 login bert noch-ein-passwort
 [ "$STATUS" = 303 ] || fail 4.5 "after the wait the right password gave $STATUS"
 grep -q 'falsch' "$LOG" && fail 4.6 "a tried password reached the log"
