@@ -239,7 +239,7 @@ for b in broken[:10]:
 sys.exit(1 if broken else 0)
 EOF
 clients=$!
-wait_until 10 test -e "$TMP/going" || fail 4.0 "the clients got no answers"
+wait_until 30 test -e "$TMP/going" || fail 4.0 "the clients got no answers"
 kill -TERM "$KBD_PID"
 rc=0
 wait "$KBD_PID" || rc=$?
@@ -286,7 +286,7 @@ if hashlib.sha256(body).digest() != hashlib.sha256(want).digest():
     print(f"FAIL 5.2: got {len(body)} bytes of {len(want)}"); sys.exit(1)
 EOF2
 slow=$!
-wait_until 5 test -f "$TMP/ready" || fail 5.3 "the slow client did not start"
+wait_until 30 test -f "$TMP/ready" || fail 5.3 "the slow client did not start"
 kill -TERM "$KBD_PID"
 closed() {
 	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz")
