@@ -13,7 +13,7 @@
 //
 // Everything a test starts is stopped when the process exits, also after
 // a failure.  Screenshots go to tests/artifacts/browser/.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, readdirSync, copyFileSync,
 	writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -57,6 +57,27 @@ export function copyArticles(extra = {}) {
 }
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+// Tries cond() (may be async) every 100 ms until it is true or ms have
+// passed; resolves to its last result.  What a test waits for instead of
+// a fixed time: as long as it takes, no longer.
+export async function waitUntil(cond, ms) {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		const ok = await cond();
+		if (ok || Date.now() > deadline)
+			return ok;
+		await sleep(100);
+	}
+}
+
+// Runs query on the database of kbd (from startKbd) with sqlite3; returns
+// what it printed, trimmed.
+export function sql(kbd, query) {
+	const r = spawnSync('sqlite3', ['-batch', join(kbd.tmp, 'kb.sqlite'),
+		query], { encoding: 'utf8' });
+	return (r.stdout || '').trim();
+}
 
 // Starts kbd (with the static files it carries); args are added (and
 // override: --articles DIR).  Resolves once /healthz answers 200, with
