@@ -357,6 +357,19 @@ expect_imported() {
 	    fail "$1" "imported since the change: '$(imported_since "$2")', want '$3'"
 }
 
+# Waits until everything counted before (hits, searches, clicks) has
+# been written: a search made now reaches the search log with the same
+# flush or a later one than what came before it.  For checks that
+# something did NOT happen, which no condition can wait for.
+flushed() {	# flushed CASE
+	local n
+	n=$(sql "SELECT count(*) FROM search_log")
+	curl -s -o /dev/null --max-time 10 \
+	    "$BASE/api/search?q=flush$STARTS$RANDOM$RANDOM"
+	wait_until 10 log_grew "$n" || fail "$1" "nothing was written within 10 s"
+}
+log_grew() { [ "$(sql "SELECT count(*) FROM search_log")" -gt "$1" ]; }
+
 # Sends SIGHUP and waits for the import it starts to log its summary.
 sighup() {
 	local n
