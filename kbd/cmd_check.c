@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 
 #include "kbd.h"
 

@@ -207,6 +207,7 @@ void	 escape_html_n(struct buf *b, const char *s, size_t n);
 void	 escape_url(struct buf *b, const char *s);
 void	 escape_xml(struct buf *b, const char *s);
 void	 escape_json_script(struct buf *b, const char *json);
+void	 escape_slug(struct buf *b, const char *s, size_t max);
 
 /* gzip.c */
 int	 gzip_worth(const char *type, size_t len);
@@ -436,6 +437,27 @@ void	 article_clear(struct article *a);
 char	*article_compose(const char *old, const char *title,
 	    const char *category, const char *tags, const char *aliases,
 	    int draft, const char *body);
+
+/* media.c */
+#define KBD_MAX_MEDIA		(3 * 1024 * 1024)	/* bytes of a picture */
+#define KBD_MAX_MEDIA_NAME	80	/* bytes of its name */
+/* What a picture's bytes say it is. */
+struct media_info {
+	const char	*type;		/* "image/png", ... */
+	const char	*ext;		/* "png", "jpg", "webp", "gif" */
+	unsigned int	 width;		/* pixels */
+	unsigned int	 height;
+	char		 version[17];	/* hex: a hash of its bytes */
+};
+void	 media_init(const char *articles);
+int	 media_name_ok(const char *name);
+int	 media_sniff(const void *data, size_t len, struct media_info *mi);
+/* The picture's bytes, or NULL; the caller frees them. */
+char	*media_read(const char *name, size_t *len, struct media_info *mi);
+int	 media_info(const char *name, struct media_info *mi);
+int	 media_save(const void *data, size_t len, const char *want,
+	    char *name, size_t size, struct media_info *mi,
+	    const char **errstr);
 
 /* render.c */
 int	 render_markdown(const char *md, size_t len, char **html, char **text);
