@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <pthread.h>
+#include <sodium.h>
 
 #include "kbd.h"
 #include "german.h"
@@ -72,6 +73,29 @@ load_dicts(void *arg)
 	    thes);
 	search_dict_use(d);
 	return NULL;
+}
+
+/*
+ * Hands the key that signs the vote forms (kept in the database, so that
+ * pages stay good across restarts) to the web layer.  A key that cannot
+ * be kept is made for this run only, and said so.  Returns 0, or -1 when
+ * no key can be had at all.
+ */
+static int
+vote_key(const char *db)
+{
+	unsigned char	 key[64];
+	const char	*errstr = "?";
+	size_t		 n = feedback_key_size();
+
+	if (n > sizeof(key))
+		return -1;
+	if (store_vote_key(db, key, n, &errstr) == -1)
+		log_warnx("votes: %s; the forms' key is new with every start",
+		    errstr);
+	feedback_init(key, n);
+	sodium_memzero(key, sizeof(key));
+	return 0;
 }
 
 /*
@@ -138,6 +162,9 @@ cmd_serve(const struct config *cfg)
 		log_warnx("%s", errstr);
 		goto done;
 	}
+	if (vote_key(cfg->db) == -1)
+		goto done;
+	media_init(cfg->articles);
 	if (static_load(cfg->static_dir, &errstr) == -1) {
 		log_warnx("--static %s: %s", cfg->static_dir, errstr);
 		goto done;
@@ -178,6 +205,7 @@ cmd_serve(const struct config *cfg)
 writer:
 	watch_stop();
 	writer_stop();
+	hits_vote_shutdown();
 	snapshot_shutdown();
 done:
 	http_stop();

@@ -9,8 +9,8 @@
 #include "kbd.h"
 
 #define SITE_NAME	KBD_SITE_NAME
-#define PLACEHOLDER	"Bitte geben Sie Ihre Frage oder einzelne " \
-			"Suchbegriffe ein"
+/* Short enough to be read whole in the box on a phone (390 px). */
+#define PLACEHOLDER	"Ihre Frage oder Suchbegriffe"
 
 void
 frame_search_form(struct buf *b, const char *q, const char *cls)
@@ -57,11 +57,31 @@ frame_head_open(struct buf *b, const char *title)
 void
 frame_head_close(struct buf *b, const char *q, int home)
 {
-	buf_puts(b, "</head>\n<body>\n<header class=\"site\"><div class=\"wrap\">\n"
-	    "<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n");
+	buf_puts(b, "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Zum "
+	    "Inhalt springen</a>\n<header class=\"site\"><div class=\"wrap\">"
+	    "\n<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n");
 	if (!home)
 		frame_search_form(b, q, "search search-small");
-	buf_puts(b, "</div></header>\n<main class=\"wrap\">\n");
+	buf_printf(b, "</div></header>\n<main class=\"wrap%s\" id=\"main\">\n",
+	    home ? " wide" : "");
+}
+
+/*
+ * "Frage nicht beantwortet? Kontakt aufnehmen", linked to --contact-url;
+ * nothing without it.
+ */
+void
+frame_contact(struct buf *b)
+{
+	const char	*url = site_contact_url();
+
+	if (url == NULL)
+		return;
+	buf_puts(b, "<p class=\"contact\">Frage nicht beantwortet? <a href=\"");
+	escape_html(b, url);
+	buf_puts(b, "\">");
+	escape_html(b, site_contact_text());
+	buf_puts(b, "</a></p>\n");
 }
 
 /* Opens a page; title is plain text, q the text of the search box. */
