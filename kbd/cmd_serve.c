@@ -109,6 +109,7 @@ cmd_serve_web(struct http_hooks *hooks)
 {
 	route_add(staff_page_routes, staff_page_nroutes);
 	route_add(staff_api_routes, staff_api_nroutes);
+	route_add(staff_media_routes, staff_media_nroutes);
 	route_staff_check(staff_auth_is_staff);
 	metrics_init(route_count(), route_label);
 	hooks->dispatch = route_dispatch;

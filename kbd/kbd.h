@@ -146,6 +146,9 @@ int	 parse_hex(char c);
 int	 parse_number(const char *s, long long min, long long max,
 	    long long *out);
 int	 parse_slug(const char *s, size_t n);
+int	 parse_multipart(const char *body, size_t len, const char *type,
+	    void (*fn)(void *arg, const char *name, const char *filename,
+	    const char *data, size_t n), void *arg);
 
 /* clock.c */
 int64_t	 clock_us(void);
@@ -479,7 +482,8 @@ char	*article_compose(const char *old, const char *title,
 	    int draft, const char *body);
 
 /* media.c */
-#define KBD_MAX_MEDIA		(3 * 1024 * 1024)	/* bytes of a picture */
+#define KBD_MAX_MEDIA_MB	3	/* megabytes of a picture */
+#define KBD_MAX_MEDIA		(KBD_MAX_MEDIA_MB * 1024 * 1024)
 #define KBD_MAX_MEDIA_NAME	80	/* bytes of its name */
 /* What a picture's bytes say it is. */
 struct media_info {
@@ -498,6 +502,7 @@ int	 media_info(const char *name, struct media_info *mi);
 int	 media_save(const void *data, size_t len, const char *want,
 	    char *name, size_t size, struct media_info *mi,
 	    const char **errstr);
+void	 media_stamp(const char *dir, char *out, size_t size);
 
 /* render.c */
 int	 render_markdown(const char *md, size_t len, char **html, char **text);
@@ -1386,6 +1391,15 @@ int	 staff_edit_delete(struct edit *e, const char **errstr);
 int	 staff_edit_restore(struct edit *e, const char **errstr);
 int	 staff_edit_rename(struct edit *e, const char **errstr);
 int	 staff_edit_alias(struct edit *e, const char **errstr);
+
+/* staff_media.c */
+void	 staff_media_form(struct buf *b, const struct staff *who,
+	    const char *slug);
+extern const struct route staff_media_routes[];
+extern const size_t staff_media_nroutes;
+
+/* staff_votes.c */
+void	 staff_votes_section(struct buf *b, struct reader *r, int days);
 
 /* staff_page.c */
 char	*staff_page_tags(const char *s);

@@ -11,6 +11,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -312,8 +313,8 @@ media_save(const void *data, size_t len, const char *want, char *name,
 	int		 dirfd, fd = -1, i, saved;
 
 	if (len > KBD_MAX_MEDIA) {
-		*errstr = "the picture is larger than " STR(KBD_MAX_MEDIA)
-		    " bytes";
+		*errstr = "the picture is larger than " STR(KBD_MAX_MEDIA_MB)
+		    " MB";
 		errno = E2BIG;
 		return -1;
 	}
@@ -379,4 +380,70 @@ fail:
 	buf_free(&base);
 	errno = saved;
 	return -1;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Writes into out (at least 17 bytes) a stamp of the media folder of the
+ * articles folder dir: a hash of its pictures' names, sizes, inodes and
+ * modification times, "" when there is no such folder.  Imports compare
+ * it to know whether articles that show pictures must be rendered again
+ * (their sizes and versions are part of the HTML).
+ */
+void
+media_stamp(const char *dir, char *out, size_t size)
+{
+	crypto_generichash_state	 st;
+	struct dirent			*de;
+	struct stat			 sb;
+	unsigned char			 h[8];
+	char				**names = NULL, line[160];
+	size_t				 n = 0, cap = 0, i;
+	DIR				*d;
+	int				 top, fd;
+
+	*out = '\0';
+	if ((top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	fd = openat(top, MEDIA_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(top);
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!media_name_ok(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	if (n > 0)
+		qsort(names, n, sizeof(*names), str_cmp);
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	for (i = 0; i < n; i++) {
+		if (fstatat(dirfd(d), names[i], &sb, 0) == 0)
+			snprintf(line, sizeof(line), "%s %lld %llu %lld.%09ld\n",
+			    names[i], (long long)sb.st_size,
+			    (unsigned long long)sb.st_ino,
+			    (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
+		else
+			snprintf(line, sizeof(line), "%s -\n", names[i]);
+		crypto_generichash_update(&st, (const unsigned char *)line,
+		    strlen(line));
+		free(names[i]);
+	}
+	free(names);
+	closedir(d);
+	crypto_generichash_final(&st, h, sizeof(h));
+	if (size >= 17)
+		sodium_bin2hex(out, size, h, sizeof(h));
 }
