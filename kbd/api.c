@@ -191,6 +191,66 @@ opensearch_suggestions(const char *query, const struct search_result *res)
 	return json_pack("[s,o,o,o]", query, titles, none, urls);
 }
 
+/* Appends the text of escaped HTML h[0..n) (escape_html's five). */
+static void
+unescape_html(struct buf *b, const char *h, size_t n)
+{
+	static const struct {
+		const char	*ent;
+		char		 c;
+	} ents[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&quot;", '"' }, { "&#39;", '\'' },
+	};
+	size_t	 i, k, len;
+	int	 done;
+
+	for (i = 0; i < n; i++) {
+		done = 0;
+		for (k = 0; h[i] == '&' && !done && k < nitems(ents); k++) {
+			len = strlen(ents[k].ent);
+			if (n - i >= len && memcmp(h + i, ents[k].ent, len) ==
+			    0) {
+				buf_putc(b, ents[k].c);
+				i += len - 1;
+				done = 1;
+			}
+		}
+		if (!done)
+			buf_putc(b, h[i]);
+	}
+}
+
+/*
+ * A suggestion's title with its marks (escaped HTML with <mark>, from
+ * search_suggest) as plain strings that alternate: text, marked text,
+ * text, ...; the first may be "".  Clients build text nodes from them,
+ * never HTML.
+ */
+static json_t *
+marked_parts(const char *html)
+{
+	json_t		*parts = json_array();
+	struct buf	 b;
+	const char	*p = html, *tag;
+	int		 in = 0;
+
+	while (*p != '\0') {
+		tag = strstr(p, in ? "</mark>" : "<mark>");
+		buf_init(&b);
+		buf_puts(&b, "");
+		unescape_html(&b, p, tag != NULL ? (size_t)(tag - p) :
+		    strlen(p));
+		json_array_append_new(parts, reply_jstr(b.data));
+		buf_free(&b);
+		if (tag == NULL)
+			break;
+		p = tag + (in ? 7 : 6);
+		in = !in;
+	}
+	return parts;
+}
+
 void
 api_suggest(struct request *req, struct reply *rep)
 {
@@ -228,10 +288,12 @@ api_suggest(struct request *req, struct reply *rep)
 	else {
 		list = json_array();
 		for (i = 0; i < res.n; i++)
-			json_array_append_new(list, json_pack("{s:o,s:o,s:o}",
+			json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o}",
 			    "slug", reply_jstr(res.hits[i].slug),
 			    "title", reply_jstr(res.hits[i].title),
-			    "url", article_url(res.hits[i].slug)));
+			    "url", article_url(res.hits[i].slug),
+			    "marked", marked_parts(res.hits[i].snippet != NULL ?
+			    res.hits[i].snippet : "")));
 		reply_json(rep, 200, json_pack("{s:s,s:o}", "query", clean,
 		    "suggestions", list));
 	}

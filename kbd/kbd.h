@@ -703,6 +703,8 @@ const char *search_lexicon_correct(const struct lexicon *lex, const char *w,
 	    size_t n, const char **folded);
 size_t	 search_lexicon_prefix(const struct lexicon *lex, const char *prefix,
 	    size_t n, const char **out, size_t max);
+size_t	 search_lexicon_complete(const struct lexicon *lex,
+	    const char *prefix, size_t n, const char **out, size_t max);
 /* Counts over an import; store_words_free() frees them. */
 struct word_delta *store_words_new(void);
 void	 store_words_article(struct word_delta *d, struct tokenizer *t,
@@ -926,6 +928,7 @@ struct rank_query *search_best(struct reader *r, const struct search_data *sd,
 #define SEARCH_NO_SNIPPET 0x02	/* titles only (related articles) */
 #define SEARCH_TITLES	0x04	/* match in titles and tags only */
 #define SEARCH_STRICT	0x08	/* every word, no fewer */
+#define SEARCH_SUGGEST	0x10	/* no feedback; titles marked, no snippet */
 int	 search_run(struct reader *r, struct query *q, int limit, int offset,
 	    int flags, struct search_result *res);
 int	 search_suggest(struct reader *r, const char *text, int limit,
