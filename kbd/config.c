@@ -472,8 +472,9 @@ check_urls(const struct config *cfg, char *err, size_t errlen)
 		    "https://www.example.com/kontakt", cfg->contact_url);
 		return -1;
 	}
-	if (*cfg->contact_text == '\0' || strlen(cfg->contact_text) > 100 ||
-	    !utf8_valid(cfg->contact_text, strlen(cfg->contact_text), NULL)) {
+	if (cfg->contact_text != NULL && (*cfg->contact_text == '\0' ||
+	    strlen(cfg->contact_text) > 100 || !utf8_valid(cfg->contact_text,
+	    strlen(cfg->contact_text), NULL))) {
 		snprintf(err, errlen, "--contact-text: 1 to 100 bytes of "
 		    "UTF-8 text");
 		return -1;

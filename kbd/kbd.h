@@ -883,6 +883,9 @@ struct snippet_query *search_snippet_query(struct reader *r,
 /* Returns the snippet as HTML; the caller frees it. */
 char	*search_snippet_make(struct reader *r, struct snippet_query *sq,
 	    const char *text, size_t n, uint64_t slots, int want);
+/* Returns the whole text as HTML, words marked; the caller frees it. */
+char	*search_snippet_mark(struct reader *r, struct snippet_query *sq,
+	    const char *text, size_t n);
 
 /* search.c */
 /* One search answer row. */

@@ -225,10 +225,10 @@ table_box(cmark_node *table, int nth)
 	free(none);
 	if ((box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)) == NULL)
 		return;
-	snprintf(open, sizeof(open), "<div class=\"table-scroll\" "
-	    "tabindex=\"0\" role=\"region\" aria-label=\"Tabelle %d\">", nth);
+	snprintf(open, sizeof(open), "<section class=\"table-scroll\" "
+	    "tabindex=\"0\" aria-label=\"Tabelle %d\">", nth);
 	cmark_node_set_on_enter(box, open);
-	cmark_node_set_on_exit(box, "</div>");
+	cmark_node_set_on_exit(box, "</section>");
 	cmark_node_insert_before(table, box);
 	if (!cmark_node_append_child(box, table)) {
 		cmark_node_unlink(box);

@@ -37,8 +37,6 @@ static struct search_source		 source; /* see search_source() */
  */
 #define ANY_DOCS_MAX	1000
 
-/* Words of a title read for its marks: a whole title, surely. */
-#define TITLE_WORDS	256
 
 /*
  * Makes the weights w (which must outlive every search) those of every
@@ -120,8 +118,8 @@ hit_details(struct reader *r, const struct ranked *row,
 		h->hits = sqlite3_column_int64(st, 3) + hits_pending(row->id);
 		if (want < 0)
 			/* Suggestions: the title, the query's words marked. */
-			h->snippet = search_snippet_make(r, sq, h->title,
-			    strlen(h->title), ~0ULL, TITLE_WORDS);
+			h->snippet = search_snippet_mark(r, sq, h->title,
+			    strlen(h->title));
 		else if (want > 0 && (text = (const char *)sqlite3_column_text(st,
 		    4)) != NULL)
 			h->snippet = search_snippet_make(r, sq, text,
@@ -260,30 +258,23 @@ note_last(void *ctx, const struct tokenizer_word *w)
 }
 
 /*
- * Suggestions while the customer types, with the same understanding as
- * the search: the words typed so far (typos corrected, synonyms, any of
- * the words, ranked as search_run() ranks them, without feedback), and
- * the last one, when nothing follows it, as the start of a word
- * ("passw" finds "Passwort", "Passwörter"; a typo in it is forgiven:
- * "vergese" finds "vergessen").  A last word nothing starts with (or a
- * single letter) is left out rather than emptying the list.  Fills res
- * like search_run(), each hit's snippet its title with the matched words
- * in <mark>.  Returns 0, or -1 on database errors.
+ * The query of a suggestion for text: its complete words as
+ * search_query_parse() reads them, and the last one, when nothing
+ * follows it and it has two letters or more, as the start of a word
+ * (search_query_add_prefix), left out when nothing starts with it even
+ * a typo away.  The caller frees it with search_query_free().
  */
-int
-search_suggest(struct reader *r, const char *text, int limit,
-    struct search_result *res)
+static struct query *
+suggest_query(struct reader *r, const char *text)
 {
 	struct last_word	 last;
 	struct search_data	 data;
-	const struct search_data *sd = &data;
 	void			*token;
 	struct query		*q;
 	struct buf		 b;
 	size_t			 n = strlen(text);
-	int			 rc = 0, prefix;
+	int			 prefix;
 
-	memset(res, 0, sizeof(*res));
 	memset(&last, 0, sizeof(last));
 	last.start = -1;
 	buf_init(&b);
@@ -297,13 +288,72 @@ search_suggest(struct reader *r, const char *text, int limit,
 	q = search_query_parse(r->tok, b.data);
 	token = search_data_acquire(&data);
 	if (prefix && strlen(last.folded) >= 2)
-		search_query_add_prefix(q, sd->lexicon, last.folded,
+		search_query_add_prefix(q, data.lexicon, last.folded,
 		    strlen(last.folded));
 	search_data_release(token);
-	if (q->nslots > 0)
-		rc = search_run(r, q, limit, 0, SEARCH_SUGGEST, res);
-	search_query_free(q);
 	buf_free(&b);
+	return q;
+}
+
+/*
+ * Adds to the suggestions res (found in titles and tags) the articles
+ * that hold the words of text in their text, ranked as search_run()
+ * ranks them, up to limit.  Returns 0, or -1 on database errors.
+ */
+static int
+fill_up(struct reader *r, const char *text, int limit,
+    struct search_result *res)
+{
+	struct search_result	 more;
+	struct query		*q = suggest_query(r, text);
+	size_t			 i, j;
+	int			 rc;
+
+	rc = search_run(r, q, limit, 0, SEARCH_SUGGEST, &more);
+	search_query_free(q);
+	for (i = 0; rc == 0 && i < more.n && res->n < (size_t)limit; i++) {
+		for (j = 0; j < res->n; j++)
+			if (strcmp(res->hits[j].slug, more.hits[i].slug) == 0)
+				break;
+		if (j < res->n)
+			continue;
+		if (res->hits == NULL)
+			res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
+		res->hits[res->n++] = more.hits[i];
+		memset(&more.hits[i], 0, sizeof(more.hits[i]));
+	}
+	if (more.total > res->total)
+		res->total = more.total;
+	search_result_free(&more);
+	return rc;
+}
+
+/*
+ * Suggestions while the customer types, with the same understanding as
+ * the search: the words typed so far (typos corrected, synonyms, any of
+ * the words, ranked as search_run() ranks them, without feedback), and
+ * the last one, when nothing follows it, as the start of a word
+ * ("passw" finds "Passwort", "Passwörter"; a typo in it is forgiven:
+ * "vergese" finds "vergessen").  Articles whose title or tags hold the
+ * words come first, then those whose text does.  A last word nothing
+ * starts with (or a single letter) is left out rather than emptying the
+ * list.  Fills res like search_run(), each hit's snippet its title with
+ * the matched words in <mark>.  Returns 0, or -1 on database errors.
+ */
+int
+search_suggest(struct reader *r, const char *text, int limit,
+    struct search_result *res)
+{
+	struct query	*q = suggest_query(r, text);
+	int		 rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (q->nslots > 0)
+		rc = search_run(r, q, limit, 0, SEARCH_SUGGEST | SEARCH_TITLES,
+		    res);
+	if (rc == 0 && q->nslots > 0 && res->n < (size_t)limit)
+		rc = fill_up(r, text, limit, res);
+	search_query_free(q);
 	return rc;
 }
 

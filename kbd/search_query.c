@@ -503,9 +503,9 @@ search_query_add_prefix(struct query *q, const struct lexicon *lex,
 	s->folded = xstrndup(prefix, n);
 	s->stem = xstrndup(prefix, n);
 	s->key = xstrndup(prefix, n);
+	/* Any of them may be the word meant: each is worth the same. */
 	for (i = 0; i < nw; i++)
-		search_query_alt_add1(s, words[i], i == 0 ? QUERY_ALT_TYPED :
-		    QUERY_ALT_JOINED);
+		search_query_alt_add1(s, words[i], QUERY_ALT_TYPED);
 	return 0;
 }
 
