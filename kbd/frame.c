@@ -101,9 +101,10 @@ frame_head_open(struct buf *b, const char *title)
 void
 frame_head_close(struct buf *b, const char *q, int home)
 {
-	buf_puts(b, "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Zum "
+	buf_printf(b, "</head>\n<body%s>\n<a class=\"skip\" href=\"#main\">Zum "
 	    "Inhalt springen</a>\n<header class=\"site\"><div class=\"wrap\">"
-	    "\n<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n");
+	    "\n<a class=\"brand\" href=\"/\">" SITE_NAME "</a>\n",
+	    home ? " class=\"front\"" : "");
 	if (!home)
 		frame_search_form(b, q, "search search-small");
 	buf_printf(b, "</div></header>\n<main class=\"wrap%s\" id=\"main\">\n",

@@ -59,6 +59,11 @@ export function copyArticles(extra = {}) {
 	return dir;
 }
 
+// A person's browser's User-Agent: headless chromium names itself, and
+// robots' views and votes do not count.
+export const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 ' +
+    '(KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
 // A PNG of width x height pixels (a colour gradient), as bytes.
 export function png(width, height) {
 	const crcTable = Array.from({ length: 256 }, (_, n) => {
