@@ -25,7 +25,7 @@ CFLAGS	?= -O2 -g
 BUILD	?= build
 LISTEN	?= 127.0.0.1:8080
 
-PKGS	 = sqlite3 libmicrohttpd icu-uc icu-i18n libcmark yaml-0.1 jansson \
+PKGS	 = sqlite3 libmicrohttpd icu-uc icu-i18n libcmark-gfm yaml-0.1 jansson \
 	   libsodium zlib
 WARN	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -106,14 +106,25 @@ run: deps
 	./$(BUILD)/kbd --listen $(LISTEN)
 
 # Both builds are -Werror; gcc builds the plain one, clang the sanitized
-# one, so both compilers must stay warning-free.
+# one, so both compilers must stay warning-free.  The two are built side
+# by side (one job a processor, unless make was given -j itself), then
+# tests/run runs the tests of both at once (TEST_JOBS, see tests/run).
+NPROC	:= $(shell nproc 2>/dev/null || echo 1)
+TEST_J	 = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
+
 test: deps
 	$(Q)sh kbd/deps.sh test
+	$(Q)$(MAKE) --no-print-directory $(TEST_J) test-build-gcc \
+	    test-build-asan
+	$(Q)tests/run build build-asan
+
+test-build-gcc:
 	$(Q)$(MAKE) --no-print-directory units CC=gcc \
 	    CFLAGS="-O2 -g -Werror"
+
+test-build-asan:
 	$(Q)$(MAKE) --no-print-directory units CC=clang BUILD=build-asan \
 	    CFLAGS="-O1 -g -Werror $(SANITIZE)"
-	$(Q)tests/run build build-asan
 
 check: test
 
@@ -186,7 +197,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps run test check bench fuzz fuzzers install uninstall clean \
+.PHONY: all deps run test test-build-gcc test-build-asan check bench fuzz fuzzers install uninstall clean \
 	units
 
 -include $(OBJS:.o=.d)

@@ -65,7 +65,11 @@ check() {
 		need_pkgconfig sqlite3 libsqlite3-dev
 		need_pkgconfig libmicrohttpd libmicrohttpd-dev
 		need_pkgconfig icu-uc libicu-dev
-		need_pkgconfig libcmark libcmark-dev
+		# GitHub's cmark: tables, autolinks, strikethrough, task
+		# lists; the extensions have no pkg-config file of their own.
+		need_pkgconfig libcmark-gfm libcmark-gfm-dev
+		need_header cmark-gfm-core-extensions.h \
+		    libcmark-gfm-extensions-dev
 		need_pkgconfig yaml-0.1 libyaml-dev
 		need_pkgconfig jansson libjansson-dev
 		need_pkgconfig libsodium libsodium-dev

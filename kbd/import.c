@@ -121,6 +121,8 @@ struct import {
 	int64_t			 now;
 	struct import_stats	*stats;
 	struct import_changes	*changes;	/* import_files(): what changed */
+	char			 media[17];	/* media_stamp() now */
+	int			 media_changed;	/* ... since the last import */
 };
 
 static int
@@ -275,8 +277,8 @@ note_change(struct import *im, int64_t id, int was_live)
 	buf_init(&c->old_terms);
 	if (!was_live)
 		return 0;
-	rc = sqlite3_prepare_v2(im->db, "SELECT title, tags, body_text, terms"
-	    " FROM article WHERE id = ?1", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(im->db, "SELECT title, tags, body_text, terms,"
+	    " slug, category FROM article WHERE id = ?1", -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(st, 1, id);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -285,6 +287,10 @@ note_change(struct import *im, int64_t id, int was_live)
 			    sqlite3_column_text(st, f));
 		buf_put(&c->old_terms, sqlite3_column_blob(st, 3),
 		    (size_t)sqlite3_column_bytes(st, 3));
+		c->old_slug = xstrdup((const char *)
+		    sqlite3_column_text(st, 4));
+		c->old_category = xstrdup((const char *)
+		    sqlite3_column_text(st, 5));
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
@@ -301,7 +307,8 @@ read_changes(sqlite3 *db, struct import_changes *ch)
 	int			 rc, f;
 
 	rc = sqlite3_prepare_v2(db, "SELECT slug, hash, state = 'published',"
-	    " hits, title, tags, body_text, terms FROM article WHERE id = ?1",
+	    " hits, title, tags, body_text, terms, category FROM article"
+	    " WHERE id = ?1",
 	    -1, &st, NULL);
 	for (i = 0; rc == SQLITE_OK && i < ch->n; i++) {
 		c = &ch->v[i];
@@ -320,6 +327,9 @@ read_changes(sqlite3 *db, struct import_changes *ch)
 			if (c->live)
 				buf_put(&c->terms, sqlite3_column_blob(st, 7),
 				    (size_t)sqlite3_column_bytes(st, 7));
+			if (c->live)
+				c->category = xstrdup((const char *)
+				    sqlite3_column_text(st, 8));
 			rc = SQLITE_OK;
 		} else if (rc == SQLITE_DONE)
 			rc = SQLITE_OK;
@@ -341,6 +351,9 @@ import_changes_free(struct import_changes *ch)
 		c = &ch->v[i];
 		free(c->slug);
 		free(c->hash);
+		free(c->old_slug);
+		free(c->category);
+		free(c->old_category);
 		for (f = 0; f < 3; f++) {
 			free(c->text[f]);
 			free(c->old_text[f]);
@@ -644,7 +657,9 @@ import_file(struct import *im, const char *name)
 		free(data);
 		return rc;
 	}
-	if (k != NULL && strcmp(hash, k->hash) == 0) {
+	/* Pictures changed: an article that shows some is made again. */
+	if (k != NULL && strcmp(hash, k->hash) == 0 && !(im->media_changed &&
+	    strstr(data, "media/") != NULL)) {
 		rc = touch_article(im, k, &sb, mtime);
 		if (rc == 0)
 			rc = record_revision(im, k->id, slug, hash, data, len);
@@ -665,6 +680,35 @@ import_file(struct import *im, const char *name)
 	article_clear(&a);
 	free(data);
 	return rc;
+}
+
+/*
+ * Has the media folder changed since the last import (its stamp in meta
+ * differs)?  Then every file is read again (mtime -1), so that articles
+ * showing pictures get their new sizes and versions.
+ */
+static int
+media_check(struct import *im)
+{
+	sqlite3_stmt	*st = NULL;
+	size_t		 i;
+	int		 rc;
+
+	media_stamp(im->dir, im->media, sizeof(im->media));
+	rc = sqlite3_prepare_v2(im->db, "SELECT value FROM meta WHERE key ="
+	    " 'media'", -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		im->media_changed = strcmp((const char *)
+		    sqlite3_column_text(st, 0), im->media) != 0;
+		rc = SQLITE_DONE;
+	} else if (rc == SQLITE_DONE)
+		im->media_changed = *im->media != '\0';
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	for (i = 0; im->media_changed && i < im->nknown; i++)
+		im->known[i].mtime = -1;
+	return 0;
 }
 
 static int
@@ -816,7 +860,7 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 	}
 	if (import_begin(&im, db, dir, dirfd(d), stats) == -1)
 		goto done;
-	if (load_known(&im) == -1)
+	if (load_known(&im) == -1 || media_check(&im) == -1)
 		goto rollback;
 	for (i = 0; i < nnames; i++) {
 		if (cancel != NULL && atomic_load(cancel)) {
@@ -828,7 +872,12 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 		if (import_file(&im, names[i]) == -1)
 			goto rollback;
 	}
-	if (mark_deleted(&im) == -1 || import_commit(&im) == -1)
+	if (mark_deleted(&im) == -1)
+		goto rollback;
+	if (im.media_changed && store_run(db, "INSERT OR REPLACE INTO"
+	    " meta(key, value) VALUES ('media', ?1)", "t", im.media) == -1)
+		goto rollback;
+	if (import_commit(&im) == -1)
 		goto done;
 	rc = 0;
 	/* Only a speed-up: a failure costs nothing but a line in the log. */

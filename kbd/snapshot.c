@@ -19,7 +19,8 @@
  * one and the import's account of what changed (import_files), without
  * reading the tables again: the slugs and versions copied and changed,
  * the lexicon and the search index patched (search_lexicon_patch,
- * search_index_patch).  A patched snapshot answers as a rebuilt one
+ * search_index_patch), the categories shared unless a save changed an
+ * article's category, title or slug.  A patched snapshot answers as a rebuilt one
  * would; tests/unit/t_import.c holds them against each other.
  */
 #include <math.h>
@@ -48,6 +49,17 @@ struct catalog {
 	struct lexicon		*lexicon;
 	struct synonyms		*synonyms;
 	struct search_index	*index;		/* what the ranking reads */
+	struct shared_cats	*cats;		/* the categories */
+};
+
+/*
+ * The categories (category.c), shared by catalogs as long as saves leave
+ * them as they are (the category, title and slug of every article in
+ * one), so that a save need not read every article to list them again.
+ */
+struct shared_cats {
+	atomic_int		 refs;
+	struct categories	*set;
 };
 
 static pthread_mutex_t	 swap_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -55,6 +67,30 @@ static struct snapshot	*current;
 static uint64_t		 generation;		/* writer only */
 static int64_t		 popularity_done;	/* writer only */
 static struct tokenizer	*patch_tok;		/* writer only */
+
+/* Categories with one reference, or NULL when they cannot be read. */
+static struct shared_cats *
+cats_load(sqlite3 *db)
+{
+	struct shared_cats	*sc;
+	struct categories	*set;
+
+	if ((set = category_load(db)) == NULL)
+		return NULL;
+	sc = xcalloc(1, sizeof(*sc));
+	atomic_init(&sc->refs, 1);
+	sc->set = set;
+	return sc;
+}
+
+static void
+cats_unref(struct shared_cats *sc)
+{
+	if (sc == NULL || atomic_fetch_sub(&sc->refs, 1) != 1)
+		return;
+	category_free(sc->set);
+	free(sc);
+}
 
 static void
 catalog_unref(struct catalog *c)
@@ -67,6 +103,7 @@ catalog_unref(struct catalog *c)
 	search_lexicon_unref(c->lexicon);
 	search_synonyms_unref(c->synonyms);
 	search_index_unref(c->index);
+	cats_unref(c->cats);
 	free(c);
 }
 
@@ -393,10 +430,12 @@ snapshot_import(sqlite3 *db, const char *articles)
 	c->lexicon = search_lexicon_load(db);
 	c->synonyms = search_synonyms_load(articles);
 	c->index = search_index_load(db);
+	c->cats = cats_load(db);
 	s = xcalloc(1, sizeof(*s));
 	s->refs = 1;
 	s->catalog = c;
-	if (c->index == NULL || load_catalog(db, c) == -1 ||
+	if (c->index == NULL || c->cats == NULL ||
+	    load_catalog(db, c) == -1 ||
 	    load_hits(db, s) == -1 || load_top(db, s) == -1) {
 		log_warnx("snapshot: %s", sqlite3_errmsg(db));
 		snapshot_free(s);
@@ -424,12 +463,35 @@ changed(const struct import_changes *ch, int64_t id)
 	return 0;
 }
 
+/* Do the categories stay as they were after the changes ch? */
+static int
+same_categories(const struct import_changes *ch)
+{
+	const struct import_change	*v;
+	size_t				 i;
+
+	for (i = 0; i < ch->n; i++) {
+		v = &ch->v[i];
+		/* Listed in none before or after. */
+		if ((!v->was_live || *v->old_category == '\0') &&
+		    (!v->live || *v->category == '\0'))
+			continue;
+		if (!v->was_live || !v->live ||
+		    strcmp(v->old_slug, v->slug) != 0 ||
+		    strcmp(v->old_category, v->category) != 0 ||
+		    strcmp(v->old_text[0], v->text[0]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * The catalog cur with the articles of ch as they are now: the slugs and
  * versions copied and changed, the lexicon and the index patched.
  */
 static struct catalog *
-patch_catalog(const struct catalog *cur, const struct import_changes *ch)
+patch_catalog(sqlite3 *db, const struct catalog *cur,
+    const struct import_changes *ch)
 {
 	struct catalog		*c = xcalloc(1, sizeof(*c));
 	struct index_change	*ic = xcalloc(ch->n + 1, sizeof(*ic));
@@ -485,6 +547,11 @@ patch_catalog(const struct catalog *cur, const struct import_changes *ch)
 	    patch_tok, ch) : NULL;
 	c->synonyms = cur->synonyms;
 	search_synonyms_ref(c->synonyms);
+	if (same_categories(ch)) {
+		c->cats = cur->cats;
+		atomic_fetch_add(&c->cats->refs, 1);
+	} else
+		c->cats = cats_load(db);
 	for (i = 0; i < ch->n; i++) {
 		ic[i].id = ch->v[i].id;
 		ic[i].old = ch->v[i].was_live ? &ch->v[i].old_terms : NULL;
@@ -515,7 +582,8 @@ snapshot_patch(sqlite3 *db, const struct import_changes *ch)
 		snapshot_release(cur);
 		return -1;
 	}
-	if ((c = patch_catalog(cur->catalog, ch))->lexicon == NULL) {
+	if ((c = patch_catalog(db, cur->catalog, ch))->lexicon == NULL ||
+	    c->cats == NULL) {
 		catalog_unref(c);
 		snapshot_release(cur);
 		return -1;
@@ -648,6 +716,23 @@ snapshot_article_stamp(const struct snapshot *s, int64_t id)
 		return 0;
 	return s->catalog->version[id] ^ (uint64_t)s->hits[id] *
 	    0x9E3779B97F4A7C15ULL;
+}
+
+/* The published categories as of s (never NULL once s is). */
+const struct categories *
+snapshot_categories(const struct snapshot *s)
+{
+	return s != NULL && s->catalog->cats != NULL ?
+	    s->catalog->cats->set : NULL;
+}
+
+/* The stored hits of article id as of s; 0 for an unknown one. */
+int64_t
+snapshot_article_hits(const struct snapshot *s, int64_t id)
+{
+	if (s == NULL || id < 0 || (size_t)id >= s->nids)
+		return 0;
+	return s->hits[id];
 }
 
 /* A stamp of article id's content alone; 0 when it is not published. */

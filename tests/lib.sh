@@ -25,6 +25,10 @@
 #                             a script and never counts)
 #   expect_status CASE METHOD URL CODE [curl args...]
 #   expect_json CASE URL JQ_EXPR     GET, want 200 and jq -e JQ_EXPR true
+#   wait_until SECONDS COMMAND       polls COMMAND until it succeeds: what
+#                             a test waits for instead of a sleep
+#   sql QUERY, metric NAME    the test's database; a value of /metrics
+#   views_flushed             every view counted is in the database
 #   mount_tmpfs DIR SIZE, mount_readonly DIR DIR2   mounts undone on exit
 #   fail CASE MESSAGE, die MESSAGE, test_done
 #   skip CASE REASON          a check that cannot run here: the test ends
@@ -232,10 +236,12 @@ reader() {
 }
 
 req() {	# req METHOD URL [curl args...]: sets STATUS, fills BODY, HEADERS
-	local method=$1 u
-	u=$(url "$2")
+	local method=$1 u=$2 ua
+	case $u in /*) u=$BASE$u ;; esac	# as url() does, without a fork
 	shift 2
-	set -- -A "$(reader)" "$@"
+	printf -v ua 'Mozilla/5.0 (X11; Linux x86_64) kbd-test/%s.%s' \
+	    "$SRANDOM" "$SRANDOM"	# as reader() does
+	set -- -A "$ua" "$@"
 	: >"$BODY"
 	if [ "$method" = HEAD ]; then	# -I prints the headers as the body
 		set -- -I -o /dev/null "$@"
@@ -247,8 +253,19 @@ req() {	# req METHOD URL [curl args...]: sets STATUS, fills BODY, HEADERS
 	[ -n "$STATUS" ] || STATUS=000
 }
 
+# In bash alone (it runs for most checks; three processes cost as much
+# as the request): the last "NAME: value" line, NAME in any case.
 header() {	# header NAME: the value of header NAME in the last reply
-	tr -d '\r' <"$HEADERS" | sed -n "s/^$1: //Ip" | tail -1
+	local line value= found=
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line%$'\r'}
+		if [[ ${line,,} == "${1,,}: "* ]]; then
+			value=${line:${#1}+2}
+			found=1
+		fi
+	done <"$HEADERS"
+	[ -n "$found" ] && printf '%s\n' "$value"
+	return 0
 }
 
 expect_status() {	# expect_status CASE METHOD URL CODE [curl args...]
@@ -302,12 +319,20 @@ py() {	# py CASE [ARGS...] <<'EOF'
 	return "$rc"
 }
 
-# Waits up to SECONDS for COMMAND to succeed; returns its last status.
+# Waits up to SECONDS (may have a fraction: 2.5) for COMMAND to succeed,
+# trying it every 0.1 s; returns 0 as soon as it does, 1 when time is up.
+# Use it instead of a sleep: a test then waits for what it needs, as long
+# as it needs and no longer.  Where the condition is the check itself:
+#   wait_until 10 cond ARGS || fail CASE "what cond found instead"
 wait_until() {	# wait_until SECONDS COMMAND...
-	local end=$(($(date +%s%N) + $1 * 1000000000))
+	local s=${1%%.*} f= end
+	[[ $1 == *.* ]] && f=${1#*.}
+	f=${f}000000
+	# microseconds, from bash's own clock (no date(1) on every try)
+	end=$((${EPOCHREALTIME//[.,]/} + 10#${s:-0} * 1000000 + 10#${f:0:6}))
 	shift
 	until "$@"; do
-		[ "$(date +%s%N)" -lt "$end" ] || return 1
+		[ "${EPOCHREALTIME//[.,]/}" -lt "$end" ] || return 1
 		sleep 0.1
 	done
 }
@@ -332,6 +357,19 @@ expect_imported() {
 	    fail "$1" "imported since the change: '$(imported_since "$2")', want '$3'"
 }
 
+# Waits until everything counted before (hits, searches, clicks) has
+# been written: a search made now reaches the search log with the same
+# flush or a later one than what came before it.  For checks that
+# something did NOT happen, which no condition can wait for.
+flushed() {	# flushed CASE
+	local n
+	n=$(sql "SELECT count(*) FROM search_log")
+	curl -s -o /dev/null --max-time 10 \
+	    "$BASE/api/search?q=flush$STARTS$RANDOM$RANDOM"
+	wait_until 10 log_grew "$n" || fail "$1" "nothing was written within 10 s"
+}
+log_grew() { [ "$(sql "SELECT count(*) FROM search_log")" -gt "$1" ]; }
+
 # Sends SIGHUP and waits for the import it starts to log its summary.
 sighup() {
 	local n
@@ -340,6 +378,24 @@ sighup() {
 	wait_until 10 more_imports_than "$n"
 }
 more_imports_than() { [ "$(grep -c '^kbd: articles: ' "$LOG")" -gt "$1" ]; }
+
+metric() {	# metric NAME{LABELS}: its value in /metrics now
+	curl -s "${CURL_TLS[@]}" --max-time 10 "$BASE/metrics" |
+	    awk -v m="$1" '$1 == m { print $2 }'
+}
+
+# Views are written once a second (KBD_FLUSH_MS).  views_flushed is true
+# once every view counted so far is in the database: kbd_hits_flushed_total
+# has caught up with kbd_hits_counted_total.  A check that something was
+# not counted waits for it first, so that a view counted by mistake is
+# not still on its way.  (Each try is a GET /metrics, which the access
+# log and the request counters see.)
+views_flushed() {
+	curl -s "${CURL_TLS[@]}" --max-time 10 "$BASE/metrics" | awk '
+	    $1 == "kbd_hits_counted_total" { c = $2 }
+	    $1 == "kbd_hits_flushed_total" { f = $2 }
+	    END { exit !(c != "" && c == f) }'
+}
 
 healthy() {	# healthy: the server still answers /healthz with 200
 	[ "$(curl -s "${CURL_TLS[@]}" -o /dev/null -w '%{http_code}' \

@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { startKbd, launchBrowser, watchedPage, screenshot, copyArticles,
-	ROOT } from './lib.mjs';
+	sql, waitUntil, ROOT } from './lib.mjs';
 
 const KBD = resolve(ROOT, process.env.KBD || 'build/kbd');
 const PASSWORD = 'erstes-passwort-2026';
@@ -109,7 +109,8 @@ test('5 searches that found nothing', async () => {
 	await pub.getByRole('button', { name: 'Suchen' }).click();
 	await pub.waitForURL(/\/search\?q=/);
 	await pub.close();
-	await new Promise(r => setTimeout(r, 1500));	// the search log's flush
+	// The search log is written once a second: wait until it holds the search.
+	await waitUntil(() => sql(kbd, "SELECT count(*) FROM search_log WHERE query LIKE '%wombat%'") !== '0', 10000);
 	await page.getByRole('link', { name: 'Statistik' }).click();
 	const gaps = page.locator('section', { has: page.getByRole('heading', { name: 'Suchen ohne Ergebnis' }) });
 	await gaps.waitFor();

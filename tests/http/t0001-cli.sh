@@ -99,7 +99,7 @@ s.listen()
 print(s.getsockname()[1], flush=True)
 sys.stdin.read()	# hold the port until the test closes fd 7
 ' >"$TMP/busy-port")
-wait_until 5 test -s "$TMP/busy-port" || die "no busy port"
+wait_until 30 test -s "$TMP/busy-port" || die "no busy port"	# python3 starting
 busy=$(cat "$TMP/busy-port")
 expect_usage_error 4.2 --articles "$A" --static "$S" --db "$db" --listen "127.0.0.1:$busy"
 exec 7>&-

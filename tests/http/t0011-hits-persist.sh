@@ -4,10 +4,12 @@
 #        hits are start + N exactly, in article.hits and in today's
 #        hit_day row
 #   2.x  views from 4 clients at once (200 in all) are all counted
-#   3.x  N views, 2.5 s of quiet, kill -9: all N are in the database, which
-#        passes PRAGMA integrity_check, and kbd starts on it again
-#   4.x  M views, quiet, K more views and kill -9 at once: at most the last
-#        K are lost, never more, never invented
+#   3.x  N views, quiet until they are flushed (2.5 s at most), kill -9:
+#        all N are in the database, which passes PRAGMA integrity_check,
+#        and kbd starts on it again
+#   4.x  M views, quiet until they are flushed (2.5 s at most), K more
+#        views and kill -9 at once: at most the last K are lost, never
+#        more, never invented
 . "$(dirname "$0")/../lib.sh"
 
 hits_of() { sql "SELECT hits FROM article WHERE slug = '$1'"; }
@@ -53,7 +55,9 @@ stop_kbd 2.2
 start_kbd
 views 15 /api/articles/aliasname
 views 3 /a/aliasname
-sleep 2.5
+# quiet until the flush (the checks after the kill judge it)
+flushed3() { [ "$(hits_of aliasname)" = $((29887740 + 18)) ] && [ "$(day_of aliasname)" = 18 ]; }
+wait_until 2.5 flushed3
 kill9_kbd
 [ "$(sql 'PRAGMA integrity_check')" = ok ] || fail 3.1 "integrity_check after kill -9: $(sql 'PRAGMA integrity_check' | head -3)"
 [ "$(hits_of aliasname)" = $((29887740 + 18)) ] ||
@@ -68,7 +72,8 @@ expect_json 3.6 /api/top '.articles[0].slug == "aliasname"'
 base=$(hits_of dns-content)
 [ "$base" = 27456010 ] || fail 4.1 "dns-content has $base hits, want 27456010"
 views 10 /api/articles/dns-content
-sleep 2.5
+flushed4() { [ "$(hits_of dns-content)" = $((base + 10)) ]; }
+wait_until 2.5 flushed4	# quiet until the flush (4.3 judges it)
 views 30 /api/articles/dns-content
 kill9_kbd
 [ "$(sql 'PRAGMA integrity_check')" = ok ] || fail 4.2 "integrity_check after kill -9: $(sql 'PRAGMA integrity_check' | head -3)"

@@ -89,7 +89,7 @@ for i in $(seq 10); do
 		mv "$TMP/pop3.md" "$dir/pop3.md"
 	fi
 	kill -HUP "$KBD_PID"
-	sleep 0.3
+	sleep 0.3	# the storm: a change every 0.3 s over the clients' 3 s
 done
 [ -f "$dir/pop3.md" ] || mv "$TMP/pop3.md" "$dir/pop3.md"
 rc=0

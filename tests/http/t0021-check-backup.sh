@@ -138,7 +138,7 @@ for i in 1 2 3; do
 	    fail 3.7 "backup $i does not hold 18 articles"
 	[ "$(sqlite3 "$TMP/backup-$i.sqlite" "SELECT hits >= 414746 FROM article WHERE slug = 'imap'")" = 1 ] ||
 	    fail 3.8 "backup $i lost flushed hits"
-	sleep 0.3
+	sleep 0.3	# the backups spread over the 4 s of load
 done
 wait "$load" || fail 3.13 "the load beside the backups failed: $(tail -n 3 "$TMP/load.out")"
 grep -q '^[1-9][0-9]* requests$' "$TMP/load.out" || fail 3.14 "no load ran: $(cat "$TMP/load.out")"

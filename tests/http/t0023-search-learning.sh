@@ -49,7 +49,7 @@ n=$(sql "SELECT count(*) FROM search_click c JOIN article a ON a.id = c.article_
 for i in $(seq 30); do
 	click "$q2" dns-content "Mozilla/5.0 (X11; Linux x86_64) same-reader"
 done
-sleep 2	# two flushes
+flushed 2.0
 [ "$(rank "$q2" dns-content)" = "$before2" ] ||
     fail 2.1 "one reader's thirty clicks moved dns-content from $before2. to $(rank "$q2" dns-content)."
 n=$(sql "SELECT count(*) FROM search_click c JOIN article a ON a.id = c.article_id WHERE a.slug = 'dns-content'")
@@ -60,7 +60,7 @@ for i in 1 2 3; do
 	click "$q2" dns-content "Googlebot/2.1 (+http://www.google.com/bot.html) $i"
 	click "$q2" dns-content "curl/8.0 $i"
 done
-sleep 2
+flushed 3.0
 n=$(sql "SELECT count(*) FROM search_click c JOIN article a ON a.id = c.article_id WHERE a.slug = 'dns-content'")
 [ "$n" = 1 ] || fail 3.1 "robots left tags: $n"
 
@@ -88,7 +88,8 @@ start_kbd --articles "$dir"
 gap="Gürteltier füttern"
 req GET "/search?q=$(uri "$gap")"
 expect_json 5.1 "/api/search?q=$(uri "$gap")" '.total == 0'
-sleep 1.5	# one flush: the search is in the log
+logged() { [ "$(sql "SELECT count(*) FROM search_log WHERE query = 'gürteltier füttern'")" -gt 0 ]; }
+wait_until 10 logged || fail 5.0 "the search is not in the log"
 JAR=$TMP/jar
 req POST /admin/login -c "$JAR" -d 'name=anna&password=anna-passwort-1'
 expect_status 5.2 GET /admin/stats 200 -b "$JAR"
@@ -118,7 +119,7 @@ for i in 1 2 3; do
 	curl -s -o /dev/null -b "$JAR" -A "Mozilla/5.0 staff/$i" \
 	    -e "$BASE/search?q=$(uri "$q2")" "$BASE/a/dns-pruefung"
 done
-sleep 1.5
+flushed 5.9
 [ "$(sql "SELECT count(*) FROM search_click")" = "$n" ] ||
     fail 5.10 "staff's views were counted as readers' clicks"
 

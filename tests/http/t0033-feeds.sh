@@ -38,11 +38,12 @@ for u in root.findall("s:url", ns):
     loc = u.find("s:loc", ns).text
     mod = u.find("s:lastmod", ns)
     locs.append(loc)
-    if loc == sys.argv[2] + "/":
+    if loc == sys.argv[2] + "/" or loc.startswith(sys.argv[2] + "/k/"):
         continue
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", mod.text), mod.text
     print(loc, mod.text)
 assert sys.argv[2] + "/" in locs, "no home page"
+assert sys.argv[2] + "/k/e-mail" in locs, "no category page"
 assert len(locs) == len(set(locs)), "a URL twice"
 EOF
 sql "SELECT '$BASE/a/' || slug || ' ' || strftime('%Y-%m-%dT%H:%M:%SZ', updated, 'unixepoch')
@@ -99,8 +100,11 @@ EOF
 feed_check 2.1
 [ "$(wc -l <"$TMP/feed")" = 18 ] || fail 2.2 "feed has $(wc -l <"$TMP/feed") entries, want 18"
 grep -q '<summary>Mit IMAP bleiben alle Ihre Nachrichten' "$BODY" || fail 2.3 "imap's summary"
-# an edit moves an article to the top (updated is in seconds: wait one)
-sleep 1.1
+# an edit moves an article to the top ("updated" is in seconds: the edit
+# comes in a later second than the newest entry's)
+newest=$(head -1 "$TMP/feed" | cut -d' ' -f2)
+later_second() { [ "$(date -u +%s)" -gt "$(date -u -d "$newest" +%s)" ]; }
+wait_until 2 later_second || die "the clock did not pass $newest"
 printf '\nEin neuer Absatz.\n' >>"$dir/dns-pruefung.md"
 rm "$dir/mailspool.md"
 sighup

@@ -90,7 +90,7 @@ while [ "$(date +%s%N)" -lt "$kill_at" ]; do
 	round=$((round + 1))
 	change_article "$round" >>"$TMP/imported" || :
 	save_article "$round" >>"$TMP/saved"
-	sleep 0.1
+	sleep 0.1	# rounds of changes until the kill, not back to back
 done
 killed=$(date +%s.%N)
 after=$(( ($(date +%s%N) - start) / 1000000 ))

@@ -99,8 +99,10 @@ served_fast() {
 
 # hold NAME SPEC...: starts a client holding connections, one SPEC per
 # group, "ADDR COUNT idle|slow"; it writes NAME.ready with the number of
-# connections still open after a second, and NAME.open every second after
-# that, until NAME.stop exists
+# connections still open after a second, and every second after that
+# sends the slow ones a few bytes more and writes NAME.open (the number
+# still open) and NAME.round (how many times it sent), until NAME.stop
+# exists
 hold() {
 	local name=$1
 	shift
@@ -152,6 +154,7 @@ while not os.path.exists(name + ".stop"):
             except OSError:
                 e[2] = False
     put(name + ".open", still_open())
+    put(name + ".round", k)
 EOF
 }
 
@@ -161,7 +164,9 @@ loris=$!
 wait_until 60 test -f "$TMP/loris.ready" || die "the slow clients did not connect: $(cat "$TMP/loris.out")"
 n=$(cat "$TMP/loris.ready")
 [ "$n" = 1200 ] || fail 2.1 "$n of the 1,200 slow connections are open, want all"
-sleep 3	# the slow ones send a few more bytes
+# the slow ones send a few more bytes, three times
+rounds() { [ "$(cat "$TMP/$1.round" 2>/dev/null || echo 0)" -ge "$2" ]; }
+wait_until 30 rounds loris 3 || fail 2.5 "the slow clients stopped"
 served_fast 2.2 127.0.0.3 /healthz
 served_fast 2.3 127.0.0.3 /a/imap
 served_fast 2.4 127.0.0.1 /a/imap

@@ -24,6 +24,9 @@ views() {	# views N PATH: N views by N readers, each answered 200
 		curl -s -o /dev/null -w '%{http_code}\n' -A "$(reader)" "$BASE$2"
 	done | grep -vc '^200$' | grep -qx 0
 }
+# hits_failed N: the log says N times that hits cannot be written (once
+# an outage: after the first flush waited 5 s for the lock and failed)
+hits_failed() { [ "$(grep -c '^kbd: hits: cannot write' "$LOG")" -ge "$1" ]; }
 LOCKER=
 lock_db() {	# takes the write lock until unlock_db
 	rm -f "$TMP/unlock" "$TMP/locked"
@@ -63,7 +66,7 @@ grep -q '^kbd: import: database is locked' "$LOG" || fail 1.1 "no failed import 
 expect_json 1.2 /api/articles/smtp '.title == "Wie versende ich Mails per SMTP?"'
 views 20 /a/imap || fail 1.3 "a view under the lock was not answered 200"
 expect_status 1.4 GET "/search?q=imap" 200
-sleep 7	# the flushes wait for the lock (5 s each) and fail
+wait_until 15 hits_failed 1	# a flush waited for the lock (5 s) and failed
 [ "$(hits_of imap)" = "$base" ] || fail 1.5 "hits were written under the lock?"
 unlock_db
 flushed() { [ "$(hits_of imap)" = $((base + 20)) ]; }
@@ -83,7 +86,7 @@ sed -i 's/^title: .*/title: Geändert unter der Sperre/' "$dir/smtp.md"
 kill -HUP "$KBD_PID"
 views 5 /a/pop3 || fail 2.2 "a view under the lock was not answered 200"
 expect_json 2.3 /api/top '.articles | length == 10'
-sleep 6
+wait_until 15 hits_failed 2	# a flush waited for the lock (5 s) and failed
 [ "$(hits_of pop3)" = "$base" ] || fail 2.4 "hits were written under the lock?"
 unlock_db
 flushed2() { [ "$(hits_of pop3)" = $((base + 20)) ]; }
@@ -91,7 +94,7 @@ wait_until 15 flushed2 || fail 2.5 "pop3 has $(hits_of pop3) hits after the lock
 wait_until 30 edited "Geändert unter der Sperre" || fail 2.6 "the edit was not imported after the lock went"
 
 # 3: stop under the lock
-sleep 1.5	# everything flushed
+wait_until 10 views_flushed	# so that 3.3 finds exactly the 7 below lost
 before=$(hits_of aliasname)
 lock_db
 views 7 /a/aliasname || fail 3.1 "a view under the lock was not answered 200"

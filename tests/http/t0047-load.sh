@@ -110,7 +110,7 @@ wrk=$!
 warm=$(( (LOAD_SECONDS + 2) / 3 ))
 : >"$TMP/rss"
 for i in $(seq "$LOAD_SECONDS"); do
-	sleep 1
+	sleep 1	# one sample a second while wrk runs
 	kill -0 "$KBD_PID" 2>/dev/null || break
 	echo "$i $(rss)" >>"$TMP/rss"
 done
@@ -148,7 +148,7 @@ else
 fi
 
 # 3: still well
-sleep 1.5	# the last flush
+wait_until 10 views_flushed	# the last flush
 expect_json 3.1 /api/top '.articles | length == 10'
 counted=$(curl -s "$BASE/metrics" | awk '$1 == "kbd_hits_counted_total" { print $2 }')
 [ "$counted" -ge 64 ] || fail 3.2 "only $counted views counted"

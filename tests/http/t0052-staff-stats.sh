@@ -24,6 +24,12 @@ sql "INSERT INTO hit_day VALUES ($(id pop3), $((today - 20)), 500),
     ($(id smtp), $((today - 2)), 40), ($(id imap), $today, 10),
     ($(id ip-updater-router), $((today - 40)), 9999)"
 start_kbd
+# logged SEARCHES CLICKS: the search log in the database holds that many
+# searches and clicks (it is written with the hits, once a second)
+logged() {
+	[ "$(sql "SELECT coalesce(sum(count), 0) >= $1 AND
+	    coalesce(sum(clicks), 0) >= $2 FROM search_log")" = 1 ]
+}
 
 # 2: searches (made before the checks of 1, so that one flush has both)
 for i in 1 2 3; do req GET "/search?q=$(uri 'Webmail Passwort')"; done
@@ -33,7 +39,7 @@ req GET "/api/search?q=$(uri 'Router einrichten')"
 req GET "/search?q=$(uri 'spamfilter')"
 req GET "/a/spamfilter" -H "Referer: $BASE/search?q=$(uri 'spamfilter')"
 req GET "/a/imap" -H "Referer: https://evil.example/search?q=$(uri 'Webmail Passwort')"
-sleep 1.5	# one flush
+wait_until 10 logged 7 1	# the 7 searches and the click from our own page
 
 # 1: most read
 expect_json 1.1 "/api/admin/stats?days=7" '.days == 7 and (.daily_hits | length) == 7' "${A[@]}"
@@ -72,7 +78,7 @@ sed -n '/Suchen ohne Ergebnis/,/<\/section>/p' "$BODY" | grep -q 'rteltier' || f
 expect_status 3.6 GET "/admin/stats?days=30" 200 -b "$JAR"
 grep -q 'Meistgelesen (30 Tage)' "$BODY" || fail 3.7 "?days=30 did not switch"
 req GET "/search?q=$(uri '<img src=x onerror=alert(1)>')"
-sleep 1.5
+wait_until 10 logged 8 1
 expect_status 3.8 GET /admin/stats 200 -b "$JAR"
 grep -q '<img' "$BODY" && fail 3.9 "a search's text reached the page unescaped"
 

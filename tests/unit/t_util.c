@@ -1,6 +1,6 @@
 /*
- * t_util.c: UTF-8 validation and repair, bounded number parsing, slugs,
- * HTML and URL escaping.
+ * t_util.c: UTF-8 validation and repair (utf8.c), bounded number
+ * parsing and slugs (parse.c).  Escaping is t_escape.c's.
  */
 #include "unit.h"
 
@@ -70,22 +70,6 @@ slugs(void **state)
 	assert_false(parse_slug("über", strlen("über")));
 }
 
-static void
-escaping(void **state)
-{
-	struct buf	 b;
-
-	(void)state;
-	buf_init(&b);
-	escape_html(&b, "<a href=\"x\" onclick='y'>&</a>");
-	assert_string_equal(b.data, "&lt;a href=&quot;x&quot; onclick=&#39;y"
-	    "&#39;&gt;&amp;&lt;/a&gt;");
-	buf_reset(&b);
-	escape_url(&b, "E-Mail über a&b=c/d");
-	assert_string_equal(b.data, "E-Mail%20%C3%BCber%20a%26b%3Dc%2Fd");
-	buf_free(&b);
-}
-
 int
 main(void)
 {
@@ -94,7 +78,6 @@ main(void)
 		cmocka_unit_test(utf8_repair),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(slugs),
-		cmocka_unit_test(escaping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
