@@ -184,12 +184,16 @@ int
 terms_each(const void *blob, size_t n, uint32_t *len,
     void (*cb)(void *, const char *, size_t, const uint32_t *), void *ctx)
 {
-	const unsigned char	*p = blob, *end = p + n;
+	const unsigned char	*p = blob, *end;
 	uint32_t		 tf[SEARCH_FIELDS], nterms, k, l[SEARCH_FIELDS];
 	unsigned int		 mask, tn;
 	int			 f;
 
-	if (blob == NULL || n < 1 || *p++ != TERMS_FORMAT)
+	/* An empty buffer's data is NULL: no arithmetic on it. */
+	if (blob == NULL || n < 1)
+		return -1;
+	end = p + n;
+	if (*p++ != TERMS_FORMAT)
 		return -1;
 	for (f = 0; f < SEARCH_FIELDS; f++)
 		l[f] = get_varint(&p, end);
