@@ -160,8 +160,13 @@ sync_files(const char *const *names, size_t n, int outside)
 	t1 = clock_us();
 	if (ch.n > 0 && snapshot_patch(db, &ch) == -1)
 		snapshot_import(db, articles);
-	/* A save says so itself; a change from outside gets the summary. */
-	if (outside)
+	/*
+	 * A save says so itself; a change from outside gets the summary.
+	 * Files that changed nothing (a broken file skipped again, which
+	 * its own warning names) get none: the summary of a full import,
+	 * whose skipped count is the folder's, stays the last word.
+	 */
+	if (outside && st.added + st.changed + st.removed > 0)
 		log_info("articles: %u new, %u changed, %u unchanged, %u "
 		    "removed, %u skipped (%.1f ms; %zu file%s named by inotify)",
 		    st.added, st.changed, st.unchanged, st.removed, st.failed,
