@@ -24,6 +24,11 @@ start_kbd --articles "$dir"
 summaries() { grep -c '^kbd: articles: .* skipped' "$LOG"; }
 rev_of() { curl -s "${A[@]}" --max-time 20 "$BASE/api/admin/articles/$1" | jq -r .rev; }
 slugs_for() { jget "/api/search?q=$(uri "$1")" '[.results[].slug] | join(" ")'; }
+# found_is QUERY SLUGS: the search finds exactly SLUGS (for wait_until,
+# which runs it again on every try)
+found_is() { [ "$(slugs_for "$1")" = "$2" ]; }
+total_is() { [ "$(jget "/api/search?q=$(uri "$1")&limit=1" .total)" = "$2" ]; }
+summaries_above() { [ "$(summaries)" -gt "$1" ]; }
 # save CASE SLUG TITLE MARKDOWN [draft]: PUT through the API, want 200
 save() {
 	local r body
@@ -59,7 +64,7 @@ expect_json 1.8 "/api/search?q=quokkafuter" '(.suggestion // "") == "" and .tota
 # it shows that the watch has run meanwhile.
 sleep 0.1
 printf -- '---\ntitle: Marker\n---\nEin Wallabymarker.\n' >"$dir/marker.md"
-wait_until 5 test "$(slugs_for wallabymarker)" = marker || fail 1.9 "the outside file is not served"
+wait_until 5 found_is wallabymarker marker || fail 1.9 "the outside file is not served"
 [ "$(grep '^kbd: articles: .* skipped' "$LOG" | tail -n +$((n0 + 1)) |
     grep -vc 'named by inotify')" = 0 ] ||
     fail 1.10 "the folder was read again: $(grep '^kbd: articles: ' "$LOG" | tail -3)"
@@ -84,13 +89,13 @@ expect_json 2.15 "/api/top?limit=100" '[.articles[].slug] | index("numbat") != n
 # 3: from outside: one file alone; a file removed reads the folder
 n1=$(summaries)
 printf -- '---\ntitle: Marker\n---\nEin Koalamarker.\n' >"$dir/marker.md"
-wait_until 5 test "$(slugs_for koalamarker)" = marker || fail 3.1 "the outside change is not served"
+wait_until 5 found_is koalamarker marker || fail 3.1 "the outside change is not served"
 grep '^kbd: articles: ' "$LOG" | tail -n +$((n1 + 1)) | grep -q '0 new, 1 changed, .*(.*1 file named by inotify)' ||
     fail 3.2 "not imported alone: $(grep '^kbd: articles: ' "$LOG" | tail -2)"
 n2=$(summaries)
 rm "$dir/marker.md"
-wait_until 5 test "$(slugs_for koalamarker)" = "" || fail 3.3 "a removed file is still found"
-wait_until 5 test "$(summaries)" -gt "$n2" &&
+wait_until 5 found_is koalamarker "" || fail 3.3 "a removed file is still found"
+wait_until 5 summaries_above "$n2" &&
     grep '^kbd: articles: ' "$LOG" | tail -n +$((n2 + 1)) | grep -q ', 1 removed, .* skipped ([0-9.]* ms)$' ||
     fail 3.4 "a removal did not read the folder: $(grep '^kbd: articles: ' "$LOG" | tail -2)"
 
@@ -116,9 +121,9 @@ for ((k = 31; k <= 270; k++)); do
 	    "$k" "$k" "$k" >"$dir/.neu-$k.tmp"
 done
 for ((k = 31; k <= 270; k++)); do mv "$dir/.neu-$k.tmp" "$dir/neu-$k.md"; done
-wait_until 20 test "$(slugs_for beutelratte270)" = neu-270 ||
+wait_until 20 found_is beutelratte270 neu-270 ||
     fail 4.0 "the files written from outside are not served"
-wait_until 20 test "$(jget '/api/search?q=beutelratte&limit=1' .total)" = 270 ||
+wait_until 20 total_is beutelratte 270 ||
     fail 4.0 "not all 270 new articles are found: $(jget '/api/search?q=beutelratte&limit=1' .total)"
 queries=(kennwort postfach beutelratte "beutelratte kennwort" "imap server"
     "passwort vergessen" outlook beutelmaus3 "frage 42" "server postfach"
