@@ -62,7 +62,7 @@ log_warn(const char *fmt, ...)
 	errno = saved;
 }
 
-static void
+static void KBD_PRINTF(1, 0)
 vwarnx(const char *fmt, va_list ap)
 {
 	int	 saved = errno;
