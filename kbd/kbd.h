@@ -1066,10 +1066,18 @@ void	 frame_search_form(struct buf *b, const char *q, const char *cls);
 
 /* cache.c */
 #define KBD_CACHE_KEY	512
+/* The name of a cacheable answer: length-prefixed parts (see cache.c). */
 struct cache_key {
 	char		 key[KBD_CACHE_KEY];
+	size_t		 len;
+	int		 overflow;	/* a part did not fit: no key */
 	uint64_t	 stamp;		/* what the answer depends on */
 };
+void	 cache_key_init(struct cache_key *k, uint64_t stamp,
+	    const char *name);
+void	 cache_key_add(struct cache_key *k, const char *part);
+void	 cache_key_add_int(struct cache_key *k, long long v);
+int	 cache_key_done(const struct cache_key *k);
 int	 cache_serve(struct request *req, const struct cache_key *k,
 	    struct reply *rep);
 int	 cache_put(struct request *req, const struct cache_key *k,
@@ -1197,8 +1205,6 @@ void	 route_error(struct request *req, struct reply *rep,
 void	 route_label(int n, char *out, size_t size);
 
 size_t	 route_count(void);
-int	 cache_key_set(struct cache_key *k, uint64_t stamp, const char *fmt,
-	    ...) KBD_PRINTF(3, 4);
 
 /*
  * STAFF: logins, accounts, editing, the staff pages and API.

@@ -77,7 +77,8 @@ int
 page_home_key(struct request *req, struct cache_key *k)
 {
 	(void)req;
-	return cache_key_set(k, snapshot_generation(0), "home");
+	cache_key_init(k, snapshot_generation(0), "home");
+	return cache_key_done(k);
 }
 
 int
@@ -89,9 +90,11 @@ page_search_key(struct request *req, struct cache_key *k)
 	if (http_arg_number(req, "page", 1, 1, KBD_MAX_OFFSET / KBD_DEFAULT_LIMIT,
 	    &page) == -1)
 		page = 1;
-	return cache_key_set(k, snapshot_generation(0) << 1 |
-	    (uint64_t)search_dict_settled(), "search.html?%d&%s", page,
-	    q != NULL ? q : "");
+	cache_key_init(k, snapshot_generation(0) << 1 |
+	    (uint64_t)search_dict_settled(), "search.html");
+	cache_key_add_int(k, page);
+	cache_key_add(k, q != NULL ? q : "");
+	return cache_key_done(k);
 }
 
 void

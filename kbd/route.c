@@ -228,19 +228,17 @@ preflight(struct request *req, struct reply *rep)
  * Answers that other sites may read carry Access-Control-Allow-Origin
  * for an allowed Origin.  When the sites are named (not "*"), the header
  * is the Origin itself, so each origin's answer is cached under its own
- * key.  Returns -1 when the key would not fit (no caching then).
+ * key: two more parts of it, which no argument of the request can make
+ * (cache.c).  Returns -1 when the key would not fit (no caching then).
  */
 static int
 cors_key(struct cache_key *key, const struct reply *rep)
 {
-	size_t	 len = strlen(key->key);
-	int	 n;
-
 	if (rep->cors == NULL || strcmp(rep->cors, "*") == 0)
-		return 0;
-	n = snprintf(key->key + len, sizeof(key->key) - len, "\norigin=%s",
-	    rep->cors);
-	return n > 0 && (size_t)n < sizeof(key->key) - len ? 0 : -1;
+		return cache_key_done(key);
+	cache_key_add(key, "origin");
+	cache_key_add(key, rep->cors);
+	return cache_key_done(key);
 }
 
 void
