@@ -435,7 +435,11 @@ check_urls(const struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* The database's folder must exist (it is created) and be writable. */
+/*
+ * The database's folder must exist and be writable.  A missing one is
+ * created 0700: the database holds the hashes of passwords and sessions,
+ * which other users of the machine have no business reading.
+ */
 static int
 check_db(const char *path, char *err, size_t errlen)
 {
@@ -452,7 +456,7 @@ check_db(const char *path, char *err, size_t errlen)
 		dir = xstrdup(".");
 	else
 		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
-	if (stat(dir, &sb) == -1 && errno == ENOENT && mkdir(dir, 0755) == -1 &&
+	if (stat(dir, &sb) == -1 && errno == ENOENT && mkdir(dir, 0700) == -1 &&
 	    errno != EEXIST) {
 		snprintf(err, errlen, "--db %s: cannot create %s: %s", path,
 		    dir, strerror(errno));

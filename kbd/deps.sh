@@ -24,6 +24,12 @@ need_pkgconfig() {	# need_pkgconfig MODULE PACKAGE
 	    missing="$missing $2"
 }
 
+# cmark renders safe HTML by default only from 0.29 on (kbd/render.c).
+need_pkgconfig_version() {	# need_pkgconfig_version MODULE VERSION PACKAGE
+	command -v pkg-config >/dev/null 2>&1 &&
+	    pkg-config --atleast-version="$2" "$1" || missing="$missing $3"
+}
+
 need_header() {		# need_header FILE PACKAGE
 	[ -f "/usr/include/$1" ] || missing="$missing $2"
 }
@@ -65,7 +71,7 @@ check() {
 		need_pkgconfig sqlite3 libsqlite3-dev
 		need_pkgconfig libmicrohttpd libmicrohttpd-dev
 		need_pkgconfig icu-uc libicu-dev
-		need_pkgconfig libcmark libcmark-dev
+		need_pkgconfig_version libcmark 0.29 libcmark-dev
 		need_pkgconfig yaml-0.1 libyaml-dev
 		need_pkgconfig jansson libjansson-dev
 		need_pkgconfig libsodium libsodium-dev

@@ -2,7 +2,10 @@
  * render.c (store): Markdown to HTML and to plain text, with cmark.  HTML is
  * rendered in cmark's safe mode (never CMARK_OPT_UNSAFE): raw HTML is
  * dropped and javascript:, vbscript:, file: and most data: links lose
- * their URL.  The plain text is what the search index sees and what
+ * their URL.  Safe mode is cmark's default only from 0.29 on; before,
+ * CMARK_OPT_SAFE turned it on.  kbd wants 0.29 at build time and passes
+ * CMARK_OPT_SAFE all the same, so that even an older library loaded at
+ * run time renders safely.  The plain text is what the search index sees and what
  * snippets are cut from: the words of the article without markup, URLs or
  * code fences, one block per line.
  */
@@ -12,6 +15,13 @@
 #include <cmark.h>
 
 #include "kbd.h"
+
+#if !defined(CMARK_VERSION) || CMARK_VERSION < ((0 << 16) | (29 << 8))
+#error "kbd needs cmark 0.29 or later (safe HTML by default); see kbd/deps.sh"
+#endif
+
+/* Safe, and said so for libraries older than the header (see above). */
+#define RENDER_OPTS	(CMARK_OPT_DEFAULT | CMARK_OPT_SAFE)
 
 /* Ends the current line of plain text unless it is already ended. */
 static void
@@ -80,9 +90,9 @@ render_markdown(const char *md, size_t len, char **html, char **text)
 	char		*h;
 	struct buf	 b;
 
-	if ((doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT)) == NULL)
+	if ((doc = cmark_parse_document(md, len, RENDER_OPTS)) == NULL)
 		return -1;
-	if ((h = cmark_render_html(doc, CMARK_OPT_DEFAULT)) == NULL) {
+	if ((h = cmark_render_html(doc, RENDER_OPTS)) == NULL) {
 		cmark_node_free(doc);
 		return -1;
 	}
@@ -151,7 +161,7 @@ render_summary(const char *md, size_t len, size_t max)
 
 	buf_init(&b);
 	buf_puts(&b, "");
-	if ((doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT)) == NULL)
+	if ((doc = cmark_parse_document(md, len, RENDER_OPTS)) == NULL)
 		return buf_detach(&b, NULL);
 	for (n = cmark_node_first_child(doc); n != NULL && para == NULL;
 	    n = cmark_node_next(n))
