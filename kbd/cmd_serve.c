@@ -87,6 +87,7 @@ cmd_serve_web(struct http_hooks *hooks)
 	route_add(staff_api_routes, staff_api_nroutes);
 	route_staff_check(staff_auth_is_staff);
 	metrics_init(route_count(), route_label);
+	hooks->admit = route_admit;
 	hooks->dispatch = route_dispatch;
 	hooks->completed = route_completed;
 	hooks->error = route_error;

@@ -31,6 +31,8 @@ static const struct error_text errors[] = {
 	{ 409, "conflict", "Jemand anderes hat das inzwischen geändert." },
 	{ 413, "request body too large", "Die Anfrage ist zu groß." },
 	{ 414, "URI too long", "Die Adresse ist zu lang." },
+	{ 415, "unsupported media type", "Diese Art von Daten nimmt die "
+	    "Adresse nicht an." },
 	{ 422, "invalid content", "Der Inhalt ist so nicht gültig." },
 	{ 429, "too many attempts", "Zu viele Versuche. Bitte warten Sie "
 	    "einen Moment." },

@@ -70,6 +70,8 @@
 #define KBD_MAX_URI		(16 * 1024)	/* path and arguments: 414 */
 #define KBD_MAX_HEADERS		(32 * 1024)	/* all request headers: 431 */
 #define KBD_MAX_BODY		(4 * 1024 * 1024)	/* a request body: 413 */
+#define KBD_MAX_LOGIN_BODY	8192	/* a login's body, before any session */
+#define KBD_BODY_BUDGET		(64 * 1024 * 1024)	/* all bodies held */
 #define KBD_FILES_SPARE		64	/* descriptors besides connections */
 #define KBD_MAX_UA		1024	/* a longer User-Agent is no browser */
 #define VISITOR_SLOTS		(1 << 20)	/* views remembered a day */
@@ -990,13 +992,25 @@ struct request {
 	unsigned int		 status;	/* for the access log */
 	size_t			 bytes;
 	struct buf		 body;		/* the request's body */
-	int			 too_large;	/* ... grew past KBD_MAX_BODY */
+	size_t			 body_max;	/* ... the most admitted */
+	size_t			 body_reserved;	/* ... of KBD_BODY_BUDGET */
+	int			 too_large;	/* ... grew past body_max */
+	int			 headers_only;	/* a gate sees no body yet */
 	struct staff		 staff;		/* see staff_auth_who() */
 	int			 staff_checked;
+	void			(*later_start)(void *); /* see http_defer() */
+	void			*later_arg;
+	struct reply		*later;		/* the deferred answer */
 };
 
 /* What the transport calls; see http_start(). */
 struct http_hooks {
+	/*
+	 * A request announces a body, and only its headers are read: sets
+	 * req->body_max and returns 0 to read it, or fills rep and returns
+	 * -1 to answer at once without reading it.
+	 */
+	int	(*admit)(struct request *req, struct reply *rep);
 	/* Answers a request whose headers (and body) are read. */
 	void	(*dispatch)(struct request *req, struct reply *rep);
 	/* The request is over; whole: its answer went out whole. */
@@ -1022,9 +1036,13 @@ const char *http_arg(struct request *req, const char *name);
 const char *http_header(struct request *req, const char *name);
 const char *http_cookie(struct request *req, const char *name);
 int	 http_tls(void);
+int	 http_https(struct request *req);
 int	 http_loopback(struct request *req);
 void	 http_client(struct request *req, char *out, size_t size);
 size_t	 http_client_address(struct request *req, unsigned char out[16]);
+void	 http_client_text(struct request *req, char *out, size_t size);
+void	 http_defer(struct request *req, void (*start)(void *arg), void *arg);
+void	 http_resume(struct request *req, struct reply *rep);
 int	 http_arg_number(struct request *req, const char *name, int def,
 	    int min, int max, int *out);
 
@@ -1177,6 +1195,10 @@ typedef int (*gate_fn)(struct request *, struct reply *);
 
 #define ROUTE_CORS	0x01	/* other sites' pages may read it */
 #define ROUTE_FALLBACK	0x02	/* only when no other route has the path */
+#define ROUTE_BODY	0x04	/* takes a body once the gate has seen the
+				   headers (req->headers_only): staff's */
+#define ROUTE_LOGIN	0x08	/* takes a login's body (KBD_MAX_LOGIN_BODY)
+				   once the gate has seen the headers */
 
 /*
  * A route: method and path pattern, and what answers.  In path, a "*"
@@ -1198,6 +1220,7 @@ extern const struct route staff_page_routes[];	/* staff_page.c */
 extern const size_t staff_page_nroutes;
 extern const struct route staff_api_routes[];	/* staff_api.c */
 extern const size_t staff_api_nroutes;
+int	 route_admit(struct request *req, struct reply *rep);
 void	 route_dispatch(struct request *req, struct reply *rep);
 void	 route_completed(struct request *req, int whole);
 void	 route_error(struct request *req, struct reply *rep,

@@ -1191,7 +1191,9 @@ gate_login(struct request *req, struct reply *rep)
 
 /*
  * The gate of every other page: the connection, then a session (the
- * login page otherwise), then for a POST its CSRF token.
+ * login page otherwise), then for a POST its CSRF token, a form field:
+ * before the body is read (req->headers_only) only the rest is checked,
+ * so that no body is read without a session.
  */
 static int
 gate(struct request *req, struct reply *rep)
@@ -1210,7 +1212,7 @@ gate(struct request *req, struct reply *rep)
 			see_other(&c, "/admin/login", NULL, NULL);
 		return -1;
 	}
-	if (strcmp(req->method, "POST") == 0) {
+	if (strcmp(req->method, "POST") == 0 && !req->headers_only) {
 		csrf = field(&c, "csrf");
 		ok = staff_auth_csrf_ok(req, csrf);
 		free(csrf);
@@ -1353,21 +1355,22 @@ const struct route staff_page_routes[] = {
 	{ "GET",  "/admin",		route_list,	NULL, gate, 0 },
 	{ "GET",  "/admin/",		route_list,	NULL, gate, 0 },
 	{ "GET",  "/admin/login",	route_login,	NULL, gate_login, 0 },
-	{ "POST", "/admin/login",	route_login,	NULL, gate_login, 0 },
-	{ "POST", "/admin/logout",	route_logout,	NULL, gate, 0 },
+	{ "POST", "/admin/login",	route_login,	NULL, gate_login,
+	    ROUTE_LOGIN },
+	{ "POST", "/admin/logout",	route_logout,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/new",		route_new,	NULL, gate, 0 },
-	{ "POST", "/admin/new",		route_create,	NULL, gate, 0 },
+	{ "POST", "/admin/new",		route_create,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/stats",	route_stats,	NULL, gate, 0 },
-	{ "POST", "/admin/alias",	route_alias,	NULL, gate, 0 },
+	{ "POST", "/admin/alias",	route_alias,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/users",	route_users,	NULL, gate, 0 },
-	{ "POST", "/admin/users",	route_users,	NULL, gate, 0 },
+	{ "POST", "/admin/users",	route_users,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/edit/*",	route_edit,	NULL, gate, 0 },
-	{ "POST", "/admin/edit/*",	route_save,	NULL, gate, 0 },
+	{ "POST", "/admin/edit/*",	route_save,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/history/*",	route_history,	NULL, gate, 0 },
-	{ "POST", "/admin/publish/*",	route_act,	NULL, gate, 0 },
-	{ "POST", "/admin/delete/*",	route_act,	NULL, gate, 0 },
-	{ "POST", "/admin/restore/*",	route_act,	NULL, gate, 0 },
-	{ "POST", "/admin/rename/*",	route_act,	NULL, gate, 0 },
+	{ "POST", "/admin/publish/*",	route_act,	NULL, gate, ROUTE_BODY },
+	{ "POST", "/admin/delete/*",	route_act,	NULL, gate, ROUTE_BODY },
+	{ "POST", "/admin/restore/*",	route_act,	NULL, gate, ROUTE_BODY },
+	{ "POST", "/admin/rename/*",	route_act,	NULL, gate, ROUTE_BODY },
 	{ "*",    "/admin/**",		route_not_found, NULL, gate,
 	    ROUTE_FALLBACK },
 };
