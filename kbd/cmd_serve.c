@@ -174,13 +174,19 @@ cmd_serve(const struct config *cfg)
 	}
 	log_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	rc = 0;
-	/* Requests under way finish first; their hits are then flushed. */
+	/*
+	 * Logins waiting for their check are answered (a suspended request
+	 * would stop HTTP from stopping), then requests under way finish;
+	 * their hits are then flushed.
+	 */
+	staff_auth_stop();
 	http_stop();
 writer:
 	watch_stop();
 	writer_stop();
 	snapshot_shutdown();
 done:
+	staff_auth_stop();
 	http_stop();
 	hits_visitor_shutdown();
 	cache_shutdown();

@@ -75,27 +75,14 @@ static char			*tls_cert, *tls_key;	/* PEM, in memory */
 static void KBD_PRINTF(2, 0)
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
-	static int64_t		 minute;
-	static unsigned int	 shown, dropped;
-	unsigned int		 before = 0;
+	static struct log_limit	 limit;
+	unsigned int		 before;
 	char			 line[512];
 	size_t			 n;
-	int64_t			 now = clock_us() / 60000000;
 	int			 show;
 
 	(void)cls;
-	pthread_mutex_lock(&lock);
-	if (now != minute) {
-		before = dropped;
-		minute = now;
-		shown = dropped = 0;
-	}
-	if ((show = shown < MHD_LOG_BURST))
-		shown++;
-	else
-		dropped++;
-	pthread_mutex_unlock(&lock);
+	show = log_limit(&limit, MHD_LOG_BURST, &before);
 	if (before > 0)
 		log_warnx("http: %u more messages of an earlier minute not "
 		    "shown", before);

@@ -123,6 +123,12 @@ struct outage {
 	unsigned long	 tries;		/* failures in a row */
 	int64_t		 since;		/* clock_us() of the first */
 };
+/* Lines of one kind written this minute; see log_limit(). */
+struct log_limit {
+	int64_t		 minute;
+	unsigned int	 shown;
+	unsigned int	 dropped;
+};
 void	 log_init(int v);
 void	 log_warn(const char *fmt, ...) KBD_PRINTF(1, 2);
 void	 log_warnx(const char *fmt, ...) KBD_PRINTF(1, 2);
@@ -130,6 +136,8 @@ void	 log_info(const char *fmt, ...) KBD_PRINTF(1, 2);
 void	 log_debug(const char *fmt, ...) KBD_PRINTF(1, 2);
 int	 log_outage_begin(struct outage *o);
 void	 log_outage_end(struct outage *o, const char *what);
+int	 log_limit(struct log_limit *l, unsigned int max,
+	    unsigned int *before);
 void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 
@@ -209,6 +217,7 @@ void	 escape_html_n(struct buf *b, const char *s, size_t n);
 void	 escape_url(struct buf *b, const char *s);
 void	 escape_xml(struct buf *b, const char *s);
 void	 escape_json_script(struct buf *b, const char *json);
+void	 escape_log(struct buf *b, const char *s, size_t max);
 
 /* gzip.c */
 int	 gzip_worth(const char *type, size_t len);
@@ -1234,15 +1243,26 @@ size_t	 route_count(void);
  */
 
 /* staff_auth.c */
+/* How a login ended, for the page that answers it; see staff_auth.c. */
+struct login_result {
+	int		 err;		/* 0: logged in; else errno's kind */
+	int64_t		 wait;		/* EAGAIN: seconds to wait */
+	const char	*name;		/* as given */
+};
+/* Fills rep, the answer to req's login; see staff_auth_login(). */
+typedef void (*login_answer_fn)(struct request *req, struct reply *rep,
+    const struct login_result *res);
 int	 staff_auth_init(const struct config *cfg);
+void	 staff_auth_stop(void);
 int	 staff_auth_hash_password(const char *pw, char *out);
 void	 staff_auth_new_token(char *token, char *hash);
 const struct staff *staff_auth_who(struct request *req);
 int	 staff_auth_is_staff(struct request *req);
 int	 staff_auth_transport_ok(struct request *req);
+int	 staff_auth_same_origin(struct request *req, int null_ok);
 int	 staff_auth_csrf_ok(struct request *req, const char *given);
-int	 staff_auth_login(struct request *req, struct reply *rep,
-	    const char *name, const char *pw, int64_t *wait);
+void	 staff_auth_login(struct request *req, struct reply *rep,
+	    const char *name, const char *pw, login_answer_fn answer);
 void	 staff_auth_logout(struct request *req, struct reply *rep);
 int	 staff_user_name_valid(const char *name);
 const char *staff_user_password_weak(const char *pw);

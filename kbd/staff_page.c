@@ -270,11 +270,48 @@ login_page(struct ctx *c, unsigned int status, const char *name,
 	reply_admin(c, status, &b);
 }
 
+/*
+ * The answer to a login (staff_auth_login): to the article list, or the
+ * login page again with why not.  Perhaps on the thread that checked the
+ * password, with a reply of its own.
+ */
+static void
+login_answer(struct request *req, struct reply *rep,
+    const struct login_result *res)
+{
+	struct ctx	 c;
+	char		 why[128];
+
+	memset(&c, 0, sizeof(c));
+	c.req = req;
+	c.rep = rep;
+	switch (res->err) {
+	case 0:
+		see_other(&c, "/admin", NULL, NULL, NULL, NULL);
+		break;
+	case EAGAIN:
+		snprintf(why, sizeof(why), "Zu viele Fehlversuche. Bitte "
+		    "versuchen Sie es in %lld Sekunden noch einmal.",
+		    (long long)res->wait);
+		rep->retry_after = (unsigned int)res->wait;
+		login_page(&c, 429, res->name, why);
+		break;
+	case EACCES:
+		login_page(&c, 401, res->name, "Benutzername oder Passwort "
+		    "ist falsch.");
+		break;
+	default:
+		rep->retry_after = 2;
+		login_page(&c, 503, res->name, "Die Anmeldung geht gerade "
+		    "nicht. Bitte versuchen Sie es gleich noch einmal.");
+		break;
+	}
+}
+
 static void
 login(struct ctx *c)
 {
-	char	*name, *pw, why[128];
-	int64_t	 wait = 0;
+	char	*name, *pw;
 
 	if (strcmp(c->req->method, "POST") != 0) {
 		if (staff_auth_who(c->req) != NULL)
@@ -285,20 +322,8 @@ login(struct ctx *c)
 	}
 	name = field_or_empty(c, "name");
 	pw = field_or_empty(c, "password");
-	if (staff_auth_login(c->req, c->rep, name, pw, &wait) == 0)
-		see_other(c, "/admin", NULL, NULL, NULL, NULL);
-	else if (errno == EAGAIN) {
-		snprintf(why, sizeof(why), "Zu viele Fehlversuche. Bitte "
-		    "versuchen Sie es in %lld Sekunden noch einmal.",
-		    (long long)wait);
-		c->rep->retry_after = (unsigned int)wait;
-		login_page(c, 429, name, why);
-	} else if (errno == EACCES)
-		login_page(c, 401, name, "Benutzername oder Passwort ist "
-		    "falsch.");
-	else
-		login_page(c, 503, name, "Die Anmeldung geht gerade nicht. "
-		    "Bitte versuchen Sie es gleich noch einmal.");
+	staff_auth_login(c->req, c->rep, name, pw, login_answer);
+	memset(pw, 0, strlen(pw));
 	free(name);
 	free(pw);
 }
@@ -1252,21 +1277,30 @@ begin(struct ctx *c, struct request *req, struct reply *rep)
 
 /*
  * The gate of the login page: a connection that keeps the password
- * secret (TLS or loopback, see staff_auth_transport_ok).
+ * secret (TLS or loopback, see staff_auth_transport_ok), and a login
+ * form sent from this site's own page: another site's form could log a
+ * browser in as someone else (login CSRF).
  */
 static int
 gate_login(struct request *req, struct reply *rep)
 {
 	struct ctx	 c;
 
-	if (staff_auth_transport_ok(req))
-		return 0;
 	memset(&c, 0, sizeof(c));
 	c.req = req;
 	c.rep = rep;
-	message_page(&c, 403, "Nur über HTTPS", "Die Verwaltung ist "
-	    "aus Sicherheitsgründen nur über HTTPS erreichbar.");
-	return -1;
+	if (!staff_auth_transport_ok(req)) {
+		message_page(&c, 403, "Nur über HTTPS", "Die Verwaltung ist "
+		    "aus Sicherheitsgründen nur über HTTPS erreichbar.");
+		return -1;
+	}
+	if (strcmp(req->method, "POST") == 0 &&
+	    !staff_auth_same_origin(req, 0)) {
+		message_page(&c, 403, "Abgelehnt", "Diese Anmeldung kam "
+		    "nicht von der Anmeldeseite der Verwaltung.");
+		return -1;
+	}
+	return 0;
 }
 
 /*
