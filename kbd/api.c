@@ -142,7 +142,7 @@ api_search(struct request *req, struct reply *rep)
 	q = search_query_parse(r->tok, text);
 	rc = search_run(r, q, limit, offset, 0, &res);
 	if (offset == 0)
-		reply_logged_search(rep, q->normalized, res.total);
+		reply_logged_search(req, rep, q->normalized, res.total);
 	if (rc == -1) {
 		search_query_free(q);
 		search_result_free(&res);

@@ -116,7 +116,8 @@ cache_serve(struct request *req, const struct cache_key *k,
 {
 	struct entry	*e = NULL;
 	uint64_t	 h = key_hash(k->key);
-	size_t		 i = h & (CACHE_SLOTS - 1), grew;
+	size_t		 i = h & (CACHE_SLOTS - 1), grew, n;
+	unsigned char	 client[16];
 	int		 hit = 0;
 
 	pthread_rwlock_rdlock(&lock);
@@ -131,8 +132,10 @@ cache_serve(struct request *req, const struct cache_key *k,
 			atomic_fetch_add(&e->size, grew);
 			atomic_fetch_add(&bytes, grew);
 		}
-		if (e->logq != NULL)
-			search_log_add(e->logq, e->total);
+		if (e->logq != NULL) {
+			n = http_client_address(req, client);
+			search_log_add(client, n, e->logq, e->total);
+		}
 		hit = 1;
 	}
 	pthread_rwlock_unlock(&lock);

@@ -152,6 +152,7 @@ cmd_serve(const struct config *cfg)
 		load_dicts((void *)(uintptr_t)cfg);
 
 	rc = 1;
+	search_log_setup(cfg->search_log_days, cfg->search_log_queries);
 	if (writer_start(cfg->db, cfg->articles, accesslog_flush) == -1)
 		goto done;
 	watch_start(cfg->articles);

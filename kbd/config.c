@@ -51,6 +51,11 @@ static const struct option_def options[] = {
 	  "address and port for HTTP; port 0 takes a free one" },
 	{ "role", 'r', "ROLE", "editor",
 	  "role for kbd user add: editor or admin" },
+	{ "search-log-days", 'L', "N", "180",
+	  "days the search statistics keep; 0 for ever" },
+	{ "search-log-queries", 'Q', "N", "10000",
+	  "distinct queries the search statistics take a day; the rest "
+	  "count as one, \"other\"" },
 	{ "static", 's', "DIR", NULL,
 	  "folder whose files replace or add to the built-in /static/ "
 	  "files" },
@@ -212,6 +217,8 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	cfg->listen = default_of('l');
 	cfg->static_dir = default_of('s');
 	cfg->role = default_of('r');
+	cfg->search_log_days = (unsigned int)atoi(default_of('L'));
+	cfg->search_log_queries = (unsigned int)atoi(default_of('Q'));
 
 	*errstr = why;
 	if (take_command(cfg, &argc, &argv, why, sizeof(why)) == -1)
@@ -262,6 +269,24 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			break;
 		case 's':
 			cfg->static_dir = optarg;
+			break;
+		case 'L':
+			if (parse_number(optarg, 0, 36500, &v) == -1) {
+				snprintf(why, sizeof(why), "--search-log-days "
+				    "must be a number from 0 to 36500, not "
+				    "'%.64s'", optarg);
+				return -1;
+			}
+			cfg->search_log_days = (unsigned int)v;
+			break;
+		case 'Q':
+			if (parse_number(optarg, 1, 10000000, &v) == -1) {
+				snprintf(why, sizeof(why), "--search-log-queries"
+				    " must be a number from 1 to 10000000, not "
+				    "'%.64s'", optarg);
+				return -1;
+			}
+			cfg->search_log_queries = (unsigned int)v;
 			break;
 		case 'T':
 			cfg->thesaurus = optarg;

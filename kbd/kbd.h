@@ -203,6 +203,8 @@ struct config {
 	char		**args;		/* the command's other arguments */
 	int		 nargs;
 	unsigned int	 threads;	/* HTTP worker threads */
+	unsigned int	 search_log_days;	/* searches kept so long */
+	unsigned int	 search_log_queries;	/* new queries a day */
 	int		 verbose;
 	int		 done;		/* --help or --version printed */
 };
@@ -366,8 +368,9 @@ struct store_search {
 };
 int	 store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
 	    int64_t day, const char **errstr);
+int	 store_searches_prune(sqlite3 *db, int64_t before, const char **errstr);
 int	 store_searches_write(sqlite3 *db, const struct store_search *s,
-	    size_t n, int64_t day, const char **errstr);
+	    size_t n, int64_t day, unsigned int queries, const char **errstr);
 int	 store_click_key(sqlite3 *db, unsigned char *key, size_t size,
 	    const char **errstr);
 
@@ -863,7 +866,9 @@ int	 search_suggest(struct reader *r, const char *text, int limit,
 void	 search_result_free(struct search_result *res);
 
 /* search_log.c */
-void	 search_log_add(const char *query, int64_t results);
+void	 search_log_setup(unsigned int days, unsigned int queries);
+void	 search_log_add(const unsigned char *client, size_t n,
+	    const char *query, int64_t results);
 #define CLICK_READERS	3	/* readers a query needs to lift an article */
 #define CLICK_DAYS	90	/* ... within so many days */
 void	 search_log_click(const char *text, int reader, int64_t article,
@@ -1075,8 +1080,8 @@ void	 reply_page(struct reply *rep, unsigned int status, struct buf *b);
 /* New JSON values (references the caller owns). */
 struct json_t *reply_jstr(const char *s);
 struct json_t *reply_tags(const char *tags);
-void	 reply_logged_search(struct reply *rep, const char *query,
-	    int64_t results);
+void	 reply_logged_search(struct request *req, struct reply *rep,
+	    const char *query, int64_t results);
 
 /* error.c */
 unsigned int error_status(int err);

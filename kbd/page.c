@@ -183,7 +183,7 @@ page_search(struct request *req, struct reply *rep)
 	rc = search_run(r, q, KBD_DEFAULT_LIMIT, (page - 1) * KBD_DEFAULT_LIMIT,
 	    0, &res);
 	if (page == 1)
-		reply_logged_search(rep, q->normalized, res.total);
+		reply_logged_search(req, rep, q->normalized, res.total);
 	if (rc == -1) {
 		search_result_free(&res);
 		search_query_free(q);
