@@ -75,6 +75,7 @@
 #define KBD_FILES_SPARE		64	/* descriptors besides connections */
 #define KBD_MAX_UA		1024	/* a longer User-Agent is no browser */
 #define VISITOR_SLOTS		(1 << 20)	/* views remembered a day */
+#define VISITOR_AGENTS		16	/* User-Agents of an address a day */
 #define KBD_MAX_URL		200	/* bytes of --base-url, --cors-origin */
 #define KBD_MAX_CORS		32	/* --cors-origin given this often */
 
@@ -483,6 +484,8 @@ int	 hits_flush(sqlite3 *db, struct hit_delta **out, size_t *n);
 /* Who asked, as a digest of address and User-Agent; see hits_visitor.c. */
 struct visitor {
 	unsigned char	 digest[16];
+	unsigned char	 addr[16];	/* ... of the address alone */
+	int		 local;		/* the address is this host's */
 };
 
 int	 hits_visitor_browser(const char *ua);
@@ -494,6 +497,7 @@ int	 hits_visitor_mark(const struct visitor *v, int64_t article,
 	    int64_t day);
 int	 hits_visitor_tag(const struct visitor *v, const unsigned char *key,
 	    size_t n);
+int	 hits_visitor_agent_ok(const struct visitor *v, int64_t day, int mark);
 void	 hits_visitor_shutdown(void);
 
 /* hits_view.c */
