@@ -25,7 +25,7 @@ CFLAGS	?= -O2 -g
 BUILD	?= build
 LISTEN	?= 127.0.0.1:8080
 
-PKGS	 = sqlite3 libmicrohttpd icu-uc icu-i18n libcmark yaml-0.1 jansson \
+PKGS	 = sqlite3 libmicrohttpd icu-uc icu-i18n libcmark-gfm yaml-0.1 jansson \
 	   libsodium zlib
 WARN	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \

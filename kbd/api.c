@@ -6,6 +6,7 @@
  * {"error": "..."} with a fitting status.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,10 +98,18 @@ api_suggest_key(struct request *req, struct cache_key *k)
 	return cache_key_done(k);
 }
 
+/* An article's answer shows its votes too: new with each. */
 int
 api_article_key(struct request *req, struct cache_key *k)
 {
-	return view_key(req, k, "api/articles/");
+	int64_t	 yes, no;
+	int	 rc = view_key(req, k, "api/articles/");
+
+	if (rc == 0) {
+		hits_vote_totals(req->view.article, &yes, &no);
+		k->stamp ^= (uint64_t)(yes << 32 | no) * 0xD6E8FEB86659FD93ULL;
+	}
+	return rc;
 }
 
 void
@@ -191,6 +200,66 @@ opensearch_suggestions(const char *query, const struct search_result *res)
 	return json_pack("[s,o,o,o]", query, titles, none, urls);
 }
 
+/* Appends the text of escaped HTML h[0..n) (escape_html's five). */
+static void
+unescape_html(struct buf *b, const char *h, size_t n)
+{
+	static const struct {
+		const char	*ent;
+		char		 c;
+	} ents[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&quot;", '"' }, { "&#39;", '\'' },
+	};
+	size_t	 i, k, len;
+	int	 done;
+
+	for (i = 0; i < n; i++) {
+		done = 0;
+		for (k = 0; h[i] == '&' && !done && k < nitems(ents); k++) {
+			len = strlen(ents[k].ent);
+			if (n - i >= len && memcmp(h + i, ents[k].ent, len) ==
+			    0) {
+				buf_putc(b, ents[k].c);
+				i += len - 1;
+				done = 1;
+			}
+		}
+		if (!done)
+			buf_putc(b, h[i]);
+	}
+}
+
+/*
+ * A suggestion's title with its marks (escaped HTML with <mark>, from
+ * search_suggest) as plain strings that alternate: text, marked text,
+ * text, ...; the first may be "".  Clients build text nodes from them,
+ * never HTML.
+ */
+static json_t *
+marked_parts(const char *html)
+{
+	json_t		*parts = json_array();
+	struct buf	 b;
+	const char	*p = html, *tag;
+	int		 in = 0;
+
+	while (*p != '\0') {
+		tag = strstr(p, in ? "</mark>" : "<mark>");
+		buf_init(&b);
+		buf_puts(&b, "");
+		unescape_html(&b, p, tag != NULL ? (size_t)(tag - p) :
+		    strlen(p));
+		json_array_append_new(parts, reply_jstr(b.data));
+		buf_free(&b);
+		if (tag == NULL)
+			break;
+		p = tag + (in ? 7 : 6);
+		in = !in;
+	}
+	return parts;
+}
+
 void
 api_suggest(struct request *req, struct reply *rep)
 {
@@ -228,10 +297,12 @@ api_suggest(struct request *req, struct reply *rep)
 	else {
 		list = json_array();
 		for (i = 0; i < res.n; i++)
-			json_array_append_new(list, json_pack("{s:o,s:o,s:o}",
+			json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o}",
 			    "slug", reply_jstr(res.hits[i].slug),
 			    "title", reply_jstr(res.hits[i].title),
-			    "url", article_url(res.hits[i].slug)));
+			    "url", article_url(res.hits[i].slug),
+			    "marked", marked_parts(res.hits[i].snippet != NULL ?
+			    res.hits[i].snippet : "")));
 		reply_json(rep, 200, json_pack("{s:s,s:o}", "query", clean,
 		    "suggestions", list));
 	}
@@ -283,18 +354,40 @@ api_top(struct request *req, struct reply *rep)
 	rep->cache = API_MAX_AGE;
 }
 
+/*
+ * GET /api/articles/<slug>: the article, its hits, when it last changed,
+ * its category's page, and how many readers voted on it; once
+ * KBD_VOTE_MIN did, "helpful" is the share that found it helpful (else
+ * null).
+ */
 void
 api_article(struct request *req, struct reply *rep)
 {
 	struct store_article	 a;
+	struct buf		 cat;
+	json_t			*helpful;
 	char			 updated[32];
+	int64_t			 yes, no;
 
 	if (view_article(req, rep, "/api/articles/", &a) == -1)
 		return;
 	clock_format(updated, sizeof(updated), a.updated);
-	reply_json(rep, 200, json_pack("{s:s,s:o,s:o,s:o,s:o,s:I,s:s}", "slug",
-	    req->tail, "title", reply_jstr(a.title), "category", reply_jstr(a.category),
+	hits_vote_totals(a.id, &yes, &no);
+	helpful = yes + no >= KBD_VOTE_MIN ? json_real((double)llround(100.0 *
+	    (double)yes / (double)(yes + no)) / 100.0) : json_null();
+	buf_init(&cat);
+	buf_puts(&cat, "");
+	if (*a.category != '\0') {
+		buf_puts(&cat, "/k/");
+		category_slug(&cat, a.category);
+	}
+	reply_json(rep, 200, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:s,s:I,"
+	    "s:o}", "slug", req->tail, "title", reply_jstr(a.title),
+	    "category", reply_jstr(a.category), "category_url",
+	    *a.category != '\0' ? reply_jstr(cat.data) : json_null(),
 	    "tags", reply_tags(a.tags), "html", reply_jstr(a.html),
-	    "hits", (json_int_t)view_hits(req, &a), "updated", updated));
+	    "hits", (json_int_t)view_hits(req, &a), "updated", updated,
+	    "votes", (json_int_t)(yes + no), "helpful", helpful));
+	buf_free(&cat);
 	store_article_clear(&a);
 }

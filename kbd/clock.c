@@ -34,3 +34,31 @@ clock_format(char *out, size_t size, int64_t t)
 	    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(out, size, "1970-01-01T00:00:00Z");
 }
+
+/*
+ * Formats the day of unix time t (UTC) as people read it in German
+ * ("2. Dezember 2026") into out, and as ISO 8601 ("2026-12-02") into iso
+ * (11 bytes) for a <time> element, when iso is not NULL.
+ */
+void
+clock_format_day(char *out, size_t size, char *iso, int64_t t)
+{
+	static const char *const months[12] = {
+		"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
+		"August", "September", "Oktober", "November", "Dezember",
+	};
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL) {
+		tt = 0;
+		gmtime_r(&tt, &tm);
+	}
+	snprintf(out, size, "%d. %s %d", tm.tm_mday, months[tm.tm_mon % 12],
+	    tm.tm_year + 1900);
+	if (iso != NULL)
+		snprintf(iso, 11, "%04u-%02u-%02u",
+		    (unsigned int)(tm.tm_year + 1900) % 10000u,
+		    (unsigned int)(tm.tm_mon + 1) % 100u,
+		    (unsigned int)tm.tm_mday % 100u);
+}

@@ -3,9 +3,12 @@
  * article of a folder the way the server would and reports, as
  * file:line: message, what would keep an article offline (its front
  * matter, its encoding, its name) and what would look wrong to a reader:
- * a link to an article that does not exist, raw HTML that the safe
- * renderer drops.  The first kind are errors (exit status 1), the second
- * warnings.  Nothing is written anywhere.
+ * a link to an article that does not exist, a picture that is not in the
+ * media folder (or is no PNG, JPEG, WebP or GIF) or has no description
+ * (alt text), raw HTML that the safe renderer drops, a picture from
+ * elsewhere, which the pages' CSP does not load.  The first kind are
+ * errors (exit status 1), the second warnings.  Nothing is written
+ * anywhere.
  */
 #include <sys/stat.h>
 
@@ -17,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 
 #include "kbd.h"
 
@@ -119,7 +122,69 @@ article_link(const char *url, char *slug, size_t size)
 	return 1;
 }
 
-/* Links to missing articles (errors) and raw HTML (warnings). */
+/* Does the picture node img have a description (alt text)? */
+static int
+has_alt(cmark_node *img)
+{
+	cmark_iter	*it = cmark_iter_new(img);
+	cmark_node	*n;
+	const char	*lit, *p;
+	int		 found = 0;
+
+	while (!found && cmark_iter_next(it) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (n == img || (lit = cmark_node_get_literal(n)) == NULL)
+			continue;
+		for (p = lit; *p != '\0' && !found; p++)
+			found = *p != ' ' && *p != '\t' && *p != '\n';
+	}
+	cmark_iter_free(it);
+	return found;
+}
+
+/*
+ * A picture: of the media folder ("media/<name>"), there and a picture
+ * kbd serves, with a description (errors); from elsewhere (a warning).
+ */
+static void
+check_image(struct check *c, const struct checked *k, cmark_node *img,
+    int line)
+{
+	struct media_info	 mi;
+	const char		*url = cmark_node_get_url(img), *name;
+
+	if (url == NULL)
+		url = "";
+	name = strncmp(url, "/media/", 7) == 0 ? url + 7 :
+	    strncmp(url, "media/", 6) == 0 ? url + 6 : NULL;
+	if (name == NULL) {
+		fprintf(stderr, "%s/%s:%d: warning: picture %s is not shown: "
+		    "pictures must be in the media folder (media/<name>)\n",
+		    c->dir, k->file, line, url);
+		c->warnings++;
+	} else if (!media_name_ok(name)) {
+		fprintf(stderr, "%s/%s:%d: picture %s: not a name kbd serves "
+		    "(a-z, 0-9, '.', '-', '_'; .png, .jpg, .jpeg, .webp or "
+		    ".gif)\n", c->dir, k->file, line, url);
+		c->errors++;
+	} else if (media_info(name, &mi) == -1) {
+		fprintf(stderr, "%s/%s:%d: picture %s: %s\n", c->dir, k->file,
+		    line, url, errno == ENOENT ? "no such file in media/" :
+		    errno == EINVAL ? "not a PNG, JPEG, WebP or GIF picture" :
+		    strerror(errno));
+		c->errors++;
+	}
+	if (!has_alt(img)) {
+		fprintf(stderr, "%s/%s:%d: picture %s has no description: write "
+		    "![what it shows](%s)\n", c->dir, k->file, line, url, url);
+		c->errors++;
+	}
+}
+
+/*
+ * Links to missing articles, pictures that are missing or lack a
+ * description (errors), raw HTML and pictures from elsewhere (warnings).
+ */
 static void
 check_body(struct check *c, const struct checked *k)
 {
@@ -154,6 +219,9 @@ check_body(struct check *c, const struct checked *k)
 				    "article\n", c->dir, k->file, line, url);
 				c->errors++;
 			}
+			break;
+		case CMARK_NODE_IMAGE:
+			check_image(c, k, node, line);
 			break;
 		case CMARK_NODE_HTML_BLOCK:
 		case CMARK_NODE_HTML_INLINE:
@@ -207,6 +275,7 @@ cmd_check(const char *dir)
 
 	memset(&c, 0, sizeof(c));
 	c.dir = dir;
+	media_init(dir);
 	c.slugs = xcalloc(n + 1, sizeof(*c.slugs));
 	for (i = 0; i < n; i++)
 		check_file(&c, names[i]);

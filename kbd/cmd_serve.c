@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <pthread.h>
+#include <sodium.h>
 
 #include "kbd.h"
 #include "german.h"
@@ -75,6 +76,29 @@ load_dicts(void *arg)
 }
 
 /*
+ * Hands the key that signs the vote forms (kept in the database, so that
+ * pages stay good across restarts) to the web layer.  A key that cannot
+ * be kept is made for this run only, and said so.  Returns 0, or -1 when
+ * no key can be had at all.
+ */
+static int
+vote_key(const char *db)
+{
+	unsigned char	 key[64];
+	const char	*errstr = "?";
+	size_t		 n = feedback_key_size();
+
+	if (n > sizeof(key))
+		return -1;
+	if (store_vote_key(db, key, n, &errstr) == -1)
+		log_warnx("votes: %s; the forms' key is new with every start",
+		    errstr);
+	feedback_init(key, n);
+	sodium_memzero(key, sizeof(key));
+	return 0;
+}
+
+/*
  * Joins the web layer and the staff layer, which the web layer must not
  * call by name: the staff's routes, the staff check of views, the
  * routes' names for /metrics.  Fills *hooks with what http_start() takes.
@@ -85,6 +109,7 @@ cmd_serve_web(struct http_hooks *hooks)
 {
 	route_add(staff_page_routes, staff_page_nroutes);
 	route_add(staff_api_routes, staff_api_nroutes);
+	route_add(staff_media_routes, staff_media_nroutes);
 	route_staff_check(staff_auth_is_staff);
 	metrics_init(route_count(), route_label);
 	hooks->admit = route_admit;
@@ -139,6 +164,9 @@ cmd_serve(const struct config *cfg)
 		log_warnx("%s", errstr);
 		goto done;
 	}
+	if (vote_key(cfg->db) == -1)
+		goto done;
+	media_init(cfg->articles);
 	if (static_load(cfg->static_dir, &errstr) == -1) {
 		log_warnx("--static %s: %s", cfg->static_dir, errstr);
 		goto done;
@@ -185,6 +213,7 @@ cmd_serve(const struct config *cfg)
 writer:
 	watch_stop();
 	writer_stop();
+	hits_vote_shutdown();
 	snapshot_shutdown();
 done:
 	staff_auth_stop();

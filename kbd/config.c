@@ -34,6 +34,12 @@ static const struct option_def options[] = {
 	{ "base-url", 'b', "URL", NULL,
 	  "public URL of the site, for absolute links; from --listen "
 	  "if not given" },
+	{ "contact-text", 'k', "TEXT", "Kontakt aufnehmen",
+	  "the words of the contact link (with --contact-url)" },
+	{ "contact-url", 'c', "URL", NULL,
+	  "where customers reach support (https://, http:// or mailto:); "
+	  "linked under articles, on searches that find little and on "
+	  "404 pages; none if not given" },
 	{ "cors-origin", 'o', "ORIGIN", NULL,
 	  "a site that may embed the knowledge base (CORS, frames); "
 	  "repeatable; * for any" },
@@ -219,6 +225,7 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	cfg->role = default_of('r');
 	cfg->search_log_days = (unsigned int)atoi(default_of('L'));
 	cfg->search_log_queries = (unsigned int)atoi(default_of('Q'));
+	cfg->contact_text = default_of('k');
 
 	*errstr = why;
 	if (take_command(cfg, &argc, &argv, why, sizeof(why)) == -1)
@@ -235,6 +242,12 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			break;
 		case 'b':
 			cfg->base_url = optarg;
+			break;
+		case 'c':
+			cfg->contact_url = optarg;
+			break;
+		case 'k':
+			cfg->contact_text = optarg;
 			break;
 		case 'o':
 			if (cfg->ncors == nitems(cfg->cors)) {
@@ -437,6 +450,36 @@ url_ok(const char *s, int with_path)
 	return 1;
 }
 
+/*
+ * Is s a contact address: an http(s) URL (a query allowed: a form may
+ * want one) or a mailto: address, without spaces, quotes or angle
+ * brackets, at most KBD_MAX_URL bytes?
+ */
+static int
+contact_ok(const char *s)
+{
+	const char	*p;
+	size_t		 n = strlen(s);
+
+	if (n > KBD_MAX_URL)
+		return 0;
+	if (strncmp(s, "mailto:", 7) == 0)
+		p = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else
+		return 0;
+	if (*p == '\0' || *p == '/')
+		return 0;
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 127 ||
+		    strchr("\"'<>\\`^{}|", *p) != NULL)
+			return 0;
+	return 1;
+}
+
 static int
 check_urls(const struct config *cfg, char *err, size_t errlen)
 {
@@ -446,6 +489,19 @@ check_urls(const struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "--base-url %.200s: expected http:// or "
 		    "https:// and a host, e.g. https://faq.example.com",
 		    cfg->base_url);
+		return -1;
+	}
+	if (cfg->contact_url != NULL && !contact_ok(cfg->contact_url)) {
+		snprintf(err, errlen, "--contact-url %.200s: expected an "
+		    "https://, http:// or mailto: address, e.g. "
+		    "https://www.example.com/kontakt", cfg->contact_url);
+		return -1;
+	}
+	if (cfg->contact_text != NULL && (*cfg->contact_text == '\0' ||
+	    strlen(cfg->contact_text) > 100 || !utf8_valid(cfg->contact_text,
+	    strlen(cfg->contact_text), NULL))) {
+		snprintf(err, errlen, "--contact-text: 1 to 100 bytes of "
+		    "UTF-8 text");
 		return -1;
 	}
 	for (i = 0; i < cfg->ncors; i++) {

@@ -31,8 +31,8 @@ static const struct error_text errors[] = {
 	{ 409, "conflict", "Jemand anderes hat das inzwischen geändert." },
 	{ 413, "request body too large", "Die Anfrage ist zu groß." },
 	{ 414, "URI too long", "Die Adresse ist zu lang." },
-	{ 415, "unsupported media type", "Diese Art von Daten nimmt die "
-	    "Adresse nicht an." },
+	{ 415, "unsupported media type", "Dieses Dateiformat wird hier nicht "
+	    "angenommen." },
 	{ 422, "invalid content", "Der Inhalt ist so nicht gültig." },
 	{ 429, "too many attempts", "Zu viele Versuche. Bitte warten Sie "
 	    "einen Moment." },
@@ -84,6 +84,8 @@ error_reply(struct request *req, struct reply *rep, unsigned int status,
 	escape_html(&b, why != NULL ? why : e->page);
 	buf_puts(&b, "</p>\n<p>Vielleicht hilft die Suche oben weiter, oder "
 	    "Sie beginnen auf der <a href=\"/\">Startseite</a>.</p>\n");
+	if (e->status == 404)
+		frame_contact(&b);
 	frame_end(&b);
 	reply_page(rep, e->status, &b);
 }

@@ -152,3 +152,66 @@ escape_log(struct buf *b, const char *s, size_t max)
 		buf_putc(b, hex[c & 15]);
 	}
 }
+
+/*
+ * How a letter of Latin-1 (the second byte of a UTF-8 sequence starting
+ * with 0xC3) is written in a slug: German umlauts and ß as ae, oe, ue,
+ * ss; other accented letters without their accent; "" for × and ÷.
+ */
+static const char *const latin1_slug[64] = {
+	"a", "a", "a", "a", "ae", "a", "ae", "c",	/* À-Ç */
+	"e", "e", "e", "e", "i", "i", "i", "i",		/* È-Ï */
+	"d", "n", "o", "o", "o", "o", "oe", "",		/* Ð-× */
+	"o", "u", "u", "u", "ue", "y", "th", "ss",	/* Ø-ß */
+	"a", "a", "a", "a", "ae", "a", "ae", "c",	/* à-ç */
+	"e", "e", "e", "e", "i", "i", "i", "i",		/* è-ï */
+	"d", "n", "o", "o", "o", "o", "oe", "",		/* ð-÷ */
+	"o", "u", "u", "u", "ue", "y", "th", "y",	/* ø-ÿ */
+};
+
+/*
+ * Appends the slug form of the text s, at most max bytes of it (max >
+ * 0): lowercase ASCII letters and digits, every other run of characters
+ * one '-', none at either end; umlauts and ß are written out ("Über
+ * uns/Impressum": ueber-uns-impressum), other accented Latin letters lose
+ * their accent, other characters (and invalid UTF-8) separate words.
+ * The same text always gives the same slug; it may be empty.
+ */
+void
+escape_slug(struct buf *b, const char *s, size_t max)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	const char		*rep;
+	char			 one[2] = { 0, 0 };
+	size_t			 start = b->len, n;
+	int			 dash = 0;
+
+	buf_puts(b, "");
+	for (; *p != '\0'; p++) {
+		rep = NULL;
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+			one[0] = (char)*p;
+		else if (*p >= 'A' && *p <= 'Z')
+			one[0] = (char)(*p + 32);
+		else if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF)
+			rep = latin1_slug[*++p - 0x80];
+		else if (*p == 0xC5 && (p[1] == 0x92 || p[1] == 0x93)) {
+			rep = "oe";		/* Œ, œ */
+			p++;
+		} else
+			rep = "";
+		if (rep == NULL)
+			rep = one;
+		if (*rep == '\0') {
+			dash = b->len > start;
+			continue;
+		}
+		n = strlen(rep) + (dash ? 1 : 0);
+		if (b->len - start + n > max)
+			break;
+		if (dash)
+			buf_putc(b, '-');
+		buf_puts(b, rep);
+		dash = 0;
+	}
+}

@@ -114,6 +114,8 @@ struct import {
 	unsigned int		 pending;	/* changes in this transaction */
 	int64_t			 now;
 	struct import_stats	*stats;
+	char			 media[17];	/* media_stamp() now */
+	int			 media_changed;	/* ... since the last import */
 };
 
 static int
@@ -500,7 +502,9 @@ import_file(struct import *im, const char *name)
 		free(data);
 		return rc;
 	}
-	if (k != NULL && strcmp(hash, k->hash) == 0) {
+	/* Pictures changed: an article that shows some is made again. */
+	if (k != NULL && strcmp(hash, k->hash) == 0 && !(im->media_changed &&
+	    strstr(data, "media/") != NULL)) {
 		rc = touch_article(im, k, &sb, mtime);
 		if (rc == 0)
 			rc = record_revision(im, k->id, slug, hash, data, len);
@@ -521,6 +525,35 @@ import_file(struct import *im, const char *name)
 	article_clear(&a);
 	free(data);
 	return rc;
+}
+
+/*
+ * Has the media folder changed since the last import (its stamp in meta
+ * differs)?  Then every file is read again (mtime -1), so that articles
+ * showing pictures get their new sizes and versions.
+ */
+static int
+media_check(struct import *im)
+{
+	sqlite3_stmt	*st = NULL;
+	size_t		 i;
+	int		 rc;
+
+	media_stamp(im->dir, im->media, sizeof(im->media));
+	rc = sqlite3_prepare_v2(im->db, "SELECT value FROM meta WHERE key ="
+	    " 'media'", -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		im->media_changed = strcmp((const char *)
+		    sqlite3_column_text(st, 0), im->media) != 0;
+		rc = SQLITE_DONE;
+	} else if (rc == SQLITE_DONE)
+		im->media_changed = *im->media != '\0';
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	for (i = 0; im->media_changed && i < im->nknown; i++)
+		im->known[i].mtime = -1;
+	return 0;
 }
 
 static int
@@ -624,7 +657,7 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 			goto dberr;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
-	if (load_known(&im) == -1)
+	if (load_known(&im) == -1 || media_check(&im) == -1)
 		goto rollback;
 	for (i = 0; i < nnames; i++) {
 		if (cancel != NULL && atomic_load(cancel)) {
@@ -640,6 +673,9 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 			goto rollback;
 	}
 	if (mark_deleted(&im) == -1 || store_words_flush(im.words, db) == -1)
+		goto rollback;
+	if (im.media_changed && store_run(db, "INSERT OR REPLACE INTO"
+	    " meta(key, value) VALUES ('media', ?1)", "t", im.media) == -1)
 		goto rollback;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto rollback;

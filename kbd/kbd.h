@@ -78,6 +78,10 @@
 #define VISITOR_AGENTS		16	/* User-Agents of an address a day */
 #define KBD_MAX_URL		200	/* bytes of --base-url, --cors-origin */
 #define KBD_MAX_CORS		32	/* --cors-origin given this often */
+#define KBD_VOTE_RATE		20	/* votes an address may send ... */
+#define KBD_VOTE_WINDOW		600	/* ... in so many seconds */
+#define KBD_VOTE_MIN		10	/* votes before the API shows a share */
+#define KBD_MAX_COMMENT		500	/* letters of a vote's comment */
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -153,11 +157,15 @@ int	 parse_hex(char c);
 int	 parse_number(const char *s, long long min, long long max,
 	    long long *out);
 int	 parse_slug(const char *s, size_t n);
+int	 parse_multipart(const char *body, size_t len, const char *type,
+	    void (*fn)(void *arg, const char *name, const char *filename,
+	    const char *data, size_t n), void *arg);
 
 /* clock.c */
 int64_t	 clock_us(void);
 int64_t	 clock_seconds(void);
 void	 clock_format(char *out, size_t size, int64_t t);
+void	 clock_format_day(char *out, size_t size, char *iso, int64_t t);
 
 /* file.c */
 char	*file_read_at(int dirfd, const char *name, size_t max, size_t *len);
@@ -196,6 +204,8 @@ struct config {
 	const char	*tls_cert;	/* PEM files for HTTPS, or NULL */
 	const char	*tls_key;
 	const char	*base_url;	/* public URL, or NULL: from listen */
+	const char	*contact_url;	/* where customers reach support */
+	const char	*contact_text;	/* ... the link's words */
 	const char	*cors[KBD_MAX_CORS];	/* origins that may embed */
 	size_t		 ncors;
 	const char	*command;	/* "check", "backup", "user", or NULL */
@@ -221,6 +231,7 @@ void	 escape_url(struct buf *b, const char *s);
 void	 escape_xml(struct buf *b, const char *s);
 void	 escape_json_script(struct buf *b, const char *json);
 void	 escape_log(struct buf *b, const char *s, size_t max);
+void	 escape_slug(struct buf *b, const char *s, size_t max);
 
 /* gzip.c */
 int	 gzip_worth(const char *type, size_t len);
@@ -325,6 +336,8 @@ int	 store_articles_each(struct reader *r, enum store_list list,
 	    void *arg);
 int	 store_top_since(struct reader *r, int64_t day, int limit,
 	    void (*fn)(void *arg, const struct store_article *a), void *arg);
+int	 store_categories_each(sqlite3 *db, void (*fn)(void *arg,
+	    const struct store_article *a), void *arg);
 
 /* store_user.c */
 /* One staff account, as listed. */
@@ -373,6 +386,37 @@ int	 store_searches_prune(sqlite3 *db, int64_t before, const char **errstr);
 int	 store_searches_write(sqlite3 *db, const struct store_search *s,
 	    size_t n, int64_t day, unsigned int queries, const char **errstr);
 int	 store_click_key(sqlite3 *db, unsigned char *key, size_t size,
+	    const char **errstr);
+
+/* store_vote.c */
+/* A vote or a comment to write (hits_vote.c). */
+struct store_vote {
+	int64_t		 article;
+	int64_t		 day;		/* days since 1970, UTC */
+	int64_t		 when;		/* seconds since 1970 */
+	int		 helpful;	/* "Ja" */
+	int		 counted;	/* the vote counts (not a repeat) */
+	char		*comment;	/* or NULL */
+};
+/* An article's votes over a period, or one comment. */
+struct vote_row {
+	const char	*slug;
+	const char	*title;
+	int64_t		 yes;		/* a comment: 1 if it came with "Ja" */
+	int64_t		 no;
+	int64_t		 comments;
+	int64_t		 created;	/* a comment's time */
+	const char	*text;		/* a comment's text */
+};
+int	 store_votes_write(sqlite3 *db, const struct store_vote *v, size_t n,
+	    const char **errstr);
+int	 store_vote_totals(sqlite3 *db, void (*fn)(void *arg,
+	    int64_t article, int64_t yes, int64_t no), void *arg);
+int	 store_vote_stats(struct reader *r, int days, int limit,
+	    void (*fn)(void *arg, const struct vote_row *row), void *arg);
+int	 store_vote_comments(struct reader *r, int days, int limit,
+	    void (*fn)(void *arg, const struct vote_row *row), void *arg);
+int	 store_vote_key(const char *path, unsigned char *key, size_t size,
 	    const char **errstr);
 
 /* store_staff.c */
@@ -452,6 +496,29 @@ char	*article_compose(const char *old, const char *title,
 	    const char *category, const char *tags, const char *aliases,
 	    int draft, const char *body);
 
+/* media.c */
+#define KBD_MAX_MEDIA_MB	3	/* megabytes of a picture */
+#define KBD_MAX_MEDIA		(KBD_MAX_MEDIA_MB * 1024 * 1024)
+#define KBD_MAX_MEDIA_NAME	80	/* bytes of its name */
+/* What a picture's bytes say it is. */
+struct media_info {
+	const char	*type;		/* "image/png", ... */
+	const char	*ext;		/* "png", "jpg", "webp", "gif" */
+	unsigned int	 width;		/* pixels */
+	unsigned int	 height;
+	char		 version[17];	/* hex: a hash of its bytes */
+};
+void	 media_init(const char *articles);
+int	 media_name_ok(const char *name);
+int	 media_sniff(const void *data, size_t len, struct media_info *mi);
+/* The picture's bytes, or NULL; the caller frees them. */
+char	*media_read(const char *name, size_t *len, struct media_info *mi);
+int	 media_info(const char *name, struct media_info *mi);
+int	 media_save(const void *data, size_t len, const char *want,
+	    char *name, size_t size, struct media_info *mi,
+	    const char **errstr);
+void	 media_stamp(const char *dir, char *out, size_t size);
+
 /* render.c */
 int	 render_markdown(const char *md, size_t len, char **html, char **text);
 /* Both return a string the caller frees. */
@@ -528,6 +595,20 @@ void	 hits_view_classify(struct view *v, const char *ua,
 	    size_t addrlen);
 int	 hits_view_counts(const struct view *v);
 int	 hits_view_done(struct view *v);
+
+/* hits_vote.c */
+enum vote_result {
+	VOTE_COUNTED,		/* this reader's first vote today */
+	VOTE_REPEAT,		/* voted today already (a comment may count) */
+	VOTE_IGNORED,		/* a robot's, staff's: nothing kept */
+	VOTE_LIMITED,		/* too many votes from the address */
+};
+int	 hits_vote_add(const struct view *v, int helpful, const char *comment,
+	    const unsigned char *addr, size_t addrlen);
+void	 hits_vote_totals(int64_t id, int64_t *yes, int64_t *no);
+int	 hits_vote_load(sqlite3 *db);
+int	 hits_vote_flush(sqlite3 *db);
+void	 hits_vote_shutdown(void);
 
 /*
  * SEARCH: from a customer's words to a page of articles.
@@ -640,6 +721,8 @@ const char *search_lexicon_correct(const struct lexicon *lex, const char *w,
 	    size_t n, const char **folded);
 size_t	 search_lexicon_prefix(const struct lexicon *lex, const char *prefix,
 	    size_t n, const char **out, size_t max);
+size_t	 search_lexicon_complete(const struct lexicon *lex,
+	    const char *prefix, size_t n, const char **out, size_t max);
 /* Counts over an import; store_words_free() frees them. */
 struct word_delta *store_words_new(void);
 void	 store_words_article(struct word_delta *d, struct tokenizer *t,
@@ -818,6 +901,9 @@ struct snippet_query *search_snippet_query(struct reader *r,
 /* Returns the snippet as HTML; the caller frees it. */
 char	*search_snippet_make(struct reader *r, struct snippet_query *sq,
 	    const char *text, size_t n, uint64_t slots, int want);
+/* Returns the whole text as HTML, words marked; the caller frees it. */
+char	*search_snippet_mark(struct reader *r, struct snippet_query *sq,
+	    const char *text, size_t n);
 
 /* search.c */
 /* One search answer row. */
@@ -863,6 +949,7 @@ struct rank_query *search_best(struct reader *r, const struct search_data *sd,
 #define SEARCH_NO_SNIPPET 0x02	/* titles only (related articles) */
 #define SEARCH_TITLES	0x04	/* match in titles and tags only */
 #define SEARCH_STRICT	0x08	/* every word, no fewer */
+#define SEARCH_SUGGEST	0x10	/* no feedback; titles marked, no snippet */
 int	 search_run(struct reader *r, struct query *q, int limit, int offset,
 	    int flags, struct search_result *res);
 int	 search_suggest(struct reader *r, const char *text, int limit,
@@ -916,8 +1003,36 @@ size_t	 snapshot_articles(const struct snapshot *s);
 int64_t	 snapshot_find(const struct snapshot *s, const char *slug);
 uint64_t snapshot_article_stamp(const struct snapshot *s, int64_t id);
 uint64_t snapshot_article_version(const struct snapshot *s, int64_t id);
+struct categories;
+const struct categories *snapshot_categories(const struct snapshot *s);
+int64_t	 snapshot_article_hits(const struct snapshot *s, int64_t id);
 int	 snapshot_learned(sqlite3 *db);
 int	 snapshot_learned_stale(void);
+
+/* category.c */
+/* An article of a category. */
+struct category_entry {
+	int64_t		 id;
+	char		*slug;
+	char		*title;
+};
+/* A category: its name, its slug (/k/<slug>), its articles by title. */
+struct category {
+	char			*name;
+	char			*slug;
+	size_t			 n;
+	struct category_entry	*e;
+};
+struct categories {
+	size_t		 n;
+	struct category	*c;		/* by slug */
+};
+void	 category_slug(struct buf *b, const char *name);
+/* The categories; category_free() frees them. */
+struct categories *category_load(sqlite3 *db);
+void	 category_free(struct categories *set);
+const struct category *category_find(const struct categories *set,
+	    const char *slug);
 
 /* top.c */
 /* One row of the top list. */
@@ -1071,6 +1186,8 @@ const char *site_cors(const char *origin);
 int	 site_cors_varies(void);
 const char *site_cors_origin(size_t i, int *any);
 const char *site_frame_ancestors(void);
+const char *site_contact_url(void);
+const char *site_contact_text(void);
 
 /* reply.c */
 void	 reply_text(struct reply *rep, unsigned int status, const char *type,
@@ -1099,6 +1216,7 @@ void	 frame_begin(struct buf *b, const char *title, const char *q,
 	    int home);
 void	 frame_end(struct buf *b);
 void	 frame_search_form(struct buf *b, const char *q, const char *cls);
+void	 frame_contact(struct buf *b);
 
 /* cache.c */
 #define KBD_CACHE_KEY	512
@@ -1152,6 +1270,9 @@ struct prebuilt *static_answer(const char *path, const char *version);
 void	 static_serve(struct request *req, struct reply *rep);
 void	 static_favicon(struct request *req, struct reply *rep);
 
+/* media_http.c */
+void	 media_serve(struct request *req, struct reply *rep);
+
 /* metrics.c */
 /* Writes the name of route n (1-based; 0: none) into out. */
 typedef void (*metrics_label_fn)(int n, char *out, size_t size);
@@ -1174,6 +1295,25 @@ int	 page_home_key(struct request *req, struct cache_key *k);
 int	 page_search_key(struct request *req, struct cache_key *k);
 int	 page_article_key(struct request *req, struct cache_key *k);
 int	 view_key(struct request *req, struct cache_key *k, const char *prefix);
+
+/* feedback.c */
+size_t	 feedback_key_size(void);
+void	 feedback_init(const unsigned char *k, size_t n);
+void	 feedback_form(struct buf *b, struct request *req, const char *slug,
+	    int64_t id);
+void	 feedback_post(struct request *req, struct reply *rep);
+
+/* page_category.c */
+void	 page_category_link(struct buf *b, const char *name);
+void	 page_category_breadcrumbs(struct buf *b, const char *name,
+	    const char *title, const char *url);
+void	 page_category_tiles(struct buf *b);
+int	 page_category_key(struct request *req, struct cache_key *k);
+void	 page_category(struct request *req, struct reply *rep);
+int	 page_category_api_key(struct request *req, struct cache_key *k);
+void	 page_category_api(struct request *req, struct reply *rep);
+void	 page_category_each(void (*fn)(void *arg, const char *path),
+	    void *arg);
 
 /* api.c */
 void	 api_healthz(struct request *req, struct reply *rep);
@@ -1217,6 +1357,8 @@ typedef int (*gate_fn)(struct request *, struct reply *);
 				   headers (req->headers_only): staff's */
 #define ROUTE_LOGIN	0x08	/* takes a login's body (KBD_MAX_LOGIN_BODY)
 				   once the gate has seen the headers */
+#define ROUTE_FORM	0x10	/* takes a small public form's body (as
+				   large as a login's): a vote */
 
 /*
  * A route: method and path pattern, and what answers.  In path, a "*"
@@ -1315,6 +1457,15 @@ int	 staff_edit_delete(struct edit *e, const char **errstr);
 int	 staff_edit_restore(struct edit *e, const char **errstr);
 int	 staff_edit_rename(struct edit *e, const char **errstr);
 int	 staff_edit_alias(struct edit *e, const char **errstr);
+
+/* staff_media.c */
+void	 staff_media_form(struct buf *b, const struct staff *who,
+	    const char *slug);
+extern const struct route staff_media_routes[];
+extern const size_t staff_media_nroutes;
+
+/* staff_votes.c */
+void	 staff_votes_section(struct buf *b, struct reader *r, int days);
 
 /* staff_page.c */
 char	*staff_page_tags(const char *s);

@@ -5,8 +5,10 @@
  * trusts its input's length or contents.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "kbd.h"
 
@@ -105,4 +107,108 @@ parse_form_value(const char *body, size_t len, const char *name)
 		return buf_detach(&b, NULL);
 	}
 	return NULL;
+}
+
+/* The first k bytes of needle in hay[0..n), or NULL (memmem is GNU's). */
+static const char *
+find(const char *hay, size_t n, const char *needle, size_t k)
+{
+	const char	*p, *end = hay + n;
+
+	for (p = hay; k <= (size_t)(end - p); p++) {
+		if ((p = memchr(p, needle[0], (size_t)(end - p) - k + 1)) == NULL)
+			return NULL;
+		if (memcmp(p, needle, k) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* The value of parameter name (boundary=, name=, filename=) in a header. */
+static size_t
+header_param(const char *h, size_t n, const char *name, char *out,
+    size_t size)
+{
+	const char	*p = h, *end = h + n, *v;
+	size_t		 k = strlen(name), len;
+
+	*out = '\0';
+	for (; p + k < end; p++) {
+		if ((p != h && p[-1] != ' ' && p[-1] != ';' && p[-1] != '\t') ||
+		    strncasecmp(p, name, k) != 0 || p[k] != '=')
+			continue;
+		v = p + k + 1;
+		if (v < end && *v == '"') {
+			v++;
+			for (len = 0; v + len < end && v[len] != '"'; len++)
+				;
+		} else
+			for (len = 0; v + len < end && v[len] != ';' &&
+			    v[len] != ' ' && v[len] != '\r'; len++)
+				;
+		if (len >= size)
+			return 0;
+		memcpy(out, v, len);
+		out[len] = '\0';
+		return len;
+	}
+	return 0;
+}
+
+/*
+ * Splits a multipart/form-data body[0..len) whose Content-Type is type
+ * into its parts, and calls fn(arg, name, filename, data, n) for each
+ * ("" for no file name), the data in place.  Returns the number of parts,
+ * or -1 when type is not multipart/form-data with a boundary or the body
+ * is not well-formed.  Names and file names longer than 255 bytes are
+ * refused.
+ */
+int
+parse_multipart(const char *body, size_t len, const char *type,
+    void (*fn)(void *arg, const char *name, const char *filename,
+    const char *data, size_t n), void *arg)
+{
+	char		 boundary[80], delim[84], name[256], filename[256];
+	const char	*p, *end = body + len, *hend, *next, *line;
+	size_t		 dlen;
+	int		 parts = 0;
+
+	if (type == NULL || strncasecmp(type, "multipart/form-data", 19) != 0 ||
+	    header_param(type, strlen(type), "boundary", boundary,
+	    sizeof(boundary)) == 0)
+		return -1;
+	dlen = (size_t)snprintf(delim, sizeof(delim), "\r\n--%s", boundary);
+	/* The first delimiter has no line break before it. */
+	if (len < dlen - 2 || memcmp(body, delim + 2, dlen - 2) != 0)
+		return -1;
+	p = body + dlen - 2;
+	for (;;) {
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			return parts;		/* the closing delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+			return -1;
+		p += 2;
+		if ((hend = find(p, (size_t)(end - p), "\r\n\r\n", 4)) == NULL)
+			return -1;
+		*name = *filename = '\0';
+		for (line = p; line < hend; line = next + 2) {
+			if ((next = find(line, (size_t)(hend + 2 - line), "\r\n",
+			    2)) == NULL)
+				next = hend;
+			if ((size_t)(next - line) > 20 && strncasecmp(line,
+			    "Content-Disposition:", 20) == 0) {
+				header_param(line, (size_t)(next - line), "name",
+				    name, sizeof(name));
+				header_param(line, (size_t)(next - line),
+				    "filename", filename, sizeof(filename));
+			}
+		}
+		p = hend + 4;
+		if ((next = find(p, (size_t)(end - p), delim, dlen)) == NULL)
+			return -1;
+		if (*name != '\0')
+			fn(arg, name, filename, p, (size_t)(next - p));
+		parts++;
+		p = next + dlen;
+	}
 }

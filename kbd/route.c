@@ -10,9 +10,9 @@
  * counted as hits.
  *
  * A request that announces a body is looked at before its body is read
- * (route_admit): only routes marked ROUTE_BODY or ROUTE_LOGIN take one,
- * the former only once their gate has let the headers through (a staff
- * session), the latter (a login) only a small one.  Any other is
+ * (route_admit): only routes marked ROUTE_BODY, ROUTE_LOGIN or ROUTE_FORM
+ * take one, the first only once their gate has let the headers through (a
+ * staff session), the others (a login, a reader's vote) only a small one.  Any other is
  * answered at once, 405 or 404 as above or 413 from a route that takes
  * no body, and the body is never read.
  *
@@ -35,6 +35,9 @@ static const struct route public_routes[] = {
 	{ "GET", "/",			page_home,	page_home_key, NULL, 0 },
 	{ "GET", "/search",		page_search,	page_search_key, NULL, 0 },
 	{ "GET", "/a/*",		page_article,	page_article_key, NULL, 0 },
+	{ "POST", "/a/*/vote",		feedback_post,	NULL, NULL, ROUTE_FORM },
+	{ "GET", "/k/*",		page_category,	page_category_key, NULL, 0 },
+	{ "GET", "/media/*",		media_serve,	NULL, NULL, 0 },
 	{ "GET", "/static/**",		static_serve,	NULL, NULL, 0 },
 	{ "GET", "/favicon.ico",	static_favicon,	NULL, NULL, 0 },
 	{ "GET", "/healthz",		api_healthz,	NULL, NULL, 0 },
@@ -45,6 +48,8 @@ static const struct route public_routes[] = {
 	    ROUTE_CORS },
 	{ "GET", "/api/top",		api_top,	api_top_key,	NULL,
 	    ROUTE_CORS },
+	{ "GET", "/api/categories",	page_category_api, page_category_api_key,
+	    NULL, ROUTE_CORS },
 	{ "GET", "/api/articles/*",	api_article,	api_article_key, NULL,
 	    ROUTE_CORS },
 	{ "GET", "/robots.txt",		seo_robots,	seo_key,	NULL, 0 },
@@ -269,7 +274,8 @@ route_admit(struct request *req, struct reply *rep)
 		error_reply(req, rep, *allow != '\0' ? 405 : 404, NULL);
 		return -1;
 	}
-	if ((r->flags & (ROUTE_BODY | ROUTE_LOGIN | ROUTE_FALLBACK)) == 0) {
+	if ((r->flags & (ROUTE_BODY | ROUTE_LOGIN | ROUTE_FORM |
+	    ROUTE_FALLBACK)) == 0) {
 		error_reply(req, rep, 413, req->api ? "this address takes no "
 		    "request body" : "Diese Adresse nimmt keine Daten an.");
 		return -1;
@@ -284,8 +290,8 @@ route_admit(struct request *req, struct reply *rep)
 		r->handler(req, rep);
 		return -1;
 	}
-	req->body_max = r->flags & ROUTE_LOGIN ? KBD_MAX_LOGIN_BODY :
-	    KBD_MAX_BODY;
+	req->body_max = r->flags & (ROUTE_LOGIN | ROUTE_FORM) ?
+	    KBD_MAX_LOGIN_BODY : KBD_MAX_BODY;
 	return 0;
 }
 

@@ -37,6 +37,7 @@ static struct search_source		 source; /* see search_source() */
  */
 #define ANY_DOCS_MAX	1000
 
+
 /*
  * Makes the weights w (which must outlive every search) those of every
  * later search; NULL restores the defaults.  For tools that fit them:
@@ -97,7 +98,8 @@ informative(const struct query *q, uint64_t mask)
 
 /*
  * Fills in slug, title, category and hits of the article of row, and its
- * snippet of want words (of the words of sq, rq's); -1 when it is gone.
+ * snippet of want words (of the words of sq, rq's), or with want -1 its
+ * title with the words marked; -1 when it is gone.
  */
 static int
 hit_details(struct reader *r, const struct ranked *row,
@@ -114,7 +116,11 @@ hit_details(struct reader *r, const struct ranked *row,
 		h->title = xstrdup((const char *)sqlite3_column_text(st, 1));
 		h->category = xstrdup((const char *)sqlite3_column_text(st, 2));
 		h->hits = sqlite3_column_int64(st, 3) + hits_pending(row->id);
-		if (want > 0 && (text = (const char *)sqlite3_column_text(st,
+		if (want < 0)
+			/* Suggestions: the title, the query's words marked. */
+			h->snippet = search_snippet_mark(r, sq, h->title,
+			    strlen(h->title));
+		else if (want > 0 && (text = (const char *)sqlite3_column_text(st,
 		    4)) != NULL)
 			h->snippet = search_snippet_make(r, sq, text,
 			    (size_t)sqlite3_column_bytes(st, 4),
@@ -154,7 +160,7 @@ search_best(struct reader *r, const struct search_data *sd, const struct query *
 	 * A question: ranked on with the terms its best articles share,
 	 * which only add to what was found; nothing is passed over before.
 	 */
-	fb = !(flags & (SEARCH_ANY | SEARCH_TITLES)) &&
+	fb = !(flags & (SEARCH_ANY | SEARCH_TITLES | SEARCH_SUGGEST)) &&
 	    search_feedback_wanted(rq, tuned);
 	*n = search_rank_slots(r, ix, sd, rq, tuned, flags, k > (int)tuned->fb_docs ?
 	    k : (int)tuned->fb_docs, fb, best, total, all, NULL);
@@ -191,7 +197,8 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	struct snippet_query	*sq = NULL;
 	struct ranked		*best;
 	int			 k, n, i, all = 0, in_txn;
-	int			 want = (flags & SEARCH_NO_SNIPPET) ? 0 :
+	int			 want = (flags & SEARCH_SUGGEST) ? -1 :
+				    (flags & SEARCH_NO_SNIPPET) ? 0 :
 				    KBD_SNIPPET_TOKENS;
 
 	memset(res, 0, sizeof(*res));
@@ -216,7 +223,7 @@ search_run(struct reader *r, struct query *q, int limit, int offset,
 	res->partial = !all && q->nslots > 1 && !(flags & SEARCH_ANY) &&
 	    res->total > 0;
 	res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
-	if (want > 0 && n > offset)
+	if (want != 0 && n > offset)
 		sq = search_snippet_query(r, rq);
 	for (i = offset; i < n; i++)
 		if (hit_details(r, &best[i], rq, sq, want,
@@ -251,25 +258,23 @@ note_last(void *ctx, const struct tokenizer_word *w)
 }
 
 /*
- * Suggestions while the customer types: articles whose title or tags hold
- * the words typed so far, the last one as the start of a word ("passw"
- * finds "Passwort", "Passwörter").  Fills res like search_run(), titles
- * only.  Returns 0, or -1 on database errors.
+ * The query of a suggestion for text: its complete words as
+ * search_query_parse() reads them, and the last one, when nothing
+ * follows it and it has two letters or more, as the start of a word
+ * (search_query_add_prefix), left out when nothing starts with it even
+ * a typo away.  The caller frees it with search_query_free().
  */
-int
-search_suggest(struct reader *r, const char *text, int limit,
-    struct search_result *res)
+static struct query *
+suggest_query(struct reader *r, const char *text)
 {
 	struct last_word	 last;
 	struct search_data	 data;
-	const struct search_data *sd = &data;
 	void			*token;
 	struct query		*q;
 	struct buf		 b;
 	size_t			 n = strlen(text);
-	int			 rc = 0, prefix;
+	int			 prefix;
 
-	memset(res, 0, sizeof(*res));
 	memset(&last, 0, sizeof(last));
 	last.start = -1;
 	buf_init(&b);
@@ -282,21 +287,73 @@ search_suggest(struct reader *r, const char *text, int limit,
 		b.data[last.start] = '\0';
 	q = search_query_parse(r->tok, b.data);
 	token = search_data_acquire(&data);
-	if (prefix && strlen(last.folded) >= 2 && search_query_add_prefix(q,
-	    sd->lexicon, last.folded,
-	    strlen(last.folded)) == -1) {
-		/* Nothing in the knowledge base starts like that. */
-		search_data_release(token);
-		search_query_free(q);
-		buf_free(&b);
-		return 0;
-	}
+	if (prefix && strlen(last.folded) >= 2)
+		search_query_add_prefix(q, data.lexicon, last.folded,
+		    strlen(last.folded));
 	search_data_release(token);
-	if (q->nslots > 0)
-		rc = search_run(r, q, limit, 0, SEARCH_TITLES | SEARCH_STRICT |
-		    SEARCH_NO_SNIPPET, res);
-	search_query_free(q);
 	buf_free(&b);
+	return q;
+}
+
+/*
+ * Adds to the suggestions res (found in titles and tags) the articles
+ * that hold the words of text in their text, ranked as search_run()
+ * ranks them, up to limit.  Returns 0, or -1 on database errors.
+ */
+static int
+fill_up(struct reader *r, const char *text, int limit,
+    struct search_result *res)
+{
+	struct search_result	 more;
+	struct query		*q = suggest_query(r, text);
+	size_t			 i, j;
+	int			 rc;
+
+	rc = search_run(r, q, limit, 0, SEARCH_SUGGEST, &more);
+	search_query_free(q);
+	for (i = 0; rc == 0 && i < more.n && res->n < (size_t)limit; i++) {
+		for (j = 0; j < res->n; j++)
+			if (strcmp(res->hits[j].slug, more.hits[i].slug) == 0)
+				break;
+		if (j < res->n)
+			continue;
+		if (res->hits == NULL)
+			res->hits = xcalloc((size_t)limit, sizeof(*res->hits));
+		res->hits[res->n++] = more.hits[i];
+		memset(&more.hits[i], 0, sizeof(more.hits[i]));
+	}
+	if (more.total > res->total)
+		res->total = more.total;
+	search_result_free(&more);
+	return rc;
+}
+
+/*
+ * Suggestions while the customer types, with the same understanding as
+ * the search: the words typed so far (typos corrected, synonyms, any of
+ * the words, ranked as search_run() ranks them, without feedback), and
+ * the last one, when nothing follows it, as the start of a word
+ * ("passw" finds "Passwort", "Passwörter"; a typo in it is forgiven:
+ * "vergese" finds "vergessen").  Articles whose title or tags hold the
+ * words come first, then those whose text does.  A last word nothing
+ * starts with (or a single letter) is left out rather than emptying the
+ * list.  Fills res like search_run(), each hit's snippet its title with
+ * the matched words in <mark>.  Returns 0, or -1 on database errors.
+ */
+int
+search_suggest(struct reader *r, const char *text, int limit,
+    struct search_result *res)
+{
+	struct query	*q = suggest_query(r, text);
+	int		 rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (q->nslots > 0)
+		rc = search_run(r, q, limit, 0, SEARCH_SUGGEST | SEARCH_TITLES,
+		    res);
+	if (rc == 0 && q->nslots > 0 && res->n < (size_t)limit)
+		rc = fill_up(r, text, limit, res);
+	search_query_free(q);
 	return rc;
 }
 

@@ -419,3 +419,108 @@ search_lexicon_prefix(const struct lexicon *lex, const char *prefix, size_t n,
 	return count;
 }
 
+
+/*
+ * The weighted distance (distance()'s, in half edits) of the word being
+ * typed a[0..na) from the closest beginning of b[0..nb): "vergese" is
+ * one doubled letter from "vergesse", the start of "vergessen".  Returns
+ * a value above max once it cannot stay within.
+ */
+static int
+prefix_distance(const char *a, int na, const char *b, int nb, int max)
+{
+	int	 d[KBD_MAX_WORD + 2][KBD_MAX_WORD + 4];
+	int	 i, j, cost, v, rowmin, best;
+
+	if (na > KBD_MAX_WORD)
+		return max + 1;
+	/* A beginning longer than a by more than two letters is no closer. */
+	if (nb > na + 2)
+		nb = na + 2;
+	for (i = 0; i <= na; i++)
+		d[i][0] = 2 * i;
+	for (j = 0; j <= nb; j++)
+		d[0][j] = 2 * j;
+	for (i = 1; i <= na; i++) {
+		rowmin = d[i][0];
+		for (j = 1; j <= nb; j++) {
+			if (a[i - 1] == b[j - 1])
+				cost = 0;
+			else
+				cost = similar(a[i - 1], b[j - 1]) ? 1 : 2;
+			v = d[i - 1][j - 1] + cost;
+			cost = i >= 2 && a[i - 1] == a[i - 2] ? 1 : 2;
+			if (d[i - 1][j] + cost < v)
+				v = d[i - 1][j] + cost;
+			cost = j >= 2 && b[j - 1] == b[j - 2] ? 1 : 2;
+			if (d[i][j - 1] + cost < v)
+				v = d[i][j - 1] + cost;
+			if (i >= 2 && j >= 2 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+			if (v < rowmin)
+				rowmin = v;
+		}
+		if (rowmin > max)
+			return max + 1;
+	}
+	for (best = d[na][0], j = 1; j <= nb; j++)
+		if (d[na][j] < best)
+			best = d[na][j];
+	return best;
+}
+
+/*
+ * Completes the word being typed when nothing in the knowledge base
+ * starts with it, as the best search boxes do: up to max folded words
+ * (the most frequent of the closest first) whose beginning is at most
+ * one edit from prefix[0..n) (from 4 letters; one and a half from 7;
+ * two from 10), with the same first letter.  "passwort vergese" gets
+ * "vergessen".  Returns how many it stored in out.
+ */
+size_t
+search_lexicon_complete(const struct lexicon *lex, const char *prefix,
+    size_t n, const char **out, size_t max)
+{
+	const struct lex_entry	*e;
+	size_t			 lo, hi, mid, i, k, count = 0;
+	int			 d, limit, dist[16];
+	uint32_t		 docs[16];
+
+	if (lex == NULL || lex->n == 0 || max == 0 || n < 4 ||
+	    n > KBD_MAX_WORD)
+		return 0;
+	if (max > nitems(docs))
+		max = nitems(docs);
+	limit = n >= 10 ? 4 : n >= 7 ? 3 : 2;
+	for (lo = 0, hi = lex->n; lo < hi; ) {
+		mid = (lo + hi) / 2;
+		if ((unsigned char)lex->e[mid].folded[0] < (unsigned char)prefix[0])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < lex->n && lex->e[i].folded[0] == prefix[0]; i++) {
+		e = &lex->e[i];
+		if (e->len + 1 < n)
+			continue;
+		d = prefix_distance(prefix, (int)n, e->folded, (int)e->len,
+		    count == max ? dist[max - 1] : limit);
+		if (d > limit || (count == max && (d > dist[max - 1] ||
+		    (d == dist[max - 1] && e->docs <= docs[max - 1]))))
+			continue;
+		/* Keep the max best, in order, by insertion. */
+		k = count < max ? count++ : max - 1;
+		for (; k > 0 && (dist[k - 1] > d || (dist[k - 1] == d &&
+		    docs[k - 1] < e->docs)); k--) {
+			dist[k] = dist[k - 1];
+			docs[k] = docs[k - 1];
+			out[k] = out[k - 1];
+		}
+		dist[k] = d;
+		docs[k] = e->docs;
+		out[k] = e->folded;
+	}
+	return count;
+}

@@ -476,26 +476,36 @@ search_query_free(struct query *q)
 
 /*
  * Adds the word being typed, prefix[0..n) (folded), as a slot whose forms
- * are the most frequent words of the knowledge base that start with it.
- * Returns 0, or -1 when nothing starts with it.
+ * are the most frequent words of the knowledge base that start with it,
+ * stop words left out (they say nothing about an article); when none
+ * does, those whose beginning is a typo away ("vergese": vergessen,
+ * search_lexicon_complete).  Returns 0, or -1 when no word fits.
  */
 int
 search_query_add_prefix(struct query *q, const struct lexicon *lex,
     const char *prefix, size_t n)
 {
 	struct query_slot	*s;
-	const char		*words[QUERY_MAX_ALTS];
-	size_t			 k, i;
+	const char		*found[2 * QUERY_MAX_ALTS], *words[QUERY_MAX_ALTS];
+	size_t			 k, i, nw = 0;
 
-	k = search_lexicon_prefix(lex, prefix, n, words, QUERY_MAX_ALTS);
-	if (k == 0 || (s = slot_new(q, QUERY_SLOT_PHRASE, prefix, 0, (int)n)) ==
-	    NULL)
+	k = search_lexicon_prefix(lex, prefix, n, found, nitems(found));
+	for (i = 0; i < k && nw < nitems(words); i++)
+		if (!german_is_stopword(found[i], strlen(found[i])) ||
+		    strlen(found[i]) == n)
+			words[nw++] = found[i];
+	if (nw == 0)
+		nw = search_lexicon_complete(lex, prefix, n, words,
+		    nitems(words));
+	if (nw == 0 || (s = slot_new(q, QUERY_SLOT_PHRASE, prefix, 0,
+	    (int)n)) == NULL)
 		return -1;
 	s->folded = xstrndup(prefix, n);
 	s->stem = xstrndup(prefix, n);
 	s->key = xstrndup(prefix, n);
-	for (i = 0; i < k; i++)
-		search_query_alt_add1(s, words[i], i == 0 ? QUERY_ALT_TYPED : QUERY_ALT_JOINED);
+	/* Any of them may be the word meant: each is worth the same. */
+	for (i = 0; i < nw; i++)
+		search_query_alt_add1(s, words[i], QUERY_ALT_TYPED);
 	return 0;
 }
 

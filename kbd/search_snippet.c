@@ -519,3 +519,34 @@ search_snippet_make(struct reader *r, struct snippet_query *sq, const char *text
 	free(st.w);
 	return buf_detach(&b, NULL);
 }
+
+/*
+ * The whole of text[0..n) (a title) as HTML: escaped, the words of sq in
+ * <mark>, white space as it is.  Returns a string the caller frees.
+ */
+char *
+search_snippet_mark(struct reader *r, struct snippet_query *sq,
+    const char *text, size_t n)
+{
+	struct snip_text	 st;
+	struct buf		 b;
+	int			 i, prev = 0;
+
+	memset(&st, 0, sizeof(st));
+	scan(tokenizer_german(r->tok), sq, text, 0, n, 0, 0, INT_MAX, &st);
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (i = 0; i < st.n; i++) {
+		escape_html_n(&b, text + prev, (size_t)(st.w[i].start - prev));
+		if (st.w[i].word >= 0)
+			buf_puts(&b, "<mark>");
+		escape_html_n(&b, text + st.w[i].start,
+		    (size_t)(st.w[i].end - st.w[i].start));
+		if (st.w[i].word >= 0)
+			buf_puts(&b, "</mark>");
+		prev = st.w[i].end;
+	}
+	escape_html_n(&b, text + prev, n - (size_t)prev);
+	free(st.w);
+	return buf_detach(&b, NULL);
+}

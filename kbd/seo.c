@@ -192,7 +192,20 @@ sitemap_url(void *arg, const struct store_article *a)
 	buf_printf(b, "</loc><lastmod>%s</lastmod></url>\n", when);
 }
 
-/* GET /sitemap.xml: the home page and every published article. */
+static void
+sitemap_path(void *arg, const char *path)
+{
+	struct buf	*b = arg;
+
+	buf_puts(b, "<url><loc>");
+	xml_url(b, path);
+	buf_puts(b, "</loc></url>\n");
+}
+
+/*
+ * GET /sitemap.xml: the home page, the categories' pages and every
+ * published article.
+ */
 void
 seo_sitemap(struct request *req, struct reply *rep)
 {
@@ -208,8 +221,9 @@ seo_sitemap(struct request *req, struct reply *rep)
 	    "schemas/sitemap/0.9\">\n<url><loc>");
 	xml_url(&b, "/");
 	buf_puts(&b, "</loc></url>\n");
+	page_category_each(sitemap_path, &b);
 	/* The home page is one of the SITEMAP_MAX a sitemap may hold. */
-	if (store_articles_each(r, STORE_INDEX, SITEMAP_MAX - 1, sitemap_url,
+	if (store_articles_each(r, STORE_INDEX, SITEMAP_MAX - 1 - 64, sitemap_url,
 	    &b) == -1) {
 		buf_free(&b);
 		error_reply(req, rep, 503, NULL);

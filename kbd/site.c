@@ -17,6 +17,8 @@ static const char	*origins[KBD_MAX_CORS];
 static size_t		 norigins;
 static int		 any_origin;			/* "*" was given */
 static char		 ancestors[KBD_MAX_CORS * (KBD_MAX_URL + 1) + 16];
+static const char	*contact_url;		/* or NULL */
+static const char	*contact_text;
 
 /*
  * Sets the base URL from cfg->base_url, or from cfg->listen with the port
@@ -47,6 +49,9 @@ site_init(const struct config *cfg, unsigned short port)
 	len = strlen(base);
 	while (len > 0 && base[len - 1] == '/')
 		base[--len] = '\0';
+	contact_url = cfg->contact_url;
+	contact_text = cfg->contact_text != NULL ? cfg->contact_text :
+	    "Kontakt aufnehmen";
 
 	norigins = 0;
 	any_origin = 0;
@@ -123,4 +128,18 @@ const char *
 site_frame_ancestors(void)
 {
 	return ancestors[0] != '\0' ? ancestors : "'self'";
+}
+
+/* Where customers reach support (--contact-url), or NULL: nowhere. */
+const char *
+site_contact_url(void)
+{
+	return contact_url;
+}
+
+/* The words of the contact link (--contact-text). */
+const char *
+site_contact_text(void)
+{
+	return contact_text;
 }

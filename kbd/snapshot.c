@@ -40,6 +40,7 @@ struct catalog {
 	struct lexicon		*lexicon;
 	struct synonyms		*synonyms;
 	struct search_index	*index;		/* what the ranking reads */
+	struct categories	*categories;	/* category.c */
 };
 
 static pthread_mutex_t	 swap_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -62,6 +63,7 @@ catalog_unref(struct catalog *c)
 	search_lexicon_unref(c->lexicon);
 	search_synonyms_unref(c->synonyms);
 	search_index_unref(c->index);
+	category_free(c->categories);
 	free(c);
 }
 
@@ -385,10 +387,12 @@ snapshot_import(sqlite3 *db, const char *articles)
 	c->lexicon = search_lexicon_load(db);
 	c->synonyms = search_synonyms_load(articles);
 	c->index = search_index_load(db);
+	c->categories = category_load(db);
 	s = xcalloc(1, sizeof(*s));
 	s->refs = 1;
 	s->catalog = c;
-	if (c->index == NULL || load_catalog(db, c) == -1 ||
+	if (c->index == NULL || c->categories == NULL ||
+	    load_catalog(db, c) == -1 ||
 	    load_hits(db, s) == -1 || load_top(db, s) == -1) {
 		log_warnx("snapshot: %s", sqlite3_errmsg(db));
 		snapshot_free(s);
@@ -505,6 +509,22 @@ snapshot_article_stamp(const struct snapshot *s, int64_t id)
 		return 0;
 	return s->catalog->version[id] ^ (uint64_t)s->hits[id] *
 	    0x9E3779B97F4A7C15ULL;
+}
+
+/* The published categories as of s (never NULL once s is). */
+const struct categories *
+snapshot_categories(const struct snapshot *s)
+{
+	return s != NULL ? s->catalog->categories : NULL;
+}
+
+/* The stored hits of article id as of s; 0 for an unknown one. */
+int64_t
+snapshot_article_hits(const struct snapshot *s, int64_t id)
+{
+	if (s == NULL || id < 0 || (size_t)id >= s->nids)
+		return 0;
+	return s->hits[id];
 }
 
 /* A stamp of article id's content alone; 0 when it is not published. */

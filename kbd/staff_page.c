@@ -62,12 +62,14 @@ admin_begin(struct buf *b, const char *title, const struct staff *who)
 	buf_printf(b, " – Verwaltung</title>\n<link rel=\"stylesheet\" "
 	    "href=\"/static/style.css?v=%s\">\n<link rel=\"stylesheet\" "
 	    "href=\"/static/admin.css?v=%s\">\n<script src=\"/static/"
-	    "admin.js?v=%s\" defer></script>\n<link rel=\"icon\" href=\""
+	    "admin.js?v=%s\" defer></script>\n<script src=\"/static/"
+	    "media.js?v=%s\" defer></script>\n<link rel=\"icon\" href=\""
 	    "/static/favicon.ico?v=%s\">\n</head>\n<body class=\"admin\">"
 	    "\n<header class=\"site\"><div class=\"wrap wide\">\n<a class="
 	    "\"brand\" href=\"/admin\">Verwaltung</a>\n",
 	    static_version("style.css"), static_version("admin.css"),
-	    static_version("admin.js"), static_version("favicon.ico"));
+	    static_version("admin.js"), static_version("media.js"),
+	    static_version("favicon.ico"));
 	if (who != NULL) {
 		buf_puts(b, "<nav class=\"admin-nav\"><a href=\"/admin\">"
 		    "Artikel</a> <a href=\"/admin/new\">Neuer Artikel</a> "
@@ -532,6 +534,7 @@ edit_form(struct buf *b, const struct staff *who, const struct form *f)
 	buf_puts(b, preview);	/* cmark, safe mode: no raw HTML */
 	buf_puts(b, "</div></section>\n</div>\n<p><button class=\"primary\">"
 	    "Speichern</button></p>\n</form>\n");
+	staff_media_form(b, who, f->slug);
 	free(preview);
 }
 
@@ -1141,6 +1144,7 @@ stats_page(struct ctx *c)
 	    days);
 	stat_section(c, &b, "Meistgelesen (insgesamt)", "Artikel",
 	    "Noch keine Artikel.", -1, 0);
+	staff_votes_section(&b, c->r, days);
 	reply_admin(c, 200, &b);
 }
 

@@ -21,7 +21,7 @@
 #include "kbd.h"
 #include "tokenizer.h"
 
-#define SCHEMA_VERSION	6
+#define SCHEMA_VERSION	7
 
 static const char *schema_v1 =
 	"CREATE TABLE article ("
@@ -134,6 +134,26 @@ static const char *schema_v6 =
 	"ALTER TABLE article ADD COLUMN terms BLOB;"
 	"UPDATE article SET terms = kbd_terms(title, tags, body_text, aliases),"
 	" body_marks = NULL;";
+
+/*
+ * Version 7: "War dieser Artikel hilfreich?": votes per article and day
+ * (never who voted) and the comments readers left (store_vote.c).
+ */
+static const char *schema_v7 =
+	"CREATE TABLE vote_day ("
+	" article_id INTEGER NOT NULL,"
+	" day        INTEGER NOT NULL,"	/* days since 1970-01-01, UTC */
+	" yes        INTEGER NOT NULL DEFAULT 0,"
+	" no         INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (article_id, day)) WITHOUT ROWID;"
+	"CREATE TABLE vote_comment ("
+	" id         INTEGER PRIMARY KEY,"
+	" article_id INTEGER NOT NULL,"
+	" day        INTEGER NOT NULL,"
+	" created    INTEGER NOT NULL,"	/* seconds since 1970 */
+	" helpful    INTEGER NOT NULL,"	/* the vote it came with */
+	" text       TEXT NOT NULL);"	/* plain text, at most 500 letters */
+	"CREATE INDEX vote_comment_by_day ON vote_comment(day);";
 
 /*
  * The search index holds published articles only, so that nothing else
@@ -422,6 +442,8 @@ migrate(sqlite3 *db, int index, const char **errstr)
 		log_info("adding the ranking's term vectors to every article "
 		    "(once)");
 	if (version < 6 && exec(db, schema_v6) == -1)
+		goto fail;
+	if (version < 7 && exec(db, schema_v7) == -1)
 		goto fail;
 	if (version < SCHEMA_VERSION && exec(db, "PRAGMA user_version = "
 	    STR(SCHEMA_VERSION)) == -1)

@@ -190,3 +190,38 @@ store_top_since(struct reader *r, int64_t day, int limit,
 	}
 	return 0;
 }
+
+/*
+ * Calls fn for every published article that has a category, by category
+ * and title, with db (the writer's connection, when it builds a
+ * snapshot): id, slug, title and category are set, valid during the
+ * call.  Returns 0, or -1 with errno EIO when the database failed (fn may
+ * have been called).
+ */
+int
+store_categories_each(sqlite3 *db, void (*fn)(void *arg,
+    const struct store_article *a), void *arg)
+{
+	struct store_article	 a;
+	sqlite3_stmt		*st = NULL;
+	int			 rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT id, slug, title, category"
+	    " FROM article WHERE state = 'published' AND category != ''"
+	    " ORDER BY category, title, slug", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		blank(&a);
+		a.id = sqlite3_column_int64(st, 0);
+		a.slug = text(st, 1);
+		a.title = text(st, 2);
+		a.category = text(st, 3);
+		fn(arg, &a);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}

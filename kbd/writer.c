@@ -214,6 +214,7 @@ flush(int last)
 		log_warnx("hits: %llu views could not be written before "
 		    "stopping; they are lost",
 		    (unsigned long long)hits_unwritten());
+	hits_vote_flush(db);
 	/*
 	 * Readers' clicks, or a new day, change what the articles were
 	 * searched as.
@@ -233,6 +234,7 @@ writer_main(void *unused)
 	(void)unused;
 	/* Serve what the database has while the folder is read. */
 	snapshot_import(db, articles);
+	hits_vote_load(db);
 	deadline_after(&next, KBD_FLUSH_MS);
 	pthread_mutex_lock(&lock);
 	while (!stop) {

@@ -16,6 +16,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, readdirSync, copyFileSync,
 	writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import http from 'node:http';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -44,17 +45,85 @@ export function tempDir(prefix = 'kbd-browser.') {
 	return dir;
 }
 
-// A copy of the shipped articles plus extra ones ({ 'slug.md': text }),
-// in a fresh folder; returns its path.
+// A copy of the shipped articles plus extra files ({ 'slug.md': text,
+// 'media/x.png': bytes }), in a fresh folder; returns its path.
 export function copyArticles(extra = {}) {
 	const dir = tempDir('kbd-articles.');
 	for (const f of readdirSync(join(ROOT, 'articles')))
 		if (f.endsWith('.md'))
 			copyFileSync(join(ROOT, 'articles', f), join(dir, f));
-	for (const [name, text] of Object.entries(extra))
+	for (const [name, text] of Object.entries(extra)) {
+		mkdirSync(dirname(join(dir, name)), { recursive: true });
 		writeFileSync(join(dir, name), text);
+	}
 	return dir;
 }
+
+// A person's browser's User-Agent: headless chromium names itself, and
+// robots' views and votes do not count.
+export const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 ' +
+    '(KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
+// A PNG of width x height pixels (a colour gradient), as bytes.
+export function png(width, height) {
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = buf => {
+		let c = 0xffffffff;
+		for (const b of buf)
+			c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type, data) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const td = Buffer.concat([Buffer.from(type), data]);
+		const sum = Buffer.alloc(4);
+		sum.writeUInt32BE(crc(td));
+		return Buffer.concat([len, td, sum]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(width, 0);
+	ihdr.writeUInt32BE(height, 4);
+	ihdr.set([8, 2, 0, 0, 0], 8);
+	const raw = Buffer.alloc((width * 3 + 1) * height);
+	for (let y = 0; y < height; y++)
+		for (let x = 0; x < width; x++)
+			raw.set([x * 255 / width, y * 255 / height, 160],
+			    y * (width * 3 + 1) + 1 + x * 3);
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a,
+		0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT',
+		deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// An article with what setup guides need: a table of server settings
+// (wider than a phone), a task list, strikethrough, an autolink and a
+// screenshot in the media folder (media/konto.png, 800 x 450).
+export const SETUP_ARTICLE = {
+	'serverdaten.md': `---
+title: Welche Serverdaten trage ich in mein Mailprogramm ein?
+category: E-Mail
+tags: [server, port, verschlüsselung, imap, smtp]
+---
+Diese Daten gelten für jedes Mailprogramm, mehr unter www.example-hosting.de/hilfe.
+
+| Dienst | Server | Port | Verschlüsselung | Benutzername |
+|---|---|---:|:---|---|
+| Posteingang (IMAP) | \`imap.example-hosting.de\` | 993 | SSL/TLS | vollständige E-Mail-Adresse |
+| Postausgang (SMTP) | \`smtp.example-hosting.de\` | 465 | SSL/TLS | vollständige E-Mail-Adresse |
+| Posteingang (POP3) | \`pop3.example-hosting.de\` | 995 | SSL/TLS | vollständige E-Mail-Adresse |
+
+- [x] Benutzername ist die ganze E-Mail-Adresse
+- [ ] ~~Port 25~~ wird nicht mehr unterstützt
+
+![Die Kontoeinstellungen mit Server und Port](media/konto.png)
+`,
+	'media/konto.png': png(800, 450),
+};
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 

@@ -1,17 +1,25 @@
 #!/bin/sh
-# Unpacks the vendored playwright-core into tests/node_modules, where the
-# browser tests' "import 'playwright-core'" finds it.  No network: the
-# npm tarball is in tests/browser/vendor/ (it has no dependencies), and
-# unpacking it is all "npm install" would do.  Does nothing when that
-# version is there already.  Checks that node (>= 18) and chromium are
-# there too (kbd/deps.sh test installs them).
+# Unpacks the vendored npm packages into tests/node_modules, where the
+# browser tests' imports find them.  No network: the tarballs are in
+# tests/browser/vendor/, and unpacking them is all "npm install" would do.
+#
+#   playwright-core-V.tgz   npm's tarball (no dependencies): drives chromium
+#   axe-core-V.tgz          npm's tarball (no dependencies): the
+#                           accessibility checks injected into pages
+#   html-validate-V.tgz     a node_modules tree made by "npm install
+#                           --omit=dev html-validate@V" (its 50-odd
+#                           dependencies with it): checks the pages' HTML
+#
+# Does nothing for a package whose version is there already.  Checks
+# that node (>= 18) and chromium are there too (kbd/deps.sh test installs
+# them).  To take a new version: npm pack playwright-core@V (or axe-core);
+# for html-validate, npm install --omit=dev html-validate@V in an empty
+# folder and tar -czf html-validate-V.tgz node_modules there.
 set -eu
 cd "$(dirname "$0")/../.."
 
-tgz=$(ls tests/browser/vendor/playwright-core-*.tgz | tail -1)
-version=${tgz##*/playwright-core-}
-version=${version%.tgz}
-dest=tests/node_modules/playwright-core
+vendor=tests/browser/vendor
+modules=tests/node_modules
 
 command -v node >/dev/null 2>&1 || {
 	echo "tests/browser/setup.sh: no node; run sh kbd/deps.sh test" >&2
@@ -26,11 +34,32 @@ major=$(node -p 'process.versions.node.split(".")[0]')
 	echo "tests/browser/setup.sh: no ${CHROMIUM:-/usr/bin/chromium}; run sh kbd/deps.sh test" >&2
 	exit 1
 }
-if [ -f "$dest/package.json" ] &&
-    grep -q "\"version\": \"$version\"" "$dest/package.json"; then
-	exit 0
+
+# version NAME: the version of vendor/NAME-V.tgz
+version() {
+	tgz=$(ls "$vendor/$1"-[0-9]*.tgz | tail -1)
+	v=${tgz##*/"$1"-}
+	echo "${v%.tgz}"
+}
+
+# has NAME VERSION: is that version unpacked?
+has() {
+	[ -f "$modules/$1/package.json" ] &&
+	    grep -q "\"version\": \"$2\"" "$modules/$1/package.json"
+}
+
+mkdir -p "$modules"
+for pkg in playwright-core axe-core; do
+	v=$(version "$pkg")
+	has "$pkg" "$v" && continue
+	rm -rf "${modules:?}/$pkg"
+	mkdir -p "$modules/$pkg"
+	tar -xzf "$vendor/$pkg-$v.tgz" -C "$modules/$pkg" \
+	    --strip-components=1 --no-same-owner
+	echo "tests/browser/setup.sh: $pkg $v unpacked into $modules" >&2
+done
+v=$(version html-validate)
+if ! has html-validate "$v"; then
+	tar -xzf "$vendor/html-validate-$v.tgz" -C tests --no-same-owner
+	echo "tests/browser/setup.sh: html-validate $v unpacked into $modules" >&2
 fi
-rm -rf "$dest"
-mkdir -p "$dest"
-tar -xzf "$tgz" -C "$dest" --strip-components=1 --no-same-owner
-echo "tests/browser/setup.sh: playwright-core $version unpacked into $dest" >&2

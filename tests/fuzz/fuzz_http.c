@@ -270,7 +270,8 @@ known_tag(const char *s, size_t n)
 	    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head",
 	    "header", "hr", "html", "img", "input", "label", "li", "link",
 	    "main", "mark", "meta", "nav", "ol", "p", "pre", "script",
-	    "section", "span", "strong", "title", "ul" };
+	    "section", "span", "strong", "table", "tbody", "td", "textarea",
+	    "th", "thead", "time", "title", "tr", "ul" };
 	size_t			 i;
 
 	for (i = 0; i < nitems(tags); i++)

@@ -83,9 +83,11 @@ unsafe='<script|<img|<b>|<i>|javascript:'
 for page in "/search?q=zeichentest" "/search?q=$(uri '<script>alert(1)</script>')" \
     /a/xss-test "/search?q=$(uri 'Test <i>kursiv</i>')"; do
 	expect_status 4.11 GET "$page" 200
-	# kbd's own script (search as you type) is the only one allowed,
-	# and the JSON-LD data block, whose text must hold no '<' at all.
+	# kbd's own scripts (search as you type, the vote form) are the
+	# only ones allowed, and the JSON-LD data block, whose text must
+	# hold no '<' at all.
 	sed -i -e 's#<script src="/static/search.js?v=[0-9a-f]*" defer></script>##' \
+	    -e 's#<script src="/static/feedback.js?v=[0-9a-f]*" defer></script>##' \
 	    -e 's#<script type="application/ld+json">\([^<]*\)</script>#\1#' "$BODY"
 	if grep -qiE "$unsafe" "$BODY"; then
 		fail 4.12 "$page has unescaped markup: $(grep -oiE ".{0,30}($unsafe).{0,30}" "$BODY" | head -3)"

@@ -39,8 +39,11 @@ expect_json 2.2 "/api/search?q=Mailprogram" '.suggestion == "mailprogramm" and .
 expect_json 2.3 "/api/search?q=fritzbx" '.suggestion == "fritz!box" or .suggestion == "fritzbox"'
 expect_json 2.4 "/api/search?q=imap" 'has("suggestion") | not'
 req GET "/search?q=$(uri 'pasword vergesen')"
+grep -q 'Ergebnisse für „passwort vergessen“ · <a href="/search?q=pasword%20vergesen&amp;exact=1">Stattdessen suchen nach „pasword vergesen“</a>' "$BODY" ||
+    fail 2.5 "no corrected results on the search page"
+req GET "/search?q=$(uri 'pasword vergesen')&exact=1"
 grep -q 'Meinten Sie: <a href="/search?q=passwort%20vergessen">passwort vergessen</a>?' "$BODY" ||
-    fail 2.5 "no 'Meinten Sie' on the search page"
+    fail 2.6 "no 'Meinten Sie' on the search page as typed"
 
 # 3: search as you type
 expect_json 3.1 "/api/suggest?q=passw" \

@@ -19,7 +19,7 @@ dir=$(copy_articles articles)
 start_kbd --articles "$dir"
 stop_kbd 1.0
 # 1: schema
-[ "$(sql 'PRAGMA user_version')" = 6 ] || fail 1.1 "user_version $(sql 'PRAGMA user_version')"
+[ "$(sql 'PRAGMA user_version')" = 7 ] || fail 1.1 "user_version $(sql 'PRAGMA user_version')"
 sql "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'hit_day'" |
     grep -qx hit_day_by_day || fail 1.2 "no index hit_day_by_day"
 sql "EXPLAIN QUERY PLAN SELECT article_id, sum(count) FROM hit_day
@@ -34,13 +34,13 @@ triggers=$(sql "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_na
 trigger_sql=$(sql "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'article'")
 sql "BEGIN; $(for t in $triggers; do printf 'DROP TRIGGER %s; ' "$t"; done)
     ALTER TABLE article DROP COLUMN terms; ALTER TABLE article DROP COLUMN aliases;
-    DROP TABLE search_click;
+    DROP TABLE search_click; DROP TABLE vote_day; DROP TABLE vote_comment;
     $trigger_sql PRAGMA user_version = 5; COMMIT;"
 [ "$(sql 'PRAGMA user_version')" = 5 ] || fail 1.5 "could not make a version-5 database"
 start_kbd --articles "$dir"
 expect_json 1.6 "/api/search?q=imap" '.total >= 1 and .results[0].slug == "imap"'
 stop_kbd 1.6
-[ "$(sql 'PRAGMA user_version')" = 6 ] || fail 1.7 "not upgraded: user_version $(sql 'PRAGMA user_version')"
+[ "$(sql 'PRAGMA user_version')" = 7 ] || fail 1.7 "not upgraded: user_version $(sql 'PRAGMA user_version')"
 [ "$(sql "SELECT count(terms) FROM article")" = "$vectors" ] ||
     fail 1.8 "$(sql "SELECT count(terms) FROM article") articles with term vectors after the upgrade, want $vectors"
 grep -q "adding the ranking's term vectors" "$TMP"/kbd.*.log || fail 1.9 "the upgrade was not logged"

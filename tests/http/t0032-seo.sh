@@ -50,9 +50,10 @@ jsonld() {
 	python3 - "$TMP/head" <<'EOF'
 import sys, re, json
 m = re.findall(r'<script type="application/ld\+json">(.*?)</script>', open(sys.argv[1]).read(), re.S)
-assert len(m) == 1, "want one JSON-LD block, got %d" % len(m)
-assert "<" not in m[0] and ">" not in m[0], "raw < or > in JSON-LD"
-print(json.dumps(json.loads(m[0])))
+assert all("<" not in b and ">" not in b for b in m), "raw < or > in JSON-LD"
+faq = [json.loads(b) for b in m if json.loads(b)["@type"] == "FAQPage"]
+assert len(faq) == 1, "want one FAQPage block, got %d" % len(faq)
+print(json.dumps(faq[0]))
 EOF
 }
 

@@ -38,11 +38,12 @@ for u in root.findall("s:url", ns):
     loc = u.find("s:loc", ns).text
     mod = u.find("s:lastmod", ns)
     locs.append(loc)
-    if loc == sys.argv[2] + "/":
+    if loc == sys.argv[2] + "/" or loc.startswith(sys.argv[2] + "/k/"):
         continue
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", mod.text), mod.text
     print(loc, mod.text)
 assert sys.argv[2] + "/" in locs, "no home page"
+assert sys.argv[2] + "/k/e-mail" in locs, "no category page"
 assert len(locs) == len(set(locs)), "a URL twice"
 EOF
 sql "SELECT '$BASE/a/' || slug || ' ' || strftime('%Y-%m-%dT%H:%M:%SZ', updated, 'unixepoch')

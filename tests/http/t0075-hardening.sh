@@ -13,7 +13,7 @@
 #   14.x ?msg= on staff pages shows only the notices kbd has (codes): a
 #        text of the link's own is not shown; a save's redirect carries a
 #        code, and the page says what happened
-#   15.x render.c does not build against a cmark older than 0.29 (whose
+#   15.x render.c does not build against a cmark-gfm older than 0.29 (whose
 #        default is not safe HTML); it builds against this one
 #   16.x `kbd user passwd` revokes the account's API token as well as
 #        its sessions, and says so
@@ -118,17 +118,17 @@ stop_kbd 14.10
 cc=${CC:-cc}
 command -v "$cc" >/dev/null || cc=gcc
 mkdir -p "$TMP/old-cmark"
-cat >"$TMP/old-cmark/cmark.h" <<'EOF'
-#include_next <cmark.h>
-#undef CMARK_VERSION
-#define CMARK_VERSION ((0 << 16) | (28 << 8) | 3)
+cat >"$TMP/old-cmark/cmark-gfm.h" <<'EOF'
+#include_next <cmark-gfm.h>
+#undef CMARK_GFM_VERSION
+#define CMARK_GFM_VERSION ((0 << 24) | (28 << 16) | (3 << 8) | 20)
 EOF
-flags=(-std=c11 -D_XOPEN_SOURCE=700 -fsyntax-only $(pkg-config --cflags libcmark sqlite3) -I"$ROOT/kbd")
+flags=(-std=c11 -D_XOPEN_SOURCE=700 -fsyntax-only $(pkg-config --cflags libcmark-gfm sqlite3) -I"$ROOT/kbd")
 "$cc" "${flags[@]}" "$ROOT/kbd/render.c" 2>"$TMP/cc.err" || fail 15.1 "render.c does not build: $(head -3 "$TMP/cc.err")"
 if "$cc" "${flags[@]}" -I"$TMP/old-cmark" "$ROOT/kbd/render.c" 2>"$TMP/cc.err"; then
-	fail 15.2 "render.c builds against cmark 0.28"
+	fail 15.2 "render.c builds against cmark-gfm 0.28"
 else
-	grep -q 'cmark 0.29' "$TMP/cc.err" || fail 15.3 "no reason given: $(head -3 "$TMP/cc.err")"
+	grep -q 'cmark-gfm 0.29' "$TMP/cc.err" || fail 15.3 "no reason given: $(head -3 "$TMP/cc.err")"
 fi
 
 # 16: passwd revokes the API token

@@ -97,6 +97,11 @@ static const struct {
 	  "Ohne Weiterleitung bleibt die Nachricht im Postfach.\n" },
 	{ "versand.md", "---\ntitle: Versand prüfen\n---\nDer Versand "
 	  "dauert.\n" },
+	/* "Handy" is German too: a phone, not "geschickt". */
+	{ "mobil.md", "---\ntitle: Mobiltelefon einrichten\n---\nRichten "
+	  "Sie das Postfach auf dem Mobiltelefon ein.\n" },
+	{ "geschickt.md", "---\ntitle: Geschickt sortieren\n---\nHalten "
+	  "Sie die Ordner bereit.\n" },
 	/* A compound with a linking element, searched apart. */
 	{ "datumsformat.md", "---\ntitle: Datumsformat wählen\n---\nDas "
 	  "Datumsformat gilt für alle Tabellen.\n" },
@@ -229,6 +234,17 @@ english(void **state)
 	 * query's own.
 	 */
 	expect("forwarding", "weiterleitung");
+	/*
+	 * Weiterleitung comes back in several of forwarding's entries, its
+	 * common sense; Versand, in one, is another sense and not searched.
+	 */
+	got = search("forwarding", 0, &res, NULL);
+	if (strstr(got, "versand") != NULL)
+		fail_msg("search \"forwarding\": got \"%s\"", got);
+	free(got);
+	search_result_free(&res);
+	/* A word German has too is read as German in a German query. */
+	expect("handy", "mobil");
 	/* Translated, not corrected into a German word that looks alike. */
 	got = search("envelope", 0, &res, &sugg);
 	assert_string_equal(got, "umschlag");
@@ -447,6 +463,7 @@ paging(void **state)
 	search_query_free(q);
 }
 
+/* The first suggestion for text is want ("": there is none). */
 static void
 expect_suggest(const char *text, const char *want)
 {
@@ -459,10 +476,23 @@ expect_suggest(const char *text, const char *want)
 	buf_puts(&b, "");
 	for (i = 0; i < res.n; i++)
 		buf_printf(&b, "%s%s", i ? " " : "", res.hits[i].slug);
-	if (strcmp(b.data, want) != 0)
-		fail_msg("suggest \"%s\": got \"%s\", want \"%s\"", text,
+	if (strcmp(res.n > 0 ? res.hits[0].slug : "", want) != 0)
+		fail_msg("suggest \"%s\": got \"%s\", want \"%s\" first", text,
 		    b.data, want);
 	buf_free(&b);
+	search_result_free(&res);
+}
+
+/* The first suggestion for text has the title marked as want. */
+static void
+expect_marked(const char *text, const char *want)
+{
+	struct search_result	 res;
+
+	assert_int_equal(search_suggest(r, text, 5, &res), 0);
+	if (res.n == 0 || strcmp(res.hits[0].snippet, want) != 0)
+		fail_msg("suggest \"%s\": marked \"%s\", want \"%s\"", text,
+		    res.n > 0 ? res.hits[0].snippet : "(none)", want);
 	search_result_free(&res);
 }
 
@@ -476,6 +506,19 @@ as_you_type(void **state)
 	expect_suggest("imap ", "imap");	/* a complete word */
 	expect_suggest("p", "");		/* too short */
 	expect_suggest("xyzzy", "");
+	/* Typos, in a word typed and in the one being typed. */
+	expect_suggest("pasword verg", "passwort");
+	expect_suggest("passwort vergese", "passwort");
+	expect_suggest("passwort vergesen", "passwort");
+	/* A last word nothing starts with does not empty the list. */
+	expect_suggest("imap qqq", "imap");
+	/* Any of the words: the second holds only one. */
+	expect_suggest("imap xyzzy ", "imap");
+	expect_marked("passwort verge", "<mark>Passwort</mark> "
+	    "<mark>vergessen</mark>");
+	/* The title's text escaped, only the marks are markup. */
+	expect_marked("script", "&lt;<mark>script</mark>&gt;alert(1)&lt;/"
+	    "<mark>script</mark>&gt;");
 }
 
 int
