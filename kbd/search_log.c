@@ -10,7 +10,8 @@
  * The log cannot be made to grow without end.  A client (an address as
  * http_client_address() finds it; of IPv6, the /64) has at most
  * LOG_RATE searches logged a minute; the rest still find, but are not
- * logged.  A day takes at most --search-log-queries distinct queries;
+ * logged.  This host's address is not limited: it is a proxy that names
+ * nobody, and stands for everyone.  A day takes at most --search-log-queries distinct queries;
  * further new ones are counted together in the day's row of the empty
  * query, "other", which the statistics leave out.  Days older than
  * --search-log-days are deleted, once a day, with a flush.
@@ -87,7 +88,10 @@ rate_ok(const unsigned char *client, size_t n)
 	int64_t		 minute = clock_us() / 60000000;
 	size_t		 i;
 
-	if (client == NULL || n == 0)
+	/* None known, or this host's: a proxy that names nobody, for all. */
+	if (client == NULL || n == 0 || (n == 4 && client[0] == 127) ||
+	    (n == 16 && memcmp(client, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1",
+	    16) == 0))
 		return 1;
 	/* An IPv6 client has a /64 to itself: its addresses are one. */
 	crypto_shorthash((unsigned char *)&key, client, n == 16 ? 8 : n,
