@@ -643,8 +643,12 @@ staff_auth_login(struct request *req, struct reply *rep, const char *name,
 		attempt_free(at);
 		return;
 	}
-	/* An unknown name costs the same check as a known one. */
-	if (!staff_user_name_valid(name) || (r = store_reader()) == NULL ||
+	/*
+	 * An unknown name costs the same check as a known one.  (A name
+	 * no account can have is simply not found: the statement is
+	 * prepared.)
+	 */
+	if (strlen(name) > KBD_MAX_USER || (r = store_reader()) == NULL ||
 	    store_user_login(r, name, &at->user, at->hash,
 	    sizeof(at->hash)) == -1) {
 		at->user = 0;
