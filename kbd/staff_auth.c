@@ -655,7 +655,8 @@ staff_auth_login(struct request *req, struct reply *rep, const char *name,
 		snprintf(at->hash, sizeof(at->hash), "%s", dummy_hash);
 	}
 	at->name = xstrdup(name);
-	at->pw = xstrndup(pw, KBD_MAX_PASSWORD + 1);
+	/* Longer than KBD_MAX_PASSWORD: cut, and refused by check(). */
+	at->pw = xstrndup(pw, strnlen(pw, KBD_MAX_PASSWORD + 1));
 	at->due = now + account_delay(at->by_name, now);
 	pthread_mutex_lock(&queue_lock);
 	if (stopping || queued >= AUTH_QUEUE) {
