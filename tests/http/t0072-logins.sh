@@ -53,7 +53,7 @@ locked_out() {
 	login bert "falsch-$i" 203.0.113.7
 	[ "$STATUS" = 429 ] && [ "$(header Retry-After)" -ge 3 ]
 }
-wait_until 20 locked_out || fail 3.1 "failures from 203.0.113.7: $STATUS, Retry-After '$(header Retry-After)', want 429 and 3 s or more"
+wait_until 90 locked_out || fail 3.1 "failures from 203.0.113.7: $STATUS, Retry-After '$(header Retry-After)', want 429 and 3 s or more"
 login anna anna-passwort-1 203.0.113.7
 [ "$STATUS" = 429 ] || fail 3.2 "anna from the locked-out address gave $STATUS, want 429"
 login anna anna-passwort-1 203.0.113.8
