@@ -56,6 +56,7 @@ struct cand {
 	char	*text;
 	int	 rank;
 	int64_t	 docs;		/* of its rarest word */
+	int	 entries;	/* of the dictionary that gave it */
 	char	 stem[GERMAN_MAX_WORD + 1];	/* of a one-word term */
 };
 
@@ -178,6 +179,7 @@ add_cand(void *ctx, const char *term, int rank)
 		if (strcmp(c->c[i].text, term) == 0) {
 			if (rank < c->c[i].rank)
 				c->c[i].rank = rank;
+			c->c[i].entries++;
 			return 0;
 		}
 	memset(&tw, 0, sizeof(tw));
@@ -192,6 +194,7 @@ add_cand(void *ctx, const char *term, int rank)
 	c->c[c->n].text = xstrdup(term);
 	c->c[c->n].rank = rank;
 	c->c[c->n].docs = tw.min;
+	c->c[c->n].entries = 1;
 	memcpy(c->c[c->n].stem, tw.words == 1 ? tw.stem : "",
 	    tw.words == 1 ? strlen(tw.stem) + 1 : 1);
 	c->n++;
@@ -290,8 +293,9 @@ main_sense(struct cands *c)
 
 	for (i = 0; i < c->n; i++) {
 		for (j = 0, n = 0; j < c->n; j++)
-			n += c->c[i].stem[0] != '\0' &&
-			    strcmp(c->c[i].stem, c->c[j].stem) == 0;
+			if (c->c[i].stem[0] != '\0' &&
+			    strcmp(c->c[i].stem, c->c[j].stem) == 0)
+				n += c->c[j].entries;
 		count[i] = n;
 		if (n > most)
 			most = n;
