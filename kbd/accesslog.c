@@ -129,24 +129,7 @@ accesslog_close(void)
 static void
 put_safe(struct buf *b, const char *s)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 n = 0;
-	unsigned char		 c;
-
-	if (s == NULL || *s == '\0') {
-		buf_putc(b, '-');
-		return;
-	}
-	for (; *s != '\0' && n < LOG_FIELD; s++, n++) {
-		c = (unsigned char)*s;
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			buf_putc(b, (char)c);
-			continue;
-		}
-		buf_puts(b, "\\x");
-		buf_putc(b, hex[c >> 4]);
-		buf_putc(b, hex[c & 15]);
-	}
+	escape_log(b, s, LOG_FIELD);
 }
 
 struct args {

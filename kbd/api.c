@@ -46,7 +46,10 @@ api_top_key(struct request *req, struct cache_key *k)
 	if (http_arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
 	    &limit) == -1 || top_period(http_arg(req, "period"), &days) == -1)
 		return -1;
-	return cache_key_set(k, top_stamp(days), "top?%d&%d", limit, days);
+	cache_key_init(k, top_stamp(days), "top");
+	cache_key_add_int(k, limit);
+	cache_key_add_int(k, days);
+	return cache_key_done(k);
 }
 
 int
@@ -62,9 +65,12 @@ api_search_key(struct request *req, struct cache_key *k)
 	 * Results show hits: any new snapshot makes them old; so do the
 	 * dictionaries, read after the start.
 	 */
-	return cache_key_set(k, snapshot_generation(0) << 1 |
-	    (uint64_t)search_dict_settled(), "search?%d&%d&%s", limit, offset,
-	    arg_or_empty(req, "q"));
+	cache_key_init(k, snapshot_generation(0) << 1 |
+	    (uint64_t)search_dict_settled(), "search");
+	cache_key_add_int(k, limit);
+	cache_key_add_int(k, offset);
+	cache_key_add(k, arg_or_empty(req, "q"));
+	return cache_key_done(k);
 }
 
 /* Does the client want suggestions as OpenSearch defines them? */
@@ -84,9 +90,12 @@ api_suggest_key(struct request *req, struct cache_key *k)
 	if (http_arg_number(req, "limit", KBD_SUGGEST_LIMIT, 1, KBD_SUGGEST_MAX,
 	    &limit) == -1)
 		return -1;
-	return cache_key_set(k, snapshot_generation(1) << 1 |
-	    (uint64_t)search_dict_settled(), "suggest?%d&%d&%s", limit,
-	    opensearch(req), arg_or_empty(req, "q"));
+	cache_key_init(k, snapshot_generation(1) << 1 |
+	    (uint64_t)search_dict_settled(), "suggest");
+	cache_key_add_int(k, limit);
+	cache_key_add_int(k, opensearch(req));
+	cache_key_add(k, arg_or_empty(req, "q"));
+	return cache_key_done(k);
 }
 
 /* An article's answer shows its votes too: new with each. */
@@ -142,7 +151,7 @@ api_search(struct request *req, struct reply *rep)
 	q = search_query_parse(r->tok, text);
 	rc = search_run(r, q, limit, offset, 0, &res);
 	if (offset == 0)
-		reply_logged_search(rep, q->normalized, res.total);
+		reply_logged_search(req, rep, q->normalized, res.total);
 	if (rc == -1) {
 		search_query_free(q);
 		search_result_free(&res);

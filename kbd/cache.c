@@ -17,7 +17,6 @@
  * while they queue the response; MHD sends it after the lock is gone.
  */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,7 +116,8 @@ cache_serve(struct request *req, const struct cache_key *k,
 {
 	struct entry	*e = NULL;
 	uint64_t	 h = key_hash(k->key);
-	size_t		 i = h & (CACHE_SLOTS - 1), grew;
+	size_t		 i = h & (CACHE_SLOTS - 1), grew, n;
+	unsigned char	 client[16];
 	int		 hit = 0;
 
 	pthread_rwlock_rdlock(&lock);
@@ -132,8 +132,10 @@ cache_serve(struct request *req, const struct cache_key *k,
 			atomic_fetch_add(&e->size, grew);
 			atomic_fetch_add(&bytes, grew);
 		}
-		if (e->logq != NULL)
-			search_log_add(e->logq, e->total);
+		if (e->logq != NULL) {
+			n = http_client_address(req, client);
+			search_log_add(client, n, e->logq, e->total);
+		}
 		hit = 1;
 	}
 	pthread_rwlock_unlock(&lock);
@@ -210,18 +212,60 @@ cache_shutdown(void)
 }
 
 /*
- * Sets k's key from fmt and its stamp.  Returns 0, or -1 when the key
- * would not fit (the answer is then not cached).
+ * Keys are made of parts, each written as its length, ':' and its bytes
+ * ("6:search2:105:imap"), never by pasting text together: a part cannot
+ * end early or run into the next, so no argument of a request (a query
+ * with "&" or a newline in it) can spell the key of another answer, and
+ * two different lists of parts never make the same key.
+ */
+
+/* Starts k's key with the answer's name (the route's), and its stamp. */
+void
+cache_key_init(struct cache_key *k, uint64_t stamp, const char *name)
+{
+	k->stamp = stamp;
+	k->len = 0;
+	k->overflow = 0;
+	k->key[0] = '\0';
+	cache_key_add(k, name);
+}
+
+/* Adds the part s to k's key; one that does not fit spoils the key. */
+void
+cache_key_add(struct cache_key *k, const char *s)
+{
+	size_t	 n = strlen(s);
+	int	 w;
+
+	if (k->overflow)
+		return;
+	w = snprintf(k->key + k->len, sizeof(k->key) - k->len, "%zu:", n);
+	if (w < 0 || (size_t)w + n >= sizeof(k->key) - k->len) {
+		k->overflow = 1;
+		k->key[k->len] = '\0';
+		return;
+	}
+	memcpy(k->key + k->len + (size_t)w, s, n);
+	k->len += (size_t)w + n;
+	k->key[k->len] = '\0';
+}
+
+/* Adds the number v to k's key, as a part of its own. */
+void
+cache_key_add_int(struct cache_key *k, long long v)
+{
+	char	 num[24];
+
+	snprintf(num, sizeof(num), "%lld", v);
+	cache_key_add(k, num);
+}
+
+/*
+ * Returns 0 when k is a whole key, or -1 when a part did not fit (the
+ * answer is then not cached).
  */
 int
-cache_key_set(struct cache_key *k, uint64_t stamp, const char *fmt, ...)
+cache_key_done(const struct cache_key *k)
 {
-	va_list	 ap;
-	int	 n;
-
-	k->stamp = stamp;
-	va_start(ap, fmt);
-	n = vsnprintf(k->key, sizeof(k->key), fmt, ap);
-	va_end(ap);
-	return n > 0 && (size_t)n < sizeof(k->key) ? 0 : -1;
+	return k->overflow ? -1 : 0;
 }

@@ -112,6 +112,7 @@ cmd_serve_web(struct http_hooks *hooks)
 	route_add(staff_media_routes, staff_media_nroutes);
 	route_staff_check(staff_auth_is_staff);
 	metrics_init(route_count(), route_label);
+	hooks->admit = route_admit;
 	hooks->dispatch = route_dispatch;
 	hooks->completed = route_completed;
 	hooks->error = route_error;
@@ -179,6 +180,7 @@ cmd_serve(const struct config *cfg)
 		load_dicts((void *)(uintptr_t)cfg);
 
 	rc = 1;
+	search_log_setup(cfg->search_log_days, cfg->search_log_queries);
 	if (writer_start(cfg->db, cfg->articles, accesslog_flush) == -1)
 		goto done;
 	watch_start(cfg->articles);
@@ -201,7 +203,12 @@ cmd_serve(const struct config *cfg)
 	}
 	log_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	rc = 0;
-	/* Requests under way finish first; their hits are then flushed. */
+	/*
+	 * Logins waiting for their check are answered (a suspended request
+	 * would stop HTTP from stopping), then requests under way finish;
+	 * their hits are then flushed.
+	 */
+	staff_auth_stop();
 	http_stop();
 writer:
 	watch_stop();
@@ -209,6 +216,7 @@ writer:
 	hits_vote_shutdown();
 	snapshot_shutdown();
 done:
+	staff_auth_stop();
 	http_stop();
 	hits_visitor_shutdown();
 	cache_shutdown();

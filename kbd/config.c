@@ -57,6 +57,11 @@ static const struct option_def options[] = {
 	  "address and port for HTTP; port 0 takes a free one" },
 	{ "role", 'r', "ROLE", "editor",
 	  "role for kbd user add: editor or admin" },
+	{ "search-log-days", 'L', "N", "180",
+	  "days the search statistics keep; 0 for ever" },
+	{ "search-log-queries", 'Q', "N", "10000",
+	  "distinct queries the search statistics take a day; the rest "
+	  "count as one, \"other\"" },
 	{ "static", 's', "DIR", NULL,
 	  "folder whose files replace or add to the built-in /static/ "
 	  "files" },
@@ -218,6 +223,8 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	cfg->listen = default_of('l');
 	cfg->static_dir = default_of('s');
 	cfg->role = default_of('r');
+	cfg->search_log_days = (unsigned int)atoi(default_of('L'));
+	cfg->search_log_queries = (unsigned int)atoi(default_of('Q'));
 	cfg->contact_text = default_of('k');
 
 	*errstr = why;
@@ -275,6 +282,24 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			break;
 		case 's':
 			cfg->static_dir = optarg;
+			break;
+		case 'L':
+			if (parse_number(optarg, 0, 36500, &v) == -1) {
+				snprintf(why, sizeof(why), "--search-log-days "
+				    "must be a number from 0 to 36500, not "
+				    "'%.64s'", optarg);
+				return -1;
+			}
+			cfg->search_log_days = (unsigned int)v;
+			break;
+		case 'Q':
+			if (parse_number(optarg, 1, 10000000, &v) == -1) {
+				snprintf(why, sizeof(why), "--search-log-queries"
+				    " must be a number from 1 to 10000000, not "
+				    "'%.64s'", optarg);
+				return -1;
+			}
+			cfg->search_log_queries = (unsigned int)v;
 			break;
 		case 'T':
 			cfg->thesaurus = optarg;
@@ -491,7 +516,11 @@ check_urls(const struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* The database's folder must exist (it is created) and be writable. */
+/*
+ * The database's folder must exist and be writable.  A missing one is
+ * created 0700: the database holds the hashes of passwords and sessions,
+ * which other users of the machine have no business reading.
+ */
 static int
 check_db(const char *path, char *err, size_t errlen)
 {
@@ -508,7 +537,7 @@ check_db(const char *path, char *err, size_t errlen)
 		dir = xstrdup(".");
 	else
 		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
-	if (stat(dir, &sb) == -1 && errno == ENOENT && mkdir(dir, 0755) == -1 &&
+	if (stat(dir, &sb) == -1 && errno == ENOENT && mkdir(dir, 0700) == -1 &&
 	    errno != EEXIST) {
 		snprintf(err, errlen, "--db %s: cannot create %s: %s", path,
 		    dir, strerror(errno));

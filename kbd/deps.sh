@@ -25,6 +25,12 @@ need_pkgconfig() {	# need_pkgconfig MODULE PACKAGE
 	    missing="$missing $2"
 }
 
+# cmark(-gfm) renders safe HTML by default only from 0.29 on (kbd/render.c).
+need_pkgconfig_version() {	# need_pkgconfig_version MODULE VERSION PACKAGE
+	command -v pkg-config >/dev/null 2>&1 &&
+	    pkg-config --atleast-version="$2" "$1" || missing="$missing $3"
+}
+
 need_header() {		# need_header FILE PACKAGE
 	[ -f "/usr/include/$1" ] || missing="$missing $2"
 }
@@ -68,7 +74,7 @@ check() {
 		need_pkgconfig icu-uc libicu-dev
 		# GitHub's cmark: tables, autolinks, strikethrough, task
 		# lists; the extensions have no pkg-config file of their own.
-		need_pkgconfig libcmark-gfm libcmark-gfm-dev
+		need_pkgconfig_version libcmark-gfm 0.29 libcmark-gfm-dev
 		need_header cmark-gfm-core-extensions.h \
 		    libcmark-gfm-extensions-dev
 		need_pkgconfig yaml-0.1 libyaml-dev

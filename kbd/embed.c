@@ -51,8 +51,12 @@ embed_top_key(struct request *req, struct cache_key *k)
 
 	if (parse_args(req, &a) == -1)
 		return -1;
-	return cache_key_set(k, top_stamp(a.days), "%s?%d&%d&%d&%d",
-	    req->path, a.limit, a.days, a.hits, a.en);
+	cache_key_init(k, top_stamp(a.days), req->path);
+	cache_key_add_int(k, a.limit);
+	cache_key_add_int(k, a.days);
+	cache_key_add_int(k, a.hits);
+	cache_key_add_int(k, a.en);
+	return cache_key_done(k);
 }
 
 /*
@@ -171,7 +175,8 @@ int
 embed_page_key(struct request *req, struct cache_key *k)
 {
 	(void)req;
-	return cache_key_set(k, 0, "embed");
+	cache_key_init(k, 0, "embed");
+	return cache_key_done(k);
 }
 
 /* A snippet to copy: <pre> with an id, and a button embed.js wires up. */

@@ -4,6 +4,7 @@
  * is safe in text and in attribute values.  Output that must not be
  * escaped (snippets and rendered articles, which are escaped when they are
  * made) is appended with buf_puts() in page.c, where it stands out.
+ * escape_log() makes a value from a request safe for a log line.
  */
 #include <string.h>
 
@@ -121,6 +122,35 @@ escape_json_script(struct buf *b, const char *json)
 		}
 	}
 	buf_puts(b, from);
+}
+
+/*
+ * Appends at most max bytes of s to a log line, with every byte that is
+ * not printable ASCII, and '"' and '\\', written as \xHH: a value from
+ * a request can neither end the line nor forge another.  NULL or "" is
+ * written "-".
+ */
+void
+escape_log(struct buf *b, const char *s, size_t max)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 n = 0;
+	unsigned char		 c;
+
+	if (s == NULL || *s == '\0') {
+		buf_putc(b, '-');
+		return;
+	}
+	for (; *s != '\0' && n < max; s++, n++) {
+		c = (unsigned char)*s;
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			buf_putc(b, (char)c);
+			continue;
+		}
+		buf_puts(b, "\\x");
+		buf_putc(b, hex[c >> 4]);
+		buf_putc(b, hex[c & 15]);
+	}
 }
 
 /*

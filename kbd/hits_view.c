@@ -2,7 +2,8 @@
  * hits_view.c (hits): which views of an article are hits.  A view counts
  * once per reader, article and UTC day (hits_visitor.c), and only when a
  * person's browser asked for the page to show it: robots and scripts (by
- * their User-Agent), pages fetched ahead of time (a browser's prefetch
+ * their User-Agent, and an address's agents beyond its first
+ * VISITOR_AGENTS of the day), pages fetched ahead of time (a browser's prefetch
  * or prerender, Safari's top-sites preview) and staff never count; they
  * are counted apart, by reason, for /metrics.  The web layer hands over
  * what it read of the request; nothing here knows HTTP.
@@ -57,8 +58,9 @@ hits_view_counts(const struct view *v)
 {
 	if (v->article <= 0 || v->staff || !v->classified)
 		return 0;
-	return v->skip == SKIP_NONE && hits_visitor_first(&v->who, v->article,
-	    clock_seconds() / 86400);
+	return v->skip == SKIP_NONE && hits_visitor_agent_ok(&v->who,
+	    clock_seconds() / 86400, 0) && hits_visitor_first(&v->who,
+	    v->article, clock_seconds() / 86400);
 }
 
 /*
@@ -82,6 +84,10 @@ hits_view_done(struct view *v)
 		return 0;
 	if (v->staff)
 		skip = SKIP_STAFF;
+	/* One address cycling through User-Agents is a robot. */
+	else if (skip == SKIP_NONE && !hits_visitor_agent_ok(&v->who,
+	    clock_seconds() / 86400, 1))
+		skip = SKIP_ROBOT;
 	else if (skip == SKIP_NONE && !hits_visitor_mark(&v->who, v->article,
 	    clock_seconds() / 86400))
 		skip = SKIP_REPEAT;

@@ -18,6 +18,14 @@
  * slot); the day's table is swapped under a lock that also guards its
  * reference count, so a table is freed only when nobody looks at it.
  *
+ * One address has at most VISITOR_AGENTS User-Agents a day that count:
+ * a household or an office has a few browsers, not 200, and a client
+ * that changes its User-Agent with every request would otherwise make a
+ * hit each time.  An agent is noted in the same table (as views of
+ * reserved article numbers below 0): its first view today, and whether
+ * it came after the address had its VISITOR_AGENTS.  An address of this
+ * host (a proxy that names nobody) is not limited: it stands for all.
+ *
  * Which user agents are robots is a list of markers below; this file
  * knows nothing about HTTP.
  */
@@ -31,6 +39,10 @@
 #include "kbd.h"
 
 #define BUCKET		8			/* slots per bucket */
+/* Reserved "articles" of an agent's and an address's notes. */
+#define AGENT_SEEN	(-1)	/* the agent's first view today */
+#define AGENT_OVER	(-2)	/* ... came after the address's last place */
+#define ADDR_PLACE	(-16)	/* ADDR_PLACE - i: the address's place i */
 
 struct day {
 	int64_t			 day;		/* days since 1970, UTC */
@@ -107,6 +119,13 @@ hits_visitor_digest(struct visitor *v, const void *addr, size_t addrlen,
 		crypto_generichash_update(&st, (const unsigned char *)ua,
 		    strlen(ua));
 	crypto_generichash_final(&st, v->digest, sizeof(v->digest));
+	crypto_generichash_init(&st, NULL, 0, sizeof(v->addr));
+	crypto_generichash_update(&st, &len, 1);
+	crypto_generichash_update(&st, addr, addrlen);
+	crypto_generichash_final(&st, v->addr, sizeof(v->addr));
+	v->local = (addrlen == 4 && ((const unsigned char *)addr)[0] == 127) ||
+	    (addrlen == 16 && memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\0\0"
+	    "\0\0\0\1", 16) == 0);
 }
 
 static void
@@ -236,6 +255,39 @@ int
 hits_visitor_mark(const struct visitor *v, int64_t article, int64_t day)
 {
 	return lookup(v, article, day, 1);
+}
+
+/*
+ * May v's views count, as one of its address's VISITOR_AGENTS User-Agents
+ * on day?  With mark, v's agent is noted (and takes one of the address's
+ * places, if it is new and one is left); without, nothing is recorded.
+ */
+int
+hits_visitor_agent_ok(const struct visitor *v, int64_t day, int mark)
+{
+	struct visitor	 a;
+	int		 i;
+
+	if (v->local)
+		return 1;
+	memset(&a, 0, sizeof(a));
+	memcpy(a.digest, v->addr, sizeof(a.digest));
+	if (!lookup(v, AGENT_SEEN, day, 0))
+		return lookup(v, AGENT_OVER, day, 0);
+	if (!mark) {
+		for (i = 0; i < VISITOR_AGENTS; i++)
+			if (lookup(&a, ADDR_PLACE - i, day, 0))
+				return 1;
+		return 0;
+	}
+	/* Two views of a new agent at once: the second finds it seen. */
+	if (!lookup(v, AGENT_SEEN, day, 1))
+		return lookup(v, AGENT_OVER, day, 0);
+	for (i = 0; i < VISITOR_AGENTS; i++)
+		if (lookup(&a, ADDR_PLACE - i, day, 1))
+			return 1;
+	lookup(v, AGENT_OVER, day, 1);
+	return 0;
 }
 
 /* Frees the table; HTTP has stopped. */

@@ -7,6 +7,15 @@
  * business: it hands each one to the hooks given to http_start() (the
  * router), and turns the struct reply they fill into a response with the
  * headers every answer carries, so handlers never talk to MHD.
+ *
+ * A body is read only when the router admits it from the headers alone
+ * (the admit hook: a route that takes one, a session that may send it),
+ * up to the route's limit, and only while all bodies held together stay
+ * within KBD_BODY_BUDGET; any other request that announces a body is
+ * answered at once, without reading it, and its connection closed.  An
+ * answer that takes long to make (a password check) can be made on
+ * another thread: the handler defers it (http_defer), the connection is
+ * suspended, and http_resume() sends it.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -33,6 +42,7 @@
 static struct MHD_Daemon	*daemon_;
 static struct http_hooks	 hooks;		/* from http_start() */
 static atomic_int		 in_flight;	/* requests begun, not done */
+static atomic_size_t		 body_bytes;	/* bodies promised, read */
 static atomic_int		 draining;	/* http_stop() under way */
 static int			 listen_fd = -1;
 static int			 listen_v6;
@@ -65,27 +75,14 @@ static char			*tls_cert, *tls_key;	/* PEM, in memory */
 static void KBD_PRINTF(2, 0)
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
-	static int64_t		 minute;
-	static unsigned int	 shown, dropped;
-	unsigned int		 before = 0;
+	static struct log_limit	 limit;
+	unsigned int		 before;
 	char			 line[512];
 	size_t			 n;
-	int64_t			 now = clock_us() / 60000000;
 	int			 show;
 
 	(void)cls;
-	pthread_mutex_lock(&lock);
-	if (now != minute) {
-		before = dropped;
-		minute = now;
-		shown = dropped = 0;
-	}
-	if ((show = shown < MHD_LOG_BURST))
-		shown++;
-	else
-		dropped++;
-	pthread_mutex_unlock(&lock);
+	show = log_limit(&limit, MHD_LOG_BURST, &before);
 	if (before > 0)
 		log_warnx("http: %u more messages of an earlier minute not "
 		    "shown", before);
@@ -146,6 +143,22 @@ http_tls(void)
 	return serve_tls;
 }
 
+/*
+ * Did the client reach kbd over HTTPS?  Over kbd's own TLS, or through a
+ * proxy on this host (a loopback peer, the same rule as X-Real-IP) that
+ * says so with "X-Forwarded-Proto: https"; nobody else is believed.
+ */
+int
+http_https(struct request *req)
+{
+	const char	*proto;
+
+	if (serve_tls)
+		return 1;
+	return http_loopback(req) && (proto = http_header(req,
+	    "X-Forwarded-Proto")) != NULL && strcasecmp(proto, "https") == 0;
+}
+
 /* Does the request come from this machine (127.0.0.0/8, ::1)? */
 int
 http_loopback(struct request *req)
@@ -200,7 +213,8 @@ http_header(struct request *req, const char *name)
 /*
  * Puts the client's address (4 or 16 bytes) into out and returns its
  * length, 0 when there is none.  A proxy on this host (a loopback peer)
- * names the client it serves in X-Real-IP; nobody else is believed.
+ * names the client it serves in X-Real-IP; nobody else is believed.  An
+ * IPv4 client of an IPv6 socket (::ffff:a.b.c.d) is given as IPv4.
  */
 size_t
 http_client_address(struct request *req, unsigned char out[16])
@@ -230,9 +244,27 @@ http_client_address(struct request *req, unsigned char out[16])
 		if (inet_pton(AF_INET, real, out) == 1)
 			return 4;
 		if (inet_pton(AF_INET6, real, out) == 1)
-			return 16;
+			n = 16;
+	}
+	if (n == 16 && IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)
+	    (const void *)out)) {
+		memmove(out, out + 12, 4);
+		n = 4;
 	}
 	return n;
+}
+
+/* Writes the client's address as http_client_address() finds it. */
+void
+http_client_text(struct request *req, char *out, size_t size)
+{
+	unsigned char	 a[16];
+	size_t		 n = http_client_address(req, a);
+
+	snprintf(out, size, "-");
+	if (n == 4 || n == 16)
+		inet_ntop(n == 4 ? AF_INET : AF_INET6, a, out,
+		    (socklen_t)size);
 }
 
 
@@ -598,20 +630,49 @@ add_size(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+/* How a request says where its body ends. */
+struct framing {
+	const char	*length;	/* the Content-Length, or NULL */
+	int		 lengths_differ;	/* given twice, not alike */
+	int		 chunked;	/* Transfer-Encoding given */
+};
+
+static enum MHD_Result
+note_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct framing	*f = cls;
+
+	(void)kind;
+	if (value == NULL)
+		value = "";
+	if (strcasecmp(key, "Content-Length") == 0) {
+		if (f->length != NULL && strcmp(f->length, value) != 0)
+			f->lengths_differ = 1;
+		f->length = value;
+	} else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		f->chunked = 1;
+	return MHD_YES;
+}
+
 /*
- * Is the request too large to serve?  Returns the status to refuse it
+ * Can the request be served at all?  Returns the status to refuse it
  * with, or 0.  MHD itself refuses (414, 431) what does not fit in its
  * pool of KBD_CONN_MEMORY; these limits are well below that, so the
  * answer has room, and it is kbd's own, with its headers.  The path and
- * the arguments are measured decoded.
+ * the arguments are measured decoded.  A body whose end two headers
+ * say differently (two Content-Lengths, or one with Transfer-Encoding)
+ * is refused: a proxy in front may read the other one, and what kbd
+ * took for the next request would be smuggled past it.  Sets *body to
+ * the length of the body the request announces (-1: chunked, 0: none).
  */
 static unsigned int
-too_large(struct request *req)
+refusal(struct request *req, long long *body)
 {
-	const char	*cl;
+	struct framing	 f;
 	size_t		 uri = strlen(req->path), headers = 0;
-	long long	 len;
 
+	*body = 0;
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_size,
 	    &uri);
 	if (uri > KBD_MAX_URI)
@@ -620,27 +681,156 @@ too_large(struct request *req)
 	    &headers);
 	if (headers > KBD_MAX_HEADERS)
 		return 431;
+	memset(&f, 0, sizeof(f));
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, note_framing,
+	    &f);
+	if (f.lengths_differ || (f.length != NULL && f.chunked))
+		return 400;
+	if (f.chunked) {
+		*body = -1;
+		return 0;
+	}
 	/* MHD has refused a Content-Length that is not a number. */
-	if ((cl = http_header(req, "Content-Length")) != NULL &&
-	    parse_number(cl, 0, KBD_MAX_BODY, &len) == -1)
+	if (f.length != NULL && parse_number(f.length, 0, KBD_MAX_BODY,
+	    body) == -1)
 		return 413;
 	return 0;
 }
 
 /*
- * Answers req, whose headers are all that was read, with an error, and
- * closes the connection after it: a body the client may send is not read.
+ * Takes n more bytes of the bodies' budget for req.  Returns 0, or -1
+ * when all bodies together would hold more than KBD_BODY_BUDGET.
  */
+static int
+reserve(struct request *req, size_t n)
+{
+	size_t	 held = atomic_load(&body_bytes);
+
+	do {
+		if (n > KBD_BODY_BUDGET || held > KBD_BODY_BUDGET - n)
+			return -1;
+	} while (!atomic_compare_exchange_weak(&body_bytes, &held, held + n));
+	req->body_reserved += n;
+	return 0;
+}
+
+/*
+ * Answers req, whose headers are all that was read, with rep, and closes
+ * the connection after it: a body the client may send is not read.
+ */
+static enum MHD_Result
+refuse_with(struct request *req, struct reply *rep)
+{
+	req->refused = 1;
+	rep->close = 1;
+	return send_reply(req, rep);
+}
+
+/* The same with the router's error page for status. */
 static enum MHD_Result
 refuse(struct request *req, unsigned int status)
 {
 	struct reply	 rep;
 
 	memset(&rep, 0, sizeof(rep));
-	req->refused = 1;
 	hooks.error(req, &rep, status);
-	rep.close = 1;
-	return send_reply(req, &rep);
+	if (status == 503)
+		rep.retry_after = 1;
+	return refuse_with(req, &rep);
+}
+
+/*
+ * The headers of req are read and it announces a body of len bytes (-1:
+ * chunked, length unknown).  The router admits it or answers it; the
+ * budget must have room for a body of known length.  Returns what the
+ * access handler returns.
+ */
+static enum MHD_Result
+admit_body(struct request *req, long long len)
+{
+	struct reply	 rep;
+
+	memset(&rep, 0, sizeof(rep));
+	req->body_max = 0;
+	if (hooks.admit == NULL)
+		req->body_max = KBD_MAX_BODY;
+	else if (hooks.admit(req, &rep) == -1)
+		return refuse_with(req, &rep);
+	assert(req->body_max <= KBD_MAX_BODY);
+	if (len > 0 && (size_t)len > req->body_max)
+		return refuse(req, 413);
+	if (len > 0 && reserve(req, (size_t)len) == -1) {
+		log_debug("bodies' budget spent: %zu bytes refused",
+		    (size_t)len);
+		return refuse(req, 503);
+	}
+	return MHD_YES;
+}
+
+/*
+ * Keeps size more bytes of req's body, within the route's limit and the
+ * budget (a chunked body takes its share as it comes).  Returns -1 when
+ * the body is refused: MHD 0.9.75 cannot answer in the middle of a body,
+ * so the connection is closed.
+ */
+static int
+keep_body(struct request *req, const char *data, size_t size)
+{
+	size_t	 want = req->body.len + size;
+
+	if (want > req->body_max)
+		return -1;
+	if (want > req->body_reserved && reserve(req, want -
+	    req->body_reserved) == -1)
+		return -1;
+	buf_put(&req->body, data, size);
+	return 0;
+}
+
+/*
+ * Has the handler deferred the answer (http_defer)?  Then the connection
+ * waits, suspended, and the work is handed over.
+ */
+static int
+deferred(struct request *req)
+{
+	void	(*start)(void *) = req->later_start;
+
+	if (start == NULL)
+		return 0;
+	req->later_start = NULL;
+	MHD_suspend_connection(req->conn);
+	start(req->later_arg);
+	return 1;
+}
+
+/*
+ * For a handler: req will be answered later, from another thread.  The
+ * handler leaves its struct reply alone and returns; once the connection
+ * is suspended, start(arg) is called, on this thread, to hand the work
+ * over, and whoever does it calls http_resume() once.  The request stays
+ * in flight (http_stop waits for it) until then.
+ */
+void
+http_defer(struct request *req, void (*start)(void *arg), void *arg)
+{
+	assert(req->later_start == NULL && req->later == NULL);
+	req->later_start = start;
+	req->later_arg = arg;
+}
+
+/*
+ * Answers req, which a handler deferred, with rep (whose body is taken
+ * over).  From any thread; once per deferred request.
+ */
+void
+http_resume(struct request *req, struct reply *rep)
+{
+	struct reply	*later = xmalloc(sizeof(*later));
+
+	*later = *rep;
+	req->later = later;
+	MHD_resume_connection(req->conn);
 }
 
 static enum MHD_Result
@@ -651,6 +841,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct request	*req = *state;
 	struct reply	 rep;
 	unsigned int	 status;
+	long long	 body;
 
 	(void)cls;
 	if (req == NULL) {
@@ -664,31 +855,32 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req->api = strncmp(url, "/api/", 5) == 0;
 		*state = req;
 		atomic_fetch_add(&in_flight, 1);
-		if ((status = too_large(req)) != 0)
+		if ((status = refusal(req, &body)) != 0)
 			return refuse(req, status);
+		if (body != 0)
+			return admit_body(req, body);
 		return MHD_YES;
+	}
+	if (req->later != NULL) {
+		/* Resumed: the deferred answer is here. */
+		rep = *req->later;
+		free(req->later);
+		req->later = NULL;
+		return send_reply(req, &rep);
 	}
 	if (req->refused) {
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		/* Keep the body up to its limit. */
-		if (req->body.len + *upload_size <= KBD_MAX_BODY)
-			buf_put(&req->body, upload, *upload_size);
-		else
-			req->too_large = 1;
+		req->too_large = keep_body(req, upload, *upload_size) == -1;
 		*upload_size = 0;
-		/*
-		 * A chunked body has no Content-Length to refuse early, and
-		 * MHD 0.9.75 cannot answer in the middle of a body: close.
-		 */
-		if (req->too_large)
-			return MHD_NO;
-		return MHD_YES;
+		return req->too_large ? MHD_NO : MHD_YES;
 	}
 	memset(&rep, 0, sizeof(rep));
 	hooks.dispatch(req, &rep);
+	if (deferred(req))
+		return MHD_YES;
 	if (rep.queued)
 		return (enum MHD_Result)rep.result;
 	return send_reply(req, &rep);
@@ -712,7 +904,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	if (req->status != 0)
 		hooks.completed(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	atomic_fetch_sub(&in_flight, 1);
+	atomic_fetch_sub(&body_bytes, req->body_reserved);
 	buf_free(&req->body);
+	if (req->later != NULL)
+		free(req->later->body_static ? NULL : req->later->body);
+	free(req->later);
 	free(req);
 	*state = NULL;
 }
@@ -900,7 +1096,8 @@ http_start(const struct config *cfg, const struct http_hooks *h,
 	conns = connection_limit(KBD_FILES_SPARE + 4 * threads);
 	per_ip = conns < KBD_CONN_PER_IP ? conns : KBD_CONN_PER_IP;
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ERROR_LOG | MHD_USE_ITC | (listen_v6 ? MHD_USE_IPv6 : 0);
+	    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+	    (listen_v6 ? MHD_USE_IPv6 : 0);
 	if (tls_cert != NULL)
 		flags |= MHD_USE_TLS;
 	/* Without TLS the two key options are skipped by MHD_OPTION_ARRAY. */

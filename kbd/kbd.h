@@ -70,9 +70,12 @@
 #define KBD_MAX_URI		(16 * 1024)	/* path and arguments: 414 */
 #define KBD_MAX_HEADERS		(32 * 1024)	/* all request headers: 431 */
 #define KBD_MAX_BODY		(4 * 1024 * 1024)	/* a request body: 413 */
+#define KBD_MAX_LOGIN_BODY	8192	/* a login's body, before any session */
+#define KBD_BODY_BUDGET		(64 * 1024 * 1024)	/* all bodies held */
 #define KBD_FILES_SPARE		64	/* descriptors besides connections */
 #define KBD_MAX_UA		1024	/* a longer User-Agent is no browser */
 #define VISITOR_SLOTS		(1 << 20)	/* views remembered a day */
+#define VISITOR_AGENTS		16	/* User-Agents of an address a day */
 #define KBD_MAX_URL		200	/* bytes of --base-url, --cors-origin */
 #define KBD_MAX_CORS		32	/* --cors-origin given this often */
 #define KBD_VOTE_RATE		20	/* votes an address may send ... */
@@ -125,6 +128,12 @@ struct outage {
 	unsigned long	 tries;		/* failures in a row */
 	int64_t		 since;		/* clock_us() of the first */
 };
+/* Lines of one kind written this minute; see log_limit(). */
+struct log_limit {
+	int64_t		 minute;
+	unsigned int	 shown;
+	unsigned int	 dropped;
+};
 void	 log_init(int v);
 void	 log_warn(const char *fmt, ...) KBD_PRINTF(1, 2);
 void	 log_warnx(const char *fmt, ...) KBD_PRINTF(1, 2);
@@ -132,6 +141,8 @@ void	 log_info(const char *fmt, ...) KBD_PRINTF(1, 2);
 void	 log_debug(const char *fmt, ...) KBD_PRINTF(1, 2);
 int	 log_outage_begin(struct outage *o);
 void	 log_outage_end(struct outage *o, const char *what);
+int	 log_limit(struct log_limit *l, unsigned int max,
+	    unsigned int *before);
 void	 fatal(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 void	 fatalx(const char *, ...) KBD_PRINTF(1, 2) KBD_NORETURN;
 
@@ -203,6 +214,8 @@ struct config {
 	char		**args;		/* the command's other arguments */
 	int		 nargs;
 	unsigned int	 threads;	/* HTTP worker threads */
+	unsigned int	 search_log_days;	/* searches kept so long */
+	unsigned int	 search_log_queries;	/* new queries a day */
 	int		 verbose;
 	int		 done;		/* --help or --version printed */
 };
@@ -217,6 +230,7 @@ void	 escape_html_n(struct buf *b, const char *s, size_t n);
 void	 escape_url(struct buf *b, const char *s);
 void	 escape_xml(struct buf *b, const char *s);
 void	 escape_json_script(struct buf *b, const char *json);
+void	 escape_log(struct buf *b, const char *s, size_t max);
 void	 escape_slug(struct buf *b, const char *s, size_t max);
 
 /* gzip.c */
@@ -368,8 +382,9 @@ struct store_search {
 };
 int	 store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
 	    int64_t day, const char **errstr);
+int	 store_searches_prune(sqlite3 *db, int64_t before, const char **errstr);
 int	 store_searches_write(sqlite3 *db, const struct store_search *s,
-	    size_t n, int64_t day, const char **errstr);
+	    size_t n, int64_t day, unsigned int queries, const char **errstr);
 int	 store_click_key(sqlite3 *db, unsigned char *key, size_t size,
 	    const char **errstr);
 
@@ -562,6 +577,8 @@ int	 hits_flush(sqlite3 *db, struct hit_delta **out, size_t *n);
 /* Who asked, as a digest of address and User-Agent; see hits_visitor.c. */
 struct visitor {
 	unsigned char	 digest[16];
+	unsigned char	 addr[16];	/* ... of the address alone */
+	int		 local;		/* the address is this host's */
 };
 
 int	 hits_visitor_browser(const char *ua);
@@ -573,6 +590,7 @@ int	 hits_visitor_mark(const struct visitor *v, int64_t article,
 	    int64_t day);
 int	 hits_visitor_tag(const struct visitor *v, const unsigned char *key,
 	    size_t n);
+int	 hits_visitor_agent_ok(const struct visitor *v, int64_t day, int mark);
 void	 hits_visitor_shutdown(void);
 
 /* hits_view.c */
@@ -981,7 +999,9 @@ int	 search_suggest(struct reader *r, const char *text, int limit,
 void	 search_result_free(struct search_result *res);
 
 /* search_log.c */
-void	 search_log_add(const char *query, int64_t results);
+void	 search_log_setup(unsigned int days, unsigned int queries);
+void	 search_log_add(const unsigned char *client, size_t n,
+	    const char *query, int64_t results);
 #define CLICK_READERS	3	/* readers a query needs to lift an article */
 #define CLICK_DAYS	90	/* ... within so many days */
 void	 search_log_click(const char *text, int reader, int64_t article,
@@ -1150,13 +1170,25 @@ struct request {
 	unsigned int		 status;	/* for the access log */
 	size_t			 bytes;
 	struct buf		 body;		/* the request's body */
-	int			 too_large;	/* ... grew past KBD_MAX_BODY */
+	size_t			 body_max;	/* ... the most admitted */
+	size_t			 body_reserved;	/* ... of KBD_BODY_BUDGET */
+	int			 too_large;	/* ... grew past body_max */
+	int			 headers_only;	/* a gate sees no body yet */
 	struct staff		 staff;		/* see staff_auth_who() */
 	int			 staff_checked;
+	void			(*later_start)(void *); /* see http_defer() */
+	void			*later_arg;
+	struct reply		*later;		/* the deferred answer */
 };
 
 /* What the transport calls; see http_start(). */
 struct http_hooks {
+	/*
+	 * A request announces a body, and only its headers are read: sets
+	 * req->body_max and returns 0 to read it, or fills rep and returns
+	 * -1 to answer at once without reading it.
+	 */
+	int	(*admit)(struct request *req, struct reply *rep);
 	/* Answers a request whose headers (and body) are read. */
 	void	(*dispatch)(struct request *req, struct reply *rep);
 	/* The request is over; whole: its answer went out whole. */
@@ -1182,9 +1214,13 @@ const char *http_arg(struct request *req, const char *name);
 const char *http_header(struct request *req, const char *name);
 const char *http_cookie(struct request *req, const char *name);
 int	 http_tls(void);
+int	 http_https(struct request *req);
 int	 http_loopback(struct request *req);
 void	 http_client(struct request *req, char *out, size_t size);
 size_t	 http_client_address(struct request *req, unsigned char out[16]);
+void	 http_client_text(struct request *req, char *out, size_t size);
+void	 http_defer(struct request *req, void (*start)(void *arg), void *arg);
+void	 http_resume(struct request *req, struct reply *rep);
 int	 http_arg_number(struct request *req, const char *name, int def,
 	    int min, int max, int *out);
 
@@ -1210,8 +1246,8 @@ void	 reply_page(struct reply *rep, unsigned int status, struct buf *b);
 /* New JSON values (references the caller owns). */
 struct json_t *reply_jstr(const char *s);
 struct json_t *reply_tags(const char *tags);
-void	 reply_logged_search(struct reply *rep, const char *query,
-	    int64_t results);
+void	 reply_logged_search(struct request *req, struct reply *rep,
+	    const char *query, int64_t results);
 
 /* error.c */
 unsigned int error_status(int err);
@@ -1229,10 +1265,18 @@ void	 frame_contact(struct buf *b);
 
 /* cache.c */
 #define KBD_CACHE_KEY	512
+/* The name of a cacheable answer: length-prefixed parts (see cache.c). */
 struct cache_key {
 	char		 key[KBD_CACHE_KEY];
+	size_t		 len;
+	int		 overflow;	/* a part did not fit: no key */
 	uint64_t	 stamp;		/* what the answer depends on */
 };
+void	 cache_key_init(struct cache_key *k, uint64_t stamp,
+	    const char *name);
+void	 cache_key_add(struct cache_key *k, const char *part);
+void	 cache_key_add_int(struct cache_key *k, long long v);
+int	 cache_key_done(const struct cache_key *k);
 int	 cache_serve(struct request *req, const struct cache_key *k,
 	    struct reply *rep);
 int	 cache_put(struct request *req, const struct cache_key *k,
@@ -1354,6 +1398,12 @@ typedef int (*gate_fn)(struct request *, struct reply *);
 
 #define ROUTE_CORS	0x01	/* other sites' pages may read it */
 #define ROUTE_FALLBACK	0x02	/* only when no other route has the path */
+#define ROUTE_BODY	0x04	/* takes a body once the gate has seen the
+				   headers (req->headers_only): staff's */
+#define ROUTE_LOGIN	0x08	/* takes a login's body (KBD_MAX_LOGIN_BODY)
+				   once the gate has seen the headers */
+#define ROUTE_FORM	0x10	/* takes a small public form's body (as
+				   large as a login's): a vote */
 
 /*
  * A route: method and path pattern, and what answers.  In path, a "*"
@@ -1375,6 +1425,7 @@ extern const struct route staff_page_routes[];	/* staff_page.c */
 extern const size_t staff_page_nroutes;
 extern const struct route staff_api_routes[];	/* staff_api.c */
 extern const size_t staff_api_nroutes;
+int	 route_admit(struct request *req, struct reply *rep);
 void	 route_dispatch(struct request *req, struct reply *rep);
 void	 route_completed(struct request *req, int whole);
 void	 route_error(struct request *req, struct reply *rep,
@@ -1382,23 +1433,32 @@ void	 route_error(struct request *req, struct reply *rep,
 void	 route_label(int n, char *out, size_t size);
 
 size_t	 route_count(void);
-int	 cache_key_set(struct cache_key *k, uint64_t stamp, const char *fmt,
-	    ...) KBD_PRINTF(3, 4);
 
 /*
  * STAFF: logins, accounts, editing, the staff pages and API.
  */
 
 /* staff_auth.c */
+/* How a login ended, for the page that answers it; see staff_auth.c. */
+struct login_result {
+	int		 err;		/* 0: logged in; else errno's kind */
+	int64_t		 wait;		/* EAGAIN: seconds to wait */
+	const char	*name;		/* as given */
+};
+/* Fills rep, the answer to req's login; see staff_auth_login(). */
+typedef void (*login_answer_fn)(struct request *req, struct reply *rep,
+    const struct login_result *res);
 int	 staff_auth_init(const struct config *cfg);
+void	 staff_auth_stop(void);
 int	 staff_auth_hash_password(const char *pw, char *out);
 void	 staff_auth_new_token(char *token, char *hash);
 const struct staff *staff_auth_who(struct request *req);
 int	 staff_auth_is_staff(struct request *req);
 int	 staff_auth_transport_ok(struct request *req);
+int	 staff_auth_same_origin(struct request *req, int null_ok);
 int	 staff_auth_csrf_ok(struct request *req, const char *given);
-int	 staff_auth_login(struct request *req, struct reply *rep,
-	    const char *name, const char *pw, int64_t *wait);
+void	 staff_auth_login(struct request *req, struct reply *rep,
+	    const char *name, const char *pw, login_answer_fn answer);
 void	 staff_auth_logout(struct request *req, struct reply *rep);
 int	 staff_user_name_valid(const char *name);
 const char *staff_user_password_weak(const char *pw);

@@ -5,9 +5,11 @@
  * none of them changes it.  Request traffic is not logged here.  A
  * failure that repeats (a full disk, a database locked by another
  * process) is logged when it begins and when it ends (struct outage),
- * not at every try.
+ * not at every try.  Lines that anyone can cause (a client's mistakes,
+ * failed logins) are limited to so many a minute (struct log_limit).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,4 +157,32 @@ log_outage_end(struct outage *o, const char *what)
 	    o->tries, o->tries == 1 ? "try" : "tries",
 	    (double)(clock_us() - o->since) / 1e6);
 	o->tries = 0;
+}
+
+/*
+ * Counts a line of the kind l counts, which anyone can cause: returns 1
+ * when it may be written (at most max in a minute of clock_us()), 0 when
+ * it is left out.  *before is set to the lines left out in an earlier
+ * minute, which the caller says with the line it writes; else 0.
+ */
+int
+log_limit(struct log_limit *l, unsigned int max, unsigned int *before)
+{
+	static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
+	int64_t			 now = clock_us() / 60000000;
+	int			 show;
+
+	pthread_mutex_lock(&lock);
+	*before = 0;
+	if (now != l->minute) {
+		*before = l->dropped;
+		l->minute = now;
+		l->shown = l->dropped = 0;
+	}
+	if ((show = l->shown < max))
+		l->shown++;
+	else
+		l->dropped++;
+	pthread_mutex_unlock(&lock);
+	return show;
 }

@@ -86,7 +86,8 @@ int
 page_home_key(struct request *req, struct cache_key *k)
 {
 	(void)req;
-	return cache_key_set(k, snapshot_generation(0), "home");
+	cache_key_init(k, snapshot_generation(0), "home");
+	return cache_key_done(k);
 }
 
 int
@@ -98,9 +99,12 @@ page_search_key(struct request *req, struct cache_key *k)
 	if (http_arg_number(req, "page", 1, 1, KBD_MAX_OFFSET / KBD_DEFAULT_LIMIT,
 	    &page) == -1)
 		page = 1;
-	return cache_key_set(k, snapshot_generation(0) << 1 |
-	    (uint64_t)search_dict_settled(), "search.html?%d&%d&%s", page,
-	    http_arg(req, "exact") != NULL, q != NULL ? q : "");
+	cache_key_init(k, snapshot_generation(0) << 1 |
+	    (uint64_t)search_dict_settled(), "search.html");
+	cache_key_add_int(k, page);
+	cache_key_add_int(k, http_arg(req, "exact") != NULL);
+	cache_key_add(k, q != NULL ? q : "");
+	return cache_key_done(k);
 }
 
 void
@@ -224,7 +228,7 @@ page_search(struct request *req, struct reply *rep)
 	q = search_query_parse(r->tok, text);
 	shown = search_shown(r, q, exact, page, &res, &rc);
 	if (page == 1)
-		reply_logged_search(rep, q->normalized, res.total);
+		reply_logged_search(req, rep, q->normalized, res.total);
 	if (rc == -1) {
 		search_result_free(&res);
 		search_query_free(q);

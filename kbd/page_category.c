@@ -202,7 +202,9 @@ page_category_key(struct request *req, struct cache_key *k)
 {
 	if (!parse_slug(req->tail, strlen(req->tail)))
 		return -1;
-	return cache_key_set(k, snapshot_generation(0), "k/%s", req->tail);
+	cache_key_init(k, snapshot_generation(0), "k");
+	cache_key_add(k, req->tail);
+	return cache_key_done(k);
 }
 
 /* What the category page tells search engines and link previews. */
@@ -286,7 +288,8 @@ int
 page_category_api_key(struct request *req, struct cache_key *k)
 {
 	(void)req;
-	return cache_key_set(k, snapshot_generation(0), "categories");
+	cache_key_init(k, snapshot_generation(0), "categories");
+	return cache_key_done(k);
 }
 
 /*

@@ -3,7 +3,10 @@
  * (GitHub's cmark) and its tables, autolinks, strikethrough and task
  * lists.  HTML is rendered in cmark's safe mode, passed explicitly (never
  * CMARK_OPT_UNSAFE): raw HTML is dropped and javascript:, vbscript:,
- * file: and most data: links lose their URL.  Before rendering, the tree
+ * file: and most data: links lose their URL.  Safe mode is the default
+ * only from cmark(-gfm) 0.29 on; before, CMARK_OPT_SAFE turned it on, so
+ * kbd wants 0.29 at build time and passes the flag all the same: even an
+ * older library loaded at run time renders safely.  Before rendering, the tree
  * is made to fit kbd's pages: a table goes into a box that scrolls
  * sideways on a narrow screen (and loses its column alignment, which
  * would need inline styles the pages' CSP forbids); a task list item
@@ -21,6 +24,11 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "kbd.h"
+
+#if !defined(CMARK_GFM_VERSION) || \
+    CMARK_GFM_VERSION < ((0 << 24) | (29 << 16))
+#error "kbd needs cmark-gfm 0.29 or later (safe HTML by default); see kbd/deps.sh"
+#endif
 
 /* Safe mode, said out loud: it is cmark-gfm's default too. */
 #define RENDER_OPTIONS	CMARK_OPT_SAFE

@@ -131,14 +131,18 @@ reply_page(struct reply *rep, unsigned int status, struct buf *b)
 }
 
 /*
- * Logs a search for query with its results (search_log.c), and notes
- * both in rep so that a cached copy of the answer logs the search again
- * each time it is served (cache.c).
+ * Logs a search for query with its results (search_log.c), as req's
+ * client's, and notes both in rep so that a cached copy of the answer
+ * logs the search again each time it is served (cache.c).
  */
 void
-reply_logged_search(struct reply *rep, const char *query, int64_t results)
+reply_logged_search(struct request *req, struct reply *rep,
+    const char *query, int64_t results)
 {
-	search_log_add(query, results);
+	unsigned char	 client[16];
+	size_t		 n = http_client_address(req, client);
+
+	search_log_add(client, n, query, results);
 	snprintf(rep->logq, sizeof(rep->logq), "%.*s",
 	    (int)utf8_prefix(query, strlen(query), KBD_LOG_QUERY), query);
 	rep->total = results;

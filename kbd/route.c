@@ -5,9 +5,16 @@
  * tables are searched in order for the first route whose method and path
  * pattern fit (see struct route); GET routes answer HEAD as well; a path
  * that fits only routes of other methods gets 405 with their Allow, an
- * unknown path 404 (a body over KBD_MAX_BODY gets 413 in http.c).  A
- * route's gate (the staff's login and CSRF checks) runs before its
- * handler.  Staff's own views of articles are not counted as hits.
+ * unknown path 404.  A route's gate (the staff's login and CSRF checks)
+ * runs before its handler.  Staff's own views of articles are not
+ * counted as hits.
+ *
+ * A request that announces a body is looked at before its body is read
+ * (route_admit): only routes marked ROUTE_BODY, ROUTE_LOGIN or ROUTE_FORM
+ * take one, the first only once their gate has let the headers through (a
+ * staff session), the others (a login, a reader's vote) only a small one.  Any other is
+ * answered at once, 405 or 404 as above or 413 from a route that takes
+ * no body, and the body is never read.
  *
  * A route whose answers can be cached has a keyer: it names the answer
  * (key and stamp, see cache.c) without rendering anything, and does what
@@ -28,7 +35,7 @@ static const struct route public_routes[] = {
 	{ "GET", "/",			page_home,	page_home_key, NULL, 0 },
 	{ "GET", "/search",		page_search,	page_search_key, NULL, 0 },
 	{ "GET", "/a/*",		page_article,	page_article_key, NULL, 0 },
-	{ "POST", "/a/*/vote",		feedback_post,	NULL, NULL, 0 },
+	{ "POST", "/a/*/vote",		feedback_post,	NULL, NULL, ROUTE_FORM },
 	{ "GET", "/k/*",		page_category,	page_category_key, NULL, 0 },
 	{ "GET", "/media/*",		media_serve,	NULL, NULL, 0 },
 	{ "GET", "/static/**",		static_serve,	NULL, NULL, 0 },
@@ -233,19 +240,59 @@ preflight(struct request *req, struct reply *rep)
  * Answers that other sites may read carry Access-Control-Allow-Origin
  * for an allowed Origin.  When the sites are named (not "*"), the header
  * is the Origin itself, so each origin's answer is cached under its own
- * key.  Returns -1 when the key would not fit (no caching then).
+ * key: two more parts of it, which no argument of the request can make
+ * (cache.c).  Returns -1 when the key would not fit (no caching then).
  */
 static int
 cors_key(struct cache_key *key, const struct reply *rep)
 {
-	size_t	 len = strlen(key->key);
-	int	 n;
-
 	if (rep->cors == NULL || strcmp(rep->cors, "*") == 0)
-		return 0;
-	n = snprintf(key->key + len, sizeof(key->key) - len, "\norigin=%s",
-	    rep->cors);
-	return n > 0 && (size_t)n < sizeof(key->key) - len ? 0 : -1;
+		return cache_key_done(key);
+	cache_key_add(key, "origin");
+	cache_key_add(key, rep->cors);
+	return cache_key_done(key);
+}
+
+/*
+ * http.c's admit hook: req announces a body and only its headers are
+ * read.  Returns 0 (with req->body_max set) when the route takes a body
+ * from this request, else -1 with the answer in rep: the route's 404 or
+ * 405, 413 from a route that takes none, or what its gate said (the
+ * login page, 401, 403).  A catch-all route (staff's own 404) answers at
+ * once too.
+ */
+int
+route_admit(struct request *req, struct reply *rep)
+{
+	const struct route	*r;
+	char			 allow[128];
+	int			 rc = 0;
+
+	req->api = strncmp(req->path, "/api/", 5) == 0;
+	if ((r = find(req, allow, sizeof(allow))) == NULL) {
+		snprintf(rep->allow, sizeof(rep->allow), "%s", allow);
+		error_reply(req, rep, *allow != '\0' ? 405 : 404, NULL);
+		return -1;
+	}
+	if ((r->flags & (ROUTE_BODY | ROUTE_LOGIN | ROUTE_FORM |
+	    ROUTE_FALLBACK)) == 0) {
+		error_reply(req, rep, 413, req->api ? "this address takes no "
+		    "request body" : "Diese Adresse nimmt keine Daten an.");
+		return -1;
+	}
+	req->headers_only = 1;
+	if (r->gate != NULL)
+		rc = r->gate(req, rep);
+	req->headers_only = 0;
+	if (rc == -1)
+		return -1;
+	if (r->flags & ROUTE_FALLBACK) {
+		r->handler(req, rep);
+		return -1;
+	}
+	req->body_max = r->flags & (ROUTE_LOGIN | ROUTE_FORM) ?
+	    KBD_MAX_LOGIN_BODY : KBD_MAX_BODY;
+	return 0;
 }
 
 void

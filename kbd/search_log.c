@@ -7,6 +7,15 @@
  * the list is full (a flood of searches between two flushes), further
  * searches are counted as dropped rather than slowing anyone down.
  *
+ * The log cannot be made to grow without end.  A client (an address as
+ * http_client_address() finds it; of IPv6, the /64) has at most
+ * LOG_RATE searches logged a minute; the rest still find, but are not
+ * logged.  This host's address is not limited: it is a proxy that names
+ * nobody, and stands for everyone.  A day takes at most --search-log-queries distinct queries;
+ * further new ones are counted together in the day's row of the empty
+ * query, "other", which the statistics leave out.  Days older than
+ * --search-log-days are deleted, once a day, with a flush.
+ *
  * An article opened from a results page by a reader (no robot, no staff)
  * is also a click for the ranking: once per reader, query, article and
  * day, kept in search_click as an 8-bit tag of the reader (a keyed hash
@@ -21,9 +30,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "kbd.h"
 
 #define LOG_MAX		4096	/* searches kept between two flushes */
+#define LOG_RATE	20	/* searches logged a minute, per client */
+#define RATES		4096	/* clients remembered for LOG_RATE */
+#define RATE_PROBE	4	/* slots a client may take */
+
+/* A client's searches logged in a minute. */
+struct rate {
+	uint64_t	 key;		/* 0: free */
+	int64_t		 minute;
+	unsigned int	 n;
+};
 
 /* A search noted: for the store, and who clicked, until the flush. */
 struct logged {
@@ -36,17 +57,80 @@ static struct logged	 pending[LOG_MAX];
 static size_t		 npending;
 static uint64_t		 dropped;
 static struct outage	 failing;	/* of flushes; the writer's */
+static struct rate	 rates[RATES];	/* guarded by lock */
+static unsigned char	 rate_salt[crypto_shorthash_KEYBYTES];
+static unsigned int	 keep_days = 180, day_queries = 10000;
+static int64_t		 pruned;	/* the day last pruned; the writer's */
+
+/*
+ * Sets how many days the log keeps and how many distinct queries a day
+ * it takes (--search-log-days, --search-log-queries); call before
+ * serving.  0 days: kept for ever.
+ */
+void
+search_log_setup(unsigned int days, unsigned int queries)
+{
+	keep_days = days;
+	day_queries = queries;
+	randombytes_buf(rate_salt, sizeof(rate_salt));
+}
+
+/*
+ * May a search of the client (n bytes of its address; NULL: none known)
+ * be logged, within LOG_RATE a minute?  Counts it when it may.  Called
+ * with lock.
+ */
+static int
+rate_ok(const unsigned char *client, size_t n)
+{
+	struct rate	*s, *take = NULL;
+	uint64_t	 key;
+	int64_t		 minute = clock_us() / 60000000;
+	size_t		 i;
+
+	/* None known, or this host's: a proxy that names nobody, for all. */
+	if (client == NULL || n == 0 || (n == 4 && client[0] == 127) ||
+	    (n == 16 && memcmp(client, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1",
+	    16) == 0))
+		return 1;
+	/* An IPv6 client has a /64 to itself: its addresses are one. */
+	crypto_shorthash((unsigned char *)&key, client, n == 16 ? 8 : n,
+	    rate_salt);
+	key |= 1;
+	for (i = 0; i < RATE_PROBE; i++) {
+		s = &rates[(key + i) % RATES];
+		if (s->key == key) {
+			take = s;
+			break;
+		}
+		if (take == NULL && (s->key == 0 || s->minute != minute))
+			take = s;
+	}
+	if (take == NULL)	/* busy neighbours: the first gives way */
+		take = &rates[key % RATES];
+	if (take->key != key || take->minute != minute) {
+		take->key = key;
+		take->minute = minute;
+		take->n = 0;
+	}
+	if (take->n >= LOG_RATE)
+		return 0;
+	take->n++;
+	return 1;
+}
 
 static void
-note(const char *query, int64_t results, int click, int64_t article,
-    const struct visitor *who)
+note(const unsigned char *client, size_t n, const char *query,
+    int64_t results, int click, int64_t article, const struct visitor *who)
 {
 	char	*copy;
 
 	copy = xstrndup(query, utf8_prefix(query, strlen(query),
 	    KBD_LOG_QUERY));
 	pthread_mutex_lock(&lock);
-	if (npending < LOG_MAX) {
+	if (!rate_ok(client, n)) {
+		/* found, but not logged: the client searches too much */
+	} else if (npending < LOG_MAX) {
 		memset(&pending[npending], 0, sizeof(pending[npending]));
 		pending[npending].s.query = copy;
 		pending[npending].s.results = results;
@@ -76,16 +160,20 @@ click_key(const char *query, int64_t article)
 	return (int64_t)((h >> 1) | (1ULL << 62));
 }
 
-/* Notes a search for query (normalised, may be "") that found results. */
+/*
+ * Notes a search for query (normalised, may be "") that found results,
+ * made by the client whose address is n bytes at client (NULL: unknown).
+ */
 void
-search_log_add(const char *query, int64_t results)
+search_log_add(const unsigned char *client, size_t n, const char *query,
+    int64_t results)
 {
 	if (*query == '\0')
 		return;
 	stats_add(STAT_SEARCHES, 1);
 	if (results == 0)
 		stats_add(STAT_SEARCHES_EMPTY, 1);
-	note(query, results, 0, 0, NULL);
+	note(client, n, query, results, 0, 0, NULL);
 }
 
 /*
@@ -105,7 +193,7 @@ search_log_click(const char *text, int reader, int64_t article,
 	if ((r = store_reader()) != NULL && (q = search_query_parse(r->tok,
 	    text)) != NULL) {
 		if (*q->normalized != '\0')
-			note(q->normalized, 0, 1, reader && hits_visitor_mark(who,
+			note(NULL, 0, q->normalized, 0, 1, reader && hits_visitor_mark(who,
 			    click_key(q->normalized, article),
 			    clock_seconds() / 86400) ? article : 0, who);
 		search_query_free(q);
@@ -128,6 +216,7 @@ search_log_flush(sqlite3 *db)
 	const char		*errstr;
 	size_t			 n, i, clicks = 0;
 	uint64_t		 lost;
+	int64_t			 day = clock_seconds() / 86400;
 	int			 rc;
 
 	pthread_mutex_lock(&lock);
@@ -141,6 +230,14 @@ search_log_flush(sqlite3 *db)
 	if (lost > 0)
 		log_warnx("search log: %llu searches not recorded (too many "
 		    "in one second)", (unsigned long long)lost);
+	if (day != pruned && keep_days > 0) {
+		if (store_searches_prune(db, day - keep_days + 1, &errstr) ==
+		    -1)
+			log_warnx("search log: cannot delete old days: %s",
+			    errstr);
+		else
+			pruned = day;
+	}
 	if (n == 0) {
 		free(batch);
 		return 0;
@@ -157,8 +254,7 @@ search_log_flush(sqlite3 *db)
 			clicks++;
 		}
 	}
-	rc = store_searches_write(db, rows, n, clock_seconds() / 86400,
-	    &errstr);
+	rc = store_searches_write(db, rows, n, day, day_queries, &errstr);
 	if (rc == -1 && log_outage_begin(&failing))
 		log_warnx("search log: cannot write %zu searches: %s; searches "
 		    "are not recorded until it works again", n, errstr);

@@ -67,7 +67,9 @@ seo_is_markdown(const char *tail)
 int
 seo_key(struct request *req, struct cache_key *k)
 {
-	return cache_key_set(k, snapshot_generation(1), "seo:%s", req->path);
+	cache_key_init(k, snapshot_generation(1), "seo");
+	cache_key_add(k, req->path);
+	return cache_key_done(k);
 }
 
 /*
@@ -91,7 +93,9 @@ seo_markdown_key(struct request *req, struct cache_key *k)
 	snapshot_release(s);
 	if (v == 0)
 		return -1;
-	return cache_key_set(k, v, "md:%s", slug);
+	cache_key_init(k, v, "md");
+	cache_key_add(k, slug);
+	return cache_key_done(k);
 }
 
 /* GET /a/<slug>.md: the title as a heading, then the article's Markdown. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -355,26 +356,47 @@ users(struct api *a, const char *name)
 	answer(a, j.del ? 200 : 201, json_pack("{s:o}", "name", reply_jstr(j.name)));
 }
 
+/*
+ * The answer to a login (staff_auth_login), perhaps on the thread that
+ * checked the password, with a reply of its own.
+ */
+static void
+login_answer(struct request *req, struct reply *rep,
+    const struct login_result *res)
+{
+	struct api	 a;
+
+	memset(&a, 0, sizeof(a));
+	a.req = req;
+	a.rep = rep;
+	switch (res->err) {
+	case 0:
+		/* The CSRF token comes with GET /api/admin/session. */
+		answer(&a, 200, json_pack("{s:b}", "ok", 1));
+		break;
+	case EAGAIN:
+		rep->retry_after = (unsigned int)res->wait;
+		fail(&a, 429, "too many failed logins; wait and try again");
+		break;
+	case EACCES:
+		fail(&a, 401, "wrong name or password");
+		break;
+	default:
+		rep->retry_after = 2;
+		fail(&a, 503, "logins are not possible right now");
+		break;
+	}
+}
+
 static void
 login(struct api *a)
 {
-	int64_t	 wait = 0;
-
 	if (!is(a, "POST")) {
 		fail(a, 405, "method not allowed");
 		return;
 	}
-	if (staff_auth_login(a->req, a->rep, in_str(a, "name", ""),
-	    in_str(a, "password", ""), &wait) == 0)
-		/* The CSRF token comes with GET /api/admin/session. */
-		answer(a, 200, json_pack("{s:b}", "ok", 1));
-	else if (errno == EAGAIN) {
-		a->rep->retry_after = (unsigned int)wait;
-		fail(a, 429, "too many failed logins; wait and try again");
-	} else if (errno == EACCES)
-		fail(a, 401, "wrong name or password");
-	else
-		fail(a, 503, "logins are not possible right now");
+	staff_auth_login(a->req, a->rep, in_str(a, "name", ""),
+	    in_str(a, "password", ""), login_answer);
 }
 
 /* Routes */
@@ -430,9 +452,9 @@ slug_of(struct api *a)
 	return slug;
 }
 
-/* The gate of the login: a connection that keeps secrets. */
+/* Every route's first check: a connection that keeps secrets. */
 static int
-gate_login(struct request *req, struct reply *rep)
+transport(struct request *req, struct reply *rep)
 {
 	struct api	 a;
 
@@ -446,6 +468,35 @@ gate_login(struct request *req, struct reply *rep)
 }
 
 /*
+ * The gate of the login: the connection; from this site, if from a page
+ * at all (no other Origin: login CSRF); and a JSON body, which a form of
+ * another site cannot send (it can send text/plain without asking).
+ */
+static int
+gate_login(struct request *req, struct reply *rep)
+{
+	struct api	 a;
+	const char	*type = http_header(req, "Content-Type");
+
+	memset(&a, 0, sizeof(a));
+	a.req = req;
+	a.rep = rep;
+	if (transport(req, rep) == -1)
+		return -1;
+	if (!staff_auth_same_origin(req, 0)) {
+		fail(&a, 403, "a login from another site's page");
+		return -1;
+	}
+	if (strcmp(req->method, "POST") == 0 && (type == NULL ||
+	    strncasecmp(type, "application/json", 16) != 0 ||
+	    (type[16] != '\0' && type[16] != ';' && type[16] != ' '))) {
+		fail(&a, 415, "a login is sent as application/json");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The gate of every other route: the connection, a session or an API
  * token, and for a change with a session cookie its CSRF token.
  */
@@ -454,7 +505,7 @@ gate(struct request *req, struct reply *rep)
 {
 	struct api	 a;
 
-	if (gate_login(req, rep) == -1)
+	if (transport(req, rep) == -1)
 		return -1;
 	memset(&a, 0, sizeof(a));
 	a.req = req;
@@ -634,24 +685,32 @@ route_not_found(struct request *req, struct reply *rep)
 /* The staff API, for route.c (see route_add in main.c). */
 const struct route staff_api_routes[] = {
 	{ "POST",   "/api/admin/login",		route_login, NULL,
-	    gate_login, 0 },
+	    gate_login, ROUTE_LOGIN },
 	{ "GET",    "/api/admin/session",	route_session, NULL, gate, 0 },
-	{ "POST",   "/api/admin/logout",	route_logout, NULL, gate, 0 },
-	{ "POST",   "/api/admin/preview",	route_preview, NULL, gate, 0 },
+	{ "POST",   "/api/admin/logout",	route_logout, NULL, gate,
+	    ROUTE_BODY },
+	{ "POST",   "/api/admin/preview",	route_preview, NULL, gate,
+	    ROUTE_BODY },
 	{ "GET",    "/api/admin/articles",	route_list, NULL, gate, 0 },
-	{ "POST",   "/api/admin/articles",	route_create, NULL, gate, 0 },
+	{ "POST",   "/api/admin/articles",	route_create, NULL, gate,
+	    ROUTE_BODY },
 	{ "GET",    "/api/admin/articles/*",	route_get, NULL, gate, 0 },
-	{ "PUT",    "/api/admin/articles/*",	route_put, NULL, gate, 0 },
-	{ "DELETE", "/api/admin/articles/*",	route_delete, NULL, gate, 0 },
+	{ "PUT",    "/api/admin/articles/*",	route_put, NULL, gate,
+	    ROUTE_BODY },
+	{ "DELETE", "/api/admin/articles/*",	route_delete, NULL, gate,
+	    ROUTE_BODY },
 	{ "GET",    "/api/admin/articles/*/revisions", route_revisions, NULL,
 	    gate, 0 },
 	{ "GET",    "/api/admin/articles/*/revisions/*", route_revisions,
 	    NULL, gate, 0 },
-	{ "POST",   "/api/admin/articles/*/*",	route_action, NULL, gate, 0 },
+	{ "POST",   "/api/admin/articles/*/*",	route_action, NULL, gate,
+	    ROUTE_BODY },
 	{ "GET",    "/api/admin/stats",		route_stats, NULL, gate, 0 },
 	{ "GET",    "/api/admin/users",		route_users, NULL, gate, 0 },
-	{ "POST",   "/api/admin/users",		route_users, NULL, gate, 0 },
-	{ "DELETE", "/api/admin/users/*",	route_users, NULL, gate, 0 },
+	{ "POST",   "/api/admin/users",		route_users, NULL, gate,
+	    ROUTE_BODY },
+	{ "DELETE", "/api/admin/users/*",	route_users, NULL, gate,
+	    ROUTE_BODY },
 	{ "*",      "/api/admin/**",		route_not_found, NULL, gate,
 	    ROUTE_FALLBACK },
 };

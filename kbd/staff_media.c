@@ -246,9 +246,29 @@ staff_media_form(struct buf *b, const struct staff *who, const char *slug)
 	    "role=\"status\"></p>\n</form>\n</section>\n");
 }
 
+/*
+ * The gate of an upload, from its headers alone (before its body is
+ * read): a connection that keeps secrets and a session or an API token.
+ * The handlers check the CSRF token once the body is there.
+ */
+static int
+gate(struct request *req, struct reply *rep)
+{
+	if (staff_auth_transport_ok(req) && staff_auth_who(req) != NULL)
+		return 0;
+	rep->cache = "no-store";
+	if (req->api)
+		error_reply(req, rep, 401, "not logged in");
+	else {
+		snprintf(rep->location, sizeof(rep->location), "/admin/login");
+		reply_static(rep, 303, "text/plain; charset=utf-8", "", 0);
+	}
+	return -1;
+}
+
 /* The staff's media routes, for route.c (cmd_serve_web adds them). */
 const struct route staff_media_routes[] = {
-	{ "POST", "/api/admin/media",	api_upload,	NULL, NULL, 0 },
-	{ "POST", "/admin/media",	page_upload,	NULL, NULL, 0 },
+	{ "POST", "/api/admin/media",	api_upload,	NULL, gate, ROUTE_BODY },
+	{ "POST", "/admin/media",	page_upload,	NULL, gate, ROUTE_BODY },
 };
 const size_t staff_media_nroutes = nitems(staff_media_routes);

@@ -116,9 +116,45 @@ message_page(struct ctx *c, unsigned int status, const char *title,
 	reply_admin(c, status, &b);
 }
 
-/* 303 to path + slug + ?msg=, after a POST (or to the login page). */
+/*
+ * What a redirect after a change may ask the next page to say: a code in
+ * ?msg= and at most one value, which the page checks before it shows
+ * it.  A link can name a code, never a text: nobody can make the staff
+ * pages show their own words as an official notice.
+ */
+enum notice_arg {
+	ARG_NONE,
+	ARG_REV,	/* ?rev=, a revision number */
+	ARG_SLUG,	/* ?slug=, an article's name */
+	ARG_NAME,	/* ?name=, an account's name */
+};
+static const struct {
+	const char	*code;
+	enum notice_arg	 arg;
+	const char	*before;	/* the text, around the value */
+	const char	*after;
+} notices[] = {
+	{ "alias", ARG_SLUG, "Gespeichert: die Suche findet jetzt /a/", "." },
+	{ "deleted", ARG_NONE, "Gelöscht. Mit „Wiederherstellen“ ist er "
+	    "wieder da.", "" },
+	{ "published", ARG_NONE, "Veröffentlicht.", "" },
+	{ "renamed", ARG_NONE, "Umbenannt; die alte Adresse leitet hierher "
+	    "weiter.", "" },
+	{ "restored", ARG_NONE, "Wiederhergestellt.", "" },
+	{ "saved", ARG_REV, "Gespeichert (Revision ", ")." },
+	{ "unpublished", ARG_NONE, "Zurückgezogen: jetzt ein Entwurf.", "" },
+	{ "user-added", ARG_NAME, "", ": angelegt." },
+	{ "user-deleted", ARG_NAME, "", ": gelöscht." },
+};
+
+/*
+ * 303 to path + slug, after a POST (or to the login page); with code, a
+ * notice for the next page (see notices) and its value: ?msg=code and
+ * &name=value.
+ */
 static void
-see_other(struct ctx *c, const char *path, const char *slug, const char *msg)
+see_other(struct ctx *c, const char *path, const char *slug,
+    const char *code, const char *name, const char *value)
 {
 	struct buf	 b;
 
@@ -126,9 +162,13 @@ see_other(struct ctx *c, const char *path, const char *slug, const char *msg)
 	buf_puts(&b, path);
 	if (slug != NULL)
 		escape_url(&b, slug);
-	if (msg != NULL) {
+	if (code != NULL) {
 		buf_puts(&b, strchr(path, '?') != NULL ? "&msg=" : "?msg=");
-		escape_url(&b, msg);
+		buf_puts(&b, code);
+	}
+	if (code != NULL && name != NULL) {
+		buf_printf(&b, "&%s=", name);
+		escape_url(&b, value);
 	}
 	snprintf(c->rep->location, sizeof(c->rep->location), "%s", b.data);
 	buf_free(&b);
@@ -159,16 +199,50 @@ csrf_input(struct buf *b, const struct staff *who)
 	    who->csrf);
 }
 
-/* The ?msg= a redirect brought, as a notice. */
+/*
+ * The notice of the ?msg= code a redirect brought, with its value if it
+ * is one (a revision number, an article's or an account's name).  An
+ * unknown code, or a value that is not what the code takes, shows
+ * nothing.
+ */
 static void
 notice(struct buf *b, struct request *req)
 {
-	const char	*msg = http_arg(req, "msg");
+	const char	*msg = http_arg(req, "msg"), *v = NULL;
+	long long	 rev;
+	size_t		 i;
 
-	if (msg == NULL || *msg == '\0' || strlen(msg) > 300)
+	if (msg == NULL)
 		return;
+	for (i = 0; i < nitems(notices); i++)
+		if (strcmp(msg, notices[i].code) == 0)
+			break;
+	if (i == nitems(notices))
+		return;
+	switch (notices[i].arg) {
+	case ARG_REV:
+		if ((v = http_arg(req, "rev")) == NULL ||
+		    parse_number(v, 1, INT64_MAX, &rev) == -1)
+			return;
+		break;
+	case ARG_SLUG:
+		if ((v = http_arg(req, "slug")) == NULL ||
+		    !parse_slug(v, strlen(v)))
+			return;
+		break;
+	case ARG_NAME:
+		if ((v = http_arg(req, "name")) == NULL ||
+		    !staff_user_name_valid(v))
+			return;
+		break;
+	case ARG_NONE:
+		break;
+	}
 	buf_puts(b, "<p class=\"notice\" role=\"status\">");
-	escape_html(b, msg);
+	escape_html(b, notices[i].before);
+	if (v != NULL)
+		escape_html(b, v);
+	escape_html(b, notices[i].after);
 	buf_puts(b, "</p>\n");
 }
 
@@ -198,35 +272,60 @@ login_page(struct ctx *c, unsigned int status, const char *name,
 	reply_admin(c, status, &b);
 }
 
+/*
+ * The answer to a login (staff_auth_login): to the article list, or the
+ * login page again with why not.  Perhaps on the thread that checked the
+ * password, with a reply of its own.
+ */
+static void
+login_answer(struct request *req, struct reply *rep,
+    const struct login_result *res)
+{
+	struct ctx	 c;
+	char		 why[128];
+
+	memset(&c, 0, sizeof(c));
+	c.req = req;
+	c.rep = rep;
+	switch (res->err) {
+	case 0:
+		see_other(&c, "/admin", NULL, NULL, NULL, NULL);
+		break;
+	case EAGAIN:
+		snprintf(why, sizeof(why), "Zu viele Fehlversuche. Bitte "
+		    "versuchen Sie es in %lld Sekunden noch einmal.",
+		    (long long)res->wait);
+		rep->retry_after = (unsigned int)res->wait;
+		login_page(&c, 429, res->name, why);
+		break;
+	case EACCES:
+		login_page(&c, 401, res->name, "Benutzername oder Passwort "
+		    "ist falsch.");
+		break;
+	default:
+		rep->retry_after = 2;
+		login_page(&c, 503, res->name, "Die Anmeldung geht gerade "
+		    "nicht. Bitte versuchen Sie es gleich noch einmal.");
+		break;
+	}
+}
+
 static void
 login(struct ctx *c)
 {
-	char	*name, *pw, why[128];
-	int64_t	 wait = 0;
+	char	*name, *pw;
 
 	if (strcmp(c->req->method, "POST") != 0) {
 		if (staff_auth_who(c->req) != NULL)
-			see_other(c, "/admin", NULL, NULL);
+			see_other(c, "/admin", NULL, NULL, NULL, NULL);
 		else
 			login_page(c, 200, NULL, NULL);
 		return;
 	}
 	name = field_or_empty(c, "name");
 	pw = field_or_empty(c, "password");
-	if (staff_auth_login(c->req, c->rep, name, pw, &wait) == 0)
-		see_other(c, "/admin", NULL, NULL);
-	else if (errno == EAGAIN) {
-		snprintf(why, sizeof(why), "Zu viele Fehlversuche. Bitte "
-		    "versuchen Sie es in %lld Sekunden noch einmal.",
-		    (long long)wait);
-		c->rep->retry_after = (unsigned int)wait;
-		login_page(c, 429, name, why);
-	} else if (errno == EACCES)
-		login_page(c, 401, name, "Benutzername oder Passwort ist "
-		    "falsch.");
-	else
-		login_page(c, 503, name, "Die Anmeldung geht gerade nicht. "
-		    "Bitte versuchen Sie es gleich noch einmal.");
+	staff_auth_login(c->req, c->rep, name, pw, login_answer);
+	memset(pw, 0, strlen(pw));
 	free(name);
 	free(pw);
 }
@@ -644,7 +743,7 @@ save(struct ctx *c, int is_new)
 	char		*body = field_or_empty(c, "body");
 	char		*draft = field_or_empty(c, "draft");
 	char		*rev = field_or_empty(c, "rev");
-	char		*keep_tags = staff_page_tags(tags), msg[64];
+	char		*keep_tags = staff_page_tags(tags), num[24];
 	const char	*errstr;
 	long long	 base = 0;
 
@@ -668,9 +767,8 @@ save(struct ctx *c, int is_new)
 	f.rev = e.base_rev;
 
 	if (staff_edit_save(&e, &errstr) == 0) {
-		snprintf(msg, sizeof(msg), "Gespeichert (Revision %lld).",
-		    (long long)e.rev);
-		see_other(c, "/admin/edit/", slug, msg);
+		snprintf(num, sizeof(num), "%lld", (long long)e.rev);
+		see_other(c, "/admin/edit/", slug, "saved", "rev", num);
 	} else if (e.err == EEXIST && !is_new)
 		conflict_page(c, &f, &e);
 	else if (e.err == ENOENT)
@@ -694,7 +792,7 @@ static void
 act(struct ctx *c, const char *verb)
 {
 	struct edit	 e;
-	char		*value = NULL, msg[128];
+	char		*value = NULL;
 	const char	*done = "", *errstr;
 	long long	 rev;
 	int		 rc;
@@ -706,28 +804,26 @@ act(struct ctx *c, const char *verb)
 		value = field_or_empty(c, "draft");
 		e.draft = strcmp(value, "1") == 0;
 		rc = staff_edit_publish(&e, &errstr);
-		done = e.draft ? "Zurückgezogen: jetzt ein Entwurf." :
-		    "Veröffentlicht.";
+		done = e.draft ? "unpublished" : "published";
 	} else if (strcmp(verb, "delete") == 0) {
 		rc = staff_edit_delete(&e, &errstr);
-		done = "Gelöscht. Mit „Wiederherstellen“ ist er wieder da.";
+		done = "deleted";
 	} else if (strcmp(verb, "restore") == 0) {
 		value = field_or_empty(c, "rev");
 		if (parse_number(value, 1, INT64_MAX, &rev) == 0)
 			e.restore_rev = rev;
 		rc = staff_edit_restore(&e, &errstr);
-		done = "Wiederhergestellt.";
+		done = "restored";
 	} else {
 		value = field_or_empty(c, "slug");
 		e.new_slug = value;
 		rc = staff_edit_rename(&e, &errstr);
-		done = "Umbenannt; die alte Adresse leitet hierher weiter.";
+		done = "renamed";
 	}
-	if (rc == 0) {
-		snprintf(msg, sizeof(msg), "%s", done);
+	if (rc == 0)
 		see_other(c, "/admin/edit/", e.new_slug != NULL ? e.new_slug :
-		    c->slug, msg);
-	} else
+		    c->slug, done, NULL, NULL);
+	else
 		message_page(c, error_status(e.err), "Das hat nicht geklappt",
 		    errstr);
 	free(e.current);
@@ -995,7 +1091,7 @@ add_alias(struct ctx *c)
 {
 	struct edit	 e;
 	char		*q = field_or_empty(c, "q"), *slug = field_or_empty(c,
-			    "slug"), *days = field_or_empty(c, "days"), msg[200];
+			    "slug"), *days = field_or_empty(c, "days");
 	const char	*errstr = "Diesen Artikel gibt es nicht.";
 	int		 rc = -1;
 
@@ -1006,12 +1102,10 @@ add_alias(struct ctx *c)
 	e.err = ENOENT;
 	if (parse_slug(slug, strlen(slug)))
 		rc = staff_edit_alias(&e, &errstr);
-	if (rc == 0) {
-		snprintf(msg, sizeof(msg), "Gespeichert: die Suche findet "
-		    "jetzt /a/%s.", slug);
+	if (rc == 0)
 		see_other(c, strcmp(days, "30") == 0 ? "/admin/stats?days=30" :
-		    "/admin/stats?days=7", NULL, msg);
-	} else
+		    "/admin/stats?days=7", NULL, "alias", "slug", slug);
+	else
 		message_page(c, error_status(e.err), "Das hat nicht geklappt",
 		    errstr);
 	free(e.current);
@@ -1090,7 +1184,9 @@ users_page(struct ctx *c)
 	struct staff_user_change	 j;
 	struct buf		 b;
 	char			*name = NULL, *role = NULL, *pw = NULL, *del;
-	char			 msg[160];
+	char			 why[200];
+	const char		*problem = NULL, *done = NULL;
+	unsigned int		 status = 200;
 
 	if (!c->who->admin) {
 		message_page(c, 403, "Nur für Admins", "Benutzer verwalten "
@@ -1107,29 +1203,38 @@ users_page(struct ctx *c)
 			j.role = role = field_or_empty(c, "role");
 			j.password = pw = field_or_empty(c, "password");
 		}
-		if (j.del && strcmp(j.name, c->who->name) == 0)
-			snprintf(msg, sizeof(msg), "Sich selbst löschen geht "
-			    "hier nicht.");
-		else if (staff_user_change(&j) == 0)
-			snprintf(msg, sizeof(msg), "%s: %s.", j.name, j.del ?
-			    "gelöscht" : "angelegt");
-		else
-			snprintf(msg, sizeof(msg), "%s: %s", j.name,
+		/* A success redirects; a failure shows the page and why. */
+		if (j.del && strcmp(j.name, c->who->name) == 0) {
+			problem = "Sich selbst löschen geht hier nicht.";
+			status = 409;
+		} else if (staff_user_change(&j) == 0) {
+			done = j.del ? "user-deleted" : "user-added";
+			see_other(c, "/admin/users", NULL, done, "name", j.name);
+		} else {
+			snprintf(why, sizeof(why), "%s: %s", j.name,
 			    j.why != NULL ? j.why : "nicht möglich");
+			problem = why;
+			status = 422;
+		}
 		if (pw != NULL)
 			memset(pw, 0, strlen(pw));
 		free(del);
 		free(name);
 		free(role);
 		free(pw);
-		see_other(c, "/admin/users", NULL, msg);
-		return;
+		if (done != NULL)
+			return;
 	}
 	buf_init(&b);
 	uc.b = &b;
 	admin_begin(&b, "Benutzer", c->who);
 	buf_puts(&b, "<h1>Benutzer</h1>\n");
 	notice(&b, c->req);
+	if (problem != NULL) {
+		buf_puts(&b, "<p class=\"error\" role=\"alert\">");
+		escape_html(&b, problem);
+		buf_puts(&b, "</p>\n");
+	}
 	buf_puts(&b, "<table class=\"list\"><thead><tr><th>Name</th><th>Rolle"
 	    "</th><th>seit</th><th>API-Token</th><th></th></tr></thead>"
 	    "<tbody>\n");
@@ -1148,7 +1253,7 @@ users_page(struct ctx *c)
 	    "für Skripte gibt <code>kbd user token NAME</code> auf dem "
 	    "Server aus.</p>\n", KBD_MAX_USER, KBD_MIN_PASSWORD,
 	    KBD_MIN_PASSWORD);
-	reply_admin(c, 200, &b);
+	reply_admin(c, status, &b);
 }
 
 /* Routes */
@@ -1176,26 +1281,37 @@ begin(struct ctx *c, struct request *req, struct reply *rep)
 
 /*
  * The gate of the login page: a connection that keeps the password
- * secret (TLS or loopback, see staff_auth_transport_ok).
+ * secret (TLS or loopback, see staff_auth_transport_ok), and a login
+ * form sent from this site's own page: another site's form could log a
+ * browser in as someone else (login CSRF).
  */
 static int
 gate_login(struct request *req, struct reply *rep)
 {
 	struct ctx	 c;
 
-	if (staff_auth_transport_ok(req))
-		return 0;
 	memset(&c, 0, sizeof(c));
 	c.req = req;
 	c.rep = rep;
-	message_page(&c, 403, "Nur über HTTPS", "Die Verwaltung ist "
-	    "aus Sicherheitsgründen nur über HTTPS erreichbar.");
-	return -1;
+	if (!staff_auth_transport_ok(req)) {
+		message_page(&c, 403, "Nur über HTTPS", "Die Verwaltung ist "
+		    "aus Sicherheitsgründen nur über HTTPS erreichbar.");
+		return -1;
+	}
+	if (strcmp(req->method, "POST") == 0 &&
+	    !staff_auth_same_origin(req, 0)) {
+		message_page(&c, 403, "Abgelehnt", "Diese Anmeldung kam "
+		    "nicht von der Anmeldeseite der Verwaltung.");
+		return -1;
+	}
+	return 0;
 }
 
 /*
  * The gate of every other page: the connection, then a session (the
- * login page otherwise), then for a POST its CSRF token.
+ * login page otherwise), then for a POST its CSRF token, a form field:
+ * before the body is read (req->headers_only) only the rest is checked,
+ * so that no body is read without a session.
  */
 static int
 gate(struct request *req, struct reply *rep)
@@ -1211,10 +1327,10 @@ gate(struct request *req, struct reply *rep)
 			login_page(&c, 401, NULL, "Bitte melden Sie sich "
 			    "(wieder) an. Ihre Sitzung ist abgelaufen.");
 		else
-			see_other(&c, "/admin/login", NULL, NULL);
+			see_other(&c, "/admin/login", NULL, NULL, NULL, NULL);
 		return -1;
 	}
-	if (strcmp(req->method, "POST") == 0) {
+	if (strcmp(req->method, "POST") == 0 && !req->headers_only) {
 		csrf = field(&c, "csrf");
 		ok = staff_auth_csrf_ok(req, csrf);
 		free(csrf);
@@ -1244,7 +1360,7 @@ route_logout(struct request *req, struct reply *rep)
 
 	if (begin(&c, req, rep) == 0) {
 		staff_auth_logout(req, rep);
-		see_other(&c, "/admin/login", NULL, NULL);
+		see_other(&c, "/admin/login", NULL, NULL, NULL, NULL);
 	}
 }
 
@@ -1357,21 +1473,22 @@ const struct route staff_page_routes[] = {
 	{ "GET",  "/admin",		route_list,	NULL, gate, 0 },
 	{ "GET",  "/admin/",		route_list,	NULL, gate, 0 },
 	{ "GET",  "/admin/login",	route_login,	NULL, gate_login, 0 },
-	{ "POST", "/admin/login",	route_login,	NULL, gate_login, 0 },
-	{ "POST", "/admin/logout",	route_logout,	NULL, gate, 0 },
+	{ "POST", "/admin/login",	route_login,	NULL, gate_login,
+	    ROUTE_LOGIN },
+	{ "POST", "/admin/logout",	route_logout,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/new",		route_new,	NULL, gate, 0 },
-	{ "POST", "/admin/new",		route_create,	NULL, gate, 0 },
+	{ "POST", "/admin/new",		route_create,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/stats",	route_stats,	NULL, gate, 0 },
-	{ "POST", "/admin/alias",	route_alias,	NULL, gate, 0 },
+	{ "POST", "/admin/alias",	route_alias,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/users",	route_users,	NULL, gate, 0 },
-	{ "POST", "/admin/users",	route_users,	NULL, gate, 0 },
+	{ "POST", "/admin/users",	route_users,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/edit/*",	route_edit,	NULL, gate, 0 },
-	{ "POST", "/admin/edit/*",	route_save,	NULL, gate, 0 },
+	{ "POST", "/admin/edit/*",	route_save,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/history/*",	route_history,	NULL, gate, 0 },
-	{ "POST", "/admin/publish/*",	route_act,	NULL, gate, 0 },
-	{ "POST", "/admin/delete/*",	route_act,	NULL, gate, 0 },
-	{ "POST", "/admin/restore/*",	route_act,	NULL, gate, 0 },
-	{ "POST", "/admin/rename/*",	route_act,	NULL, gate, 0 },
+	{ "POST", "/admin/publish/*",	route_act,	NULL, gate, ROUTE_BODY },
+	{ "POST", "/admin/delete/*",	route_act,	NULL, gate, ROUTE_BODY },
+	{ "POST", "/admin/restore/*",	route_act,	NULL, gate, ROUTE_BODY },
+	{ "POST", "/admin/rename/*",	route_act,	NULL, gate, ROUTE_BODY },
 	{ "*",    "/admin/**",		route_not_found, NULL, gate,
 	    ROUTE_FALLBACK },
 };

@@ -260,6 +260,21 @@ static pthread_key_t	 reader_key;
 static pthread_once_t	 reader_once = PTHREAD_ONCE_INIT;
 
 /*
+ * Creates the file path, if it is missing, readable by its owner only:
+ * the database holds the hashes of passwords, sessions and API tokens.
+ * SQLite gives its -wal and -shm files the database's mode.
+ */
+static void
+create_private(const char *path)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) != -1)
+		close(fd);
+}
+
+/*
  * Opens path with kbd's settings.  Returns 0 and the connection in *out,
  * or -1 with a reason in *errstr (which stays valid until the next call
  * in this thread).
@@ -273,6 +288,8 @@ store_open(const char *path, int readonly, sqlite3 **out, const char **errstr)
 
 	flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (!readonly)
+		create_private(path);
 	rc = sqlite3_open_v2(path, &db, flags, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(db, 5000);
@@ -526,6 +543,10 @@ init(const char *path, const struct german_dict *d, int index,
 	if (stat(path, &sb) == 0 && look(path, index, &current, why,
 	    sizeof(why)) == -1)
 		return -1;
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0)
+		log_warnx("%s can be read by other users of this machine (mode "
+		    "%03o); it holds password and session hashes: chmod 600 "
+		    "it", path, (unsigned int)(sb.st_mode & 0777));
 	if (store_open(path, 0, &db, errstr) == -1)
 		return -1;
 	*errstr = NULL;
@@ -668,6 +689,7 @@ store_backup(const char *path, const char *dest, const char **errstr)
 		snprintf(why, sizeof(why), "%s: %s", path, sqlite3_errmsg(src));
 		goto fail;
 	}
+	create_private(part);
 	if ((rc = sqlite3_open(part, &dst)) != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s: %s", part, sqlite3_errmsg(dst));
 		goto fail;

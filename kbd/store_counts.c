@@ -69,24 +69,59 @@ store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
 }
 
 /*
+ * Deletes the search log's days before the day before.  Returns 0, or -1
+ * with errno EIO and *errstr.
+ */
+int
+store_searches_prune(sqlite3 *db, int64_t before, const char **errstr)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "DELETE FROM search_log WHERE day < ?1",
+	    -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, before);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+	}
+	rc = finish(db, rc, errstr);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
  * Adds the searches s[0..n) to day's rows: a search counts once more for
  * its query with its number of results; a click counts for the latest
  * day its search was made, and a reader's click (article set) is kept
- * for the ranking as the reader's tag, for CLICK_DAYS days.  Returns 0,
- * or -1 with errno EIO and *errstr when nothing was written.
+ * for the ranking as the reader's tag, for CLICK_DAYS days.  A day takes
+ * at most queries distinct queries: a new one beyond them counts for the
+ * empty query, "other".  Returns 0, or -1 with errno EIO and *errstr
+ * when nothing was written.
  */
 int
 store_searches_write(sqlite3 *db, const struct store_search *s, size_t n,
-    int64_t day, const char **errstr)
+    int64_t day, unsigned int queries, const char **errstr)
 {
 	sqlite3_stmt	*st = NULL, *click = NULL, *learn = NULL, *one;
+	sqlite3_stmt	*more = NULL, *have = NULL;
 	size_t		 i, clicks = 0;
+	int64_t		 today = 0;
 	int		 rc;
 
 	rc = sqlite3_prepare_v2(db, "INSERT INTO search_log(day, query,"
 	    " results, count) VALUES (?1, ?2, ?3, 1)"
 	    " ON CONFLICT(day, query) DO UPDATE SET count = count + 1,"
 	    " results = excluded.results", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "UPDATE search_log SET count ="
+		    " count + 1, results = ?3 WHERE day = ?1 AND query = ?2",
+		    -1, &more, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM search_log"
+		    " WHERE day = ?1 AND query <> ''", -1, &have, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, "UPDATE search_log SET clicks ="
 		    " clicks + 1 WHERE query = ?2 AND day = (SELECT MAX(day)"
@@ -99,12 +134,41 @@ store_searches_write(sqlite3 *db, const struct store_search *s, size_t n,
 		    NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(have, 1, day);
+		if (sqlite3_step(have) == SQLITE_ROW)
+			today = sqlite3_column_int64(have, 0);
+		else
+			rc = SQLITE_ERROR;
+	}
 	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		/* A query the day has: once more. */
+		if (!s[i].click) {
+			sqlite3_bind_int64(more, 1, day);
+			sqlite3_bind_text(more, 2, s[i].query, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(more, 3, s[i].results);
+			rc = sqlite3_step(more) == SQLITE_DONE ? SQLITE_OK :
+			    SQLITE_ERROR;
+			sqlite3_reset(more);
+			if (rc != SQLITE_OK)
+				break;
+			if (sqlite3_changes(db) > 0)
+				continue;
+		}
 		one = s[i].click ? click : st;
 		sqlite3_bind_int64(one, 1, day);
-		sqlite3_bind_text(one, 2, s[i].query, -1, SQLITE_STATIC);
-		if (!s[i].click)
+		/* A new one: within the day's queries, or "other". */
+		if (!s[i].click && today >= (int64_t)queries)
+			sqlite3_bind_text(one, 2, "", 0, SQLITE_STATIC);
+		else
+			sqlite3_bind_text(one, 2, s[i].query, -1,
+			    SQLITE_STATIC);
+		if (!s[i].click) {
+			if (today < (int64_t)queries)
+				today++;
 			sqlite3_bind_int64(one, 3, s[i].results);
+		}
 		rc = sqlite3_step(one) == SQLITE_DONE ? SQLITE_OK :
 		    SQLITE_ERROR;
 		sqlite3_reset(one);
@@ -126,6 +190,8 @@ store_searches_write(sqlite3 *db, const struct store_search *s, size_t n,
 		    NULL, NULL, NULL);
 	rc = finish(db, rc, errstr);
 	sqlite3_finalize(st);
+	sqlite3_finalize(more);
+	sqlite3_finalize(have);
 	sqlite3_finalize(click);
 	sqlite3_finalize(learn);
 	return rc;

@@ -281,13 +281,16 @@ store_staff_searches(struct reader *r, int kind, int days, int limit,
 {
 	static const char *const sql[] = {
 		[STATS_TOP] = "SELECT query, '', SUM(count), SUM(clicks)"
-		    " FROM search_log WHERE day >= :since GROUP BY query"
+		    " FROM search_log WHERE day >= :since AND query <> ''"
+		    " GROUP BY query"
 		    " ORDER BY 3 DESC, query LIMIT :limit",
 		[STATS_EMPTY] = "SELECT query, '', SUM(count), SUM(clicks)"
-		    " FROM search_log WHERE day >= :since AND results = 0"
+		    " FROM search_log WHERE day >= :since AND query <> ''"
+		    " AND results = 0"
 		    " GROUP BY query ORDER BY 3 DESC, query LIMIT :limit",
 		[STATS_UNOPENED] = "SELECT query, '', SUM(count), SUM(clicks)"
-		    " FROM search_log WHERE day >= :since AND results > 0"
+		    " FROM search_log WHERE day >= :since AND query <> ''"
+		    " AND results > 0"
 		    " GROUP BY query HAVING SUM(clicks) = 0"
 		    " ORDER BY 3 DESC, query LIMIT :limit",
 	};

@@ -44,16 +44,19 @@ store_user_add(sqlite3 *db, const char *name, const char *role,
 }
 
 /*
- * Sets the password hash of user name and ends its sessions: whoever
- * knew the old password is logged out everywhere.  Returns 0, or -1 with
- * errno ENOENT (no such user) or EIO, and *errstr.
+ * Sets the password hash of user name, ends its sessions and revokes its
+ * API token: whoever knew the old password is logged out everywhere, and
+ * a token they may have made with it works no more (the account's owner
+ * makes a new one).  Returns 0, or -1 with errno ENOENT (no such user) or
+ * EIO, and *errstr.
  */
 int
 store_user_password(sqlite3 *db, const char *name, const char *pwhash,
     const char **errstr)
 {
-	if (changed(db, store_run(db, "UPDATE user SET pwhash = ?2"
-	    " WHERE name = ?1", "tt", name, pwhash), errstr) == -1)
+	if (changed(db, store_run(db, "UPDATE user SET pwhash = ?2,"
+	    " token_hash = NULL WHERE name = ?1", "tt", name, pwhash),
+	    errstr) == -1)
 		return -1;
 	if (store_run(db, "DELETE FROM session WHERE user_id = (SELECT id"
 	    " FROM user WHERE name = ?1)", "t", name) == -1) {

@@ -110,7 +110,9 @@ view_key(struct request *req, struct cache_key *k, const char *prefix)
 	if (id < 0)
 		return -1;
 	req->view.article = id;
-	return cache_key_set(k, stamp, "%s%s", prefix, req->tail);
+	cache_key_init(k, stamp, prefix);
+	cache_key_add(k, req->tail);
+	return cache_key_done(k);
 }
 
 /*

@@ -195,6 +195,7 @@ static void
 done(void)
 {
 	check_alive();
+	staff_auth_stop();
 	http_stop();
 	writer_stop();
 	snapshot_shutdown();
