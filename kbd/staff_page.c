@@ -82,7 +82,7 @@ admin_begin(struct buf *b, const char *title, const struct staff *who)
 		buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s"
 		    "\"><span>", who->csrf);
 		escape_html(b, who->name);
-		buf_puts(b, "</span> <button>Abmelden</button></form>\n");
+		buf_puts(b, "</span> <button type=\"submit\">Abmelden</button></form>\n");
 	}
 	buf_puts(b, "</div></header>\n<main class=\"wrap wide\">\n");
 }
@@ -189,12 +189,12 @@ login_page(struct ctx *c, unsigned int status, const char *name,
 		buf_puts(&b, "</p>\n");
 	}
 	buf_puts(&b, "<form class=\"login\" method=\"post\" action=\""
-	    "/admin/login\">\n<label>Benutzername <input name=\"name\" "
+	    "/admin/login\">\n<label>Benutzername <input type=\"text\" name=\"name\" "
 	    "autocomplete=\"username\" required maxlength=\"64\" value=\"");
 	escape_html(&b, name != NULL ? name : "");
 	buf_puts(&b, "\"></label>\n<label>Passwort <input name=\"password\" "
 	    "type=\"password\" autocomplete=\"current-password\" required>"
-	    "</label>\n<button>Anmelden</button>\n</form>\n");
+	    "</label>\n<button type=\"submit\">Anmelden</button>\n</form>\n");
 	reply_admin(c, status, &b);
 }
 
@@ -310,7 +310,7 @@ article_list(struct ctx *c)
 	option(&b, "draft", "Entwürfe", f.state);
 	option(&b, "deleted", "gelöscht", f.state);
 	buf_printf(&b, "</select></label> <input type=\"hidden\" name=\"sort\" "
-	    "value=\"%s\"><button>Filtern</button></form>\n", f.sort);
+	    "value=\"%s\"><button type=\"submit\">Filtern</button></form>\n", f.sort);
 	buf_puts(&b, "<table class=\"list\">\n<thead><tr>");
 	sort_link(&b, "title", "Titel", &f);
 	sort_link(&b, "category", "Kategorie", &f);
@@ -410,18 +410,18 @@ edit_form(struct buf *b, const struct staff *who, const struct form *f)
 	buf_printf(b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">\n"
 	    "<div class=\"fields\">\n", (long long)f->rev);
 	if (is_new)
-		buf_printf(b, "<label>Adresse: /a/<input name=\"slug\" "
+		buf_printf(b, "<label>Adresse: /a/<input type=\"text\" name=\"slug\" "
 		    "required maxlength=\"%d\" pattern=\"[a-z0-9_\\-]+\" "
 		    "placeholder=\"imap-einrichten\"></label>\n",
 		    KBD_MAX_SLUG);
-	buf_printf(b, "<label>Titel (die Frage) <input name=\"title\" "
+	buf_printf(b, "<label>Titel (die Frage) <input type=\"text\" name=\"title\" "
 	    "required maxlength=\"%d\" value=\"", KBD_MAX_TITLE);
 	escape_html(b, f->title);
-	buf_printf(b, "\"></label>\n<label>Kategorie <input name=\"category\" "
+	buf_printf(b, "\"></label>\n<label>Kategorie <input type=\"text\" name=\"category\" "
 	    "maxlength=\"%d\" value=\"", KBD_MAX_CATEGORY);
 	escape_html(b, f->category);
 	buf_puts(b, "\"></label>\n<label>Schlagwörter, mit Komma getrennt "
-	    "<input name=\"tags\" value=\"");
+	    "<input type=\"text\" name=\"tags\" value=\"");
 	escape_html(b, f->tags);
 	buf_printf(b, "\"></label>\n<label class=\"check\"><input type="
 	    "\"checkbox\" name=\"draft\" value=\"1\"%s> Entwurf (für Kunden "
@@ -433,7 +433,7 @@ edit_form(struct buf *b, const struct staff *who, const struct form *f)
 	    "</h2><div id=\"preview\" class=\"article preview\" aria-live="
 	    "\"polite\">");
 	buf_puts(b, preview);	/* cmark, safe mode: no raw HTML */
-	buf_puts(b, "</div></section>\n</div>\n<p><button class=\"primary\">"
+	buf_puts(b, "</div></section>\n</div>\n<p><button type=\"submit\" class=\"primary\">"
 	    "Speichern</button></p>\n</form>\n");
 	staff_media_form(b, who, f->slug);
 	free(preview);
@@ -457,22 +457,22 @@ article_actions(struct buf *b, const struct staff *who,
 	buf_puts(b, "<section class=\"actions\">\n<h2>Weitere Aktionen</h2>\n");
 	if (strcmp(a->state, "deleted") == 0) {
 		action_form(b, who, "restore", a->slug);
-		buf_puts(b, "<button>Wiederherstellen</button></form>\n");
+		buf_puts(b, "<button type=\"submit\">Wiederherstellen</button></form>\n");
 	} else {
 		action_form(b, who, "publish", a->slug);
 		buf_printf(b, "<input type=\"hidden\" name=\"draft\" value="
-		    "\"%d\"><button>%s</button></form>\n", !a->draft,
+		    "\"%d\"><button type=\"submit\">%s</button></form>\n", !a->draft,
 		    a->draft ? "Veröffentlichen" :
 		    "Zurückziehen (zum Entwurf machen)");
 		action_form(b, who, "rename", a->slug);
-		buf_printf(b, "<label>Neue Adresse: /a/<input name=\"slug\" "
+		buf_printf(b, "<label>Neue Adresse: /a/<input type=\"text\" name=\"slug\" "
 		    "required maxlength=\"%d\" pattern=\"[a-z0-9_\\-]+\">"
-		    "</label> <button>Umbenennen</button></form>\n",
+		    "</label> <button type=\"submit\">Umbenennen</button></form>\n",
 		    KBD_MAX_SLUG);
 		action_form(b, who, "delete", a->slug);
 		buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" "
 		    "name=\"confirm\" value=\"1\" required> wirklich "
-		    "löschen</label> <button class=\"danger\">Löschen</button>"
+		    "löschen</label> <button type=\"submit\" class=\"danger\">Löschen</button>"
 		    "</form>\n");
 	}
 	buf_puts(b, "<p><a href=\"/admin/history/");
@@ -769,7 +769,7 @@ history_row(void *arg, const struct staff_revision *v)
 	    strlen(v->text));
 	action_form(h->b, h->who, "restore", h->slug);
 	buf_printf(h->b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">"
-	    "<button>Diese Fassung wiederherstellen</button></form></td></tr>\n",
+	    "<button type=\"submit\">Diese Fassung wiederherstellen</button></form></td></tr>\n",
 	    (long long)v->rev);
 }
 
@@ -813,7 +813,7 @@ history_page(struct ctx *c)
 	}
 	buf_puts(&b, "<h2>Alle Versionen</h2>\n<table class=\"list\">\n"
 	    "<thead><tr><th>Version</th><th>Zeit (UTC)</th><th>von</th>"
-	    "<th>Größe</th><th></th></tr></thead>\n<tbody>\n");
+	    "<th>Größe</th><th><span class=\"visually-hidden\">Aktion</span></th></tr></thead>\n<tbody>\n");
 	buf_put(&b, rows.data, rows.len);
 	buf_puts(&b, "</tbody></table>\n");
 	reply_admin(c, 200, &b);
@@ -867,11 +867,11 @@ alias_form(struct stat_table *t, const char *query)
 	buf_puts(t->b, "<input type=\"hidden\" name=\"q\" value=\"");
 	escape_html(t->b, query);
 	buf_printf(t->b, "\"><input type=\"hidden\" name=\"days\" "
-	    "value=\"%d\"><input name=\"slug\" list=\"slugs\" required "
+	    "value=\"%d\"><input type=\"text\" name=\"slug\" list=\"slugs\" required "
 	    "aria-label=\"Artikel (Adresse)\" placeholder=\"Artikel\" "
 	    "value=\"", t->days);
 	escape_html(t->b, slug);
-	buf_puts(t->b, "\"> <button>Auch gesucht als</button></form></td>");
+	buf_puts(t->b, "\"> <button type=\"submit\">Auch gesucht als</button></form></td>");
 	free(slug);
 }
 
@@ -918,7 +918,7 @@ stat_section(struct ctx *c, struct buf *b, const char *title,
 	/* Searches that found nothing, or nothing read: phrasings to add. */
 	t.alias = kind == STATS_EMPTY || kind == STATS_UNOPENED;
 	buf_printf(b, "<section class=\"stat\"><h2>%s</h2>\n<table class="
-	    "\"list stats\"><thead><tr><th>%s</th><th>Anzahl</th><th></th>"
+	    "\"list stats\"><thead><tr><th>%s</th><th>Anzahl</th><th><span class=\"visually-hidden\">Anteil</span></th>"
 	    "%s</tr></thead><tbody>\n", title, what, t.alias ?
 	    "<th>Artikel</th>" : "");
 	if (kind < 0)
@@ -1077,7 +1077,7 @@ user_row_html(void *arg, const struct user_row *u)
 		csrf_input(uc->b, uc->who);
 		buf_puts(uc->b, "<input type=\"hidden\" name=\"delete\" value=\"");
 		escape_html(uc->b, u->name);
-		buf_puts(uc->b, "\"><button class=\"danger\">Löschen</button>"
+		buf_puts(uc->b, "\"><button type=\"submit\" class=\"danger\">Löschen</button>"
 		    "</form>");
 	}
 	buf_puts(uc->b, "</td></tr>\n");
@@ -1131,20 +1131,20 @@ users_page(struct ctx *c)
 	buf_puts(&b, "<h1>Benutzer</h1>\n");
 	notice(&b, c->req);
 	buf_puts(&b, "<table class=\"list\"><thead><tr><th>Name</th><th>Rolle"
-	    "</th><th>seit</th><th>API-Token</th><th></th></tr></thead>"
+	    "</th><th>seit</th><th>API-Token</th><th><span class=\"visually-hidden\">Aktion</span></th></tr></thead>"
 	    "<tbody>\n");
 	store_user_each(c->r->db, user_row_html, &uc);
 	buf_puts(&b, "</tbody></table>\n<h2>Neuer Benutzer</h2>\n<form "
 	    "method=\"post\" action=\"/admin/users\" class=\"fields\">\n");
 	csrf_input(&b, c->who);
-	buf_printf(&b, "<label>Name <input name=\"name\" required maxlength="
+	buf_printf(&b, "<label>Name <input type=\"text\" name=\"name\" required maxlength="
 	    "\"%d\" pattern=\"[A-Za-z0-9._\\-]+\" autocomplete=\"off\">"
 	    "</label>\n<label>Rolle <select name=\"role\"><option value="
 	    "\"editor\">Redaktion</option><option value=\"admin\">Admin"
 	    "</option></select></label>\n<label>Passwort (mindestens %d "
 	    "Zeichen) <input name=\"password\" type=\"password\" required "
 	    "minlength=\"%d\" autocomplete=\"new-password\"></label>\n"
-	    "<button>Anlegen</button>\n</form>\n<p class=\"meta\">API-Tokens "
+	    "<button type=\"submit\">Anlegen</button>\n</form>\n<p class=\"meta\">API-Tokens "
 	    "für Skripte gibt <code>kbd user token NAME</code> auf dem "
 	    "Server aus.</p>\n", KBD_MAX_USER, KBD_MIN_PASSWORD,
 	    KBD_MIN_PASSWORD);
