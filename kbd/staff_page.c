@@ -335,6 +335,7 @@ struct form {
 	const char	*category;
 	const char	*tags;		/* as typed: comma-separated */
 	const char	*body;
+	const char	*new_slug;	/* a new article's address as typed */
 	int		 draft;
 	int64_t		 rev;
 };
@@ -392,32 +393,114 @@ staff_page_preview(const char *md)
 	return html;
 }
 
+/*
+ * The address made from a title, as static/admin.js makes it while one
+ * types: lower case, ä→ae, ö→oe, ü→ue, ß→ss, every other run of
+ * characters that are not a-z or 0-9 one '-', at most KBD_MAX_SLUG
+ * bytes.  The caller frees it; "" when nothing is left.
+ */
+static char *
+slug_from_title(const char *t)
+{
+	struct buf	 b;
+	const unsigned char *p = (const unsigned char *)t;
+	const char	*add;
+	int		 dash = 0;
+
+	buf_init(&b);
+	buf_put(&b, "", 0);
+	for (; *p != '\0' && b.len < KBD_MAX_SLUG - 2; p++) {
+		add = NULL;
+		if (*p >= 'A' && *p <= 'Z')
+			buf_putc(&b, (char)(*p - 'A' + 'a'));
+		else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+			buf_putc(&b, (char)*p);
+		else if (p[0] == 0xc3 && p[1] != '\0') {
+			switch (p[1]) {
+			case 0xa4: case 0x84: add = "ae"; break;
+			case 0xb6: case 0x96: add = "oe"; break;
+			case 0xbc: case 0x9c: add = "ue"; break;
+			case 0x9f: add = "ss"; break;
+			}
+			p++;
+		} else if (p[0] == 0xe1 && p[1] == 0xba && p[2] == 0x9e) {
+			add = "ss";	/* ẞ */
+			p += 2;
+		}
+		if (add != NULL)
+			buf_puts(&b, add);
+		else if (b.len > 0 && !((*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) {
+			if (!dash)
+				buf_putc(&b, '-');
+			dash = 1;
+			continue;
+		}
+		if (b.len > 0 && b.data[b.len - 1] != '-')
+			dash = 0;
+	}
+	while (b.len > 0 && b.data[b.len - 1] == '-')
+		b.data[--b.len] = '\0';
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * The editor: a bar that stays in view (Speichern, for a draft also
+ * "Speichern und veröffentlichen", and the state static/admin.js keeps
+ * up to date), the fields, the text beside its preview.  static/admin.js
+ * adds Ctrl+S, the warning before leaving unsaved changes, the address
+ * from the title, the copy in the browser's storage, and the preview
+ * that follows the cursor.
+ */
 static void
 edit_form(struct buf *b, const struct staff *who, const struct form *f)
 {
 	int	 is_new = *f->slug == '\0';
 	char	*preview = staff_page_preview(f->body);
 
-	buf_puts(b, "<form class=\"editor\" method=\"post\" action=\"");
+	buf_puts(b, "<form class=\"editor\" id=\"editor\" method=\"post\" "
+	    "action=\"");
 	if (is_new)
 		buf_puts(b, "/admin/new");
 	else {
 		buf_puts(b, "/admin/edit/");
 		escape_url(b, f->slug);
 	}
-	buf_puts(b, "\">\n");
+	buf_puts(b, "\" data-key=\"");
+	escape_html(b, is_new ? "" : f->slug);
+	buf_printf(b, "\" data-rev=\"%lld\">\n", (long long)f->rev);
 	csrf_input(b, who);
 	buf_printf(b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">\n"
-	    "<div class=\"fields\">\n", (long long)f->rev);
-	if (is_new)
-		buf_printf(b, "<label>Adresse: /a/<input type=\"text\" name=\"slug\" "
-		    "required maxlength=\"%d\" pattern=\"[a-z0-9_\\-]+\" "
-		    "placeholder=\"imap-einrichten\"></label>\n",
-		    KBD_MAX_SLUG);
-	buf_printf(b, "<label>Titel (die Frage) <input type=\"text\" name=\"title\" "
-	    "required maxlength=\"%d\" value=\"", KBD_MAX_TITLE);
+	    "<div class=\"editbar\"><button type=\"submit\" class=\"primary\" "
+	    "id=\"save\">Speichern</button>", (long long)f->rev);
+	if (f->draft)
+		buf_puts(b, " <button type=\"submit\" name=\"publish\" value="
+		    "\"1\">Speichern und veröffentlichen</button>");
+	buf_printf(b, " <span id=\"edit-state\" class=\"meta\" role=\"status\">"
+	    "%s</span><span class=\"meta keys\">Strg+S speichert</span>"
+	    "</div>\n<div class=\"fields\">\n", is_new ? "Neu, noch nicht "
+	    "gespeichert" : f->draft ? "Entwurf, gespeichert" :
+	    "Veröffentlicht, gespeichert");
+	buf_printf(b, "<label class=\"wide\">Titel (die Frage) <input type="
+	    "\"text\" name=\"title\" id=\"title\" required maxlength=\"%d\" "
+	    "value=\"", KBD_MAX_TITLE);
 	escape_html(b, f->title);
-	buf_printf(b, "\"></label>\n<label>Kategorie <input type=\"text\" name=\"category\" "
+	buf_puts(b, "\"></label>\n");
+	if (is_new) {
+		buf_printf(b, "<label class=\"wide\">Adresse: /a/<input type="
+		    "\"text\" name=\"slug\" id=\"slug\" maxlength=\"%d\" "
+		    "pattern=\"[a-z0-9][a-z0-9_\\-]*\" aria-describedby=\""
+		    "slug-help\" title=\"Nur Kleinbuchstaben a–z, Ziffern, - "
+		    "und _; am Anfang ein Buchstabe oder eine Ziffer\" "
+		    "placeholder=\"wird aus dem Titel gebildet\" value=\"",
+		    KBD_MAX_SLUG);
+		escape_html(b, f->new_slug != NULL ? f->new_slug : "");
+		buf_puts(b, "\"><small id=\"slug-help\">Wird aus dem Titel "
+		    "gebildet (ä→ae, ß→ss, Leerzeichen→-) und lässt sich "
+		    "ändern. Erlaubt sind Kleinbuchstaben a–z, Ziffern, - und "
+		    "_.</small></label>\n");
+	}
+	buf_printf(b, "<label>Kategorie <input type=\"text\" name=\"category\" "
 	    "maxlength=\"%d\" value=\"", KBD_MAX_CATEGORY);
 	escape_html(b, f->category);
 	buf_puts(b, "\"></label>\n<label>Schlagwörter, mit Komma getrennt "
@@ -430,11 +513,10 @@ edit_form(struct buf *b, const struct staff *who, const struct form *f)
 	    "id=\"body\" rows=\"24\">", f->draft ? " checked" : "");
 	escape_html(b, f->body);
 	buf_puts(b, "</textarea></label>\n<section class=\"pane\"><h2>Vorschau"
-	    "</h2><div id=\"preview\" class=\"article preview\" aria-live="
+	    "</h2><div id=\"preview\" class=\"article preview\" tabindex=\"0\" aria-live="
 	    "\"polite\">");
 	buf_puts(b, preview);	/* cmark, safe mode: no raw HTML */
-	buf_puts(b, "</div></section>\n</div>\n<p><button type=\"submit\" class=\"primary\">"
-	    "Speichern</button></p>\n</form>\n");
+	buf_puts(b, "</div></section>\n</div>\n</form>\n");
 	staff_media_form(b, who, f->slug);
 	free(preview);
 }
@@ -518,7 +600,9 @@ edit_page(struct ctx *c)
 	escape_html(&b, a.slug);
 	buf_printf(&b, " · %s · %lld Hits · Revision %lld", state_name(a.state),
 	    (long long)a.hits, (long long)a.rev);
-	if (*a.author != '\0') {
+	if (strcmp(a.author, "file") == 0)
+		buf_puts(&b, " · Datei geändert außerhalb des Editors");
+	else if (*a.author != '\0') {
 		buf_puts(&b, " von ");
 		escape_html(&b, a.author);
 	}
@@ -549,37 +633,194 @@ new_page(struct ctx *c)
 	reply_admin(c, 200, &b);
 }
 
-/* Diff lines as HTML: a table of - and + lines, long runs folded. */
-struct diff_html {
-	struct buf	*b;
-	size_t		 same;		/* unchanged lines in a row */
+/*
+ * Diff lines as HTML: a unified diff with hunks of CONTEXT unchanged lines
+ * around each change, a header per hunk ("@@ -20,7 +20,7 @@"), both line
+ * numbers on each line, "… N unveränderte Zeilen" where lines are left
+ * out, and within a changed line the words that changed marked.
+ */
+#define CONTEXT	3
+
+struct diff_op {
+	int		 op;		/* ' ', '-', '+' */
+	const char	*s;
+	size_t		 n;
+	size_t		 old_no, new_no;	/* 1-based; 0 for none */
+};
+
+struct diff_list {
+	struct diff_op	*v;
+	size_t		 n, cap;
+	size_t		 old_no, new_no;
 };
 
 static void
-diff_line(void *arg, int op, const char *s, size_t n)
+diff_collect(void *arg, int op, const char *s, size_t n)
 {
-	struct diff_html	*d = arg;
+	struct diff_list	*l = arg;
+	struct diff_op		*d;
 
-	if (op == ' ') {
-		if (++d->same > 3)
-			return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	d = &l->v[l->n++];
+	d->op = op;
+	d->s = s;
+	d->n = n;
+	d->old_no = op != '+' ? ++l->old_no : 0;
+	d->new_no = op != '-' ? ++l->new_no : 0;
+}
+
+/*
+ * Where two versions of a line differ: the bytes before [*from] and after
+ * [*to_a] (or [*to_b]) are the same in both, widened to whole words.
+ */
+static void
+changed_span(const char *a, size_t na, const char *b, size_t nb,
+    size_t *from, size_t *to_a, size_t *to_b)
+{
+	size_t	 p = 0, q = 0;
+
+	while (p < na && p < nb && a[p] == b[p])
+		p++;
+	while (q < na - p && q < nb - p && a[na - 1 - q] == b[nb - 1 - q])
+		q++;
+	while (p > 0 && a[p - 1] != ' ')
+		p--;
+	while (q > 0 && a[na - q] != ' ')
+		q--;
+	*from = p;
+	*to_a = na - q;
+	*to_b = nb - q;
+}
+
+static void
+diff_row(struct buf *b, const struct diff_op *d, const struct diff_op *pair)
+{
+	size_t	 from = 0, to = d->n, to_other = 0;
+
+	buf_printf(b, "<tr class=\"%s\"><td class=\"ln\">", d->op == '-' ?
+	    "del" : d->op == '+' ? "ins" : "ctx");
+	if (d->old_no > 0)
+		buf_printf(b, "%zu", d->old_no);
+	buf_puts(b, "</td><td class=\"ln\">");
+	if (d->new_no > 0)
+		buf_printf(b, "%zu", d->new_no);
+	buf_printf(b, "</td><td class=\"op\">%s</td><td><code>", d->op == '-' ?
+	    "<span class=\"visually-hidden\">entfernt</span>−" : d->op == '+' ?
+	    "<span class=\"visually-hidden\">neu</span>+" : "");
+	if (pair != NULL)
+		changed_span(d->s, d->n, pair->s, pair->n, &from, &to, &to_other);
+	if (pair != NULL && (from > 0 || to < d->n)) {
+		escape_html_n(b, d->s, from);
+		buf_puts(b, d->op == '-' ? "<del>" : "<ins>");
+		escape_html_n(b, d->s + from, to - from);
+		buf_puts(b, d->op == '-' ? "</del>" : "</ins>");
+		escape_html_n(b, d->s + to, d->n - to);
 	} else
-		d->same = 0;
-	buf_printf(d->b, "<tr class=\"%s\"><td>%c</td><td><code>", op == '-' ?
-	    "del" : op == '+' ? "ins" : "ctx", op == ' ' ? ' ' : op);
-	escape_html_n(d->b, s, n);
-	buf_puts(d->b, "</code></td></tr>\n");
+		escape_html_n(b, d->s, d->n);
+	buf_puts(b, "</code></td></tr>\n");
+}
+
+static void
+gap_row(struct buf *b, size_t n)
+{
+	if (n > 0)
+		buf_printf(b, "<tr class=\"gap\"><td colspan=\"4\">… %zu "
+		    "unveränderte Zeile%s</td></tr>\n", n, n == 1 ? "" : "n");
+}
+
+/* The hunk v[from..to): its header and lines. */
+static void
+hunk(struct buf *b, const struct diff_list *l, size_t from, size_t to)
+{
+	size_t	 i, j, old_start = 0, new_start = 0, old_n = 0, new_n = 0;
+	size_t	 dels, inss;
+
+	for (i = from; i < to; i++) {
+		if (l->v[i].old_no > 0 && old_n++ == 0)
+			old_start = l->v[i].old_no;
+		if (l->v[i].new_no > 0 && new_n++ == 0)
+			new_start = l->v[i].new_no;
+	}
+	/* An empty side starts after the line before it, as diff -u says. */
+	if (old_n == 0)
+		old_start = from > 0 ? l->v[from - 1].old_no : 0;
+	if (new_n == 0)
+		new_start = from > 0 ? l->v[from - 1].new_no : 0;
+	buf_printf(b, "<tr class=\"hunk\"><td colspan=\"4\">@@ -%zu,%zu +%zu,"
+	    "%zu @@ <span class=\"meta\">Zeile %zu</span></td></tr>\n",
+	    old_start, old_n, new_start, new_n, new_n > 0 ? new_start :
+	    old_start);
+	for (i = from; i < to; i = j) {
+		if (l->v[i].op != '-') {
+			diff_row(b, &l->v[i], NULL);
+			j = i + 1;
+			continue;
+		}
+		/* A run of removed lines, then one of added ones: paired. */
+		for (j = i; j < to && l->v[j].op == '-'; j++)
+			;
+		dels = j - i;
+		for (inss = 0; j + inss < to && l->v[j + inss].op == '+'; inss++)
+			;
+		for (j = i; j < i + dels; j++)
+			diff_row(b, &l->v[j], dels == inss ?
+			    &l->v[j + dels] : NULL);
+		for (; j < i + dels + inss; j++)
+			diff_row(b, &l->v[j], dels == inss ?
+			    &l->v[j - dels] : NULL);
+	}
 }
 
 static void
 diff_table(struct buf *b, const char *from, const char *to)
 {
-	struct diff_html	 d = { b, 0 };
+	struct diff_list	 l;
+	size_t			 i, start, end, last = 0, changed;
 
-	buf_puts(b, "<table class=\"diff\">\n");
-	if (diff_lines(from, to, diff_line, &d) == 0)
-		buf_puts(b, "<tr><td></td><td>keine Änderung</td></tr>\n");
-	buf_puts(b, "</table>\n");
+	memset(&l, 0, sizeof(l));
+	changed = diff_lines(from, to, diff_collect, &l);
+	buf_puts(b, "<table class=\"diff\">\n<thead><tr><th>alt</th><th>neu"
+	    "</th><th><span class=\"visually-hidden\">Art</span></th><th>"
+	    "Zeile</th></tr></thead>\n<tbody>\n");
+	if (changed == 0) {
+		buf_puts(b, "<tr><td colspan=\"4\">keine Änderung</td></tr>\n");
+		l.n = 0;
+	}
+	for (i = 0; i < l.n; ) {
+		if (l.v[i].op == ' ') {
+			i++;
+			continue;
+		}
+		/* A hunk: CONTEXT lines before, changes, until 2 * CONTEXT
+		 * unchanged lines in a row, then CONTEXT after. */
+		start = i > CONTEXT ? i - CONTEXT : 0;
+		if (start < last)
+			start = last;
+		end = i;
+		while (end < l.n) {
+			size_t same = 0;
+
+			while (end + same < l.n && l.v[end + same].op == ' ')
+				same++;
+			if (end + same == l.n || same > 2 * CONTEXT) {
+				end += same < CONTEXT ? same : CONTEXT;
+				break;
+			}
+			end += same;
+			while (end < l.n && l.v[end].op != ' ')
+				end++;
+		}
+		gap_row(b, start - last);
+		hunk(b, &l, start, end);
+		last = i = end;
+	}
+	if (l.n > 0)
+		gap_row(b, l.n - last);
+	buf_puts(b, "</tbody></table>\n");
+	free(l.v);
 }
 
 /* The edit form again after a conflict, with the text as it is now. */
@@ -643,6 +884,7 @@ save(struct ctx *c, int is_new)
 	char		*tags = field_or_empty(c, "tags");
 	char		*body = field_or_empty(c, "body");
 	char		*draft = field_or_empty(c, "draft");
+	char		*publish = field_or_empty(c, "publish");
 	char		*rev = field_or_empty(c, "rev");
 	char		*keep_tags = staff_page_tags(tags), msg[64];
 	const char	*errstr;
@@ -650,16 +892,21 @@ save(struct ctx *c, int is_new)
 
 	memset(&e, 0, sizeof(e));
 	parse_number(rev, 0, INT64_MAX, &base);
+	if (is_new && *slug == '\0') {
+		free(slug);
+		slug = slug_from_title(title);
+	}
 	e.slug = slug;
 	e.author = c->who->name;
 	e.title = title;
 	e.category = category;
 	e.tags = keep_tags;
 	e.body = body;
-	e.draft = strcmp(draft, "1") == 0;
+	e.draft = strcmp(draft, "1") == 0 && strcmp(publish, "1") != 0;
 	e.base_rev = is_new ? 0 : base;
 	memset(&f, 0, sizeof(f));
 	f.slug = is_new ? "" : slug;
+	f.new_slug = slug;
 	f.title = title;
 	f.category = category;
 	f.tags = tags;
@@ -668,8 +915,9 @@ save(struct ctx *c, int is_new)
 	f.rev = e.base_rev;
 
 	if (staff_edit_save(&e, &errstr) == 0) {
-		snprintf(msg, sizeof(msg), "Gespeichert (Revision %lld).",
-		    (long long)e.rev);
+		snprintf(msg, sizeof(msg), "Gespeichert (Revision %lld)%s.",
+		    (long long)e.rev, strcmp(publish, "1") == 0 ?
+		    ", veröffentlicht" : "");
 		see_other(c, "/admin/edit/", slug, msg);
 	} else if (e.err == EEXIST && !is_new)
 		conflict_page(c, &f, &e);
@@ -685,6 +933,7 @@ save(struct ctx *c, int is_new)
 	free(tags);
 	free(body);
 	free(draft);
+	free(publish);
 	free(rev);
 	free(keep_tags);
 }
@@ -741,6 +990,7 @@ struct history_ctx {
 	const struct staff	*who;
 	const char		*slug;
 	int64_t			 shown;		/* the revision diffed */
+	int64_t			 latest;	/* the current one */
 	char			*shown_text;
 	char			*before_text;	/* of the one before it */
 };
@@ -750,6 +1000,8 @@ history_row(void *arg, const struct staff_revision *v)
 {
 	struct history_ctx	*h = arg;
 
+	if (h->latest == 0)
+		h->latest = v->rev;
 	if (h->shown == 0)
 		h->shown = v->rev;
 	if (v->rev == h->shown)
@@ -767,6 +1019,10 @@ history_row(void *arg, const struct staff_revision *v)
 	    "Datei (außerhalb geändert)" : v->author);
 	buf_printf(h->b, "</td><td class=\"num\">%zu Bytes</td><td>",
 	    strlen(v->text));
+	if (v->rev == h->latest) {
+		buf_puts(h->b, "aktuelle Fassung</td></tr>\n");
+		return;
+	}
 	action_form(h->b, h->who, "restore", h->slug);
 	buf_printf(h->b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">"
 	    "<button type=\"submit\">Diese Fassung wiederherstellen</button></form></td></tr>\n",
