@@ -76,7 +76,9 @@
 			}
 		}
 
-		// The copy in the browser's storage.
+		// The copy in the browser's storage, while there are changes
+		// (removed on saving or "Verwerfen" only: another tab of the
+		// same article without changes leaves it alone).
 		function store() {
 			try {
 				if (dirty()) {
@@ -84,8 +86,6 @@
 					o.rev = form.getAttribute("data-rev");
 					o.time = Date.now();
 					localStorage.setItem(key, JSON.stringify(o));
-				} else {
-					localStorage.removeItem(key);
 				}
 			} catch (e) { /* storage full or off: nothing kept */ }
 		}
@@ -264,6 +264,12 @@
 			try {
 				localStorage.removeItem(key);
 			} catch (e) { /* nothing to remove */ }
+		});
+		// A tab closed before the copy was due: kept now.
+		window.addEventListener("pagehide", function () {
+			if (!submitting) {
+				store();
+			}
 		});
 		window.addEventListener("beforeunload", function (e) {
 			if (!submitting && dirty()) {
