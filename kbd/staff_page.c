@@ -1080,15 +1080,69 @@ history_page(struct ctx *c)
 
 /* Statistics */
 
+/* The tables of the statistics page, for its sections and CSV export. */
+enum stat_kind {
+	TAB_EMPTY, TAB_WEAK, TAB_UNOPENED, TAB_TOP, TAB_READ, TAB_READ_ALL,
+	TAB_DAILY
+};
+
+static const struct stat_def {
+	const char	*name;		/* in ?table= and the file name */
+	const char	*title;
+	const char	*what;		/* the first column */
+	const char	*empty;		/* when there is no row */
+	int		 store_kind;	/* STATS_*, -1: most read */
+	int		 gap;		/* offers "Artikel dazu anlegen" */
+} stat_defs[] = {
+	[TAB_EMPTY] = { "ohne-ergebnis", "Suchen ohne Ergebnis", "Suche",
+	    "Keine – alles, was gesucht wurde, hat etwas gefunden.",
+	    STATS_EMPTY, 1 },
+	[TAB_WEAK] = { "schwache-treffer", "Suchen mit schwachen Treffern "
+	    "(kein Artikel mit allen Wörtern, oder weniger als 3)", "Suche",
+	    "Keine.", STATS_FOUND, 1 },
+	[TAB_UNOPENED] = { "nicht-geoeffnet", "Suchen, nach denen niemand "
+	    "einen Artikel öffnete", "Suche", "Keine.", STATS_UNOPENED, 1 },
+	[TAB_TOP] = { "haeufigste-suchen", "Häufigste Suchen", "Suche",
+	    "Noch keine Suchen.", STATS_TOP, 0 },
+	[TAB_READ] = { "meistgelesen", "Meistgelesen im Zeitraum", "Artikel",
+	    "Noch keine Aufrufe.", -1, 0 },
+	[TAB_READ_ALL] = { "meistgelesen-insgesamt", "Meistgelesen "
+	    "(insgesamt)", "Artikel", "Noch keine Artikel.", -1, 0 },
+	[TAB_DAILY] = { "aufrufe-pro-tag", "Aufrufe pro Tag", "Tag", "",
+	    -1, 0 },
+};
+
+#define WEAK_LIMIT	3	/* fewer results than this: a weak search */
+#define WEAK_SCAN	200	/* searches looked at for weak ones */
+#define STAT_ROWS	20
+
 struct stat_table {
 	struct buf	*b;
-	int64_t		 max;		/* for the bars */
-	int		 links;		/* label is an article */
-	int		 rows;
-	struct ctx	*c;		/* with alias: a form per search */
-	int		 alias;
+	struct ctx	*c;
+	const struct stat_def *def;
 	int		 days;
+	int		 csv;
+	int		 rows;
 };
+
+/*
+ * Whether a search that found something found it weakly: no article
+ * holds all its words, or fewer than WEAK_LIMIT do.  The search is run
+ * again now, on today's articles.
+ */
+static int
+weak(struct ctx *c, const char *text)
+{
+	struct search_result	 res;
+	struct query		*q = search_query_parse(c->r->tok, text);
+	int			 w = 0;
+
+	if (search_run(c->r, q, 1, 0, SEARCH_NO_SNIPPET, &res) == 0)
+		w = res.partial || res.total < WEAK_LIMIT;
+	search_result_free(&res);
+	search_query_free(q);
+	return w;
+}
 
 /*
  * The article a search found first, or "" (the page offers it as the
@@ -1109,90 +1163,211 @@ first_found(struct ctx *c, const char *text)
 }
 
 /*
- * "Auch gesucht als": a form that attaches a search's phrasing to an
- * article (its aliases), the article found first filled in.
+ * What to do about a gap: "Artikel dazu anlegen" (a draft with the
+ * search as its title and phrasing) and "Zu Artikel hinzufügen" (the
+ * search as a phrasing of an article; the one it found first, or the
+ * one opened after it, filled in).
  */
 static void
-alias_form(struct stat_table *t, const char *query)
+gap_forms(struct stat_table *t, const char *query, const char *opened)
 {
-	char	*slug = first_found(t->c, query);
+	char	*slug = *opened != '\0' ? xstrdup(opened) :
+		    first_found(t->c, query);
 
-	buf_puts(t->b, "<td><form method=\"post\" action=\"/admin/alias\" "
+	buf_puts(t->b, "<td class=\"gap-actions\"><form method=\"post\" action="
+	    "\"/admin/draft\" class=\"draft\">");
+	csrf_input(t->b, t->c->who);
+	buf_puts(t->b, "<input type=\"hidden\" name=\"q\" value=\"");
+	escape_html(t->b, query);
+	buf_puts(t->b, "\"><button type=\"submit\">Artikel dazu anlegen</button>"
+	    "</form><form method=\"post\" action=\"/admin/alias\" "
 	    "class=\"alias\">");
 	csrf_input(t->b, t->c->who);
 	buf_puts(t->b, "<input type=\"hidden\" name=\"q\" value=\"");
 	escape_html(t->b, query);
 	buf_printf(t->b, "\"><input type=\"hidden\" name=\"days\" "
-	    "value=\"%d\"><input type=\"text\" name=\"slug\" list=\"slugs\" required "
-	    "aria-label=\"Artikel (Adresse)\" placeholder=\"Artikel\" "
-	    "value=\"", t->days);
+	    "value=\"%d\"><input type=\"text\" name=\"slug\" list=\"slugs\" "
+	    "required aria-label=\"Artikel (Adresse) für „", t->days);
+	escape_html(t->b, query);
+	buf_puts(t->b, "“\" placeholder=\"Artikel\" value=\"");
 	escape_html(t->b, slug);
-	buf_puts(t->b, "\"> <button type=\"submit\">Auch gesucht als</button></form></td>");
+	buf_puts(t->b, "\"> <button type=\"submit\">Zu Artikel hinzufügen"
+	    "</button></form></td>");
 	free(slug);
+}
+
+/* A CSV field: quoted, quotes doubled, no formula for a spreadsheet. */
+static void
+csv_field(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		buf_putc(b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		if (*s != '\r' && *s != '\n')
+			buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+static void
+trend(struct buf *b, const struct stat_row *row)
+{
+	if (row->before <= 0)
+		buf_puts(b, row->value > 0 ? "neu" : "–");
+	else if (row->value == row->before)
+		buf_puts(b, "gleich");
+	else
+		buf_printf(b, "%s%lld", row->value > row->before ? "+" : "−",
+		    (long long)(row->value > row->before ? row->value -
+		    row->before : row->before - row->value));
 }
 
 static void
 stat_row_html(void *arg, const struct stat_row *row)
 {
 	struct stat_table	*t = arg;
-	int			 width;
+	int			 search = t->def->store_kind >= 0;
 
-	if (t->max == 0)
-		t->max = row->value > 0 ? row->value : 1;
-	width = (int)(row->value * 100 / t->max);
+	if (t->rows >= STAT_ROWS ||
+	    (t->def == &stat_defs[TAB_WEAK] && !weak(t->c, row->label)))
+		return;
+	t->rows++;
+	if (t->csv) {
+		csv_field(t->b, row->label);
+		buf_printf(t->b, ",%lld", (long long)row->value);
+		if (search) {
+			buf_puts(t->b, ",");
+			trend(t->b, row);
+			buf_puts(t->b, ",");
+			csv_field(t->b, row->opened);
+		} else {
+			buf_puts(t->b, ",");
+			csv_field(t->b, row->slug);
+		}
+		buf_puts(t->b, "\r\n");
+		return;
+	}
 	buf_puts(t->b, "<tr><td>");
-	if (t->links) {
+	if (!search) {
 		buf_puts(t->b, "<a href=\"/admin/edit/");
 		escape_url(t->b, row->slug);
-		buf_puts(t->b, "\">");
-		escape_html(t->b, row->label);
-		buf_puts(t->b, "</a>");
 	} else {
 		buf_puts(t->b, "<a href=\"/search?q=");
 		escape_url(t->b, row->label);
-		buf_puts(t->b, "\">");
-		escape_html(t->b, row->label);
-		buf_puts(t->b, "</a>");
 	}
-	buf_printf(t->b, "</td><td class=\"num\">%lld</td><td class=\"bar\">"
-	    "<svg width=\"100%%\" height=\"12\" viewBox=\"0 0 100 12\" "
-	    "preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect width=\"%d\" "
-	    "height=\"12\" rx=\"2\"/></svg></td>",
-	    (long long)row->value, width > 0 ? width : 1);
-	if (t->alias)
-		alias_form(t, row->label);
+	buf_puts(t->b, "\">");
+	escape_html(t->b, row->label);
+	buf_printf(t->b, "</a></td><td class=\"num\">%lld</td>",
+	    (long long)row->value);
+	if (search) {
+		buf_puts(t->b, "<td class=\"num\">");
+		trend(t->b, row);
+		buf_puts(t->b, "</td><td>");
+		if (*row->opened != '\0') {
+			buf_puts(t->b, "<a href=\"/admin/edit/");
+			escape_url(t->b, row->opened);
+			buf_puts(t->b, "\">");
+			escape_html(t->b, row->opened);
+			buf_puts(t->b, "</a>");
+		} else
+			buf_puts(t->b, "–");
+		buf_puts(t->b, "</td>");
+		if (t->def->gap)
+			gap_forms(t, row->label, row->opened);
+	}
 	buf_puts(t->b, "</tr>\n");
-	t->rows++;
+}
+
+/* The rows of table def, as HTML rows or as CSV lines. */
+static int
+stat_rows_of(struct stat_table *t)
+{
+	const struct stat_def	*d = t->def;
+
+	if (d->store_kind < 0)
+		return store_staff_most_read(t->c->r, d == &stat_defs[TAB_READ]
+		    ? t->days : 0, STAT_ROWS, stat_row_html, t);
+	return store_staff_searches(t->c->r, d->store_kind, t->days,
+	    d == &stat_defs[TAB_WEAK] ? WEAK_SCAN : STAT_ROWS, stat_row_html, t);
 }
 
 static void
-stat_section(struct ctx *c, struct buf *b, const char *title,
-    const char *what, const char *empty, int kind, int days)
+stat_section(struct ctx *c, struct buf *b, enum stat_kind kind, int days)
 {
-	struct stat_table	 t = { b, 0, kind < 0, 0, c, 0, days };
+	struct stat_table	 t = { b, c, &stat_defs[kind], days, 0, 0 };
+	int			 search = t.def->store_kind >= 0;
 
-	/* Searches that found nothing, or nothing read: phrasings to add. */
-	t.alias = kind == STATS_EMPTY || kind == STATS_UNOPENED;
-	buf_printf(b, "<section class=\"stat\"><h2>%s</h2>\n<table class="
-	    "\"list stats\"><thead><tr><th>%s</th><th>Anzahl</th><th><span class=\"visually-hidden\">Anteil</span></th>"
-	    "%s</tr></thead><tbody>\n", title, what, t.alias ?
-	    "<th>Artikel</th>" : "");
-	if (kind < 0)
-		store_staff_most_read(c->r, days, 10, stat_row_html, &t);
-	else
-		store_staff_searches(c->r, kind, days, 20, stat_row_html, &t);
+	buf_printf(b, "<section class=\"stat\" id=\"%s\"><h2>%s</h2>\n"
+	    "<table class=\"list stats\"><thead><tr><th>%s</th><th>Anzahl</th>",
+	    t.def->name, t.def->title, t.def->what);
+	if (search)
+		buf_printf(b, "<th>Trend (zu den %d Tagen davor)</th><th>danach "
+		    "am meisten geöffnet</th>", days);
+	if (t.def->gap)
+		buf_puts(b, "<th>Lücke schließen</th>");
+	buf_puts(b, "</tr></thead><tbody>\n");
+	stat_rows_of(&t);
 	buf_puts(b, "</tbody></table>\n");
 	if (t.rows == 0)
-		buf_printf(b, "<p>%s</p>\n", empty);
-	buf_puts(b, "</section>\n");
+		buf_printf(b, "<p>%s</p>\n", t.def->empty);
+	buf_printf(b, "<p class=\"meta\"><a href=\"/admin/stats.csv?table=%s"
+	    "&amp;days=%d\" download>%s als CSV</a></p>\n</section>\n",
+	    t.def->name, days, t.def->title);
 }
 
-/* Hits per day as bars, with the numbers for screen readers. */
+/* "27.11." of day d (days since 1970). */
+static void
+day_label(char *out, size_t size, int64_t d, int year)
+{
+	char	 iso[32];
+
+	clock_format(iso, sizeof(iso), d * 86400);	/* YYYY-MM-DDT... */
+	if (year)
+		snprintf(out, size, "%.4s-%.2s-%.2s", iso, iso + 5, iso + 8);
+	else
+		snprintf(out, size, "%.2s.%.2s.", iso + 8, iso + 5);
+}
+
+/* The smallest 1, 2 or 5 times a power of ten that is >= v. */
+static int64_t
+nice_ceiling(int64_t v)
+{
+	int64_t	 p = 1;
+
+	if (v <= 1)
+		return 1;
+	for (;;) {
+		if (p >= v)
+			return p;
+		if (2 * p >= v)
+			return 2 * p;
+		if (5 * p >= v)
+			return 5 * p;
+		p *= 10;
+	}
+}
+
+#define CHART_W		720
+#define CHART_H		240
+#define CHART_LEFT	56
+#define CHART_BOTTOM	36
+#define CHART_TOP	16
+
+/*
+ * Hits per day: an SVG drawn here (readable without JavaScript) with a
+ * y axis of views, an x axis of dates, the value above each bar (every
+ * bar's <title> too), and the same numbers as a table.
+ */
 static void
 daily_chart(struct ctx *c, struct buf *b, int days)
 {
-	int64_t	 per_day[31], max = 1, total = 0;
-	int	 i, h;
+	int64_t	 per_day[31], max = 0, total = 0, top, first;
+	int	 i, plot_h = CHART_H - CHART_BOTTOM - CHART_TOP, h, x, bw;
+	int	 step = days > 10 ? 5 : 1;
+	char	 label[32];
 
 	if (store_staff_daily_hits(c->r, days, per_day) == -1)
 		return;
@@ -1201,20 +1376,111 @@ daily_chart(struct ctx *c, struct buf *b, int days)
 			max = per_day[i];
 		total += per_day[i];
 	}
-	buf_printf(b, "<section class=\"stat\"><h2>Aufrufe pro Tag</h2>\n"
-	    "<svg class=\"chart\" viewBox=\"0 0 %d 100\" role=\"img\" "
-	    "preserveAspectRatio=\"none\" "
-	    "aria-label=\"Aufrufe der letzten %d Tage, zusammen %lld\">\n",
-	    days * 10, days, (long long)total);
-	for (i = 0; i < days; i++) {
-		h = (int)(per_day[i] * 96 / max);
-		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"8\" height=\"%d\">"
-		    "<title>vor %d Tagen: %lld</title></rect>\n", i * 10 + 1,
-		    100 - h, h > 0 ? h : 0, days - 1 - i,
-		    (long long)per_day[i]);
+	top = nice_ceiling(max);
+	first = clock_seconds() / 86400 - (days - 1);
+	bw = (CHART_W - CHART_LEFT - 8) / days;
+	buf_printf(b, "<section class=\"stat\" id=\"aufrufe-pro-tag\"><h2>"
+	    "Aufrufe pro Tag</h2>\n<figure class=\"chart\">\n<svg class=\""
+	    "chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\""
+	    "chart-caption\">\n", CHART_W, CHART_H);
+	/* The y axis: 0, half and the top, with grid lines. */
+	for (i = 0; i <= 2; i++) {
+		int64_t	 v = top * i / 2;
+		int	 y = CHART_TOP + plot_h - (int)(v * plot_h / top);
+
+		buf_printf(b, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+		    "y2=\"%d\"/><text class=\"ytick\" x=\"%d\" y=\"%d\">%lld"
+		    "</text>\n", CHART_LEFT, y, CHART_W - 4, y, CHART_LEFT - 6,
+		    y + 4, (long long)v);
 	}
-	buf_printf(b, "</svg>\n<p class=\"meta\">Zusammen %lld Aufrufe in den "
-	    "letzten %d Tagen.</p></section>\n", (long long)total, days);
+	buf_printf(b, "<text class=\"axis\" x=\"12\" y=\"%d\" transform=\""
+	    "rotate(-90 12 %d)\">Aufrufe</text>\n", CHART_TOP + plot_h / 2,
+	    CHART_TOP + plot_h / 2);
+	for (i = 0; i < days; i++) {
+		h = (int)(per_day[i] * plot_h / top);
+		x = CHART_LEFT + 4 + i * bw;
+		day_label(label, sizeof(label), first + i, 0);
+		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\">"
+		    "<title>%s: %lld Aufrufe</title></rect>\n", x + 1,
+		    CHART_TOP + plot_h - h, bw - 2, h, label,
+		    (long long)per_day[i]);
+		if (days <= 10 || per_day[i] == max)
+			buf_printf(b, "<text class=\"value\" x=\"%d\" y=\"%d\">"
+			    "%lld</text>\n", x + bw / 2, CHART_TOP + plot_h - h
+			    - 4, (long long)per_day[i]);
+		if (i % step == 0 || i == days - 1)
+			buf_printf(b, "<text class=\"xtick\" x=\"%d\" y=\"%d\">"
+			    "%s</text>\n", x + bw / 2, CHART_TOP + plot_h + 16,
+			    label);
+	}
+	buf_printf(b, "<line class=\"axisline\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+	    "y2=\"%d\"/>\n<text class=\"axis\" x=\"%d\" y=\"%d\">Tag (UTC)"
+	    "</text>\n</svg>\n<figcaption id=\"chart-caption\">Aufrufe pro "
+	    "Tag, letzte %d Tage: zusammen %lld, höchstens %lld an einem Tag."
+	    "</figcaption>\n</figure>\n<details><summary>Als Tabelle</summary>"
+	    "\n<table class=\"list\"><thead><tr><th>Tag</th><th>Aufrufe</th>"
+	    "</tr></thead><tbody>\n", CHART_LEFT, CHART_TOP + plot_h,
+	    CHART_W - 4, CHART_TOP + plot_h, CHART_W / 2, CHART_H - 4, days,
+	    (long long)total, (long long)max);
+	for (i = days - 1; i >= 0; i--) {
+		day_label(label, sizeof(label), first + i, 1);
+		buf_printf(b, "<tr><td>%s</td><td class=\"num\">%lld</td></tr>\n",
+		    label, (long long)per_day[i]);
+	}
+	buf_printf(b, "</tbody></table>\n</details>\n<p class=\"meta\"><a href="
+	    "\"/admin/stats.csv?table=aufrufe-pro-tag&amp;days=%d\" download>"
+	    "Aufrufe pro Tag als CSV</a></p>\n</section>\n", days);
+}
+
+/* GET /admin/stats.csv?table=NAME&days=7|30: one table as CSV. */
+static void
+stats_csv(struct ctx *c)
+{
+	struct stat_table	 t;
+	struct buf		 b;
+	const char		*arg = http_arg(c->req, "days");
+	const char		*name = http_arg(c->req, "table");
+	int			 days = arg != NULL && strcmp(arg, "30") == 0 ?
+				    30 : 7, i;
+	int64_t			 per_day[31], first;
+	char			 label[32];
+	size_t			 k, len;
+	char			*body;
+
+	for (k = 0; k < nitems(stat_defs); k++)
+		if (name != NULL && strcmp(name, stat_defs[k].name) == 0)
+			break;
+	if (k == nitems(stat_defs)) {
+		message_page(c, 404, "Nicht gefunden", "Diese Tabelle gibt "
+		    "es nicht.");
+		return;
+	}
+	buf_init(&b);
+	if (k == TAB_DAILY) {
+		buf_puts(&b, "Tag,Aufrufe\r\n");
+		if (store_staff_daily_hits(c->r, days, per_day) == 0) {
+			first = clock_seconds() / 86400 - (days - 1);
+			for (i = 0; i < days; i++) {
+				day_label(label, sizeof(label), first + i, 1);
+				buf_printf(&b, "%s,%lld\r\n", label,
+				    (long long)per_day[i]);
+			}
+		}
+	} else {
+		memset(&t, 0, sizeof(t));
+		t.b = &b;
+		t.c = c;
+		t.def = &stat_defs[k];
+		t.days = days;
+		t.csv = 1;
+		buf_printf(&b, "%s,Anzahl,%s\r\n", t.def->what,
+		    t.def->store_kind >= 0 ? "Trend,danach am meisten geöffnet" :
+		    "Adresse");
+		stat_rows_of(&t);
+	}
+	body = buf_detach(&b, &len);
+	reply_text(c->rep, 200, "text/csv; charset=utf-8", body, len);
+	c->rep->cache = "no-store";
 }
 
 static void
@@ -1276,6 +1542,64 @@ add_alias(struct ctx *c)
 	free(days);
 }
 
+/*
+ * POST /admin/draft (q): "Artikel dazu anlegen" from a search that found
+ * nothing or too little: a draft with the search as its title and as a
+ * phrasing (aliases), its address made from the search ("-2" … when it
+ * is taken), then its editor.
+ */
+static void
+create_draft(struct ctx *c)
+{
+	struct edit	 e;
+	char		*q = field_or_empty(c, "q"), *base, slug[KBD_MAX_SLUG + 1];
+	char		 msg[200];
+	const char	*errstr = "Die Suche ist leer.";
+	int		 rc = -1, n;
+
+	memset(&e, 0, sizeof(e));
+	e.err = EINVAL;
+	base = slug_from_title(q);
+	for (n = 1; *base != '\0' && strlen(q) <= KBD_MAX_TITLE && n <= 20;
+	    n++) {
+		if (n == 1)
+			snprintf(slug, sizeof(slug), "%s", base);
+		else
+			snprintf(slug, sizeof(slug), "%.*s-%d", KBD_MAX_SLUG - 4,
+			    base, n);
+		free(e.current);
+		memset(&e, 0, sizeof(e));
+		e.slug = slug;
+		e.author = c->who->name;
+		e.title = q;
+		e.category = "";
+		e.tags = "";
+		e.body = "Kurz die Antwort in einem Satz.\n\n## Schritt für "
+		    "Schritt\n\n1. …\n";
+		e.draft = 1;
+		if ((rc = staff_edit_save(&e, &errstr)) == 0 || e.err != EEXIST)
+			break;
+	}
+	if (rc == 0) {
+		free(e.current);
+		memset(&e, 0, sizeof(e));
+		e.slug = slug;
+		e.author = c->who->name;
+		e.alias = q;
+		rc = staff_edit_alias(&e, &errstr);
+	}
+	if (rc == 0) {
+		snprintf(msg, sizeof(msg), "Entwurf angelegt; die Suche „%s“ "
+		    "findet ihn, sobald er veröffentlicht ist.", q);
+		see_other(c, "/admin/edit/", slug, msg);
+	} else
+		message_page(c, error_status(e.err), "Das hat nicht geklappt",
+		    errstr);
+	free(e.current);
+	free(base);
+	free(q);
+}
+
 static void
 stats_page(struct ctx *c)
 {
@@ -1293,19 +1617,17 @@ stats_page(struct ctx *c)
 	    "/admin/stats?days=30\"%s>30 Tage</a></p>\n", days == 7 ?
 	    " aria-current=\"true\"" : "", days == 30 ?
 	    " aria-current=\"true\"" : "");
-	stat_section(c, &b, "Suchen ohne Ergebnis", "Suche",
-	    "Keine – alles, was gesucht wurde, hat etwas gefunden.",
-	    STATS_EMPTY, days);
-	stat_section(c, &b, "Suchen, nach denen niemand einen Artikel öffnete",
-	    "Suche", "Keine.", STATS_UNOPENED, days);
-	stat_section(c, &b, "Häufigste Suchen", "Suche", "Noch keine Suchen.",
-	    STATS_TOP, days);
+	buf_puts(&b, "<p>Wo die Hilfe Lücken hat: Suchen ohne Ergebnis, mit "
+	    "schwachen Treffern und ohne geöffneten Artikel. „Artikel dazu "
+	    "anlegen“ macht einen Entwurf mit der Suche als Titel; „Zu Artikel "
+	    "hinzufügen“ lässt die Suche einen vorhandenen Artikel finden.</p>\n");
+	stat_section(c, &b, TAB_EMPTY, days);
+	stat_section(c, &b, TAB_WEAK, days);
+	stat_section(c, &b, TAB_UNOPENED, days);
 	daily_chart(c, &b, days);
-	stat_section(c, &b, days == 7 ? "Meistgelesen (7 Tage)" :
-	    "Meistgelesen (30 Tage)", "Artikel", "Noch keine Aufrufe.", -1,
-	    days);
-	stat_section(c, &b, "Meistgelesen (insgesamt)", "Artikel",
-	    "Noch keine Artikel.", -1, 0);
+	stat_section(c, &b, TAB_TOP, days);
+	stat_section(c, &b, TAB_READ, days);
+	stat_section(c, &b, TAB_READ_ALL, days);
 	staff_votes_section(&b, c->r, days);
 	reply_admin(c, 200, &b);
 }
@@ -1590,6 +1912,24 @@ route_alias(struct request *req, struct reply *rep)
 }
 
 static void
+route_draft(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		create_draft(&c);
+}
+
+static void
+route_stats_csv(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		stats_csv(&c);
+}
+
+static void
 route_users(struct request *req, struct reply *rep)
 {
 	struct ctx	 c;
@@ -1618,7 +1958,9 @@ const struct route staff_page_routes[] = {
 	{ "GET",  "/admin/new",		route_new,	NULL, gate, 0 },
 	{ "POST", "/admin/new",		route_create,	NULL, gate, 0 },
 	{ "GET",  "/admin/stats",	route_stats,	NULL, gate, 0 },
+	{ "GET",  "/admin/stats.csv",	route_stats_csv, NULL, gate, 0 },
 	{ "POST", "/admin/alias",	route_alias,	NULL, gate, 0 },
+	{ "POST", "/admin/draft",	route_draft,	NULL, gate, 0 },
 	{ "GET",  "/admin/users",	route_users,	NULL, gate, 0 },
 	{ "POST", "/admin/users",	route_users,	NULL, gate, 0 },
 	{ "GET",  "/admin/edit/*",	route_edit,	NULL, gate, 0 },
