@@ -73,7 +73,8 @@ admin_begin(struct buf *b, const char *title, const struct staff *who)
 	if (who != NULL) {
 		buf_puts(b, "<nav class=\"admin-nav\"><a href=\"/admin\">"
 		    "Artikel</a> <a href=\"/admin/new\">Neuer Artikel</a> "
-		    "<a href=\"/admin/stats\">Statistik</a> ");
+		    "<a href=\"/admin/stats\">Statistik</a> <a href=\""
+		    "/admin/embed\">Einbinden</a> ");
 		if (who->admin)
 			buf_puts(b, "<a href=\"/admin/users\">Benutzer</a> ");
 		buf_puts(b, "<a href=\"/\">Zur Website</a></nav>\n"
@@ -1632,6 +1633,194 @@ stats_page(struct ctx *c)
 	reply_admin(c, 200, &b);
 }
 
+/* The embed builder */
+
+/* The options of /admin/embed, from its query. */
+struct embed_opts {
+	int		 limit;
+	const char	*period;	/* "all", "30d", "7d" */
+	const char	*category;	/* a category's name, or "" */
+	int		 search;
+	int		 dark;
+};
+
+static void
+embed_opts(struct ctx *c, struct embed_opts *o, const struct categories *set)
+{
+	const char	*p = http_arg(c->req, "period");
+	const char	*cat = http_arg(c->req, "category");
+	const char	*arg = http_arg(c->req, "limit");
+	const char	*theme = http_arg(c->req, "theme");
+	long long	 n = 10;
+	size_t		 i;
+
+	if (arg != NULL)
+		parse_number(arg, 1, 100, &n);
+	o->limit = (int)n;
+	o->period = p != NULL && (strcmp(p, "30d") == 0 || strcmp(p, "7d") ==
+	    0) ? p : "all";
+	o->category = "";
+	for (i = 0; cat != NULL && set != NULL && i < set->n; i++)
+		if (strcmp(cat, set->c[i].name) == 0)
+			o->category = set->c[i].name;
+	arg = http_arg(c->req, "search");
+	o->search = arg != NULL && strcmp(arg, "1") == 0;
+	o->dark = theme != NULL && strcmp(theme, "dark") == 0;
+}
+
+/* The query of /embed/top and /embed/top.html for o (URL-escaped). */
+static void
+embed_query(struct buf *b, const struct embed_opts *o, int frame)
+{
+	buf_printf(b, "limit=%d", o->limit);
+	if (strcmp(o->period, "all") != 0)
+		buf_printf(b, "&period=%s", o->period);
+	if (*o->category != '\0') {
+		buf_puts(b, "&category=");
+		escape_url(b, o->category);
+	}
+	if (frame && o->search)
+		buf_puts(b, "&search=1");
+	if (frame && o->dark)
+		buf_puts(b, "&theme=dark");
+}
+
+/* A snippet to copy, escaped, in a <pre> with an id. */
+static void
+embed_snippet(struct buf *b, const char *id, const char *code)
+{
+	buf_printf(b, "<pre class=\"snippet\" tabindex=\"0\"><code id=\"%s\">",
+	    id);
+	escape_html(b, code);
+	buf_puts(b, "</code></pre>\n");
+}
+
+static void
+embed_builder(struct ctx *c)
+{
+	struct embed_opts	 o;
+	struct snapshot		*snap = snapshot_acquire();
+	const struct categories	*set = snap != NULL ?
+				    snapshot_categories(snap) : NULL;
+	const char		*base = site_base();
+	struct buf		 b, q, code;
+	size_t			 i;
+	static const char *const periods[][2] = {
+		{ "all", "seit Beginn" }, { "30d", "letzte 30 Tage" },
+		{ "7d", "letzte 7 Tage" },
+	};
+
+	embed_opts(c, &o, set);
+	buf_init(&b);
+	buf_init(&q);
+	buf_init(&code);
+	admin_begin(&b, "Einbinden", c->who);
+	buf_puts(&b, "<h1>Einbinden</h1>\n<p>Stellen Sie die Liste der "
+	    "meistgelesenen Fragen für eine andere Website zusammen: die "
+	    "Vorschau und die Schnipsel folgen den Einstellungen. Mehr zu den "
+	    "drei Wegen steht auf <a href=\"/embed\">/embed</a>.</p>\n"
+	    "<form id=\"embed-builder\" class=\"filter\" method=\"get\" "
+	    "action=\"/admin/embed\">\n");
+	buf_printf(&b, "<label>Anzahl der Fragen <input type=\"number\" "
+	    "name=\"limit\" min=\"1\" max=\"100\" value=\"%d\"></label>\n"
+	    "<label>Zeitraum <select name=\"period\">", o.limit);
+	for (i = 0; i < nitems(periods); i++)
+		option(&b, periods[i][0], periods[i][1], o.period);
+	buf_puts(&b, "</select></label>\n<label>Kategorie <select name=\""
+	    "category\"><option value=\"\">alle</option>");
+	for (i = 0; set != NULL && i < set->n; i++) {
+		buf_puts(&b, "<option value=\"");
+		escape_html(&b, set->c[i].name);
+		buf_printf(&b, "\"%s>", strcmp(set->c[i].name, o.category) == 0
+		    ? " selected" : "");
+		escape_html(&b, set->c[i].name);
+		buf_puts(&b, "</option>");
+	}
+	buf_printf(&b, "</select></label>\n<label class=\"check\"><input type="
+	    "\"checkbox\" name=\"search\" value=\"1\"%s> mit Suchfeld</label>\n"
+	    "<fieldset class=\"theme\"><legend>Farben</legend><label class="
+	    "\"check\"><input type=\"radio\" name=\"theme\" value=\"light\"%s>"
+	    " hell</label> <label class=\"check\"><input type=\"radio\" name="
+	    "\"theme\" value=\"dark\"%s> dunkel</label></fieldset>\n<button "
+	    "type=\"submit\">Übernehmen</button>\n</form>\n", o.search ?
+	    " checked" : "", o.dark ? "" : " checked", o.dark ? " checked" :
+	    "");
+
+	buf_printf(&b, "<div id=\"embed-output\" data-base=\"%s\">\n", base);
+	/* 1. The script. */
+	buf_puts(&b, "<section class=\"way\"><h2>1. Das Skript</h2>\n<p>Übernimmt "
+	    "die Schrift Ihrer Seite und bleibt von deren CSS unberührt. "
+	    "(Die Kategorie gilt für iframe und Fragment.)</p>\n");
+	buf_printf(&code, "<script src=\"%s/static/widget.js\" data-kbd-top="
+	    "\"%d\"%s%s%s%s async></script>", base, o.limit,
+	    strcmp(o.period, "all") != 0 ? " data-kbd-period=\"" : "",
+	    strcmp(o.period, "all") != 0 ? o.period : "",
+	    strcmp(o.period, "all") != 0 ? "\"" : "", o.search ?
+	    " data-kbd-search" : "");
+	if (o.dark)
+		buf_puts(&code, "\n<style>kbd-top-faq, kbd-faq-search { --kbd-bg: "
+		    "#1f2328; --kbd-color: #e6edf3; --kbd-link: #79c0ff; "
+		    "--kbd-muted: #9da7b3; --kbd-border: #444c56; }</style>");
+	embed_snippet(&b, "snippet-script", code.data);
+	buf_printf(&b, "<figure class=\"embed-preview%s\"><div id=\"preview-"
+	    "script\">", o.dark ? " dark" : "");
+	if (o.search)
+		buf_puts(&b, "<kbd-faq-search></kbd-faq-search>");
+	buf_printf(&b, "<kbd-top-faq limit=\"%d\"", o.limit);
+	if (strcmp(o.period, "all") != 0)
+		buf_printf(&b, " period=\"%s\"", o.period);
+	buf_puts(&b, "></kbd-top-faq></div><figcaption>Vorschau: das Skript"
+	    "</figcaption></figure>\n</section>\n");
+
+	/* 2. The iframe, sized by its listener. */
+	embed_query(&q, &o, 1);
+	buf_reset(&code);
+	buf_printf(&code, "<iframe src=\"%s/embed/top?%s\" title=\"Häufige "
+	    "Fragen\" data-kbd-frame style=\"width:100%%;height:460px;border:0"
+	    "\"></iframe>\n<script>addEventListener(\"message\",function(e){if("
+	    "e.origin===\"%s\"&&e.data&&e.data.kbdHeight)document."
+	    "querySelectorAll(\"iframe[data-kbd-frame]\").forEach(function(f){"
+	    "if(f.contentWindow===e.source)f.style.height=e.data.kbdHeight+"
+	    "\"px\"})})</script>", base, q.data, base);
+	buf_puts(&b, "<section class=\"way\"><h2>2. Der iframe</h2>\n<p>Ohne "
+	    "Skript von uns auf Ihrer Seite. Die eine Zeile darunter passt die "
+	    "Höhe des Rahmens an die Liste an; sie nimmt nur Nachrichten von "
+	    "diesem Server an.</p>\n");
+	embed_snippet(&b, "snippet-iframe", code.data);
+	buf_puts(&b, "<figure class=\"embed-preview\"><iframe id=\"preview-"
+	    "iframe\" data-kbd-frame src=\"/embed/top?");
+	escape_html(&b, q.data);
+	buf_puts(&b, "\" title=\"Vorschau: Häufige Fragen im iframe\"></iframe>"
+	    "<figcaption>Vorschau: der iframe</figcaption></figure>\n"
+	    "</section>\n");
+
+	/* 3. The fragment. */
+	buf_reset(&q);
+	embed_query(&q, &o, 0);
+	buf_reset(&code);
+	buf_printf(&code, "<!--# include virtual=\"/faq-top\" -->\n\nlocation "
+	    "= /faq-top {\n    proxy_pass %s/embed/top.html?%s;\n}", base,
+	    q.data);
+	buf_puts(&b, "<section class=\"way\"><h2>3. Das HTML-Fragment</h2>\n"
+	    "<p>Für Seiten, die auf dem Server zusammengesetzt werden: nur die "
+	    "Liste, ohne Skript und ohne Stile, hier mit nginx.</p>\n");
+	embed_snippet(&b, "snippet-fragment", code.data);
+	buf_puts(&b, "<figure class=\"embed-preview\"><div id=\"preview-"
+	    "fragment\" data-src=\"/embed/top.html?");
+	escape_html(&b, q.data);
+	buf_puts(&b, "\"><p><a href=\"/embed/top.html?");
+	escape_html(&b, q.data);
+	buf_printf(&b, "\">das Fragment ansehen</a></p></div><figcaption>Vorschau:"
+	    " das Fragment (ohne Stile)</figcaption></figure>\n</section>\n"
+	    "</div>\n<script src=\"/static/widget.js?v=%s\" async></script>\n",
+	    static_version("widget.js"));
+	if (snap != NULL)
+		snapshot_release(snap);
+	buf_free(&q);
+	buf_free(&code);
+	reply_admin(c, 200, &b);
+}
+
 /* Accounts (admins only) */
 
 struct users_ctx {
@@ -1930,6 +2119,15 @@ route_stats_csv(struct request *req, struct reply *rep)
 }
 
 static void
+route_embed(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		embed_builder(&c);
+}
+
+static void
 route_users(struct request *req, struct reply *rep)
 {
 	struct ctx	 c;
@@ -1959,6 +2157,7 @@ const struct route staff_page_routes[] = {
 	{ "POST", "/admin/new",		route_create,	NULL, gate, 0 },
 	{ "GET",  "/admin/stats",	route_stats,	NULL, gate, 0 },
 	{ "GET",  "/admin/stats.csv",	route_stats_csv, NULL, gate, 0 },
+	{ "GET",  "/admin/embed",	route_embed,	NULL, gate, 0 },
 	{ "POST", "/admin/alias",	route_alias,	NULL, gate, 0 },
 	{ "POST", "/admin/draft",	route_draft,	NULL, gate, 0 },
 	{ "GET",  "/admin/users",	route_users,	NULL, gate, 0 },

@@ -15,7 +15,8 @@
 //     offered back when the editor is opened again without it having
 //     been saved (a crash, a closed tab).
 // And on the embed builder (/admin/embed): the snippets and the previews
-// follow the options.
+// follow the options as they change, and the preview iframe is as tall
+// as its list.
 (function () {
 	"use strict";
 	var meta = document.querySelector('meta[name="csrf"]');
@@ -281,85 +282,53 @@
 		offerBack();
 	}
 
-	// The embed builder: the options make the snippets and the previews.
+	// The embed builder: the server makes the snippets and previews for
+	// the options (the form works without this); here they follow each
+	// change at once, and the preview iframe takes the height its page
+	// reports (only from this origin, as the snippet's listener does).
 	function embedBuilder() {
 		var f = document.getElementById("embed-builder");
-		var base = f.getAttribute("data-base");
+		var sent = 0;
 
-		function query() {
-			var q = "limit=" + encodeURIComponent(f.elements.limit.value) +
-				"&period=" + encodeURIComponent(f.elements.period.value);
-			if (f.elements.category && f.elements.category.value) {
-				q += "&category=" + encodeURIComponent(f.elements.category.value);
+		function fragment() {
+			var el = document.getElementById("preview-fragment");
+			if (!el || !window.fetch) {
+				return;
 			}
-			if (f.elements.search.checked) {
-				q += "&search=1";
-			}
-			if (f.elements.theme.value === "dark") {
-				q += "&theme=dark";
-			}
-			return q;
+			fetch(el.getAttribute("data-src")).then(function (r) {
+				return r.ok ? r.text() : Promise.reject(r.status);
+			}).then(function (html) {
+				// kbd's own fragment: every title escaped.
+				el.innerHTML = html;
+			}).catch(function () { /* the link stays */ });
 		}
 
 		function update() {
-			var q = query();
-			var attrs = ' limit="' + f.elements.limit.value + '" period="' +
-				f.elements.period.value + '"';
-			if (f.elements.category && f.elements.category.value) {
-				attrs += ' category="' + f.elements.category.value
-					.replace(/[&"<>]/g, function (c) {
-						return "&#" + c.charCodeAt(0) + ";";
-					}) + '"';
+			if (!window.fetch || !window.DOMParser) {
+				return;
 			}
-			if (f.elements.search.checked) {
-				attrs += " search";
-			}
-			if (f.elements.theme.value === "dark") {
-				attrs += ' theme="dark"';
-			}
-			document.getElementById("snippet-script").textContent =
-				'<script src="' + base + '/static/widget.js" defer></script>\n' +
-				"<kbd-top" + attrs + "></kbd-top>";
-			document.getElementById("snippet-iframe").textContent =
-				'<iframe src="' + base + "/embed/top?" + q.replace(/&/g, "&amp;") +
-				'" title="Häufige Fragen" style="width:100%;border:0" ' +
-				'height="460" data-kbd-frame></iframe>\n' +
-				"<script>addEventListener(\"message\",function(e){if(e.origin===\"" +
-				base + "\"&&e.data&&e.data.kbdHeight)for(var f of document." +
-				"querySelectorAll(\"iframe[data-kbd-frame]\"))if(f.contentWindow===" +
-				"e.source)f.style.height=e.data.kbdHeight+\"px\"})</script>";
-			document.getElementById("snippet-fragment").textContent =
-				base + "/embed/top.html?" + q;
-			var frame = document.getElementById("preview-iframe");
-			if (frame) {
-				frame.src = "/embed/top?" + q;
-			}
-			var frag = document.getElementById("preview-fragment");
-			if (frag && window.fetch) {
-				fetch("/embed/top.html?" + q).then(function (r) {
-					return r.ok ? r.text() : "";
+			var q = new URLSearchParams(new FormData(f)).toString();
+			var mine = ++sent;
+			fetch("/admin/embed?" + q, { credentials: "same-origin" })
+				.then(function (r) {
+					return r.ok ? r.text() : Promise.reject(r.status);
 				}).then(function (html) {
-					// kbd's own escaped fragment.
-					frag.innerHTML = html;
-				});
-			}
-			var el = document.getElementById("preview-script");
-			if (el) {
-				var w = document.createElement("kbd-top");
-				w.setAttribute("limit", f.elements.limit.value);
-				w.setAttribute("period", f.elements.period.value);
-				if (f.elements.search.checked) {
-					w.setAttribute("search", "");
-				}
-				el.replaceChildren(w);
-			}
+					if (mine !== sent) {
+						return;
+					}
+					var doc = new DOMParser().parseFromString(html, "text/html");
+					var now = doc.getElementById("embed-output");
+					var out = document.getElementById("embed-output");
+					if (now && out) {
+						out.replaceWith(document.importNode(now, true));
+						history.replaceState(null, "", "/admin/embed?" + q);
+						fragment();
+					}
+				}).catch(function () { /* the button still works */ });
 		}
+
 		f.addEventListener("input", update);
 		f.addEventListener("change", update);
-		f.addEventListener("submit", function (e) {
-			e.preventDefault();
-			update();
-		});
 		window.addEventListener("message", function (e) {
 			var frame = document.getElementById("preview-iframe");
 			if (e.origin === location.origin && frame &&
@@ -368,6 +337,6 @@
 				frame.style.height = e.data.kbdHeight + "px";
 			}
 		});
-		update();
+		fragment();
 	}
 })();
