@@ -783,8 +783,9 @@ diff_table(struct buf *b, const char *from, const char *to)
 
 	memset(&l, 0, sizeof(l));
 	changed = diff_lines(from, to, diff_collect, &l);
-	buf_puts(b, "<table class=\"diff\">\n<thead><tr><th>alt</th><th>neu"
-	    "</th><th><span class=\"visually-hidden\">Art</span></th><th>"
+	buf_puts(b, "<table class=\"diff\">\n<thead><tr><th scope=\"col\">"
+	    "alt</th><th scope=\"col\">neu</th><th scope=\"col\"><span "
+	    "class=\"visually-hidden\">Art</span></th><th scope=\"col\">"
 	    "Zeile</th></tr></thead>\n<tbody>\n");
 	if (changed == 0) {
 		buf_puts(b, "<tr><td colspan=\"4\">keine Änderung</td></tr>\n");

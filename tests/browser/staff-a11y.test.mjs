@@ -3,8 +3,8 @@
 // and html-validate (recommended rules: 0 errors), and none scrolls
 // sideways on a phone (390 x 844).
 //   1.x  axe on a desktop (1280 x 800): the login page, the article list,
-//        the editor, a new article, the history, the statistics, the
-//        users, the embed builder
+//        the editor, a new article, the history, the statistics (with
+//        searches, so with their forms), the users, the embed builder
 //   2.x  axe on a phone
 //   3.x  html-validate on the same pages (as kbd sends them)
 //   4.x  no page is wider than the phone's screen
@@ -16,7 +16,8 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { HtmlValidate } from 'html-validate';
-import { startKbd, launchBrowser, copyArticles, UA, ROOT } from './lib.mjs';
+import { startKbd, launchBrowser, copyArticles, waitUntil, sql, UA,
+	ROOT } from './lib.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url)
 	.resolve('axe-core/axe.min.js'), 'utf8');
@@ -42,6 +43,12 @@ before(async () => {
 	const r = spawnSync(KBD, ['user', 'add', 'erika', '--role', 'admin', '--db',
 		join(kbd.tmp, 'kb.sqlite')], { input: PASSWORD + '\n' });
 	assert.equal(r.status, 0, `kbd user add: ${r.stderr}`);
+	// Searches and views, so that the statistics have rows and forms.
+	for (const q of ['wombat quallenzucht', 'imap kolibrifutter'])
+		await fetch(`${kbd.base}/search?q=${encodeURIComponent(q)}`,
+			{ headers: { 'User-Agent': UA } });
+	await fetch(`${kbd.base}/a/imap`, { headers: { 'User-Agent': UA } });
+	await waitUntil(() => sql(kbd, 'SELECT count(*) FROM search_log') === '2', 15000);
 	browser = await launchBrowser();
 });
 
