@@ -26,6 +26,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kbd.h"
@@ -55,6 +56,8 @@ struct cand {
 	char	*text;
 	int	 rank;
 	int64_t	 docs;		/* of its rarest word */
+	int	 entries;	/* of the dictionary that gave it */
+	char	 stem[GERMAN_MAX_WORD + 1];	/* of a one-word term */
 };
 
 struct cands {
@@ -72,6 +75,7 @@ struct term_words {
 	int			 words;
 	int			 missing;
 	int			 same;
+	char			 stem[GERMAN_MAX_WORD + 1];	/* the first */
 };
 
 static int
@@ -85,6 +89,8 @@ term_word(void *ctx, const struct tokenizer_word *w)
 	n = search_lexicon_docs(t->lex, w->stem, (size_t)w->nstem);
 	if (n == 0)
 		t->missing = 1;
+	if (t->words == 0)
+		snprintf(t->stem, sizeof(t->stem), "%.*s", w->nstem, w->stem);
 	if (t->words++ == 0 || n < t->min)
 		t->min = n;
 	if (t->self != NULL && strlen(t->self) == (size_t)w->nstem &&
@@ -173,6 +179,7 @@ add_cand(void *ctx, const char *term, int rank)
 		if (strcmp(c->c[i].text, term) == 0) {
 			if (rank < c->c[i].rank)
 				c->c[i].rank = rank;
+			c->c[i].entries++;
 			return 0;
 		}
 	memset(&tw, 0, sizeof(tw));
@@ -187,6 +194,9 @@ add_cand(void *ctx, const char *term, int rank)
 	c->c[c->n].text = xstrdup(term);
 	c->c[c->n].rank = rank;
 	c->c[c->n].docs = tw.min;
+	c->c[c->n].entries = 1;
+	memcpy(c->c[c->n].stem, tw.words == 1 ? tw.stem : "",
+	    tw.words == 1 ? strlen(tw.stem) + 1 : 1);
 	c->n++;
 	return 0;
 }
@@ -271,6 +281,46 @@ english_forms(const char *w, char forms[][GERMAN_MAX_WORD + 1])
 }
 
 /*
+ * An English word's entries name its senses, the common one in several
+ * entries ("forwarding": Weiterleitung, Weiterleiten, weiterleiten) and
+ * the rare ones once ("Versand"): when one German word recurs, the
+ * one-word translations that come only once are other senses and go.
+ */
+static void
+main_sense(struct cands *c)
+{
+	int	 i, j, n, most = 0, count[CAND_MAX];
+
+	for (i = 0; i < c->n; i++) {
+		for (j = 0, n = 0; j < c->n; j++)
+			if (c->c[i].stem[0] != '\0' &&
+			    strcmp(c->c[i].stem, c->c[j].stem) == 0)
+				n += c->c[j].entries;
+		count[i] = n;
+		if (n > most)
+			most = n;
+	}
+	if (most < 2)
+		return;
+	for (i = 0, j = 0; i < c->n; i++)
+		if (c->c[i].stem[0] != '\0' && count[i] == 1)
+			free(c->c[i].text);
+		else
+			c->c[j++] = c->c[i];
+	c->n = j;
+}
+
+/* Stops at the first term: is there any? */
+static int
+first(void *ctx, const char *term, int rank)
+{
+	(void)ctx;
+	(void)term;
+	(void)rank;
+	return 1;
+}
+
+/*
  * Runs of up to three words, one of them rare, that are an English term:
  * their German translations.  Returns whether slot i got some.
  */
@@ -293,6 +343,14 @@ translate(struct query *q, size_t i, struct cands *c,
 			buf_printf(&key, "%s%s", j ? " " : "",
 			    q->slots[i + j].folded);
 		}
+		/*
+		 * A word German has too ("Handy", "Chef", "Art") is read as
+		 * German in a German query: its German senses come below.
+		 */
+		if (j == k && any && k == 1 && q->slots[i].stem != NULL &&
+		    search_dict_english_of(d, q->slots[i].stem, first,
+		    NULL) > 0)
+			any = 0;
 		if (j == k && any) {
 			c->self = k == 1 ? q->slots[i].stem : NULL;
 			search_dict_english(d, key.data, add_cand, c);
@@ -308,6 +366,7 @@ translate(struct query *q, size_t i, struct cands *c,
 		if (c->n > 0) {
 			if (k > 1)
 				search_query_merge_slots(q, i, k);
+			main_sense(c);
 			return take(c, &q->slots[i], QUERY_ALT_TRANSLATED,
 			    (int)wt->related) > 0;
 		}
