@@ -1302,9 +1302,13 @@ stat_section(struct ctx *c, struct buf *b, enum stat_kind kind, int days)
 	struct stat_table	 t = { b, c, &stat_defs[kind], days, 0, 0 };
 	int			 search = t.def->store_kind >= 0;
 
-	buf_printf(b, "<section class=\"stat\" id=\"%s\"><h2>%s</h2>\n"
-	    "<table class=\"list stats\"><thead><tr><th>%s</th><th>Anzahl</th>",
-	    t.def->name, t.def->title, t.def->what);
+	buf_printf(b, "<section class=\"stat\" id=\"%s\"><h2>", t.def->name);
+	if (kind == TAB_READ)
+		buf_printf(b, "Meistgelesen (%d Tage)", days);
+	else
+		buf_puts(b, t.def->title);
+	buf_printf(b, "</h2>\n<table class=\"list stats\"><thead><tr><th>%s"
+	    "</th><th>Anzahl</th>", t.def->what);
 	if (search)
 		buf_printf(b, "<th>Trend (zu den %d Tagen davor)</th><th>danach "
 		    "am meisten geöffnet</th>", days);
