@@ -82,7 +82,7 @@
 		// same article without changes leaves it alone).
 		function store() {
 			try {
-				if (dirty()) {
+				if (!submitting && dirty()) {
 					var o = snapshot();
 					o.rev = form.getAttribute("data-rev");
 					o.time = Date.now();
@@ -257,6 +257,7 @@
 		});
 		form.addEventListener("submit", function () {
 			submitting = true;
+			clearTimeout(storeTimer);
 			if (state) {
 				state.textContent = "Wird gespeichert …";
 			}
@@ -267,11 +268,7 @@
 			} catch (e) { /* nothing to remove */ }
 		});
 		// A tab closed before the copy was due: kept now.
-		window.addEventListener("pagehide", function () {
-			if (!submitting) {
-				store();
-			}
-		});
+		window.addEventListener("pagehide", store);
 		window.addEventListener("beforeunload", function (e) {
 			if (!submitting && dirty()) {
 				e.preventDefault();
