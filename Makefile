@@ -6,6 +6,7 @@
 #                with clang + AddressSanitizer/UndefinedBehaviorSanitizer,
 #                run every test against both builds
 #   make bench   latency and throughput figures (not part of the tests)
+#   make audit   Lighthouse scores of the public pages (not part of the tests)
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (not part of the
 #                tests; make test replays the corpus and the crashes)
 #   make         just build build/kbd (packages must be there)
@@ -128,6 +129,13 @@ test-build-asan:
 
 check: test
 
+# Lighthouse on the public pages, as a phone and as a desktop (npm's
+# lighthouse, installed on first use; Debian's chromium).
+audit: deps
+	$(Q)sh kbd/deps.sh audit
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/kbd
+	$(Q)tests/browser/audit.sh $(BUILD)
+
 bench: deps
 	$(Q)sh kbd/deps.sh bench
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/kbd $(BUILD)/search_bench
@@ -197,7 +205,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps run test test-build-gcc test-build-asan check bench fuzz fuzzers install uninstall clean \
+.PHONY: all deps run test test-build-gcc test-build-asan check bench audit fuzz fuzzers install uninstall clean \
 	units
 
 -include $(OBJS:.o=.d)

@@ -5,6 +5,7 @@
 #   sh kbd/deps.sh test    what the tests use on top (clang and its
 #                          sanitizer runtime, curl, jq, chromium, node, ...)
 #   sh kbd/deps.sh bench   what the benchmark uses (wrk, nginx-light)
+#   sh kbd/deps.sh audit   what make audit uses (node, npm, chromium)
 #
 # Each need is checked first (pkg-config, a header, a command, a file);
 # apt-get runs only for what is missing, so on a ready machine this costs
@@ -101,13 +102,20 @@ check() {
 		need_command chromium chromium
 		need_command xmllint libxml2-utils
 		;;
+	audit)
+		need_command node nodejs
+		need_command npm npm
+		need_command chromium chromium
+		need_command curl curl
+		need_command python3 python3
+		;;
 	bench)
 		need_command wrk wrk
 		need_command nginx nginx-light
 		need_command python3 python3
 		;;
 	*)
-		echo "usage: sh kbd/deps.sh build|test|bench" >&2
+		echo "usage: sh kbd/deps.sh build|test|bench|audit" >&2
 		exit 2
 		;;
 	esac

@@ -114,7 +114,7 @@ void
 page_category_breadcrumbs(struct buf *b, const char *name, const char *title,
     const char *url)
 {
-	json_t		*list = json_array();
+	json_t		*list = json_array(), *ld;
 	struct buf	 u;
 	char		*json;
 	int		 pos = 1;
@@ -137,9 +137,10 @@ page_category_breadcrumbs(struct buf *b, const char *name, const char *title,
 		    "@type", "ListItem", "position", pos, "name",
 		    reply_jstr(title), "item", reply_jstr(url)));
 	buf_free(&u);
-	json = json_dumps(json_pack("{s:s,s:s,s:o}", "@context",
-	    "https://schema.org", "@type", "BreadcrumbList",
-	    "itemListElement", list), JSON_COMPACT);
+	ld = json_pack("{s:s,s:s,s:o}", "@context", "https://schema.org",
+	    "@type", "BreadcrumbList", "itemListElement", list);
+	json = ld != NULL ? json_dumps(ld, JSON_COMPACT) : NULL;
+	json_decref(ld);
 	if (json == NULL)
 		return;
 	buf_puts(b, "<script type=\"application/ld+json\">");

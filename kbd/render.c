@@ -216,13 +216,16 @@ static void
 table_box(cmark_node *table, int nth)
 {
 	cmark_node	*box;
-	uint8_t		*none;
+	uint8_t		*align;
 	uint16_t	 cols = cmark_gfm_extensions_get_table_columns(table);
 	char		 open[128];
 
-	none = xcalloc(cols + 1, 1);
-	cmark_gfm_extensions_set_table_alignments(table, cols, none);
-	free(none);
+	/*
+	 * Cleared in place: cmark-gfm 0.29.0.gfm.6's setter copies the new
+	 * alignments over the old ones' pointer without freeing them.
+	 */
+	if ((align = cmark_gfm_extensions_get_table_alignments(table)) != NULL)
+		memset(align, 0, cols);
 	if ((box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)) == NULL)
 		return;
 	snprintf(open, sizeof(open), "<section class=\"table-scroll\" "
