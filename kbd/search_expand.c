@@ -310,16 +310,6 @@ main_sense(struct cands *c)
 	c->n = j;
 }
 
-/* Stops at the first term: is there any? */
-static int
-first(void *ctx, const char *term, int rank)
-{
-	(void)ctx;
-	(void)term;
-	(void)rank;
-	return 1;
-}
-
 /*
  * Runs of up to three words, one of them rare, that are an English term:
  * their German translations.  Returns whether slot i got some.
@@ -343,14 +333,6 @@ translate(struct query *q, size_t i, struct cands *c,
 			buf_printf(&key, "%s%s", j ? " " : "",
 			    q->slots[i + j].folded);
 		}
-		/*
-		 * A word German has too ("Handy", "Chef", "Art") is read as
-		 * German in a German query: its German senses come below.
-		 */
-		if (j == k && any && k == 1 && q->slots[i].stem != NULL &&
-		    search_dict_english_of(d, q->slots[i].stem, first,
-		    NULL) > 0)
-			any = 0;
 		if (j == k && any) {
 			c->self = k == 1 ? q->slots[i].stem : NULL;
 			search_dict_english(d, key.data, add_cand, c);
