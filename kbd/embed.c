@@ -8,9 +8,14 @@
  * previews, the snippets to copy and the hash for Subresource Integrity.
  *
  * Lists take limit (1-100), period ("all", "7d", "30d", …), hits (1 to
- * show the counts) and lang ("de" or "en", for the few words around
- * them); links are absolute, on site_base(), and open in the top window.
+ * show the counts), lang ("de" or "en", for the few words around
+ * them), category (only that category's articles), and for /embed/top
+ * theme ("dark") and search (1: a search box above the list); links are
+ * absolute, on site_base(), and open in the top window.  /embed/top
+ * tells the page around it its height (static/embed-frame.js), so that
+ * the snippet's listener can size the iframe to it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +30,9 @@ struct embed_args {
 	int		 days;		/* 0: all time */
 	int		 hits;		/* show the counts */
 	int		 en;		/* English words around the list */
+	int		 dark;		/* theme=dark */
+	int		 search;	/* a search box above the list */
+	char		 category[KBD_MAX_CATEGORY + 1];	/* or "" */
 };
 
 /* Parses req's arguments.  Returns 0, or -1 when one is not valid. */
@@ -32,13 +40,22 @@ static int
 parse_args(struct request *req, struct embed_args *a)
 {
 	const char	*lang = http_arg(req, "lang");
-	int		 hits;
+	const char	*theme = http_arg(req, "theme");
+	const char	*category = http_arg(req, "category");
+	int		 hits, search;
 
 	memset(a, 0, sizeof(*a));
 	if (http_arg_number(req, "limit", KBD_DEFAULT_LIMIT, 1, KBD_TOP_MAX,
 	    &a->limit) == -1 || http_arg_number(req, "hits", 0, 0, 1, &hits) == -1 ||
+	    http_arg_number(req, "search", 0, 0, 1, &search) == -1 ||
 	    top_period(http_arg(req, "period"), &a->days) == -1)
 		return -1;
+	if (category != NULL && strlen(category) > KBD_MAX_CATEGORY)
+		return -1;
+	snprintf(a->category, sizeof(a->category), "%s", category != NULL ?
+	    category : "");
+	a->dark = theme != NULL && strcmp(theme, "dark") == 0;
+	a->search = search;
 	a->hits = hits;
 	a->en = lang != NULL && strncmp(lang, "en", 2) == 0;
 	return 0;
@@ -56,6 +73,9 @@ embed_top_key(struct request *req, struct cache_key *k)
 	cache_key_add_int(k, a.days);
 	cache_key_add_int(k, a.hits);
 	cache_key_add_int(k, a.en);
+	cache_key_add_int(k, a.dark);
+	cache_key_add_int(k, a.search);
+	cache_key_add(k, a.category);
 	return cache_key_done(k);
 }
 
@@ -67,10 +87,14 @@ static void
 top_items(struct buf *b, const struct embed_args *a, const char *link_attrs,
     const char *cls, struct top_entry *t, size_t n)
 {
-	size_t	 i;
+	size_t	 i, shown = 0;
 
 	buf_puts(b, "<ol>\n");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && shown < (size_t)a->limit; i++) {
+		if (*a->category != '\0' && strcmp(a->category,
+		    t[i].category) != 0)
+			continue;
+		shown++;
 		buf_puts(b, "<li><a href=\"");
 		escape_html(b, site_base());
 		buf_puts(b, "/a/");
@@ -98,7 +122,9 @@ read_list(struct request *req, struct reply *rep, struct embed_args *a,
 		error_reply(req, rep, 400, NULL);
 		return -1;
 	}
-	if (top_get(a->days, (size_t)a->limit, t, n) == -1) {
+	/* A category's articles come from the whole list kept ready. */
+	if (top_get(a->days, *a->category != '\0' ? KBD_TOP_MAX :
+	    (size_t)a->limit, t, n) == -1) {
 		top_free(*t, *n);
 		error_reply(req, rep, 503, NULL);
 		return -1;
@@ -130,10 +156,22 @@ embed_top(struct request *req, struct reply *rep)
 	    "content=\"width=device-width, initial-scale=1\">\n"
 	    "<meta name=\"robots\" content=\"noindex\">\n<title>%s – "
 	    KBD_SITE_NAME "</title>\n<link rel=\"stylesheet\" "
-	    "href=\"/static/embed.css?v=%s\">\n</head>\n<body>\n"
-	    "<section class=\"k\" aria-labelledby=\"h\">\n<h2 id=\"h\">%s"
-	    "</h2>\n", a.en ? "en" : "de", heading,
-	    static_version("embed.css"), heading);
+	    "href=\"/static/embed.css?v=%s\">\n"
+	    "<script src=\"/static/embed-frame.js?v=%s\" defer></script>\n"
+	    "</head>\n<body%s>\n<section class=\"k\" aria-labelledby=\"h\">\n"
+	    "<h2 id=\"h\">%s</h2>\n", a.en ? "en" : "de", heading,
+	    static_version("embed.css"), static_version("embed-frame.js"),
+	    a.dark ? " class=\"dark\"" : "", heading);
+	if (a.search) {
+		buf_puts(&b, "<form class=\"s\" role=\"search\" method=\"get\" "
+		    "target=\"_top\" action=\"");
+		escape_html(&b, site_base());
+		buf_printf(&b, "/search\"><input type=\"search\" name=\"q\" "
+		    "aria-label=\"%s\" placeholder=\"%s\"> <button type=\""
+		    "submit\">%s</button></form>\n", a.en ? "Search the help" :
+		    "Hilfe durchsuchen", a.en ? "Search the help" :
+		    "Hilfe durchsuchen", a.en ? "Search" : "Suchen");
+	}
 	top_items(&b, &a, " target=\"_top\"", "n", t, n);
 	buf_puts(&b, "</section>\n</body>\n</html>\n");
 	top_free(t, n);

@@ -451,10 +451,13 @@ struct stat_row {
 	const char	*slug;
 	int64_t		 value;
 	int64_t		 extra;
+	const char	*opened;	/* searches: the article opened most */
+	int64_t		 before;	/* searches: value the period before */
 };
 #define STATS_TOP	0	/* most searched */
 #define STATS_EMPTY	1	/* found nothing */
 #define STATS_UNOPENED	2	/* found something nobody opened */
+#define STATS_FOUND	3	/* found something (weak ones: the caller) */
 const char *store_staff_sort(const char *s);
 int	 store_staff_articles(struct reader *r, const struct staff_filter *f,
 	    void (*fn)(void *, const struct store_staff_article *), void *arg);

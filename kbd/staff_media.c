@@ -240,8 +240,8 @@ staff_media_form(struct buf *b, const struct staff *who, const char *slug)
 	    STR(KBD_MAX_MEDIA_MB) " MB) <input type=\"file\" name=\"file\" id=\"media-file\" "
 	    "accept=\"image/png,image/jpeg,image/webp,image/gif\" required>"
 	    "</label>\n<label>Beschreibung für Menschen, die das Bild nicht "
-	    "sehen (Pflicht) <input name=\"alt\" id=\"media-alt\" "
-	    "maxlength=\"200\" required></label>\n<button>Hochladen und "
+	    "sehen (Pflicht) <input type=\"text\" name=\"alt\" id=\"media-alt\" "
+	    "maxlength=\"200\" required></label>\n<button type=\"submit\">Hochladen und "
 	    "einfügen</button>\n<p class=\"meta\" id=\"media-status\" "
 	    "role=\"status\"></p>\n</form>\n</section>\n");
 }

@@ -73,7 +73,8 @@ admin_begin(struct buf *b, const char *title, const struct staff *who)
 	if (who != NULL) {
 		buf_puts(b, "<nav class=\"admin-nav\"><a href=\"/admin\">"
 		    "Artikel</a> <a href=\"/admin/new\">Neuer Artikel</a> "
-		    "<a href=\"/admin/stats\">Statistik</a> ");
+		    "<a href=\"/admin/stats\">Statistik</a> <a href=\""
+		    "/admin/embed\">Einbinden</a> ");
 		if (who->admin)
 			buf_puts(b, "<a href=\"/admin/users\">Benutzer</a> ");
 		buf_puts(b, "<a href=\"/\">Zur Website</a></nav>\n"
@@ -82,7 +83,7 @@ admin_begin(struct buf *b, const char *title, const struct staff *who)
 		buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s"
 		    "\"><span>", who->csrf);
 		escape_html(b, who->name);
-		buf_puts(b, "</span> <button>Abmelden</button></form>\n");
+		buf_puts(b, "</span> <button type=\"submit\">Abmelden</button></form>\n");
 	}
 	buf_puts(b, "</div></header>\n<main class=\"wrap wide\">\n");
 }
@@ -135,6 +136,8 @@ static const struct {
 	const char	*after;
 } notices[] = {
 	{ "alias", ARG_SLUG, "Gespeichert: die Suche findet jetzt /a/", "." },
+	{ "draft", ARG_NONE, "Entwurf angelegt; die Suche findet ihn, sobald "
+	    "er veröffentlicht ist.", "" },
 	{ "deleted", ARG_NONE, "Gelöscht. Mit „Wiederherstellen“ ist er "
 	    "wieder da.", "" },
 	{ "published", ARG_NONE, "Veröffentlicht.", "" },
@@ -142,6 +145,8 @@ static const struct {
 	    "weiter.", "" },
 	{ "restored", ARG_NONE, "Wiederhergestellt.", "" },
 	{ "saved", ARG_REV, "Gespeichert (Revision ", ")." },
+	{ "saved-published", ARG_REV, "Gespeichert (Revision ",
+	    "), veröffentlicht." },
 	{ "unpublished", ARG_NONE, "Zurückgezogen: jetzt ein Entwurf.", "" },
 	{ "user-added", ARG_NAME, "", ": angelegt." },
 	{ "user-deleted", ARG_NAME, "", ": gelöscht." },
@@ -263,12 +268,12 @@ login_page(struct ctx *c, unsigned int status, const char *name,
 		buf_puts(&b, "</p>\n");
 	}
 	buf_puts(&b, "<form class=\"login\" method=\"post\" action=\""
-	    "/admin/login\">\n<label>Benutzername <input name=\"name\" "
+	    "/admin/login\">\n<label>Benutzername <input type=\"text\" name=\"name\" "
 	    "autocomplete=\"username\" required maxlength=\"64\" value=\"");
 	escape_html(&b, name != NULL ? name : "");
 	buf_puts(&b, "\"></label>\n<label>Passwort <input name=\"password\" "
 	    "type=\"password\" autocomplete=\"current-password\" required>"
-	    "</label>\n<button>Anmelden</button>\n</form>\n");
+	    "</label>\n<button type=\"submit\">Anmelden</button>\n</form>\n");
 	reply_admin(c, status, &b);
 }
 
@@ -409,7 +414,7 @@ article_list(struct ctx *c)
 	option(&b, "draft", "Entwürfe", f.state);
 	option(&b, "deleted", "gelöscht", f.state);
 	buf_printf(&b, "</select></label> <input type=\"hidden\" name=\"sort\" "
-	    "value=\"%s\"><button>Filtern</button></form>\n", f.sort);
+	    "value=\"%s\"><button type=\"submit\">Filtern</button></form>\n", f.sort);
 	buf_puts(&b, "<table class=\"list\">\n<thead><tr>");
 	sort_link(&b, "title", "Titel", &f);
 	sort_link(&b, "category", "Kategorie", &f);
@@ -434,6 +439,7 @@ struct form {
 	const char	*category;
 	const char	*tags;		/* as typed: comma-separated */
 	const char	*body;
+	const char	*new_slug;	/* a new article's address as typed */
 	int		 draft;
 	int64_t		 rev;
 };
@@ -491,36 +497,118 @@ staff_page_preview(const char *md)
 	return html;
 }
 
+/*
+ * The address made from a title, as static/admin.js makes it while one
+ * types: lower case, ä→ae, ö→oe, ü→ue, ß→ss, every other run of
+ * characters that are not a-z or 0-9 one '-', at most KBD_MAX_SLUG
+ * bytes.  The caller frees it; "" when nothing is left.
+ */
+static char *
+slug_from_title(const char *t)
+{
+	struct buf	 b;
+	const unsigned char *p = (const unsigned char *)t;
+	const char	*add;
+	int		 dash = 0;
+
+	buf_init(&b);
+	buf_put(&b, "", 0);
+	for (; *p != '\0' && b.len < KBD_MAX_SLUG - 2; p++) {
+		add = NULL;
+		if (*p >= 'A' && *p <= 'Z')
+			buf_putc(&b, (char)(*p - 'A' + 'a'));
+		else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+			buf_putc(&b, (char)*p);
+		else if (p[0] == 0xc3 && p[1] != '\0') {
+			switch (p[1]) {
+			case 0xa4: case 0x84: add = "ae"; break;
+			case 0xb6: case 0x96: add = "oe"; break;
+			case 0xbc: case 0x9c: add = "ue"; break;
+			case 0x9f: add = "ss"; break;
+			}
+			p++;
+		} else if (p[0] == 0xe1 && p[1] == 0xba && p[2] == 0x9e) {
+			add = "ss";	/* ẞ */
+			p += 2;
+		}
+		if (add != NULL)
+			buf_puts(&b, add);
+		else if (b.len > 0 && !((*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) {
+			if (!dash)
+				buf_putc(&b, '-');
+			dash = 1;
+			continue;
+		}
+		if (b.len > 0 && b.data[b.len - 1] != '-')
+			dash = 0;
+	}
+	while (b.len > 0 && b.data[b.len - 1] == '-')
+		b.data[--b.len] = '\0';
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * The editor: a bar that stays in view (Speichern, for a draft also
+ * "Speichern und veröffentlichen", and the state static/admin.js keeps
+ * up to date), the fields, the text beside its preview.  static/admin.js
+ * adds Ctrl+S, the warning before leaving unsaved changes, the address
+ * from the title, the copy in the browser's storage, and the preview
+ * that follows the cursor.
+ */
 static void
 edit_form(struct buf *b, const struct staff *who, const struct form *f)
 {
 	int	 is_new = *f->slug == '\0';
 	char	*preview = staff_page_preview(f->body);
 
-	buf_puts(b, "<form class=\"editor\" method=\"post\" action=\"");
+	buf_puts(b, "<form class=\"editor\" id=\"editor\" method=\"post\" "
+	    "action=\"");
 	if (is_new)
 		buf_puts(b, "/admin/new");
 	else {
 		buf_puts(b, "/admin/edit/");
 		escape_url(b, f->slug);
 	}
-	buf_puts(b, "\">\n");
+	buf_puts(b, "\" data-key=\"");
+	escape_html(b, is_new ? "" : f->slug);
+	buf_printf(b, "\" data-rev=\"%lld\">\n", (long long)f->rev);
 	csrf_input(b, who);
 	buf_printf(b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">\n"
-	    "<div class=\"fields\">\n", (long long)f->rev);
-	if (is_new)
-		buf_printf(b, "<label>Adresse: /a/<input name=\"slug\" "
-		    "required maxlength=\"%d\" pattern=\"[a-z0-9_\\-]+\" "
-		    "placeholder=\"imap-einrichten\"></label>\n",
-		    KBD_MAX_SLUG);
-	buf_printf(b, "<label>Titel (die Frage) <input name=\"title\" "
-	    "required maxlength=\"%d\" value=\"", KBD_MAX_TITLE);
+	    "<div class=\"editbar\"><button type=\"submit\" class=\"primary\" "
+	    "id=\"save\">Speichern</button>", (long long)f->rev);
+	if (f->draft)
+		buf_puts(b, " <button type=\"submit\" name=\"publish\" value="
+		    "\"1\">Speichern und veröffentlichen</button>");
+	buf_printf(b, " <span id=\"edit-state\" class=\"meta\" role=\"status\">"
+	    "%s</span><span class=\"meta keys\">Strg+S speichert</span>"
+	    "</div>\n<div class=\"fields\">\n", is_new ? "Neu, noch nicht "
+	    "gespeichert" : f->draft ? "Entwurf, gespeichert" :
+	    "Veröffentlicht, gespeichert");
+	buf_printf(b, "<label class=\"wide\">Titel (die Frage) <input type="
+	    "\"text\" name=\"title\" id=\"title\" required maxlength=\"%d\" "
+	    "value=\"", KBD_MAX_TITLE);
 	escape_html(b, f->title);
-	buf_printf(b, "\"></label>\n<label>Kategorie <input name=\"category\" "
+	buf_puts(b, "\"></label>\n");
+	if (is_new) {
+		buf_printf(b, "<label class=\"wide\">Adresse: /a/<input type="
+		    "\"text\" name=\"slug\" id=\"slug\" maxlength=\"%d\" "
+		    "pattern=\"[a-z0-9][a-z0-9_\\-]*\" aria-describedby=\""
+		    "slug-help\" title=\"Nur Kleinbuchstaben a–z, Ziffern, - "
+		    "und _; am Anfang ein Buchstabe oder eine Ziffer\" "
+		    "placeholder=\"wird aus dem Titel gebildet\" value=\"",
+		    KBD_MAX_SLUG);
+		escape_html(b, f->new_slug != NULL ? f->new_slug : "");
+		buf_puts(b, "\"><small id=\"slug-help\">Wird aus dem Titel "
+		    "gebildet (ä→ae, ß→ss, Leerzeichen→-) und lässt sich "
+		    "ändern. Erlaubt sind Kleinbuchstaben a–z, Ziffern, - und "
+		    "_.</small></label>\n");
+	}
+	buf_printf(b, "<label>Kategorie <input type=\"text\" name=\"category\" "
 	    "maxlength=\"%d\" value=\"", KBD_MAX_CATEGORY);
 	escape_html(b, f->category);
 	buf_puts(b, "\"></label>\n<label>Schlagwörter, mit Komma getrennt "
-	    "<input name=\"tags\" value=\"");
+	    "<input type=\"text\" name=\"tags\" value=\"");
 	escape_html(b, f->tags);
 	buf_printf(b, "\"></label>\n<label class=\"check\"><input type="
 	    "\"checkbox\" name=\"draft\" value=\"1\"%s> Entwurf (für Kunden "
@@ -529,11 +617,10 @@ edit_form(struct buf *b, const struct staff *who, const struct form *f)
 	    "id=\"body\" rows=\"24\">", f->draft ? " checked" : "");
 	escape_html(b, f->body);
 	buf_puts(b, "</textarea></label>\n<section class=\"pane\"><h2>Vorschau"
-	    "</h2><div id=\"preview\" class=\"article preview\" aria-live="
+	    "</h2><div id=\"preview\" class=\"article preview\" tabindex=\"0\" aria-live="
 	    "\"polite\">");
 	buf_puts(b, preview);	/* cmark, safe mode: no raw HTML */
-	buf_puts(b, "</div></section>\n</div>\n<p><button class=\"primary\">"
-	    "Speichern</button></p>\n</form>\n");
+	buf_puts(b, "</div></section>\n</div>\n</form>\n");
 	staff_media_form(b, who, f->slug);
 	free(preview);
 }
@@ -556,22 +643,22 @@ article_actions(struct buf *b, const struct staff *who,
 	buf_puts(b, "<section class=\"actions\">\n<h2>Weitere Aktionen</h2>\n");
 	if (strcmp(a->state, "deleted") == 0) {
 		action_form(b, who, "restore", a->slug);
-		buf_puts(b, "<button>Wiederherstellen</button></form>\n");
+		buf_puts(b, "<button type=\"submit\">Wiederherstellen</button></form>\n");
 	} else {
 		action_form(b, who, "publish", a->slug);
 		buf_printf(b, "<input type=\"hidden\" name=\"draft\" value="
-		    "\"%d\"><button>%s</button></form>\n", !a->draft,
+		    "\"%d\"><button type=\"submit\">%s</button></form>\n", !a->draft,
 		    a->draft ? "Veröffentlichen" :
 		    "Zurückziehen (zum Entwurf machen)");
 		action_form(b, who, "rename", a->slug);
-		buf_printf(b, "<label>Neue Adresse: /a/<input name=\"slug\" "
+		buf_printf(b, "<label>Neue Adresse: /a/<input type=\"text\" name=\"slug\" "
 		    "required maxlength=\"%d\" pattern=\"[a-z0-9_\\-]+\">"
-		    "</label> <button>Umbenennen</button></form>\n",
+		    "</label> <button type=\"submit\">Umbenennen</button></form>\n",
 		    KBD_MAX_SLUG);
 		action_form(b, who, "delete", a->slug);
 		buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" "
 		    "name=\"confirm\" value=\"1\" required> wirklich "
-		    "löschen</label> <button class=\"danger\">Löschen</button>"
+		    "löschen</label> <button type=\"submit\" class=\"danger\">Löschen</button>"
 		    "</form>\n");
 	}
 	buf_puts(b, "<p><a href=\"/admin/history/");
@@ -617,7 +704,9 @@ edit_page(struct ctx *c)
 	escape_html(&b, a.slug);
 	buf_printf(&b, " · %s · %lld Hits · Revision %lld", state_name(a.state),
 	    (long long)a.hits, (long long)a.rev);
-	if (*a.author != '\0') {
+	if (strcmp(a.author, "file") == 0)
+		buf_puts(&b, " · Datei geändert außerhalb des Editors");
+	else if (*a.author != '\0') {
 		buf_puts(&b, " von ");
 		escape_html(&b, a.author);
 	}
@@ -648,37 +737,195 @@ new_page(struct ctx *c)
 	reply_admin(c, 200, &b);
 }
 
-/* Diff lines as HTML: a table of - and + lines, long runs folded. */
-struct diff_html {
-	struct buf	*b;
-	size_t		 same;		/* unchanged lines in a row */
+/*
+ * Diff lines as HTML: a unified diff with hunks of CONTEXT unchanged lines
+ * around each change, a header per hunk ("@@ -20,7 +20,7 @@"), both line
+ * numbers on each line, "… N unveränderte Zeilen" where lines are left
+ * out, and within a changed line the words that changed marked.
+ */
+#define CONTEXT	3
+
+struct diff_op {
+	int		 op;		/* ' ', '-', '+' */
+	const char	*s;
+	size_t		 n;
+	size_t		 old_no, new_no;	/* 1-based; 0 for none */
+};
+
+struct diff_list {
+	struct diff_op	*v;
+	size_t		 n, cap;
+	size_t		 old_no, new_no;
 };
 
 static void
-diff_line(void *arg, int op, const char *s, size_t n)
+diff_collect(void *arg, int op, const char *s, size_t n)
 {
-	struct diff_html	*d = arg;
+	struct diff_list	*l = arg;
+	struct diff_op		*d;
 
-	if (op == ' ') {
-		if (++d->same > 3)
-			return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	d = &l->v[l->n++];
+	d->op = op;
+	d->s = s;
+	d->n = n;
+	d->old_no = op != '+' ? ++l->old_no : 0;
+	d->new_no = op != '-' ? ++l->new_no : 0;
+}
+
+/*
+ * Where two versions of a line differ: the bytes before [*from] and after
+ * [*to_a] (or [*to_b]) are the same in both, widened to whole words.
+ */
+static void
+changed_span(const char *a, size_t na, const char *b, size_t nb,
+    size_t *from, size_t *to_a, size_t *to_b)
+{
+	size_t	 p = 0, q = 0;
+
+	while (p < na && p < nb && a[p] == b[p])
+		p++;
+	while (q < na - p && q < nb - p && a[na - 1 - q] == b[nb - 1 - q])
+		q++;
+	while (p > 0 && a[p - 1] != ' ')
+		p--;
+	while (q > 0 && a[na - q] != ' ')
+		q--;
+	*from = p;
+	*to_a = na - q;
+	*to_b = nb - q;
+}
+
+static void
+diff_row(struct buf *b, const struct diff_op *d, const struct diff_op *pair)
+{
+	size_t	 from = 0, to = d->n, to_other = 0;
+
+	buf_printf(b, "<tr class=\"%s\"><td class=\"ln\">", d->op == '-' ?
+	    "del" : d->op == '+' ? "ins" : "ctx");
+	if (d->old_no > 0)
+		buf_printf(b, "%zu", d->old_no);
+	buf_puts(b, "</td><td class=\"ln\">");
+	if (d->new_no > 0)
+		buf_printf(b, "%zu", d->new_no);
+	buf_printf(b, "</td><td class=\"op\">%s</td><td><code>", d->op == '-' ?
+	    "<span class=\"visually-hidden\">entfernt</span>−" : d->op == '+' ?
+	    "<span class=\"visually-hidden\">neu</span>+" : "");
+	if (pair != NULL)
+		changed_span(d->s, d->n, pair->s, pair->n, &from, &to, &to_other);
+	if (pair != NULL && (from > 0 || to < d->n)) {
+		escape_html_n(b, d->s, from);
+		buf_puts(b, d->op == '-' ? "<del>" : "<ins>");
+		escape_html_n(b, d->s + from, to - from);
+		buf_puts(b, d->op == '-' ? "</del>" : "</ins>");
+		escape_html_n(b, d->s + to, d->n - to);
 	} else
-		d->same = 0;
-	buf_printf(d->b, "<tr class=\"%s\"><td>%c</td><td><code>", op == '-' ?
-	    "del" : op == '+' ? "ins" : "ctx", op == ' ' ? ' ' : op);
-	escape_html_n(d->b, s, n);
-	buf_puts(d->b, "</code></td></tr>\n");
+		escape_html_n(b, d->s, d->n);
+	buf_puts(b, "</code></td></tr>\n");
+}
+
+static void
+gap_row(struct buf *b, size_t n)
+{
+	if (n > 0)
+		buf_printf(b, "<tr class=\"gap\"><td colspan=\"4\">… %zu "
+		    "unveränderte Zeile%s</td></tr>\n", n, n == 1 ? "" : "n");
+}
+
+/* The hunk v[from..to): its header and lines. */
+static void
+hunk(struct buf *b, const struct diff_list *l, size_t from, size_t to)
+{
+	size_t	 i, j, old_start = 0, new_start = 0, old_n = 0, new_n = 0;
+	size_t	 dels, inss;
+
+	for (i = from; i < to; i++) {
+		if (l->v[i].old_no > 0 && old_n++ == 0)
+			old_start = l->v[i].old_no;
+		if (l->v[i].new_no > 0 && new_n++ == 0)
+			new_start = l->v[i].new_no;
+	}
+	/* An empty side starts after the line before it, as diff -u says. */
+	if (old_n == 0)
+		old_start = from > 0 ? l->v[from - 1].old_no : 0;
+	if (new_n == 0)
+		new_start = from > 0 ? l->v[from - 1].new_no : 0;
+	buf_printf(b, "<tr class=\"hunk\"><td colspan=\"4\">@@ -%zu,%zu +%zu,"
+	    "%zu @@ <span class=\"meta\">Zeile %zu</span></td></tr>\n",
+	    old_start, old_n, new_start, new_n, new_n > 0 ? new_start :
+	    old_start);
+	for (i = from; i < to; i = j) {
+		if (l->v[i].op != '-') {
+			diff_row(b, &l->v[i], NULL);
+			j = i + 1;
+			continue;
+		}
+		/* A run of removed lines, then one of added ones: paired. */
+		for (j = i; j < to && l->v[j].op == '-'; j++)
+			;
+		dels = j - i;
+		for (inss = 0; j + inss < to && l->v[j + inss].op == '+'; inss++)
+			;
+		for (j = i; j < i + dels; j++)
+			diff_row(b, &l->v[j], dels == inss ?
+			    &l->v[j + dels] : NULL);
+		for (; j < i + dels + inss; j++)
+			diff_row(b, &l->v[j], dels == inss ?
+			    &l->v[j - dels] : NULL);
+	}
 }
 
 static void
 diff_table(struct buf *b, const char *from, const char *to)
 {
-	struct diff_html	 d = { b, 0 };
+	struct diff_list	 l;
+	size_t			 i, start, end, last = 0, changed;
 
-	buf_puts(b, "<table class=\"diff\">\n");
-	if (diff_lines(from, to, diff_line, &d) == 0)
-		buf_puts(b, "<tr><td></td><td>keine Änderung</td></tr>\n");
-	buf_puts(b, "</table>\n");
+	memset(&l, 0, sizeof(l));
+	changed = diff_lines(from, to, diff_collect, &l);
+	buf_puts(b, "<table class=\"diff\">\n<thead><tr><th scope=\"col\">"
+	    "alt</th><th scope=\"col\">neu</th><th scope=\"col\"><span "
+	    "class=\"visually-hidden\">Art</span></th><th scope=\"col\">"
+	    "Zeile</th></tr></thead>\n<tbody>\n");
+	if (changed == 0) {
+		buf_puts(b, "<tr><td colspan=\"4\">keine Änderung</td></tr>\n");
+		l.n = 0;
+	}
+	for (i = 0; i < l.n; ) {
+		if (l.v[i].op == ' ') {
+			i++;
+			continue;
+		}
+		/* A hunk: CONTEXT lines before, changes, until 2 * CONTEXT
+		 * unchanged lines in a row, then CONTEXT after. */
+		start = i > CONTEXT ? i - CONTEXT : 0;
+		if (start < last)
+			start = last;
+		end = i;
+		while (end < l.n) {
+			size_t same = 0;
+
+			while (end + same < l.n && l.v[end + same].op == ' ')
+				same++;
+			if (end + same == l.n || same > 2 * CONTEXT) {
+				end += same < CONTEXT ? same : CONTEXT;
+				break;
+			}
+			end += same;
+			while (end < l.n && l.v[end].op != ' ')
+				end++;
+		}
+		gap_row(b, start - last);
+		hunk(b, &l, start, end);
+		last = i = end;
+	}
+	if (l.n > 0)
+		gap_row(b, l.n - last);
+	buf_puts(b, "</tbody></table>\n");
+	free(l.v);
 }
 
 /* The edit form again after a conflict, with the text as it is now. */
@@ -742,6 +989,7 @@ save(struct ctx *c, int is_new)
 	char		*tags = field_or_empty(c, "tags");
 	char		*body = field_or_empty(c, "body");
 	char		*draft = field_or_empty(c, "draft");
+	char		*publish = field_or_empty(c, "publish");
 	char		*rev = field_or_empty(c, "rev");
 	char		*keep_tags = staff_page_tags(tags), num[24];
 	const char	*errstr;
@@ -749,16 +997,21 @@ save(struct ctx *c, int is_new)
 
 	memset(&e, 0, sizeof(e));
 	parse_number(rev, 0, INT64_MAX, &base);
+	if (is_new && *slug == '\0') {
+		free(slug);
+		slug = slug_from_title(title);
+	}
 	e.slug = slug;
 	e.author = c->who->name;
 	e.title = title;
 	e.category = category;
 	e.tags = keep_tags;
 	e.body = body;
-	e.draft = strcmp(draft, "1") == 0;
+	e.draft = strcmp(draft, "1") == 0 && strcmp(publish, "1") != 0;
 	e.base_rev = is_new ? 0 : base;
 	memset(&f, 0, sizeof(f));
 	f.slug = is_new ? "" : slug;
+	f.new_slug = slug;
 	f.title = title;
 	f.category = category;
 	f.tags = tags;
@@ -768,7 +1021,8 @@ save(struct ctx *c, int is_new)
 
 	if (staff_edit_save(&e, &errstr) == 0) {
 		snprintf(num, sizeof(num), "%lld", (long long)e.rev);
-		see_other(c, "/admin/edit/", slug, "saved", "rev", num);
+		see_other(c, "/admin/edit/", slug, strcmp(publish, "1") == 0 ?
+		    "saved-published" : "saved", "rev", num);
 	} else if (e.err == EEXIST && !is_new)
 		conflict_page(c, &f, &e);
 	else if (e.err == ENOENT)
@@ -783,6 +1037,7 @@ save(struct ctx *c, int is_new)
 	free(tags);
 	free(body);
 	free(draft);
+	free(publish);
 	free(rev);
 	free(keep_tags);
 }
@@ -837,6 +1092,7 @@ struct history_ctx {
 	const struct staff	*who;
 	const char		*slug;
 	int64_t			 shown;		/* the revision diffed */
+	int64_t			 latest;	/* the current one */
 	char			*shown_text;
 	char			*before_text;	/* of the one before it */
 };
@@ -846,6 +1102,8 @@ history_row(void *arg, const struct staff_revision *v)
 {
 	struct history_ctx	*h = arg;
 
+	if (h->latest == 0)
+		h->latest = v->rev;
 	if (h->shown == 0)
 		h->shown = v->rev;
 	if (v->rev == h->shown)
@@ -863,9 +1121,13 @@ history_row(void *arg, const struct staff_revision *v)
 	    "Datei (außerhalb geändert)" : v->author);
 	buf_printf(h->b, "</td><td class=\"num\">%zu Bytes</td><td>",
 	    strlen(v->text));
+	if (v->rev == h->latest) {
+		buf_puts(h->b, "aktuelle Fassung</td></tr>\n");
+		return;
+	}
 	action_form(h->b, h->who, "restore", h->slug);
 	buf_printf(h->b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">"
-	    "<button>Diese Fassung wiederherstellen</button></form></td></tr>\n",
+	    "<button type=\"submit\">Diese Fassung wiederherstellen</button></form></td></tr>\n",
 	    (long long)v->rev);
 }
 
@@ -909,7 +1171,7 @@ history_page(struct ctx *c)
 	}
 	buf_puts(&b, "<h2>Alle Versionen</h2>\n<table class=\"list\">\n"
 	    "<thead><tr><th>Version</th><th>Zeit (UTC)</th><th>von</th>"
-	    "<th>Größe</th><th></th></tr></thead>\n<tbody>\n");
+	    "<th>Größe</th><th><span class=\"visually-hidden\">Aktion</span></th></tr></thead>\n<tbody>\n");
 	buf_put(&b, rows.data, rows.len);
 	buf_puts(&b, "</tbody></table>\n");
 	reply_admin(c, 200, &b);
@@ -920,15 +1182,69 @@ history_page(struct ctx *c)
 
 /* Statistics */
 
+/* The tables of the statistics page, for its sections and CSV export. */
+enum stat_kind {
+	TAB_EMPTY, TAB_WEAK, TAB_UNOPENED, TAB_TOP, TAB_READ, TAB_READ_ALL,
+	TAB_DAILY
+};
+
+static const struct stat_def {
+	const char	*name;		/* in ?table= and the file name */
+	const char	*title;
+	const char	*what;		/* the first column */
+	const char	*empty;		/* when there is no row */
+	int		 store_kind;	/* STATS_*, -1: most read */
+	int		 gap;		/* offers "Artikel dazu anlegen" */
+} stat_defs[] = {
+	[TAB_EMPTY] = { "ohne-ergebnis", "Suchen ohne Ergebnis", "Suche",
+	    "Keine – alles, was gesucht wurde, hat etwas gefunden.",
+	    STATS_EMPTY, 1 },
+	[TAB_WEAK] = { "schwache-treffer", "Suchen mit schwachen Treffern "
+	    "(kein Artikel mit allen Wörtern, oder weniger als 3)", "Suche",
+	    "Keine.", STATS_FOUND, 1 },
+	[TAB_UNOPENED] = { "nicht-geoeffnet", "Suchen, nach denen niemand "
+	    "einen Artikel öffnete", "Suche", "Keine.", STATS_UNOPENED, 1 },
+	[TAB_TOP] = { "haeufigste-suchen", "Häufigste Suchen", "Suche",
+	    "Noch keine Suchen.", STATS_TOP, 0 },
+	[TAB_READ] = { "meistgelesen", "Meistgelesen im Zeitraum", "Artikel",
+	    "Noch keine Aufrufe.", -1, 0 },
+	[TAB_READ_ALL] = { "meistgelesen-insgesamt", "Meistgelesen "
+	    "(insgesamt)", "Artikel", "Noch keine Artikel.", -1, 0 },
+	[TAB_DAILY] = { "aufrufe-pro-tag", "Aufrufe pro Tag", "Tag", "",
+	    -1, 0 },
+};
+
+#define WEAK_LIMIT	3	/* fewer results than this: a weak search */
+#define WEAK_SCAN	200	/* searches looked at for weak ones */
+#define STAT_ROWS	20
+
 struct stat_table {
 	struct buf	*b;
-	int64_t		 max;		/* for the bars */
-	int		 links;		/* label is an article */
-	int		 rows;
-	struct ctx	*c;		/* with alias: a form per search */
-	int		 alias;
+	struct ctx	*c;
+	const struct stat_def *def;
 	int		 days;
+	int		 csv;
+	int		 rows;
 };
+
+/*
+ * Whether a search that found something found it weakly: no article
+ * holds all its words, or fewer than WEAK_LIMIT do.  The search is run
+ * again now, on today's articles.
+ */
+static int
+weak(struct ctx *c, const char *text)
+{
+	struct search_result	 res;
+	struct query		*q = search_query_parse(c->r->tok, text);
+	int			 w = 0;
+
+	if (search_run(c->r, q, 1, 0, SEARCH_NO_SNIPPET, &res) == 0)
+		w = res.partial || res.total < WEAK_LIMIT;
+	search_result_free(&res);
+	search_query_free(q);
+	return w;
+}
 
 /*
  * The article a search found first, or "" (the page offers it as the
@@ -949,90 +1265,215 @@ first_found(struct ctx *c, const char *text)
 }
 
 /*
- * "Auch gesucht als": a form that attaches a search's phrasing to an
- * article (its aliases), the article found first filled in.
+ * What to do about a gap: "Artikel dazu anlegen" (a draft with the
+ * search as its title and phrasing) and "Zu Artikel hinzufügen" (the
+ * search as a phrasing of an article; the one it found first, or the
+ * one opened after it, filled in).
  */
 static void
-alias_form(struct stat_table *t, const char *query)
+gap_forms(struct stat_table *t, const char *query, const char *opened)
 {
-	char	*slug = first_found(t->c, query);
+	char	*slug = *opened != '\0' ? xstrdup(opened) :
+		    first_found(t->c, query);
 
-	buf_puts(t->b, "<td><form method=\"post\" action=\"/admin/alias\" "
+	buf_puts(t->b, "<td class=\"gap-actions\"><form method=\"post\" action="
+	    "\"/admin/draft\" class=\"draft\">");
+	csrf_input(t->b, t->c->who);
+	buf_puts(t->b, "<input type=\"hidden\" name=\"q\" value=\"");
+	escape_html(t->b, query);
+	buf_puts(t->b, "\"><button type=\"submit\">Artikel dazu anlegen</button>"
+	    "</form><form method=\"post\" action=\"/admin/alias\" "
 	    "class=\"alias\">");
 	csrf_input(t->b, t->c->who);
 	buf_puts(t->b, "<input type=\"hidden\" name=\"q\" value=\"");
 	escape_html(t->b, query);
 	buf_printf(t->b, "\"><input type=\"hidden\" name=\"days\" "
-	    "value=\"%d\"><input name=\"slug\" list=\"slugs\" required "
-	    "aria-label=\"Artikel (Adresse)\" placeholder=\"Artikel\" "
-	    "value=\"", t->days);
+	    "value=\"%d\"><input type=\"text\" name=\"slug\" list=\"slugs\" "
+	    "required aria-label=\"Artikel (Adresse) für „", t->days);
+	escape_html(t->b, query);
+	buf_puts(t->b, "“\" placeholder=\"Artikel\" value=\"");
 	escape_html(t->b, slug);
-	buf_puts(t->b, "\"> <button>Auch gesucht als</button></form></td>");
+	buf_puts(t->b, "\"> <button type=\"submit\">Zu Artikel hinzufügen"
+	    "</button></form></td>");
 	free(slug);
+}
+
+/* A CSV field: quoted, quotes doubled, no formula for a spreadsheet. */
+static void
+csv_field(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		buf_putc(b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		if (*s != '\r' && *s != '\n')
+			buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+static void
+trend(struct buf *b, const struct stat_row *row)
+{
+	if (row->before <= 0)
+		buf_puts(b, row->value > 0 ? "neu" : "–");
+	else if (row->value == row->before)
+		buf_puts(b, "gleich");
+	else
+		buf_printf(b, "%s%lld", row->value > row->before ? "+" : "−",
+		    (long long)(row->value > row->before ? row->value -
+		    row->before : row->before - row->value));
 }
 
 static void
 stat_row_html(void *arg, const struct stat_row *row)
 {
 	struct stat_table	*t = arg;
-	int			 width;
+	int			 search = t->def->store_kind >= 0;
 
-	if (t->max == 0)
-		t->max = row->value > 0 ? row->value : 1;
-	width = (int)(row->value * 100 / t->max);
+	if (t->rows >= STAT_ROWS ||
+	    (t->def == &stat_defs[TAB_WEAK] && !weak(t->c, row->label)))
+		return;
+	t->rows++;
+	if (t->csv) {
+		csv_field(t->b, row->label);
+		buf_printf(t->b, ",%lld", (long long)row->value);
+		if (search) {
+			buf_puts(t->b, ",");
+			trend(t->b, row);
+			buf_puts(t->b, ",");
+			csv_field(t->b, row->opened);
+		} else {
+			buf_puts(t->b, ",");
+			csv_field(t->b, row->slug);
+		}
+		buf_puts(t->b, "\r\n");
+		return;
+	}
 	buf_puts(t->b, "<tr><td>");
-	if (t->links) {
+	if (!search) {
 		buf_puts(t->b, "<a href=\"/admin/edit/");
 		escape_url(t->b, row->slug);
-		buf_puts(t->b, "\">");
-		escape_html(t->b, row->label);
-		buf_puts(t->b, "</a>");
 	} else {
 		buf_puts(t->b, "<a href=\"/search?q=");
 		escape_url(t->b, row->label);
-		buf_puts(t->b, "\">");
-		escape_html(t->b, row->label);
-		buf_puts(t->b, "</a>");
 	}
-	buf_printf(t->b, "</td><td class=\"num\">%lld</td><td class=\"bar\">"
-	    "<svg width=\"100%%\" height=\"12\" viewBox=\"0 0 100 12\" "
-	    "preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect width=\"%d\" "
-	    "height=\"12\" rx=\"2\"/></svg></td>",
-	    (long long)row->value, width > 0 ? width : 1);
-	if (t->alias)
-		alias_form(t, row->label);
+	buf_puts(t->b, "\">");
+	escape_html(t->b, row->label);
+	buf_printf(t->b, "</a></td><td class=\"num\">%lld</td>",
+	    (long long)row->value);
+	if (search) {
+		buf_puts(t->b, "<td class=\"num\">");
+		trend(t->b, row);
+		buf_puts(t->b, "</td><td>");
+		if (*row->opened != '\0') {
+			buf_puts(t->b, "<a href=\"/admin/edit/");
+			escape_url(t->b, row->opened);
+			buf_puts(t->b, "\">");
+			escape_html(t->b, row->opened);
+			buf_puts(t->b, "</a>");
+		} else
+			buf_puts(t->b, "–");
+		buf_puts(t->b, "</td>");
+		if (t->def->gap)
+			gap_forms(t, row->label, row->opened);
+	}
 	buf_puts(t->b, "</tr>\n");
-	t->rows++;
+}
+
+/* The rows of table def, as HTML rows or as CSV lines. */
+static int
+stat_rows_of(struct stat_table *t)
+{
+	const struct stat_def	*d = t->def;
+
+	if (d->store_kind < 0)
+		return store_staff_most_read(t->c->r, d == &stat_defs[TAB_READ]
+		    ? t->days : 0, STAT_ROWS, stat_row_html, t);
+	return store_staff_searches(t->c->r, d->store_kind, t->days,
+	    d == &stat_defs[TAB_WEAK] ? WEAK_SCAN : STAT_ROWS, stat_row_html, t);
 }
 
 static void
-stat_section(struct ctx *c, struct buf *b, const char *title,
-    const char *what, const char *empty, int kind, int days)
+stat_section(struct ctx *c, struct buf *b, enum stat_kind kind, int days)
 {
-	struct stat_table	 t = { b, 0, kind < 0, 0, c, 0, days };
+	struct stat_table	 t = { b, c, &stat_defs[kind], days, 0, 0 };
+	int			 search = t.def->store_kind >= 0;
 
-	/* Searches that found nothing, or nothing read: phrasings to add. */
-	t.alias = kind == STATS_EMPTY || kind == STATS_UNOPENED;
-	buf_printf(b, "<section class=\"stat\"><h2>%s</h2>\n<table class="
-	    "\"list stats\"><thead><tr><th>%s</th><th>Anzahl</th><th></th>"
-	    "%s</tr></thead><tbody>\n", title, what, t.alias ?
-	    "<th>Artikel</th>" : "");
-	if (kind < 0)
-		store_staff_most_read(c->r, days, 10, stat_row_html, &t);
+	buf_printf(b, "<section class=\"stat\" id=\"%s\"><h2>", t.def->name);
+	if (kind == TAB_READ)
+		buf_printf(b, "Meistgelesen (%d Tage)", days);
 	else
-		store_staff_searches(c->r, kind, days, 20, stat_row_html, &t);
+		buf_puts(b, t.def->title);
+	buf_printf(b, "</h2>\n<table class=\"list stats\"><thead><tr><th>%s"
+	    "</th><th>Anzahl</th>", t.def->what);
+	if (search)
+		buf_printf(b, "<th>Trend (zu den %d Tagen davor)</th><th>danach "
+		    "am meisten geöffnet</th>", days);
+	if (t.def->gap)
+		buf_puts(b, "<th>Lücke schließen</th>");
+	buf_puts(b, "</tr></thead><tbody>\n");
+	stat_rows_of(&t);
 	buf_puts(b, "</tbody></table>\n");
 	if (t.rows == 0)
-		buf_printf(b, "<p>%s</p>\n", empty);
-	buf_puts(b, "</section>\n");
+		buf_printf(b, "<p>%s</p>\n", t.def->empty);
+	buf_printf(b, "<p class=\"meta\"><a href=\"/admin/stats.csv?table=%s"
+	    "&amp;days=%d\" download>%s als CSV</a></p>\n</section>\n",
+	    t.def->name, days, t.def->title);
 }
 
-/* Hits per day as bars, with the numbers for screen readers. */
+/* "27.11." of day d (days since 1970). */
+static void
+day_label(char *out, size_t size, int64_t d, int year)
+{
+	char	 iso[32];
+
+	clock_format(iso, sizeof(iso), d * 86400);	/* YYYY-MM-DDT... */
+	if (year)
+		snprintf(out, size, "%.4s-%.2s-%.2s", iso, iso + 5, iso + 8);
+	else
+		snprintf(out, size, "%.2s.%.2s.", iso + 8, iso + 5);
+}
+
+/* The smallest 1, 2 or 5 times a power of ten that is >= v. */
+static int64_t
+nice_ceiling(int64_t v)
+{
+	int64_t	 p = 1;
+
+	if (v <= 1)
+		return 1;
+	for (;;) {
+		if (p >= v)
+			return p;
+		if (2 * p >= v)
+			return 2 * p;
+		if (5 * p >= v)
+			return 5 * p;
+		p *= 10;
+	}
+}
+
+#define CHART_W		720
+#define CHART_H		240
+#define CHART_LEFT	56
+#define CHART_BOTTOM	36
+#define CHART_TOP	16
+
+/*
+ * Hits per day: an SVG drawn here (readable without JavaScript) with a
+ * y axis of views, an x axis of dates, the value above each bar (every
+ * bar's <title> too), and the same numbers as a table.
+ */
 static void
 daily_chart(struct ctx *c, struct buf *b, int days)
 {
-	int64_t	 per_day[31], max = 1, total = 0;
-	int	 i, h;
+	int64_t	 per_day[31], max = 0, total = 0, top, first;
+	int	 i, plot_h = CHART_H - CHART_BOTTOM - CHART_TOP, h, x, bw;
+	int	 step = days > 10 ? 5 : 1;
+	char	 label[32];
 
 	if (store_staff_daily_hits(c->r, days, per_day) == -1)
 		return;
@@ -1041,20 +1482,111 @@ daily_chart(struct ctx *c, struct buf *b, int days)
 			max = per_day[i];
 		total += per_day[i];
 	}
-	buf_printf(b, "<section class=\"stat\"><h2>Aufrufe pro Tag</h2>\n"
-	    "<svg class=\"chart\" viewBox=\"0 0 %d 100\" role=\"img\" "
-	    "preserveAspectRatio=\"none\" "
-	    "aria-label=\"Aufrufe der letzten %d Tage, zusammen %lld\">\n",
-	    days * 10, days, (long long)total);
-	for (i = 0; i < days; i++) {
-		h = (int)(per_day[i] * 96 / max);
-		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"8\" height=\"%d\">"
-		    "<title>vor %d Tagen: %lld</title></rect>\n", i * 10 + 1,
-		    100 - h, h > 0 ? h : 0, days - 1 - i,
-		    (long long)per_day[i]);
+	top = nice_ceiling(max);
+	first = clock_seconds() / 86400 - (days - 1);
+	bw = (CHART_W - CHART_LEFT - 8) / days;
+	buf_printf(b, "<section class=\"stat\" id=\"aufrufe-pro-tag\"><h2>"
+	    "Aufrufe pro Tag</h2>\n<figure class=\"chart\">\n<svg class=\""
+	    "chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\""
+	    "chart-caption\">\n", CHART_W, CHART_H);
+	/* The y axis: 0, half and the top, with grid lines. */
+	for (i = 0; i <= 2; i++) {
+		int64_t	 v = top * i / 2;
+		int	 y = CHART_TOP + plot_h - (int)(v * plot_h / top);
+
+		buf_printf(b, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+		    "y2=\"%d\"/><text class=\"ytick\" x=\"%d\" y=\"%d\">%lld"
+		    "</text>\n", CHART_LEFT, y, CHART_W - 4, y, CHART_LEFT - 6,
+		    y + 4, (long long)v);
 	}
-	buf_printf(b, "</svg>\n<p class=\"meta\">Zusammen %lld Aufrufe in den "
-	    "letzten %d Tagen.</p></section>\n", (long long)total, days);
+	buf_printf(b, "<text class=\"axis\" x=\"12\" y=\"%d\" transform=\""
+	    "rotate(-90 12 %d)\">Aufrufe</text>\n", CHART_TOP + plot_h / 2,
+	    CHART_TOP + plot_h / 2);
+	for (i = 0; i < days; i++) {
+		h = (int)(per_day[i] * plot_h / top);
+		x = CHART_LEFT + 4 + i * bw;
+		day_label(label, sizeof(label), first + i, 0);
+		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\">"
+		    "<title>%s: %lld Aufrufe</title></rect>\n", x + 1,
+		    CHART_TOP + plot_h - h, bw - 2, h, label,
+		    (long long)per_day[i]);
+		if (days <= 10 || per_day[i] == max)
+			buf_printf(b, "<text class=\"value\" x=\"%d\" y=\"%d\">"
+			    "%lld</text>\n", x + bw / 2, CHART_TOP + plot_h - h
+			    - 4, (long long)per_day[i]);
+		if (i % step == 0 || i == days - 1)
+			buf_printf(b, "<text class=\"xtick\" x=\"%d\" y=\"%d\">"
+			    "%s</text>\n", x + bw / 2, CHART_TOP + plot_h + 16,
+			    label);
+	}
+	buf_printf(b, "<line class=\"axisline\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+	    "y2=\"%d\"/>\n<text class=\"axis\" x=\"%d\" y=\"%d\">Tag (UTC)"
+	    "</text>\n</svg>\n<figcaption id=\"chart-caption\">Aufrufe pro "
+	    "Tag, letzte %d Tage: zusammen %lld, höchstens %lld an einem Tag."
+	    "</figcaption>\n</figure>\n<details><summary>Als Tabelle</summary>"
+	    "\n<table class=\"list\"><thead><tr><th>Tag</th><th>Aufrufe</th>"
+	    "</tr></thead><tbody>\n", CHART_LEFT, CHART_TOP + plot_h,
+	    CHART_W - 4, CHART_TOP + plot_h, CHART_W / 2, CHART_H - 4, days,
+	    (long long)total, (long long)max);
+	for (i = days - 1; i >= 0; i--) {
+		day_label(label, sizeof(label), first + i, 1);
+		buf_printf(b, "<tr><td>%s</td><td class=\"num\">%lld</td></tr>\n",
+		    label, (long long)per_day[i]);
+	}
+	buf_printf(b, "</tbody></table>\n</details>\n<p class=\"meta\"><a href="
+	    "\"/admin/stats.csv?table=aufrufe-pro-tag&amp;days=%d\" download>"
+	    "Aufrufe pro Tag als CSV</a></p>\n</section>\n", days);
+}
+
+/* GET /admin/stats.csv?table=NAME&days=7|30: one table as CSV. */
+static void
+stats_csv(struct ctx *c)
+{
+	struct stat_table	 t;
+	struct buf		 b;
+	const char		*arg = http_arg(c->req, "days");
+	const char		*name = http_arg(c->req, "table");
+	int			 days = arg != NULL && strcmp(arg, "30") == 0 ?
+				    30 : 7, i;
+	int64_t			 per_day[31], first;
+	char			 label[32];
+	size_t			 k, len;
+	char			*body;
+
+	for (k = 0; k < nitems(stat_defs); k++)
+		if (name != NULL && strcmp(name, stat_defs[k].name) == 0)
+			break;
+	if (k == nitems(stat_defs)) {
+		message_page(c, 404, "Nicht gefunden", "Diese Tabelle gibt "
+		    "es nicht.");
+		return;
+	}
+	buf_init(&b);
+	if (k == TAB_DAILY) {
+		buf_puts(&b, "Tag,Aufrufe\r\n");
+		if (store_staff_daily_hits(c->r, days, per_day) == 0) {
+			first = clock_seconds() / 86400 - (days - 1);
+			for (i = 0; i < days; i++) {
+				day_label(label, sizeof(label), first + i, 1);
+				buf_printf(&b, "%s,%lld\r\n", label,
+				    (long long)per_day[i]);
+			}
+		}
+	} else {
+		memset(&t, 0, sizeof(t));
+		t.b = &b;
+		t.c = c;
+		t.def = &stat_defs[k];
+		t.days = days;
+		t.csv = 1;
+		buf_printf(&b, "%s,Anzahl,%s\r\n", t.def->what,
+		    t.def->store_kind >= 0 ? "Trend,danach am meisten geöffnet" :
+		    "Adresse");
+		stat_rows_of(&t);
+	}
+	body = buf_detach(&b, &len);
+	reply_text(c->rep, 200, "text/csv; charset=utf-8", body, len);
+	c->rep->cache = "no-store";
 }
 
 static void
@@ -1114,6 +1646,61 @@ add_alias(struct ctx *c)
 	free(days);
 }
 
+/*
+ * POST /admin/draft (q): "Artikel dazu anlegen" from a search that found
+ * nothing or too little: a draft with the search as its title and as a
+ * phrasing (aliases), its address made from the search ("-2" … when it
+ * is taken), then its editor.
+ */
+static void
+create_draft(struct ctx *c)
+{
+	struct edit	 e;
+	char		*q = field_or_empty(c, "q"), *base, slug[KBD_MAX_SLUG + 1];
+	const char	*errstr = "Die Suche ist leer.";
+	int		 rc = -1, n;
+
+	memset(&e, 0, sizeof(e));
+	e.err = EINVAL;
+	base = slug_from_title(q);
+	for (n = 1; *base != '\0' && strlen(q) <= KBD_MAX_TITLE && n <= 20;
+	    n++) {
+		if (n == 1)
+			snprintf(slug, sizeof(slug), "%s", base);
+		else
+			snprintf(slug, sizeof(slug), "%.*s-%d", KBD_MAX_SLUG - 4,
+			    base, n);
+		free(e.current);
+		memset(&e, 0, sizeof(e));
+		e.slug = slug;
+		e.author = c->who->name;
+		e.title = q;
+		e.category = "";
+		e.tags = "";
+		e.body = "Kurz die Antwort in einem Satz.\n\n## Schritt für "
+		    "Schritt\n\n1. …\n";
+		e.draft = 1;
+		if ((rc = staff_edit_save(&e, &errstr)) == 0 || e.err != EEXIST)
+			break;
+	}
+	if (rc == 0) {
+		free(e.current);
+		memset(&e, 0, sizeof(e));
+		e.slug = slug;
+		e.author = c->who->name;
+		e.alias = q;
+		rc = staff_edit_alias(&e, &errstr);
+	}
+	if (rc == 0) {
+		see_other(c, "/admin/edit/", slug, "draft", NULL, NULL);
+	} else
+		message_page(c, error_status(e.err), "Das hat nicht geklappt",
+		    errstr);
+	free(e.current);
+	free(base);
+	free(q);
+}
+
 static void
 stats_page(struct ctx *c)
 {
@@ -1131,20 +1718,206 @@ stats_page(struct ctx *c)
 	    "/admin/stats?days=30\"%s>30 Tage</a></p>\n", days == 7 ?
 	    " aria-current=\"true\"" : "", days == 30 ?
 	    " aria-current=\"true\"" : "");
-	stat_section(c, &b, "Suchen ohne Ergebnis", "Suche",
-	    "Keine – alles, was gesucht wurde, hat etwas gefunden.",
-	    STATS_EMPTY, days);
-	stat_section(c, &b, "Suchen, nach denen niemand einen Artikel öffnete",
-	    "Suche", "Keine.", STATS_UNOPENED, days);
-	stat_section(c, &b, "Häufigste Suchen", "Suche", "Noch keine Suchen.",
-	    STATS_TOP, days);
+	buf_puts(&b, "<p>Wo die Hilfe Lücken hat: Suchen ohne Ergebnis, mit "
+	    "schwachen Treffern und ohne geöffneten Artikel. „Artikel dazu "
+	    "anlegen“ macht einen Entwurf mit der Suche als Titel; „Zu Artikel "
+	    "hinzufügen“ lässt die Suche einen vorhandenen Artikel finden.</p>\n");
+	stat_section(c, &b, TAB_EMPTY, days);
+	stat_section(c, &b, TAB_WEAK, days);
+	stat_section(c, &b, TAB_UNOPENED, days);
 	daily_chart(c, &b, days);
-	stat_section(c, &b, days == 7 ? "Meistgelesen (7 Tage)" :
-	    "Meistgelesen (30 Tage)", "Artikel", "Noch keine Aufrufe.", -1,
-	    days);
-	stat_section(c, &b, "Meistgelesen (insgesamt)", "Artikel",
-	    "Noch keine Artikel.", -1, 0);
+	stat_section(c, &b, TAB_TOP, days);
+	stat_section(c, &b, TAB_READ, days);
+	stat_section(c, &b, TAB_READ_ALL, days);
 	staff_votes_section(&b, c->r, days);
+	reply_admin(c, 200, &b);
+}
+
+/* The embed builder */
+
+/* The options of /admin/embed, from its query. */
+struct embed_opts {
+	int		 limit;
+	const char	*period;	/* "all", "30d", "7d" */
+	const char	*category;	/* a category's name, or "" */
+	int		 search;
+	int		 dark;
+};
+
+static void
+embed_opts(struct ctx *c, struct embed_opts *o, const struct categories *set)
+{
+	const char	*p = http_arg(c->req, "period");
+	const char	*cat = http_arg(c->req, "category");
+	const char	*arg = http_arg(c->req, "limit");
+	const char	*theme = http_arg(c->req, "theme");
+	long long	 n = 10;
+	size_t		 i;
+
+	if (arg != NULL)
+		parse_number(arg, 1, 100, &n);
+	o->limit = (int)n;
+	o->period = p != NULL && (strcmp(p, "30d") == 0 || strcmp(p, "7d") ==
+	    0) ? p : "all";
+	o->category = "";
+	for (i = 0; cat != NULL && set != NULL && i < set->n; i++)
+		if (strcmp(cat, set->c[i].name) == 0)
+			o->category = set->c[i].name;
+	arg = http_arg(c->req, "search");
+	o->search = arg != NULL && strcmp(arg, "1") == 0;
+	o->dark = theme != NULL && strcmp(theme, "dark") == 0;
+}
+
+/* The query of /embed/top and /embed/top.html for o (URL-escaped). */
+static void
+embed_query(struct buf *b, const struct embed_opts *o, int frame)
+{
+	buf_printf(b, "limit=%d", o->limit);
+	if (strcmp(o->period, "all") != 0)
+		buf_printf(b, "&period=%s", o->period);
+	if (*o->category != '\0') {
+		buf_puts(b, "&category=");
+		escape_url(b, o->category);
+	}
+	if (frame && o->search)
+		buf_puts(b, "&search=1");
+	if (frame && o->dark)
+		buf_puts(b, "&theme=dark");
+}
+
+/* A snippet to copy, escaped, in a <pre> with an id. */
+static void
+embed_snippet(struct buf *b, const char *id, const char *code)
+{
+	buf_printf(b, "<pre class=\"snippet\" tabindex=\"0\"><code id=\"%s\">",
+	    id);
+	escape_html(b, code);
+	buf_puts(b, "</code></pre>\n");
+}
+
+static void
+embed_builder(struct ctx *c)
+{
+	struct embed_opts	 o;
+	struct snapshot		*snap = snapshot_acquire();
+	const struct categories	*set = snap != NULL ?
+				    snapshot_categories(snap) : NULL;
+	const char		*base = site_base();
+	struct buf		 b, q, code;
+	size_t			 i;
+	static const char *const periods[][2] = {
+		{ "all", "seit Beginn" }, { "30d", "letzte 30 Tage" },
+		{ "7d", "letzte 7 Tage" },
+	};
+
+	embed_opts(c, &o, set);
+	buf_init(&b);
+	buf_init(&q);
+	buf_init(&code);
+	admin_begin(&b, "Einbinden", c->who);
+	buf_puts(&b, "<h1>Einbinden</h1>\n<p>Stellen Sie die Liste der "
+	    "meistgelesenen Fragen für eine andere Website zusammen: die "
+	    "Vorschau und die Schnipsel folgen den Einstellungen. Mehr zu den "
+	    "drei Wegen steht auf <a href=\"/embed\">/embed</a>.</p>\n"
+	    "<form id=\"embed-builder\" class=\"filter\" method=\"get\" "
+	    "action=\"/admin/embed\">\n");
+	buf_printf(&b, "<label>Anzahl der Fragen <input type=\"number\" "
+	    "name=\"limit\" min=\"1\" max=\"100\" value=\"%d\"></label>\n"
+	    "<label>Zeitraum <select name=\"period\">", o.limit);
+	for (i = 0; i < nitems(periods); i++)
+		option(&b, periods[i][0], periods[i][1], o.period);
+	buf_puts(&b, "</select></label>\n<label>Kategorie <select name=\""
+	    "category\"><option value=\"\">alle</option>");
+	for (i = 0; set != NULL && i < set->n; i++) {
+		buf_puts(&b, "<option value=\"");
+		escape_html(&b, set->c[i].name);
+		buf_printf(&b, "\"%s>", strcmp(set->c[i].name, o.category) == 0
+		    ? " selected" : "");
+		escape_html(&b, set->c[i].name);
+		buf_puts(&b, "</option>");
+	}
+	buf_printf(&b, "</select></label>\n<label class=\"check\"><input type="
+	    "\"checkbox\" name=\"search\" value=\"1\"%s> mit Suchfeld</label>\n"
+	    "<fieldset class=\"theme\"><legend>Farben</legend><label class="
+	    "\"check\"><input type=\"radio\" name=\"theme\" value=\"light\"%s>"
+	    " hell</label> <label class=\"check\"><input type=\"radio\" name="
+	    "\"theme\" value=\"dark\"%s> dunkel</label></fieldset>\n<button "
+	    "type=\"submit\">Übernehmen</button>\n</form>\n", o.search ?
+	    " checked" : "", o.dark ? "" : " checked", o.dark ? " checked" :
+	    "");
+
+	buf_printf(&b, "<div id=\"embed-output\" data-base=\"%s\">\n", base);
+	/* 1. The script. */
+	buf_puts(&b, "<section class=\"way\"><h2>1. Das Skript</h2>\n<p>Übernimmt "
+	    "die Schrift Ihrer Seite und bleibt von deren CSS unberührt. "
+	    "(Die Kategorie gilt für iframe und Fragment.)</p>\n");
+	buf_printf(&code, "<script src=\"%s/static/widget.js\" data-kbd-top="
+	    "\"%d\"%s%s%s%s async></script>", base, o.limit,
+	    strcmp(o.period, "all") != 0 ? " data-kbd-period=\"" : "",
+	    strcmp(o.period, "all") != 0 ? o.period : "",
+	    strcmp(o.period, "all") != 0 ? "\"" : "", o.search ?
+	    " data-kbd-search" : "");
+	if (o.dark)
+		buf_puts(&code, "\n<style>kbd-top-faq, kbd-faq-search { --kbd-bg: "
+		    "#1f2328; --kbd-color: #e6edf3; --kbd-link: #79c0ff; "
+		    "--kbd-muted: #9da7b3; --kbd-border: #444c56; }</style>");
+	embed_snippet(&b, "snippet-script", code.data);
+	buf_printf(&b, "<figure class=\"embed-preview%s\"><div id=\"preview-"
+	    "script\">", o.dark ? " dark" : "");
+	if (o.search)
+		buf_puts(&b, "<kbd-faq-search></kbd-faq-search>");
+	buf_printf(&b, "<kbd-top-faq limit=\"%d\"", o.limit);
+	if (strcmp(o.period, "all") != 0)
+		buf_printf(&b, " period=\"%s\"", o.period);
+	buf_puts(&b, "></kbd-top-faq></div><figcaption>Vorschau: das Skript"
+	    "</figcaption></figure>\n</section>\n");
+
+	/* 2. The iframe, sized by its listener. */
+	embed_query(&q, &o, 1);
+	buf_reset(&code);
+	buf_printf(&code, "<iframe src=\"%s/embed/top?%s\" title=\"Häufige "
+	    "Fragen\" data-kbd-frame style=\"width:100%%;height:460px;border:0"
+	    "\"></iframe>\n<script>addEventListener(\"message\",function(e){if("
+	    "e.origin===\"%s\"&&e.data&&e.data.kbdHeight)document."
+	    "querySelectorAll(\"iframe[data-kbd-frame]\").forEach(function(f){"
+	    "if(f.contentWindow===e.source)f.style.height=e.data.kbdHeight+"
+	    "\"px\"})})</script>", base, q.data, base);
+	buf_puts(&b, "<section class=\"way\"><h2>2. Der iframe</h2>\n<p>Ohne "
+	    "Skript von uns auf Ihrer Seite. Die eine Zeile darunter passt die "
+	    "Höhe des Rahmens an die Liste an; sie nimmt nur Nachrichten von "
+	    "diesem Server an.</p>\n");
+	embed_snippet(&b, "snippet-iframe", code.data);
+	buf_puts(&b, "<figure class=\"embed-preview\"><iframe id=\"preview-"
+	    "iframe\" data-kbd-frame src=\"/embed/top?");
+	escape_html(&b, q.data);
+	buf_puts(&b, "\" title=\"Vorschau: Häufige Fragen im iframe\"></iframe>"
+	    "<figcaption>Vorschau: der iframe</figcaption></figure>\n"
+	    "</section>\n");
+
+	/* 3. The fragment. */
+	buf_reset(&q);
+	embed_query(&q, &o, 0);
+	buf_reset(&code);
+	buf_printf(&code, "<!--# include virtual=\"/faq-top\" -->\n\nlocation "
+	    "= /faq-top {\n    proxy_pass %s/embed/top.html?%s;\n}", base,
+	    q.data);
+	buf_puts(&b, "<section class=\"way\"><h2>3. Das HTML-Fragment</h2>\n"
+	    "<p>Für Seiten, die auf dem Server zusammengesetzt werden: nur die "
+	    "Liste, ohne Skript und ohne Stile, hier mit nginx.</p>\n");
+	embed_snippet(&b, "snippet-fragment", code.data);
+	buf_puts(&b, "<figure class=\"embed-preview\"><div id=\"preview-"
+	    "fragment\" data-src=\"/embed/top.html?");
+	escape_html(&b, q.data);
+	buf_puts(&b, "\"><p><a href=\"/embed/top.html?");
+	escape_html(&b, q.data);
+	buf_printf(&b, "\">das Fragment ansehen</a></p></div><figcaption>Vorschau:"
+	    " das Fragment (ohne Stile)</figcaption></figure>\n</section>\n"
+	    "</div>\n<script src=\"/static/widget.js?v=%s\" async></script>\n",
+	    static_version("widget.js"));
+	if (snap != NULL)
+		snapshot_release(snap);
+	buf_free(&q);
+	buf_free(&code);
 	reply_admin(c, 200, &b);
 }
 
@@ -1171,7 +1944,7 @@ user_row_html(void *arg, const struct user_row *u)
 		csrf_input(uc->b, uc->who);
 		buf_puts(uc->b, "<input type=\"hidden\" name=\"delete\" value=\"");
 		escape_html(uc->b, u->name);
-		buf_puts(uc->b, "\"><button class=\"danger\">Löschen</button>"
+		buf_puts(uc->b, "\"><button type=\"submit\" class=\"danger\">Löschen</button>"
 		    "</form>");
 	}
 	buf_puts(uc->b, "</td></tr>\n");
@@ -1236,20 +2009,20 @@ users_page(struct ctx *c)
 		buf_puts(&b, "</p>\n");
 	}
 	buf_puts(&b, "<table class=\"list\"><thead><tr><th>Name</th><th>Rolle"
-	    "</th><th>seit</th><th>API-Token</th><th></th></tr></thead>"
+	    "</th><th>seit</th><th>API-Token</th><th><span class=\"visually-hidden\">Aktion</span></th></tr></thead>"
 	    "<tbody>\n");
 	store_user_each(c->r->db, user_row_html, &uc);
 	buf_puts(&b, "</tbody></table>\n<h2>Neuer Benutzer</h2>\n<form "
 	    "method=\"post\" action=\"/admin/users\" class=\"fields\">\n");
 	csrf_input(&b, c->who);
-	buf_printf(&b, "<label>Name <input name=\"name\" required maxlength="
+	buf_printf(&b, "<label>Name <input type=\"text\" name=\"name\" required maxlength="
 	    "\"%d\" pattern=\"[A-Za-z0-9._\\-]+\" autocomplete=\"off\">"
 	    "</label>\n<label>Rolle <select name=\"role\"><option value="
 	    "\"editor\">Redaktion</option><option value=\"admin\">Admin"
 	    "</option></select></label>\n<label>Passwort (mindestens %d "
 	    "Zeichen) <input name=\"password\" type=\"password\" required "
 	    "minlength=\"%d\" autocomplete=\"new-password\"></label>\n"
-	    "<button>Anlegen</button>\n</form>\n<p class=\"meta\">API-Tokens "
+	    "<button type=\"submit\">Anlegen</button>\n</form>\n<p class=\"meta\">API-Tokens "
 	    "für Skripte gibt <code>kbd user token NAME</code> auf dem "
 	    "Server aus.</p>\n", KBD_MAX_USER, KBD_MIN_PASSWORD,
 	    KBD_MIN_PASSWORD);
@@ -1450,6 +2223,33 @@ route_alias(struct request *req, struct reply *rep)
 }
 
 static void
+route_draft(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		create_draft(&c);
+}
+
+static void
+route_stats_csv(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		stats_csv(&c);
+}
+
+static void
+route_embed(struct request *req, struct reply *rep)
+{
+	struct ctx	 c;
+
+	if (begin(&c, req, rep) == 0)
+		embed_builder(&c);
+}
+
+static void
 route_users(struct request *req, struct reply *rep)
 {
 	struct ctx	 c;
@@ -1479,7 +2279,10 @@ const struct route staff_page_routes[] = {
 	{ "GET",  "/admin/new",		route_new,	NULL, gate, 0 },
 	{ "POST", "/admin/new",		route_create,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/stats",	route_stats,	NULL, gate, 0 },
+	{ "GET",  "/admin/stats.csv",	route_stats_csv, NULL, gate, 0 },
+	{ "GET",  "/admin/embed",	route_embed,	NULL, gate, 0 },
 	{ "POST", "/admin/alias",	route_alias,	NULL, gate, ROUTE_BODY },
+	{ "POST", "/admin/draft",	route_draft,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/users",	route_users,	NULL, gate, 0 },
 	{ "POST", "/admin/users",	route_users,	NULL, gate, ROUTE_BODY },
 	{ "GET",  "/admin/edit/*",	route_edit,	NULL, gate, 0 },

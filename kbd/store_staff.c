@@ -213,10 +213,13 @@ store_staff_revision_text(struct reader *r, const char *slug, int64_t rev)
 	return text;
 }
 
-/* Runs a statistics query with :since (the first day) and :limit. */
+/*
+ * Runs a statistics query with :since (the first day), :prev (the first
+ * day of the period before) and :limit.
+ */
 static int
-stat_rows(struct reader *r, const char *sql, int64_t since, int limit,
-    void (*fn)(void *, const struct stat_row *), void *arg)
+stat_rows(struct reader *r, const char *sql, int64_t since, int64_t prev,
+    int limit, void (*fn)(void *, const struct stat_row *), void *arg)
 {
 	struct stat_row	 row;
 	sqlite3_stmt	*st = NULL;
@@ -226,6 +229,9 @@ stat_rows(struct reader *r, const char *sql, int64_t since, int limit,
 	if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st,
 	    ":since")) > 0)
 		rc = sqlite3_bind_int64(st, i, since);
+	if (rc == SQLITE_OK && (i = sqlite3_bind_parameter_index(st,
+	    ":prev")) > 0)
+		rc = sqlite3_bind_int64(st, i, prev);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, sqlite3_bind_parameter_index(st,
 		    ":limit"), limit);
@@ -234,6 +240,10 @@ stat_rows(struct reader *r, const char *sql, int64_t since, int limit,
 		row.slug = text_or_empty(st, 1);
 		row.value = sqlite3_column_int64(st, 2);
 		row.extra = sqlite3_column_int64(st, 3);
+		row.opened = sqlite3_column_count(st) > 5 ?
+		    text_or_empty(st, 4) : "";
+		row.before = sqlite3_column_count(st) > 5 ?
+		    sqlite3_column_int64(st, 5) : -1;
 		fn(arg, &row);
 		rc = SQLITE_OK;
 	}
@@ -260,12 +270,12 @@ store_staff_most_read(struct reader *r, int days, int limit,
 	if (days == 0)
 		return stat_rows(r, "SELECT title, slug, hits, hits FROM article"
 		    " WHERE state = 'published' ORDER BY hits DESC, title"
-		    " LIMIT :limit", 0, limit, fn, arg);
+		    " LIMIT :limit", 0, 0, limit, fn, arg);
 	return stat_rows(r, "SELECT a.title, a.slug, SUM(h.count), a.hits"
 	    " FROM hit_day h JOIN article a ON a.id = h.article_id"
 	    " WHERE h.day >= :since AND a.state = 'published'"
 	    " GROUP BY a.id ORDER BY 3 DESC, a.title LIMIT :limit",
-	    first_day(days), limit, fn, arg);
+	    first_day(days), 0, limit, fn, arg);
 }
 
 /*
@@ -279,25 +289,40 @@ int
 store_staff_searches(struct reader *r, int kind, int days, int limit,
     void (*fn)(void *, const struct stat_row *), void *arg)
 {
+	/*
+	 * label = the search, value = how often in the last days, extra =
+	 * articles opened after it, opened = the article opened most often
+	 * after it, before = how often in the days before those (the trend).
+	 */
+#define SEARCH_COLUMNS "SELECT l.query, '',"\
+	" SUM(CASE WHEN l.day >= :since THEN l.count ELSE 0 END) AS n,"\
+	" SUM(CASE WHEN l.day >= :since THEN l.clicks ELSE 0 END),"\
+	" (SELECT a.slug FROM search_click c JOIN article a ON a.id ="\
+	" c.article_id WHERE c.query = l.query GROUP BY c.article_id"\
+	" ORDER BY COUNT(*) DESC, a.slug LIMIT 1),"\
+	" SUM(CASE WHEN l.day < :since THEN l.count ELSE 0 END)"\
+	" FROM search_log l WHERE l.day >= :prev AND l.query <> ''"
 	static const char *const sql[] = {
-		[STATS_TOP] = "SELECT query, '', SUM(count), SUM(clicks)"
-		    " FROM search_log WHERE day >= :since AND query <> ''"
-		    " GROUP BY query"
-		    " ORDER BY 3 DESC, query LIMIT :limit",
-		[STATS_EMPTY] = "SELECT query, '', SUM(count), SUM(clicks)"
-		    " FROM search_log WHERE day >= :since AND query <> ''"
-		    " AND results = 0"
-		    " GROUP BY query ORDER BY 3 DESC, query LIMIT :limit",
-		[STATS_UNOPENED] = "SELECT query, '', SUM(count), SUM(clicks)"
-		    " FROM search_log WHERE day >= :since AND query <> ''"
-		    " AND results > 0"
-		    " GROUP BY query HAVING SUM(clicks) = 0"
-		    " ORDER BY 3 DESC, query LIMIT :limit",
+		[STATS_TOP] = SEARCH_COLUMNS " GROUP BY l.query HAVING n > 0"
+		    " ORDER BY n DESC, l.query LIMIT :limit",
+		[STATS_EMPTY] = SEARCH_COLUMNS " AND l.results = 0"
+		    " GROUP BY l.query HAVING n > 0"
+		    " ORDER BY n DESC, l.query LIMIT :limit",
+		[STATS_UNOPENED] = SEARCH_COLUMNS " AND l.results > 0"
+		    " GROUP BY l.query HAVING n > 0 AND"
+		    " SUM(CASE WHEN l.day >= :since THEN l.clicks ELSE 0 END) = 0"
+		    " ORDER BY n DESC, l.query LIMIT :limit",
+		[STATS_FOUND] = SEARCH_COLUMNS " AND l.results > 0"
+		    " GROUP BY l.query HAVING n > 0"
+		    " ORDER BY n DESC, l.query LIMIT :limit",
 	};
+#undef SEARCH_COLUMNS
+	int64_t	 since = first_day(days);
 
 	if (kind < 0 || (size_t)kind >= nitems(sql))
 		return -1;
-	return stat_rows(r, sql[kind], first_day(days), limit, fn, arg);
+	return stat_rows(r, sql[kind], since, days > 0 ? since - days :
+	    since, limit, fn, arg);
 }
 
 /*

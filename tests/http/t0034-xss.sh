@@ -47,7 +47,7 @@ no_injection() {
 	grep -E '^img | on[a-z]+ |href=javascript:' "$TMP/el" &&
 	    fail "$1" "an element from the article: $(grep -E '^img | on[a-z]+ |href=javascript:' "$TMP/el" | head -3)"
 	grep '^script ' "$TMP/el" |
-	    grep -vE 'src=/static/(search|widget|embed|feedback)\.js\?v=[0-9a-f]+ type=None|src=None type=application/ld\+json' &&
+	    grep -vE 'src=/static/(search|widget|embed|embed-frame|feedback)\.js\?v=[0-9a-f]+ type=None|src=None type=application/ld\+json' &&
 	    fail "$1" "a script not kbd's: $(grep '^script ' "$TMP/el" | head -3)"
 	return 0
 }
