@@ -109,7 +109,7 @@ cmd_user(const struct config *cfg)
 	}
 	if (rc == -1)
 		fprintf(stderr, "kbd: user %s: %s\n", what, errstr != NULL ?
-		    errstr : sqlite3_errmsg(db));
+		    errstr : store_error(db));
 	else if (strcmp(what, "passwd") == 0)
 		fprintf(stderr, "kbd: user passwd %s: done; its sessions are "
 		    "ended and its API token revoked (kbd user token makes a "
@@ -117,7 +117,7 @@ cmd_user(const struct config *cfg)
 	else if (strcmp(what, "list") != 0 && strcmp(what, "token") != 0)
 		fprintf(stderr, "kbd: user %s %s: done\n", what, name);
 	sodium_memzero(token, sizeof(token));
-	sqlite3_close(db);
+	store_close(db);
 	store_shutdown();
 	return rc == -1 ? 1 : 0;
 }

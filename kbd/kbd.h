@@ -305,6 +305,11 @@ int64_t	 store_size(void);
 int	 store_backup(const char *path, const char *dest, const char **errstr);
 int	 store_run(sqlite3 *db, const char *sql, const char *types, ...);
 void	 store_shutdown(void);
+const char *store_error(sqlite3 *db);
+int	 store_close(sqlite3 *db);
+int	 store_begin(sqlite3 *db);
+int	 store_commit(sqlite3 *db);
+void	 store_rollback(sqlite3 *db);
 
 /* store_article.c */
 /* A published article, or a row of a list of them; see store_article.c. */
@@ -338,6 +343,31 @@ int	 store_top_since(struct reader *r, int64_t day, int limit,
 	    void (*fn)(void *arg, const struct store_article *a), void *arg);
 int	 store_categories_each(sqlite3 *db, void (*fn)(void *arg,
 	    const struct store_article *a), void *arg);
+/* An article as a change sees it first; see store_article_newest(). */
+struct store_newest {
+	int64_t		 id;		/* 0: no such article */
+	int		 deleted;
+	int64_t		 rev;		/* its last revision, 0 if none */
+	char		*text;		/* that revision's file, or NULL */
+};
+int	 store_article_newest(sqlite3 *db, const char *slug,
+	    struct store_newest *n);
+int64_t	 store_article_rev_of(sqlite3 *db, const char *slug,
+	    const char *hash);
+/* The file of a revision, or NULL; the caller frees it. */
+char	*store_article_revision_text(sqlite3 *db, int64_t id, int64_t rev);
+int	 store_article_rename(sqlite3 *db, int64_t id, const char *from,
+	    const char *to);
+int64_t	 store_article_max_id(sqlite3 *db);
+int	 store_article_published_each(sqlite3 *db, void (*fn)(void *arg,
+	    int64_t id, const char *slug, size_t nslug, const char *hash),
+	    void *arg);
+int	 store_article_hits_each(sqlite3 *db, void (*fn)(void *arg,
+	    int64_t id, int64_t hits), void *arg);
+int	 store_article_top(sqlite3 *db, int limit, void (*fn)(void *arg,
+	    const struct store_article *a), void *arg);
+int	 store_article_clicks_each(sqlite3 *db, int64_t since, int readers,
+	    void (*fn)(void *arg, int64_t id, const char *query), void *arg);
 
 /* store_user.c */
 /* One staff account, as listed. */

@@ -212,81 +212,83 @@ entry_cmp(const void *a, const void *b)
 	    ((const struct cat_entry *)b)->slug);
 }
 
+/* What load_catalog() gathers, row by row. */
+struct catalog_load {
+	struct catalog	*c;
+	struct buf	 slugs;
+	size_t		 cap;
+	size_t		*off;
+};
+
+static void
+catalog_row(void *arg, int64_t id, const char *slug, size_t nslug,
+    const char *hash)
+{
+	struct catalog_load	*l = arg;
+	struct catalog		*c = l->c;
+
+	if (id < 0 || (size_t)id >= c->nids)
+		return;
+	if (c->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		c->by_slug = xreallocarray(c->by_slug, l->cap,
+		    sizeof(*c->by_slug));
+		l->off = xreallocarray(l->off, l->cap, sizeof(*l->off));
+	}
+	l->off[c->n] = l->slugs.len;
+	buf_put(&l->slugs, slug, nslug + 1);
+	c->by_slug[c->n].id = id;
+	c->n++;
+	/* The content hash: a change within a second changes it. */
+	c->version[id] = text_hash(hash) | 1;
+}
+
 /* Reads the published articles' slugs and versions. */
 static int
 load_catalog(sqlite3 *db, struct catalog *c)
 {
-	sqlite3_stmt	*st = NULL;
-	struct buf	 slugs;
-	size_t		 cap = 0, i, *off = NULL;
-	int64_t		 id;
-	int		 rc;
+	struct catalog_load	 l;
+	int64_t			 max;
+	size_t			 i;
+	int			 rc;
 
-	rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM article",
-	    -1, &st, NULL);
-	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		c->nids = (size_t)sqlite3_column_int64(st, 0) + 1;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_OK)
+	if ((max = store_article_max_id(db)) < 0)
 		return -1;
+	c->nids = (size_t)max + 1;
 	c->version = xcalloc(c->nids, sizeof(*c->version));
-	buf_init(&slugs);
-	rc = sqlite3_prepare_v2(db, "SELECT id, slug, hash FROM article"
-	    " WHERE state = 'published'", -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
-		id = sqlite3_column_int64(st, 0);
-		if (id < 0 || (size_t)id >= c->nids)
-			continue;
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			c->by_slug = xreallocarray(c->by_slug, cap,
-			    sizeof(*c->by_slug));
-			off = xreallocarray(off, cap, sizeof(*off));
-		}
-		off[c->n] = slugs.len;
-		buf_put(&slugs, sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1) + 1);
-		c->by_slug[c->n].id = id;
-		c->n++;
-		/* The content hash: a change within a second changes it. */
-		c->version[id] = text_hash((const char *)
-		    sqlite3_column_text(st, 2)) | 1;
-	}
-	sqlite3_finalize(st);
+	memset(&l, 0, sizeof(l));
+	l.c = c;
+	buf_init(&l.slugs);
+	rc = store_article_published_each(db, catalog_row, &l);
 	/* The pool moved while it grew: point into it only now. */
-	buf_put(&slugs, "", 1);
-	c->slugs = buf_detach(&slugs, &c->slugs_len);
+	buf_put(&l.slugs, "", 1);
+	c->slugs = buf_detach(&l.slugs, &c->slugs_len);
 	for (i = 0; i < c->n; i++)
-		c->by_slug[i].slug = c->slugs + off[i];
-	free(off);
-	if (rc != SQLITE_DONE)
+		c->by_slug[i].slug = c->slugs + l.off[i];
+	free(l.off);
+	if (rc == -1)
 		return -1;
 	if (c->n > 0)
 		qsort(c->by_slug, c->n, sizeof(*c->by_slug), entry_cmp);
 	return 0;
 }
 
+static void
+hits_row(void *arg, int64_t id, int64_t hits)
+{
+	struct snapshot	*s = arg;
+
+	if (id >= 0 && (size_t)id < s->nids)
+		s->hits[id] = hits;
+}
+
 /* Reads every article's stored hits. */
 static int
 load_hits(sqlite3 *db, struct snapshot *s)
 {
-	sqlite3_stmt	*st = NULL;
-	int64_t		 id;
-	int		 rc;
-
 	s->nids = s->catalog->nids;
 	s->hits = xcalloc(s->nids, sizeof(*s->hits));
-	rc = sqlite3_prepare_v2(db, "SELECT id, hits FROM article", -1, &st,
-	    NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
-		id = sqlite3_column_int64(st, 0);
-		if (id >= 0 && (size_t)id < s->nids)
-			s->hits[id] = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return store_article_hits_each(db, hits_row, s);
 }
 
 /*
@@ -313,30 +315,77 @@ compute_popularity(struct snapshot *s)
 			    log1p((double)s->hits[i]) / top);
 }
 
+static void
+top_row(void *arg, const struct store_article *a)
+{
+	struct snapshot		*s = arg;
+	struct top_entry	*e;
+
+	if (s->ntop == KBD_TOP_MAX)
+		return;
+	e = &s->top[s->ntop++];
+	e->id = a->id;
+	e->slug = xstrdup(a->slug);
+	e->title = xstrdup(a->title);
+	e->category = xstrdup(a->category);
+	e->hits = a->hits;
+}
+
 static int
 load_top(sqlite3 *db, struct snapshot *s)
 {
-	struct top_entry	*e;
-	sqlite3_stmt		*st = NULL;
-	int			 rc;
-
 	s->top = xcalloc(KBD_TOP_MAX, sizeof(*s->top));
-	rc = sqlite3_prepare_v2(db, "SELECT id, slug, title, category, hits"
-	    " FROM article WHERE state = 'published'"
-	    " ORDER BY hits DESC, title, slug LIMIT ?1", -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 1, KBD_TOP_MAX);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		e = &s->top[s->ntop++];
-		e->id = sqlite3_column_int64(st, 0);
-		e->slug = xstrdup((const char *)sqlite3_column_text(st, 1));
-		e->title = xstrdup((const char *)sqlite3_column_text(st, 2));
-		e->category = xstrdup((const char *)sqlite3_column_text(st, 3));
-		e->hits = sqlite3_column_int64(st, 4);
-		rc = s->ntop < KBD_TOP_MAX ? SQLITE_OK : SQLITE_DONE;
+	return store_article_top(db, KBD_TOP_MAX, top_row, s);
+}
+
+/* What load_learned() gathers: the queries, article by article. */
+struct learned_load {
+	struct tokenizer	*t;
+	struct buf		*blobs, text;
+	int64_t			*ids, last;
+	size_t			 n, cap, nids;
+	int			 failed;
+};
+
+/* The queries of the article before, as one term vector. */
+static void
+learned_flush(struct learned_load *l)
+{
+	const char	*texts[SEARCH_FIELDS] = { NULL, NULL, NULL, NULL };
+
+	if (l->last < 0 || (size_t)l->last >= l->nids || l->failed)
+		goto done;
+	if (l->t == NULL && (l->t = tokenizer_new(store_dict())) == NULL) {
+		l->failed = 1;
+		goto done;
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->ids = xreallocarray(l->ids, l->cap, sizeof(*l->ids));
+		l->blobs = xreallocarray(l->blobs, l->cap, sizeof(*l->blobs));
+	}
+	l->ids[l->n] = l->last;
+	buf_init(&l->blobs[l->n]);
+	texts[SEARCH_ALIASES] = l->text.data;
+	if (terms_make(l->t, texts, &l->blobs[l->n]) == 0)
+		l->n++;
+	else
+		buf_free(&l->blobs[l->n]);
+done:
+	buf_reset(&l->text);
+}
+
+static void
+learned_row(void *arg, int64_t id, const char *query)
+{
+	struct learned_load	*l = arg;
+
+	if (id != l->last && l->last >= 0)
+		learned_flush(l);
+	if (l->text.len > 0)
+		buf_putc(&l->text, '\n');
+	buf_puts(&l->text, query);
+	l->last = id;
 }
 
 /*
@@ -350,67 +399,27 @@ static struct search_index *
 load_learned(sqlite3 *db, size_t nids, int64_t today)
 {
 	struct search_index	*ix = NULL;
-	struct tokenizer	*t = NULL;
-	sqlite3_stmt		*st = NULL;
-	struct buf		*blobs = NULL, text;
-	const char		*texts[SEARCH_FIELDS] = { NULL, NULL, NULL,
-				    NULL };
-	int64_t			*ids = NULL, id, last = -1;
-	size_t			 n = 0, cap = 0, i;
-	int			 rc;
+	struct learned_load	 l;
+	size_t			 i;
 
-	buf_init(&text);
-	rc = sqlite3_prepare_v2(db, "SELECT c.article_id, c.query"
-	    " FROM search_click c JOIN article a ON a.id = c.article_id"
-	    " WHERE a.state = 'published' AND c.day > ?1"
-	    " GROUP BY c.article_id, c.query HAVING count(*) >= ?2"
-	    " ORDER BY c.article_id", -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 1, today - CLICK_DAYS);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 2, CLICK_READERS);
-	for (;;) {
-		rc = rc == SQLITE_OK ? sqlite3_step(st) : rc;
-		id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-		if (id != last && last >= 0 && (size_t)last < nids) {
-			/* The queries of the article before, as one text. */
-			if (t == NULL && (t = tokenizer_new(store_dict())) ==
-			    NULL)
-				break;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				ids = xreallocarray(ids, cap, sizeof(*ids));
-				blobs = xreallocarray(blobs, cap,
-				    sizeof(*blobs));
-			}
-			ids[n] = last;
-			buf_init(&blobs[n]);
-			texts[SEARCH_ALIASES] = text.data;
-			if (terms_make(t, texts, &blobs[n]) == 0)
-				n++;
-			else
-				buf_free(&blobs[n]);
-			buf_reset(&text);
-		}
-		if (rc != SQLITE_ROW)
-			break;
-		if (text.len > 0)
-			buf_putc(&text, '\n');
-		buf_puts(&text, (const char *)sqlite3_column_text(st, 1));
-		last = id;
-		rc = SQLITE_OK;
+	memset(&l, 0, sizeof(l));
+	l.last = -1;
+	l.nids = nids;
+	buf_init(&l.text);
+	if (store_article_clicks_each(db, today - CLICK_DAYS, CLICK_READERS,
+	    learned_row, &l) == -1)
+		log_warnx("snapshot: \"searched as\": %s", store_error(db));
+	else {
+		learned_flush(&l);
+		if (l.n > 0 && !l.failed)
+			ix = search_index_from(l.ids, l.blobs, l.n, nids);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		log_warnx("snapshot: \"searched as\": %s", sqlite3_errmsg(db));
-	else if (n > 0)
-		ix = search_index_from(ids, blobs, n, nids);
-	for (i = 0; i < n; i++)
-		buf_free(&blobs[i]);
-	free(blobs);
-	free(ids);
-	buf_free(&text);
-	tokenizer_free(t);
+	for (i = 0; i < l.n; i++)
+		buf_free(&l.blobs[i]);
+	free(l.blobs);
+	free(l.ids);
+	buf_free(&l.text);
+	tokenizer_free(l.t);
 	return ix;
 }
 
@@ -437,7 +446,7 @@ snapshot_import(sqlite3 *db, const char *articles)
 	if (c->index == NULL || c->cats == NULL ||
 	    load_catalog(db, c) == -1 ||
 	    load_hits(db, s) == -1 || load_top(db, s) == -1) {
-		log_warnx("snapshot: %s", sqlite3_errmsg(db));
+		log_warnx("snapshot: %s", store_error(db));
 		snapshot_free(s);
 		return -1;
 	}
@@ -603,7 +612,7 @@ snapshot_patch(sqlite3 *db, const struct import_changes *ch)
 	s->learned_day = cur->learned_day;
 	snapshot_release(cur);
 	if (load_top(db, s) == -1) {
-		log_warnx("snapshot: %s", sqlite3_errmsg(db));
+		log_warnx("snapshot: %s", store_error(db));
 		snapshot_free(s);
 		return -1;
 	}
@@ -649,7 +658,7 @@ snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n)
 	s->learned_day = cur->learned_day;
 	snapshot_release(cur);
 	if (load_top(db, s) == -1) {
-		log_warnx("snapshot: %s", sqlite3_errmsg(db));
+		log_warnx("snapshot: %s", store_error(db));
 		snapshot_free(s);
 		return -1;
 	}
@@ -771,7 +780,7 @@ snapshot_learned(sqlite3 *db)
 	s->learned_day = clock_seconds() / 86400;
 	s->learned = load_learned(db, s->nids, s->learned_day);
 	if (load_top(db, s) == -1) {
-		log_warnx("snapshot: %s", sqlite3_errmsg(db));
+		log_warnx("snapshot: %s", store_error(db));
 		snapshot_free(s);
 		return -1;
 	}

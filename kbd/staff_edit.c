@@ -29,13 +29,6 @@
 
 #include "kbd.h"
 
-/* An article as the writer sees it before a change. */
-struct current {
-	int64_t		 id;		/* 0: no such article */
-	int		 deleted;
-	int64_t		 rev;		/* its last revision, 0 if none */
-	char		*text;		/* the file of that revision */
-};
 
 /*
  * Notes that the change is refused: err says what kind of failure it is
@@ -54,32 +47,6 @@ refuse(struct edit *e, int err, const char *fmt, ...)
 	va_end(ap);
 	e->err = err;
 	return -1;
-}
-
-static int
-load_current(sqlite3 *db, const char *slug, struct current *c)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 rc;
-
-	memset(c, 0, sizeof(*c));
-	rc = sqlite3_prepare_v2(db, "SELECT a.id, a.state = 'deleted', r.rev,"
-	    " r.text FROM article a LEFT JOIN revision r ON r.article_id ="
-	    " a.id AND r.rev = (SELECT MAX(rev) FROM revision WHERE"
-	    " article_id = a.id) WHERE a.slug = ?1", -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c->id = sqlite3_column_int64(st, 0);
-		c->deleted = sqlite3_column_int(st, 1);
-		c->rev = sqlite3_column_int64(st, 2);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			c->text = xstrdup((const char *)
-			    sqlite3_column_text(st, 3));
-		rc = SQLITE_DONE;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Makes what was written into the folder dirfd durable. */
@@ -137,25 +104,6 @@ fail:
 	return -1;
 }
 
-/* The revision the article of slug has now, if its file is text. */
-static int64_t
-imported_rev(sqlite3 *db, const char *slug, const char *hash)
-{
-	sqlite3_stmt	*st = NULL;
-	int64_t		 rev = -1;
-
-	if (sqlite3_prepare_v2(db, "SELECT r.rev FROM article a JOIN revision"
-	    " r ON r.article_id = a.id WHERE a.slug = ?1 AND a.hash = ?2"
-	    " AND a.state != 'deleted' ORDER BY r.rev DESC LIMIT 1", -1, &st,
-	    NULL) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		rev = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rev;
-}
-
 /*
  * Writes text as slug's file, imports it and notes the revision in e.
  * The text must have passed article_parse().
@@ -175,7 +123,7 @@ commit_text(sqlite3 *db, struct edit *e, const char *slug, const char *text,
 	sodium_bin2hex(hash, sizeof(hash), bin, sizeof(bin));
 	import_expect(slug, hash, e->author);
 	if (writer_import_file(slug) == -1 ||
-	    (e->rev = imported_rev(db, slug, hash)) < 0)
+	    (e->rev = store_article_rev_of(db, slug, hash)) < 0)
 		return refuse(e, EIO, "the file was written, but the database "
 		    "did not take it; it will be read at the next import");
 	log_info("articles: %s saved by %s (revision %lld)", slug, e->author,
@@ -218,13 +166,13 @@ static int
 save_job(sqlite3 *db, void *arg)
 {
 	struct edit	*e = arg;
-	struct current	 c;
+	struct store_newest	 c;
 	char		*text = NULL;
 
 	if (fields_valid(e) == -1)
 		return -1;
-	if (load_current(db, e->slug, &c) == -1)
-		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
+	if (store_article_newest(db, e->slug, &c) == -1)
+		return refuse(e, EIO, "%s", store_error(db));
 	if (e->base_rev == 0 && c.id != 0 && !c.deleted)
 		refuse(e, EEXIST, "there is an article at /a/%s already",
 		    e->slug);
@@ -255,13 +203,13 @@ static int
 publish_job(sqlite3 *db, void *arg)
 {
 	struct edit	*e = arg;
-	struct current	 c;
+	struct store_newest	 c;
 	struct article	 a;
 	char		 why[256], *text = NULL;
 
 	memset(&a, 0, sizeof(a));
-	if (load_current(db, e->slug, &c) == -1)
-		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
+	if (store_article_newest(db, e->slug, &c) == -1)
+		return refuse(e, EIO, "%s", store_error(db));
 	if (c.id == 0 || c.deleted || c.text == NULL)
 		refuse(e, ENOENT, "no such article");
 	else if (article_parse(&a, e->slug, c.text, strlen(c.text), why,
@@ -304,13 +252,13 @@ static int
 alias_job(sqlite3 *db, void *arg)
 {
 	struct edit	*e = arg;
-	struct current	 c;
+	struct store_newest	 c;
 	struct article	 a;
 	char		 why[256], *text = NULL, *list = NULL;
 
 	memset(&a, 0, sizeof(a));
-	if (load_current(db, e->slug, &c) == -1)
-		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
+	if (store_article_newest(db, e->slug, &c) == -1)
+		return refuse(e, EIO, "%s", store_error(db));
 	if (c.id == 0 || c.deleted || c.text == NULL)
 		refuse(e, ENOENT, "no such article");
 	else if (*e->alias == '\0' || strpbrk(e->alias, "\r\n") != NULL)
@@ -341,12 +289,12 @@ static int
 delete_job(sqlite3 *db, void *arg)
 {
 	struct edit	*e = arg;
-	struct current	 c;
+	struct store_newest	 c;
 	char		 name[KBD_MAX_SLUG + 4];
 	int		 dirfd;
 
-	if (load_current(db, e->slug, &c) == -1)
-		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
+	if (store_article_newest(db, e->slug, &c) == -1)
+		return refuse(e, EIO, "%s", store_error(db));
 	free(c.text);
 	if (c.id == 0 || c.deleted)
 		return refuse(e, ENOENT, "no such article");
@@ -375,19 +323,14 @@ static int
 restore_job(sqlite3 *db, void *arg)
 {
 	struct edit	*e = arg;
-	struct current	 c;
-	sqlite3_stmt	*st = NULL;
+	struct store_newest	 c;
 	char		*text = NULL;
 
-	if (load_current(db, e->slug, &c) == -1)
-		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
-	if (c.id != 0 && sqlite3_prepare_v2(db, "SELECT text FROM revision"
-	    " WHERE article_id = ?1 AND rev = ?2", -1, &st, NULL) ==
-	    SQLITE_OK && sqlite3_bind_int64(st, 1, c.id) == SQLITE_OK &&
-	    sqlite3_bind_int64(st, 2, e->restore_rev > 0 ? e->restore_rev :
-	    c.rev) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		text = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	if (store_article_newest(db, e->slug, &c) == -1)
+		return refuse(e, EIO, "%s", store_error(db));
+	if (c.id != 0)
+		text = store_article_revision_text(db, c.id,
+		    e->restore_rev > 0 ? e->restore_rev : c.rev);
 	if (text == NULL)
 		refuse(e, ENOENT, "no such revision");
 	else if (!c.deleted && c.text != NULL && strcmp(text, c.text) == 0) {
@@ -409,16 +352,16 @@ static int
 rename_job(sqlite3 *db, void *arg)
 {
 	struct edit	*e = arg;
-	struct current	 c, taken;
+	struct store_newest	 c, taken;
 	char		 from[KBD_MAX_SLUG + 4], to[KBD_MAX_SLUG + 4];
 	int		 dirfd = -1;
 
 	if (!parse_slug(e->new_slug, strlen(e->new_slug)))
 		return refuse(e, EINVAL, "the address (slug) may use a-z, 0-9, "
 		    "'-' and '_', at most %d", KBD_MAX_SLUG);
-	if (load_current(db, e->slug, &c) == -1 ||
-	    load_current(db, e->new_slug, &taken) == -1)
-		return refuse(e, EIO, "%s", sqlite3_errmsg(db));
+	if (store_article_newest(db, e->slug, &c) == -1 ||
+	    store_article_newest(db, e->new_slug, &taken) == -1)
+		return refuse(e, EIO, "%s", store_error(db));
 	free(c.text);
 	free(taken.text);
 	snprintf(from, sizeof(from), "%s.md", e->slug);
@@ -435,16 +378,8 @@ rename_job(sqlite3 *db, void *arg)
 	if (dirfd == -1)
 		return refuse(e, EIO, "%s: %s", writer_folder(),
 		    strerror(errno));
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK || store_run(db, "UPDATE article SET slug = ?1 WHERE"
-	    " id = ?2", "ti", e->new_slug, c.id) == -1 ||
-	    store_run(db, "DELETE FROM redirect WHERE slug = ?1", "t",
-	    e->new_slug) == -1 ||
-	    store_run(db, "INSERT OR REPLACE INTO redirect(slug, article_id)"
-	    " VALUES (?1, ?2)", "ti", e->slug, c.id) == -1 ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		refuse(e, EIO, "%s", sqlite3_errmsg(db));
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (store_article_rename(db, c.id, e->slug, e->new_slug) == -1) {
+		refuse(e, EIO, "%s", store_error(db));
 		close(dirfd);
 		return 0;
 	}

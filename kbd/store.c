@@ -320,6 +320,49 @@ exec(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* db's last error, for a message (valid until db's next call). */
+const char *
+store_error(sqlite3 *db)
+{
+	return sqlite3_errmsg(db);
+}
+
+/*
+ * Closes db (NULL: nothing to do).  Returns 0, or -1 after a warning
+ * when a statement was left open.
+ */
+int
+store_close(sqlite3 *db)
+{
+	if (db == NULL || sqlite3_close(db) == SQLITE_OK)
+		return 0;
+	log_warnx("closing the database: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+/*
+ * A write transaction on db: store_begin() takes the write lock at once
+ * (BEGIN IMMEDIATE), store_commit() ends it; both return 0, or -1
+ * leaving store_error(db).  store_rollback() undoes an open one.
+ */
+int
+store_begin(sqlite3 *db)
+{
+	return exec(db, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(sqlite3 *db)
+{
+	return exec(db, "COMMIT");
+}
+
+void
+store_rollback(sqlite3 *db)
+{
+	(void)exec(db, "ROLLBACK");
+}
+
 /*
  * Merges the search index into one segment, after an import that changed
  * many articles.  Returns 0, or -1 leaving sqlite3_errmsg(db).

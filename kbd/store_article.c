@@ -225,3 +225,209 @@ store_categories_each(sqlite3 *db, void (*fn)(void *arg,
 	}
 	return 0;
 }
+
+/*
+ * The article of slug as the editor's writer sees it before a change:
+ * its id (0: none), whether it is deleted, its newest revision and that
+ * revision's file (NULL if none; the caller frees n->text).  Returns 0,
+ * or -1 leaving store_error(db).
+ */
+int
+store_article_newest(sqlite3 *db, const char *slug, struct store_newest *n)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	memset(n, 0, sizeof(*n));
+	rc = sqlite3_prepare_v2(db, "SELECT a.id, a.state = 'deleted', r.rev,"
+	    " r.text FROM article a LEFT JOIN revision r ON r.article_id ="
+	    " a.id AND r.rev = (SELECT MAX(rev) FROM revision WHERE"
+	    " article_id = a.id) WHERE a.slug = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n->id = sqlite3_column_int64(st, 0);
+		n->deleted = sqlite3_column_int(st, 1);
+		n->rev = sqlite3_column_int64(st, 2);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			n->text = xstrdup((const char *)
+			    sqlite3_column_text(st, 3));
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * The newest revision of slug's article when its file has the hash hash
+ * and it is not deleted; -1 when not (or on an error).
+ */
+int64_t
+store_article_rev_of(sqlite3 *db, const char *slug, const char *hash)
+{
+	sqlite3_stmt	*st = NULL;
+	int64_t		 rev = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT r.rev FROM article a JOIN revision"
+	    " r ON r.article_id = a.id WHERE a.slug = ?1 AND a.hash = ?2"
+	    " AND a.state != 'deleted' ORDER BY r.rev DESC LIMIT 1", -1, &st,
+	    NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		rev = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rev;
+}
+
+/* The file of revision rev of article id, or NULL (the caller frees it). */
+char *
+store_article_revision_text(sqlite3 *db, int64_t id, int64_t rev)
+{
+	sqlite3_stmt	*st = NULL;
+	char		*text = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT text FROM revision WHERE"
+	    " article_id = ?1 AND rev = ?2", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 2, rev) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		text = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return text;
+}
+
+/*
+ * Gives article id the slug to in one transaction; its old slug from
+ * becomes a redirect to it.  Returns 0, or -1 leaving store_error(db)
+ * and nothing changed.
+ */
+int
+store_article_rename(sqlite3 *db, int64_t id, const char *from,
+    const char *to)
+{
+	if (store_begin(db) == -1)
+		return -1;
+	if (store_run(db, "UPDATE article SET slug = ?1 WHERE id = ?2", "ti",
+	    to, id) == -1 ||
+	    store_run(db, "DELETE FROM redirect WHERE slug = ?1", "t",
+	    to) == -1 ||
+	    store_run(db, "INSERT OR REPLACE INTO redirect(slug, article_id)"
+	    " VALUES (?1, ?2)", "ti", from, id) == -1 ||
+	    store_commit(db) == -1) {
+		store_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What a snapshot reads with db (the writer's connection): the largest
+ * article id (-1 on an error), and by callback every published
+ * article's id, slug and content hash; every article's id and hits; the
+ * limit most read published articles (id, slug, title, category, hits
+ * set in a); for each published article, the queries at least readers
+ * readers opened it from after day since, by article id.  Strings are
+ * valid during the call.  The walks return 0, or -1 leaving
+ * store_error(db) (fn may have been called).
+ */
+int64_t
+store_article_max_id(sqlite3 *db)
+{
+	sqlite3_stmt	*st = NULL;
+	int64_t		 max = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM article",
+	    -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		max = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return max;
+}
+
+int
+store_article_published_each(sqlite3 *db, void (*fn)(void *arg,
+    int64_t id, const char *slug, size_t nslug, const char *hash),
+    void *arg)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT id, slug, hash FROM article"
+	    " WHERE state = 'published'", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(arg, sqlite3_column_int64(st, 0), text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1), text(st, 2));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_article_hits_each(sqlite3 *db, void (*fn)(void *arg, int64_t id,
+    int64_t hits), void *arg)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT id, hits FROM article", -1, &st,
+	    NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(arg, sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_article_top(sqlite3 *db, int limit, void (*fn)(void *arg,
+    const struct store_article *a), void *arg)
+{
+	struct store_article	 a;
+	sqlite3_stmt		*st = NULL;
+	int			 rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT id, slug, title, category, hits"
+	    " FROM article WHERE state = 'published'"
+	    " ORDER BY hits DESC, title, slug LIMIT ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 1, limit);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		blank(&a);
+		a.id = sqlite3_column_int64(st, 0);
+		a.slug = text(st, 1);
+		a.title = text(st, 2);
+		a.category = text(st, 3);
+		a.hits = sqlite3_column_int64(st, 4);
+		fn(arg, &a);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_article_clicks_each(sqlite3 *db, int64_t since, int readers,
+    void (*fn)(void *arg, int64_t id, const char *query), void *arg)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT c.article_id, c.query"
+	    " FROM search_click c JOIN article a ON a.id = c.article_id"
+	    " WHERE a.state = 'published' AND c.day > ?1"
+	    " GROUP BY c.article_id, c.query HAVING count(*) >= ?2"
+	    " ORDER BY c.article_id", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 1, since);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 2, readers);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(arg, sqlite3_column_int64(st, 0), text(st, 1));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

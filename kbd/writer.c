@@ -389,7 +389,7 @@ writer_start(const char *dbpath, const char *dir, void (*every_second)(void))
 	sync_wanted = 1;
 	if (pthread_create(&thread, NULL, writer_main, NULL) != 0) {
 		log_warnx("cannot start the writer thread");
-		sqlite3_close(db);
+		store_close(db);
 		return -1;
 	}
 	return 0;
@@ -438,8 +438,7 @@ writer_stop(void)
 	pthread_join(thread, NULL);
 	while (nsync_names > 0)
 		free(sync_names[--nsync_names]);
-	if (sqlite3_close(db) != SQLITE_OK)
-		log_warnx("closing the database: %s", sqlite3_errmsg(db));
+	store_close(db);
 	pthread_cond_destroy(&wake);
 	pthread_cond_destroy(&job_done);
 }

@@ -7,6 +7,9 @@
 #        file into a file of a higher layer
 #   3.x  no loop of calls between files (a file calling another that calls
 #        it back, directly or through others)
+#   4.x  SQLite's API is called only in the store and the search (which
+#        ranks inside SQLite's FTS5), and by the text layer's tokenizer
+#        and term functions, which SQLite calls back
 # The layers, from the bottom: base text store hits search service web
 # staff cmd main (kbd/kbd.h is ordered the same way).
 . "$(dirname "$0")/../lib.sh"
@@ -41,6 +44,11 @@ for name in layer:
             defs[p[2]] = name
         elif len(p) == 2 and p[0] == "U":
             uses[name].add(p[1])
+for name, syms in sorted(uses.items()):
+    api = sorted(s for s in syms if s.startswith("sqlite3_"))
+    if api and layer[name] not in ("store", "search", "text"):
+        print("4.1", f"{name}.c ({layer[name]}) calls SQLite: "
+              + ", ".join(api[:4]) + ("..." if len(api) > 4 else ""))
 edges = collections.defaultdict(set)
 for name, syms in uses.items():
     for s in sorted(syms):
