@@ -1,6 +1,6 @@
 /*
- * buf.c (base): a growable byte buffer.  Pages, JSON-free bodies and snippets are
- * built by appending; the result is handed on with buf_detach().  The
+ * buf.c (base): a growable byte buffer.  Pages, JSON-free bodies and snippets
+ * are built by appending; the result is handed on with buf_detach().  The
  * contents are NUL-terminated after every put, so data can be used as a C
  * string at any time.
  */

@@ -1,20 +1,20 @@
 /*
  * cache.c (web): finished answers, kept to be sent again.  An answer is stored
- * under its key (the route and the arguments that matter) with a stamp
- * for what it was made from (the snapshot's generation, an article's
- * version and hits); a later request with the same key and stamp gets
- * the very same MHD response, with ETag and 304, without a database read,
- * a template or an allocation; compressed once (a search only when a
- * second request asks for it: most searches are asked once).  A changed stamp makes
- * the next request render afresh and replace the entry, so an edit or a
- * hits flush refreshes exactly the answers that depend on it.
+ * under its key (the route and the arguments that matter) with a stamp for what
+ * it was made from (the snapshot's generation, an article's version and hits);
+ * a later request with the same key and stamp gets the very same MHD response,
+ * with ETag and 304, without a database read, a template or an allocation;
+ * compressed once (a search only when a second request asks for it: most
+ * searches are asked once).  A changed stamp makes the next request render
+ * afresh and replace the entry, so an edit or a hits flush refreshes exactly
+ * the answers that depend on it.
  *
- * The table is two-way set-associative (a key may sit in either slot of
- * its pair, so that two keys with one slot do not take turns evicting
- * each other: two of the benchmark's 44 searches missed every time) and
- * bounded in entries and bytes; when the bytes run over, a clock hand
- * frees entries that were not used since it last passed.  Readers hold a read lock only
- * while they queue the response; MHD sends it after the lock is gone.
+ * The table is two-way set-associative (a key may sit in either slot of its
+ * pair, so that two keys with one slot do not take turns evicting each other:
+ * two of the benchmark's 44 searches missed every time) and bounded in entries
+ * and bytes; when the bytes run over, a clock hand frees entries that were not
+ * used since it last passed.  Readers hold a read lock only while they queue
+ * the response; MHD sends it after the lock is gone.
  */
 #include <pthread.h>
 #include <stdatomic.h>

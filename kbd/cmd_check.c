@@ -1,14 +1,13 @@
 /*
- * cmd_check.c (cmd): "kbd check", for content repositories' own CI.  Reads every
- * article of a folder the way the server would and reports, as
- * file:line: message, what would keep an article offline (its front
- * matter, its encoding, its name) and what would look wrong to a reader:
- * a link to an article that does not exist, a picture that is not in the
- * media folder (or is no PNG, JPEG, WebP or GIF) or has no description
- * (alt text), raw HTML that the safe renderer drops, a picture from
- * elsewhere, which the pages' CSP does not load.  The first kind are
- * errors (exit status 1), the second warnings.  Nothing is written
- * anywhere.
+ * cmd_check.c (cmd): "kbd check", for content repositories' own CI.  Reads
+ * every article of a folder the way the server would and reports, as file:line:
+ * message, what would keep an article offline (its front matter, its encoding,
+ * its name) and what would look wrong to a reader: a link to an article that
+ * does not exist, a picture that is not in the media folder (or is no PNG,
+ * JPEG, WebP or GIF) or has no description (alt text), raw HTML that the safe
+ * renderer drops, a picture from elsewhere, which the pages' CSP does not load.
+ * The first kind are errors (exit status 1), the second warnings.  Nothing is
+ * written anywhere.
  */
 #include <sys/stat.h>
 

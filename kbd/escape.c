@@ -1,10 +1,10 @@
 /*
- * escape.c (base): escaping for HTML and URLs.  Every value that goes into a page
- * passes through escape_html(), which escapes quotes too, so the same call
- * is safe in text and in attribute values.  Output that must not be
- * escaped (snippets and rendered articles, which are escaped when they are
- * made) is appended with buf_puts() in page.c, where it stands out.
- * escape_log() makes a value from a request safe for a log line.
+ * escape.c (base): escaping for HTML and URLs.  Every value that goes into a
+ * page passes through escape_html(), which escapes quotes too, so the same call
+ * is safe in text and in attribute values.  Output that must not be escaped
+ * (snippets and rendered articles, which are escaped when they are made) is
+ * appended with buf_puts() in page.c, where it stands out. escape_log() makes a
+ * value from a request safe for a log line.
  */
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /*
- * gzip.c (base): compressing answers, with zlib.  Only bodies that are sent many
- * times are compressed (cached answers and static files), once, when they
+ * gzip.c (base): compressing answers, with zlib.  Only bodies that are sent
+ * many times are compressed (cached answers and static files), once, when they
  * are made; a request never waits for deflate.
  */
 #include <stdlib.h>

@@ -1,13 +1,13 @@
 /*
- * hits_visitor.c (hits): telling a reader's first view of an article today from a
- * repeated one, and a person's browser from a robot, without cookies and
- * without keeping anything personal.  A visitor is the client address
- * and the User-Agent, hashed (BLAKE2b, unkeyed) as soon as the request
- * is read; a view is that digest and the article id, hashed again with a
- * random key (the salt) that is made at start and replaced at midnight
- * UTC.  Only these 64-bit values are kept, in a table of fixed size for
- * the day; with the salt gone, yesterday's table is meaningless even to
- * kbd, and a restart forgets everything.
+ * hits_visitor.c (hits): telling a reader's first view of an article today from
+ * a repeated one, and a person's browser from a robot, without cookies and
+ * without keeping anything personal.  A visitor is the client address and the
+ * User-Agent, hashed (BLAKE2b, unkeyed) as soon as the request is read; a view
+ * is that digest and the article id, hashed again with a random key (the salt)
+ * that is made at start and replaced at midnight UTC.  Only these 64-bit values
+ * are kept, in a table of fixed size for the day; with the salt gone,
+ * yesterday's table is meaningless even to kbd, and a restart forgets
+ * everything.
  *
  * The table has VISITOR_SLOTS places in buckets of eight (one cache
  * line); a view looks in its bucket only.  When all eight are taken by

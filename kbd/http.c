@@ -1169,8 +1169,8 @@ http_stop(void)
  * is not a number or below min.
  */
 int
-http_arg_number(struct request *req, const char *name, int def, int min, int max,
-    int *out)
+http_arg_number(struct request *req, const char *name, int def, int min,
+    int max, int *out)
 {
 	const char	*s = http_arg(req, name);
 	long long	 v;

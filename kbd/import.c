@@ -1,12 +1,12 @@
 /*
- * import.c (store): brings the articles folder into the database.  New files are
- * added, changed files re-rendered and re-indexed, vanished files marked
- * deleted (their rows stay, so hit counters survive a file that comes
- * back).  A file whose size and modification time match the database is
- * not even opened, and one whose content hash matches is not parsed, so
- * an unchanged folder costs one stat per file.  A broken file is reported
- * with its name and reason and skipped; if an older good version is in
- * the database, that version stays online.
+ * import.c (store): brings the articles folder into the database.  New files
+ * are added, changed files re-rendered and re-indexed, vanished files marked
+ * deleted (their rows stay, so hit counters survive a file that comes back).  A
+ * file whose size and modification time match the database is not even opened,
+ * and one whose content hash matches is not parsed, so an unchanged folder
+ * costs one stat per file.  A broken file is reported with its name and reason
+ * and skipped; if an older good version is in the database, that version stays
+ * online.
  *
  * An editor's save, and a file changed from outside that inotify names,
  * need not walk the folder: import_files() reads only the files named,

@@ -1,13 +1,13 @@
 /*
- * kbd.h: what the files of kbd share.  Limits and defaults are named at
- * the top; then one part per layer, from the bottom (base, text, store,
- * hits, search, service, web, staff, cmd), and in it one section per
- * file with the structs that file owns and its exported functions.  A
- * file may call into its own layer and the layers before it here, never
- * into a later one (tests/http/t0060-layers.sh checks the objects).  A function that returns
- * memory the caller frees says so above it.  The text layer's German
- * rules and tokenizer have their own headers (german.h, tokenizer.h)
- * because they stand alone.
+ * kbd.h: what the files of kbd share.  Limits and defaults are named at the
+ * top; then one part per layer, from the bottom (base, text, store, hits,
+ * search, service, web, staff, cmd), and in it one section per file with the
+ * structs that file owns and its exported functions.  A file may call into its
+ * own layer and the layers before it here, never into a later one
+ * (tests/http/t0060-layers.sh checks the objects).  A function that returns
+ * memory the caller frees says so above it.  The text layer's German rules and
+ * tokenizer have their own headers (german.h, tokenizer.h) because they stand
+ * alone.
  */
 #ifndef KBD_H
 #define KBD_H

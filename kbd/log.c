@@ -1,12 +1,12 @@
 /*
- * log.c (base): messages for the operator on stderr, one line each, written with
- * a single write(2) so that lines from different threads never interleave.
- * log_warn() adds strerror(errno); the others never look at errno, and
- * none of them changes it.  Request traffic is not logged here.  A
- * failure that repeats (a full disk, a database locked by another
- * process) is logged when it begins and when it ends (struct outage),
- * not at every try.  Lines that anyone can cause (a client's mistakes,
- * failed logins) are limited to so many a minute (struct log_limit).
+ * log.c (base): messages for the operator on stderr, one line each, written
+ * with a single write(2) so that lines from different threads never interleave.
+ * log_warn() adds strerror(errno); the others never look at errno, and none of
+ * them changes it.  Request traffic is not logged here.  A failure that repeats
+ * (a full disk, a database locked by another process) is logged when it begins
+ * and when it ends (struct outage), not at every try.  Lines that anyone can
+ * cause (a client's mistakes, failed logins) are limited to so many a minute
+ * (struct log_limit).
  */
 #include <errno.h>
 #include <pthread.h>

@@ -27,7 +27,7 @@
 
 #if !defined(CMARK_GFM_VERSION) || \
     CMARK_GFM_VERSION < ((0 << 24) | (29 << 16))
-#error "kbd needs cmark-gfm 0.29 or later (safe HTML by default); see kbd/deps.sh"
+#error "kbd needs cmark-gfm 0.29 or later (safe HTML by default)"
 #endif
 
 /* Safe mode, said out loud: it is cmark-gfm's default too. */

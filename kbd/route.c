@@ -10,11 +10,11 @@
  * counted as hits.
  *
  * A request that announces a body is looked at before its body is read
- * (route_admit): only routes marked ROUTE_BODY, ROUTE_LOGIN or ROUTE_FORM
- * take one, the first only once their gate has let the headers through (a
- * staff session), the others (a login, a reader's vote) only a small one.  Any other is
- * answered at once, 405 or 404 as above or 413 from a route that takes
- * no body, and the body is never read.
+ * (route_admit): only routes marked ROUTE_BODY, ROUTE_LOGIN or ROUTE_FORM take
+ * one, the first only once their gate has let the headers through (a staff
+ * session), the others (a login, a reader's vote) only a small one.  Any other
+ * is answered at once, 405 or 404 as above or 413 from a route that takes no
+ * body, and the body is never read.
  *
  * A route whose answers can be cached has a keyer: it names the answer
  * (key and stamp, see cache.c) without rendering anything, and does what

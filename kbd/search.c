@@ -143,8 +143,9 @@ hit_details(struct reader *r, const struct ranked *row,
  * search_rank_query_free().
  */
 struct rank_query *
-search_best(struct reader *r, const struct search_data *sd, const struct query *q,
-    int flags, int k, struct ranked *best, int *n, int64_t *total, int *all)
+search_best(struct reader *r, const struct search_data *sd,
+    const struct query *q, int flags, int k, struct ranked *best, int *n,
+    int64_t *total, int *all)
 {
 	struct search_index	*ix = sd->index;
 	struct rank_query	*rq;

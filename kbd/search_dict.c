@@ -1,6 +1,6 @@
 /*
- * search_dict.c (search): the dictionaries the search reads besides the index, to
- * reach an article in words its text does not use:
+ * search_dict.c (search): the dictionaries the search reads besides the index,
+ * to reach an article in words its text does not use:
  *
  *   Ding (Debian's trans-de-en, the source FreeDict's English-German
  *   dictionary is made from): "German :: English" lines whose " | "
@@ -94,9 +94,10 @@ add_key(struct search_dicts *d, const char *s, size_t n, int kind,
 }
 
 /*
- * Cleans a dictionary term in place: annotations in {}, [], () and <>
- * and abbreviations between slashes go, spaces are made single.  Returns its length; 0 for a term not worth
- * keeping (a phrase with placeholders, an ellipsis, too many words).
+ * Cleans a dictionary term in place: annotations in {}, [], () and <> and
+ * abbreviations between slashes go, spaces are made single.  Returns its
+ * length; 0 for a term not worth keeping (a phrase with placeholders, an
+ * ellipsis, too many words).
  */
 static size_t
 clean_term(char *t, int max_words)

@@ -17,12 +17,12 @@
  * Only words the index lacks or holds rarely are looked up: as blanket
  * expansion, general synonyms brought in articles about something else.
  *
- * search_expand_query() is the whole completion of a parsed query (search_query.c)
- * with what the index knows, in this order: compound parts the index has
- * as a whole are dropped, translations and dictionary synonyms, typo
- * corrections against the lexicon (and the "Meinten Sie" suggestion),
- * words written apart joined as the index has them, the built-in
- * synonyms, and each slot's document count.
+ * search_expand_query() is the whole completion of a parsed query
+ * (search_query.c) with what the index knows, in this order: compound parts the
+ * index has as a whole are dropped, translations and dictionary synonyms, typo
+ * corrections against the lexicon (and the "Meinten Sie" suggestion), words
+ * written apart joined as the index has them, the built-in synonyms, and each
+ * slot's document count.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -773,8 +773,8 @@ make_suggestion(struct query *q)
  * for each slot about how many documents hold it.
  */
 void
-search_expand_query(struct query *q, struct reader *r, const struct search_data *sd,
-    const struct rank_weights *wt)
+search_expand_query(struct query *q, struct reader *r,
+    const struct search_data *sd, const struct rank_weights *wt)
 {
 	struct query_slot	 tmp;
 	const struct lexicon	*lex = sd->lexicon;

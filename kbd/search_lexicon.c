@@ -1,11 +1,11 @@
 /*
- * search_lexicon.c (search): the words of the knowledge base, in memory, for what the
- * search index cannot do by itself: correcting typos against words that
- * really occur ("pasword" -> "passwort", "fritzbx" -> "fritzbox"),
- * completing the word being typed, and showing a real word ("Meinten Sie
- * ...?") rather than a stem.  It is loaded from the word table, which
- * import.c keeps up to date, after every import, and is immutable and
- * shared by reference count once built.
+ * search_lexicon.c (search): the words of the knowledge base, in memory, for
+ * what the search index cannot do by itself: correcting typos against words
+ * that really occur ("pasword" -> "passwort", "fritzbx" -> "fritzbox"),
+ * completing the word being typed, and showing a real word ("Meinten Sie ...?")
+ * rather than a stem.  It is loaded from the word table, which import.c keeps
+ * up to date, after every import, and is immutable and shared by reference
+ * count once built.
  *
  * Typo costs are weighted for German: a doubled or undoubled letter, d/t,
  * b/p, g/k, s/z, f/v, c/k, i/y and swapped neighbours ("ie"/"ei") cost

@@ -8,13 +8,13 @@
  * searches are counted as dropped rather than slowing anyone down.
  *
  * The log cannot be made to grow without end.  A client (an address as
- * http_client_address() finds it; of IPv6, the /64) has at most
- * LOG_RATE searches logged a minute; the rest still find, but are not
- * logged.  This host's address is not limited: it is a proxy that names
- * nobody, and stands for everyone.  A day takes at most --search-log-queries distinct queries;
- * further new ones are counted together in the day's row of the empty
- * query, "other", which the statistics leave out.  Days older than
- * --search-log-days are deleted, once a day, with a flush.
+ * http_client_address() finds it; of IPv6, the /64) has at most LOG_RATE
+ * searches logged a minute; the rest still find, but are not logged.  This
+ * host's address is not limited: it is a proxy that names nobody, and stands
+ * for everyone.  A day takes at most --search-log-queries distinct queries;
+ * further new ones are counted together in the day's row of the empty query,
+ * "other", which the statistics leave out.  Days older than --search-log-days
+ * are deleted, once a day, with a flush.
  *
  * An article opened from a results page by a reader (no robot, no staff)
  * is also a click for the ranking: once per reader, query, article and

@@ -1,6 +1,6 @@
 /*
- * search_query.c (search): what a customer typed into FTS5 expressions that cannot fail
- * and that find what was meant.
+ * search_query.c (search): what a customer typed into FTS5 expressions that
+ * cannot fail and that find what was meant.
  *
  * The text is bounded (KBD_MAX_QUERY bytes), made valid UTF-8 and split
  * into words by the tokenizer that indexed the articles.  Stop words are

@@ -1,8 +1,8 @@
 /*
- * search_rank.c (search): one scored ranking of the articles for a query, over the
- * in-memory index (search_index.c).  Every article holding any of the
- * query's words gets a score; none is left out because it lacks a word,
- * and none comes first only because it holds them all.  The score adds:
+ * search_rank.c (search): one scored ranking of the articles for a query, over
+ * the in-memory index (search_index.c).  Every article holding any of the
+ * query's words gets a score; none is left out because it lacks a word, and
+ * none comes first only because it holds them all.  The score adds:
  *
  *   BM25F      per query word (slot), the best of its forms (the word,
  *              its compound parts, a joined form, a correction, a
@@ -880,7 +880,8 @@ kth_found(const struct rank_scratch *s, const struct search_index *ix,
 	h = xcalloc((size_t)k + 1, sizeof(*h));
 	for (i = 0; i < s->n_query; i++)
 		if (included(s, ru, s->t_query[i]))
-			heap_push(h, &n, k, final_score(s, ix, sd, wt, rq, s->t_query[i]), s->t_query[i]);
+			heap_push(h, &n, k, final_score(s, ix, sd, wt, rq,
+			    s->t_query[i]), s->t_query[i]);
 	kth = n == k ? h[0].score : -HUGE_VAL;
 	free(h);
 	return kth;

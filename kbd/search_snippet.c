@@ -119,8 +119,8 @@ phrase_word(void *ctx, const struct tokenizer_word *w)
 }
 
 /*
- * What search_snippet_make() looks for: the forms of every slot of rq, each with
- * its query word.  The caller frees it with free().
+ * What search_snippet_make() looks for: the forms of every slot of rq, each
+ * with its query word.  The caller frees it with free().
  */
 struct snippet_query *
 search_snippet_query(struct reader *r, const struct rank_query *rq)
@@ -476,8 +476,8 @@ put_flat(struct buf *b, const char *t, int n)
  * the caller frees ("" for an empty text).
  */
 char *
-search_snippet_make(struct reader *r, struct snippet_query *sq, const char *text,
-    size_t n, uint64_t slots, int want)
+search_snippet_make(struct reader *r, struct snippet_query *sq,
+    const char *text, size_t n, uint64_t slots, int want)
 {
 	struct snip_text	 st;
 	struct buf		 b;

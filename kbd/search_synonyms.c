@@ -1,9 +1,9 @@
 /*
- * search_synonyms.c (search): words that mean the same to a customer ("Kennwort" and
- * "Passwort", "mail merge" and "Serienbrief").  Groups come from a
- * built-in list of general German IT and office terms (with the English
- * words people mix in) and from the staff-editable file synonyms.txt in
- * the articles folder, one group per line:
+ * search_synonyms.c (search): words that mean the same to a customer
+ * ("Kennwort" and "Passwort", "mail merge" and "Serienbrief").  Groups come
+ * from a built-in list of general German IT and office terms (with the English
+ * words people mix in) and from the staff-editable file synonyms.txt in the
+ * articles folder, one group per line:
  *
  *	# comment
  *	passwort, kennwort, pw

@@ -1,8 +1,8 @@
 /*
- * snapshot.c (service): the hot data every request needs, kept ready in memory.  A
- * snapshot is immutable once published; the writer builds a new one and
- * swaps it in, and a reader holds a reference while it uses one.  The
- * lock only guards the swap and the reference count, never any I/O.
+ * snapshot.c (service): the hot data every request needs, kept ready in memory.
+ * A snapshot is immutable once published; the writer builds a new one and swaps
+ * it in, and a reader holds a reference while it uses one.  The lock only
+ * guards the swap and the reference count, never any I/O.
  *
  * It has two parts with two rhythms.  The catalog changes with the
  * articles (after an import): which slugs exist and when they changed,
@@ -13,15 +13,15 @@
  * What readers searched to reach articles ("searched as") changes with
  * their clicks: it is rebuilt when a flush wrote some, or a day passed.
  *
- * An import of the whole folder builds the catalog from the database.
- * An editor's save (or a file that inotify names) changes a few articles
- * of thousands: snapshot_patch() makes the next catalog from the last
- * one and the import's account of what changed (import_files), without
- * reading the tables again: the slugs and versions copied and changed,
- * the lexicon and the search index patched (search_lexicon_patch,
- * search_index_patch), the categories shared unless a save changed an
- * article's category, title or slug.  A patched snapshot answers as a rebuilt one
- * would; tests/unit/t_import.c holds them against each other.
+ * An import of the whole folder builds the catalog from the database. An
+ * editor's save (or a file that inotify names) changes a few articles of
+ * thousands: snapshot_patch() makes the next catalog from the last one and the
+ * import's account of what changed (import_files), without reading the tables
+ * again: the slugs and versions copied and changed, the lexicon and the search
+ * index patched (search_lexicon_patch, search_index_patch), the categories
+ * shared unless a save changed an article's category, title or slug.  A patched
+ * snapshot answers as a rebuilt one would; tests/unit/t_import.c holds them
+ * against each other.
  */
 #include <math.h>
 #include <pthread.h>

@@ -1,10 +1,10 @@
 /*
- * staff_api.c (staff): the staff API under /api/admin/, the editor's functions for
- * scripts, in JSON.  The same rules as the pages: a connection that keeps
+ * staff_api.c (staff): the staff API under /api/admin/, the editor's functions
+ * for scripts, in JSON.  The same rules as the pages: a connection that keeps
  * secrets (staff_auth_transport_ok), a session cookie or an API token
- * ("Authorization: Bearer"), and for every change with a cookie the
- * session's CSRF token in the X-CSRF-Token header.  kbd-http.7 (STAFF
- * API) lists the endpoints.
+ * ("Authorization: Bearer"), and for every change with a cookie the session's
+ * CSRF token in the X-CSRF-Token header.  kbd-http.7 (STAFF API) lists the
+ * endpoints.
  */
 #include <errno.h>
 #include <stdio.h>

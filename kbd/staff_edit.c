@@ -1,13 +1,13 @@
 /*
- * staff_edit.c (staff): changes staff make to articles: save (create or update),
- * publish and unpublish, delete, restore a revision, rename, and a
- * phrasing customers search with added to its aliases.  The files
- * stay the source of truth: a change is written to articles/<slug>.md
- * (a hidden temporary file, fsync, rename, fsync of the folder), and that
- * file is imported at once (writer_import_file: that file alone, and the
- * snapshot patched, not rebuilt), which records the new revision under
- * the editor's name.  Only then is the change acknowledged, so a 2xx
- * answer means the edit is on disk and served.
+ * staff_edit.c (staff): changes staff make to articles: save (create or
+ * update), publish and unpublish, delete, restore a revision, rename, and a
+ * phrasing customers search with added to its aliases.  The files stay the
+ * source of truth: a change is written to articles/<slug>.md (a hidden
+ * temporary file, fsync, rename, fsync of the folder), and that file is
+ * imported at once (writer_import_file: that file alone, and the snapshot
+ * patched, not rebuilt), which records the new revision under the editor's
+ * name.  Only then is the change acknowledged, so a 2xx answer means the edit
+ * is on disk and served.
  *
  * Every change runs as a job in the writer thread (writer_call), so
  * changes, imports and hit flushes never interleave.  Saves take the

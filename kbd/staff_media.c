@@ -237,11 +237,13 @@ staff_media_form(struct buf *b, const struct staff *who, const char *slug)
 	    "<input type=\"hidden\" name=\"slug\" value=\"", who->csrf);
 	escape_html(b, slug);
 	buf_puts(b, "\">\n<label>Bilddatei (PNG, JPEG, WebP oder GIF, höchstens "
-	    STR(KBD_MAX_MEDIA_MB) " MB) <input type=\"file\" name=\"file\" id=\"media-file\" "
+	    STR(KBD_MAX_MEDIA_MB) " MB) <input type=\"file\" name=\"file\" "
+	    "id=\"media-file\" "
 	    "accept=\"image/png,image/jpeg,image/webp,image/gif\" required>"
 	    "</label>\n<label>Beschreibung für Menschen, die das Bild nicht "
 	    "sehen (Pflicht) <input type=\"text\" name=\"alt\" id=\"media-alt\" "
-	    "maxlength=\"200\" required></label>\n<button type=\"submit\">Hochladen und "
+	    "maxlength=\"200\" required></label>\n"
+	    "<button type=\"submit\">Hochladen und "
 	    "einfügen</button>\n<p class=\"meta\" id=\"media-status\" "
 	    "role=\"status\"></p>\n</form>\n</section>\n");
 }

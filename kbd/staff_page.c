@@ -1,12 +1,12 @@
 /*
- * staff_page.c (staff): the staff pages under /admin, in German, server-rendered, and
- * usable without JavaScript (static/admin.js only adds the live preview).
- * Every page needs a session (a login page otherwise) and a connection
- * that keeps the password secret (staff_auth_transport_ok); every change is a
- * POST with the session's CSRF token, answered with a redirect to a page
- * that says what happened (post/redirect/get), so reloading never saves
- * twice.  Pages are never cached (Cache-Control: no-store), and every
- * value goes through escape_html() or escape_url().
+ * staff_page.c (staff): the staff pages under /admin, in German,
+ * server-rendered, and usable without JavaScript (static/admin.js only adds the
+ * live preview). Every page needs a session (a login page otherwise) and a
+ * connection that keeps the password secret (staff_auth_transport_ok); every
+ * change is a POST with the session's CSRF token, answered with a redirect to a
+ * page that says what happened (post/redirect/get), so reloading never saves
+ * twice.  Pages are never cached (Cache-Control: no-store), and every value
+ * goes through escape_html() or escape_url().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -617,7 +617,8 @@ edit_form(struct buf *b, const struct staff *who, const struct form *f)
 	    "id=\"body\" rows=\"24\">", f->draft ? " checked" : "");
 	escape_html(b, f->body);
 	buf_puts(b, "</textarea></label>\n<section class=\"pane\"><h2>Vorschau"
-	    "</h2><div id=\"preview\" class=\"article preview\" tabindex=\"0\" aria-live="
+	    "</h2><div id=\"preview\" class=\"article preview\" "
+	    "tabindex=\"0\" aria-live="
 	    "\"polite\">");
 	buf_puts(b, preview);	/* cmark, safe mode: no raw HTML */
 	buf_puts(b, "</div></section>\n</div>\n</form>\n");
@@ -658,7 +659,8 @@ article_actions(struct buf *b, const struct staff *who,
 		action_form(b, who, "delete", a->slug);
 		buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" "
 		    "name=\"confirm\" value=\"1\" required> wirklich "
-		    "löschen</label> <button type=\"submit\" class=\"danger\">Löschen</button>"
+		    "löschen</label> <button type=\"submit\" "
+		    "class=\"danger\">Löschen</button>"
 		    "</form>\n");
 	}
 	buf_puts(b, "<p><a href=\"/admin/history/");
@@ -1127,7 +1129,8 @@ history_row(void *arg, const struct staff_revision *v)
 	}
 	action_form(h->b, h->who, "restore", h->slug);
 	buf_printf(h->b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">"
-	    "<button type=\"submit\">Diese Fassung wiederherstellen</button></form></td></tr>\n",
+	    "<button type=\"submit\">Diese Fassung wiederherstellen</button>"
+	    "</form></td></tr>\n",
 	    (long long)v->rev);
 }
 
@@ -1171,7 +1174,8 @@ history_page(struct ctx *c)
 	}
 	buf_puts(&b, "<h2>Alle Versionen</h2>\n<table class=\"list\">\n"
 	    "<thead><tr><th>Version</th><th>Zeit (UTC)</th><th>von</th>"
-	    "<th>Größe</th><th><span class=\"visually-hidden\">Aktion</span></th></tr></thead>\n<tbody>\n");
+	    "<th>Größe</th><th><span class=\"visually-hidden\">Aktion</span>"
+	    "</th></tr></thead>\n<tbody>\n");
 	buf_put(&b, rows.data, rows.len);
 	buf_puts(&b, "</tbody></table>\n");
 	reply_admin(c, 200, &b);
@@ -1944,7 +1948,8 @@ user_row_html(void *arg, const struct user_row *u)
 		csrf_input(uc->b, uc->who);
 		buf_puts(uc->b, "<input type=\"hidden\" name=\"delete\" value=\"");
 		escape_html(uc->b, u->name);
-		buf_puts(uc->b, "\"><button type=\"submit\" class=\"danger\">Löschen</button>"
+		buf_puts(uc->b, "\"><button type=\"submit\" class=\"danger\">"
+		    "Löschen</button>"
 		    "</form>");
 	}
 	buf_puts(uc->b, "</td></tr>\n");
@@ -2009,20 +2014,23 @@ users_page(struct ctx *c)
 		buf_puts(&b, "</p>\n");
 	}
 	buf_puts(&b, "<table class=\"list\"><thead><tr><th>Name</th><th>Rolle"
-	    "</th><th>seit</th><th>API-Token</th><th><span class=\"visually-hidden\">Aktion</span></th></tr></thead>"
+	    "</th><th>seit</th><th>API-Token</th><th><span "
+	    "class=\"visually-hidden\">Aktion</span></th></tr></thead>"
 	    "<tbody>\n");
 	store_user_each(c->r->db, user_row_html, &uc);
 	buf_puts(&b, "</tbody></table>\n<h2>Neuer Benutzer</h2>\n<form "
 	    "method=\"post\" action=\"/admin/users\" class=\"fields\">\n");
 	csrf_input(&b, c->who);
-	buf_printf(&b, "<label>Name <input type=\"text\" name=\"name\" required maxlength="
+	buf_printf(&b, "<label>Name <input type=\"text\" name=\"name\" "
+	    "required maxlength="
 	    "\"%d\" pattern=\"[A-Za-z0-9._\\-]+\" autocomplete=\"off\">"
 	    "</label>\n<label>Rolle <select name=\"role\"><option value="
 	    "\"editor\">Redaktion</option><option value=\"admin\">Admin"
 	    "</option></select></label>\n<label>Passwort (mindestens %d "
 	    "Zeichen) <input name=\"password\" type=\"password\" required "
 	    "minlength=\"%d\" autocomplete=\"new-password\"></label>\n"
-	    "<button type=\"submit\">Anlegen</button>\n</form>\n<p class=\"meta\">API-Tokens "
+	    "<button type=\"submit\">Anlegen</button>\n</form>\n"
+	    "<p class=\"meta\">API-Tokens "
 	    "für Skripte gibt <code>kbd user token NAME</code> auf dem "
 	    "Server aus.</p>\n", KBD_MAX_USER, KBD_MIN_PASSWORD,
 	    KBD_MIN_PASSWORD);

@@ -1,11 +1,10 @@
 /*
- * staff_user.c (staff): staff accounts.  A user has a name, a role (an
- * editor edits articles; an admin also manages accounts) and an Argon2id hash of the
- * password (libsodium's crypto_pwhash_str, which stores its own salt and
- * cost), and optionally the hash of an API token for scripts.  Nothing
- * here keeps a password or token in clear beyond the call.  The rules
- * for names and passwords are here; the rows are store_user.c's; "kbd
- * user" is cmd_user.c.
+ * staff_user.c (staff): staff accounts.  A user has a name, a role (an editor
+ * edits articles; an admin also manages accounts) and an Argon2id hash of the
+ * password (libsodium's crypto_pwhash_str, which stores its own salt and cost),
+ * and optionally the hash of an API token for scripts.  Nothing here keeps a
+ * password or token in clear beyond the call.  The rules for names and
+ * passwords are here; the rows are store_user.c's; "kbd user" is cmd_user.c.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /*
- * store.c (store): the SQLite file.  It opens connections the same way everywhere
- * (WAL, busy timeout, kbd's tokenizer and ranking functions registered),
- * creates and migrates the schema (PRAGMA user_version), keeps the search
- * index in step with the tokenizer, and hands every HTTP worker thread its
- * own read-only connection with its statements prepared once.  The one
+ * store.c (store): the SQLite file.  It opens connections the same way
+ * everywhere (WAL, busy timeout, kbd's tokenizer and ranking functions
+ * registered), creates and migrates the schema (PRAGMA user_version), keeps the
+ * search index in step with the tokenizer, and hands every HTTP worker thread
+ * its own read-only connection with its statements prepared once.  The one
  * writable connection belongs to writer.c.
  */
 #include <sys/stat.h>

@@ -114,11 +114,11 @@ store_article_moved(struct reader *r, const char *old, char *out,
 }
 
 /*
- * Calls fn for the published articles of list: STORE_INDEX, all by
- * category and title, with an excerpt of their text (sitemap, llms.txt);
- * STORE_RECENT, the last changed, with their Markdown and HTML (the
- * feed); at most limit of them (0: all).  The article is valid during the call.  Returns 0, or -1
- * with errno EIO when the database failed (fn may have been called).
+ * Calls fn for the published articles of list: STORE_INDEX, all by category and
+ * title, with an excerpt of their text (sitemap, llms.txt); STORE_RECENT, the
+ * last changed, with their Markdown and HTML (the feed); at most limit of them
+ * (0: all).  The article is valid during the call.  Returns 0, or -1 with errno
+ * EIO when the database failed (fn may have been called).
  */
 int
 store_articles_each(struct reader *r, enum store_list list, int limit,

@@ -1,11 +1,11 @@
 /*
- * store_staff.c (store): what staff read about articles, in every state: the list with
- * its filters and sorting, one article with its Markdown and revision,
- * the revisions, and the statistics (most read over a period, what
- * customers search, find nothing for, or do not open).  Queries run on
- * the request thread's read-only connection; the HTML pages (staff_page.c)
- * and the JSON API (staff_api.c) render the same rows.  Sorting comes
- * from a fixed list of ORDER BY clauses, never from the request's text.
+ * store_staff.c (store): what staff read about articles, in every state: the
+ * list with its filters and sorting, one article with its Markdown and
+ * revision, the revisions, and the statistics (most read over a period, what
+ * customers search, find nothing for, or do not open).  Queries run on the
+ * request thread's read-only connection; the HTML pages (staff_page.c) and the
+ * JSON API (staff_api.c) render the same rows.  Sorting comes from a fixed list
+ * of ORDER BY clauses, never from the request's text.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,8 +138,8 @@ keep_strings(struct store_staff_article *a, char **mem)
  * there is no such article, or -1.
  */
 int
-store_staff_article(struct reader *r, const char *slug, struct store_staff_article *a,
-    char **mem)
+store_staff_article(struct reader *r, const char *slug,
+    struct store_staff_article *a, char **mem)
 {
 	sqlite3_stmt	*st = NULL;
 	int		 rc, found = 0;

@@ -1,17 +1,16 @@
 /*
- * watch.c (service): notices changes made to the articles folder from outside (an
- * editor, "git pull", rsync) while kbd runs, with inotify, and asks the
- * writer to import the folder.  Events come in bursts (a git checkout
- * touches many files, an editor writes a temporary file and renames it),
- * so the import is asked for once the folder has been quiet for
- * WATCH_QUIET_MS, or at the latest WATCH_MAX_MS after the first event:
- * a change is served within about a second.  The import records each
- * changed file as a revision by "file".  The writer is told which files
- * changed (up to WATCH_NAMES; more, or an overflow of inotify's queue,
- * read the whole folder), so that a file changed outside is imported
- * alone, and the events of kbd's own saves, whose files the database
- * already has, cost a stat each.  Where inotify is not available,
- * SIGHUP still works.
+ * watch.c (service): notices changes made to the articles folder from outside
+ * (an editor, "git pull", rsync) while kbd runs, with inotify, and asks the
+ * writer to import the folder.  Events come in bursts (a git checkout touches
+ * many files, an editor writes a temporary file and renames it), so the import
+ * is asked for once the folder has been quiet for WATCH_QUIET_MS, or at the
+ * latest WATCH_MAX_MS after the first event: a change is served within about a
+ * second.  The import records each changed file as a revision by "file".  The
+ * writer is told which files changed (up to WATCH_NAMES; more, or an overflow
+ * of inotify's queue, read the whole folder), so that a file changed outside is
+ * imported alone, and the events of kbd's own saves, whose files the database
+ * already has, cost a stat each.  Where inotify is not available, SIGHUP still
+ * works.
  */
 #include <sys/inotify.h>
 

@@ -1,17 +1,16 @@
 /*
- * writer.c (service): the one thread that writes to the database.  It owns the only
- * writable connection; everything that changes the database happens here,
- * in order: imports of the articles folder (at start and on request),
- * jobs other threads hand over and wait for (staff's saves, logins), and
- * once every KBD_FLUSH_MS the hits and the search log.  After each change
- * it rebuilds the snapshot, or, when only a few files were imported (a
- * save, a file inotify named), patches it (snapshot_patch).  A file
- * inotify names whose size and time are the ones the database has (the
- * echo of kbd's own save) costs a stat and a lookup, no import.  An import that fails (a full disk, a
- * database locked by another process) is tried again after 5 s, then
- * after twice as long each time, up to 5 minutes.  Stopping flushes the
- * last hits before the connection is closed, so a clean stop loses no
- * counted view.
+ * writer.c (service): the one thread that writes to the database.  It owns the
+ * only writable connection; everything that changes the database happens here,
+ * in order: imports of the articles folder (at start and on request), jobs
+ * other threads hand over and wait for (staff's saves, logins), and once every
+ * KBD_FLUSH_MS the hits and the search log.  After each change it rebuilds the
+ * snapshot, or, when only a few files were imported (a save, a file inotify
+ * named), patches it (snapshot_patch).  A file inotify names whose size and
+ * time are the ones the database has (the echo of kbd's own save) costs a stat
+ * and a lookup, no import.  An import that fails (a full disk, a database
+ * locked by another process) is tried again after 5 s, then after twice as long
+ * each time, up to 5 minutes.  Stopping flushes the last hits before the
+ * connection is closed, so a clean stop loses no counted view.
  */
 #include <sys/stat.h>
 

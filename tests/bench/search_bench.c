@@ -1,24 +1,22 @@
 /*
  * search_bench.c: search latency without HTTP.  It opens an existing kbd
  * database the way an HTTP worker does (store_init(), then this thread's
- * reader) and times, for every query of a list, what api_search does
- * before it builds JSON: search_query_parse(), search_run() for the first page
- * of 10, search_result_free() and search_query_free().  One warm-up round is run
- * and not counted, then ROUNDS timed rounds; the percentiles are over
- * every timed search.  It does not import articles: run kbd on the
- * folder first.
+ * reader) and times, for every query of a list, what api_search does before it
+ * builds JSON: search_query_parse(), search_run() for the first page of 10,
+ * search_result_free() and search_query_free().  One warm-up round is run and
+ * not counted, then ROUNDS timed rounds; the percentiles are over every timed
+ * search.  It does not import articles: run kbd on the folder first.
  *
  *   search_bench [-cpsv] [-a ARTICLES] [-D DICT] DB QUERIES_FILE [ROUNDS]
  *
- * QUERIES_FILE holds one query per line (UTF-8).  A TSV file whose first
- * line names its columns and has one called "query" (as
- * shared/eval/dev-queries.tsv does) is read as such.  The result is one
- * line of key=value pairs; -v first lists the five slowest queries by
- * their median time.  -c times with the thread's CPU clock instead of
- * the wall clock: on a machine others share, what a search costs rather
- * than how long it also waited for a core.  -p times nothing: it prints the pages at offsets 0,
- * 10 and 40 of each query (total, slugs and snippets), to compare what
- * two builds find.
+ * QUERIES_FILE holds one query per line (UTF-8).  A TSV file whose first line
+ * names its columns and has one called "query" (as shared/eval/dev-queries.tsv
+ * does) is read as such.  The result is one line of key=value pairs; -v first
+ * lists the five slowest queries by their median time.  -c times with the
+ * thread's CPU clock instead of the wall clock: on a machine others share, what
+ * a search costs rather than how long it also waited for a core.  -p times
+ * nothing: it prints the pages at offsets 0, 10 and 40 of each query (total,
+ * slugs and snippets), to compare what two builds find.
  */
 #include <stdio.h>
 #include <stdlib.h>

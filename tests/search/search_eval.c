@@ -135,8 +135,8 @@ slug_of(struct reader *r, int64_t id, char *buf, size_t n)
 }
 
 static void
-explain_row(struct reader *r, const struct search_data *sd, struct rank_query *rq,
-    int64_t id, const char *label)
+explain_row(struct reader *r, const struct search_data *sd,
+    struct rank_query *rq, int64_t id, const char *label)
 {
 	struct rank_detail	 d;
 	struct ranked		*out;

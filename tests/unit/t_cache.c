@@ -1,11 +1,11 @@
 /*
- * t_cache.c: the answer cache's rules that need no connection: how a key
- * is named and when it does not fit (no caching then), that no argument
- * can forge the key of another answer (issue 15, finding 2: a query with
- * "\norigin=..." in it was the key of an allowed origin's answer), which answers are
- * never kept (not 200, too large, a 405 with Allow), and that a key
- * never stored is a miss, counted as one.  Hits, stamps, eviction and
- * gzip are checked over HTTP (tests/http/t0018-cache-gzip.sh).
+ * t_cache.c: the answer cache's rules that need no connection: how a key is
+ * named and when it does not fit (no caching then), that no argument can forge
+ * the key of another answer (issue 15, finding 2: a query with "\norigin=..."
+ * in it was the key of an allowed origin's answer), which answers are never
+ * kept (not 200, too large, a 405 with Allow), and that a key never stored is a
+ * miss, counted as one.  Hits, stamps, eviction and gzip are checked over HTTP
+ * (tests/http/t0018-cache-gzip.sh).
  */
 #include "unit.h"
 

@@ -1,12 +1,11 @@
 /*
- * t_search.c: search over a small imported folder, in process.  Ranking
- * (title above body, words close together, the more read of two equal
- * answers, a question's telling word in a title above its common words
- * everywhere), aliases, English words through the dictionary, German
- * forms (compounds, joined words),
- * word families (only the forms the index has; snippets), typo corrections with their suggestion, synonyms from
- * synonyms.txt, the fallback to fewer words, snippets (escaped, marked),
- * paging and search-as-you-type.
+ * t_search.c: search over a small imported folder, in process.  Ranking (title
+ * above body, words close together, the more read of two equal answers, a
+ * question's telling word in a title above its common words everywhere),
+ * aliases, English words through the dictionary, German forms (compounds,
+ * joined words), word families (only the forms the index has; snippets), typo
+ * corrections with their suggestion, synonyms from synonyms.txt, the fallback
+ * to fewer words, snippets (escaped, marked), paging and search-as-you-type.
  */
 #include <sys/stat.h>
 
