@@ -352,18 +352,20 @@ similar(char a, char b)
 	return 0;
 }
 
+/* The table of half edits between a word and another, or its beginning. */
+typedef int	 edits[KBD_MAX_WORD + 2][KBD_MAX_WORD + 4];
+
 /*
- * The weighted Damerau-Levenshtein distance of a and b, in half edits;
- * stops early and returns a value above max once it cannot stay within.
+ * Fills d with the weighted Damerau-Levenshtein distances, in half
+ * edits, between the beginnings of a[0..na) and of b[0..nb) (na at most
+ * KBD_MAX_WORD, nb at most KBD_MAX_WORD + 2).  Returns -1 as soon as a
+ * row shows that no distance of the whole of a stays within max, else 0.
  */
 static int
-distance(const char *a, int na, const char *b, int nb, int max)
+fill(const char *a, int na, const char *b, int nb, int max, edits d)
 {
-	int	 d[KBD_MAX_WORD + 2][KBD_MAX_WORD + 2];
 	int	 i, j, cost, v, rowmin;
 
-	if (na > KBD_MAX_WORD || nb > KBD_MAX_WORD)
-		return max + 1;
 	for (i = 0; i <= na; i++)
 		d[i][0] = 2 * i;
 	for (j = 0; j <= nb; j++)
@@ -391,8 +393,23 @@ distance(const char *a, int na, const char *b, int nb, int max)
 				rowmin = v;
 		}
 		if (rowmin > max)
-			return max + 1;
+			return -1;
 	}
+	return 0;
+}
+
+/*
+ * The weighted Damerau-Levenshtein distance of a and b, in half edits;
+ * stops early and returns a value above max once it cannot stay within.
+ */
+static int
+distance(const char *a, int na, const char *b, int nb, int max)
+{
+	edits	 d;
+
+	if (na > KBD_MAX_WORD || nb > KBD_MAX_WORD ||
+	    fill(a, na, b, nb, max, d) == -1)
+		return max + 1;
 	return d[na][nb];
 }
 
@@ -672,42 +689,16 @@ search_lexicon_patch(const struct lexicon *lex, struct tokenizer *t,
 static int
 prefix_distance(const char *a, int na, const char *b, int nb, int max)
 {
-	int	 d[KBD_MAX_WORD + 2][KBD_MAX_WORD + 4];
-	int	 i, j, cost, v, rowmin, best;
+	edits	 d;
+	int	 j, best;
 
 	if (na > KBD_MAX_WORD)
 		return max + 1;
 	/* A beginning longer than a by more than two letters is no closer. */
 	if (nb > na + 2)
 		nb = na + 2;
-	for (i = 0; i <= na; i++)
-		d[i][0] = 2 * i;
-	for (j = 0; j <= nb; j++)
-		d[0][j] = 2 * j;
-	for (i = 1; i <= na; i++) {
-		rowmin = d[i][0];
-		for (j = 1; j <= nb; j++) {
-			if (a[i - 1] == b[j - 1])
-				cost = 0;
-			else
-				cost = similar(a[i - 1], b[j - 1]) ? 1 : 2;
-			v = d[i - 1][j - 1] + cost;
-			cost = i >= 2 && a[i - 1] == a[i - 2] ? 1 : 2;
-			if (d[i - 1][j] + cost < v)
-				v = d[i - 1][j] + cost;
-			cost = j >= 2 && b[j - 1] == b[j - 2] ? 1 : 2;
-			if (d[i][j - 1] + cost < v)
-				v = d[i][j - 1] + cost;
-			if (i >= 2 && j >= 2 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-			if (v < rowmin)
-				rowmin = v;
-		}
-		if (rowmin > max)
-			return max + 1;
-	}
+	if (fill(a, na, b, nb, max, d) == -1)
+		return max + 1;
 	for (best = d[na][0], j = 1; j <= nb; j++)
 		if (d[na][j] < best)
 			best = d[na][j];
