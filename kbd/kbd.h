@@ -504,6 +504,45 @@ int	 store_staff_searches(struct reader *r, int kind, int days, int limit,
 	    void (*fn)(void *, const struct stat_row *), void *arg);
 int	 store_staff_daily_hits(struct reader *r, int days, int64_t *per_day);
 
+/* store_pg.c: cluster mode's PostgreSQL; see store_pg.c. */
+struct store_pg;
+/* An article as PostgreSQL keeps it (strings borrowed). */
+struct store_pg_article {
+	int64_t		 id;
+	const char	*slug;
+	const char	*title;
+	const char	*category;	/* "" when none */
+	const char	*tags;		/* joined by '\n', "" when none */
+	const char	*aliases;	/* the same */
+	const char	*markdown;	/* the body */
+	const char	*hash;		/* of the whole file, hex */
+	const char	*state;		/* published, draft, deleted */
+	int		 draft;
+	int64_t		 hits;		/* a new article's seed */
+};
+/* *out is closed (and freed) by store_pg_close(). */
+int	 store_pg_open(const char *url, struct store_pg **out,
+	    const char **errstr);
+void	 store_pg_close(struct store_pg *pg);
+const char *store_pg_error(struct store_pg *pg);
+const char *store_pg_where(struct store_pg *pg);
+int	 store_pg_begin(struct store_pg *pg);
+int	 store_pg_commit(struct store_pg *pg);
+void	 store_pg_rollback(struct store_pg *pg);
+int	 store_pg_articles_each(struct store_pg *pg, void (*fn)(void *arg,
+	    const struct store_pg_article *a), void *arg);
+int	 store_pg_article_put(struct store_pg *pg,
+	    const struct store_pg_article *a, int64_t now, int64_t *id);
+int	 store_pg_article_delete(struct store_pg *pg, int64_t id,
+	    int64_t now);
+int	 store_pg_article_move(struct store_pg *pg, int64_t id,
+	    const char *from, const char *to, int64_t now);
+int	 store_pg_revision_add(struct store_pg *pg, int64_t id,
+	    const char *author, int64_t now, const char *hash,
+	    const char *text, int *added);
+int	 store_pg_export_each(struct store_pg *pg, int (*fn)(void *arg,
+	    const char *slug, const char *text, size_t len), void *arg);
+
 /* article.c */
 /* One article as parsed from its file. */
 struct article {
