@@ -208,7 +208,10 @@ struct config {
 	const char	*contact_text;	/* ... the link's words */
 	const char	*cors[KBD_MAX_CORS];	/* origins that may embed */
 	size_t		 ncors;
-	const char	*command;	/* "check", "backup", "user", or NULL */
+	const char	*command;	/* "check", "backup", "user", "import",
+					   "export", or NULL: serve */
+	const char	*cluster;	/* PostgreSQL's URL, or NULL */
+	const char	*cluster_file;	/* ... read from this file */
 	const char	*role;		/* for "kbd user add" */
 	int		 insecure_admin; /* staff pages over plain HTTP */
 	char		**args;		/* the command's other arguments */
@@ -1601,5 +1604,9 @@ int	 cmd_serve(const struct config *cfg);
 void	 cmd_serve_web(struct http_hooks *hooks);
 int	 cmd_backup(const struct config *cfg);
 int	 cmd_user(const struct config *cfg);
+
+/* cmd_cluster.c */
+int	 cmd_import(const struct config *cfg);
+int	 cmd_export(const struct config *cfg);
 
 #endif /* KBD_H */
