@@ -264,6 +264,29 @@ fail:
 }
 
 /*
+ * libpq's reason for a bad URL may quote a piece of it: the password of
+ * url, wherever it is in msg, becomes as many stars.
+ */
+static void
+scrub(char *msg, const char *url)
+{
+	PQconninfoOption	*opts, *o;
+	char			*p;
+	size_t			 n;
+
+	if ((opts = PQconninfoParse(url, NULL)) == NULL)
+		return;
+	for (o = opts; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "password") != 0 || o->val == NULL ||
+		    (n = strlen(o->val)) == 0)
+			continue;
+		for (p = msg; (p = strstr(p, o->val)) != NULL; p += n)
+			memset(p, '*', n);
+	}
+	PQconninfoFree(opts);
+}
+
+/*
  * Connects to the PostgreSQL of url (a postgresql:// URL or libpq's
  * "key=value" words; a password may also come from PGPASSWORD or a
  * ~/.pgpass file), creates or checks kbd's schema and prepares the
@@ -295,6 +318,7 @@ store_pg_open(const char *url, struct store_pg **out, const char **errstr)
 	}
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		set_error(pg, "PostgreSQL: %s", PQerrorMessage(pg->conn));
+		scrub(pg->err, url);
 		goto fail;
 	}
 	snprintf(pg->where, sizeof(pg->where), "PostgreSQL database %s "

@@ -49,7 +49,7 @@ print(s.getsockname()[1])'
 }
 
 pg_start() {
-	local try owner
+	local owner
 	[ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] ||
 	    skip_all "no PostgreSQL 15 in $PG_BIN (kbd/deps.sh test installs postgresql-15)"
 	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kbd-pg.XXXXXX")
@@ -73,7 +73,7 @@ pg_start() {
 	    >"$PG_DIR/initdb.log" 2>&1 ||
 	    die "initdb failed: $(tail -5 "$PG_DIR/initdb.log")"
 	PG_SOCKDIR=$PG_DIR
-	for try in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		PG_PORT=$(pg_free_port)
 		if pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 \
 		    -l "$PG_DIR/server.log" -o "-p $PG_PORT -k $PG_SOCKDIR \

@@ -19,7 +19,8 @@
 #        the reason, the exit status is 1, the others are imported
 #   5.x  the URL from --cluster-file and from KBD_CLUSTER; --cluster and
 #        --cluster-file together, or none, are refused (exit 2); a wrong
-#        password is a clear error that does not show the password
+#        password, or a bad URL, is a clear error that does not show the
+#        password
 #   6.x  a database whose schema is newer than this kbd is refused with a
 #        clear message, and left as it was
 #   7.x  serving with --cluster (or KBD_CLUSTER) refuses clearly, exit 2,
@@ -180,6 +181,11 @@ kbd_run import --cluster "$wrong" "$src"
 [ "$RC" = 1 ] && grep -q 'password authentication failed' "$ERR" ||
     fail 5.7 "a wrong password: rc $RC, $(cat "$ERR")"
 grep -q 'not-the-pw' "$ERR" && fail 5.8 "the error shows the password"
+# libpq quotes a bad value of the URL: even then, no password.
+kbd_run import --cluster "postgresql://kbd:pw1234567@127.0.0.1:pw1234567/kbd" "$src"
+[ "$RC" = 1 ] && grep -q 'invalid integer value' "$ERR" ||
+    fail 5.10 "a bad port: rc $RC, $(cat "$ERR")"
+grep -q 'pw1234567' "$ERR" && fail 5.11 "the error quotes the password"
 printf '\n' >"$TMP/empty.url"
 kbd_run import --cluster-file "$TMP/empty.url" "$src"
 [ "$RC" = 2 ] && grep -q 'no URL on its first line' "$ERR" ||
