@@ -27,8 +27,9 @@ PG_USER=kbd
 PG_PASSWORD=
 PG_AS=()	# the command prefix that runs as the server's owner
 
-# Runs the rest of the line as the server's owner.
-pg_as() { "${PG_AS[@]}" "$@"; }
+# Runs the rest of the line as the server's owner, in its folder (the
+# test's own, below /root in a fresh clone, may be closed to it).
+pg_as() { (cd "$PG_DIR" && "${PG_AS[@]}" "$@"); }
 
 pg_stop() {
 	[ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ] &&
