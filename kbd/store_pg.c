@@ -264,16 +264,21 @@ fail:
 }
 
 /*
- * libpq's reason for a bad URL may quote a piece of it: the password of
- * url, wherever it is in msg, becomes as many stars.
+ * libpq's reason for a bad URL may quote it, or a piece of it: url
+ * itself becomes "...", and its password, wherever it still is in msg,
+ * as many stars.
  */
 static void
 scrub(char *msg, const char *url)
 {
 	PQconninfoOption	*opts, *o;
 	char			*p;
-	size_t			 n;
+	size_t			 n = strlen(url);
 
+	for (p = msg; n >= 3 && (p = strstr(p, url)) != NULL; p += 3) {
+		memcpy(p, "...", 3);
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+	}
 	if ((opts = PQconninfoParse(url, NULL)) == NULL)
 		return;
 	for (o = opts; o->keyword != NULL; o++) {

@@ -186,6 +186,10 @@ kbd_run import --cluster "postgresql://kbd:pw1234567@127.0.0.1:pw1234567/kbd" "$
 [ "$RC" = 1 ] && grep -q 'invalid integer value' "$ERR" ||
     fail 5.10 "a bad port: rc $RC, $(cat "$ERR")"
 grep -q 'pw1234567' "$ERR" && fail 5.11 "the error quotes the password"
+kbd_run import --cluster "postgresql://kbd:pw7654321@[::1/kbd" "$src"
+[ "$RC" = 1 ] && grep -q 'IPv6 host address in URI' "$ERR" ||
+    fail 5.12 "a bad URL: rc $RC, $(cat "$ERR")"
+grep -q 'pw7654321' "$ERR" && fail 5.13 "the error quotes the URL's password"
 printf '\n' >"$TMP/empty.url"
 kbd_run import --cluster-file "$TMP/empty.url" "$src"
 [ "$RC" = 2 ] && grep -q 'no URL on its first line' "$ERR" ||
