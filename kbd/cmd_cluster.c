@@ -47,6 +47,8 @@ struct import_run {
 	int64_t			 now;
 	struct import_stats	 stats;
 	unsigned int		 revisions;	/* added */
+	size_t			 live;		/* known, not deleted */
+	int			 empty;		/* refused: see import_all() */
 };
 
 static int
@@ -73,6 +75,7 @@ add_known(void *arg, const struct store_pg_article *a)
 	k->slug = xstrdup(a->slug);
 	snprintf(k->hash, sizeof(k->hash), "%s", a->hash);
 	k->deleted = strcmp(a->state, "deleted") == 0;
+	im->live += !k->deleted;
 }
 
 static struct known *
@@ -289,7 +292,12 @@ check_secret(const struct config *cfg)
 		    cfg->cluster_file, (unsigned int)(sb.st_mode & 0777));
 }
 
-/* The import's transaction: every file, then what is gone. */
+/*
+ * The import's transaction: every file, then what is gone.  A folder
+ * without any article would mark every article deleted: more likely a
+ * wrong or unmounted folder than the end of the knowledge base, so that
+ * is refused (im->empty).
+ */
 static int
 import_all(struct import_run *im, char **names, size_t n)
 {
@@ -299,6 +307,10 @@ import_all(struct import_run *im, char **names, size_t n)
 		return -1;
 	if (store_pg_articles_each(im->pg, add_known, im) == -1)
 		goto fail;
+	if (n == 0 && im->live > 0) {
+		im->empty = 1;
+		goto fail;
+	}
 	if (im->nknown > 0)
 		qsort(im->known, im->nknown, sizeof(*im->known), known_cmp);
 	for (i = 0; i < n; i++)
@@ -349,8 +361,13 @@ cmd_import(const struct config *cfg)
 		goto done;
 	}
 	if (import_all(&im, names, n) == -1) {
-		fprintf(stderr, "kbd: import: %s; nothing was changed\n",
-		    store_pg_error(im.pg));
+		if (im.empty)
+			fprintf(stderr, "kbd: import: %s holds no articles "
+			    "(*.md); refusing to mark all %zu of %s deleted\n",
+			    im.dir, im.live, store_pg_where(im.pg));
+		else
+			fprintf(stderr, "kbd: import: %s; nothing was "
+			    "changed\n", store_pg_error(im.pg));
 		goto done;
 	}
 	fprintf(stderr, "kbd: import: %u new, %u changed, %u unchanged, "

@@ -7,7 +7,8 @@
 #   2.x  importing them again changes nothing (no revision more); a
 #        changed file is updated with one revision more; a file renamed
 #        outside kbd keeps its article (id, history) and its old name
-#        redirects; a removed file marks its article deleted
+#        redirects; a removed file marks its article deleted; an empty
+#        folder is refused rather than deleting every article
 #   3.x  round trip: export writes every current article, byte for byte
 #        the imported file; importing the export into a new database and
 #        exporting that again gives the same folder; importing it back
@@ -89,6 +90,12 @@ kbd_run import --cluster "$PG_URL" "$src"
     fail 2.8 "pop3 does not redirect to its article"
 [ "$(q kbd "SELECT state FROM kbd.article WHERE slug = 'smtp'")" = deleted ] ||
     fail 2.9 "the removed file's article is not marked deleted"
+mkdir "$TMP/empty"
+kbd_run import --cluster "$PG_URL" "$TMP/empty"
+[ "$RC" = 1 ] && grep -q "empty holds no articles (\*.md); refusing to mark all $((N - 1)) of" "$ERR" ||
+    fail 2.10 "an empty folder: rc $RC, $(cat "$ERR")"
+[ "$(q kbd "SELECT count(*) FROM kbd.article WHERE state = 'deleted'")" = 1 ] ||
+    fail 2.11 "an empty folder's import deleted articles"
 
 # 3: the round trip
 tricky='---
