@@ -27,7 +27,7 @@ BUILD	?= build
 LISTEN	?= 127.0.0.1:8080
 
 PKGS	 = sqlite3 libmicrohttpd icu-uc icu-i18n libcmark-gfm yaml-0.1 jansson \
-	   libsodium zlib
+	   libsodium zlib libpq
 WARN	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wwrite-strings -Wformat=2 -Wsign-compare -Wundef -Wvla

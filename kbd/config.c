@@ -34,6 +34,13 @@ static const struct option_def options[] = {
 	{ "base-url", 'b', "URL", NULL,
 	  "public URL of the site, for absolute links; from --listen "
 	  "if not given" },
+	{ "cluster", 'P', "URL", NULL,
+	  "PostgreSQL shared by the nodes of a cluster "
+	  "(postgresql://...); for kbd import and export; also "
+	  "KBD_CLUSTER" },
+	{ "cluster-file", 'F', "FILE", NULL,
+	  "a file whose first line is the --cluster URL, so that its "
+	  "password is not on the command line" },
 	{ "contact-text", 'k', "TEXT", "Kontakt aufnehmen",
 	  "the words of the contact link (with --contact-url)" },
 	{ "contact-url", 'c', "URL", NULL,
@@ -99,6 +106,7 @@ usage(FILE *f)
 	fprintf(f, "usage: kbd [options]\n"
 	    "       kbd check [--articles DIR]\n"
 	    "       kbd backup [--db FILE] FILE\n"
+	    "       kbd import|export --cluster URL DIR\n"
 	    "       kbd user add|passwd|del|token NAME [--role ROLE] "
 	    "[--db FILE]\n"
 	    "       kbd user list [--db FILE]\n\n"
@@ -107,7 +115,9 @@ usage(FILE *f)
 	    "messages (exit 1 if an article would be skipped or links to a\n"
 	    "missing one); \"backup\" copies the database, even while kbd\n"
 	    "serves it, to FILE; \"user\" manages staff accounts (the\n"
-	    "password is read from stdin; \"token\" prints a new API token).\n"
+	    "password is read from stdin; \"token\" prints a new API token);\n"
+	    "\"import\" and \"export\" move the articles of DIR into the\n"
+	    "cluster's PostgreSQL and back.\n"
 	    "\n");
 	for (i = 0; i < nitems(options); i++) {
 		snprintf(left, sizeof(left), "-%c, --%s%s%s", options[i].key,
@@ -120,7 +130,7 @@ usage(FILE *f)
 	}
 }
 
-/* Takes "check" or "backup" off the front of argv, if it is there. */
+/* Takes the command ("check", "backup", ...) off the front of argv. */
 static int
 take_command(struct config *cfg, int *argc, char ***argv, char *why,
     size_t size)
@@ -130,7 +140,8 @@ take_command(struct config *cfg, int *argc, char ***argv, char *why,
 	if (*argc < 2 || word[0] == '-')
 		return 0;
 	if (strcmp(word, "check") != 0 && strcmp(word, "backup") != 0 &&
-	    strcmp(word, "user") != 0) {
+	    strcmp(word, "user") != 0 && strcmp(word, "import") != 0 &&
+	    strcmp(word, "export") != 0) {
 		snprintf(why, size, "unknown command '%.64s'; see kbd --help",
 		    word);
 		return -1;
@@ -148,7 +159,8 @@ check_args(const struct config *cfg, char *why, size_t size)
 	const char	*cmd = cfg->command != NULL ? cfg->command : "";
 	int		 want = 0;
 
-	if (strcmp(cmd, "backup") == 0)
+	if (strcmp(cmd, "backup") == 0 || strcmp(cmd, "import") == 0 ||
+	    strcmp(cmd, "export") == 0)
 		want = 1;
 	else if (strcmp(cmd, "user") == 0) {
 		if (cfg->nargs == 0) {
@@ -173,7 +185,8 @@ check_args(const struct config *cfg, char *why, size_t size)
 	}
 	if (cfg->nargs < want) {
 		snprintf(why, size, "kbd %s needs %s; see kbd --help", cmd,
-		    want == 1 ? "the file to write" : "a user name");
+		    want == 2 ? "a user name" : strcmp(cmd, "backup") == 0 ?
+		    "the file to write" : "the articles folder");
 		return -1;
 	}
 	if (strcmp(cmd, "user") == 0 && strcmp(cfg->role, "editor") != 0 &&
@@ -184,6 +197,9 @@ check_args(const struct config *cfg, char *why, size_t size)
 	}
 	return 0;
 }
+
+static int	 read_cluster_file(struct config *cfg, char *err,
+		    size_t errlen);
 
 /*
  * Parses argv into cfg.  Returns 0 (cfg->done is set after --help or
@@ -246,6 +262,9 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 		case 'c':
 			cfg->contact_url = optarg;
 			break;
+		case 'F':
+			cfg->cluster_file = optarg;
+			break;
 		case 'k':
 			cfg->contact_text = optarg;
 			break;
@@ -282,6 +301,9 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 			break;
 		case 's':
 			cfg->static_dir = optarg;
+			break;
+		case 'P':
+			cfg->cluster = optarg;
 			break;
 		case 'L':
 			if (parse_number(optarg, 0, 36500, &v) == -1) {
@@ -341,6 +363,18 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	}
 	cfg->args = argv + optind;
 	cfg->nargs = argc - optind;
+	if (cfg->cluster != NULL && cfg->cluster_file != NULL) {
+		snprintf(why, sizeof(why), "--cluster and --cluster-file: "
+		    "give one of them");
+		return -1;
+	}
+	if (cfg->cluster_file != NULL &&
+	    read_cluster_file(cfg, why, sizeof(why)) == -1)
+		return -1;
+	if (cfg->cluster == NULL && cfg->cluster_file == NULL &&
+	    (cfg->cluster = getenv("KBD_CLUSTER")) != NULL &&
+	    *cfg->cluster == '\0')
+		cfg->cluster = NULL;
 	if (check_args(cfg, why, sizeof(why)) == -1)
 		return -1;
 	return 0;
@@ -558,6 +592,81 @@ check_db(const char *path, char *err, size_t errlen)
 }
 
 /*
+ * Reads the URL of --cluster-file: its first line, without the line's
+ * end and trailing blanks, into a buffer of its own (cfg keeps pointing
+ * to it).
+ */
+static int
+read_cluster_file(struct config *cfg, char *err, size_t errlen)
+{
+	static char	 url[4096];
+	FILE		*f;
+	size_t		 n;
+	int		 ok;
+
+	if (check_file("--cluster-file", cfg->cluster_file, err,
+	    errlen) == -1)
+		return -1;
+	if ((f = fopen(cfg->cluster_file, "r")) == NULL) {
+		snprintf(err, errlen, "--cluster-file %s: %s",
+		    cfg->cluster_file, strerror(errno));
+		return -1;
+	}
+	ok = fgets(url, sizeof(url), f) != NULL;
+	fclose(f);
+	n = ok ? strlen(url) : 0;
+	if (n == sizeof(url) - 1 && url[n - 1] != '\n') {
+		snprintf(err, errlen, "--cluster-file %s: the first line is "
+		    "longer than %zu bytes", cfg->cluster_file,
+		    sizeof(url) - 2);
+		return -1;
+	}
+	while (n > 0 && (url[n - 1] == '\n' || url[n - 1] == '\r' ||
+	    url[n - 1] == ' ' || url[n - 1] == '\t'))
+		url[--n] = '\0';
+	if (n == 0) {
+		snprintf(err, errlen, "--cluster-file %s: no URL on its first "
+		    "line", cfg->cluster_file);
+		return -1;
+	}
+	cfg->cluster = url;
+	return 0;
+}
+
+/*
+ * Cluster mode: the URL comes from --cluster, --cluster-file or
+ * KBD_CLUSTER; kbd import and export need it.  Serving and the staff
+ * accounts do not use it yet, and say so rather than quietly serving
+ * one node's SQLite instead.
+ */
+static int
+check_cluster(const struct config *cfg, char *err, size_t errlen)
+{
+	const char	*cmd = cfg->command;
+
+	if (cmd != NULL && (strcmp(cmd, "import") == 0 ||
+	    strcmp(cmd, "export") == 0)) {
+		if (cfg->cluster != NULL)
+			return 0;
+		snprintf(err, errlen, "kbd %s needs the cluster's PostgreSQL: "
+		    "--cluster URL, --cluster-file FILE or KBD_CLUSTER", cmd);
+		return -1;
+	}
+	if (cfg->cluster == NULL || (cmd != NULL && (strcmp(cmd, "check") ==
+	    0 || strcmp(cmd, "backup") == 0)))
+		return 0;
+	if (cmd == NULL)
+		snprintf(err, errlen, "cluster mode serving is not built yet; "
+		    "--cluster (or KBD_CLUSTER) works with kbd import and kbd "
+		    "export only");
+	else
+		snprintf(err, errlen, "kbd %s: staff accounts in the cluster's "
+		    "PostgreSQL are not built yet; leave out --cluster (and "
+		    "KBD_CLUSTER)", cmd);
+	return -1;
+}
+
+/*
  * Checks that the paths and the listen address of cfg are usable.
  * Returns 0, or -1 with a one-line reason in *errstr.
  */
@@ -571,6 +680,11 @@ config_check(const struct config *cfg, const char **errstr)
 	int		 rc;
 
 	*errstr = err;
+	if (check_cluster(cfg, err, errlen) == -1)
+		return -1;
+	if (cfg->command != NULL && (strcmp(cfg->command, "import") == 0 ||
+	    strcmp(cfg->command, "export") == 0))
+		return 0;
 	if (cfg->command != NULL && strcmp(cfg->command, "check") == 0)
 		return check_dir("--articles", cfg->articles, err, errlen);
 	if (cfg->command != NULL && strcmp(cfg->command, "backup") == 0)

@@ -3,7 +3,8 @@
 #
 #   sh kbd/deps.sh build   libraries and tools to build kbd
 #   sh kbd/deps.sh test    what the tests use on top (clang and its
-#                          sanitizer runtime, curl, jq, chromium, node, ...)
+#                          sanitizer runtime, curl, jq, chromium, node,
+#                          PostgreSQL 15 and nginx for cluster mode, ...)
 #   sh kbd/deps.sh bench   what the benchmark uses (wrk, nginx-light)
 #   sh kbd/deps.sh audit   what make audit uses (node, npm, chromium)
 #
@@ -82,6 +83,8 @@ check() {
 		need_pkgconfig libsodium libsodium-dev
 		need_pkgconfig zlib zlib1g-dev
 		need_header libstemmer.h libstemmer-dev
+		# Cluster mode's shared store (store_pg.c).
+		need_pkgconfig libpq libpq-dev
 		need_file /usr/share/dict/ngerman wngerman
 		# What searches read for English words and rare German ones.
 		need_file /usr/share/trans/de-en trans-de-en
@@ -107,6 +110,17 @@ check() {
 		need_command node nodejs
 		need_command chromium chromium
 		need_command xmllint libxml2-utils
+		# Cluster mode: a throwaway PostgreSQL 15 per test
+		# (tests/cluster/pg.sh runs its own initdb and pg_ctl, as
+		# the "postgres" user the package makes; psql looks into
+		# it), and nginx as the load balancer in front of nodes.
+		need_file /usr/lib/postgresql/15/bin/initdb postgresql-15
+		need_file /usr/lib/postgresql/15/bin/pg_ctl postgresql-15
+		need_file /usr/lib/postgresql/15/bin/pg_isready \
+		    postgresql-client-15
+		need_file /usr/lib/postgresql/15/bin/psql postgresql-client-15
+		need_command runuser util-linux
+		need_command nginx nginx-light
 		;;
 	audit)
 		need_command node nodejs

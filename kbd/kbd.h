@@ -208,7 +208,10 @@ struct config {
 	const char	*contact_text;	/* ... the link's words */
 	const char	*cors[KBD_MAX_CORS];	/* origins that may embed */
 	size_t		 ncors;
-	const char	*command;	/* "check", "backup", "user", or NULL */
+	const char	*command;	/* "check", "backup", "user", "import",
+					   "export", or NULL: serve */
+	const char	*cluster;	/* PostgreSQL's URL, or NULL */
+	const char	*cluster_file;	/* ... read from this file */
 	const char	*role;		/* for "kbd user add" */
 	int		 insecure_admin; /* staff pages over plain HTTP */
 	char		**args;		/* the command's other arguments */
@@ -503,6 +506,45 @@ int	 store_staff_most_read(struct reader *r, int days, int limit,
 int	 store_staff_searches(struct reader *r, int kind, int days, int limit,
 	    void (*fn)(void *, const struct stat_row *), void *arg);
 int	 store_staff_daily_hits(struct reader *r, int days, int64_t *per_day);
+
+/* store_pg.c: cluster mode's PostgreSQL; see store_pg.c. */
+struct store_pg;
+/* An article as PostgreSQL keeps it (strings borrowed). */
+struct store_pg_article {
+	int64_t		 id;
+	const char	*slug;
+	const char	*title;
+	const char	*category;	/* "" when none */
+	const char	*tags;		/* joined by '\n', "" when none */
+	const char	*aliases;	/* the same */
+	const char	*markdown;	/* the body */
+	const char	*hash;		/* of the whole file, hex */
+	const char	*state;		/* published, draft, deleted */
+	int		 draft;
+	int64_t		 hits;		/* a new article's seed */
+};
+/* *out is closed (and freed) by store_pg_close(). */
+int	 store_pg_open(const char *url, struct store_pg **out,
+	    const char **errstr);
+void	 store_pg_close(struct store_pg *pg);
+const char *store_pg_error(struct store_pg *pg);
+const char *store_pg_where(struct store_pg *pg);
+int	 store_pg_begin(struct store_pg *pg);
+int	 store_pg_commit(struct store_pg *pg);
+void	 store_pg_rollback(struct store_pg *pg);
+int	 store_pg_articles_each(struct store_pg *pg, void (*fn)(void *arg,
+	    const struct store_pg_article *a), void *arg);
+int	 store_pg_article_put(struct store_pg *pg,
+	    const struct store_pg_article *a, int64_t now, int64_t *id);
+int	 store_pg_article_delete(struct store_pg *pg, int64_t id,
+	    int64_t now);
+int	 store_pg_article_move(struct store_pg *pg, int64_t id,
+	    const char *from, const char *to, int64_t now);
+int	 store_pg_revision_add(struct store_pg *pg, int64_t id,
+	    const char *author, int64_t now, const char *hash,
+	    const char *text, int *added);
+int	 store_pg_export_each(struct store_pg *pg, int (*fn)(void *arg,
+	    const char *slug, const char *text, size_t len), void *arg);
 
 /* article.c */
 /* One article as parsed from its file. */
@@ -1562,5 +1604,9 @@ int	 cmd_serve(const struct config *cfg);
 void	 cmd_serve_web(struct http_hooks *hooks);
 int	 cmd_backup(const struct config *cfg);
 int	 cmd_user(const struct config *cfg);
+
+/* cmd_cluster.c */
+int	 cmd_import(const struct config *cfg);
+int	 cmd_export(const struct config *cfg);
 
 #endif /* KBD_H */

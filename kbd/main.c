@@ -1,8 +1,8 @@
 /*
  * main.c (main): the command line (config.c), then the command:
- * serving (cmd_serve.c), check, backup or user.  A mistake in the options
- * or paths is one line on stderr and exit status 2, before anything
- * starts.
+ * serving (cmd_serve.c), check, backup, user, import or export
+ * (cmd_cluster.c).  A mistake in the options or paths is one line on
+ * stderr and exit status 2, before anything starts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +34,10 @@ main(int argc, char **argv)
 		return cmd_backup(&cfg);
 	if (cfg.command != NULL && strcmp(cfg.command, "user") == 0)
 		return cmd_user(&cfg);
+	if (cfg.command != NULL && strcmp(cfg.command, "import") == 0)
+		return cmd_import(&cfg);
+	if (cfg.command != NULL && strcmp(cfg.command, "export") == 0)
+		return cmd_export(&cfg);
 	/* Seed jansson's hash tables before threads can race to do it. */
 	json_object_seed(0);
 	return cmd_serve(&cfg);

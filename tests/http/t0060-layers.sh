@@ -10,6 +10,7 @@
 #   4.x  SQLite's API is called only in the store and the search (which
 #        ranks inside SQLite's FTS5), and by the text layer's tokenizer
 #        and term functions, which SQLite calls back
+#   4.2  libpq (PostgreSQL, cluster mode) is called only in the store
 # The layers, from the bottom: base text store hits search service web
 # staff cmd main (kbd/kbd.h is ordered the same way).
 . "$(dirname "$0")/../lib.sh"
@@ -49,6 +50,10 @@ for name, syms in sorted(uses.items()):
     if api and layer[name] not in ("store", "search", "text"):
         print("4.1", f"{name}.c ({layer[name]}) calls SQLite: "
               + ", ".join(api[:4]) + ("..." if len(api) > 4 else ""))
+    pq = sorted(s for s in syms if re.match(r"(PQ|pg_encoding|lo_)", s))
+    if pq and layer[name] != "store":
+        print("4.2", f"{name}.c ({layer[name]}) calls libpq: "
+              + ", ".join(pq[:4]) + ("..." if len(pq) > 4 else ""))
 edges = collections.defaultdict(set)
 for name, syms in uses.items():
     for s in sorted(syms):

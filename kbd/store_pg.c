@@ -1,0 +1,621 @@
+/*
+ * store_pg.c (store): PostgreSQL, the shared store of cluster mode
+ * (--cluster).  It connects with libpq, creates and checks the schema
+ * (its own PostgreSQL schema "kbd", versioned in kbd.schema_version; a
+ * database made by a newer kbd is refused, never changed), and holds the
+ * articles as the SQLite store does: the current text and metadata
+ * (slug, title, category, tags, aliases, draft, deleted), every version
+ * of every file (revision) and the old names of renamed articles
+ * (redirect).  What a node derives from an article (HTML, plain text,
+ * term vectors, the search index) is not kept here: each node's binary
+ * makes it from the Markdown, so that nodes of two versions can share
+ * one database during a rolling upgrade.  Hits, votes, the search log
+ * and staff accounts are for later (issue 18).
+ *
+ * Every statement with values is prepared once at open and run with its
+ * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors
+ * follow the store's contract: 0 or -1, the reason in store_pg_error(),
+ * on one line.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "kbd.h"
+
+#define PG_SCHEMA_VERSION	1
+
+/* Keys of pg_advisory_xact_lock(): 0x6b6264 ("kbd"), and one more. */
+#define PG_LOCK_SCHEMA		"7037540"	/* creating the schema */
+#define PG_LOCK_ARTICLES	"7037541"	/* an import */
+
+/* Version 1: the articles, their revisions and their old names. */
+static const char *pg_schema_v1 =
+	"CREATE SCHEMA IF NOT EXISTS kbd;"
+	"CREATE TABLE kbd.schema_version ("
+	" one     boolean PRIMARY KEY DEFAULT true CHECK (one),"
+	" version integer NOT NULL);"	/* PG_SCHEMA_VERSION of its maker */
+	"CREATE TABLE kbd.article ("
+	" id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	" slug     text NOT NULL UNIQUE,"
+	" title    text NOT NULL,"
+	" category text NOT NULL DEFAULT '',"
+	" tags     text NOT NULL DEFAULT '',"	/* joined by newlines */
+	" aliases  text NOT NULL DEFAULT '',"	/* the same */
+	" markdown text NOT NULL DEFAULT '',"	/* the body */
+	" hash     text NOT NULL DEFAULT '',"	/* of the whole file */
+	" state    text NOT NULL DEFAULT 'published'"
+	"  CHECK (state IN ('published', 'draft', 'deleted')),"
+	" draft    boolean NOT NULL DEFAULT false,"
+	" created  bigint NOT NULL,"		/* seconds since 1970 */
+	" updated  bigint NOT NULL,"
+	" hits     bigint NOT NULL DEFAULT 0);"	/* the front matter's seed */
+	"CREATE TABLE kbd.revision ("
+	" article_id bigint NOT NULL REFERENCES kbd.article(id),"
+	" rev        integer NOT NULL,"		/* 1, 2, ... per article */
+	" author     text NOT NULL,"		/* a user, or 'file' */
+	" created    bigint NOT NULL,"
+	" hash       text NOT NULL,"		/* of text */
+	" text       text NOT NULL,"		/* the whole file */
+	" PRIMARY KEY (article_id, rev));"
+	"CREATE TABLE kbd.redirect ("
+	" slug       text PRIMARY KEY,"		/* an old name */
+	" article_id bigint NOT NULL REFERENCES kbd.article(id));";
+
+enum pg_stmt {
+	PS_ARTICLES,		/* every article, for an import */
+	PS_UNREDIRECT,		/* a name taken back from a renamed one */
+	PS_PUT,			/* insert or update by slug */
+	PS_DELETE,		/* mark deleted */
+	PS_MOVE,		/* a new name */
+	PS_REDIRECT,		/* ... and the old one redirects */
+	PS_LAST_REV,		/* an article's last revision */
+	PS_ADD_REV,
+	PS_EXPORT,		/* every current file */
+	PS_LOCK,		/* an advisory lock until the commit */
+	PS__COUNT
+};
+
+static const char *pg_sql[PS__COUNT] = {
+	[PS_ARTICLES] =
+	    "SELECT id, slug, hash, state FROM kbd.article",
+	[PS_UNREDIRECT] =
+	    "DELETE FROM kbd.redirect WHERE slug = $1",
+	[PS_PUT] =
+	    "INSERT INTO kbd.article AS a (slug, title, category, tags,"
+	    " aliases, markdown, hash, state, draft, created, updated, hits)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7,"
+	    " CASE WHEN $8::boolean THEN 'draft' ELSE 'published' END,"
+	    " $8::boolean, $9::bigint, $9::bigint, $10::bigint)"
+	    " ON CONFLICT (slug) DO UPDATE SET title = excluded.title,"
+	    " category = excluded.category, tags = excluded.tags,"
+	    " aliases = excluded.aliases, markdown = excluded.markdown,"
+	    " hash = excluded.hash, state = excluded.state,"
+	    " draft = excluded.draft, updated = excluded.updated"
+	    " RETURNING id",
+	[PS_DELETE] =
+	    "UPDATE kbd.article SET state = 'deleted', updated = $2::bigint"
+	    " WHERE id = $1::bigint",
+	[PS_MOVE] =
+	    "UPDATE kbd.article SET slug = $2, updated = $3::bigint"
+	    " WHERE id = $1::bigint",
+	[PS_REDIRECT] =
+	    "INSERT INTO kbd.redirect(slug, article_id)"
+	    " VALUES ($1, $2::bigint) ON CONFLICT (slug)"
+	    " DO UPDATE SET article_id = excluded.article_id",
+	[PS_LAST_REV] =
+	    "SELECT hash, rev FROM kbd.revision WHERE article_id = $1::bigint"
+	    " ORDER BY rev DESC LIMIT 1",
+	[PS_ADD_REV] =
+	    "INSERT INTO kbd.revision(article_id, rev, author, created, hash,"
+	    " text) VALUES ($1::bigint, $2::integer, $3, $4::bigint, $5, $6)",
+	[PS_EXPORT] =
+	    "SELECT a.slug, r.text FROM kbd.article a JOIN LATERAL"
+	    " (SELECT text FROM kbd.revision WHERE article_id = a.id"
+	    "  ORDER BY rev DESC LIMIT 1) r ON true"
+	    " WHERE a.state <> 'deleted' ORDER BY a.slug",
+	[PS_LOCK] =
+	    "SELECT pg_advisory_xact_lock($1::bigint)",
+};
+
+struct store_pg {
+	PGconn		*conn;
+	char		 where[256];	/* database, user, host: messages */
+	char		 err[512];	/* the last reason, one line */
+};
+
+/* Sets pg's reason from fmt, on one line (libpq's may have several). */
+static void KBD_PRINTF(2, 3)
+set_error(struct store_pg *pg, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+	size_t	 n;
+
+	va_start(ap, fmt);
+	vsnprintf(pg->err, sizeof(pg->err), fmt, ap);
+	va_end(ap);
+	for (p = pg->err; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ')
+			*p = ' ';
+	n = strlen(pg->err);
+	while (n > 0 && pg->err[n - 1] == ' ')
+		pg->err[--n] = '\0';
+}
+
+/* Is res what was wanted?  If not, sets the reason and clears res. */
+static PGresult *
+want(struct store_pg *pg, PGresult *res, ExecStatusType status)
+{
+	if (res != NULL && PQresultStatus(res) == status)
+		return res;
+	set_error(pg, "%s", res != NULL ? PQresultErrorMessage(res) :
+	    PQerrorMessage(pg->conn));
+	PQclear(res);
+	return NULL;
+}
+
+/* Runs SQL without values (the schema, BEGIN, COMMIT).  Returns 0 or -1. */
+static int
+exec_plain(struct store_pg *pg, const char *sql)
+{
+	PGresult	*res;
+
+	if ((res = want(pg, PQexec(pg->conn, sql), PGRES_COMMAND_OK)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Runs prepared statement i with the n text parameters v, wanting status
+ * (PGRES_COMMAND_OK or PGRES_TUPLES_OK).  Returns the result, which the
+ * caller clears, or NULL with the reason set.
+ */
+static PGresult *
+run(struct store_pg *pg, enum pg_stmt i, int n, const char *const *v,
+    ExecStatusType status)
+{
+	char	 name[16];
+
+	snprintf(name, sizeof(name), "kbd_%d", (int)i);
+	return want(pg, PQexecPrepared(pg->conn, name, n, v, NULL, NULL, 0),
+	    status);
+}
+
+/* The same, for a statement whose rows do not matter. */
+static int
+run_ok(struct store_pg *pg, enum pg_stmt i, int n, const char *const *v)
+{
+	PGresult	*res;
+
+	if ((res = run(pg, i, n, v, i == PS_LOCK ? PGRES_TUPLES_OK :
+	    PGRES_COMMAND_OK)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Creates the schema in an empty database, or checks the version of the
+ * one there: the same is used as it is, a newer one refused.  One
+ * transaction, under an advisory lock, so that nodes starting together
+ * create it once.
+ */
+static int
+schema(struct store_pg *pg)
+{
+	const char	*lock[] = { PG_LOCK_SCHEMA };
+	const char	*mine[] = { STR(PG_SCHEMA_VERSION) };
+	PGresult	*res;
+	long long	 version = 0;
+	int		 exists;
+
+	if (exec_plain(pg, "BEGIN") == -1)
+		return -1;
+	res = want(pg, PQexecParams(pg->conn, "SELECT"
+	    " pg_advisory_xact_lock($1::bigint),"
+	    " to_regclass('kbd.schema_version') IS NOT NULL", 1, NULL, lock,
+	    NULL, NULL, 0), PGRES_TUPLES_OK);
+	if (res == NULL)
+		goto fail;
+	exists = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	PQclear(res);
+	if (exists) {
+		res = want(pg, PQexec(pg->conn, "SELECT version FROM"
+		    " kbd.schema_version"), PGRES_TUPLES_OK);
+		if (res == NULL)
+			goto fail;
+		if (PQntuples(res) != 1 || parse_number(PQgetvalue(res, 0, 0),
+		    0, INT32_MAX, &version) == -1) {
+			set_error(pg, "%s: kbd.schema_version holds no version;"
+			    " the schema is not kbd's", pg->where);
+			PQclear(res);
+			goto fail;
+		}
+		PQclear(res);
+	}
+	if (version > PG_SCHEMA_VERSION) {
+		set_error(pg, "%s: the schema is version %lld, made by a newer "
+		    "kbd; this kbd knows version %d and leaves it alone: "
+		    "update kbd", pg->where, version, PG_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (!exists) {
+		log_info("%s: creating kbd's schema, version %d", pg->where,
+		    PG_SCHEMA_VERSION);
+		if (exec_plain(pg, pg_schema_v1) == -1)
+			goto fail;
+		res = want(pg, PQexecParams(pg->conn, "INSERT INTO"
+		    " kbd.schema_version(version) VALUES ($1::integer)", 1,
+		    NULL, mine, NULL, NULL, 0), PGRES_COMMAND_OK);
+		if (res == NULL)
+			goto fail;
+		PQclear(res);
+	}
+	return exec_plain(pg, "COMMIT");
+fail:
+	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	return -1;
+}
+
+/*
+ * libpq's reason for a bad URL may quote it, or a piece of it: url
+ * itself becomes "...", and its password, wherever it still is in msg,
+ * as many stars.
+ */
+static void
+scrub(char *msg, const char *url)
+{
+	PQconninfoOption	*opts, *o;
+	char			*p;
+	size_t			 n = strlen(url);
+
+	for (p = msg; n >= 3 && (p = strstr(p, url)) != NULL; p += 3) {
+		memcpy(p, "...", 3);
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+	}
+	if ((opts = PQconninfoParse(url, NULL)) == NULL)
+		return;
+	for (o = opts; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "password") != 0 || o->val == NULL ||
+		    (n = strlen(o->val)) == 0)
+			continue;
+		for (p = msg; (p = strstr(p, o->val)) != NULL; p += n)
+			memset(p, '*', n);
+	}
+	PQconninfoFree(opts);
+}
+
+/*
+ * Connects to the PostgreSQL of url (a postgresql:// URL or libpq's
+ * "key=value" words; a password may also come from PGPASSWORD or a
+ * ~/.pgpass file), creates or checks kbd's schema and prepares the
+ * statements.  Returns 0 and the connection in *out, which
+ * store_pg_close() ends, or -1 with a one-line reason in *errstr (valid
+ * until the next call; it never holds the password).
+ */
+int
+store_pg_open(const char *url, struct store_pg **out, const char **errstr)
+{
+	static char		 why[512];
+	static const char *const keys[] = { "connect_timeout",
+				    "fallback_application_name",
+				    "client_encoding", "dbname", NULL };
+	const char *const	 values[] = { "10", "kbd", "UTF8", url, NULL };
+	struct store_pg		*pg;
+	PGresult		*res;
+	char			 name[16];
+	size_t			 i;
+
+	*out = NULL;
+	*errstr = why;
+	pg = xcalloc(1, sizeof(*pg));
+	pg->conn = PQconnectdbParams(keys, values, 1);
+	if (pg->conn == NULL) {
+		snprintf(why, sizeof(why), "PostgreSQL: out of memory");
+		free(pg);
+		return -1;
+	}
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		set_error(pg, "PostgreSQL: %s", PQerrorMessage(pg->conn));
+		scrub(pg->err, url);
+		goto fail;
+	}
+	snprintf(pg->where, sizeof(pg->where), "PostgreSQL database %s "
+	    "(user %s, host %s)", PQdb(pg->conn), PQuser(pg->conn),
+	    PQhost(pg->conn));
+	/* Nothing but kbd's schema and PostgreSQL's own is looked up. */
+	if (exec_plain(pg, "SET search_path = pg_catalog") == -1 ||
+	    schema(pg) == -1)
+		goto fail;
+	for (i = 0; i < PS__COUNT; i++) {
+		snprintf(name, sizeof(name), "kbd_%d", (int)i);
+		if ((res = want(pg, PQprepare(pg->conn, name, pg_sql[i], 0,
+		    NULL), PGRES_COMMAND_OK)) == NULL)
+			goto fail;
+		PQclear(res);
+	}
+	*out = pg;
+	return 0;
+fail:
+	snprintf(why, sizeof(why), "%s", pg->err);
+	store_pg_close(pg);
+	return -1;
+}
+
+/* Ends the connection and frees pg (NULL: nothing to do). */
+void
+store_pg_close(struct store_pg *pg)
+{
+	if (pg == NULL)
+		return;
+	PQfinish(pg->conn);
+	free(pg);
+}
+
+/* pg's last error, one line (valid until pg's next call). */
+const char *
+store_pg_error(struct store_pg *pg)
+{
+	return pg->err;
+}
+
+/* Which database pg is, for messages: its name, user and host. */
+const char *
+store_pg_where(struct store_pg *pg)
+{
+	return pg->where;
+}
+
+/*
+ * A write transaction on the articles: store_pg_begin() also takes the
+ * articles' advisory lock, so that two imports take turns;
+ * store_pg_commit() ends it.  Both return 0, or -1 leaving
+ * store_pg_error(pg).  store_pg_rollback() undoes an open one.
+ */
+int
+store_pg_begin(struct store_pg *pg)
+{
+	const char	*lock[] = { PG_LOCK_ARTICLES };
+
+	if (exec_plain(pg, "BEGIN") == -1)
+		return -1;
+	if (run_ok(pg, PS_LOCK, 1, lock) == 0)
+		return 0;
+	store_pg_rollback(pg);
+	return -1;
+}
+
+int
+store_pg_commit(struct store_pg *pg)
+{
+	return exec_plain(pg, "COMMIT");
+}
+
+void
+store_pg_rollback(struct store_pg *pg)
+{
+	PQclear(PQexec(pg->conn, "ROLLBACK"));
+}
+
+/*
+ * Calls fn for every article, deleted ones too, with its id, slug, hash
+ * and state (the other fields of the row are NULL or 0); the row is
+ * valid during the call.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_articles_each(struct store_pg *pg, void (*fn)(void *arg,
+    const struct store_pg_article *a), void *arg)
+{
+	struct store_pg_article	 a;
+	PGresult		*res;
+	long long		 id;
+	int			 i, n;
+
+	if ((res = run(pg, PS_ARTICLES, 0, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		memset(&a, 0, sizeof(a));
+		if (parse_number(PQgetvalue(res, i, 0), 1, INT64_MAX,
+		    &id) == -1) {
+			set_error(pg, "kbd.article: a bad id");
+			PQclear(res);
+			return -1;
+		}
+		a.id = id;
+		a.slug = PQgetvalue(res, i, 1);
+		a.hash = PQgetvalue(res, i, 2);
+		a.state = PQgetvalue(res, i, 3);
+		fn(arg, &a);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Stores article a by its slug: a new one is added (its hits seed the
+ * counter), an existing one (also a deleted one) takes a's fields and is
+ * published or a draft again.  A name a renamed article left behind
+ * stops redirecting.  now is the time of the change.  Returns 0 and the
+ * article's id in *id, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_article_put(struct store_pg *pg, const struct store_pg_article *a,
+    int64_t now, int64_t *id)
+{
+	char		 when[24], hits[24];
+	const char	*v[10];
+	PGresult	*res;
+	long long	 n;
+
+	v[0] = a->slug;
+	if (run_ok(pg, PS_UNREDIRECT, 1, v) == -1)
+		return -1;
+	snprintf(when, sizeof(when), "%" PRId64, now);
+	snprintf(hits, sizeof(hits), "%" PRId64, a->hits > 0 ? a->hits : 0);
+	v[1] = a->title;
+	v[2] = a->category;
+	v[3] = a->tags;
+	v[4] = a->aliases;
+	v[5] = a->markdown;
+	v[6] = a->hash;
+	v[7] = a->draft ? "true" : "false";
+	v[8] = when;
+	v[9] = hits;
+	if ((res = run(pg, PS_PUT, 10, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || parse_number(PQgetvalue(res, 0, 0), 1,
+	    INT64_MAX, &n) == -1) {
+		set_error(pg, "%s: storing it gave no id", a->slug);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	*id = n;
+	return 0;
+}
+
+/*
+ * Marks article id deleted: its rows stay, so that its history and hits
+ * survive a file that comes back.  Returns 0, or -1 leaving
+ * store_pg_error(pg).
+ */
+int
+store_pg_article_delete(struct store_pg *pg, int64_t id, int64_t now)
+{
+	char		 sid[24], when[24];
+	const char	*v[] = { sid, when };
+
+	snprintf(sid, sizeof(sid), "%" PRId64, id);
+	snprintf(when, sizeof(when), "%" PRId64, now);
+	return run_ok(pg, PS_DELETE, 2, v);
+}
+
+/*
+ * Gives article id the new name to; its old name from redirects to it
+ * from now on, and to stops redirecting anywhere.  Returns 0, or -1
+ * leaving store_pg_error(pg).
+ */
+int
+store_pg_article_move(struct store_pg *pg, int64_t id, const char *from,
+    const char *to, int64_t now)
+{
+	char		 sid[24], when[24];
+	const char	*v[3];
+
+	snprintf(sid, sizeof(sid), "%" PRId64, id);
+	snprintf(when, sizeof(when), "%" PRId64, now);
+	v[0] = to;
+	if (run_ok(pg, PS_UNREDIRECT, 1, v) == -1)
+		return -1;
+	v[0] = sid;
+	v[1] = to;
+	v[2] = when;
+	if (run_ok(pg, PS_MOVE, 3, v) == -1)
+		return -1;
+	v[0] = from;
+	v[1] = sid;
+	return run_ok(pg, PS_REDIRECT, 2, v);
+}
+
+/*
+ * Keeps text (the whole file, NUL-terminated, with the content hash
+ * hash) as article id's next revision by author, unless its last
+ * revision is this very text.  Sets *added to 1 when a revision was
+ * added, else 0.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_revision_add(struct store_pg *pg, int64_t id, const char *author,
+    int64_t now, const char *hash, const char *text, int *added)
+{
+	char		 sid[24], when[24], rev[24];
+	const char	*v[6];
+	PGresult	*res;
+	long long	 last = 0;
+
+	*added = 0;
+	snprintf(sid, sizeof(sid), "%" PRId64, id);
+	v[0] = sid;
+	if ((res = run(pg, PS_LAST_REV, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		if (strcmp(PQgetvalue(res, 0, 0), hash) == 0) {
+			PQclear(res);
+			return 0;
+		}
+		if (parse_number(PQgetvalue(res, 0, 1), 1, INT32_MAX - 1,
+		    &last) == -1) {
+			set_error(pg, "kbd.revision: a bad number");
+			PQclear(res);
+			return -1;
+		}
+	}
+	PQclear(res);
+	snprintf(rev, sizeof(rev), "%lld", last + 1);
+	snprintf(when, sizeof(when), "%" PRId64, now);
+	v[1] = rev;
+	v[2] = author;
+	v[3] = when;
+	v[4] = hash;
+	v[5] = text;
+	if (run_ok(pg, PS_ADD_REV, 6, v) == -1)
+		return -1;
+	*added = 1;
+	return 0;
+}
+
+/*
+ * Calls fn for every article that is not deleted (drafts too), in the
+ * order of their slugs, with its slug and its current file (the last
+ * revision's text, len bytes); both are valid during the call.  Rows
+ * come one at a time, so that a large knowledge base is never held
+ * whole.  fn returns 0 to go on, or -1 to stop, keeping its reason
+ * itself.  Returns 0; or -1 when fn stopped (store_pg_error(pg) is then
+ * "") or the database failed (the reason in store_pg_error(pg)).
+ */
+int
+store_pg_export_each(struct store_pg *pg, int (*fn)(void *arg,
+    const char *slug, const char *text, size_t len), void *arg)
+{
+	PGresult	*res;
+	char		 name[16];
+	int		 i, rc = 0, stopped = 0;
+
+	snprintf(name, sizeof(name), "kbd_%d", (int)PS_EXPORT);
+	if (!PQsendQueryPrepared(pg->conn, name, 0, NULL, NULL, NULL, 0)) {
+		set_error(pg, "%s", PQerrorMessage(pg->conn));
+		return -1;
+	}
+	/* Without single rows, they come all at once: slower, the same. */
+	(void)PQsetSingleRowMode(pg->conn);
+	/* Every result is read, also after a stop, to free the connection. */
+	while ((res = PQgetResult(pg->conn)) != NULL) {
+		switch (PQresultStatus(res)) {
+		case PGRES_SINGLE_TUPLE:
+		case PGRES_TUPLES_OK:
+			for (i = 0; !stopped && i < PQntuples(res); i++) {
+				if (fn(arg, PQgetvalue(res, i, 0),
+				    PQgetvalue(res, i, 1),
+				    (size_t)PQgetlength(res, i, 1)) == 0)
+					continue;
+				stopped = 1;
+				rc = -1;
+				pg->err[0] = '\0';
+			}
+			break;
+		default:
+			if (rc == 0)
+				set_error(pg, "%s", PQresultErrorMessage(res));
+			rc = -1;
+			break;
+		}
+		PQclear(res);
+	}
+	return rc;
+}
