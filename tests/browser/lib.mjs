@@ -229,6 +229,16 @@ export async function startHost(routes) {
 }
 
 // Launches chromium headless.  Tests run as root, hence --no-sandbox.
+// Signs page in at kbd's staff login as user and waits for the article
+// list, where a login lands.
+export async function staffLogin(page, base, user, password) {
+	await page.goto(`${base}/admin/login`);
+	await page.getByLabel('Benutzername').fill(user);
+	await page.getByLabel('Passwort').fill(password);
+	await page.getByRole('button', { name: 'Anmelden' }).click();
+	await page.getByRole('heading', { name: 'Artikel' }).waitFor();
+}
+
 export async function launchBrowser() {
 	return chromium.launch({
 		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { startKbd, launchBrowser, watchedPage, screenshot, copyArticles,
-	png, ROOT } from './lib.mjs';
+	png, ROOT, staffLogin } from './lib.mjs';
 
 const KBD = resolve(ROOT, process.env.KBD || 'build/kbd');
 const PASSWORD = 'bilder-passwort-2026';
@@ -27,11 +27,7 @@ before(async () => {
 	assert.equal(r.status, 0, `kbd user add: ${r.stderr}`);
 	browser = await launchBrowser();
 	({ page, problems } = await watchedPage(browser));
-	await page.goto(`${kbd.base}/admin/login`);
-	await page.getByLabel('Benutzername').fill('bea');
-	await page.getByLabel('Passwort').fill(PASSWORD);
-	await page.getByRole('button', { name: 'Anmelden' }).click();
-	await page.getByRole('heading', { name: 'Artikel' }).waitFor();
+	await staffLogin(page, kbd.base, 'bea', PASSWORD);
 });
 
 after(async () => {

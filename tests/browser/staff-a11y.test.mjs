@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { HtmlValidate } from 'html-validate';
 import { startKbd, launchBrowser, copyArticles, waitUntil, sql, UA,
-	ROOT } from './lib.mjs';
+	ROOT, staffLogin } from './lib.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url)
 	.resolve('axe-core/axe.min.js'), 'utf8');
@@ -64,10 +64,7 @@ async function session(options, visit) {
 	const page = await context.newPage();
 	await page.goto(`${kbd.base}/admin/login`);
 	await visit(page, 'login', '/admin/login');
-	await page.getByLabel('Benutzername').fill('erika');
-	await page.getByLabel('Passwort').fill(PASSWORD);
-	await page.getByRole('button', { name: 'Anmelden' }).click();
-	await page.getByRole('heading', { name: 'Artikel' }).waitFor();
+	await staffLogin(page, kbd.base, 'erika', PASSWORD);
 	for (const [name, path] of PAGES) {
 		await page.goto(kbd.base + path);
 		await visit(page, name, path);

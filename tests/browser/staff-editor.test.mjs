@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { startKbd, launchBrowser, copyArticles, screenshot, waitUntil,
-	ROOT } from './lib.mjs';
+	ROOT, staffLogin } from './lib.mjs';
 
 const KBD = resolve(ROOT, process.env.KBD || 'build/kbd');
 const PASSWORD = 'erstes-passwort-2026';
@@ -30,11 +30,7 @@ before(async () => {
 	browser = await launchBrowser();
 	context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 	page = await context.newPage();
-	await page.goto(`${kbd.base}/admin/login`);
-	await page.getByLabel('Benutzername').fill('erika');
-	await page.getByLabel('Passwort').fill(PASSWORD);
-	await page.getByRole('button', { name: 'Anmelden' }).click();
-	await page.getByRole('heading', { name: 'Artikel' }).waitFor();
+	await staffLogin(page, kbd.base, 'erika', PASSWORD);
 });
 
 after(async () => {

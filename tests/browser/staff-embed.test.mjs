@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { startKbd, startHost, launchBrowser, watchedPage, screenshot,
-	copyArticles, waitUntil, ROOT } from './lib.mjs';
+	copyArticles, waitUntil, ROOT, staffLogin } from './lib.mjs';
 
 const KBD = resolve(ROOT, process.env.KBD || 'build/kbd');
 const PASSWORD = 'erstes-passwort-2026';
@@ -38,11 +38,7 @@ aside{width:300px;float:left;border-right:1px solid #ccc}</style></head>
 	browser = await launchBrowser();
 	({ page, problems } = await watchedPage(browser));
 	await page.setViewportSize({ width: 1280, height: 800 });
-	await page.goto(`${kbd.base}/admin/login`);
-	await page.getByLabel('Benutzername').fill('erika');
-	await page.getByLabel('Passwort').fill(PASSWORD);
-	await page.getByRole('button', { name: 'Anmelden' }).click();
-	await page.getByRole('heading', { name: 'Artikel' }).waitFor();
+	await staffLogin(page, kbd.base, 'erika', PASSWORD);
 });
 
 after(async () => {

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { startKbd, launchBrowser, copyArticles, screenshot, waitUntil, sql,
-	UA, ROOT } from './lib.mjs';
+	UA, ROOT, staffLogin } from './lib.mjs';
 
 const KBD = resolve(ROOT, process.env.KBD || 'build/kbd');
 const PASSWORD = 'erstes-passwort-2026';
@@ -36,11 +36,7 @@ before(async () => {
 		sql(kbd, 'SELECT coalesce(sum(count), 0) FROM hit_day') !== '0', 15000);
 	browser = await launchBrowser();
 	page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-	await page.goto(`${kbd.base}/admin/login`);
-	await page.getByLabel('Benutzername').fill('erika');
-	await page.getByLabel('Passwort').fill(PASSWORD);
-	await page.getByRole('button', { name: 'Anmelden' }).click();
-	await page.getByRole('heading', { name: 'Artikel' }).waitFor();
+	await staffLogin(page, kbd.base, 'erika', PASSWORD);
 });
 
 after(async () => {
