@@ -143,6 +143,9 @@ check() {
 
 check
 [ -z "$missing" ] && exit 0
+# One package may serve several needs (postgresql-15: initdb, pg_ctl):
+# name it once, in the order first needed.
+missing=$(printf ' %s' $(printf '%s\n' $missing | awk '!seen[$0]++'))
 if [ "$(id -u)" != 0 ]; then
 	echo "kbd/deps.sh: missing packages:$missing" >&2
 	echo "kbd/deps.sh: install them as root: apt-get install$missing" >&2
