@@ -5,7 +5,8 @@
  * (<db>.articles), one <slug>.md each, and from there the writer imports
  * them as it imports any articles folder (import.c): HTML, search index,
  * lexicon and snapshot are made exactly as for a single node, and reads
- * never wait for PostgreSQL.  A thread LISTENs on kbd_articles; on a
+ * never wait for PostgreSQL.  The first round reads every file in one
+ * query.  Then a thread LISTENs on kbd_articles; on a
  * notification, and every NODE_POLL_MS anyway (a notification lost with
  * a broken connection), it compares every slug and hash with what it
  * has, writes the files that changed, removes those deleted, and hands
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include <pthread.h>
+#include <sodium.h>
 
 #include "kbd.h"
 
@@ -185,16 +187,56 @@ remove_gone(int dirfd, const struct node_list *now, int live,
 	return 0;
 }
 
+/* A first round: every file comes in one query (store_pg_export_each). */
+struct bulk {
+	int			 dirfd;
+	int			 live;
+	struct node_list	*now;
+	unsigned int		 written;
+};
+
+static int
+bulk_one(void *arg, const char *slug, const char *text, size_t len)
+{
+	struct bulk	*b = arg;
+	unsigned char	 bin[32];
+	char		 name[KBD_MAX_SLUG + 4], hash[65];
+	int		 w;
+
+	/* A slug becomes a file name: nothing else may. */
+	if (!parse_slug(slug, strlen(slug))) {
+		log_warnx("cluster: an article named '%.*s', which is no "
+		    "slug; left out", KBD_MAX_SLUG, slug);
+		return 0;
+	}
+	/* The hash import.c and kbd import give the same file. */
+	crypto_generichash(bin, sizeof(bin), (const unsigned char *)text,
+	    len, NULL, 0);
+	sodium_bin2hex(hash, sizeof(hash), bin, sizeof(bin));
+	snprintf(name, sizeof(name), "%s.md", slug);
+	if ((w = put_file(b->dirfd, name, text, len)) == -1) {
+		log_warn("%s/%s", dir, name);
+		hash[0] = '\0';	/* fetched again next time */
+	} else if (w == 1) {
+		b->written++;
+		changed(name, b->live);
+	}
+	add_current(b->now, slug, hash);
+	return 0;
+}
+
 /*
  * Makes the folder hold what PostgreSQL holds: the files whose hash
  * differs from what was written are fetched and written, the others are
- * left alone.  live: the writer runs and is told each name.  Returns 0,
+ * left alone; in the first round (nothing written yet), all come in
+ * one query.  live: the writer runs and is told each name.  Returns 0,
  * or -1 when the database failed (what was done stays).
  */
 static int
 node_sync(int live)
 {
 	struct node_list	 now;
+	struct bulk		 b;
 	struct node_file	*f, *old;
 	char			 name[KBD_MAX_SLUG + 4], *text;
 	size_t			 i, len;
@@ -206,9 +248,20 @@ node_sync(int live)
 		log_warn("%s", dir);
 		return -1;
 	}
-	if (store_pg_current_each(pg, add_current, &now) == -1)
+	if (have.n == 0) {
+		b.dirfd = dirfd;
+		b.live = live;
+		b.now = &now;
+		b.written = 0;
+		if (store_pg_export_each(pg, bulk_one, &b) == -1)
+			goto done;
+		written = b.written;
+	} else if (store_pg_current_each(pg, add_current, &now) == -1)
 		goto done;
-	for (i = 0; i < now.n; i++) {
+	/* bsearch wants strcmp's order, whatever the database's collation. */
+	if (now.n > 0)
+		qsort(now.v, now.n, sizeof(*now.v), file_cmp);
+	for (i = 0; have.n > 0 && i < now.n; i++) {
 		f = &now.v[i];
 		old = list_find(&have, f->slug);
 		if (old != NULL && strcmp(old->hash, f->hash) == 0)

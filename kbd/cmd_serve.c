@@ -7,7 +7,10 @@
  * thread and taken here with sigwait(), so no handler ever runs in the
  * middle of a request.  Stopping goes the other way: HTTP finishes the
  * requests under way, then the writer flushes the last hits and closes
- * the database.
+ * the database.  A node of a cluster (--cluster) takes its articles from
+ * PostgreSQL into a folder of its own before the writer starts
+ * (cmd_node.c), follows PostgreSQL once it runs, and refuses staff
+ * changes.
  */
 #include <signal.h>
 #include <stdint.h>
