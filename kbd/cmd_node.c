@@ -142,12 +142,46 @@ put_file(int dirfd, const char *name, const char *text, size_t len)
 	return 1;
 }
 
+/* The files a round changed, for the writer once it runs. */
+static char		**pending;
+static size_t		 npending, cappending;
+static int		 pending_gone;	/* ... and one was removed */
+
 /* The writer imports name again, once it runs (before, it reads all). */
 static void
 changed(const char *name, int live)
 {
-	if (live)
-		writer_sync_file(name);
+	if (!live)
+		return;
+	if (npending == cappending) {
+		cappending = cappending ? cappending * 2 : 64;
+		pending = xreallocarray(pending, cappending, sizeof(*pending));
+	}
+	pending[npending++] = xstrdup(name);
+}
+
+/*
+ * Hands a round's changes to the writer: the files by name, or, when
+ * one was removed, the whole folder, so that a rename (a file gone, its
+ * text under a new name) is seen as one and its old name redirects, as
+ * on a single node.
+ */
+static void
+hand_over(void)
+{
+	size_t	 i;
+
+	if (pending_gone && npending > 0)
+		writer_sync();
+	for (i = 0; i < npending; i++) {
+		if (!pending_gone)
+			writer_sync_file(pending[i]);
+		free(pending[i]);
+	}
+	free(pending);
+	pending = NULL;
+	npending = cappending = 0;
+	pending_gone = 0;
 }
 
 /* Removes the folder's articles that PostgreSQL no longer has. */
@@ -180,6 +214,7 @@ remove_gone(int dirfd, const struct node_list *now, int live,
 			log_warn("%s/%s", dir, de->d_name);
 		else {
 			(*removed)++;
+			pending_gone = 1;
 			changed(de->d_name, live);
 		}
 	}
@@ -299,6 +334,7 @@ node_sync(int live)
 done:
 	if (rc == -1)
 		log_warnx("cluster: %s", store_pg_error(pg));
+	hand_over();
 	list_clear(&now);
 	close(dirfd);
 	return rc;

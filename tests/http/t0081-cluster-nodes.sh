@@ -7,7 +7,8 @@
 #   2.x  a changed file, imported again, is found by both nodes' search
 #        within 2 s (LISTEN/NOTIFY); a new one too; a removed file is gone
 #        from both within 2 s; a change also arrives without a
-#        notification (the node compares every few seconds)
+#        notification (the node compares every few seconds); a file
+#        renamed outside kbd redirects from its old name on both
 #   3.x  a node started while PostgreSQL is stopped serves its previous
 #        local index and says so; once PostgreSQL is back it catches up
 #   4.x  a staff save on a node is refused with 503 and a German reason,
@@ -146,6 +147,22 @@ INSERT INTO kbd.revision(article_id, rev, author, created, hash, text)
 COMMIT;" >/dev/null 2>"$TMP/psql.err" || fail 2.9 "psql: $(cat "$TMP/psql.err")"
 wait_until 6 finds_both holunderbluete holunder ||
     fail 2.10 "a change without a notification did not arrive within 6 s"
+# A file renamed outside kbd: its old name redirects on both nodes.
+mv "$src/pop3.md" "$src/pop3-abruf.md"
+import 2.11
+redirects_on() {
+	[ "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
+	    --max-time 20 "${NBASE[$1]}/a/pop3")" = "301 http://kb.example/a/pop3-abruf" ] ||
+	[ "$(curl -s -o /dev/null -w '%{http_code} %header{location}' \
+	    --max-time 20 "${NBASE[$1]}/a/pop3")" = "301 /a/pop3-abruf" ]
+}
+renamed_both() {
+	redirects_on 1 && redirects_on 2 &&
+	    [ "$(status_on 1 /a/pop3-abruf)" = 200 ] &&
+	    [ "$(status_on 2 /a/pop3-abruf)" = 200 ]
+}
+wait_until 2 renamed_both ||
+    fail 2.12 "a renamed article's old name does not redirect on both nodes: $(curl -s -o /dev/null -w '%{http_code} %header{location}' "${NBASE[2]}/a/pop3")"
 
 # 3: a node started while PostgreSQL is stopped
 stop_node 3.1 2
