@@ -48,10 +48,19 @@ struct node_list {
 	size_t			 cap;
 };
 
+/* Old names and the names now, for the writer (redirects_job). */
+struct node_redirects {
+	char		**from;
+	char		**to;
+	size_t		 n;
+	size_t		 cap;
+};
+
 static const char	*url;
 static const char	*dir;
 static struct store_pg	*pg;		/* the thread's, once it runs */
 static struct node_list	 have;		/* the thread's */
+static struct node_redirects redirs;	/* the thread's: to hand over */
 static pthread_t	 thread;
 static int		 running;
 static atomic_int	 stopping;
@@ -260,6 +269,60 @@ bulk_one(void *arg, const char *slug, const char *text, size_t len)
 	return 0;
 }
 
+static void
+add_redirect(void *arg, const char *from, const char *to)
+{
+	struct node_redirects	*r = arg;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->from = xreallocarray(r->from, r->cap, sizeof(*r->from));
+		r->to = xreallocarray(r->to, r->cap, sizeof(*r->to));
+	}
+	r->from[r->n] = xstrdup(from);
+	r->to[r->n++] = xstrdup(to);
+}
+
+static void
+redirects_clear(struct node_redirects *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->from[i]);
+		free(r->to[i]);
+	}
+	free(r->from);
+	free(r->to);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * In the writer, once it has imported the files: the old names of
+ * renamed articles redirect, as PostgreSQL says.  A rename the node
+ * sees happen is found by its import; these are the ones from before.
+ */
+static int
+redirects_job(sqlite3 *db, void *arg)
+{
+	struct node_redirects	*r = arg;
+	size_t			 i;
+
+	if (store_begin(db) == -1)
+		goto fail;
+	for (i = 0; i < r->n; i++)
+		if (store_redirect_add(db, r->from[i], r->to[i]) == -1) {
+			store_rollback(db);
+			goto fail;
+		}
+	if (store_commit(db) == 0)
+		return 0;
+	store_rollback(db);
+fail:
+	log_warnx("cluster: the redirects: %s", store_error(db));
+	return -1;
+}
+
 /*
  * Makes the folder hold what PostgreSQL holds: the files whose hash
  * differs from what was written are fetched and written, the others are
@@ -291,6 +354,9 @@ node_sync(int live)
 		if (store_pg_export_each(pg, bulk_one, &b) == -1)
 			goto done;
 		written = b.written;
+		redirects_clear(&redirs);
+		if (store_pg_redirects_each(pg, add_redirect, &redirs) == -1)
+			goto done;
 	} else if (store_pg_current_each(pg, add_current, &now) == -1)
 		goto done;
 	/* bsearch wants strcmp's order, whatever the database's collation. */
@@ -373,6 +439,10 @@ node_main(void *unused)
 
 	(void)unused;
 	while (!atomic_load(&stopping)) {
+		if (redirs.n > 0) {
+			writer_call(redirects_job, &redirs);
+			redirects_clear(&redirs);
+		}
 		if (pg == NULL) {
 			if (now_ms() < retry) {
 				struct timespec ts = { 0, NODE_WAIT_MS *
@@ -488,4 +558,5 @@ cmd_node_stop(void)
 	store_pg_close(pg);
 	pg = NULL;
 	list_clear(&have);
+	redirects_clear(&redirs);
 }

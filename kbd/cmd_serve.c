@@ -175,9 +175,9 @@ cmd_serve(const struct config *cfg)
 		snprintf(mirror, sizeof(mirror), "%s.articles", cfg->db);
 		articles = mirror;
 		staff_edit_refuse("Auf diesem Knoten des Clusters können "
-		    "Artikel noch nicht bearbeitet werden: Änderungen kommen "
-		    "mit »kbd import« in die gemeinsame Datenbank. Ihr Text "
-		    "ist nicht gespeichert; bitte sichern Sie ihn.");
+		    "Artikel noch nicht bearbeitet werden; Änderungen kommen "
+		    "mit »kbd import« in die gemeinsame Datenbank. Der Text "
+		    "ist nicht gespeichert.");
 		if (cmd_node_start(cfg, articles) == -1)
 			goto done;
 	}

@@ -306,6 +306,7 @@ struct reader *store_reader(void);
 const struct german_dict *store_dict(void);
 int64_t	 store_size(void);
 int	 store_backup(const char *path, const char *dest, const char **errstr);
+int	 store_redirect_add(sqlite3 *db, const char *from, const char *to);
 int	 store_run(sqlite3 *db, const char *sql, const char *types, ...);
 void	 store_shutdown(void);
 const char *store_error(sqlite3 *db);
@@ -538,6 +539,8 @@ int	 store_pg_article_put(struct store_pg *pg,
 	    const struct store_pg_article *a, int64_t now, int64_t *id);
 int	 store_pg_article_delete(struct store_pg *pg, int64_t id,
 	    int64_t now);
+int	 store_pg_redirects_each(struct store_pg *pg, void (*fn)(void *arg,
+	    const char *from, const char *to), void *arg);
 int	 store_pg_listen(struct store_pg *pg);
 int	 store_pg_wait(struct store_pg *pg, int ms);
 int	 store_pg_current_each(struct store_pg *pg, void (*fn)(void *arg,

@@ -86,6 +86,7 @@ enum pg_stmt {
 	PS_LOCK,		/* an advisory lock until the commit */
 	PS_CURRENT,		/* slug and hash of every current file */
 	PS_TEXT,		/* the current file of a slug */
+	PS_REDIRECTS,		/* old name -> name, of current articles */
 	PS__COUNT
 };
 
@@ -137,6 +138,9 @@ static const char *pg_sql[PS__COUNT] = {
 	    " (SELECT text FROM kbd.revision WHERE article_id = a.id"
 	    "  ORDER BY rev DESC LIMIT 1) r ON true"
 	    " WHERE a.slug = $1 AND a.state <> 'deleted'",
+	[PS_REDIRECTS] =
+	    "SELECT r.slug, a.slug FROM kbd.redirect r JOIN kbd.article a"
+	    " ON a.id = r.article_id WHERE a.state <> 'deleted'",
 };
 
 struct store_pg {
@@ -756,6 +760,27 @@ store_pg_article_text(struct store_pg *pg, const char *slug, char **text,
 		*text = xmalloc(*len + 1);
 		memcpy(*text, PQgetvalue(res, 0, 0), *len + 1);
 	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Calls fn with the old name (from) and the name now (to) of every
+ * redirect to an article that is not deleted; both are valid during the
+ * call.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_redirects_each(struct store_pg *pg, void (*fn)(void *arg,
+    const char *from, const char *to), void *arg)
+{
+	PGresult	*res;
+	int		 i, n;
+
+	if ((res = run(pg, PS_REDIRECTS, 0, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++)
+		fn(arg, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
 	PQclear(res);
 	return 0;
 }

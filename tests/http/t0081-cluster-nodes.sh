@@ -11,8 +11,12 @@
 #        renamed outside kbd redirects from its old name on both
 #   3.x  a node started while PostgreSQL is stopped serves its previous
 #        local index and says so; once PostgreSQL is back it catches up
-#   4.x  a staff save on a node is refused with 503 and a German reason,
-#        and changes nothing; --articles with --cluster is refused
+#   4.x  a staff save on a node, through the API or the editor's form,
+#        is refused with 503 and a German reason (the form keeps the
+#        text), and changes nothing; --articles with --cluster is refused
+#   5.x  a third node started empty after all that answers as node 1
+#        does, and the old name of an article renamed before it started
+#        redirects (PostgreSQL's redirects)
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/cluster/pg.sh"
 
@@ -204,12 +208,41 @@ grep -q 'Knoten des Clusters' "$BODY" || fail 4.3 "no German reason: $(head -c 3
 finds 2 kirschmichel imap || fail 4.4 "the refused save changed the article"
 [ "$(psql_kbd kbd "SELECT title FROM kbd.article WHERE slug = 'imap'")" != "Nur hier" ] ||
     fail 4.5 "the refused save reached PostgreSQL"
+# the editor's form: 503, the reason, and the text still in the form
+JAR=$TMP/jar
+req POST /admin/login -c "$JAR" -d 'name=anna&password=anna-passwort-1'
+[ "$STATUS" = 303 ] || fail 4.6 "cannot log in on node 2 ($STATUS)"
+csrf=$(curl -s -b "$JAR" "$BASE/admin" | sed -n 's/.*<meta name="csrf" content="\([0-9a-f]*\)">.*/\1/p')
+req POST /admin/edit/imap -b "$JAR" --data-urlencode "csrf=$csrf" \
+    --data-urlencode "rev=$rev" --data-urlencode 'title=IMAP im Formular' \
+    --data-urlencode $'body=Die Formular-Fassung mit Pflaumenmus.\n'
+[ "$STATUS" = 503 ] || fail 4.7 "a form save on a node gave $STATUS, want 503"
+grep -q 'Knoten des Clusters' "$BODY" && grep -q 'Pflaumenmus' "$BODY" ||
+    fail 4.8 "the editor's page lacks the reason or the text"
+finds 2 pflaumenmus "" || fail 4.9 "the refused form save changed the article"
 RC=0
 timeout 20 "$KBD" --cluster "$PG_URL" --articles "$src" --db "$TMP/x.sqlite" \
     --listen 127.0.0.1:0 >"$TMP/out" 2>"$TMP/err" || RC=$?
 [ "$RC" = 2 ] && grep -q 'the node that syncs the folder is not built yet' "$TMP/err" ||
-    fail 4.6 "--articles with --cluster: rc $RC, $(cat "$TMP/err")"
+    fail 4.10 "--articles with --cluster: rc $RC, $(cat "$TMP/err")"
 
-stop_node 5.1 1
-stop_node 5.2 2
+# 5: a third node started empty after all that answers as node 1 does
+# (but for the hits, which each node counts itself in this slice), the
+# redirect of the rename before it started too
+start_node 3 "$TMP/node3.sqlite"
+found() { search_on "$1" "$2" | jq -S 'del(.results[].hits)'; }
+tn=0
+for q in imap kirschmichel pop3 spam "e-mail einrichten"; do
+	tn=$((tn + 1))
+	[ "$(found 1 "$q")" = "$(found 3 "$q")" ] ||
+	    fail "5.1.$tn" "nodes 1 and 3 answer '$q' differently: $(diff <(found 1 "$q") <(found 3 "$q") | head -8)"
+done
+[ "$(page 1 pop3-abruf)" = "$(page 3 pop3-abruf)" ] ||
+    fail 5.2 "nodes 1 and 3 serve /a/pop3-abruf differently"
+wait_until 2 redirects_on 3 ||
+    fail 5.3 "on a new node the old name does not redirect: $(curl -s -o /dev/null -w '%{http_code} %header{location}' "${NBASE[3]}/a/pop3")"
+
+stop_node 6.1 1
+stop_node 6.2 2
+stop_node 6.3 3
 test_done
