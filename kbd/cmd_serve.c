@@ -7,7 +7,10 @@
  * thread and taken here with sigwait(), so no handler ever runs in the
  * middle of a request.  Stopping goes the other way: HTTP finishes the
  * requests under way, then the writer flushes the last hits and closes
- * the database.
+ * the database.  A node of a cluster (--cluster) takes its articles from
+ * PostgreSQL into a folder of its own before the writer starts
+ * (cmd_node.c), follows PostgreSQL once it runs, and refuses staff
+ * changes.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -129,7 +132,8 @@ cmd_serve(const struct config *cfg)
 {
 	struct http_hooks	 web;
 	struct german_dict	*dict = NULL;
-	const char		*errstr;
+	const char		*errstr, *articles = cfg->articles;
+	char			 mirror[4096];
 	pthread_t		 dicts;
 	sigset_t		 set;
 	unsigned short		 port;
@@ -166,7 +170,18 @@ cmd_serve(const struct config *cfg)
 	}
 	if (vote_key(cfg->db) == -1)
 		goto done;
-	media_init(cfg->articles);
+	if (cfg->cluster != NULL) {
+		/* A node: its articles come from PostgreSQL (cmd_node.c). */
+		snprintf(mirror, sizeof(mirror), "%s.articles", cfg->db);
+		articles = mirror;
+		staff_edit_refuse("Auf diesem Knoten des Clusters können "
+		    "Artikel noch nicht bearbeitet werden; Änderungen kommen "
+		    "mit »kbd import« in die gemeinsame Datenbank. Der Text "
+		    "ist nicht gespeichert.");
+		if (cmd_node_start(cfg, articles) == -1)
+			goto done;
+	}
+	media_init(articles);
 	if (static_load(cfg->static_dir, &errstr) == -1) {
 		log_warnx("--static %s: %s", cfg->static_dir, errstr);
 		goto done;
@@ -181,9 +196,12 @@ cmd_serve(const struct config *cfg)
 
 	rc = 1;
 	search_log_setup(cfg->search_log_days, cfg->search_log_queries);
-	if (writer_start(cfg->db, cfg->articles, accesslog_flush) == -1)
+	if (writer_start(cfg->db, articles, accesslog_flush) == -1)
 		goto done;
-	watch_start(cfg->articles);
+	if (cfg->cluster != NULL)
+		cmd_node_run();
+	else
+		watch_start(articles);
 	cmd_serve_web(&web);
 	if (http_start(cfg, &web, &errstr) == -1) {
 		log_warnx("%s", errstr);
@@ -211,11 +229,13 @@ cmd_serve(const struct config *cfg)
 	staff_auth_stop();
 	http_stop();
 writer:
+	cmd_node_stop();
 	watch_stop();
 	writer_stop();
 	hits_vote_shutdown();
 	snapshot_shutdown();
 done:
+	cmd_node_stop();
 	staff_auth_stop();
 	http_stop();
 	hits_visitor_shutdown();

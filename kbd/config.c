@@ -36,7 +36,8 @@ static const struct option_def options[] = {
 	  "if not given" },
 	{ "cluster", 'P', "URL", NULL,
 	  "PostgreSQL shared by the nodes of a cluster "
-	  "(postgresql://...); for kbd import and export; also "
+	  "(postgresql://...): serve its articles as a node; for kbd "
+	  "import and export; also "
 	  "KBD_CLUSTER" },
 	{ "cluster-file", 'F', "FILE", NULL,
 	  "a file whose first line is the --cluster URL, so that its "
@@ -107,6 +108,7 @@ usage(FILE *f)
 	    "       kbd check [--articles DIR]\n"
 	    "       kbd backup [--db FILE] FILE\n"
 	    "       kbd import|export --cluster URL DIR\n"
+	    "       kbd --cluster URL [--db FILE] [options]\n"
 	    "       kbd user add|passwd|del|token NAME [--role ROLE] "
 	    "[--db FILE]\n"
 	    "       kbd user list [--db FILE]\n\n"
@@ -117,7 +119,8 @@ usage(FILE *f)
 	    "serves it, to FILE; \"user\" manages staff accounts (the\n"
 	    "password is read from stdin; \"token\" prints a new API token);\n"
 	    "\"import\" and \"export\" move the articles of DIR into the\n"
-	    "cluster's PostgreSQL and back.\n"
+	    "cluster's PostgreSQL and back; serving with --cluster makes\n"
+	    "kbd a node that serves the articles of that PostgreSQL.\n"
 	    "\n");
 	for (i = 0; i < nitems(options); i++) {
 		snprintf(left, sizeof(left), "-%c, --%s%s%s", options[i].key,
@@ -635,9 +638,10 @@ read_cluster_file(struct config *cfg, char *err, size_t errlen)
 
 /*
  * Cluster mode: the URL comes from --cluster, --cluster-file or
- * KBD_CLUSTER; kbd import and export need it.  Serving and the staff
- * accounts do not use it yet, and say so rather than quietly serving
- * one node's SQLite instead.
+ * KBD_CLUSTER; kbd import and export need it.  A node serves the
+ * cluster's articles (cmd_node.c), but does not sync a folder yet, and
+ * the staff accounts do not use it yet: they say so rather than quietly
+ * using one node's SQLite instead.
  */
 static int
 check_cluster(const struct config *cfg, char *err, size_t errlen)
@@ -655,10 +659,12 @@ check_cluster(const struct config *cfg, char *err, size_t errlen)
 	if (cfg->cluster == NULL || (cmd != NULL && (strcmp(cmd, "check") ==
 	    0 || strcmp(cmd, "backup") == 0)))
 		return 0;
+	if (cmd == NULL && cfg->articles == default_of('a'))
+		return 0;
 	if (cmd == NULL)
-		snprintf(err, errlen, "cluster mode serving is not built yet; "
-		    "--cluster (or KBD_CLUSTER) works with kbd import and kbd "
-		    "export only");
+		snprintf(err, errlen, "--articles with --cluster: the node that "
+		    "syncs the folder is not built yet; a node takes its "
+		    "articles from the cluster (kbd import DIR puts them there)");
 	else
 		snprintf(err, errlen, "kbd %s: staff accounts in the cluster's "
 		    "PostgreSQL are not built yet; leave out --cluster (and "
@@ -691,7 +697,8 @@ config_check(const struct config *cfg, const char **errstr)
 		return check_file("--db", cfg->db, err, errlen);
 	if (cfg->command != NULL && strcmp(cfg->command, "user") == 0)
 		return check_db(cfg->db, err, errlen);
-	rc = check_articles(cfg->articles, err, errlen);
+	rc = cfg->cluster != NULL ? 0 :
+	    check_articles(cfg->articles, err, errlen);
 	if (rc == 0 && cfg->static_dir != NULL)
 		rc = check_dir("--static", cfg->static_dir, err, errlen);
 	if (rc == 0)

@@ -306,6 +306,7 @@ struct reader *store_reader(void);
 const struct german_dict *store_dict(void);
 int64_t	 store_size(void);
 int	 store_backup(const char *path, const char *dest, const char **errstr);
+int	 store_redirect_add(sqlite3 *db, const char *from, const char *to);
 int	 store_run(sqlite3 *db, const char *sql, const char *types, ...);
 void	 store_shutdown(void);
 const char *store_error(sqlite3 *db);
@@ -538,6 +539,15 @@ int	 store_pg_article_put(struct store_pg *pg,
 	    const struct store_pg_article *a, int64_t now, int64_t *id);
 int	 store_pg_article_delete(struct store_pg *pg, int64_t id,
 	    int64_t now);
+int	 store_pg_redirects_each(struct store_pg *pg, void (*fn)(void *arg,
+	    const char *from, const char *to), void *arg);
+int	 store_pg_listen(struct store_pg *pg);
+int	 store_pg_wait(struct store_pg *pg, int ms);
+int	 store_pg_current_each(struct store_pg *pg, void (*fn)(void *arg,
+	    const char *slug, const char *hash), void *arg);
+/* *text is the caller's to free. */
+int	 store_pg_article_text(struct store_pg *pg, const char *slug,
+	    char **text, size_t *len);
 int	 store_pg_article_move(struct store_pg *pg, int64_t id,
 	    const char *from, const char *to, int64_t now);
 int	 store_pg_revision_add(struct store_pg *pg, int64_t id,
@@ -1571,6 +1581,7 @@ struct edit {
 	int64_t		 rev;		/* out: the article's revision */
 	char		*current;	/* out, 409: the file now; caller frees */
 };
+void	 staff_edit_refuse(const char *why);
 int	 staff_edit_save(struct edit *e, const char **errstr);
 int	 staff_edit_publish(struct edit *e, const char **errstr);
 int	 staff_edit_delete(struct edit *e, const char **errstr);
@@ -1608,5 +1619,10 @@ int	 cmd_user(const struct config *cfg);
 /* cmd_cluster.c */
 int	 cmd_import(const struct config *cfg);
 int	 cmd_export(const struct config *cfg);
+
+/* cmd_node.c */
+int	 cmd_node_start(const struct config *cfg, const char *dir);
+void	 cmd_node_run(void);
+void	 cmd_node_stop(void);
 
 #endif /* KBD_H */

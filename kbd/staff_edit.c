@@ -29,6 +29,19 @@
 
 #include "kbd.h"
 
+static const char	*refused;	/* all changes: why, or NULL */
+
+/*
+ * Refuses every change from now on with 503 and the message why (for
+ * people; static), so that nothing is written where it would not last:
+ * a cluster node, whose articles come from PostgreSQL.  Once, before
+ * HTTP starts.
+ */
+void
+staff_edit_refuse(const char *why)
+{
+	refused = why;
+}
 
 /*
  * Notes that the change is refused: err says what kind of failure it is
@@ -400,6 +413,12 @@ run(writer_fn fn, struct edit *e, const char **errstr)
 {
 	e->current = NULL;
 	e->created = 0;
+	if (refused != NULL) {
+		refuse(e, EBUSY, "%s", refused);
+		*errstr = e->why;
+		errno = e->err;
+		return -1;
+	}
 	refuse(e, ESHUTDOWN, "the server is stopping");
 	writer_call(fn, e);
 	if (e->err == 0)
@@ -416,7 +435,8 @@ run(writer_fn fn, struct edit *e, const char **errstr)
  * slug is taken, or (staff_edit_save) another revision was saved in the
  * meantime, whose text is left in e->current, which the caller frees;
  * EINVAL, the text or a field is not valid; EIO, the file or the
- * database failed; ESHUTDOWN, the server is stopping.
+ * database failed; ESHUTDOWN, the server is stopping; EBUSY, changes
+ * are refused here (staff_edit_refuse).
  */
 int
 staff_edit_save(struct edit *e, const char **errstr)

@@ -811,6 +811,22 @@ store_run(sqlite3 *db, const char *sql, const char *types, ...)
 	return rc == SQLITE_OK ? sqlite3_changes(db) : -1;
 }
 
+/*
+ * Lets the old name from redirect to the article named to, as a rename
+ * does; not while an article that is not deleted is named from, and
+ * nothing when there is no article to.  For a node of a cluster, whose
+ * redirects come from PostgreSQL.  Returns 0, or -1 leaving
+ * store_error(db).
+ */
+int
+store_redirect_add(sqlite3 *db, const char *from, const char *to)
+{
+	return store_run(db, "INSERT OR REPLACE INTO redirect(slug, "
+	    "article_id) SELECT ?1, id FROM article WHERE slug = ?2 AND "
+	    "NOT EXISTS (SELECT 1 FROM article WHERE slug = ?1 AND "
+	    "state <> 'deleted')", "tt", from, to) == -1 ? -1 : 0;
+}
+
 /* Returns the bytes of the database file and its WAL. */
 int64_t
 store_size(void)

@@ -9,8 +9,12 @@
  * (redirect).  What a node derives from an article (HTML, plain text,
  * term vectors, the search index) is not kept here: each node's binary
  * makes it from the Markdown, so that nodes of two versions can share
- * one database during a rolling upgrade.  Hits, votes, the search log
- * and staff accounts are for later (issue 18).
+ * one database during a rolling upgrade.  A node (cmd_node.c) keeps its
+ * own copy current: every article transaction announces itself on the
+ * channel kbd_articles (NOTIFY, delivered on commit), which a node
+ * LISTENs on, and a node also compares slugs and hashes now and then, so
+ * that a lost notification delays a change, never loses it.  Hits,
+ * votes, the search log and staff accounts are for later (issue 18).
  *
  * Every statement with values is prepared once at open and run with its
  * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors
@@ -18,6 +22,7 @@
  * on one line.
  */
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +33,7 @@
 #include "kbd.h"
 
 #define PG_SCHEMA_VERSION	1
+#define PG_CHANNEL		"kbd_articles"	/* LISTEN/NOTIFY */
 
 /* Keys of pg_advisory_xact_lock(): 0x6b6264 ("kbd"), and one more. */
 #define PG_LOCK_SCHEMA		"7037540"	/* creating the schema */
@@ -77,6 +83,9 @@ enum pg_stmt {
 	PS_ADD_REV,
 	PS_EXPORT,		/* every current file */
 	PS_LOCK,		/* an advisory lock until the commit */
+	PS_CURRENT,		/* slug and hash of every current file */
+	PS_TEXT,		/* the current file of a slug */
+	PS_REDIRECTS,		/* old name -> name, of current articles */
 	PS__COUNT
 };
 
@@ -120,6 +129,17 @@ static const char *pg_sql[PS__COUNT] = {
 	    " WHERE a.state <> 'deleted' ORDER BY a.slug",
 	[PS_LOCK] =
 	    "SELECT pg_advisory_xact_lock($1::bigint)",
+	[PS_CURRENT] =
+	    "SELECT slug, hash FROM kbd.article WHERE state <> 'deleted'"
+	    " ORDER BY slug",
+	[PS_TEXT] =
+	    "SELECT r.text FROM kbd.article a JOIN LATERAL"
+	    " (SELECT text FROM kbd.revision WHERE article_id = a.id"
+	    "  ORDER BY rev DESC LIMIT 1) r ON true"
+	    " WHERE a.slug = $1 AND a.state <> 'deleted'",
+	[PS_REDIRECTS] =
+	    "SELECT r.slug, a.slug FROM kbd.redirect r JOIN kbd.article a"
+	    " ON a.id = r.article_id WHERE a.state <> 'deleted'",
 };
 
 struct store_pg {
@@ -291,6 +311,20 @@ scrub(char *msg, const char *url)
 	PQconninfoFree(opts);
 }
 
+/* PostgreSQL's notices (a server going down) go to the log, on one line. */
+static void
+notice(void *arg, const char *msg)
+{
+	struct store_pg	*pg = arg;
+	char		 line[512], *p;
+
+	snprintf(line, sizeof(line), "%s", msg);
+	for (p = line; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ')
+			*p = ' ';
+	log_debug("%s: %s", pg->where, line);
+}
+
 /*
  * Connects to the PostgreSQL of url (a postgresql:// URL or libpq's
  * "key=value" words; a password may also come from PGPASSWORD or a
@@ -303,10 +337,18 @@ int
 store_pg_open(const char *url, struct store_pg **out, const char **errstr)
 {
 	static char		 why[512];
+	/*
+	 * A database that vanishes without a word (a cut network) is
+	 * noticed within about half a minute, not TCP's quarter of an
+	 * hour; the URL may say otherwise.
+	 */
 	static const char *const keys[] = { "connect_timeout",
 				    "fallback_application_name",
-				    "client_encoding", "dbname", NULL };
-	const char *const	 values[] = { "10", "kbd", "UTF8", url, NULL };
+				    "client_encoding", "keepalives_idle",
+				    "keepalives_interval", "keepalives_count",
+				    "tcp_user_timeout", "dbname", NULL };
+	const char *const	 values[] = { "10", "kbd", "UTF8", "10", "5",
+				    "3", "30000", url, NULL };
 	struct store_pg		*pg;
 	PGresult		*res;
 	char			 name[16];
@@ -329,6 +371,7 @@ store_pg_open(const char *url, struct store_pg **out, const char **errstr)
 	snprintf(pg->where, sizeof(pg->where), "PostgreSQL database %s "
 	    "(user %s, host %s)", PQdb(pg->conn), PQuser(pg->conn),
 	    PQhost(pg->conn));
+	PQsetNoticeProcessor(pg->conn, notice, pg);
 	/* Nothing but kbd's schema and PostgreSQL's own is looked up. */
 	if (exec_plain(pg, "SET search_path = pg_catalog") == -1 ||
 	    schema(pg) == -1)
@@ -375,7 +418,8 @@ store_pg_where(struct store_pg *pg)
 /*
  * A write transaction on the articles: store_pg_begin() also takes the
  * articles' advisory lock, so that two imports take turns;
- * store_pg_commit() ends it.  Both return 0, or -1 leaving
+ * store_pg_commit() ends it, and the nodes listening on kbd_articles
+ * hear of it once it is committed.  Both return 0, or -1 leaving
  * store_pg_error(pg).  store_pg_rollback() undoes an open one.
  */
 int
@@ -394,6 +438,10 @@ store_pg_begin(struct store_pg *pg)
 int
 store_pg_commit(struct store_pg *pg)
 {
+	if (exec_plain(pg, "NOTIFY " PG_CHANNEL) == -1) {
+		store_pg_rollback(pg);
+		return -1;
+	}
 	return exec_plain(pg, "COMMIT");
 }
 
@@ -618,4 +666,125 @@ store_pg_export_each(struct store_pg *pg, int (*fn)(void *arg,
 		PQclear(res);
 	}
 	return rc;
+}
+
+/*
+ * Listens on the articles' channel: from now on store_pg_wait() returns
+ * when an article transaction has committed.  Returns 0, or -1 leaving
+ * store_pg_error(pg).
+ */
+int
+store_pg_listen(struct store_pg *pg)
+{
+	return exec_plain(pg, "LISTEN " PG_CHANNEL);
+}
+
+/*
+ * Waits at most ms milliseconds for a notification on the articles'
+ * channel (store_pg_listen()).  Returns 1 when one or more came (all
+ * are taken), 0 when none did, or -1 when the connection is broken
+ * (store_pg_error(pg) says why; store_pg_close() it and open anew).
+ */
+int
+store_pg_wait(struct store_pg *pg, int ms)
+{
+	struct pollfd	 pfd;
+	PGnotify	*n;
+	int		 fd, got = 0;
+
+	if ((fd = PQsocket(pg->conn)) < 0 ||
+	    PQstatus(pg->conn) != CONNECTION_OK) {
+		set_error(pg, "%s: the connection is lost", pg->where);
+		return -1;
+	}
+	/* What came with an earlier result is already read. */
+	if ((n = PQnotifies(pg->conn)) != NULL) {
+		PQfreemem(n);
+		got = 1;
+	}
+	/* poll, not select: a busy server's descriptors pass FD_SETSIZE. */
+	if (!got) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, ms) <= 0)
+			return 0;	/* none, or EINTR: as if none */
+	}
+	if (!PQconsumeInput(pg->conn)) {
+		set_error(pg, "%s: %s", pg->where, PQerrorMessage(pg->conn));
+		return -1;
+	}
+	while ((n = PQnotifies(pg->conn)) != NULL) {
+		PQfreemem(n);
+		got = 1;
+	}
+	return got;
+}
+
+/*
+ * Calls fn with the slug and hash of every article that is not deleted
+ * (drafts too), in the order of their slugs; both are valid during the
+ * call.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_current_each(struct store_pg *pg, void (*fn)(void *arg,
+    const char *slug, const char *hash), void *arg)
+{
+	PGresult	*res;
+	int		 i, n;
+
+	if ((res = run(pg, PS_CURRENT, 0, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++)
+		fn(arg, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * The current file of the article slug.  Returns 0 with a newly
+ * allocated, NUL-terminated copy in *text (the caller frees it) and its
+ * length in *len, or with *text NULL when there is no such article (or
+ * it is deleted); or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_article_text(struct store_pg *pg, const char *slug, char **text,
+    size_t *len)
+{
+	const char	*v[] = { slug };
+	PGresult	*res;
+
+	*text = NULL;
+	*len = 0;
+	if ((res = run(pg, PS_TEXT, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		*len = (size_t)PQgetlength(res, 0, 0);
+		*text = xmalloc(*len + 1);
+		memcpy(*text, PQgetvalue(res, 0, 0), *len + 1);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Calls fn with the old name (from) and the name now (to) of every
+ * redirect to an article that is not deleted; both are valid during the
+ * call.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_redirects_each(struct store_pg *pg, void (*fn)(void *arg,
+    const char *from, const char *to), void *arg)
+{
+	PGresult	*res;
+	int		 i, n;
+
+	if ((res = run(pg, PS_REDIRECTS, 0, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++)
+		fn(arg, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+	PQclear(res);
+	return 0;
 }

@@ -14,6 +14,7 @@
 #   pg_createdb DB        a new, empty database
 #   psql_kbd DB SQL       runs SQL in DB, prints the rows unaligned
 #   pg_stop               fast shutdown (pg_start's trap does it on exit)
+#   pg_pause, pg_resume   stopped for a while, then back on the same port
 #
 # Without PostgreSQL 15 (kbd/deps.sh test installs it) the test is
 # skipped, which under CI=true fails the run.
@@ -110,4 +111,19 @@ psql_kbd() {	# psql_kbd DB SQL
 pg_createdb() {	# pg_createdb DB
 	psql_kbd postgres "CREATE DATABASE \"$1\"" ||
 	    die "cannot create database $1"
+}
+
+# pg_pause and pg_resume: PostgreSQL away for a while (a fast shutdown)
+# and back on the same port, with its data.
+pg_pause() {
+	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop \
+	    >/dev/null 2>&1 || die "PostgreSQL did not stop"
+}
+
+pg_resume() {
+	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 \
+	    -l "$PG_DIR/server.log" -o "-p $PG_PORT -k $PG_SOCKDIR \
+	    -c listen_addresses=127.0.0.1 -c fsync=off" start \
+	    >/dev/null 2>&1 ||
+	    die "PostgreSQL did not start again: $(tail -5 "$PG_DIR/server.log")"
 }

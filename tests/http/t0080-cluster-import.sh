@@ -24,8 +24,9 @@
 #        password
 #   6.x  a database whose schema is newer than this kbd is refused with a
 #        clear message, and left as it was
-#   7.x  serving with --cluster (or KBD_CLUSTER) refuses clearly, exit 2,
-#        without starting; so does kbd user
+#   7.x  serving with --cluster (or KBD_CLUSTER) and --articles refuses
+#        clearly, exit 2, without starting (the node that syncs the folder
+#        is not built yet; t0081 tests nodes); so does kbd user
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/cluster/pg.sh"
 
@@ -216,17 +217,17 @@ kbd_run export --cluster "$(pg_url kbd2)" "$TMP/e7"
     [ "$(q kbd2 'SELECT count(*) FROM kbd.revision')" = "$before" ] ||
     fail 6.4 "the newer database was changed"
 
-# 7: serving in cluster mode is not built yet
+# 7: a node that syncs the folder is not built yet
 RC=0
 timeout 20 "$KBD" --cluster "$PG_URL" --articles "$ROOT/articles" \
     --db "$DB" --listen 127.0.0.1:0 >"$OUT" 2>"$ERR" || RC=$?
-[ "$RC" = 2 ] && grep -q '^kbd: cluster mode serving is not built yet' "$ERR" ||
+[ "$RC" = 2 ] && grep -q '^kbd: --articles with --cluster: the node that syncs the folder is not built yet' "$ERR" ||
     fail 7.1 "kbd --cluster: rc $RC, $(cat "$ERR")"
 grep -q 'listening' "$ERR" && fail 7.2 "kbd --cluster started serving"
 RC=0
 KBD_CLUSTER=$PG_URL timeout 20 "$KBD" --articles "$ROOT/articles" \
     --db "$DB" --listen 127.0.0.1:0 >"$OUT" 2>"$ERR" || RC=$?
-[ "$RC" = 2 ] && grep -q '^kbd: cluster mode serving is not built yet' "$ERR" ||
+[ "$RC" = 2 ] && grep -q '^kbd: --articles with --cluster: the node that syncs the folder is not built yet' "$ERR" ||
     fail 7.3 "KBD_CLUSTER and serving: rc $RC, $(cat "$ERR")"
 grep -q 'pw-' "$ERR" && fail 7.4 "the refusal shows the password"
 kbd_run user list --cluster "$PG_URL" --db "$DB"
