@@ -235,50 +235,6 @@ done:
 	return rc;
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.md names of the folder d, sorted.  Returns 0, or -1 (errno). */
-static int
-list_md(DIR *d, char ***names, size_t *n)
-{
-	struct dirent	*de;
-	size_t		 len, cap = 0;
-
-	*names = NULL;
-	*n = 0;
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 4 ||
-		    strcmp(de->d_name + len - 3, ".md") != 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*names = xreallocarray(*names, cap, sizeof(**names));
-		}
-		(*names)[(*n)++] = xstrdup(de->d_name);
-	}
-	if (errno != 0)
-		return -1;
-	if (*n > 0)
-		qsort(*names, *n, sizeof(**names), name_cmp);
-	return 0;
-}
-
-static void
-free_names(char **names, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* Warns when the file holding the URL (and maybe a password) is open. */
 static void
 check_secret(const struct config *cfg)
@@ -350,7 +306,8 @@ cmd_import(const struct config *cfg)
 	im.dir = cfg->args[0];
 	im.now = clock_seconds();
 	check_secret(cfg);
-	if ((d = opendir(im.dir)) == NULL || list_md(d, &names, &n) == -1) {
+	if ((d = opendir(im.dir)) == NULL ||
+	    file_list_md(d, &names, &n) == -1) {
 		fprintf(stderr, "kbd: import: %s: %s\n", im.dir,
 		    strerror(errno));
 		goto done;
@@ -381,7 +338,7 @@ done:
 	for (i = 0; i < im.nknown; i++)
 		free(im.known[i].slug);
 	free(im.known);
-	free_names(names, n);
+	file_names_free(names, n);
 	if (d != NULL)
 		closedir(d);
 	return rc;
@@ -457,7 +414,7 @@ mark_written(struct export_run *ex, const char *name)
 	if (ex->nnames == 0)
 		return;
 	p = bsearch(&name, ex->names, ex->nnames, sizeof(*ex->names),
-	    name_cmp);
+	    file_name_cmp);
 	if (p != NULL)
 		ex->written_name[p - ex->names] = 1;
 }
@@ -518,7 +475,7 @@ cmd_export(const struct config *cfg)
 		return 1;
 	}
 	if ((d = opendir(ex.dir)) == NULL ||
-	    list_md(d, &ex.names, &ex.nnames) == -1) {
+	    file_list_md(d, &ex.names, &ex.nnames) == -1) {
 		fprintf(stderr, "kbd: export: %s: %s\n", ex.dir,
 		    strerror(errno));
 		goto done;
@@ -550,7 +507,7 @@ cmd_export(const struct config *cfg)
 done:
 	store_pg_close(pg);
 	free(ex.written_name);
-	free_names(ex.names, ex.nnames);
+	file_names_free(ex.names, ex.nnames);
 	if (d != NULL)
 		closedir(d);
 	return rc;

@@ -711,40 +711,6 @@ media_check(struct import *im)
 	return 0;
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Lists the *.md names of the folder, sorted.  Returns -1 on errors. */
-static int
-list_folder(DIR *d, char ***names, size_t *n)
-{
-	struct dirent	*de;
-	size_t		 len, cap = 0;
-
-	*names = NULL;
-	*n = 0;
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 4 ||
-		    strcmp(de->d_name + len - 3, ".md") != 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*names = xreallocarray(*names, cap, sizeof(**names));
-		}
-		(*names)[(*n)++] = xstrdup(de->d_name);
-	}
-	if (errno != 0)
-		return -1;
-	if (*n > 0)
-		qsort(*names, *n, sizeof(**names), name_cmp);
-	return 0;
-}
-
 /* Marks article k deleted: its file is gone. */
 static int
 delete_known(struct import *im, struct known *k)
@@ -854,7 +820,7 @@ import_folder(sqlite3 *db, const char *dir, struct import_stats *stats,
 		log_warn("%s: cannot open the articles folder", dir);
 		return -1;
 	}
-	if (list_folder(d, &names, &nnames) == -1) {
+	if (file_list_md(d, &names, &nnames) == -1) {
 		log_warn("%s: cannot list the articles folder", dir);
 		goto done;
 	}
@@ -892,9 +858,7 @@ rollback:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 done:
 	import_end(&im);
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
+	file_names_free(names, nnames);
 	closedir(d);
 	return rc;
 }

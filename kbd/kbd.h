@@ -13,6 +13,7 @@
 #define KBD_H
 
 #include <assert.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdatomic.h>
@@ -169,6 +170,9 @@ void	 clock_format_day(char *out, size_t size, char *iso, int64_t t);
 
 /* file.c */
 char	*file_read_at(int dirfd, const char *name, size_t max, size_t *len);
+int	 file_name_cmp(const void *a, const void *b);
+int	 file_list_md(DIR *d, char ***names, size_t *n);
+void	 file_names_free(char **names, size_t n);
 
 /* hash.c */
 uint64_t hash_fnv(const char *s, size_t n);
