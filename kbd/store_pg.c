@@ -32,15 +32,28 @@
 
 #include "kbd.h"
 
-#define PG_SCHEMA_VERSION	1
+/*
+ * The schema's version, and the oldest kbd's version that can still use
+ * it.  A step only adds (tables, columns with defaults), so that an
+ * older node keeps working beside a newer one during a rolling upgrade;
+ * a step that changes or drops what an older kbd reads raises
+ * PG_SCHEMA_OLDEST to its own version, and older nodes then refuse it.
+ */
+#define PG_SCHEMA_VERSION	2
+#define PG_SCHEMA_OLDEST	1
 #define PG_CHANNEL		"kbd_articles"	/* LISTEN/NOTIFY */
 
 /* Keys of pg_advisory_xact_lock(): 0x6b6264 ("kbd"), and one more. */
 #define PG_LOCK_SCHEMA		"7037540"	/* creating the schema */
 #define PG_LOCK_ARTICLES	"7037541"	/* an import */
 
+/* The counters' tables (hits, visitors, votes, searches): none yet. */
+#define PG_SCHEMA_V2_COUNTS	""
+/* The staff's tables (accounts, sessions, tokens, lock-out): none yet. */
+#define PG_SCHEMA_V2_STAFF	""
+
 /* Version 1: the articles, their revisions and their old names. */
-static const char *pg_schema_v1 =
+static const char pg_schema_v1[] =
 	"CREATE SCHEMA IF NOT EXISTS kbd;"
 	"CREATE TABLE kbd.schema_version ("
 	" one     boolean PRIMARY KEY DEFAULT true CHECK (one),"
@@ -71,6 +84,21 @@ static const char *pg_schema_v1 =
 	"CREATE TABLE kbd.redirect ("
 	" slug       text PRIMARY KEY,"		/* an old name */
 	" article_id bigint NOT NULL REFERENCES kbd.article(id));";
+
+/*
+ * Version 2: the oldest kbd that may use the schema (see above); the
+ * counters (hits, visitors, votes, searches) and the staff's accounts.
+ */
+static const char pg_schema_v2[] =
+	"ALTER TABLE kbd.schema_version"
+	" ADD COLUMN oldest integer NOT NULL DEFAULT 1;"
+	PG_SCHEMA_V2_COUNTS
+	PG_SCHEMA_V2_STAFF;
+
+/* Step i makes version i from version i - 1 (step 1: from nothing). */
+static const char *const pg_schema[] = {
+	NULL, pg_schema_v1, pg_schema_v2
+};
 
 enum pg_stmt {
 	PS_ARTICLES,		/* every article, for an import */
@@ -221,19 +249,68 @@ run_ok(struct store_pg *pg, enum pg_stmt i, int n, const char *const *v)
 }
 
 /*
- * Creates the schema in an empty database, or checks the version of the
- * one there: the same is used as it is, a newer one refused.  One
- * transaction, under an advisory lock, so that nodes starting together
- * create it once.
+ * Reads the version of the schema there and the oldest kbd that may use
+ * it (version 1 has no such column: to_jsonb reads either).
+ */
+static int
+schema_read(struct store_pg *pg, long long *version, long long *oldest)
+{
+	PGresult	*res;
+	int		 rc = 0;
+
+	res = want(pg, PQexec(pg->conn, "SELECT to_jsonb(s)->>'version',"
+	    " coalesce(to_jsonb(s)->>'oldest', '1') FROM kbd.schema_version s"),
+	    PGRES_TUPLES_OK);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || parse_number(PQgetvalue(res, 0, 0), 1,
+	    INT32_MAX, version) == -1 || parse_number(PQgetvalue(res, 0, 1),
+	    1, INT32_MAX, oldest) == -1) {
+		set_error(pg, "%s: kbd.schema_version holds no version;"
+		    " the schema is not kbd's", pg->where);
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Runs step v of the schema and records its version.  Returns 0 or -1. */
+static int
+schema_step(struct store_pg *pg, int v)
+{
+	char		 num[16];
+	const char	*params[] = { num, STR(PG_SCHEMA_OLDEST) };
+	PGresult	*res;
+
+	snprintf(num, sizeof(num), "%d", v);
+	if (exec_plain(pg, pg_schema[v]) == -1)
+		return -1;
+	/* Version 1 has no oldest: it is 1. */
+	res = want(pg, PQexecParams(pg->conn, v == 1 ? "INSERT INTO"
+	    " kbd.schema_version(version) VALUES ($1::integer)" :
+	    "UPDATE kbd.schema_version SET version = $1::integer,"
+	    " oldest = $2::integer", v == 1 ? 1 : 2, NULL, params, NULL, NULL,
+	    0), PGRES_COMMAND_OK);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Creates the schema in an empty database, or brings an older one up to
+ * this kbd's version, step by step.  A newer one is used as it is if its
+ * steps left this kbd's tables as they were (oldest), and refused if
+ * not.  One transaction, under an advisory lock, so that nodes starting
+ * together make each step once.
  */
 static int
 schema(struct store_pg *pg)
 {
 	const char	*lock[] = { PG_LOCK_SCHEMA };
-	const char	*mine[] = { STR(PG_SCHEMA_VERSION) };
 	PGresult	*res;
-	long long	 version = 0;
-	int		 exists;
+	long long	 version = 0, oldest = 0;
+	int		 exists, v;
 
 	if (exec_plain(pg, "BEGIN") == -1)
 		return -1;
@@ -245,37 +322,24 @@ schema(struct store_pg *pg)
 		goto fail;
 	exists = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
 	PQclear(res);
-	if (exists) {
-		res = want(pg, PQexec(pg->conn, "SELECT version FROM"
-		    " kbd.schema_version"), PGRES_TUPLES_OK);
-		if (res == NULL)
-			goto fail;
-		if (PQntuples(res) != 1 || parse_number(PQgetvalue(res, 0, 0),
-		    0, INT32_MAX, &version) == -1) {
-			set_error(pg, "%s: kbd.schema_version holds no version;"
-			    " the schema is not kbd's", pg->where);
-			PQclear(res);
-			goto fail;
-		}
-		PQclear(res);
-	}
-	if (version > PG_SCHEMA_VERSION) {
+	if (exists && schema_read(pg, &version, &oldest) == -1)
+		goto fail;
+	if (version > PG_SCHEMA_VERSION && oldest > PG_SCHEMA_VERSION) {
 		set_error(pg, "%s: the schema is version %lld, made by a newer "
-		    "kbd; this kbd knows version %d and leaves it alone: "
-		    "update kbd", pg->where, version, PG_SCHEMA_VERSION);
+		    "kbd, and needs kbd's version %lld at least; this kbd "
+		    "knows version %d and leaves it alone: update kbd",
+		    pg->where, version, oldest, PG_SCHEMA_VERSION);
 		goto fail;
 	}
-	if (!exists) {
-		log_info("%s: creating kbd's schema, version %d", pg->where,
-		    PG_SCHEMA_VERSION);
-		if (exec_plain(pg, pg_schema_v1) == -1)
+	if (version > PG_SCHEMA_VERSION)
+		log_info("%s: the schema is version %lld, made by a newer kbd;"
+		    " this kbd (version %d) uses the part it knows", pg->where,
+		    version, PG_SCHEMA_VERSION);
+	for (v = (int)version + 1; v <= PG_SCHEMA_VERSION; v++) {
+		log_info("%s: %s kbd's schema, version %d", pg->where,
+		    v == 1 ? "creating" : "updating", v);
+		if (schema_step(pg, v) == -1)
 			goto fail;
-		res = want(pg, PQexecParams(pg->conn, "INSERT INTO"
-		    " kbd.schema_version(version) VALUES ($1::integer)", 1,
-		    NULL, mine, NULL, NULL, 0), PGRES_COMMAND_OK);
-		if (res == NULL)
-			goto fail;
-		PQclear(res);
 	}
 	return exec_plain(pg, "COMMIT");
 fail:

@@ -22,8 +22,10 @@
 #        --cluster-file together, or none, are refused (exit 2); a wrong
 #        password, or a bad URL, is a clear error that does not show the
 #        password
-#   6.x  a database whose schema is newer than this kbd is refused with a
-#        clear message, and left as it was
+#   6.x  a database whose schema is newer than this kbd and needs a newer
+#        kbd (oldest) is refused with a clear message and left as it was;
+#        one whose newer steps only added is used (a rolling upgrade); a
+#        version 1 database is brought up to version 2 with its rows
 #   7.x  serving with --cluster (or KBD_CLUSTER) and --articles refuses
 #        clearly, exit 2, without starting (the node that syncs the folder
 #        is not built yet; t0081 tests nodes); so does kbd user
@@ -52,8 +54,8 @@ kbd_run import --cluster "$PG_URL" "$src"
 [ "$RC" = 0 ] || fail 1.1 "import exited $RC: $(cat "$ERR")"
 grep -q "^kbd: import: $N new, 0 changed, 0 unchanged, 0 removed, 0 skipped; $N revisions added" "$ERR" ||
     fail 1.2 "no summary of $N new articles: $(cat "$ERR")"
-[ "$(q kbd 'SELECT version FROM kbd.schema_version')" = 1 ] ||
-    fail 1.3 "kbd.schema_version is not 1"
+[ "$(q kbd 'SELECT version, oldest FROM kbd.schema_version')" = "2|1" ] ||
+    fail 1.3 "kbd.schema_version is not 2, usable by version 1"
 [ "$(q kbd "SELECT count(*) FROM kbd.article WHERE state <> 'deleted'")" = "$N" ] ||
     fail 1.4 "not $N articles in PostgreSQL: $(q kbd 'SELECT count(*) FROM kbd.article')"
 [ "$(q kbd 'SELECT count(*) FROM kbd.revision')" = "$N" ] ||
@@ -203,12 +205,12 @@ kbd_run import --cluster-file "$TMP/empty.url" "$src"
 [ "$RC" = 2 ] && grep -q 'no URL on its first line' "$ERR" ||
     fail 5.9 "an empty --cluster-file: rc $RC, $(cat "$ERR")"
 
-# 6: a schema newer than this kbd
-q kbd2 'UPDATE kbd.schema_version SET version = 999'
+# 6: a schema newer than this kbd, which older ones may not use
+q kbd2 'UPDATE kbd.schema_version SET version = 999, oldest = 998'
 before=$(q kbd2 'SELECT count(*) FROM kbd.revision')
 kbd_run import --cluster "$(pg_url kbd2)" "$src"
 [ "$RC" = 1 ] || fail 6.1 "import into a newer schema exited $RC, want 1"
-grep -q 'the schema is version 999, made by a newer kbd; this kbd knows version 1' "$ERR" ||
+grep -q 'the schema is version 999, made by a newer kbd, and needs kbd.s version 998 at least; this kbd knows version 2' "$ERR" ||
     fail 6.2 "no clear refusal: $(cat "$ERR")"
 kbd_run export --cluster "$(pg_url kbd2)" "$TMP/e7"
 [ "$RC" = 1 ] && grep -q 'version 999, made by a newer kbd' "$ERR" ||
@@ -216,6 +218,41 @@ kbd_run export --cluster "$(pg_url kbd2)" "$TMP/e7"
 [ "$(q kbd2 'SELECT version FROM kbd.schema_version')" = 999 ] &&
     [ "$(q kbd2 'SELECT count(*) FROM kbd.revision')" = "$before" ] ||
     fail 6.4 "the newer database was changed"
+# ... and one that older ones may (a rolling upgrade: only additions)
+q kbd2 'UPDATE kbd.schema_version SET oldest = 2'
+kbd_run export --cluster "$(pg_url kbd2)" "$TMP/e8"
+[ "$RC" = 0 ] && grep -q 'version 999, made by a newer kbd; this kbd (version 2) uses the part it knows' "$ERR" ||
+    fail 6.5 "export from a newer schema older kbds may use: rc $RC, $(cat "$ERR")"
+[ "$(q kbd2 'SELECT version, oldest FROM kbd.schema_version')" = "999|2" ] ||
+    fail 6.6 "the newer schema's version was changed"
+# ... and a version 1 database is brought up to version 2, kept whole
+pg_createdb kbd_v1
+# (version 1 as kbd made it, before version 2 existed)
+q kbd_v1 "CREATE SCHEMA kbd;
+CREATE TABLE kbd.schema_version (one boolean PRIMARY KEY DEFAULT true
+  CHECK (one), version integer NOT NULL);
+CREATE TABLE kbd.article (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  slug text NOT NULL UNIQUE, title text NOT NULL,
+  category text NOT NULL DEFAULT '', tags text NOT NULL DEFAULT '',
+  aliases text NOT NULL DEFAULT '', markdown text NOT NULL DEFAULT '',
+  hash text NOT NULL DEFAULT '', state text NOT NULL DEFAULT 'published'
+  CHECK (state IN ('published', 'draft', 'deleted')),
+  draft boolean NOT NULL DEFAULT false, created bigint NOT NULL,
+  updated bigint NOT NULL, hits bigint NOT NULL DEFAULT 0);
+CREATE TABLE kbd.revision (article_id bigint NOT NULL
+  REFERENCES kbd.article(id), rev integer NOT NULL, author text NOT NULL,
+  created bigint NOT NULL, hash text NOT NULL, text text NOT NULL,
+  PRIMARY KEY (article_id, rev));
+CREATE TABLE kbd.redirect (slug text PRIMARY KEY,
+  article_id bigint NOT NULL REFERENCES kbd.article(id));
+INSERT INTO kbd.schema_version(version) VALUES (1);
+INSERT INTO kbd.article(slug, title, created, updated) VALUES ('alt', 'Alt', 1, 1);" >/dev/null
+kbd_run export --cluster "$(pg_url kbd_v1)" "$TMP/e9"
+[ "$RC" = 0 ] && grep -q 'updating kbd.s schema, version 2' "$ERR" ||
+    fail 6.7 "a version 1 schema: rc $RC, $(cat "$ERR")"
+[ "$(q kbd_v1 'SELECT version, oldest FROM kbd.schema_version')" = "2|1" ] &&
+    [ "$(q kbd_v1 'SELECT slug FROM kbd.article')" = alt ] ||
+    fail 6.8 "version 1 was not updated to 2 with its rows kept"
 
 # 7: a node that syncs the folder is not built yet
 RC=0
