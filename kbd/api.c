@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -112,16 +113,39 @@ api_article_key(struct request *req, struct cache_key *k)
 	return rc;
 }
 
+/*
+ * Ready once the articles and the search's dictionaries are read.  A
+ * cluster node whose PostgreSQL is away is still ready (it serves reads
+ * from its own index, which is what a load balancer asks); the second
+ * line says so, for people and for checks that want to know.
+ */
 void
 api_healthz(struct request *req, struct reply *rep)
 {
+	const char	*type = "text/plain; charset=utf-8";
+	char		 text[160];
+	int64_t		 since;
+	int		 n;
+
 	(void)req;
-	/* Ready once the articles and the search's dictionaries are read. */
-	if (writer_ready() && search_dict_settled())
-		reply_static(rep, 200, "text/plain; charset=utf-8", "ok\n", 3);
-	else
-		reply_static(rep, 503, "text/plain; charset=utf-8",
-		    "starting\n", 9);
+	if (!writer_ready() || !search_dict_settled()) {
+		reply_static(rep, 503, type, "starting\n", 9);
+		return;
+	}
+	switch (stats_cluster(&since)) {
+	case CLUSTER_UP:
+		n = snprintf(text, sizeof(text), "ok\npostgresql: up\n");
+		break;
+	case CLUSTER_AWAY:
+		n = snprintf(text, sizeof(text), "ok\npostgresql: away for "
+		    "%lld s; serving reads, refusing changes\n",
+		    (long long)(time(NULL) - since));
+		break;
+	default:
+		reply_static(rep, 200, type, "ok\n", 3);
+		return;
+	}
+	reply_text(rep, 200, type, xstrdup(text), (size_t)n);
 }
 
 void

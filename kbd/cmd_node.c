@@ -457,6 +457,7 @@ node_main(void *unused)
 			}
 			log_info("cluster: connected to %s again; catching up",
 			    store_pg_where(pg));
+			stats_cluster_set(CLUSTER_UP);
 			rc = 1;
 		} else if ((rc = store_pg_wait(pg, NODE_WAIT_MS)) == 0 &&
 		    now_ms() - last >= NODE_POLL_MS)
@@ -473,6 +474,7 @@ node_main(void *unused)
 			    store_pg_where(pg), NODE_RETRY_MS / 1000);
 			store_pg_close(pg);
 			pg = NULL;
+			stats_cluster_set(CLUSTER_AWAY);
 			retry = now_ms() + NODE_RETRY_MS;
 		}
 	}
@@ -519,12 +521,15 @@ cmd_node_start(const struct config *cfg, const char *path)
 	if (node_connect(&errstr) == 0) {
 		log_info("cluster: reading the articles of %s into %s",
 		    store_pg_where(pg), dir);
-		if (node_sync(0) == 0)
+		if (node_sync(0) == 0) {
+			stats_cluster_set(CLUSTER_UP);
 			return 0;
+		}
 		errstr = "reading the articles failed";
 		store_pg_close(pg);
 		pg = NULL;
 	}
+	stats_cluster_set(CLUSTER_AWAY);
 	if ((n = count_md()) == 0) {
 		log_warnx("cluster: %s; no local index to serve meanwhile",
 		    errstr);

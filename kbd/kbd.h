@@ -193,6 +193,14 @@ enum stats_counter {
 };
 void	 stats_add(enum stats_counter which, uint64_t n);
 uint64_t stats_get(enum stats_counter which);
+/* A cluster node's PostgreSQL, as its node thread last found it. */
+enum cluster_state {
+	CLUSTER_NONE,		/* a single node */
+	CLUSTER_UP,		/* connected */
+	CLUSTER_AWAY		/* not reachable: reads only */
+};
+void	 stats_cluster_set(enum cluster_state state);
+enum cluster_state stats_cluster(int64_t *since);
 
 /* config.c */
 /* The command line, after parsing; see config.c for the option table. */

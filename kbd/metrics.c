@@ -2,13 +2,15 @@
  * metrics.c (web): what an operator watches, as Prometheus text at /metrics.
  * Requests by route and status with a latency histogram per route,
  * searches and searches without results, hits counted and flushed, cache
- * hits and misses, articles published and the size of the database.
+ * hits and misses, articles published and the size of the database, and
+ * on a cluster node whether it reaches PostgreSQL.
  * Every counter is an atomic add on the request path; the text is made
  * only when /metrics is asked for.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kbd.h"
 
@@ -202,6 +204,24 @@ latency(struct buf *b)
 	}
 }
 
+
+/* A cluster node's PostgreSQL: up or not, and for how long so. */
+static void
+cluster_lines(struct buf *b)
+{
+	enum cluster_state	 st;
+	int64_t			 since;
+
+	if ((st = stats_cluster(&since)) == CLUSTER_NONE)
+		return;
+	buf_printf(b, "# HELP kbd_cluster_postgresql_up Whether this node "
+	    "reaches the cluster's PostgreSQL.\n# TYPE "
+	    "kbd_cluster_postgresql_up gauge\nkbd_cluster_postgresql_up %d\n"
+	    "# HELP kbd_cluster_postgresql_state_seconds How long it has been "
+	    "so.\n# TYPE kbd_cluster_postgresql_state_seconds gauge\n"
+	    "kbd_cluster_postgresql_state_seconds %lld\n", st == CLUSTER_UP,
+	    (long long)(time(NULL) - since));
+}
 /* GET /metrics: Prometheus's text format 0.0.4. */
 void
 metrics_serve(struct request *req, struct reply *rep)
@@ -243,6 +263,7 @@ metrics_serve(struct request *req, struct reply *rep)
 	buf_printf(&b, "# HELP kbd_database_bytes Size of the database with "
 	    "its WAL.\n# TYPE kbd_database_bytes gauge\nkbd_database_bytes "
 	    "%lld\n", (long long)store_size());
+	cluster_lines(&b);
 	body = buf_detach(&b, &len);
 	reply_text(rep, 200, "text/plain; version=0.0.4; charset=utf-8", body,
 	    len);

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# t0085-cluster-lb: three kbd nodes of one PostgreSQL behind nginx as a
+# round-robin load balancer (tests/cluster/lb.sh), set up as the README's
+# deployment guide says.
+#   1.x  through nginx, an article, a search and the top list answer 200
+#        and as node 1 does directly; requests reach all three nodes;
+#        each node's /healthz says "postgresql: up" and /metrics has
+#        kbd_cluster_postgresql_up 1
+#   2.x  kill -9 of node 2 under a read load of four clients through
+#        nginx: fewer than 0.1 % of the requests fail (issue 18, scenario
+#        4); node 2 started again on its database serves again
+#   3.x  PostgreSQL stopped for 10 s under the same load: no read fails;
+#        /healthz stays 200 and says PostgreSQL is away, /metrics has
+#        kbd_cluster_postgresql_up 0; once it is back, "up" again
+#   4.x  a fourth node started with an empty database builds its index
+#        from PostgreSQL and answers the shipped queries with the same
+#        results as node 1 (scenario 6)
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/cluster/pg.sh"
+. "$ROOT/tests/cluster/nodes.sh"
+. "$ROOT/tests/cluster/lb.sh"
+
+command -v psql >/dev/null 2>&1 || [ -x "$PG_BIN/psql" ] ||
+    skip_all "no psql (kbd/deps.sh test installs postgresql-client-15)"
+pg_start
+
+src=$(copy_articles src)
+"$KBD" import --cluster "$PG_URL" "$src" >"$TMP/import.out" 2>&1 ||
+    die "kbd import failed: $(cat "$TMP/import.out")"
+for n in 1 2 3; do
+	start_node "$n" "$TMP/node$n.sqlite"
+done
+lb_start 1 2 3
+
+get() { curl -s -A "$(reader)" --max-time 20 "$1"; }
+code() { curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$1"; }
+slugs() { get "$1/api/search?q=$(uri "$2")" | jq -r '[.results[].slug] | join(" ")'; }
+health() { curl -s --max-time 10 "$1/healthz"; }
+
+# 1: the same answers through nginx as from a node
+slug=$(slugs "${NBASE[1]}" imap | cut -d' ' -f1)
+[ -n "$slug" ] || die "node 1 finds nothing for imap"
+for p in "/a/$slug" "/api/search?q=imap" /api/top /; do
+	[ "$(code "$LB_BASE$p")" = 200 ] || fail 1.1 "GET $p through nginx: $(code "$LB_BASE$p")"
+done
+[ "$(slugs "$LB_BASE" imap)" = "$(slugs "${NBASE[1]}" imap)" ] ||
+    fail 1.2 "nginx and node 1 answer imap differently"
+before=$(wc -l <"$LB_DIR/access.log")
+for _ in $(seq 9); do code "$LB_BASE/api/top" >/dev/null; done
+# nginx logs the upstream of each request only in its error log on
+# failure, so ask the nodes: each answered some of them
+for n in 1 2 3; do
+	[ "$(curl -s --max-time 10 "${NBASE[$n]}/metrics" |
+	    sed -n 's/^kbd_http_requests_total{route="\/api\/top",status="200"} //p')" -ge 1 ] ||
+	    fail 1.3 "node $n answered none of nine /api/top through nginx"
+done
+[ "$(wc -l <"$LB_DIR/access.log")" -ge $((before + 9)) ] ||
+    fail 1.4 "nginx did not log the nine requests"
+for n in 1 2 3; do
+	h=$(health "${NBASE[$n]}")
+	[ "$h" = $'ok\npostgresql: up' ] || fail 1.5 "node $n /healthz said '$h'"
+	curl -s --max-time 10 "${NBASE[$n]}/metrics" |
+	    grep -q '^kbd_cluster_postgresql_up 1$' ||
+	    fail 1.6 "node $n /metrics lacks kbd_cluster_postgresql_up 1"
+done
+
+# load START: the read load through nginx, in the background
+paths=("/a/$slug" "/api/search?q=imap" "/api/top" "/search?q=passwort"
+    "/api/search?q=$(uri 'e-mail einrichten')")
+load_start() {
+	rm -f "$TMP/stop" "$TMP/load.out"
+	python3 "$ROOT/tests/cluster/readload.py" "$LB_BASE" "$TMP/stop" \
+	    "$TMP/load.out" "${paths[@]}" &
+	LOAD_PID=$!
+}
+load_stop() {	# load_stop: prints "requests failed"
+	touch "$TMP/stop"
+	wait "$LOAD_PID"
+	head -1 "$TMP/load.out"
+}
+# served: how many requests the running nodes have answered in all
+served() {
+	local n sum=0 v
+	for n in 1 2 3 4; do
+		[ -n "${NBASE[$n]:-}" ] && [ -n "${NPID[$n]:-}" ] || continue
+		v=$(curl -s --max-time 10 "${NBASE[$n]}/metrics" |
+		    awk '/^kbd_http_requests_total\{/ { s += $2 } END { print s + 0 }')
+		sum=$((sum + v))
+	done
+	echo "$sum"
+}
+more_served() { [ "$(served)" -ge "$1" ]; }
+
+# 2: a node killed under load
+load_start
+m=$(served)
+wait_until 30 more_served $((m + 300)) || fail 2.0 "the load does not reach the nodes"
+kill -KILL "${NPID[2]}"
+wait "${NPID[2]}" 2>/dev/null
+NPID[2]=
+m=$(served)
+wait_until 30 more_served $((m + 1000)) || fail 2.1 "the two nodes left served too little"
+read -r total failed <<<"$(load_stop)"
+[ "$total" -ge 1000 ] || fail 2.2 "only $total requests in the load"
+[ $((failed * 1000)) -lt "$total" ] ||
+    fail 2.3 "$failed of $total requests failed with node 2 killed: $(sed -n '2,6p' "$TMP/load.out")"
+start_node 2 "$TMP/node2.sqlite"
+[ "$(slugs "${NBASE[2]}" imap)" = "$(slugs "${NBASE[1]}" imap)" ] ||
+    fail 2.4 "node 2 started again answers imap differently"
+
+# 3: PostgreSQL away for 10 s under load (node 2 is on a new port now,
+# which this nginx does not know: nodes 1 and 3 carry the load)
+load_start
+m=$(served)
+wait_until 30 more_served $((m + 200)) || fail 3.0 "the load does not reach the nodes"
+pg_pause
+t0=$SECONDS
+away() { [[ "$(health "$1")" == $'ok\npostgresql: away for '*' s; serving reads, refusing changes' ]]; }
+wait_until 30 away "${NBASE[1]}" || fail 3.1 "node 1 /healthz with PostgreSQL stopped: '$(health "${NBASE[1]}")'"
+curl -s --max-time 10 "${NBASE[3]}/metrics" | grep -q '^kbd_cluster_postgresql_up 0$' ||
+    wait_until 30 away "${NBASE[3]}" ||
+    fail 3.2 "node 3 does not say PostgreSQL is away"
+[ "$(code "${NBASE[1]}/healthz")" = 200 ] || fail 3.3 "/healthz is not 200 with PostgreSQL away"
+m=$(served)
+wait_until 60 more_served $((m + 500)) || fail 3.4 "the nodes served too little with PostgreSQL away"
+# the scenario's outage lasts 10 s: its length, not a wait for something
+while [ $((SECONDS - t0)) -lt 10 ]; do sleep 0.5; done
+pg_resume
+up() { [ "$(health "$1")" = $'ok\npostgresql: up' ]; }
+wait_until 30 up "${NBASE[1]}" || fail 3.5 "node 1 /healthz after PostgreSQL is back: '$(health "${NBASE[1]}")'"
+wait_until 30 up "${NBASE[3]}" || fail 3.6 "node 3 /healthz after PostgreSQL is back: '$(health "${NBASE[3]}")'"
+read -r total failed <<<"$(load_stop)"
+[ "$failed" = 0 ] && [ "$total" -ge 500 ] ||
+    fail 3.7 "$failed of $total reads failed with PostgreSQL away: $(sed -n '2,6p' "$TMP/load.out")"
+
+# 4: a fourth node from nothing answers as node 1
+start_node 4 "$TMP/node4.sqlite"
+tn=0
+for q in imap passwort "domain umziehen" ssl-zertifikat spam weiterleitung \
+    "e-mail einrichten" pop3 "fritzbox" "dns eintrag"; do
+	tn=$((tn + 1))
+	a=$(slugs "${NBASE[1]}" "$q")
+	[ "$(slugs "${NBASE[4]}" "$q")" = "$a" ] ||
+	    fail "4.$tn" "node 4 answers '$q' differently from node 1"
+done
+
+test_done
