@@ -785,6 +785,23 @@ store_pg_wait(struct store_pg *pg, int ms)
 	return got;
 }
 
+/* Calls fn with the two columns of each row of statement i.  0 or -1. */
+static int
+each_pair(struct store_pg *pg, enum pg_stmt i,
+    void (*fn)(void *arg, const char *a, const char *b), void *arg)
+{
+	PGresult	*res;
+	int		 r, n;
+
+	if ((res = run(pg, i, 0, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (r = 0; r < n; r++)
+		fn(arg, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+	PQclear(res);
+	return 0;
+}
+
 /*
  * Calls fn with the slug and hash of every article that is not deleted
  * (drafts too), in the order of their slugs; both are valid during the
@@ -794,16 +811,7 @@ int
 store_pg_current_each(struct store_pg *pg, void (*fn)(void *arg,
     const char *slug, const char *hash), void *arg)
 {
-	PGresult	*res;
-	int		 i, n;
-
-	if ((res = run(pg, PS_CURRENT, 0, NULL, PGRES_TUPLES_OK)) == NULL)
-		return -1;
-	n = PQntuples(res);
-	for (i = 0; i < n; i++)
-		fn(arg, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
-	PQclear(res);
-	return 0;
+	return each_pair(pg, PS_CURRENT, fn, arg);
 }
 
 /*
@@ -841,14 +849,5 @@ int
 store_pg_redirects_each(struct store_pg *pg, void (*fn)(void *arg,
     const char *from, const char *to), void *arg)
 {
-	PGresult	*res;
-	int		 i, n;
-
-	if ((res = run(pg, PS_REDIRECTS, 0, NULL, PGRES_TUPLES_OK)) == NULL)
-		return -1;
-	n = PQntuples(res);
-	for (i = 0; i < n; i++)
-		fn(arg, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
-	PQclear(res);
-	return 0;
+	return each_pair(pg, PS_REDIRECTS, fn, arg);
 }
