@@ -5,7 +5,8 @@
 #   sh kbd/deps.sh test    what the tests use on top (clang and its
 #                          sanitizer runtime, curl, jq, chromium, node,
 #                          PostgreSQL 15 and nginx for cluster mode, ...)
-#   sh kbd/deps.sh bench   what the benchmark uses (wrk, nginx-light)
+#   sh kbd/deps.sh bench   what the benchmark uses (wrk, nginx-light,
+#                          PostgreSQL 15 for the cluster part)
 #   sh kbd/deps.sh audit   what make audit uses (node, npm, chromium)
 #
 # Each need is checked first (pkg-config, a header, a command, a file);
@@ -133,6 +134,11 @@ check() {
 		need_command wrk wrk
 		need_command nginx nginx-light
 		need_command python3 python3
+		# Cluster mode's part: a throwaway PostgreSQL 15.
+		need_file /usr/lib/postgresql/15/bin/initdb postgresql-15
+		need_file /usr/lib/postgresql/15/bin/pg_isready \
+		    postgresql-client-15
+		need_command runuser util-linux
 		;;
 	*)
 		echo "usage: sh kbd/deps.sh build|test|bench|audit" >&2

@@ -87,7 +87,9 @@ pg_start() {
 	done
 	[ -n "$PG_PORT" ] ||
 	    die "PostgreSQL did not start: $(tail -5 "$PG_DIR/server.log")"
-	wait_until 30 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" ||
+	# pg_isready -t waits itself (pg.sh is also used by the bench, which
+	# has no wait_until)
+	"$PG_BIN/pg_isready" -q -t 30 -h 127.0.0.1 -p "$PG_PORT" ||
 	    die "PostgreSQL is not ready within 30 s"
 	pg_createdb kbd
 	PG_URL=$(pg_url kbd)
