@@ -26,6 +26,7 @@
 
 #include <sodium.h>
 
+
 #include "kbd.h"
 
 /* An article the database has, as an import sees it. */
@@ -190,7 +191,6 @@ import_file(struct import_run *im, const char *name)
 {
 	struct known	*k;
 	char		 slug[KBD_MAX_SLUG + 1], hash[65];
-	unsigned char	 bin[32];
 	char		*data;
 	size_t		 n = strlen(name) - 3, len;
 	int		 rc = 0;
@@ -214,9 +214,7 @@ import_file(struct import_run *im, const char *name)
 		skipped(im, name, "larger than %d KiB", KBD_MAX_ARTICLE / 1024);
 		goto done;
 	}
-	crypto_generichash(bin, sizeof(bin), (unsigned char *)data, len,
-	    NULL, 0);
-	sodium_bin2hex(hash, sizeof(hash), bin, sizeof(bin));
+	file_hash(data, len, hash);
 	if (k != NULL && !k->deleted && strcmp(k->hash, hash) == 0) {
 		im->stats.unchanged++;
 		rc = revision(im, k->id, hash, data);
@@ -288,6 +286,49 @@ fail:
 }
 
 /*
+ * Imports the folder dir into pg in one transaction, as "kbd import"
+ * does; the node that keeps the folder (cmd_folder.c) does the same.
+ * Broken files are named on stderr and counted in out->stats.failed.
+ * Returns 0, or -1: the folder could not be read (out->dir_errno), it
+ * holds no article (out->empty, nothing changed), or the database failed
+ * (store_pg_error; nothing changed).
+ */
+int
+cmd_cluster_import(struct store_pg *pg, const char *dir,
+    struct cluster_import *out)
+{
+	struct import_run	 im;
+	DIR			*d;
+	char			**names = NULL;
+	size_t			 n = 0, i;
+	int			 rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&im, 0, sizeof(im));
+	im.pg = pg;
+	im.dir = dir;
+	im.now = clock_seconds();
+	if ((d = opendir(dir)) == NULL || file_list_md(d, &names, &n) == -1) {
+		out->dir_errno = errno;
+		goto done;
+	}
+	im.dirfd = dirfd(d);
+	rc = import_all(&im, names, n);
+	out->stats = im.stats;
+	out->revisions = im.revisions;
+	out->live = im.live;
+	out->empty = im.empty;
+done:
+	for (i = 0; i < im.nknown; i++)
+		free(im.known[i].slug);
+	free(im.known);
+	file_names_free(names, n);
+	if (d != NULL)
+		closedir(d);
+	return rc;
+}
+
+/*
  * "kbd import DIR": the folder into the cluster's PostgreSQL.  Exit
  * status 0; 1 when a file was skipped (the others are in) or the
  * database failed (nothing changed).
@@ -295,52 +336,37 @@ fail:
 int
 cmd_import(const struct config *cfg)
 {
-	struct import_run	 im;
-	const char		*errstr;
-	DIR			*d = NULL;
-	char			**names = NULL;
-	size_t			 n = 0, i;
+	struct cluster_import	 im;
+	struct store_pg		*pg;
+	const char		*errstr, *dir = cfg->args[0];
 	int			 rc = 1;
 
-	memset(&im, 0, sizeof(im));
-	im.dir = cfg->args[0];
-	im.now = clock_seconds();
 	check_secret(cfg);
-	if ((d = opendir(im.dir)) == NULL ||
-	    file_list_md(d, &names, &n) == -1) {
-		fprintf(stderr, "kbd: import: %s: %s\n", im.dir,
-		    strerror(errno));
-		goto done;
-	}
-	im.dirfd = dirfd(d);
-	if (store_pg_open(cfg->cluster, &im.pg, &errstr) == -1) {
+	if (store_pg_open(cfg->cluster, &pg, &errstr) == -1) {
 		fprintf(stderr, "kbd: import: %s\n", errstr);
-		goto done;
+		return 1;
 	}
-	if (import_all(&im, names, n) == -1) {
-		if (im.empty)
+	if (cmd_cluster_import(pg, dir, &im) == -1) {
+		if (im.dir_errno != 0)
+			fprintf(stderr, "kbd: import: %s: %s\n", dir,
+			    strerror(im.dir_errno));
+		else if (im.empty)
 			fprintf(stderr, "kbd: import: %s holds no articles "
 			    "(*.md); refusing to mark all %zu of %s deleted\n",
-			    im.dir, im.live, store_pg_where(im.pg));
+			    dir, im.live, store_pg_where(pg));
 		else
 			fprintf(stderr, "kbd: import: %s; nothing was "
-			    "changed\n", store_pg_error(im.pg));
+			    "changed\n", store_pg_error(pg));
 		goto done;
 	}
 	fprintf(stderr, "kbd: import: %u new, %u changed, %u unchanged, "
 	    "%u removed, %u skipped; %u revisions added; into %s\n",
 	    im.stats.added, im.stats.changed, im.stats.unchanged,
 	    im.stats.removed, im.stats.failed, im.revisions,
-	    store_pg_where(im.pg));
+	    store_pg_where(pg));
 	rc = im.stats.failed > 0 ? 1 : 0;
 done:
-	store_pg_close(im.pg);
-	for (i = 0; i < im.nknown; i++)
-		free(im.known[i].slug);
-	free(im.known);
-	file_names_free(names, n);
-	if (d != NULL)
-		closedir(d);
+	store_pg_close(pg);
 	return rc;
 }
 

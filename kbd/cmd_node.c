@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include <pthread.h>
-#include <sodium.h>
 
 #include "kbd.h"
 
@@ -107,48 +106,6 @@ list_find(const struct node_list *l, const char *slug)
 		return NULL;
 	key.slug = (char *)(uintptr_t)slug;
 	return bsearch(&key, l->v, l->n, sizeof(*l->v), file_cmp);
-}
-
-/*
- * Writes text to name in the folder, unless the file holds it already:
- * a temporary file, then a rename, so that the writer never imports
- * half a file.  Returns 1 when written, 0 when it was there, -1 (errno).
- */
-static int
-put_file(int dirfd, const char *name, const char *text, size_t len)
-{
-	char		 tmp[KBD_MAX_SLUG + 16], *old;
-	size_t		 oldlen, off = 0;
-	ssize_t		 w;
-	int		 fd, same, saved;
-
-	old = file_read_at(dirfd, name, len, &oldlen);
-	same = old != NULL && oldlen == len && memcmp(old, text, len) == 0;
-	free(old);
-	if (same)
-		return 0;
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-	if ((fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1)
-		return -1;
-	while (off < len) {
-		if ((w = write(fd, text + off, len - off)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (off < len || close(fd) == -1 ||
-	    renameat(dirfd, tmp, dirfd, name) == -1) {
-		saved = off < len && errno == 0 ? EIO : errno;
-		if (off < len)
-			close(fd);
-		unlinkat(dirfd, tmp, 0);
-		errno = saved;
-		return -1;
-	}
-	return 1;
 }
 
 /* The files a round changed, for the writer once it runs. */
@@ -243,7 +200,6 @@ static int
 bulk_one(void *arg, const char *slug, const char *text, size_t len)
 {
 	struct bulk	*b = arg;
-	unsigned char	 bin[32];
 	char		 name[KBD_MAX_SLUG + 4], hash[65];
 	int		 w;
 
@@ -253,12 +209,9 @@ bulk_one(void *arg, const char *slug, const char *text, size_t len)
 		    "slug; left out", KBD_MAX_SLUG, slug);
 		return 0;
 	}
-	/* The hash import.c and kbd import give the same file. */
-	crypto_generichash(bin, sizeof(bin), (const unsigned char *)text,
-	    len, NULL, 0);
-	sodium_bin2hex(hash, sizeof(hash), bin, sizeof(bin));
+	file_hash(text, len, hash);
 	snprintf(name, sizeof(name), "%s.md", slug);
-	if ((w = put_file(b->dirfd, name, text, len)) == -1) {
+	if ((w = file_put_at(b->dirfd, name, text, len, 0600)) == -1) {
 		log_warn("%s/%s", dir, name);
 		hash[0] = '\0';	/* fetched again next time */
 	} else if (w == 1) {
@@ -380,7 +333,7 @@ node_sync(int live)
 		if (text == NULL)
 			continue;	/* deleted since: the next round */
 		snprintf(name, sizeof(name), "%s.md", f->slug);
-		if ((w = put_file(dirfd, name, text, len)) == -1)
+		if ((w = file_put_at(dirfd, name, text, len, 0600)) == -1)
 			log_warn("%s/%s", dir, name);
 		else if (w == 1) {
 			written++;

@@ -3,14 +3,18 @@
  * descriptor (openat), so that a path from a folder listing cannot be
  * made to point elsewhere by a rename of the folder under way; and the
  * listing of a folder's articles (*.md), as the import and the cluster
- * commands read a folder.
+ * commands read a folder; writing a file whole or not at all; and the
+ * hash by which an article's file is known everywhere.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "kbd.h"
 
@@ -96,4 +100,63 @@ file_names_free(char **names, size_t n)
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+/*
+ * Writes text to name, relative to dirfd, unless the file holds it
+ * already: a temporary file, then a rename, so that no reader (an
+ * import, inotify, git) ever sees half a file.  Returns 1 when written,
+ * 0 when it was there, -1 with errno set.
+ */
+int
+file_put_at(int dirfd, const char *name, const char *text, size_t len,
+    mode_t mode)
+{
+	char		 tmp[NAME_MAX + 1], *old;
+	size_t		 oldlen, off = 0;
+	ssize_t		 w;
+	int		 fd, same, saved;
+
+	old = file_read_at(dirfd, name, len, &oldlen);
+	same = old != NULL && oldlen == len && memcmp(old, text, len) == 0;
+	free(old);
+	if (same)
+		return 0;
+	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >=
+	    sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, mode)) == -1)
+		return -1;
+	while (off < len) {
+		if ((w = write(fd, text + off, len - off)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (off < len || close(fd) == -1 ||
+	    renameat(dirfd, tmp, dirfd, name) == -1) {
+		saved = off < len && errno == 0 ? EIO : errno;
+		if (off < len)
+			close(fd);
+		unlinkat(dirfd, tmp, 0);
+		errno = saved;
+		return -1;
+	}
+	return 1;
+}
+
+/* The hash of a file's bytes, in hex: how import.c and PostgreSQL know it. */
+void
+file_hash(const char *text, size_t len, char hex[65])
+{
+	unsigned char	 bin[32];
+
+	crypto_generichash(bin, sizeof(bin), (const unsigned char *)text, len,
+	    NULL, 0);
+	sodium_bin2hex(hex, 65, bin, sizeof(bin));
 }

@@ -12,6 +12,8 @@
 #ifndef KBD_H
 #define KBD_H
 
+#include <sys/types.h>
+
 #include <assert.h>
 #include <dirent.h>
 #include <stdarg.h>
@@ -173,6 +175,9 @@ char	*file_read_at(int dirfd, const char *name, size_t max, size_t *len);
 int	 file_name_cmp(const void *a, const void *b);
 int	 file_list_md(DIR *d, char ***names, size_t *n);
 void	 file_names_free(char **names, size_t n);
+int	 file_put_at(int dirfd, const char *name, const char *text,
+	    size_t len, mode_t mode);
+void	 file_hash(const char *text, size_t len, char hex[65]);
 
 /* hash.c */
 uint64_t hash_fnv(const char *s, size_t n);
@@ -542,6 +547,7 @@ int	 store_pg_open(const char *url, struct store_pg **out,
 void	 store_pg_close(struct store_pg *pg);
 const char *store_pg_error(struct store_pg *pg);
 const char *store_pg_where(struct store_pg *pg);
+int	 store_pg_folder_lock(struct store_pg *pg);
 int	 store_pg_begin(struct store_pg *pg);
 int	 store_pg_commit(struct store_pg *pg);
 void	 store_pg_rollback(struct store_pg *pg);
@@ -1629,6 +1635,16 @@ int	 cmd_backup(const struct config *cfg);
 int	 cmd_user(const struct config *cfg);
 
 /* cmd_cluster.c */
+/* What cmd_cluster_import() did, or why it did not. */
+struct cluster_import {
+	struct import_stats	 stats;
+	unsigned int		 revisions;	/* added */
+	size_t			 live;		/* articles PostgreSQL had */
+	int			 empty;		/* refused: no *.md */
+	int			 dir_errno;	/* the folder unreadable */
+};
+int	 cmd_cluster_import(struct store_pg *pg, const char *dir,
+	    struct cluster_import *out);
 int	 cmd_import(const struct config *cfg);
 int	 cmd_export(const struct config *cfg);
 

@@ -46,6 +46,7 @@
 /* Keys of pg_advisory_xact_lock(): 0x6b6264 ("kbd"), and one more. */
 #define PG_LOCK_SCHEMA		"7037540"	/* creating the schema */
 #define PG_LOCK_ARTICLES	"7037541"	/* an import */
+#define PG_LOCK_FOLDER		"7037542"	/* the node keeping the folder */
 
 /* The counters' tables (hits, visitors, votes, searches): none yet. */
 #define PG_SCHEMA_V2_COUNTS	""
@@ -111,6 +112,7 @@ enum pg_stmt {
 	PS_ADD_REV,
 	PS_EXPORT,		/* every current file */
 	PS_LOCK,		/* an advisory lock until the commit */
+	PS_TRY_LOCK,		/* ... until the connection ends, if free */
 	PS_CURRENT,		/* slug and hash of every current file */
 	PS_TEXT,		/* the current file of a slug */
 	PS_REDIRECTS,		/* old name -> name, of current articles */
@@ -157,6 +159,8 @@ static const char *pg_sql[PS__COUNT] = {
 	    " WHERE a.state <> 'deleted' ORDER BY a.slug",
 	[PS_LOCK] =
 	    "SELECT pg_advisory_xact_lock($1::bigint)",
+	[PS_TRY_LOCK] =
+	    "SELECT pg_try_advisory_lock($1::bigint)",
 	[PS_CURRENT] =
 	    "SELECT slug, hash FROM kbd.article WHERE state <> 'deleted'"
 	    " ORDER BY slug",
@@ -477,6 +481,27 @@ const char *
 store_pg_where(struct store_pg *pg)
 {
 	return pg->where;
+}
+
+/*
+ * Takes the lock of the node that keeps the articles folder
+ * (cmd_folder.c), if no other connection holds it.  It is held until
+ * pg's connection ends, so a node that dies (even kill -9: the server
+ * sees the socket close) frees it for another.  Returns 1 when pg holds
+ * it now, 0 when another does, -1 on an error.
+ */
+int
+store_pg_folder_lock(struct store_pg *pg)
+{
+	const char	*v[] = { PG_LOCK_FOLDER };
+	PGresult	*res;
+	int		 got;
+
+	if ((res = run(pg, PS_TRY_LOCK, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return got;
 }
 
 /*
