@@ -50,6 +50,7 @@ struct import_run {
 	unsigned int		 revisions;	/* added */
 	size_t			 live;		/* known, not deleted */
 	int			 empty;		/* refused: see import_all() */
+	const struct slug_hashes *base;		/* see cmd_cluster_import() */
 };
 
 static int
@@ -190,6 +191,7 @@ static int
 import_file(struct import_run *im, const char *name)
 {
 	struct known	*k;
+	const struct slug_hash	*b;
 	char		 slug[KBD_MAX_SLUG + 1], hash[65];
 	char		*data;
 	size_t		 n = strlen(name) - 3, len;
@@ -215,7 +217,10 @@ import_file(struct import_run *im, const char *name)
 		goto done;
 	}
 	file_hash(data, len, hash);
-	if (k != NULL && !k->deleted && strcmp(k->hash, hash) == 0) {
+	if (im->base != NULL && (b = slug_hashes_find(im->base, slug)) !=
+	    NULL && strcmp(b->hash, hash) == 0)
+		im->stats.unchanged++;	/* as last agreed: PostgreSQL may be newer */
+	else if (k != NULL && !k->deleted && strcmp(k->hash, hash) == 0) {
 		im->stats.unchanged++;
 		rc = revision(im, k->id, hash, data);
 	} else if (k == NULL && (k = moved_from(im, hash)) != NULL) {
@@ -271,7 +276,9 @@ import_all(struct import_run *im, char **names, size_t n)
 		if (import_file(im, names[i]) == -1)
 			goto fail;
 	for (i = 0; i < im->nknown; i++) {
-		if (im->known[i].seen || im->known[i].deleted)
+		if (im->known[i].seen || im->known[i].deleted ||
+		    (im->base != NULL &&
+		    slug_hashes_find(im->base, im->known[i].slug) == NULL))
 			continue;
 		if (store_pg_article_delete(im->pg, im->known[i].id,
 		    im->now) == -1)
@@ -288,14 +295,18 @@ fail:
 /*
  * Imports the folder dir into pg in one transaction, as "kbd import"
  * does; the node that keeps the folder (cmd_folder.c) does the same.
- * Broken files are named on stderr and counted in out->stats.failed.
+ * With base (the articles as the folder and PostgreSQL last agreed), a
+ * file that is as base has it is left alone, and only an article base
+ * has is removed when its file is gone: what changed in PostgreSQL since
+ * (a staff save) is not undone.  Broken files are named on stderr and
+ * counted in out->stats.failed.
  * Returns 0, or -1: the folder could not be read (out->dir_errno), it
  * holds no article (out->empty, nothing changed), or the database failed
  * (store_pg_error; nothing changed).
  */
 int
 cmd_cluster_import(struct store_pg *pg, const char *dir,
-    struct cluster_import *out)
+    const struct slug_hashes *base, struct cluster_import *out)
 {
 	struct import_run	 im;
 	DIR			*d;
@@ -307,6 +318,7 @@ cmd_cluster_import(struct store_pg *pg, const char *dir,
 	memset(&im, 0, sizeof(im));
 	im.pg = pg;
 	im.dir = dir;
+	im.base = base;
 	im.now = clock_seconds();
 	if ((d = opendir(dir)) == NULL || file_list_md(d, &names, &n) == -1) {
 		out->dir_errno = errno;
@@ -346,7 +358,7 @@ cmd_import(const struct config *cfg)
 		fprintf(stderr, "kbd: import: %s\n", errstr);
 		return 1;
 	}
-	if (cmd_cluster_import(pg, dir, &im) == -1) {
+	if (cmd_cluster_import(pg, dir, NULL, &im) == -1) {
 		if (im.dir_errno != 0)
 			fprintf(stderr, "kbd: import: %s: %s\n", dir,
 			    strerror(im.dir_errno));

@@ -198,9 +198,11 @@ cmd_serve(const struct config *cfg)
 	search_log_setup(cfg->search_log_days, cfg->search_log_queries);
 	if (writer_start(cfg->db, articles, accesslog_flush) == -1)
 		goto done;
-	if (cfg->cluster != NULL)
+	if (cfg->cluster != NULL) {
 		cmd_node_run();
-	else
+		if (cfg->keep_folder)
+			cmd_folder_start(cfg);
+	} else
 		watch_start(articles);
 	cmd_serve_web(&web);
 	if (http_start(cfg, &web, &errstr) == -1) {
@@ -217,6 +219,7 @@ cmd_serve(const struct config *cfg)
 		log_info("SIGHUP: reading the articles folder again, reopening "
 		    "the access log");
 		writer_sync();
+		cmd_folder_poke();
 		accesslog_reopen();
 	}
 	log_info("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -229,6 +232,7 @@ cmd_serve(const struct config *cfg)
 	staff_auth_stop();
 	http_stop();
 writer:
+	cmd_folder_stop();
 	cmd_node_stop();
 	watch_stop();
 	writer_stop();

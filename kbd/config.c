@@ -378,6 +378,9 @@ config_parse(struct config *cfg, int argc, char **argv, const char **errstr)
 	    (cfg->cluster = getenv("KBD_CLUSTER")) != NULL &&
 	    *cfg->cluster == '\0')
 		cfg->cluster = NULL;
+	/* A node given --articles may keep that folder (cmd_folder.c). */
+	cfg->keep_folder = cfg->cluster != NULL &&
+	    cfg->articles != default_of('a');
 	if (check_args(cfg, why, sizeof(why)) == -1)
 		return -1;
 	return 0;
@@ -639,9 +642,9 @@ read_cluster_file(struct config *cfg, char *err, size_t errlen)
 /*
  * Cluster mode: the URL comes from --cluster, --cluster-file or
  * KBD_CLUSTER; kbd import and export need it.  A node serves the
- * cluster's articles (cmd_node.c), but does not sync a folder yet, and
- * the staff accounts do not use it yet: they say so rather than quietly
- * using one node's SQLite instead.
+ * cluster's articles (cmd_node.c), and with --articles may keep that
+ * folder (cmd_folder.c); the staff accounts do not use it yet: they say
+ * so rather than quietly using one node's SQLite instead.
  */
 static int
 check_cluster(const struct config *cfg, char *err, size_t errlen)
@@ -659,16 +662,11 @@ check_cluster(const struct config *cfg, char *err, size_t errlen)
 	if (cfg->cluster == NULL || (cmd != NULL && (strcmp(cmd, "check") ==
 	    0 || strcmp(cmd, "backup") == 0)))
 		return 0;
-	if (cmd == NULL && cfg->articles == default_of('a'))
-		return 0;
 	if (cmd == NULL)
-		snprintf(err, errlen, "--articles with --cluster: the node that "
-		    "syncs the folder is not built yet; a node takes its "
-		    "articles from the cluster (kbd import DIR puts them there)");
-	else
-		snprintf(err, errlen, "kbd %s: staff accounts in the cluster's "
-		    "PostgreSQL are not built yet; leave out --cluster (and "
-		    "KBD_CLUSTER)", cmd);
+		return 0;
+	snprintf(err, errlen, "kbd %s: staff accounts in the cluster's "
+	    "PostgreSQL are not built yet; leave out --cluster (and "
+	    "KBD_CLUSTER)", cmd);
 	return -1;
 }
 

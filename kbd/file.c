@@ -3,8 +3,9 @@
  * descriptor (openat), so that a path from a folder listing cannot be
  * made to point elsewhere by a rename of the folder under way; and the
  * listing of a folder's articles (*.md), as the import and the cluster
- * commands read a folder; writing a file whole or not at all; and the
- * hash by which an article's file is known everywhere.
+ * commands read a folder; writing a file whole or not at all; the hash
+ * by which an article's file is known everywhere, and lists of slugs
+ * with those hashes.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -159,4 +160,58 @@ file_hash(const char *text, size_t len, char hex[65])
 	crypto_generichash(bin, sizeof(bin), (const unsigned char *)text, len,
 	    NULL, 0);
 	sodium_bin2hex(hex, 65, bin, sizeof(bin));
+}
+
+void
+slug_hashes_clear(struct slug_hashes *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].slug);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Adds slug and hash to the list arg (store_pg_current_each's fn). */
+void
+slug_hashes_add(void *arg, const char *slug, const char *hash)
+{
+	struct slug_hashes	*l = arg;
+	struct slug_hash	*f;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	f = &l->v[l->n++];
+	f->slug = xstrdup(slug);
+	snprintf(f->hash, sizeof(f->hash), "%s", hash);
+}
+
+static int
+slug_hash_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct slug_hash *)a)->slug,
+	    ((const struct slug_hash *)b)->slug);
+}
+
+/* Sorts l by slug, in C's order (PostgreSQL's may be a locale's). */
+void
+slug_hashes_sort(struct slug_hashes *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), slug_hash_cmp);
+}
+
+/* The entry of slug in the sorted l, or NULL. */
+struct slug_hash *
+slug_hashes_find(const struct slug_hashes *l, const char *slug)
+{
+	struct slug_hash	 key;
+
+	if (l->n == 0)
+		return NULL;
+	key.slug = (char *)(uintptr_t)slug;
+	return bsearch(&key, l->v, l->n, sizeof(*l->v), slug_hash_cmp);
 }

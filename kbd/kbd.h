@@ -178,6 +178,21 @@ void	 file_names_free(char **names, size_t n);
 int	 file_put_at(int dirfd, const char *name, const char *text,
 	    size_t len, mode_t mode);
 void	 file_hash(const char *text, size_t len, char hex[65]);
+/* Articles known by slug and file_hash(), sorted by slug (in C's order). */
+struct slug_hash {
+	char		*slug;
+	char		 hash[65];
+};
+struct slug_hashes {
+	struct slug_hash	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+void	 slug_hashes_add(void *arg, const char *slug, const char *hash);
+void	 slug_hashes_sort(struct slug_hashes *l);
+struct slug_hash *slug_hashes_find(const struct slug_hashes *l,
+	    const char *slug);
+void	 slug_hashes_clear(struct slug_hashes *l);
 
 /* hash.c */
 uint64_t hash_fnv(const char *s, size_t n);
@@ -229,6 +244,7 @@ struct config {
 					   "export", or NULL: serve */
 	const char	*cluster;	/* PostgreSQL's URL, or NULL */
 	const char	*cluster_file;	/* ... read from this file */
+	int		 keep_folder;	/* a node with --articles */
 	const char	*role;		/* for "kbd user add" */
 	int		 insecure_admin; /* staff pages over plain HTTP */
 	char		**args;		/* the command's other arguments */
@@ -1644,9 +1660,14 @@ struct cluster_import {
 	int			 dir_errno;	/* the folder unreadable */
 };
 int	 cmd_cluster_import(struct store_pg *pg, const char *dir,
-	    struct cluster_import *out);
+	    const struct slug_hashes *base, struct cluster_import *out);
 int	 cmd_import(const struct config *cfg);
 int	 cmd_export(const struct config *cfg);
+
+/* cmd_folder.c */
+int	 cmd_folder_start(const struct config *cfg);
+void	 cmd_folder_poke(void);
+void	 cmd_folder_stop(void);
 
 /* cmd_node.c */
 int	 cmd_node_start(const struct config *cfg, const char *dir);

@@ -26,9 +26,8 @@
 #        kbd (oldest) is refused with a clear message and left as it was;
 #        one whose newer steps only added is used (a rolling upgrade); a
 #        version 1 database is brought up to version 2 with its rows
-#   7.x  serving with --cluster (or KBD_CLUSTER) and --articles refuses
-#        clearly, exit 2, without starting (the node that syncs the folder
-#        is not built yet; t0081 tests nodes); so does kbd user
+#   7.x  kbd user with --cluster refuses clearly, exit 2 (t0081 tests
+#        nodes, t0086 the node that keeps a folder)
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/cluster/pg.sh"
 
@@ -254,19 +253,7 @@ kbd_run export --cluster "$(pg_url kbd_v1)" "$TMP/e9"
     [ "$(q kbd_v1 'SELECT slug FROM kbd.article')" = alt ] ||
     fail 6.8 "version 1 was not updated to 2 with its rows kept"
 
-# 7: a node that syncs the folder is not built yet
-RC=0
-timeout 20 "$KBD" --cluster "$PG_URL" --articles "$ROOT/articles" \
-    --db "$DB" --listen 127.0.0.1:0 >"$OUT" 2>"$ERR" || RC=$?
-[ "$RC" = 2 ] && grep -q '^kbd: --articles with --cluster: the node that syncs the folder is not built yet' "$ERR" ||
-    fail 7.1 "kbd --cluster: rc $RC, $(cat "$ERR")"
-grep -q 'listening' "$ERR" && fail 7.2 "kbd --cluster started serving"
-RC=0
-KBD_CLUSTER=$PG_URL timeout 20 "$KBD" --articles "$ROOT/articles" \
-    --db "$DB" --listen 127.0.0.1:0 >"$OUT" 2>"$ERR" || RC=$?
-[ "$RC" = 2 ] && grep -q '^kbd: --articles with --cluster: the node that syncs the folder is not built yet' "$ERR" ||
-    fail 7.3 "KBD_CLUSTER and serving: rc $RC, $(cat "$ERR")"
-grep -q 'pw-' "$ERR" && fail 7.4 "the refusal shows the password"
+# 7: staff accounts in PostgreSQL are not built yet
 kbd_run user list --cluster "$PG_URL" --db "$DB"
 [ "$RC" = 2 ] && grep -q 'not built yet' "$ERR" ||
     fail 7.5 "kbd user --cluster: rc $RC, $(cat "$ERR")"

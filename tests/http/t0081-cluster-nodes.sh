@@ -13,7 +13,7 @@
 #        local index and says so; once PostgreSQL is back it catches up
 #   4.x  a staff save on a node, through the API or the editor's form,
 #        is refused with 503 and a German reason (the form keeps the
-#        text), and changes nothing; --articles with --cluster is refused
+#        text), and changes nothing
 #   5.x  a third node started empty after all that answers as node 1
 #        does, and the old name of an article renamed before it started
 #        redirects (PostgreSQL's redirects)
@@ -176,11 +176,6 @@ req POST /admin/edit/imap -b "$JAR" --data-urlencode "csrf=$csrf" \
 grep -q 'Knoten des Clusters' "$BODY" && grep -q 'Pflaumenmus' "$BODY" ||
     fail 4.8 "the editor's page lacks the reason or the text"
 finds 2 pflaumenmus "" || fail 4.9 "the refused form save changed the article"
-RC=0
-timeout 20 "$KBD" --cluster "$PG_URL" --articles "$src" --db "$TMP/x.sqlite" \
-    --listen 127.0.0.1:0 >"$TMP/out" 2>"$TMP/err" || RC=$?
-[ "$RC" = 2 ] && grep -q 'the node that syncs the folder is not built yet' "$TMP/err" ||
-    fail 4.10 "--articles with --cluster: rc $RC, $(cat "$TMP/err")"
 
 # 5: a third node started empty after all that answers as node 1 does
 # (but for the hits, which each node counts itself in this slice), the
