@@ -9,7 +9,9 @@
  * ask for it every FOLDER_RETRY_MS and take over when its holder dies:
  * PostgreSQL frees a session's lock when its connection ends.
  *
- * Holding it, a round runs every FOLDER_POLL_MS, and at once on SIGHUP:
+ * Holding it, a round runs every FOLDER_POLL_MS, and at once on SIGHUP,
+ * when the folder or PostgreSQL's articles moved on (a signature of the
+ * folder; the number every article transaction raises):
  *  1. what changed in PostgreSQL since the last round (a staff save on
  *     any node, kbd import) is written into the folder: an article whose
  *     hash moved on gets its new text, and an article gone loses its
@@ -51,6 +53,7 @@ static const char	*dir;		/* the folder kept */
 static struct store_pg	*pg;		/* the thread's */
 static struct slug_hashes synced;	/* PostgreSQL's, last round */
 static uint64_t		 seen;		/* the folder's signature then */
+static int64_t		 version;	/* PostgreSQL's articles' then */
 static pthread_t	 thread;
 static int		 running;
 static atomic_int	 stopping;
@@ -277,8 +280,14 @@ round_once(int first)
 {
 	struct slug_hashes	 now;
 	uint64_t		 sig;
+	int64_t			 v;
 	int			 empty;
 
+	/* Nothing moved on either side: no need to read every hash. */
+	if (store_pg_articles_version(pg, &v) == -1)
+		return -1;
+	if (!first && v == version && signature() == seen)
+		return 0;
 	if (current(&now) == -1)
 		return -1;
 	empty = first && now.n == 0;
@@ -297,7 +306,11 @@ round_once(int first)
 		seen = sig;
 	}
 	slug_hashes_clear(&synced);
-	return current(&synced);
+	if (current(&synced) == -1)
+		return -1;
+	/* The import's own commit moved it: seen at the next round. */
+	version = v;
+	return 0;
 }
 
 static void

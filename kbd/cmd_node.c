@@ -1,19 +1,21 @@
 /*
- * cmd_node.c (cmd): a node of a cluster (kbd --cluster URL, without
- * --articles).  Its articles come from the cluster's PostgreSQL
- * (store_pg.c) into a folder of its own next to its database
- * (<db>.articles), one <slug>.md each, and from there the writer imports
- * them as it imports any articles folder (import.c): HTML, search index,
- * lexicon and snapshot are made exactly as for a single node, and reads
- * never wait for PostgreSQL.  The first round reads every file in one
- * query.  Then a thread LISTENs on kbd_articles; on a
- * notification, and every NODE_POLL_MS anyway (a notification lost with
- * a broken connection), it compares every slug and hash with what it
- * has, writes the files that changed, removes those deleted, and hands
- * their names to the writer.  When PostgreSQL is away the node serves
- * what it has and connects again every NODE_RETRY_MS; at start, it
- * serves the folder of its last run.  It never writes to PostgreSQL:
- * staff saves are refused (staff_edit_refuse).
+ * cmd_node.c (cmd): a node of a cluster (kbd --cluster URL).  Its articles
+ * come from the cluster's PostgreSQL (store_pg.c) into a folder of its own
+ * next to its database (<db>.articles), one <slug>.md each, and from there
+ * the writer imports them as it imports any articles folder (import.c):
+ * HTML, search index, lexicon and snapshot are made exactly as for a single
+ * node, and reads never wait for PostgreSQL.  The first round reads every
+ * file in one query.  Then a thread LISTENs on kbd_articles; on a
+ * notification, and when the number every article transaction raises moved
+ * on (asked every NODE_POLL_MS, for a notification lost with a broken
+ * connection; one row, where comparing 50,000 hashes costs PostgreSQL most
+ * of a second) or NODE_FULL_MS passed (a kbd older than schema 2 does not
+ * raise it), it compares every slug and hash with what it has, writes the
+ * files that changed, removes those deleted, and hands their names to the
+ * writer.  When PostgreSQL is away the node serves what it has and connects
+ * again every NODE_RETRY_MS; at start, it serves the folder of its last run.
+ * It never writes to PostgreSQL: staff saves are refused
+ * (staff_edit_refuse).
  */
 #include <sys/stat.h>
 
@@ -31,7 +33,8 @@
 
 #include "kbd.h"
 
-#define NODE_POLL_MS	3000	/* compare anyway, this often */
+#define NODE_POLL_MS	3000	/* ask whether the articles moved on */
+#define NODE_FULL_MS	60000	/* compare anyway, this often */
 #define NODE_RETRY_MS	2000	/* connect again after this */
 #define NODE_WAIT_MS	250	/* a stop is seen this fast */
 
@@ -387,7 +390,7 @@ static void *
 node_main(void *unused)
 {
 	const char	*errstr;
-	int64_t		 last = now_ms(), retry = 0;
+	int64_t		 last = now_ms(), full = last, retry = 0, v, seen = -1;
 	int		 rc;
 
 	(void)unused;
@@ -413,12 +416,18 @@ node_main(void *unused)
 			stats_cluster_set(CLUSTER_UP);
 			rc = 1;
 		} else if ((rc = store_pg_wait(pg, NODE_WAIT_MS)) == 0 &&
-		    now_ms() - last >= NODE_POLL_MS)
-			rc = 1;
-		if (rc == 1) {
+		    now_ms() - last >= NODE_POLL_MS) {
 			last = now_ms();
-			if (node_sync(1) == 0)
+			rc = store_pg_articles_version(pg, &v) == -1 ? -1 :
+			    v != seen || last - full >= NODE_FULL_MS;
+		}
+		if (rc == 1) {
+			last = full = now_ms();
+			if (store_pg_articles_version(pg, &v) == 0 &&
+			    node_sync(1) == 0) {
+				seen = v;
 				continue;
+			}
 			rc = -1;
 		}
 		if (rc == -1) {

@@ -564,6 +564,7 @@ void	 store_pg_close(struct store_pg *pg);
 const char *store_pg_error(struct store_pg *pg);
 const char *store_pg_where(struct store_pg *pg);
 int	 store_pg_folder_lock(struct store_pg *pg);
+int	 store_pg_articles_version(struct store_pg *pg, int64_t *n);
 int	 store_pg_begin(struct store_pg *pg);
 int	 store_pg_commit(struct store_pg *pg);
 void	 store_pg_rollback(struct store_pg *pg);

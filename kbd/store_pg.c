@@ -87,12 +87,18 @@ static const char pg_schema_v1[] =
 	" article_id bigint NOT NULL REFERENCES kbd.article(id));";
 
 /*
- * Version 2: the oldest kbd that may use the schema (see above); the
- * counters (hits, visitors, votes, searches) and the staff's accounts.
+ * Version 2: the oldest kbd that may use the schema (see above); a
+ * number every article transaction raises, which nodes poll instead of
+ * comparing every article's hash; the counters (hits, visitors, votes,
+ * searches) and the staff's accounts.
  */
 static const char pg_schema_v2[] =
 	"ALTER TABLE kbd.schema_version"
 	" ADD COLUMN oldest integer NOT NULL DEFAULT 1;"
+	"CREATE TABLE kbd.articles_version ("	/* + 1 by every article */
+	" one boolean PRIMARY KEY DEFAULT true CHECK (one),"	/* commit */
+	" n   bigint NOT NULL);"
+	"INSERT INTO kbd.articles_version(n) VALUES (0);"
 	PG_SCHEMA_V2_COUNTS
 	PG_SCHEMA_V2_STAFF;
 
@@ -484,6 +490,31 @@ store_pg_where(struct store_pg *pg)
 }
 
 /*
+ * The number every article transaction raises (store_pg_commit): a node
+ * compares the articles only when it moved.  Returns 0 or -1.
+ */
+int
+store_pg_articles_version(struct store_pg *pg, int64_t *n)
+{
+	PGresult	*res;
+	long long	 v;
+	int		 rc = 0;
+
+	if ((res = want(pg, PQexec(pg->conn, "SELECT n FROM"
+	    " kbd.articles_version"), PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || parse_number(PQgetvalue(res, 0, 0), 0,
+	    INT64_MAX, &v) == -1) {
+		set_error(pg, "%s: kbd.articles_version holds no number",
+		    pg->where);
+		rc = -1;
+	} else
+		*n = v;
+	PQclear(res);
+	return rc;
+}
+
+/*
  * Takes the lock of the node that keeps the articles folder
  * (cmd_folder.c), if no other connection holds it.  It is held until
  * pg's connection ends, so a node that dies (even kill -9: the server
@@ -527,7 +558,8 @@ store_pg_begin(struct store_pg *pg)
 int
 store_pg_commit(struct store_pg *pg)
 {
-	if (exec_plain(pg, "NOTIFY " PG_CHANNEL) == -1) {
+	if (exec_plain(pg, "UPDATE kbd.articles_version SET n = n + 1") ==
+	    -1 || exec_plain(pg, "NOTIFY " PG_CHANNEL) == -1) {
 		store_pg_rollback(pg);
 		return -1;
 	}
