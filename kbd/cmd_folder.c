@@ -134,27 +134,27 @@ aside(int dfd, const char *name, char *into, size_t size)
 }
 
 /*
- * Writes PostgreSQL's text of slug into the folder.  A file there that
- * is not as last synced goes aside first when first is set (taking the
+ * Writes PostgreSQL's text of slug into the folder; hex is the hash of
+ * the file there, or NULL when there is none.  A file that is not as
+ * last synced (was) goes aside first when first is set (taking the
  * lock); otherwise it wins (step 2 imports it).  Returns 0 or -1.
  */
 static int
-put(int dfd, const char *slug, const struct slug_hash *was, int first,
-    char *into, size_t size)
+put(int dfd, const char *slug, const char *hex, const struct slug_hash *was,
+    int first, char *into, size_t size)
 {
-	char	 name[KBD_MAX_SLUG + 4], hex[65], *text;
+	char	 name[KBD_MAX_SLUG + 4], *text;
 	size_t	 len;
-	int	 have;
 
 	snprintf(name, sizeof(name), "%s.md", slug);
-	have = file_hash_of(dfd, slug, hex) == 0;
-	if (have && !first && (was == NULL || strcmp(hex, was->hash) != 0))
+	if (hex != NULL && !first && (was == NULL ||
+	    strcmp(hex, was->hash) != 0))
 		return 0;		/* changed here too: the file wins */
 	if (store_pg_article_text(pg, slug, &text, &len) == -1)
 		return -1;
 	if (text == NULL)
 		return 0;		/* gone meanwhile: next round */
-	if (have && first && aside(dfd, name, into, size) == -1) {
+	if (hex != NULL && first && aside(dfd, name, into, size) == -1) {
 		free(text);
 		return 0;
 	}
@@ -170,6 +170,8 @@ drop(int dfd, const struct slug_hash *was)
 {
 	char	 name[KBD_MAX_SLUG + 4], hex[65];
 
+	if (!parse_slug(was->slug, strlen(was->slug)))
+		return;			/* never a file name */
 	snprintf(name, sizeof(name), "%s.md", was->slug);
 	if (file_hash_of(dfd, was->slug, hex) == 0 &&
 	    strcmp(hex, was->hash) == 0 && unlinkat(dfd, name, 0) == -1)
@@ -189,7 +191,7 @@ to_folder(const struct slug_hashes *now, int first)
 	char			 hex[65], slug[KBD_MAX_SLUG + 1];
 	size_t			 n = 0, i, len;
 	const struct slug_hash	*was;
-	int			 dfd, rc = 0;
+	int			 dfd, have, rc = 0;
 
 	if ((d = opendir(dir)) == NULL) {
 		log_warn("cluster: %s", dir);
@@ -200,10 +202,14 @@ to_folder(const struct slug_hashes *now, int first)
 		was = slug_hashes_find(&synced, now->v[i].slug);
 		if (was != NULL && strcmp(was->hash, now->v[i].hash) == 0)
 			continue;
-		if (file_hash_of(dfd, now->v[i].slug, hex) == 0 &&
-		    strcmp(hex, now->v[i].hash) == 0)
+		/* A slug becomes a file name: nothing else may. */
+		if (!parse_slug(now->v[i].slug, strlen(now->v[i].slug)))
 			continue;
-		rc = put(dfd, now->v[i].slug, was, first, into, sizeof(into));
+		have = file_hash_of(dfd, now->v[i].slug, hex) == 0;
+		if (have && strcmp(hex, now->v[i].hash) == 0)
+			continue;
+		rc = put(dfd, now->v[i].slug, have ? hex : NULL, was, first,
+		    into, sizeof(into));
 	}
 	for (i = 0; i < synced.n; i++)
 		if (slug_hashes_find(now, synced.v[i].slug) == NULL)
