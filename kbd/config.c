@@ -638,10 +638,10 @@ read_cluster_file(struct config *cfg, char *err, size_t errlen)
 
 /*
  * Cluster mode: the URL comes from --cluster, --cluster-file or
- * KBD_CLUSTER; kbd import and export need it.  A node serves the
- * cluster's articles (cmd_node.c), but does not sync a folder yet, and
- * the staff accounts do not use it yet: they say so rather than quietly
- * using one node's SQLite instead.
+ * KBD_CLUSTER; kbd import and export need it, kbd user uses it when
+ * given.  A node serves the cluster's articles (cmd_node.c), but does
+ * not sync a folder yet: it says so rather than quietly serving one
+ * node's folder instead.
  */
 static int
 check_cluster(const struct config *cfg, char *err, size_t errlen)
@@ -656,19 +656,12 @@ check_cluster(const struct config *cfg, char *err, size_t errlen)
 		    "--cluster URL, --cluster-file FILE or KBD_CLUSTER", cmd);
 		return -1;
 	}
-	if (cfg->cluster == NULL || (cmd != NULL && (strcmp(cmd, "check") ==
-	    0 || strcmp(cmd, "backup") == 0)))
+	if (cfg->cluster == NULL || cmd != NULL ||
+	    cfg->articles == default_of('a'))
 		return 0;
-	if (cmd == NULL && cfg->articles == default_of('a'))
-		return 0;
-	if (cmd == NULL)
-		snprintf(err, errlen, "--articles with --cluster: the node that "
-		    "syncs the folder is not built yet; a node takes its "
-		    "articles from the cluster (kbd import DIR puts them there)");
-	else
-		snprintf(err, errlen, "kbd %s: staff accounts in the cluster's "
-		    "PostgreSQL are not built yet; leave out --cluster (and "
-		    "KBD_CLUSTER)", cmd);
+	snprintf(err, errlen, "--articles with --cluster: the node that "
+	    "syncs the folder is not built yet; a node takes its "
+	    "articles from the cluster (kbd import DIR puts them there)");
 	return -1;
 }
 
@@ -696,7 +689,8 @@ config_check(const struct config *cfg, const char **errstr)
 	if (cfg->command != NULL && strcmp(cfg->command, "backup") == 0)
 		return check_file("--db", cfg->db, err, errlen);
 	if (cfg->command != NULL && strcmp(cfg->command, "user") == 0)
-		return check_db(cfg->db, err, errlen);
+		return cfg->cluster != NULL ? 0 :
+		    check_db(cfg->db, err, errlen);
 	rc = cfg->cluster != NULL ? 0 :
 	    check_articles(cfg->articles, err, errlen);
 	if (rc == 0 && cfg->static_dir != NULL)
