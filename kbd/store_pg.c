@@ -13,8 +13,14 @@
  * own copy current: every article transaction announces itself on the
  * channel kbd_articles (NOTIFY, delivered on commit), which a node
  * LISTENs on, and a node also compares slugs and hashes now and then, so
- * that a lost notification delays a change, never loses it.  Hits,
- * votes, the search log and staff accounts are for later (issue 18).
+ * that a lost notification delays a change, never loses it.  It also
+ * keeps the staff's accounts, sessions, API tokens and failed logins,
+ * so that a login is the same on every node: passwords only as their
+ * Argon2id hash, cookies and tokens only as their BLAKE2b hash, as in
+ * SQLite.  A server reaches them through one connection of its own,
+ * behind a mutex (store_pg_shared_*, at the end), which store_user.c
+ * calls in cluster mode.  Hits, votes and the search log are for later
+ * (issue 18).
  *
  * Every statement with values is prepared once at open and run with its
  * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors
