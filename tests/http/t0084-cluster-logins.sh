@@ -11,12 +11,16 @@
 #        once (no cache); an account made by kbd user on the node's own
 #        SQLite file does not log in to a node
 #   3.x  an API token made with kbd user token --cluster works on nodes
-#        1 and 3; kbd user passwd revokes it on all of them
+#        1 and 3; an account an admin makes through node 2's API logs in
+#        on node 3, and node 1 deletes it; kbd user passwd revokes the
+#        token on all nodes
 #   4.x  failed logins from one address spread over the three nodes lock
 #        it out by the single-node rules (five free, then 1, 2, 4 s): 7
 #        failures in all (8 on a slow machine), not 7 per node, and
 #        PostgreSQL counts them; then it is refused on every node, the
-#        right password too, and another address logs in
+#        right password too, and another address logs in; failures
+#        against an account from six addresses over three nodes hold its
+#        next attempt a second or more, but its right password logs in
 #   5.x  PostgreSQL paused: public pages and the search answer 200; a
 #        login answers 503 with a German reason within seconds, and so
 #        does a staff page with a cookie; once it is back, logins work
@@ -102,9 +106,18 @@ for n in 1 3; do
 done
 jq -e '.articles // . | length > 0' "$BODY" >/dev/null 2>&1 ||
     fail 3.3 "node 3's article list is empty: $(head -c 200 "$BODY")"
-echo "anna-passwort-3" | cuser passwd anna 2>/dev/null || fail 3.4 "kbd user passwd --cluster"
+expect_status 3.4 POST "${NBASE[2]}/api/admin/users" 201 "${T[@]}" \
+    -H 'Content-Type: application/json' \
+    -d '{"name": "dora", "role": "editor", "password": "dora-passwort-1"}'
+BASE=${NBASE[3]}
+req POST /admin/login -d 'name=dora&password=dora-passwort-1'
+[ "$STATUS" = 303 ] || fail 3.5 "dora, made on node 2, cannot log in on node 3 ($STATUS)"
+expect_status 3.6 DELETE "${NBASE[1]}/api/admin/users/dora" 200 "${T[@]}"
+[ "$(psql_kbd kbd "SELECT count(*) FROM kbd.account WHERE name = 'dora'")" = 0 ] ||
+    fail 3.7 "dora is still in PostgreSQL"
+echo "anna-passwort-3" | cuser passwd anna 2>/dev/null || fail 3.8 "kbd user passwd --cluster"
 for n in 1 2 3; do
-	expect_status "3.5.$n" GET "${NBASE[$n]}/api/admin/articles" 401 "${T[@]}"
+	expect_status "3.9.$n" GET "${NBASE[$n]}/api/admin/articles" 401 "${T[@]}"
 done
 
 # 4: the lock-out counts over all nodes
@@ -141,6 +154,17 @@ print(hashlib.blake2b(b"addr\0" + socket.inet_aton(sys.argv[1]), digest_size=16)
 # (anna's success from 203.0.113.8 forgave that address, not this one)
 [ "$(psql_kbd kbd "SELECT count FROM kbd.strike WHERE key = '$key'")" = "$failed" ] ||
     fail 4.5 "PostgreSQL counts $(psql_kbd kbd "SELECT count FROM kbd.strike WHERE key = '$key'") strikes against 203.0.113.7, want $failed"
+for i in 1 2 3 4 5 6; do
+	login $((i % 3 + 1)) anna "falsch-a$i" "198.51.100.$i"
+	[ "$STATUS" = 401 ] || fail "4.6.$i" "a wrong password for anna gave $STATUS"
+done
+t0=$(date +%s%N)
+login 3 anna falsch-a7 198.51.100.7
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$STATUS" = 401 ] && [ "$ms" -ge 900 ] ||
+    fail 4.7 "anna's seventh failure (over three nodes) from a new address: $STATUS after $ms ms, want 401 after a second or more"
+login 1 anna anna-passwort-3 198.51.100.8
+[ "$STATUS" = 303 ] || fail 4.8 "anna's right password after those failures gave $STATUS, want 303"
 
 # 5: PostgreSQL away
 login 1 anna anna-passwort-3 203.0.113.20
