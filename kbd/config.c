@@ -37,8 +37,8 @@ static const struct option_def options[] = {
 	{ "cluster", 'P', "URL", NULL,
 	  "PostgreSQL shared by the nodes of a cluster "
 	  "(postgresql://...): serve its articles as a node; for kbd "
-	  "import and export; also "
-	  "KBD_CLUSTER" },
+	  "import and export, and kbd user for the cluster's accounts; "
+	  "also KBD_CLUSTER" },
 	{ "cluster-file", 'F', "FILE", NULL,
 	  "a file whose first line is the --cluster URL, so that its "
 	  "password is not on the command line" },
@@ -109,9 +109,9 @@ usage(FILE *f)
 	    "       kbd backup [--db FILE] FILE\n"
 	    "       kbd import|export --cluster URL DIR\n"
 	    "       kbd --cluster URL [--db FILE] [options]\n"
-	    "       kbd user add|passwd|del|token NAME [--role ROLE] "
-	    "[--db FILE]\n"
-	    "       kbd user list [--db FILE]\n\n"
+	    "       kbd user add|passwd|del|token NAME [--role ROLE]\n"
+	    "                [--db FILE | --cluster URL]\n"
+	    "       kbd user list [--db FILE | --cluster URL]\n\n"
 	    "Serves a knowledge base of Markdown articles over HTTP.\n"
 	    "\"check\" reports what is wrong with the articles as file:line\n"
 	    "messages (exit 1 if an article would be skipped or links to a\n"
@@ -120,7 +120,8 @@ usage(FILE *f)
 	    "password is read from stdin; \"token\" prints a new API token);\n"
 	    "\"import\" and \"export\" move the articles of DIR into the\n"
 	    "cluster's PostgreSQL and back; serving with --cluster makes\n"
-	    "kbd a node that serves the articles of that PostgreSQL.\n"
+	    "kbd a node that serves the articles of that PostgreSQL, and\n"
+	    "\"user --cluster\" manages the accounts that all nodes share.\n"
 	    "\n");
 	for (i = 0; i < nitems(options); i++) {
 		snprintf(left, sizeof(left), "-%c, --%s%s%s", options[i].key,
