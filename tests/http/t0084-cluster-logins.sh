@@ -23,7 +23,9 @@
 #        next attempt a second or more, but its right password logs in
 #   5.x  PostgreSQL paused: public pages and the search answer 200; a
 #        login answers 503 with a German reason within seconds, and so
-#        does a staff page with a cookie; once it is back, logins work
+#        does a staff page, the API or an upload with a cookie; kbd user
+#        --cluster fails; once it is back, logins work, and the session
+#        from before still holds
 #   6.x  the nodes stop cleanly
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/cluster/pg.sh"
@@ -186,7 +188,9 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 req GET "${NBASE[2]}/admin" "${C[@]}"
 [ "$STATUS" = 503 ] && grep -q 'Datenbank des Clusters' "$BODY" ||
     fail 5.6 "a staff page without PostgreSQL gave $STATUS, want 503 and a German reason"
-expect_status 5.7 GET "${NBASE[1]}/api/admin/articles" 503 "${C[@]}"
+expect_status 5.7.1 GET "${NBASE[1]}/api/admin/articles" 503 "${C[@]}"
+expect_status 5.7.2 POST "${NBASE[1]}/api/admin/media" 503 "${C[@]}" \
+    -H 'Content-Type: image/png' --data-binary 'kein Bild'
 expect_status 5.8 GET "${NBASE[1]}/a/imap" 200 "${C[@]}"
 cuser list >/dev/null 2>"$TMP/err" && fail 5.9 "kbd user list --cluster succeeded without PostgreSQL"
 pg_resume
