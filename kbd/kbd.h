@@ -564,8 +564,6 @@ int	 store_pg_export_each(struct store_pg *pg, int (*fn)(void *arg,
  * of the process's own (store_pg_shared_init); store_user.c calls them
  * when cluster mode is on.  Strings given are borrowed.
  */
-struct user_row;
-struct staff;
 /* Failed logins of an address or an account (staff_auth.c). */
 struct strike_row {
 	unsigned int	 count;

@@ -732,7 +732,7 @@ staff_auth_login(struct request *req, struct reply *rep, const char *name,
     const char *pw, login_answer_fn answer)
 {
 	struct attempt	*at;
-	struct reader	*r;
+	struct reader	*r = NULL;
 	unsigned char	 ip[16];
 	size_t		 n;
 	int64_t		 now = clock_us(), wait = 0, delay = 0;
