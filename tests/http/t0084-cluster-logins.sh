@@ -20,7 +20,9 @@
 #        PostgreSQL counts them; then it is refused on every node, the
 #        right password too, and another address logs in; failures
 #        against an account from six addresses over three nodes hold its
-#        next attempt a second or more, but its right password logs in
+#        next attempt a second or more, but its right password logs in;
+#        30 wrong logins at once from one address, ten to each node, get
+#        exactly 5 checks (401) and 25 refusals (429), as on one node
 #   5.x  PostgreSQL paused: public pages and the search answer 200; a
 #        login answers 503 with a German reason within seconds, and so
 #        does a staff page, the API or an upload with a cookie; kbd user
@@ -167,6 +169,31 @@ ms=$((($(date +%s%N) - t0) / 1000000))
     fail 4.7 "anna's seventh failure (over three nodes) from a new address: $STATUS after $ms ms, want 401 after a second or more"
 login 1 anna anna-passwort-3 198.51.100.8
 [ "$STATUS" = 303 ] || fail 4.8 "anna's right password after those failures gave $STATUS, want 303"
+py 4.9 "${NBASE[1]##*:}" "${NBASE[2]##*:}" "${NBASE[3]##*:}" >"$TMP/race" <<'EOF'
+import http.client, json, sys, threading
+ports = [int(p) for p in sys.argv[1:]]
+conns = []
+for i in range(30):
+    c = http.client.HTTPConnection("127.0.0.1", ports[i % 3], timeout=60)
+    c.connect()
+    conns.append(c)
+go = threading.Barrier(30)
+got = []
+def one(c, i):
+    go.wait()
+    try:
+        c.request("POST", "/api/admin/login", json.dumps({"name": "zoe", "password": "x%d" % i}),
+                  {"X-Real-IP": "198.18.0.10", "Content-Type": "application/json"})
+        got.append(str(c.getresponse().status))
+    except Exception as e:
+        got.append("error " + repr(e))
+ts = [threading.Thread(target=one, args=(c, i)) for i, c in enumerate(conns)]
+for t in ts: t.start()
+for t in ts: t.join()
+print("\n".join(got))
+EOF
+[ "$(grep -c '^401$' "$TMP/race") $(grep -c '^429$' "$TMP/race")" = "5 25" ] ||
+    fail 4.10 "30 logins at once over three nodes: $(sort "$TMP/race" | uniq -c | tr '\n' ' '), want 5 401 and 25 429"
 
 # 5: PostgreSQL away
 login 1 anna anna-passwort-3 203.0.113.20
