@@ -14,8 +14,9 @@
  * files that changed, removes those deleted, and hands their names to the
  * writer.  When PostgreSQL is away the node serves what it has and connects
  * again every NODE_RETRY_MS; at start, it serves the folder of its last run.
- * It never writes to PostgreSQL: staff saves are refused
- * (staff_edit_refuse).
+ * It never writes articles to PostgreSQL: staff saves are refused
+ * (staff_edit_refuse).  (Staff logins do write there, through
+ * store_user.c, not through here.)
  */
 #include <sys/stat.h>
 

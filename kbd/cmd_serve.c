@@ -9,8 +9,9 @@
  * requests under way, then the writer flushes the last hits and closes
  * the database.  A node of a cluster (--cluster) takes its articles from
  * PostgreSQL into a folder of its own before the writer starts
- * (cmd_node.c), follows PostgreSQL once it runs, and refuses staff
- * changes.
+ * (cmd_node.c), follows PostgreSQL once it runs, keeps its staff
+ * accounts, sessions and lock-out there (store_pg_shared_init), and
+ * refuses staff changes to articles.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -174,6 +175,7 @@ cmd_serve(const struct config *cfg)
 		/* A node: its articles come from PostgreSQL (cmd_node.c). */
 		snprintf(mirror, sizeof(mirror), "%s.articles", cfg->db);
 		articles = mirror;
+		store_pg_shared_init(cfg->cluster);
 		staff_edit_refuse("Auf diesem Knoten des Clusters können "
 		    "Artikel noch nicht bearbeitet werden; Änderungen kommen "
 		    "mit »kbd import« in die gemeinsame Datenbank. Der Text "
@@ -243,6 +245,7 @@ done:
 	staff_auth_stop();
 	http_stop();
 	hits_visitor_shutdown();
+	store_pg_shared_close();
 	cache_shutdown();
 	accesslog_close();
 	store_shutdown();

@@ -2,7 +2,10 @@
  * cmd_user.c (cmd): "kbd user add|del|list|passwd|token", on the database
  * file, also while a server uses it (SQLite's locking makes the two
  * writers take turns; the server sees the change with its next read).
- * Passwords come from stdin, asked twice without echo on a terminal.
+ * With --cluster (or --cluster-file, KBD_CLUSTER) on the cluster's
+ * PostgreSQL instead, whose accounts every node uses at once; --db is
+ * then not opened.  Passwords come from stdin, asked twice without echo
+ * on a terminal.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -86,7 +89,9 @@ cmd_user(const struct config *cfg)
 	char		*pw = NULL, token[2 * KBD_TOKEN_BYTES + 1];
 	int		 rc = -1;
 
-	if (store_init_schema(cfg->db, &errstr) == -1 ||
+	if (cfg->cluster != NULL)
+		store_pg_shared_init(cfg->cluster);
+	else if (store_init_schema(cfg->db, &errstr) == -1 ||
 	    store_open(cfg->db, 0, &db, &errstr) == -1) {
 		fprintf(stderr, "kbd: %s\n", errstr);
 		return 1;
@@ -109,7 +114,8 @@ cmd_user(const struct config *cfg)
 	}
 	if (rc == -1)
 		fprintf(stderr, "kbd: user %s: %s\n", what, errstr != NULL ?
-		    errstr : store_error(db));
+		    errstr : db == NULL ? store_pg_shared_error() :
+		    store_error(db));
 	else if (strcmp(what, "passwd") == 0)
 		fprintf(stderr, "kbd: user passwd %s: done; its sessions are "
 		    "ended and its API token revoked (kbd user token makes a "
@@ -118,6 +124,7 @@ cmd_user(const struct config *cfg)
 		fprintf(stderr, "kbd: user %s %s: done\n", what, name);
 	sodium_memzero(token, sizeof(token));
 	store_close(db);
+	store_pg_shared_close();
 	store_shutdown();
 	return rc == -1 ? 1 : 0;
 }

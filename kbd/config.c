@@ -37,8 +37,8 @@ static const struct option_def options[] = {
 	{ "cluster", 'P', "URL", NULL,
 	  "PostgreSQL shared by the nodes of a cluster "
 	  "(postgresql://...): serve its articles as a node; for kbd "
-	  "import and export; also "
-	  "KBD_CLUSTER" },
+	  "import and export, and kbd user for the cluster's accounts; "
+	  "also KBD_CLUSTER" },
 	{ "cluster-file", 'F', "FILE", NULL,
 	  "a file whose first line is the --cluster URL, so that its "
 	  "password is not on the command line" },
@@ -109,9 +109,9 @@ usage(FILE *f)
 	    "       kbd backup [--db FILE] FILE\n"
 	    "       kbd import|export --cluster URL DIR\n"
 	    "       kbd --cluster URL [--db FILE] [options]\n"
-	    "       kbd user add|passwd|del|token NAME [--role ROLE] "
-	    "[--db FILE]\n"
-	    "       kbd user list [--db FILE]\n\n"
+	    "       kbd user add|passwd|del|token NAME [--role ROLE]\n"
+	    "                [--db FILE | --cluster URL]\n"
+	    "       kbd user list [--db FILE | --cluster URL]\n\n"
 	    "Serves a knowledge base of Markdown articles over HTTP.\n"
 	    "\"check\" reports what is wrong with the articles as file:line\n"
 	    "messages (exit 1 if an article would be skipped or links to a\n"
@@ -120,7 +120,8 @@ usage(FILE *f)
 	    "password is read from stdin; \"token\" prints a new API token);\n"
 	    "\"import\" and \"export\" move the articles of DIR into the\n"
 	    "cluster's PostgreSQL and back; serving with --cluster makes\n"
-	    "kbd a node that serves the articles of that PostgreSQL.\n"
+	    "kbd a node that serves the articles of that PostgreSQL, and\n"
+	    "\"user --cluster\" manages the accounts that all nodes share.\n"
 	    "\n");
 	for (i = 0; i < nitems(options); i++) {
 		snprintf(left, sizeof(left), "-%c, --%s%s%s", options[i].key,
@@ -641,10 +642,9 @@ read_cluster_file(struct config *cfg, char *err, size_t errlen)
 
 /*
  * Cluster mode: the URL comes from --cluster, --cluster-file or
- * KBD_CLUSTER; kbd import and export need it.  A node serves the
- * cluster's articles (cmd_node.c), and with --articles may keep that
- * folder (cmd_folder.c); the staff accounts do not use it yet: they say
- * so rather than quietly using one node's SQLite instead.
+ * KBD_CLUSTER; kbd import and export need it, kbd user uses it when
+ * given.  A node serves the cluster's articles (cmd_node.c), and with
+ * --articles may keep that folder (cmd_folder.c).
  */
 static int
 check_cluster(const struct config *cfg, char *err, size_t errlen)
@@ -659,15 +659,7 @@ check_cluster(const struct config *cfg, char *err, size_t errlen)
 		    "--cluster URL, --cluster-file FILE or KBD_CLUSTER", cmd);
 		return -1;
 	}
-	if (cfg->cluster == NULL || (cmd != NULL && (strcmp(cmd, "check") ==
-	    0 || strcmp(cmd, "backup") == 0)))
-		return 0;
-	if (cmd == NULL)
-		return 0;
-	snprintf(err, errlen, "kbd %s: staff accounts in the cluster's "
-	    "PostgreSQL are not built yet; leave out --cluster (and "
-	    "KBD_CLUSTER)", cmd);
-	return -1;
+	return 0;
 }
 
 /*
@@ -694,7 +686,8 @@ config_check(const struct config *cfg, const char **errstr)
 	if (cfg->command != NULL && strcmp(cfg->command, "backup") == 0)
 		return check_file("--db", cfg->db, err, errlen);
 	if (cfg->command != NULL && strcmp(cfg->command, "user") == 0)
-		return check_db(cfg->db, err, errlen);
+		return cfg->cluster != NULL ? 0 :
+		    check_db(cfg->db, err, errlen);
 	rc = cfg->cluster != NULL ? 0 :
 	    check_articles(cfg->articles, err, errlen);
 	if (rc == 0 && cfg->static_dir != NULL)

@@ -429,7 +429,7 @@ int	 store_user_login(struct reader *r, const char *name, int64_t *id,
 int	 store_user_by_hash(struct reader *r, const char *hash, int token,
 	    struct staff *who);
 int	 store_session_add(sqlite3 *db, const char *hash, int64_t user,
-	    const char *csrf, int64_t now, int64_t seconds);
+	    const char *csrf, int64_t now, int64_t seconds, int64_t fade);
 int	 store_session_del(sqlite3 *db, const char *hash);
 
 /* store_counts.c */
@@ -590,6 +590,40 @@ int	 store_pg_revision_add(struct store_pg *pg, int64_t id,
 	    const char *text, int *added);
 int	 store_pg_export_each(struct store_pg *pg, int (*fn)(void *arg,
 	    const char *slug, const char *text, size_t len), void *arg);
+/*
+ * Staff accounts, sessions and strikes of cluster mode, on a connection
+ * of the process's own (store_pg_shared_init); store_user.c calls them
+ * when cluster mode is on.  Strings given are borrowed.
+ */
+/* Failed logins of an address or an account (staff_auth.c). */
+struct strike_row {
+	unsigned int	 count;
+	int64_t		 last;		/* of the last failure, in us */
+	int64_t		 until;		/* ... no attempt before this */
+};
+void	 store_pg_shared_init(const char *url);
+void	 store_pg_shared_close(void);
+int	 store_pg_shared_on(void);
+const char *store_pg_shared_error(void);
+int	 store_pg_account_login(const char *name, int64_t *id,
+	    char *pwhash, size_t size);
+int	 store_pg_account_by_hash(const char *hash, int token,
+	    struct staff *who);
+int	 store_pg_account_add(const char *name, const char *role,
+	    const char *pwhash, const char **errstr);
+int	 store_pg_account_password(const char *name, const char *pwhash,
+	    const char **errstr);
+int	 store_pg_account_del(const char *name, const char **errstr);
+int	 store_pg_account_token(const char *name, const char *tokenhash,
+	    const char **errstr);
+int	 store_pg_account_each(void (*fn)(void *arg,
+	    const struct user_row *row), void *arg);
+int	 store_pg_session_add(const char *hash, int64_t user,
+	    const char *csrf, int64_t now, int64_t seconds, int64_t fade);
+int	 store_pg_session_del(const char *hash);
+int	 store_pg_strike(const char *key, int (*fn)(void *arg,
+	    struct strike_row *row, int64_t now), void *arg);
+int	 store_pg_strike_clear(const char *key);
 
 /* article.c */
 /* One article as parsed from its file. */
@@ -1296,6 +1330,7 @@ struct request {
 	int			 headers_only;	/* a gate sees no body yet */
 	struct staff		 staff;		/* see staff_auth_who() */
 	int			 staff_checked;
+	int			 staff_away;	/* see staff_auth_away() */
 	void			(*later_start)(void *); /* see http_defer() */
 	void			*later_arg;
 	struct reply		*later;		/* the deferred answer */
@@ -1579,7 +1614,8 @@ int	 staff_auth_same_origin(struct request *req, int null_ok);
 int	 staff_auth_csrf_ok(struct request *req, const char *given);
 void	 staff_auth_login(struct request *req, struct reply *rep,
 	    const char *name, const char *pw, login_answer_fn answer);
-void	 staff_auth_logout(struct request *req, struct reply *rep);
+int	 staff_auth_logout(struct request *req, struct reply *rep);
+int	 staff_auth_away(struct request *req);
 int	 staff_user_name_valid(const char *name);
 const char *staff_user_password_weak(const char *pw);
 int	 staff_user_add(sqlite3 *db, const char *name, const char *role,

@@ -381,6 +381,12 @@ login_answer(struct request *req, struct reply *rep,
 	case EACCES:
 		fail(&a, 401, "wrong name or password");
 		break;
+	case ENETDOWN:
+		rep->retry_after = 5;
+		fail(&a, 503, "Die gemeinsame Datenbank des Clusters "
+		    "(PostgreSQL) ist nicht erreichbar; bitte gleich noch "
+		    "einmal versuchen (the cluster's database is away)");
+		break;
 	default:
 		rep->retry_after = 2;
 		fail(&a, 503, "logins are not possible right now");
@@ -510,6 +516,13 @@ gate(struct request *req, struct reply *rep)
 	memset(&a, 0, sizeof(a));
 	a.req = req;
 	a.rep = rep;
+	if (staff_auth_away(req)) {
+		rep->retry_after = 5;
+		fail(&a, 503, "Die gemeinsame Datenbank des Clusters "
+		    "(PostgreSQL) ist nicht erreichbar; bitte gleich noch "
+		    "einmal versuchen (the cluster's database is away)");
+		return -1;
+	}
 	if (staff_auth_who(req) == NULL) {
 		fail(&a, 401, "log in first (session cookie or API token)");
 		return -1;
@@ -550,8 +563,14 @@ route_logout(struct request *req, struct reply *rep)
 	struct api	 a;
 
 	if (begin(&a, req, rep) == 0) {
-		staff_auth_logout(req, rep);
-		answer(&a, 200, json_pack("{s:b}", "ok", 1));
+		if (staff_auth_logout(req, rep) == 0)
+			answer(&a, 200, json_pack("{s:b}", "ok", 1));
+		else {
+			rep->retry_after = 5;
+			fail(&a, 503, "Die gemeinsame Datenbank des Clusters "
+			    "(PostgreSQL) ist nicht erreichbar; die Sitzung "
+			    "gilt noch (the cluster's database is away)");
+		}
 	}
 	end(&a);
 }

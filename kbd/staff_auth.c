@@ -23,6 +23,16 @@
  * without failures.  An unknown name costs the same hash check as a
  * known one, so timing does not tell which names exist.
  *
+ * In cluster mode (store_pg_shared_on) accounts, sessions and tokens are
+ * the cluster's PostgreSQL's (store_user.c asks it), and so are the
+ * strikes, under an unsalted hash of the address or name that every
+ * node computes alike, each changed in one locked step and timed by
+ * PostgreSQL's clock: a login on one node is good on all, a logout ends
+ * it on all at once (a session is looked up with every staff request,
+ * no cache), and the lock-out counts the failures on every node, by the
+ * same rules.  PostgreSQL away, a login or a request with a cookie or
+ * token is answered 503 (ENETDOWN) at once; public pages never ask.
+ *
  * The checks (Argon2id, 64 MiB each) run on KBD_MAX_VERIFY threads of
  * their own, never on HTTP's: the request is deferred (http_defer) and
  * answered when its check is done, so public pages never wait for one.
@@ -80,6 +90,7 @@ struct attempt {
 	int64_t		 user;		/* 0: no such account */
 	char		 addr[64];	/* the client, for the log */
 	uint64_t	 by_addr, by_name;
+	char		 addr_key[33], name_key[33];	/* cluster mode's */
 	int64_t		 due;		/* clock_us(): not checked before */
 	struct attempt	*next;
 };
@@ -183,6 +194,21 @@ strike_key(const char *kind, const void *what, size_t n)
 	return key | 1;		/* never 0, which marks a free slot */
 }
 
+/* The cluster's key of n bytes of what: the same on every node. */
+static void
+shared_key(const char *kind, const void *what, size_t n, char key[33])
+{
+	crypto_generichash_state	 st;
+	unsigned char			 bin[16];
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(bin));
+	crypto_generichash_update(&st, (const unsigned char *)kind,
+	    strlen(kind) + 1);
+	crypto_generichash_update(&st, what, n);
+	crypto_generichash_final(&st, bin, sizeof(bin));
+	sodium_bin2hex(key, 33, bin, sizeof(bin));
+}
+
 /*
  * The slot of key in t, or one to take for it (then free, or the oldest
  * of its neighbours, emptied).  Called with strike_lock.
@@ -253,6 +279,16 @@ address_take(uint64_t key, int64_t now)
 	return wait;
 }
 
+/* How long an attempt at an account with count failures is held. */
+static int64_t
+account_wait(unsigned int count)
+{
+	if (count <= STRIKES_FREE)
+		return 0;
+	return count - STRIKES_FREE > 3 ? ACCOUNT_MAX_DELAY :
+	    SECOND << (count - STRIKES_FREE - 1);
+}
+
 /* How long an attempt at the account key is held before its check. */
 static int64_t
 account_delay(uint64_t key, int64_t now)
@@ -266,9 +302,8 @@ account_delay(uint64_t key, int64_t now)
 		s = &accounts.slot[(at + i) % STRIKES];
 		if (s->key != key)
 			continue;
-		if (now - s->last <= STRIKE_FADE && s->count > STRIKES_FREE)
-			delay = s->count - STRIKES_FREE > 3 ? ACCOUNT_MAX_DELAY :
-			    SECOND << (s->count - STRIKES_FREE - 1);
+		if (now - s->last <= STRIKE_FADE)
+			delay = account_wait(s->count);
 		break;
 	}
 	pthread_mutex_unlock(&strike_lock);
@@ -304,6 +339,49 @@ strike_clear(struct strikes *t, uint64_t key)
 }
 
 /*
+ * The same three in cluster mode, on a row of PostgreSQL's
+ * (store_pg_strike): address_take (*arg: the wait), account_delay
+ * (*arg: the delay) and account_strike.
+ */
+static int
+shared_take(void *arg, struct strike_row *s, int64_t now)
+{
+	int64_t	*wait = arg;
+
+	if (now - s->last > STRIKE_FADE)
+		memset(s, 0, sizeof(*s));
+	if (s->until > now) {
+		*wait = s->until - now;
+		return 0;
+	}
+	*wait = 0;
+	s->last = now;
+	s->count++;
+	if (lockout(s->count) > 0)
+		s->until = now + lockout(s->count);
+	return 1;
+}
+
+static int
+shared_delay(void *arg, struct strike_row *s, int64_t now)
+{
+	*(int64_t *)arg = now - s->last <= STRIKE_FADE ?
+	    account_wait(s->count) : 0;
+	return 0;
+}
+
+static int
+shared_strike(void *unused, struct strike_row *s, int64_t now)
+{
+	(void)unused;
+	if (now - s->last > STRIKE_FADE)
+		memset(s, 0, sizeof(*s));
+	s->last = now;
+	s->count++;
+	return 1;
+}
+
+/*
  * Logs a line about a login that anyone can cause (a failure, a
  * refusal): the name escaped, at most LOG_LOGINS lines a minute.
  */
@@ -333,16 +411,21 @@ find_staff(struct request *req, struct reader *r, struct staff *who)
 	const char	*auth = http_header(req, "Authorization");
 	const char	*cookie = http_cookie(req, KBD_SESSION_COOKIE);
 	char		 hash[65];
+	int		 token;
 
 	if (auth != NULL && strncmp(auth, "Bearer ", 7) == 0 &&
 	    strlen(auth + 7) == 2 * KBD_TOKEN_BYTES) {
 		hash_token(auth + 7, hash);
-		return store_user_by_hash(r, hash, 1, who) == 0;
-	}
-	if (cookie != NULL && strlen(cookie) == 2 * KBD_TOKEN_BYTES) {
+		token = 1;
+	} else if (cookie != NULL && strlen(cookie) == 2 * KBD_TOKEN_BYTES) {
 		hash_token(cookie, hash);
-		return store_user_by_hash(r, hash, 0, who) == 0;
-	}
+		token = 0;
+	} else
+		return 0;
+	if (store_user_by_hash(r, hash, token, who) == 0)
+		return 1;
+	/* Not nobody: nobody can tell (the cluster's database is away). */
+	req->staff_away = errno == ENETDOWN;
 	return 0;
 }
 
@@ -357,12 +440,24 @@ staff_auth_who(struct request *req)
 
 	if (!req->staff_checked) {
 		req->staff_checked = 1;
+		req->staff_away = 0;
 		memset(&req->staff, 0, sizeof(req->staff));
 		if ((r = store_reader()) != NULL &&
 		    !find_staff(req, r, &req->staff))
 			memset(&req->staff, 0, sizeof(req->staff));
 	}
 	return req->staff.id > 0 ? &req->staff : NULL;
+}
+
+/*
+ * Did req bring a session cookie or API token that could not be checked
+ * because the cluster's PostgreSQL is away?  (Then staff_auth_who() is
+ * NULL, and the answer is 503, not a login page.)
+ */
+int
+staff_auth_away(struct request *req)
+{
+	return staff_auth_who(req) == NULL && req->staff_away;
 }
 
 /* May the staff pages be used over this connection? */
@@ -427,7 +522,7 @@ session_insert(sqlite3 *db, void *arg)
 	struct session_job	*j = arg;
 
 	return store_session_add(db, j->hash, j->user, j->csrf, j->now,
-	    KBD_SESSION_SECONDS);
+	    KBD_SESSION_SECONDS, STRIKE_FADE);
 }
 
 static int
@@ -501,19 +596,33 @@ check(struct attempt *at)
 	memset(&rep, 0, sizeof(rep));
 	res.name = at->name;
 	if (!ok) {
-		account_strike(at->by_name, now);
+		if (!store_pg_shared_on())
+			account_strike(at->by_name, now);
+		else if (store_pg_strike(at->name_key, shared_strike,
+		    NULL) == -1)
+			log_warnx("login: the failure is not counted: %s",
+			    store_pg_shared_error());
 		log_attempt(at->name, at->addr, "failed");
 		res.err = EACCES;
 	} else {
-		strike_clear(&addrs, at->by_addr);
-		strike_clear(&accounts, at->by_name);
+		if (!store_pg_shared_on()) {
+			strike_clear(&addrs, at->by_addr);
+			strike_clear(&accounts, at->by_name);
+		} else {
+			/* A failure here only leaves strikes to fade. */
+			(void)store_pg_strike_clear(at->addr_key);
+			(void)store_pg_strike_clear(at->name_key);
+		}
 		memset(&job, 0, sizeof(job));
 		staff_auth_new_token(token, job.hash);
 		staff_auth_new_token(job.csrf, unused);
 		job.user = at->user;
 		job.now = clock_seconds();
-		if (writer_call(session_insert, &job) == -1)
-			res.err = EIO;
+		/* PostgreSQL's sessions need no writer: not held by imports. */
+		if ((store_pg_shared_on() ? session_insert(NULL, &job) :
+		    writer_call(session_insert, &job)) == -1)
+			res.err = store_pg_shared_on() && errno == ENETDOWN ?
+			    ENETDOWN : EIO;
 		else {
 			set_cookie(at->req, &rep, token);
 			log_info("login as %s from %s", at->name, at->addr);
@@ -610,11 +719,12 @@ answer_now(struct request *req, struct reply *rep, login_answer_fn answer,
  * answer(req, rep, result) exactly once: at once, with the caller's rep,
  * when the attempt is refused (result.err EAGAIN: the address must wait
  * result.wait seconds; EBUSY: too many logins wait; ESHUTDOWN: kbd
- * stops); else later, on the thread that checked the password, with a
- * reply of its own that carries the session cookie on success (err 0)
- * and is then sent (EACCES: a wrong name or password; EIO: the session
- * could not be stored).  name and pw are copied; the caller may free
- * them when this returns.  The caller returns without touching rep
+ * stops; ENETDOWN: the cluster's PostgreSQL is away); else later, on the
+ * thread that checked the password, with a reply of its own that carries
+ * the session cookie on success (err 0) and is then sent (EACCES: a
+ * wrong name or password; EIO or ENETDOWN: the session could not be
+ * stored).  name and pw are copied; the caller may free them when this
+ * returns.  The caller returns without touching rep
  * unless answer was called.
  */
 void
@@ -622,10 +732,11 @@ staff_auth_login(struct request *req, struct reply *rep, const char *name,
     const char *pw, login_answer_fn answer)
 {
 	struct attempt	*at;
-	struct reader	*r;
+	struct reader	*r = NULL;
 	unsigned char	 ip[16];
 	size_t		 n;
-	int64_t		 now = clock_us(), wait;
+	int64_t		 now = clock_us(), wait = 0, delay = 0;
+	int		 shared = store_pg_shared_on();
 
 	at = xcalloc(1, sizeof(*at));
 	at->req = req;
@@ -635,7 +746,13 @@ staff_auth_login(struct request *req, struct reply *rep, const char *name,
 	n = http_client_address(req, ip);
 	at->by_addr = strike_key("addr", ip, n == 16 ? 8 : n);
 	at->by_name = strike_key("user", name, strlen(name));
-	if ((wait = address_take(at->by_addr, now)) > 0) {
+	shared_key("addr", ip, n == 16 ? 8 : n, at->addr_key);
+	shared_key("user", name, strlen(name), at->name_key);
+	if (!shared)
+		wait = address_take(at->by_addr, now);
+	else if (store_pg_strike(at->addr_key, shared_take, &wait) == -1)
+		goto away;
+	if (wait > 0) {
 		log_attempt(name, at->addr, "refused: wait");
 		/* Whole seconds, rounded up: Retry-After, the page. */
 		answer_now(req, rep, answer, name, EAGAIN,
@@ -651,13 +768,22 @@ staff_auth_login(struct request *req, struct reply *rep, const char *name,
 	if (strlen(name) > KBD_MAX_USER || (r = store_reader()) == NULL ||
 	    store_user_login(r, name, &at->user, at->hash,
 	    sizeof(at->hash)) == -1) {
+		/* In a cluster, only "no such user" may go on. */
+		if (shared && strlen(name) <= KBD_MAX_USER && r != NULL &&
+		    errno != ENOENT)
+			goto away;
 		at->user = 0;
 		snprintf(at->hash, sizeof(at->hash), "%s", dummy_hash);
 	}
+	if (!shared)
+		delay = account_delay(at->by_name, now);
+	else if (store_pg_strike(at->name_key, shared_delay, &delay) == -1)
+		goto away;
 	at->name = xstrdup(name);
 	/* Longer than KBD_MAX_PASSWORD: cut, and refused by check(). */
 	at->pw = xstrndup(pw, strnlen(pw, KBD_MAX_PASSWORD + 1));
-	at->due = now + account_delay(at->by_name, now);
+	at->due = now + (delay < ACCOUNT_MAX_DELAY ? delay :
+	    ACCOUNT_MAX_DELAY);
 	pthread_mutex_lock(&queue_lock);
 	if (stopping || queued >= AUTH_QUEUE) {
 		pthread_mutex_unlock(&queue_lock);
@@ -671,6 +797,12 @@ staff_auth_login(struct request *req, struct reply *rep, const char *name,
 	log_debug("login from %s: its check waits for %lld ms", at->addr,
 	    (long long)(at->due - clock_us()) / 1000);
 	http_defer(req, enqueue, at);
+	return;
+away:
+	log_attempt(name, at->addr, "refused: the cluster's database is "
+	    "away");
+	answer_now(req, rep, answer, name, ENETDOWN, 0);
+	attempt_free(at);
 }
 
 /*
@@ -701,8 +833,12 @@ staff_auth_stop(void)
 	}
 }
 
-/* Ends req's session, if it has one, and clears the cookie in rep. */
-void
+/*
+ * Ends req's session, if it has one, and clears the cookie in rep.
+ * Returns 0, or -1 when the cluster's PostgreSQL is away: the session
+ * lives on, and the cookie is kept for another try.
+ */
+int
 staff_auth_logout(struct request *req, struct reply *rep)
 {
 	const char	*cookie = http_cookie(req, KBD_SESSION_COOKIE);
@@ -710,9 +846,15 @@ staff_auth_logout(struct request *req, struct reply *rep)
 
 	if (cookie != NULL && strlen(cookie) == 2 * KBD_TOKEN_BYTES) {
 		hash_token(cookie, hash);
-		writer_call(session_delete, hash);
+		if (!store_pg_shared_on())
+			writer_call(session_delete, hash);
+		else if (store_session_del(NULL, hash) == -1) {
+			log_warnx("logout: %s", store_pg_shared_error());
+			return -1;
+		}
 	}
 	set_cookie(req, rep, NULL);
+	return 0;
 }
 
 /*

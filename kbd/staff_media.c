@@ -259,6 +259,13 @@ gate(struct request *req, struct reply *rep)
 	if (staff_auth_transport_ok(req) && staff_auth_who(req) != NULL)
 		return 0;
 	rep->cache = "no-store";
+	if (staff_auth_transport_ok(req) && staff_auth_away(req)) {
+		rep->retry_after = 5;
+		error_reply(req, rep, 503, "Die gemeinsame Datenbank des "
+		    "Clusters (PostgreSQL) ist nicht erreichbar; bitte gleich "
+		    "noch einmal versuchen.");
+		return -1;
+	}
 	if (req->api)
 		error_reply(req, rep, 401, "not logged in");
 	else {

@@ -307,6 +307,13 @@ login_answer(struct request *req, struct reply *rep,
 		login_page(&c, 401, res->name, "Benutzername oder Passwort "
 		    "ist falsch.");
 		break;
+	case ENETDOWN:
+		rep->retry_after = 5;
+		login_page(&c, 503, res->name, "Die Anmeldung geht gerade "
+		    "nicht: die gemeinsame Datenbank des Clusters "
+		    "(PostgreSQL) ist nicht erreichbar. Bitte versuchen Sie es "
+		    "in einigen Sekunden noch einmal.");
+		break;
 	default:
 		rep->retry_after = 2;
 		login_page(&c, 503, res->name, "Die Anmeldung geht gerade "
@@ -2103,6 +2110,14 @@ gate(struct request *req, struct reply *rep)
 
 	if (gate_login(req, rep) == -1 || begin(&c, req, rep) == -1)
 		return -1;
+	if (c.who == NULL && staff_auth_away(req)) {
+		c.rep->retry_after = 5;
+		message_page(&c, 503, "Gerade nicht erreichbar", "Die "
+		    "Verwaltung geht gerade nicht: die gemeinsame Datenbank "
+		    "des Clusters (PostgreSQL) ist nicht erreichbar. Bitte "
+		    "versuchen Sie es in einigen Sekunden noch einmal.");
+		return -1;
+	}
 	if (c.who == NULL) {
 		if (strcmp(req->method, "POST") == 0)
 			login_page(&c, 401, NULL, "Bitte melden Sie sich "
@@ -2140,8 +2155,16 @@ route_logout(struct request *req, struct reply *rep)
 	struct ctx	 c;
 
 	if (begin(&c, req, rep) == 0) {
-		staff_auth_logout(req, rep);
-		see_other(&c, "/admin/login", NULL, NULL, NULL, NULL);
+		if (staff_auth_logout(req, rep) == 0)
+			see_other(&c, "/admin/login", NULL, NULL, NULL, NULL);
+		else {
+			rep->retry_after = 5;
+			message_page(&c, 503, "Gerade nicht erreichbar", "Die "
+			    "Abmeldung geht gerade nicht: die gemeinsame "
+			    "Datenbank des Clusters (PostgreSQL) ist nicht "
+			    "erreichbar. Ihre Sitzung gilt noch; bitte "
+			    "versuchen Sie es gleich noch einmal.");
+		}
 	}
 }
 

@@ -127,12 +127,16 @@ change_job(sqlite3 *db, void *arg)
 }
 
 /*
- * Adds or deletes an account from a request, in the writer thread.
- * Returns 0, or -1 with a reason in c->why (NULL if the server stops).
+ * Adds or deletes an account from a request, in the writer thread; in
+ * cluster mode in PostgreSQL, on the request's own thread (the writer
+ * need not wait for it, nor it for an import).  Returns 0, or -1 with a
+ * reason in c->why (NULL if the server stops).
  */
 int
 staff_user_change(struct staff_user_change *c)
 {
 	c->why = NULL;
+	if (store_pg_shared_on())
+		return change_job(NULL, c);
 	return writer_call(change_job, c);
 }

@@ -13,16 +13,25 @@
  * own copy current: every article transaction announces itself on the
  * channel kbd_articles (NOTIFY, delivered on commit), which a node
  * LISTENs on, and a node also compares slugs and hashes now and then, so
- * that a lost notification delays a change, never loses it.  Hits,
- * votes, the search log and staff accounts are for later (issue 18).
+ * that a lost notification delays a change, never loses it.  It also
+ * keeps the staff's accounts, sessions, API tokens and failed logins,
+ * so that a login is the same on every node: passwords only as their
+ * Argon2id hash, cookies and tokens only as their BLAKE2b hash, as in
+ * SQLite.  A server reaches them through one connection of its own,
+ * behind a mutex (store_pg_shared_*, at the end), which store_user.c
+ * calls in cluster mode.  Hits, votes and the search log are for later
+ * (issue 18).
  *
  * Every statement with values is prepared once at open and run with its
  * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors
  * follow the store's contract: 0 or -1, the reason in store_pg_error(),
  * on one line.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,12 +55,39 @@
 /* Keys of pg_advisory_xact_lock(): 0x6b6264 ("kbd"), and one more. */
 #define PG_LOCK_SCHEMA		"7037540"	/* creating the schema */
 #define PG_LOCK_ARTICLES	"7037541"	/* an import */
-#define PG_LOCK_FOLDER		"7037542"	/* the node keeping the folder */
+/* pg_advisory_xact_lock(7037542, hashtext(key)): one strike's row. */
+#define PG_LOCK_FOLDER		"7037543"	/* the node keeping the folder */
 
 /* The counters' tables (hits, visitors, votes, searches): none yet. */
 #define PG_SCHEMA_V2_COUNTS	""
-/* The staff's tables (accounts, sessions, tokens, lock-out): none yet. */
-#define PG_SCHEMA_V2_STAFF	""
+/*
+ * The staff's tables: accounts (an Argon2id hash of the password, a
+ * BLAKE2b hash of the API token), sessions (a BLAKE2b hash of the
+ * cookie) and strikes (failed logins per address and per account, under
+ * a BLAKE2b hash of either, in microseconds of PostgreSQL's clock, so
+ * that every node counts on one clock).
+ */
+#define PG_SCHEMA_V2_STAFF \
+	"CREATE TABLE kbd.account (" \
+	" id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY," \
+	" name       text NOT NULL UNIQUE," \
+	" role       text NOT NULL CHECK (role IN ('editor', 'admin'))," \
+	" pwhash     text NOT NULL," \
+	" token_hash text UNIQUE," \
+	" created    bigint NOT NULL);" \
+	"CREATE TABLE kbd.session (" \
+	" token_hash text PRIMARY KEY," \
+	" account_id bigint NOT NULL" \
+	"  REFERENCES kbd.account(id) ON DELETE CASCADE," \
+	" csrf       text NOT NULL," \
+	" created    bigint NOT NULL," \
+	" expires    bigint NOT NULL);" \
+	"CREATE INDEX session_expires ON kbd.session(expires);" \
+	"CREATE TABLE kbd.strike (" \
+	" key   text PRIMARY KEY," \
+	" count integer NOT NULL," \
+	" last  bigint NOT NULL," \
+	" until bigint NOT NULL);"
 
 /* Version 1: the articles, their revisions and their old names. */
 static const char pg_schema_v1[] =
@@ -122,6 +158,23 @@ enum pg_stmt {
 	PS_CURRENT,		/* slug and hash of every current file */
 	PS_TEXT,		/* the current file of a slug */
 	PS_REDIRECTS,		/* old name -> name, of current articles */
+	/* Staff accounts, sessions, strikes (the shared connection). */
+	PS_ACCOUNT_LOGIN,	/* id and password hash of a name */
+	PS_ACCOUNT_SESSION,	/* the account of a live session */
+	PS_ACCOUNT_TOKEN,	/* the account of an API token */
+	PS_ACCOUNT_ADD,
+	PS_ACCOUNT_PASSWORD,	/* ... and the API token revoked */
+	PS_ACCOUNT_END,		/* every session of a name */
+	PS_ACCOUNT_DEL,		/* ... its sessions go with it */
+	PS_ACCOUNT_SET_TOKEN,
+	PS_ACCOUNT_LIST,
+	PS_SESSION_ADD,
+	PS_SESSION_EXPIRE,	/* sessions past their time, faded strikes */
+	PS_SESSION_DEL,
+	PS_STRIKE_LOCK,		/* a strike's row, until the commit */
+	PS_STRIKE_GET,		/* ... its values (or 0) and the time */
+	PS_STRIKE_PUT,
+	PS_STRIKE_CLEAR,
 	PS__COUNT
 };
 
@@ -178,6 +231,55 @@ static const char *pg_sql[PS__COUNT] = {
 	[PS_REDIRECTS] =
 	    "SELECT r.slug, a.slug FROM kbd.redirect r JOIN kbd.article a"
 	    " ON a.id = r.article_id WHERE a.state <> 'deleted'",
+	[PS_ACCOUNT_LOGIN] =
+	    "SELECT id, pwhash FROM kbd.account WHERE name = $1",
+	[PS_ACCOUNT_SESSION] =
+	    "SELECT a.id, a.name, a.role, s.csrf FROM kbd.session s"
+	    " JOIN kbd.account a ON a.id = s.account_id"
+	    " WHERE s.token_hash = $1 AND s.expires > $2::bigint",
+	[PS_ACCOUNT_TOKEN] =
+	    "SELECT id, name, role FROM kbd.account WHERE token_hash = $1",
+	[PS_ACCOUNT_ADD] =
+	    "INSERT INTO kbd.account(name, role, pwhash, created)"
+	    " VALUES ($1, $2, $3, $4::bigint) ON CONFLICT (name) DO NOTHING",
+	[PS_ACCOUNT_PASSWORD] =
+	    "UPDATE kbd.account SET pwhash = $2, token_hash = NULL"
+	    " WHERE name = $1",
+	[PS_ACCOUNT_END] =
+	    "DELETE FROM kbd.session WHERE account_id ="
+	    " (SELECT id FROM kbd.account WHERE name = $1)",
+	[PS_ACCOUNT_DEL] =
+	    "DELETE FROM kbd.account WHERE name = $1",
+	[PS_ACCOUNT_SET_TOKEN] =
+	    "UPDATE kbd.account SET token_hash = $2 WHERE name = $1",
+	[PS_ACCOUNT_LIST] =
+	    "SELECT name, role, created, token_hash IS NOT NULL"
+	    " FROM kbd.account ORDER BY name",
+	[PS_SESSION_ADD] =
+	    "INSERT INTO kbd.session(token_hash, account_id, csrf, created,"
+	    " expires) VALUES ($1, $2::bigint, $3, $4::bigint, $5::bigint)",
+	[PS_SESSION_EXPIRE] =
+	    "WITH gone AS (DELETE FROM kbd.strike WHERE last <"
+	    " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
+	    " - $2::bigint)"
+	    " DELETE FROM kbd.session WHERE expires <= $1::bigint",
+	[PS_SESSION_DEL] =
+	    "DELETE FROM kbd.session WHERE token_hash = $1",
+	[PS_STRIKE_LOCK] =
+	    "SELECT pg_advisory_xact_lock(7037542, hashtext($1))",
+	[PS_STRIKE_GET] =
+	    "SELECT coalesce(s.count, 0), coalesce(s.last, 0),"
+	    " coalesce(s.until, 0),"
+	    " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
+	    " FROM (SELECT $1::text AS key) k"
+	    " LEFT JOIN kbd.strike s ON s.key = k.key",
+	[PS_STRIKE_PUT] =
+	    "INSERT INTO kbd.strike(key, count, last, until)"
+	    " VALUES ($1, $2::integer, $3::bigint, $4::bigint)"
+	    " ON CONFLICT (key) DO UPDATE SET count = excluded.count,"
+	    " last = excluded.last, until = excluded.until",
+	[PS_STRIKE_CLEAR] =
+	    "DELETE FROM kbd.strike WHERE key = $1",
 };
 
 struct store_pg {
@@ -251,8 +353,8 @@ run_ok(struct store_pg *pg, enum pg_stmt i, int n, const char *const *v)
 {
 	PGresult	*res;
 
-	if ((res = run(pg, i, n, v, i == PS_LOCK ? PGRES_TUPLES_OK :
-	    PGRES_COMMAND_OK)) == NULL)
+	if ((res = run(pg, i, n, v, i == PS_LOCK || i == PS_STRIKE_LOCK ?
+	    PGRES_TUPLES_OK : PGRES_COMMAND_OK)) == NULL)
 		return -1;
 	PQclear(res);
 	return 0;
@@ -357,6 +459,9 @@ fail:
 	return -1;
 }
 
+static int	pg_open(const char *, const char *, struct store_pg **,
+		    const char **);
+
 /*
  * libpq's reason for a bad URL may quote it, or a piece of it: url
  * itself becomes "...", and its password, wherever it still is in msg,
@@ -410,7 +515,15 @@ notice(void *arg, const char *msg)
 int
 store_pg_open(const char *url, struct store_pg **out, const char **errstr)
 {
-	static char		 why[512];
+	return pg_open(url, "10", out, errstr);
+}
+
+/* store_pg_open(), giving up on connecting after timeout seconds. */
+static int
+pg_open(const char *url, const char *timeout, struct store_pg **out,
+    const char **errstr)
+{
+	static _Thread_local char why[512];
 	/*
 	 * A database that vanishes without a word (a cut network) is
 	 * noticed within about half a minute, not TCP's quarter of an
@@ -421,7 +534,7 @@ store_pg_open(const char *url, struct store_pg **out, const char **errstr)
 				    "client_encoding", "keepalives_idle",
 				    "keepalives_interval", "keepalives_count",
 				    "tcp_user_timeout", "dbname", NULL };
-	const char *const	 values[] = { "10", "kbd", "UTF8", "10", "5",
+	const char *const	 values[] = { timeout, "kbd", "UTF8", "10", "5",
 				    "3", "30000", url, NULL };
 	struct store_pg		*pg;
 	PGresult		*res;
@@ -907,4 +1020,438 @@ store_pg_redirects_each(struct store_pg *pg, void (*fn)(void *arg,
     const char *from, const char *to), void *arg)
 {
 	return each_pair(pg, PS_REDIRECTS, fn, arg);
+}
+
+/*
+ * Staff accounts, sessions and strikes in cluster mode: one connection
+ * per process (libpq's are not for two threads at once), guarded by a
+ * mutex, opened when first needed and again after it broke.  A call on
+ * a broken connection is tried once more on a new one (PostgreSQL may
+ * be back); when no connection can be had, calls fail at once for
+ * SHARED_RETRY_US with errno ENETDOWN, so that staff requests during an
+ * outage do not each wait for a connect.  Errors: -1 with errno
+ * ENOENT (no such row), EEXIST, ENETDOWN (PostgreSQL away) or EIO, the
+ * reason in store_pg_shared_error().
+ */
+#define SHARED_RETRY_US		INT64_C(1000000)
+#define SHARED_TIMEOUT		"3"	/* seconds to connect, at most */
+
+static pthread_mutex_t	 shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static char		*shared_url;	/* NULL: single node */
+static struct store_pg	*shared;	/* guarded by shared_lock */
+static int64_t		 shared_retry;	/* clock_us(): no connect before */
+static _Thread_local char shared_err[512];
+
+/*
+ * Keeps staff accounts in the PostgreSQL of url from now on (cluster
+ * mode); nothing connects before the first call.  Once, before any
+ * other thread uses accounts.
+ */
+void
+store_pg_shared_init(const char *url)
+{
+	free(shared_url);
+	shared_url = url != NULL ? xstrdup(url) : NULL;
+}
+
+/* Closes the connection; accounts are SQLite's again. */
+void
+store_pg_shared_close(void)
+{
+	pthread_mutex_lock(&shared_lock);
+	store_pg_close(shared);
+	shared = NULL;
+	pthread_mutex_unlock(&shared_lock);
+	free(shared_url);
+	shared_url = NULL;
+}
+
+/* Are staff accounts PostgreSQL's (store_pg_shared_init)? */
+int
+store_pg_shared_on(void)
+{
+	return shared_url != NULL;
+}
+
+/* The reason for the calling thread's last failure, one line. */
+const char *
+store_pg_shared_error(void)
+{
+	return shared_err;
+}
+
+/*
+ * Runs fn(pg, arg) on the shared connection, as described above.  fn
+ * returns 0, or -1 with errno set and pg's reason; on a broken
+ * connection its errno does not matter.
+ */
+static int
+shared_call(int (*fn)(struct store_pg *, void *), void *arg)
+{
+	const char	*why;
+	int		 rc = -1, fresh = 0, tries, saved;
+
+	pthread_mutex_lock(&shared_lock);
+	for (tries = 0; tries < 2; tries++) {
+		if (shared == NULL) {
+			fresh = 1;
+			if (clock_us() < shared_retry) {
+				snprintf(shared_err, sizeof(shared_err),
+				    "PostgreSQL is unreachable");
+				errno = ENETDOWN;
+				break;
+			}
+			if (pg_open(shared_url, SHARED_TIMEOUT, &shared,
+			    &why) == -1) {
+				snprintf(shared_err, sizeof(shared_err), "%s",
+				    why);
+				log_warnx("cluster: staff accounts: %s", why);
+				shared_retry = clock_us() + SHARED_RETRY_US;
+				errno = ENETDOWN;
+				break;
+			}
+		}
+		errno = EIO;
+		rc = fn(shared, arg);
+		/* What fn says other than "none" is a database error. */
+		saved = errno == ENOENT ? ENOENT : EIO;
+		if (rc == 0 || PQstatus(shared->conn) == CONNECTION_OK) {
+			if (rc == -1)
+				snprintf(shared_err, sizeof(shared_err), "%s",
+				    shared->err);
+			errno = saved;
+			break;
+		}
+		snprintf(shared_err, sizeof(shared_err), "%.200s: %.300s",
+		    shared->where, shared->err);
+		log_warnx("cluster: staff accounts: %s", shared_err);
+		store_pg_close(shared);
+		shared = NULL;
+		errno = ENETDOWN;
+		if (fresh) {
+			shared_retry = clock_us() + SHARED_RETRY_US;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&shared_lock);
+	return rc;
+}
+
+/* A statement whose rows do not matter; errno ENOENT if it changed none. */
+struct shared_write {
+	enum pg_stmt	 st;
+	int		 n;
+	const char	*v[5];
+	int		 want_change;
+};
+
+static int
+shared_write_fn(struct store_pg *pg, void *arg)
+{
+	struct shared_write	*w = arg;
+	PGresult		*res;
+	int			 none;
+
+	if ((res = run(pg, w->st, w->n, w->v, PGRES_COMMAND_OK)) == NULL)
+		return -1;
+	none = strcmp(PQcmdTuples(res), "0") == 0;
+	PQclear(res);
+	if (w->want_change && none) {
+		set_error(pg, "no such user");
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+shared_write(enum pg_stmt st, int want_change, int n, ...)
+{
+	struct shared_write	 w;
+	va_list			 ap;
+	int			 i;
+
+	memset(&w, 0, sizeof(w));
+	w.st = st;
+	w.n = n;
+	w.want_change = want_change;
+	va_start(ap, n);
+	for (i = 0; i < n && i < (int)nitems(w.v); i++)
+		w.v[i] = va_arg(ap, const char *);
+	va_end(ap);
+	return shared_call(shared_write_fn, &w);
+}
+
+struct shared_login {
+	const char	*name;
+	int64_t		*id;
+	char		*pwhash;
+	size_t		 size;
+};
+
+static int
+login_fn(struct store_pg *pg, void *arg)
+{
+	struct shared_login	*l = arg;
+	PGresult		*res;
+	long long		 id;
+	int			 rc = 0;
+
+	if ((res = run(pg, PS_ACCOUNT_LOGIN, 1, &l->name,
+	    PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || parse_number(PQgetvalue(res, 0, 0), 1,
+	    INT64_MAX, &id) == -1) {
+		set_error(pg, "no such user");
+		errno = ENOENT;
+		rc = -1;
+	} else {
+		*l->id = id;
+		snprintf(l->pwhash, l->size, "%s", PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* store_user_login() on PostgreSQL. */
+int
+store_pg_account_login(const char *name, int64_t *id, char *pwhash,
+    size_t size)
+{
+	struct shared_login	 l = { name, id, pwhash, size };
+
+	return shared_call(login_fn, &l);
+}
+
+struct shared_who {
+	const char	*hash;
+	int		 token;
+	struct staff	*who;
+};
+
+static int
+who_fn(struct store_pg *pg, void *arg)
+{
+	struct shared_who	*w = arg;
+	PGresult		*res;
+	char			 now[24];
+	const char		*v[] = { w->hash, now };
+	long long		 id;
+	int			 rc = 0;
+
+	snprintf(now, sizeof(now), "%" PRId64, clock_seconds());
+	if ((res = run(pg, w->token ? PS_ACCOUNT_TOKEN : PS_ACCOUNT_SESSION,
+	    w->token ? 1 : 2, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || parse_number(PQgetvalue(res, 0, 0), 1,
+	    INT64_MAX, &id) == -1) {
+		set_error(pg, "no such session or token");
+		errno = ENOENT;
+		rc = -1;
+	} else {
+		w->who->id = id;
+		snprintf(w->who->name, sizeof(w->who->name), "%s",
+		    PQgetvalue(res, 0, 1));
+		w->who->admin = strcmp(PQgetvalue(res, 0, 2), "admin") == 0;
+		w->who->via_token = w->token;
+		if (!w->token)
+			snprintf(w->who->csrf, sizeof(w->who->csrf), "%s",
+			    PQgetvalue(res, 0, 3));
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* store_user_by_hash() on PostgreSQL. */
+int
+store_pg_account_by_hash(const char *hash, int token, struct staff *who)
+{
+	struct shared_who	 w = { hash, token, who };
+
+	return shared_call(who_fn, &w);
+}
+
+/* store_user_add() on PostgreSQL. */
+int
+store_pg_account_add(const char *name, const char *role, const char *pwhash,
+    const char **errstr)
+{
+	char	 now[24];
+
+	snprintf(now, sizeof(now), "%" PRId64, clock_seconds());
+	*errstr = shared_err;
+	if (shared_write(PS_ACCOUNT_ADD, 1, 4, name, role, pwhash, now) == 0)
+		return 0;
+	if (errno == ENOENT) {
+		errno = EEXIST;
+		*errstr = "there is a user of that name already";
+	}
+	return -1;
+}
+
+/*
+ * store_user_password() on PostgreSQL: the sessions end after the new
+ * hash is in; a failure between leaves them, and says so.
+ */
+int
+store_pg_account_password(const char *name, const char *pwhash,
+    const char **errstr)
+{
+	*errstr = shared_err;
+	if (shared_write(PS_ACCOUNT_PASSWORD, 1, 2, name, pwhash) == -1)
+		return -1;
+	return shared_write(PS_ACCOUNT_END, 0, 1, name);
+}
+
+/* store_user_del() on PostgreSQL (its sessions go by the foreign key). */
+int
+store_pg_account_del(const char *name, const char **errstr)
+{
+	*errstr = shared_err;
+	return shared_write(PS_ACCOUNT_DEL, 1, 1, name);
+}
+
+/* store_user_token() on PostgreSQL. */
+int
+store_pg_account_token(const char *name, const char *tokenhash,
+    const char **errstr)
+{
+	*errstr = shared_err;
+	return shared_write(PS_ACCOUNT_SET_TOKEN, 1, 2, name, tokenhash);
+}
+
+struct shared_each {
+	void		(*fn)(void *, const struct user_row *);
+	void		*arg;
+};
+
+static int
+each_fn(struct store_pg *pg, void *arg)
+{
+	struct shared_each	*e = arg;
+	struct user_row		 row;
+	PGresult		*res;
+	long long		 created;
+	int			 i;
+
+	if ((res = run(pg, PS_ACCOUNT_LIST, 0, NULL,
+	    PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		row.name = PQgetvalue(res, i, 0);
+		row.role = PQgetvalue(res, i, 1);
+		row.created = parse_number(PQgetvalue(res, i, 2), 0,
+		    INT64_MAX, &created) == 0 ? created : 0;
+		row.has_token = strcmp(PQgetvalue(res, i, 3), "t") == 0;
+		e->fn(e->arg, &row);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* store_user_each() on PostgreSQL. */
+int
+store_pg_account_each(void (*fn)(void *arg, const struct user_row *row),
+    void *arg)
+{
+	struct shared_each	 e = { fn, arg };
+
+	return shared_call(each_fn, &e);
+}
+
+/*
+ * store_session_add() on PostgreSQL; sessions past their time go, and
+ * strikes without a failure for fade microseconds.
+ */
+int
+store_pg_session_add(const char *hash, int64_t user, const char *csrf,
+    int64_t now, int64_t seconds, int64_t fade)
+{
+	char	 id[24], when[24], until[24], old[24];
+
+	snprintf(id, sizeof(id), "%" PRId64, user);
+	snprintf(when, sizeof(when), "%" PRId64, now);
+	snprintf(until, sizeof(until), "%" PRId64, now + seconds);
+	snprintf(old, sizeof(old), "%" PRId64, fade);
+	if (shared_write(PS_SESSION_EXPIRE, 0, 2, when, old) == -1)
+		return -1;
+	return shared_write(PS_SESSION_ADD, 0, 5, hash, id, csrf, when,
+	    until);
+}
+
+/* store_session_del() on PostgreSQL. */
+int
+store_pg_session_del(const char *hash)
+{
+	return shared_write(PS_SESSION_DEL, 0, 1, hash);
+}
+
+struct shared_strike {
+	const char	*key;
+	int		(*fn)(void *, struct strike_row *, int64_t);
+	void		*arg;
+};
+
+static int
+strike_fn(struct store_pg *pg, void *arg)
+{
+	struct shared_strike	*k = arg;
+	struct strike_row	 row;
+	PGresult		*res;
+	char			 count[16], last[24], until[24];
+	const char		*v[] = { k->key, count, last, until };
+	long long		 n[4];
+	int			 i;
+
+	if (exec_plain(pg, "BEGIN") == -1)
+		return -1;
+	if (run_ok(pg, PS_STRIKE_LOCK, 1, v) == -1 ||
+	    (res = run(pg, PS_STRIKE_GET, 1, v, PGRES_TUPLES_OK)) == NULL)
+		goto fail;
+	for (i = 0; i < 4; i++)
+		if (PQntuples(res) != 1 || parse_number(PQgetvalue(res, 0, i),
+		    0, INT64_MAX, &n[i]) == -1) {
+			set_error(pg, "kbd.strike: a bad number");
+			PQclear(res);
+			goto fail;
+		}
+	PQclear(res);
+	row.count = n[0] > UINT_MAX ? UINT_MAX : (unsigned int)n[0];
+	row.last = n[1];
+	row.until = n[2];
+	if (k->fn(k->arg, &row, n[3])) {
+		snprintf(count, sizeof(count), "%u", row.count);
+		snprintf(last, sizeof(last), "%" PRId64, row.last);
+		snprintf(until, sizeof(until), "%" PRId64, row.until);
+		if (run_ok(pg, PS_STRIKE_PUT, 4, v) == -1)
+			goto fail;
+	}
+	if (exec_plain(pg, "COMMIT") == 0)
+		return 0;
+fail:
+	store_pg_rollback(pg);
+	return -1;
+}
+
+/*
+ * Changes the strikes of key (a hash, hex) in one step that no other
+ * node's can come between: fn(arg, row, now) gets the row (zeros when
+ * there is none) and now, microseconds since 1970 on PostgreSQL's clock,
+ * and returns 1 to store the row as it left it, 0 to leave it.  fn may
+ * be called twice (the connection broke).  Returns 0, or -1 (above).
+ */
+int
+store_pg_strike(const char *key, int (*fn)(void *arg, struct strike_row *row,
+    int64_t now), void *arg)
+{
+	struct shared_strike	 k = { key, fn, arg };
+
+	return shared_call(strike_fn, &k);
+}
+
+/* Forgets the strikes of key (a login succeeded). */
+int
+store_pg_strike_clear(const char *key)
+{
+	return shared_write(PS_STRIKE_CLEAR, 0, 1, key);
 }

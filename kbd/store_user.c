@@ -3,7 +3,11 @@
  * the database.  Passwords, session cookies and tokens arrive here only
  * as hashes (staff_auth.c makes them); nothing here can tell a password
  * or a token.  Writes take the writer's connection (or kbd user's own);
- * a request's reads take its thread's reader.
+ * a request's reads take its thread's reader.  In cluster mode
+ * (store_pg_shared_on) every function here asks the cluster's
+ * PostgreSQL instead (store_pg.c) and its db or reader is not used
+ * (it may be NULL): callers never know which runs.  There, errno
+ * ENETDOWN says PostgreSQL is away.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +36,8 @@ store_user_add(sqlite3 *db, const char *name, const char *role,
 {
 	int	 n;
 
+	if (store_pg_shared_on())
+		return store_pg_account_add(name, role, pwhash, errstr);
 	n = store_run(db, "INSERT INTO user(name, role, pwhash, created)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO NOTHING", "ttti",
 	    name, role, pwhash, clock_seconds());
@@ -54,6 +60,8 @@ int
 store_user_password(sqlite3 *db, const char *name, const char *pwhash,
     const char **errstr)
 {
+	if (store_pg_shared_on())
+		return store_pg_account_password(name, pwhash, errstr);
 	if (changed(db, store_run(db, "UPDATE user SET pwhash = ?2,"
 	    " token_hash = NULL WHERE name = ?1", "tt", name, pwhash),
 	    errstr) == -1)
@@ -71,6 +79,8 @@ store_user_password(sqlite3 *db, const char *name, const char *pwhash,
 int
 store_user_del(sqlite3 *db, const char *name, const char **errstr)
 {
+	if (store_pg_shared_on())
+		return store_pg_account_del(name, errstr);
 	if (store_run(db, "DELETE FROM session WHERE user_id = (SELECT id"
 	    " FROM user WHERE name = ?1)", "t", name) == -1) {
 		errno = EIO;
@@ -86,6 +96,8 @@ int
 store_user_token(sqlite3 *db, const char *name, const char *tokenhash,
     const char **errstr)
 {
+	if (store_pg_shared_on())
+		return store_pg_account_token(name, tokenhash, errstr);
 	return changed(db, store_run(db, "UPDATE user SET token_hash = ?2"
 	    " WHERE name = ?1", "tt", name, tokenhash), errstr);
 }
@@ -102,6 +114,8 @@ store_user_each(sqlite3 *db, void (*fn)(void *arg,
 	sqlite3_stmt	*st = NULL;
 	int		 rc;
 
+	if (store_pg_shared_on())
+		return store_pg_account_each(fn, arg);
 	rc = sqlite3_prepare_v2(db, "SELECT name, role, created, token_hash"
 	    " IS NOT NULL FROM user ORDER BY name", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -128,9 +142,12 @@ int
 store_user_login(struct reader *r, const char *name, int64_t *id,
     char *pwhash, size_t size)
 {
-	sqlite3_stmt	*st = r->st[ST_USER_BY_NAME];
+	sqlite3_stmt	*st;
 	int		 rc = SQLITE_ERROR;
 
+	if (store_pg_shared_on())
+		return store_pg_account_login(name, id, pwhash, size);
+	st = r->st[ST_USER_BY_NAME];
 	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    (rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -155,6 +172,8 @@ store_user_by_hash(struct reader *r, const char *hash, int token,
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	if (store_pg_shared_on())
+		return store_pg_account_by_hash(hash, token, who);
 	if (token) {
 		st = r->st[ST_USER_BY_TOKEN];
 		rc = sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
@@ -184,12 +203,17 @@ store_user_by_hash(struct reader *r, const char *hash, int token,
 
 /*
  * Adds a session of user with the cookie's hash and its CSRF token, from
- * now for seconds; expired sessions go.  Returns 0, or -1 (errno EIO).
+ * now for seconds; expired sessions go (in cluster mode also strikes
+ * without a failure for fade microseconds; a single node keeps them in
+ * memory).  Returns 0, or -1 (errno EIO).
  */
 int
 store_session_add(sqlite3 *db, const char *hash, int64_t user,
-    const char *csrf, int64_t now, int64_t seconds)
+    const char *csrf, int64_t now, int64_t seconds, int64_t fade)
 {
+	if (store_pg_shared_on())
+		return store_pg_session_add(hash, user, csrf, now, seconds,
+		    fade);
 	if (store_run(db, "DELETE FROM session WHERE expires <= ?1", "i",
 	    now) == -1 || store_run(db, "INSERT INTO session(token_hash,"
 	    " user_id, csrf, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -204,6 +228,8 @@ store_session_add(sqlite3 *db, const char *hash, int64_t user,
 int
 store_session_del(sqlite3 *db, const char *hash)
 {
+	if (store_pg_shared_on())
+		return store_pg_session_del(hash);
 	if (store_run(db, "DELETE FROM session WHERE token_hash = ?1", "t",
 	    hash) == -1) {
 		errno = EIO;

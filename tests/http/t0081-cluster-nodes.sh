@@ -155,8 +155,9 @@ wait_until 10 finds_both kirschmichel imap ||
 
 # 4: staff saves are not built for a node: refused, nothing changes
 stop_node 4.1 2
-echo "anna-passwort-1" | "$KBD" user add anna --db "$TMP/node2.sqlite" 2>/dev/null
-tok=$("$KBD" user token anna --db "$TMP/node2.sqlite" 2>/dev/null)
+# (a node's staff accounts are the cluster's: kbd user --cluster)
+echo "anna-passwort-1" | "$KBD" user add anna --cluster "$PG_URL" 2>/dev/null
+tok=$("$KBD" user token anna --cluster "$PG_URL" 2>/dev/null)
 start_node 2 "$TMP/node2.sqlite"
 BASE=${NBASE[2]}
 rev=$(curl -s -H "Authorization: Bearer $tok" "$BASE/api/admin/articles/imap" | jq -r .rev)
