@@ -13,7 +13,11 @@
  * their names to the writer.  When PostgreSQL is away the node serves
  * what it has and connects again every NODE_RETRY_MS; at start, it
  * serves the folder of its last run.  It never writes to PostgreSQL:
- * staff saves are refused (staff_edit_refuse).
+ * staff changes made on this node go there from the writer
+ * (staff_edit.c), which then writes and imports the file itself; when
+ * their notification comes back here, the file holds the text already
+ * (put_file compares), so it is neither written nor imported again,
+ * and only the hash is noted.
  */
 #include <sys/stat.h>
 

@@ -9,8 +9,8 @@
  * requests under way, then the writer flushes the last hits and closes
  * the database.  A node of a cluster (--cluster) takes its articles from
  * PostgreSQL into a folder of its own before the writer starts
- * (cmd_node.c), follows PostgreSQL once it runs, and refuses staff
- * changes.
+ * (cmd_node.c) and follows PostgreSQL once it runs; staff changes go to
+ * PostgreSQL first (staff_edit.c), picture uploads are refused.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -174,10 +174,11 @@ cmd_serve(const struct config *cfg)
 		/* A node: its articles come from PostgreSQL (cmd_node.c). */
 		snprintf(mirror, sizeof(mirror), "%s.articles", cfg->db);
 		articles = mirror;
-		staff_edit_refuse("Auf diesem Knoten des Clusters können "
-		    "Artikel noch nicht bearbeitet werden; Änderungen kommen "
-		    "mit »kbd import« in die gemeinsame Datenbank. Der Text "
-		    "ist nicht gespeichert.");
+		staff_edit_cluster(cfg->cluster);
+		/* Pictures are not in PostgreSQL: the other nodes lack them. */
+		staff_media_refuse("Bilder können auf einem Knoten des "
+		    "Clusters noch nicht hochgeladen werden; sie kämen nicht "
+		    "auf die anderen Knoten. Das Bild ist nicht gespeichert.");
 		if (cmd_node_start(cfg, articles) == -1)
 			goto done;
 	}
@@ -232,6 +233,7 @@ writer:
 	cmd_node_stop();
 	watch_stop();
 	writer_stop();
+	staff_edit_close();
 	hits_vote_shutdown();
 	snapshot_shutdown();
 done:

@@ -559,6 +559,17 @@ int	 store_pg_revision_add(struct store_pg *pg, int64_t id,
 	    const char *text, int *added);
 int	 store_pg_export_each(struct store_pg *pg, int (*fn)(void *arg,
 	    const char *slug, const char *text, size_t len), void *arg);
+/* store_pg.c: staff saves on a node (staff_edit.c). */
+struct store_pg_state {
+	int64_t		 id;		/* 0: no such article */
+	int		 deleted;
+	char		 hash[65];	/* of the current file, hex */
+	char		*text;		/* the last revision, or NULL */
+};
+/* st->text is freed by store_pg_state_clear(). */
+int	 store_pg_article_state(struct store_pg *pg, const char *slug,
+	    struct store_pg_state *st);
+void	 store_pg_state_clear(struct store_pg_state *st);
 
 /* article.c */
 /* One article as parsed from its file. */
@@ -1585,7 +1596,8 @@ struct edit {
 	int64_t		 rev;		/* out: the article's revision */
 	char		*current;	/* out, 409: the file now; caller frees */
 };
-void	 staff_edit_refuse(const char *why);
+void	 staff_edit_cluster(const char *url);
+void	 staff_edit_close(void);
 int	 staff_edit_save(struct edit *e, const char **errstr);
 int	 staff_edit_publish(struct edit *e, const char **errstr);
 int	 staff_edit_delete(struct edit *e, const char **errstr);
@@ -1594,6 +1606,7 @@ int	 staff_edit_rename(struct edit *e, const char **errstr);
 int	 staff_edit_alias(struct edit *e, const char **errstr);
 
 /* staff_media.c */
+void	 staff_media_refuse(const char *why);
 void	 staff_media_form(struct buf *b, const struct staff *who,
 	    const char *slug);
 extern const struct route staff_media_routes[];
