@@ -14,8 +14,9 @@
  * what it has and connects again every NODE_RETRY_MS; at start, it
  * serves the folder of its last run.  It never writes to PostgreSQL:
  * staff changes made on this node go there from the writer
- * (staff_edit.c), which then writes and imports the file itself; when
- * their notification comes back here, the file holds the text already
+ * (staff_edit.c), which then writes and imports the file itself, all
+ * under writer_folder_lock(), which a round holds too: when their
+ * notification comes back here, the file holds the text already
  * (put_file compares), so it is neither written nor imported again,
  * and only the hash is noted.
  */
@@ -350,6 +351,8 @@ node_sync(int live)
 		log_warn("%s", dir);
 		return -1;
 	}
+	/* A staff change on this node commits and writes in one go. */
+	writer_folder_lock();
 	if (have.n == 0) {
 		b.dirfd = dirfd;
 		b.live = live;
@@ -402,6 +405,7 @@ node_sync(int live)
 	memset(&now, 0, sizeof(now));
 	rc = 0;
 done:
+	writer_folder_unlock();
 	if (rc == -1)
 		log_warnx("cluster: %s", store_pg_error(pg));
 	hand_over();

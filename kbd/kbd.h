@@ -1205,6 +1205,8 @@ int	 writer_call(writer_fn fn, void *arg);
 int	 writer_import(void);
 int	 writer_import_file(const char *slug);
 const char *writer_folder(void);
+void	 writer_folder_lock(void);
+void	 writer_folder_unlock(void);
 
 /* watch.c */
 int	 watch_start(const char *dir);

@@ -656,11 +656,15 @@ change_job(sqlite3 *db, void *arg)
 	struct change	*ch = arg;
 	int		 rc;
 
+	if (cluster != NULL)
+		writer_folder_lock();
 	rc = ch->fn(db, ch->e);
 	if (in_tx) {
 		store_pg_rollback(pg);
 		in_tx = 0;
 	}
+	if (cluster != NULL)
+		writer_folder_unlock();
 	return rc;
 }
 

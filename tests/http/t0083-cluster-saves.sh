@@ -10,8 +10,9 @@
 #        node 3 after a change PostgreSQL had without a notification
 #        (its own check of the revision, in the save's transaction)
 #   3.x  create (node 3), rename (node 1: the old name redirects on every
-#        node), unpublish and publish (node 2), restore (node 1) and
-#        delete (node 3) reach every node within 2 s
+#        node), unpublish and publish (node 2), restore (node 1), delete
+#        (node 3) and an alias added (node 2, the statistics' form) reach
+#        PostgreSQL and every node within 2 s
 #   4.x  PostgreSQL away: a save is answered 503 with a German reason and
 #        changes nothing, on the node or in its folder; the editor's form
 #        keeps the text; a picture upload is refused on a node; once
@@ -177,6 +178,20 @@ api 3 DELETE /articles/holundersaft
 gone_all() { served_all holundersaft 404 && finds_all holunderblütensirup ""; }
 wait_until 2 gone_all ||
     fail 3.18 "a deleted article is still served: $(status_on 1 /a/holundersaft) $(status_on 2 /a/holundersaft)"
+# a phrasing added to an article's aliases (the statistics page's form)
+JAR2=$TMP/jar2
+BASE=${NBASE[2]}
+req POST /admin/login -c "$JAR2" --data-urlencode "name=${USER_N[2]}" \
+    --data-urlencode "password=${PASS[2]}"
+[ "$STATUS" = 303 ] || fail 3.19 "cannot log in on node 2 ($STATUS)"
+csrf=$(curl -s -b "$JAR2" "$BASE/admin" | sed -n 's/.*<meta name="csrf" content="\([0-9a-f]*\)">.*/\1/p')
+req POST /admin/alias -b "$JAR2" --data-urlencode "csrf=$csrf" \
+    --data-urlencode 'q=Quittenpost abrufen' --data-urlencode 'slug=imap'
+[ "$STATUS" = 303 ] || fail 3.20 "adding an alias on node 2 gave $STATUS"
+pg_one "SELECT aliases FROM kbd.article WHERE slug = 'imap'" | grep -q 'Quittenpost abrufen' ||
+    fail 3.21 "PostgreSQL's article lacks the alias"
+wait_until 2 finds_all quittenpost imap ||
+    fail 3.22 "the alias is not found on every node within 2 s"
 
 # 4: PostgreSQL away
 wait_until 2 finds_all quarkbällchen imap || fail 4.1 "the nodes differ before the pause"
