@@ -123,7 +123,7 @@ text_hash(const char *text, char hash[65])
  * not a node) with PostgreSQL's article in *st (st->id 0: none; the
  * caller clears it), or -1 with e refused: EBUSY, PostgreSQL failed;
  * EEXIST, it has another version, whose text is left in e->current for
- * a save (e->rev is this node's, which is behind).
+ * a save (e->rev is this node's, which is behind: see follow()).
  */
 static int
 pg_check(struct edit *e, const char *slug, const struct store_newest *c,
@@ -306,6 +306,29 @@ commit_text(sqlite3 *db, struct edit *e, const char *slug, const char *text,
 	return 0;
 }
 
+/*
+ * On a node whose copy of slug is behind PostgreSQL (a save refused
+ * with PostgreSQL's text in e->current): that text becomes the node's
+ * file at once, so that the revision in the 409 (e->rev) is the one a
+ * merged save must name.  Failing, e->rev stays the node's older one
+ * and the node's thread brings the file soon.
+ */
+static void
+follow(sqlite3 *db, struct edit *e, const char *slug)
+{
+	char	 hash[65];
+	int64_t	 rev;
+
+	text_hash(e->current, hash);
+	if (write_file(slug, e->current) == -1) {
+		log_warn("%s/%s.md", writer_folder(), slug);
+		return;
+	}
+	if (writer_import_file(slug) == 0 &&
+	    (rev = store_article_rev_of(db, slug, hash)) > 0)
+		e->rev = rev;
+}
+
 /* Checks text as the import would: 0, or -1 (EINVAL) with the reason. */
 static int
 text_valid(struct edit *e, const char *slug, const char *text)
@@ -368,6 +391,8 @@ save_job(sqlite3 *db, void *arg)
 		} else if (text_valid(e, e->slug, text) == 0 &&
 		    pg_check(e, e->slug, &c, &st) == 0)
 			commit_text(db, e, e->slug, text, c.id == 0);
+		else if (e->err == EEXIST && e->current != NULL)
+			follow(db, e, e->slug);
 	}
 	free(text);
 	store_pg_state_clear(&st);

@@ -8,7 +8,9 @@
 #   2.x  a save on node 2 based on the revision before is refused with
 #        409 and the text as it is now, and changes nothing; so is one on
 #        node 3 after a change PostgreSQL had without a notification
-#        (its own check of the revision, in the save's transaction)
+#        (its own check of the revision, in the save's transaction),
+#        which also brings node 3 PostgreSQL's text and revision, on
+#        which a save then goes through
 #   3.x  create (node 3), rename (node 1: the old name redirects on every
 #        node), unpublish and publish (node 2), restore (node 1), delete
 #        (node 3) and an alias added (node 2, the statistics' form) reach
@@ -121,6 +123,15 @@ jq -r .current "$BODY" | grep -q Quarkbällchen ||
     fail 2.7 "the 409 lacks PostgreSQL's text: $(head -c 300 "$BODY")"
 [ "$(nrevs)" = "$n0" ] || fail 2.8 "the refused save added a revision to PostgreSQL"
 pg_last imap text | grep -q Quarkbällchen || fail 2.9 "PostgreSQL's text was overwritten"
+# The 409 names the revision to merge on, which node 3 has now: a save
+# on it goes through.
+rev3=$(jq -r .rev "$BODY")
+finds 3 quarkbällchen imap || fail 2.12 "node 3 does not serve PostgreSQL's text after the 409"
+body=$(jq -n --argjson r "$rev3" '{title: "IMAP von außen", markdown: "Mit IMAP und Quarkbällchen und Nusszopf.\n", rev: $r}')
+api 3 PUT /articles/imap "$body"
+[ "$STATUS" = 200 ] || fail 2.13 "a save on the revision of the 409 gave $STATUS: $(head -c 300 "$BODY")"
+[ "$(pg_last imap author)" = redakteur3 ] && pg_last imap text | grep -q Nusszopf ||
+    fail 2.14 "the merged save is not PostgreSQL's last revision"
 wait_until 6 finds_all quarkbällchen imap ||
     fail 2.10 "the nodes do not follow PostgreSQL's text"
 finds_all streuselschnecken "" || fail 2.11 "the refused save is found somewhere"
