@@ -13,8 +13,12 @@
  * own copy current: every article transaction announces itself on the
  * channel kbd_articles (NOTIFY, delivered on commit), which a node
  * LISTENs on, and a node also compares slugs and hashes now and then, so
- * that a lost notification delays a change, never loses it.  Hits,
- * votes, the search log and staff accounts are for later (issue 18).
+ * that a lost notification delays a change, never loses it.  Articles
+ * are written by "kbd import" (cmd_cluster.c) and by staff changes on
+ * a node (staff_edit.c), each one transaction under the articles'
+ * advisory lock; a change first reads the article as it is
+ * (store_pg_article_state) to refuse a conflict.  Hits, votes, the
+ * search log and staff accounts are for later (issue 18).
  *
  * Every statement with values is prepared once at open and run with its
  * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors

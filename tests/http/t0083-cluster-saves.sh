@@ -4,7 +4,8 @@
 # node: three nodes, a staff user on each (staff_user).
 #   1.x  a save through the staff API on node 1 is served there at once,
 #        is PostgreSQL's newest revision with the user as its author, and
-#        is found by search on nodes 2 and 3 within 2 s
+#        is found by search on nodes 2 and 3 within 2 s; node 1 does not
+#        write its own save a second time when its notification comes
 #   2.x  a save on node 2 based on the revision before is refused with
 #        409 and the text as it is now, and changes nothing; so is one on
 #        node 3 after a change PostgreSQL had without a notification
