@@ -14,9 +14,13 @@
  * files that changed, removes those deleted, and hands their names to the
  * writer.  When PostgreSQL is away the node serves what it has and connects
  * again every NODE_RETRY_MS; at start, it serves the folder of its last run.
- * It never writes articles to PostgreSQL: staff saves are refused
- * (staff_edit_refuse).  (Staff logins do write there, through
- * store_user.c, not through here.)
+ * It never writes to PostgreSQL itself: staff changes made on this node
+ * go there from the writer (staff_edit.c), which then writes and imports
+ * the file itself, all under writer_folder_lock(), which a round holds
+ * too: when their notification comes back here, the file holds the text
+ * already (file_put_at compares), so it is neither written nor imported
+ * again, and only the hash is noted.  (Staff logins write there through
+ * store_user.c.)
  */
 #include <sys/stat.h>
 
@@ -303,6 +307,8 @@ node_sync(int live)
 		log_warn("%s", dir);
 		return -1;
 	}
+	/* A staff change on this node commits and writes in one go. */
+	writer_folder_lock();
 	if (have.n == 0) {
 		b.dirfd = dirfd;
 		b.live = live;
@@ -355,6 +361,7 @@ node_sync(int live)
 	memset(&now, 0, sizeof(now));
 	rc = 0;
 done:
+	writer_folder_unlock();
 	if (rc == -1)
 		log_warnx("cluster: %s", store_pg_error(pg));
 	hand_over();

@@ -11,7 +11,8 @@
  * PostgreSQL into a folder of its own before the writer starts
  * (cmd_node.c), follows PostgreSQL once it runs, keeps its staff
  * accounts, sessions and lock-out there (store_pg_shared_init), and
- * refuses staff changes to articles.
+ * sends staff changes to it first (staff_edit.c); picture uploads are
+ * refused.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -176,10 +177,11 @@ cmd_serve(const struct config *cfg)
 		snprintf(mirror, sizeof(mirror), "%s.articles", cfg->db);
 		articles = mirror;
 		store_pg_shared_init(cfg->cluster);
-		staff_edit_refuse("Auf diesem Knoten des Clusters können "
-		    "Artikel noch nicht bearbeitet werden; Änderungen kommen "
-		    "mit »kbd import« in die gemeinsame Datenbank. Der Text "
-		    "ist nicht gespeichert.");
+		staff_edit_cluster(cfg->cluster);
+		/* Pictures are not in PostgreSQL: the other nodes lack them. */
+		staff_media_refuse("Bilder können auf einem Knoten des "
+		    "Clusters noch nicht hochgeladen werden; sie kämen nicht "
+		    "auf die anderen Knoten. Das Bild ist nicht gespeichert.");
 		if (cmd_node_start(cfg, articles) == -1)
 			goto done;
 	}
@@ -238,6 +240,7 @@ writer:
 	cmd_node_stop();
 	watch_stop();
 	writer_stop();
+	staff_edit_close();
 	hits_vote_shutdown();
 	snapshot_shutdown();
 done:

@@ -624,6 +624,17 @@ int	 store_pg_session_del(const char *hash);
 int	 store_pg_strike(const char *key, int (*fn)(void *arg,
 	    struct strike_row *row, int64_t now), void *arg);
 int	 store_pg_strike_clear(const char *key);
+/* store_pg.c: staff saves on a node (staff_edit.c). */
+struct store_pg_state {
+	int64_t		 id;		/* 0: no such article */
+	int		 deleted;
+	char		 hash[65];	/* of the current file, hex */
+	char		*text;		/* the last revision, or NULL */
+};
+/* st->text is freed by store_pg_state_clear(). */
+int	 store_pg_article_state(struct store_pg *pg, const char *slug,
+	    struct store_pg_state *st);
+void	 store_pg_state_clear(struct store_pg_state *st);
 
 /* article.c */
 /* One article as parsed from its file. */
@@ -1259,6 +1270,8 @@ int	 writer_call(writer_fn fn, void *arg);
 int	 writer_import(void);
 int	 writer_import_file(const char *slug);
 const char *writer_folder(void);
+void	 writer_folder_lock(void);
+void	 writer_folder_unlock(void);
 
 /* watch.c */
 int	 watch_start(const char *dir);
@@ -1652,7 +1665,8 @@ struct edit {
 	int64_t		 rev;		/* out: the article's revision */
 	char		*current;	/* out, 409: the file now; caller frees */
 };
-void	 staff_edit_refuse(const char *why);
+void	 staff_edit_cluster(const char *url);
+void	 staff_edit_close(void);
 int	 staff_edit_save(struct edit *e, const char **errstr);
 int	 staff_edit_publish(struct edit *e, const char **errstr);
 int	 staff_edit_delete(struct edit *e, const char **errstr);
@@ -1661,6 +1675,7 @@ int	 staff_edit_rename(struct edit *e, const char **errstr);
 int	 staff_edit_alias(struct edit *e, const char **errstr);
 
 /* staff_media.c */
+void	 staff_media_refuse(const char *why);
 void	 staff_media_form(struct buf *b, const struct staff *who,
 	    const char *slug);
 extern const struct route staff_media_routes[];

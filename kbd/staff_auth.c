@@ -30,8 +30,10 @@
  * PostgreSQL's clock: a login on one node is good on all, a logout ends
  * it on all at once (a session is looked up with every staff request,
  * no cache), and the lock-out counts the failures on every node, by the
- * same rules.  PostgreSQL away, a login or a request with a cookie or
- * token is answered 503 (ENETDOWN) at once; public pages never ask.
+ * same rules.  PostgreSQL away, a login is answered 503 (ENETDOWN) at
+ * once, and so is a request with a cookie or token, unless PostgreSQL
+ * confirmed it to this node in the last KNOWN_TRUST (see recall());
+ * public pages never ask.
  *
  * The checks (Argon2id, 64 MiB each) run on KBD_MAX_VERIFY threads of
  * their own, never on HTTP's: the request is deferred (http_defer) and
@@ -67,6 +69,8 @@
 #define AUTH_QUEUE	64	/* logins waiting for a check, at most */
 #define LOG_LOGINS	10	/* failed or refused logins logged a minute */
 #define LOG_NAME	64	/* bytes of a tried name in the log */
+#define KNOWN		64	/* sessions a node vouches for, PG away */
+#define KNOWN_TRUST	(600 * SECOND)	/* ... if confirmed this lately */
 
 struct strike {
 	uint64_t	 key;		/* 0: free */
@@ -404,6 +408,76 @@ log_attempt(const char *name, const char *addr, const char *what)
 	buf_free(&b);
 }
 
+/*
+ * The sessions and tokens PostgreSQL last confirmed to this node (cluster
+ * mode).  While it is away, a node still knows them, so that staff can
+ * read the staff pages, and a change is refused by the change itself,
+ * whose 503 keeps the editor's text, not by a login page that loses it.
+ * Nothing can be saved meanwhile, and nobody can log in or out (both ask
+ * PostgreSQL); so what a node remembers is still true, but for a logout
+ * on another node in the last KNOWN_TRUST before the outage.
+ */
+static struct known_staff {
+	char		 hash[65];
+	int		 token;
+	int64_t		 seen;		/* clock_us() of the confirmation */
+	struct staff	 who;
+} known[KNOWN];
+static pthread_mutex_t	 known_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The slot of hash, or (want_free) the oldest one; caller locks. */
+static struct known_staff *
+known_slot(const char *hash, int token, int want_free)
+{
+	struct known_staff	*k, *oldest = &known[0];
+
+	for (k = known; k < known + KNOWN; k++) {
+		if (k->token == token && strcmp(k->hash, hash) == 0)
+			return k;
+		if (k->seen < oldest->seen)
+			oldest = k;
+	}
+	return want_free ? oldest : NULL;
+}
+
+/* PostgreSQL said: hash is who (who != NULL), or nobody (NULL). */
+static void
+remember(const char *hash, int token, const struct staff *who)
+{
+	struct known_staff	*k;
+
+	if (!store_pg_shared_on())
+		return;
+	pthread_mutex_lock(&known_lock);
+	if ((k = known_slot(hash, token, who != NULL)) != NULL) {
+		memset(k, 0, sizeof(*k));
+		if (who != NULL) {
+			snprintf(k->hash, sizeof(k->hash), "%s", hash);
+			k->token = token;
+			k->seen = clock_us();
+			k->who = *who;
+		}
+	}
+	pthread_mutex_unlock(&known_lock);
+}
+
+/* PostgreSQL is away: who hash was, if it said so lately.  1 or 0. */
+static int
+recall(const char *hash, int token, struct staff *who)
+{
+	struct known_staff	*k;
+	int			 found = 0;
+
+	pthread_mutex_lock(&known_lock);
+	if ((k = known_slot(hash, token, 0)) != NULL && k->seen > 0 &&
+	    clock_us() - k->seen < KNOWN_TRUST) {
+		*who = k->who;
+		found = 1;
+	}
+	pthread_mutex_unlock(&known_lock);
+	return found;
+}
+
 /* Looks up the user of a session cookie or API token for req. */
 static int
 find_staff(struct request *req, struct reader *r, struct staff *who)
@@ -411,7 +485,7 @@ find_staff(struct request *req, struct reader *r, struct staff *who)
 	const char	*auth = http_header(req, "Authorization");
 	const char	*cookie = http_cookie(req, KBD_SESSION_COOKIE);
 	char		 hash[65];
-	int		 token;
+	int		 token, e;
 
 	if (auth != NULL && strncmp(auth, "Bearer ", 7) == 0 &&
 	    strlen(auth + 7) == 2 * KBD_TOKEN_BYTES) {
@@ -422,10 +496,16 @@ find_staff(struct request *req, struct reader *r, struct staff *who)
 		token = 0;
 	} else
 		return 0;
-	if (store_user_by_hash(r, hash, token, who) == 0)
+	if (store_user_by_hash(r, hash, token, who) == 0) {
+		remember(hash, token, who);
+		return 1;
+	}
+	if ((e = errno) == ENOENT)
+		remember(hash, token, NULL);
+	else if (e == ENETDOWN && recall(hash, token, who))
 		return 1;
 	/* Not nobody: nobody can tell (the cluster's database is away). */
-	req->staff_away = errno == ENETDOWN;
+	req->staff_away = e == ENETDOWN;
 	return 0;
 }
 
@@ -852,6 +932,7 @@ staff_auth_logout(struct request *req, struct reply *rep)
 			log_warnx("logout: %s", store_pg_shared_error());
 			return -1;
 		}
+		remember(hash, 0, NULL);
 	}
 	set_cookie(req, rep, NULL);
 	return 0;

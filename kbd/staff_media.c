@@ -16,7 +16,9 @@
  * The type is read from the bytes, never from the name (a text file
  * called .png is refused, so is SVG, which can carry script); larger
  * than KBD_MAX_MEDIA is refused; the name is made safe and never
- * replaces another picture (media_save).
+ * replaces another picture (media_save).  On a node of a cluster
+ * uploads are refused (staff_media_refuse): pictures are not kept in
+ * PostgreSQL, and the other nodes would not have them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +29,18 @@
 #include <jansson.h>
 
 #include "kbd.h"
+
+static const char	*refused;	/* every upload: why, or NULL */
+
+/*
+ * Refuses every upload from now on with 503 and why (German, for
+ * people; static).  Once, before HTTP starts.
+ */
+void
+staff_media_refuse(const char *why)
+{
+	refused = why;
+}
 
 /* What a multipart body held. */
 struct upload {
@@ -100,6 +114,10 @@ save(struct upload *u, char *name, size_t size, struct media_info *mi,
 {
 	const char	*errstr;
 
+	if (refused != NULL) {
+		*why = refused;
+		return 503;
+	}
 	if (u->len == 0) {
 		*why = "Bitte wählen Sie eine Bilddatei.";
 		return 422;

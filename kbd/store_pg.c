@@ -19,8 +19,12 @@
  * Argon2id hash, cookies and tokens only as their BLAKE2b hash, as in
  * SQLite.  A server reaches them through one connection of its own,
  * behind a mutex (store_pg_shared_*, at the end), which store_user.c
- * calls in cluster mode.  Hits, votes and the search log are for later
- * (issue 18).
+ * calls in cluster mode.  Articles are written by "kbd import"
+ * (cmd_cluster.c), by the node that keeps a folder (cmd_folder.c) and by
+ * staff changes on a node (staff_edit.c), each one transaction under
+ * the articles' advisory lock; a change first reads the article as it
+ * is (store_pg_article_state) to refuse a conflict.  Hits, votes and
+ * the search log are for later (issue 18).
  *
  * Every statement with values is prepared once at open and run with its
  * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors
@@ -175,6 +179,8 @@ enum pg_stmt {
 	PS_STRIKE_GET,		/* ... its values (or 0) and the time */
 	PS_STRIKE_PUT,
 	PS_STRIKE_CLEAR,
+	/* staff saves on a node (staff_edit.c) */
+	PS_STATE,		/* an article as a save finds it */
 	PS__COUNT
 };
 
@@ -280,6 +286,12 @@ static const char *pg_sql[PS__COUNT] = {
 	    " last = excluded.last, until = excluded.until",
 	[PS_STRIKE_CLEAR] =
 	    "DELETE FROM kbd.strike WHERE key = $1",
+	/* staff saves on a node (staff_edit.c) */
+	[PS_STATE] =
+	    "SELECT a.id, a.state = 'deleted', a.hash, r.text"
+	    " FROM kbd.article a LEFT JOIN LATERAL"
+	    " (SELECT text FROM kbd.revision WHERE article_id = a.id"
+	    "  ORDER BY rev DESC LIMIT 1) r ON true WHERE a.slug = $1",
 };
 
 struct store_pg {
@@ -1454,4 +1466,59 @@ int
 store_pg_strike_clear(const char *key)
 {
 	return shared_write(PS_STRIKE_CLEAR, 0, 1, key);
+}
+
+/*
+ * Staff saves on a node (staff_edit.c).  A save is one transaction:
+ * store_pg_begin() (the articles' lock, so that a save and an import
+ * take turns), store_pg_article_state() to see whether the article is
+ * still what the editor started from, then store_pg_article_put() and
+ * store_pg_revision_add(), store_pg_article_delete() or
+ * store_pg_article_move(), and store_pg_commit().
+ */
+
+/*
+ * Fills *st with article slug as it is now: st->id 0 when there is no
+ * such article; else whether it is deleted, its hash and its last
+ * revision's text (newly allocated, the caller frees it with
+ * store_pg_state_clear(); NULL without a revision).  Returns 0, or -1
+ * leaving store_pg_error(pg).
+ */
+int
+store_pg_article_state(struct store_pg *pg, const char *slug,
+    struct store_pg_state *st)
+{
+	const char	*v[] = { slug };
+	PGresult	*res;
+	long long	 id;
+	int		 rc = 0;
+
+	memset(st, 0, sizeof(*st));
+	if ((res = run(pg, PS_STATE, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		if (parse_number(PQgetvalue(res, 0, 0), 1, INT64_MAX,
+		    &id) == -1) {
+			set_error(pg, "kbd.article: a bad id");
+			rc = -1;
+			goto done;
+		}
+		st->id = id;
+		st->deleted = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+		snprintf(st->hash, sizeof(st->hash), "%s",
+		    PQgetvalue(res, 0, 2));
+		if (!PQgetisnull(res, 0, 3))
+			st->text = xstrdup(PQgetvalue(res, 0, 3));
+	}
+done:
+	PQclear(res);
+	return rc;
+}
+
+/* Frees what store_pg_article_state() allocated in st. */
+void
+store_pg_state_clear(struct store_pg_state *st)
+{
+	free(st->text);
+	st->text = NULL;
 }

@@ -28,6 +28,7 @@
 static pthread_t	 thread;
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	 wake;
+static pthread_mutex_t	 folder = PTHREAD_MUTEX_INITIALIZER;
 static int		 stopping;	/* guarded by lock */
 static int		 sync_wanted;	/* guarded by lock: the whole folder */
 static char		*sync_names[WRITER_NAMES];	/* guarded by lock */
@@ -225,6 +226,27 @@ const char *
 writer_folder(void)
 {
 	return articles;
+}
+
+/*
+ * Held by whoever writes the articles folder besides kbd's own imports
+ * on a cluster node: the thread that copies PostgreSQL's files
+ * (cmd_node.c) and a staff change (staff_edit.c), which commits to
+ * PostgreSQL and writes its file under it.  The thread then finds the
+ * file as PostgreSQL has it, writes it no second time, and never
+ * removes a new one it had not yet heard of.  Never held while waiting
+ * for the writer.
+ */
+void
+writer_folder_lock(void)
+{
+	pthread_mutex_lock(&folder);
+}
+
+void
+writer_folder_unlock(void)
+{
+	pthread_mutex_unlock(&folder);
 }
 
 /* Runs the jobs queued so far, in order. */
