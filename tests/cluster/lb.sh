@@ -1,9 +1,10 @@
 # tests/cluster/lb.sh: nginx (Debian's nginx-light) as the load balancer
 # in front of a test's cluster nodes, sourced after tests/cluster/nodes.sh.
 # The configuration is the one the README's deployment guide shows: round
-# robin over the nodes, a node that refuses or drops a connection is
-# passed over (proxy_next_upstream) and left alone for a few seconds, the
-# client's address handed on in X-Real-IP (kbd believes it from a
+# robin over the nodes, but the staff pages and API by session or token
+# to one node while it lives; a node that refuses or drops a connection
+# is passed over (proxy_next_upstream) and left alone for a few seconds;
+# the client's address handed on in X-Real-IP (kbd believes it from a
 # loopback peer only).
 #
 #   lb_start N...       nginx on a free loopback port in front of the
@@ -57,17 +58,29 @@ http {
 	upstream kbd {
 $servers		keepalive 16;
 	}
+	# Staff stay on one node while it lives: the revision an editor
+	# starts from is numbered by the node that showed it.
+	upstream kbd_staff {
+		hash \$http_authorization\$cookie_kbd_session consistent;
+$servers		keepalive 16;
+	}
+	proxy_http_version 1.1;
+	proxy_set_header Connection "";
+	proxy_set_header Host \$host;
+	proxy_set_header X-Real-IP \$remote_addr;
+	proxy_next_upstream error timeout http_502;
+	proxy_connect_timeout 2s;
+	proxy_read_timeout 30s;
 	server {
 		listen 127.0.0.1:$port;
 		location / {
 			proxy_pass http://kbd;
-			proxy_http_version 1.1;
-			proxy_set_header Connection "";
-			proxy_set_header Host \$host;
-			proxy_set_header X-Real-IP \$remote_addr;
-			proxy_next_upstream error timeout http_502;
-			proxy_connect_timeout 2s;
-			proxy_read_timeout 30s;
+		}
+		location /admin {
+			proxy_pass http://kbd_staff;
+		}
+		location /api/admin/ {
+			proxy_pass http://kbd_staff;
 		}
 	}
 }

@@ -15,6 +15,11 @@
 #   4.x  a fourth node started with an empty database builds its index
 #        from PostgreSQL and answers the shipped queries with the same
 #        results as node 1 (scenario 6)
+#   5.x  saves through nginx: one is found on every node within 2 s, one
+#        on an old revision gets 409 (scenario 2); saves one after the
+#        other while the node they reach is killed (kill -9): every save
+#        answered 200 is in PostgreSQL and on every node left (scenario
+#        4)
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/cluster/pg.sh"
 . "$ROOT/tests/cluster/nodes.sh"
@@ -143,5 +148,73 @@ for q in imap passwort "domain umziehen" ssl-zertifikat spam weiterleitung \
 	[ "$(slugs "${NBASE[4]}" "$q")" = "$a" ] ||
 	    fail "4.$tn" "node 4 answers '$q' differently from node 1"
 done
+
+# 5: saves through nginx
+echo "redakteur-passwort" | "$KBD" user add redakteur --cluster "$PG_URL" \
+    >/dev/null 2>&1 || die "kbd user add failed"
+TOKEN=$("$KBD" user token redakteur --cluster "$PG_URL" 2>/dev/null)
+[ -n "$TOKEN" ] || die "no API token"
+A=(-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json')
+cur=$(curl -s --max-time 20 "${A[@]}" "$LB_BASE/api/admin/articles/imap")
+rev=$(jq -r .rev <<<"$cur")
+body=$(jq -c '{title, rev, markdown: (.markdown + "\nMit Quittengelee.\n")}' <<<"$cur")
+req PUT "$LB_BASE/api/admin/articles/imap" "${A[@]}" -d "$body"
+[ "$STATUS" = 200 ] || fail 5.1 "a save through nginx gave $STATUS: $(head -c 300 "$BODY")"
+found_on_all() {
+	local n
+	for n in 1 3 4; do
+		[[ " $(slugs "${NBASE[$n]}" "$1") " == *" $2 "* ]] || return 1
+	done
+}
+wait_until 2 found_on_all quittengelee imap ||
+    fail 5.2 "the save through nginx is not found on every node within 2 s"
+req PUT "$LB_BASE/api/admin/articles/imap" "${A[@]}" \
+    -d "$(jq -c '.markdown = "Überholt.\n"' <<<"$body")"
+[ "$STATUS" = 409 ] || fail 5.3 "a save on an old revision gave $STATUS, want 409"
+# the node the staff's requests reach (nginx hashes their token)
+# (from the access logs, which are written once a second)
+staff=
+staff_node() {
+	local n
+	for n in 1 3; do
+		grep -q '"PUT /api/admin/articles/imap' "${NLOG[$n]}" &&
+		    staff=$n && return 0
+	done
+	return 1
+}
+wait_until 5 staff_node || die "no node logged the staff's saves"
+left=$((staff == 1 ? 3 : 1))
+rm -f "$TMP/stop" "$TMP/saves.out"
+python3 "$ROOT/tests/cluster/saveload.py" "$LB_BASE" "$TOKEN" imap \
+    "$TMP/stop" "$TMP/saves.out" &
+SAVES_PID=$!
+probes() { psql_kbd kbd "SELECT r.text FROM kbd.revision r JOIN kbd.article a
+    ON a.id = r.article_id WHERE a.slug = 'imap' ORDER BY r.rev DESC LIMIT 1" |
+    grep -c '^Speicherprobe'; }
+more_probes() { [ "$(probes)" -ge "$1" ]; }
+wait_until 30 more_probes 5 || fail 5.4 "the saves do not arrive"
+kill -KILL "${NPID[$staff]}"
+wait "${NPID[$staff]}" 2>/dev/null
+NPID[$staff]=
+m=$(probes)
+wait_until 30 more_probes $((m + 5)) ||
+    fail 5.5 "no saves through nginx after node $staff was killed"
+touch "$TMP/stop"
+wait "$SAVES_PID"
+last=$(psql_kbd kbd "SELECT r.text FROM kbd.revision r JOIN kbd.article a
+    ON a.id = r.article_id WHERE a.slug = 'imap' ORDER BY r.rev DESC LIMIT 1")
+lost=0
+while read -r k; do
+	[[ $k == tries* ]] && continue
+	grep -qx "Speicherprobe $k." <<<"$last" || lost=$((lost + 1))
+done <"$TMP/saves.out"
+nacked=$(grep -vc '^tries' "$TMP/saves.out")
+[ "$nacked" -ge 10 ] || fail 5.6 "only $nacked saves were answered 200"
+[ "$lost" = 0 ] ||
+    fail 5.7 "$lost of $nacked acknowledged saves are not in PostgreSQL's text ($(tail -1 "$TMP/saves.out"))"
+k=$(grep -v '^tries' "$TMP/saves.out" | tail -1)
+on_left() { [ "$(curl -s --max-time 20 "${A[@]}" "${NBASE[$left]}/api/admin/articles/imap" |
+    jq -r .markdown | grep -c "^Speicherprobe $k\.$")" = 1 ]; }
+wait_until 2 on_left || fail 5.8 "node $left lacks the last acknowledged save"
 
 test_done
