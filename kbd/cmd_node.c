@@ -43,18 +43,6 @@
 #define NODE_RETRY_MS	2000	/* connect again after this */
 #define NODE_WAIT_MS	250	/* a stop is seen this fast */
 
-/* A file of the folder: what PostgreSQL had when it was written. */
-struct node_file {
-	char		*slug;
-	char		 hash[65];
-};
-
-struct node_list {
-	struct node_file	*v;	/* sorted by slug */
-	size_t			 n;
-	size_t			 cap;
-};
-
 /* Old names and the names now, for the writer (redirects_job). */
 struct node_redirects {
 	char		**from;
@@ -66,55 +54,11 @@ struct node_redirects {
 static const char	*url;
 static const char	*dir;
 static struct store_pg	*pg;		/* the thread's, once it runs */
-static struct node_list	 have;		/* the thread's */
+static struct slug_hashes have;		/* the thread's */
 static struct node_redirects redirs;	/* the thread's: to hand over */
 static pthread_t	 thread;
 static int		 running;
 static atomic_int	 stopping;
-
-static void
-list_clear(struct node_list *l)
-{
-	size_t	 i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].slug);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static void
-add_current(void *arg, const char *slug, const char *hash)
-{
-	struct node_list	*l = arg;
-	struct node_file	*f;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 256;
-		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
-	}
-	f = &l->v[l->n++];
-	f->slug = xstrdup(slug);
-	snprintf(f->hash, sizeof(f->hash), "%s", hash);
-}
-
-static int
-file_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct node_file *)a)->slug,
-	    ((const struct node_file *)b)->slug);
-}
-
-static struct node_file *
-list_find(const struct node_list *l, const char *slug)
-{
-	struct node_file	 key;
-
-	if (l->n == 0)
-		return NULL;
-	key.slug = (char *)(uintptr_t)slug;
-	return bsearch(&key, l->v, l->n, sizeof(*l->v), file_cmp);
-}
 
 /* The files a round changed, for the writer once it runs. */
 static char		**pending;
@@ -160,7 +104,7 @@ hand_over(void)
 
 /* Removes the folder's articles that PostgreSQL no longer has. */
 static int
-remove_gone(int dirfd, const struct node_list *now, int live,
+remove_gone(int dirfd, const struct slug_hashes *now, int live,
     unsigned int *removed)
 {
 	DIR		*d;
@@ -182,7 +126,7 @@ remove_gone(int dirfd, const struct node_list *now, int live,
 			continue;
 		memcpy(slug, de->d_name, len - 3);
 		slug[len - 3] = '\0';
-		if (list_find(now, slug) != NULL)
+		if (slug_hashes_find(now, slug) != NULL)
 			continue;
 		if (unlinkat(dirfd, de->d_name, 0) == -1)
 			log_warn("%s/%s", dir, de->d_name);
@@ -200,7 +144,7 @@ remove_gone(int dirfd, const struct node_list *now, int live,
 struct bulk {
 	int			 dirfd;
 	int			 live;
-	struct node_list	*now;
+	struct slug_hashes	*now;
 	unsigned int		 written;
 };
 
@@ -226,7 +170,7 @@ bulk_one(void *arg, const char *slug, const char *text, size_t len)
 		b->written++;
 		changed(name, b->live);
 	}
-	add_current(b->now, slug, hash);
+	slug_hashes_add(b->now, slug, hash);
 	return 0;
 }
 
@@ -294,9 +238,9 @@ fail:
 static int
 node_sync(int live)
 {
-	struct node_list	 now;
+	struct slug_hashes	 now;
 	struct bulk		 b;
-	struct node_file	*f, *old;
+	struct slug_hash	*f, *old;
 	char			 name[KBD_MAX_SLUG + 4], *text;
 	size_t			 i, len;
 	unsigned int		 written = 0, removed = 0;
@@ -320,14 +264,13 @@ node_sync(int live)
 		redirects_clear(&redirs);
 		if (store_pg_redirects_each(pg, add_redirect, &redirs) == -1)
 			goto done;
-	} else if (store_pg_current_each(pg, add_current, &now) == -1)
+	} else if (store_pg_current_each(pg, slug_hashes_add, &now) == -1)
 		goto done;
 	/* bsearch wants strcmp's order, whatever the database's collation. */
-	if (now.n > 0)
-		qsort(now.v, now.n, sizeof(*now.v), file_cmp);
+	slug_hashes_sort(&now);
 	for (i = 0; have.n > 0 && i < now.n; i++) {
 		f = &now.v[i];
-		old = list_find(&have, f->slug);
+		old = slug_hashes_find(&have, f->slug);
 		if (old != NULL && strcmp(old->hash, f->hash) == 0)
 			continue;
 		/* A slug becomes a file name: nothing else may. */
@@ -356,7 +299,7 @@ node_sync(int live)
 	if (written + removed > 0)
 		log_info("cluster: %u articles written, %u removed, from %s",
 		    written, removed, store_pg_where(pg));
-	list_clear(&have);
+	slug_hashes_clear(&have);
 	have = now;
 	memset(&now, 0, sizeof(now));
 	rc = 0;
@@ -365,7 +308,7 @@ done:
 	if (rc == -1)
 		log_warnx("cluster: %s", store_pg_error(pg));
 	hand_over();
-	list_clear(&now);
+	slug_hashes_clear(&now);
 	close(dirfd);
 	return rc;
 }
@@ -387,10 +330,7 @@ node_connect(const char **errstr)
 static int64_t
 now_ms(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_us() / 1000;
 }
 
 /* Follows PostgreSQL until the node stops. */
@@ -455,17 +395,14 @@ node_main(void *unused)
 static size_t
 count_md(void)
 {
-	DIR		*d;
-	struct dirent	*de;
-	size_t		 n = 0, len;
+	DIR	*d;
+	char	**names = NULL;
+	size_t	 n = 0;
 
 	if ((d = opendir(dir)) == NULL)
 		return 0;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		n += de->d_name[0] != '.' && len > 3 &&
-		    strcmp(de->d_name + len - 3, ".md") == 0;
-	}
+	if (file_list_md(d, &names, &n) == 0)
+		file_names_free(names, n);
 	closedir(d);
 	return n;
 }
@@ -532,6 +469,6 @@ cmd_node_stop(void)
 	running = 0;
 	store_pg_close(pg);
 	pg = NULL;
-	list_clear(&have);
+	slug_hashes_clear(&have);
 	redirects_clear(&redirs);
 }
