@@ -9,8 +9,9 @@
  * requests under way, then the writer flushes the last hits and closes
  * the database.  A node of a cluster (--cluster) takes its articles from
  * PostgreSQL into a folder of its own before the writer starts
- * (cmd_node.c), follows PostgreSQL once it runs, and refuses staff
- * changes.
+ * (cmd_node.c), follows PostgreSQL once it runs, counts its hits there
+ * (hits_cluster.c; they are sent once more at a stop, before the writer
+ * stops), and refuses staff changes.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -99,6 +100,38 @@ vote_key(const char *db)
 	feedback_init(key, n);
 	sodium_memzero(key, sizeof(key));
 	return 0;
+}
+
+/* The cluster's counts, for the writer (counts_set). */
+struct counts {
+	const struct hit_total	*t;
+	size_t			 n;
+};
+
+/* In the writer: sets the cluster's counts, and shows them. */
+static int
+counts_job(sqlite3 *db, void *arg)
+{
+	const struct counts	*c = arg;
+	const char		*errstr;
+
+	if (store_hits_set(db, c->t, c->n, &errstr) == -1) {
+		log_warnx("hits: %s", errstr);
+		return -1;
+	}
+	return snapshot_hits_reload(db);
+}
+
+/*
+ * Hands the hits the cluster counted (hits_cluster.c, which is below the
+ * writer and must not call it by name) to the writer.  Returns 0 or -1.
+ */
+static int
+counts_set(const struct hit_total *t, size_t n)
+{
+	struct counts	 c = { t, n };
+
+	return writer_call(counts_job, &c);
 }
 
 /*
@@ -198,6 +231,10 @@ cmd_serve(const struct config *cfg)
 	search_log_setup(cfg->search_log_days, cfg->search_log_queries);
 	if (writer_start(cfg->db, articles, accesslog_flush) == -1)
 		goto done;
+	/* A node counts its hits in the cluster (hits_cluster.c). */
+	if (cfg->cluster != NULL && hits_cluster_start(cfg->cluster,
+	    counts_set) == -1)
+		goto writer;
 	if (cfg->cluster != NULL)
 		cmd_node_run();
 	else
@@ -229,6 +266,8 @@ cmd_serve(const struct config *cfg)
 	staff_auth_stop();
 	http_stop();
 writer:
+	/* Before the writer: its last batch may still set counts there. */
+	hits_cluster_stop();
 	cmd_node_stop();
 	watch_stop();
 	writer_stop();

@@ -420,6 +420,14 @@ struct store_search {
 };
 int	 store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
 	    int64_t day, const char **errstr);
+/* A cluster's count of an article's hits, in total or on a day. */
+struct hit_total {
+	char		*slug;
+	int64_t		 day;		/* days since 1970, UTC; -1: total */
+	int64_t		 count;
+};
+int	 store_hits_set(sqlite3 *db, const struct hit_total *t, size_t n,
+	    const char **errstr);
 int	 store_searches_prune(sqlite3 *db, int64_t before, const char **errstr);
 int	 store_searches_write(sqlite3 *db, const struct store_search *s,
 	    size_t n, int64_t day, unsigned int queries, const char **errstr);
@@ -559,6 +567,24 @@ int	 store_pg_revision_add(struct store_pg *pg, int64_t id,
 	    const char *text, int *added);
 int	 store_pg_export_each(struct store_pg *pg, int (*fn)(void *arg,
 	    const char *slug, const char *text, size_t len), void *arg);
+/* The counters of cluster mode (hits_cluster.c). */
+/* A view to count: its day, its key (hex) and its article's slug. */
+struct pg_view {
+	int64_t		 day;		/* days since 1970, UTC */
+	const char	*view;		/* reader, article, the day's key */
+	const char	*slug;
+};
+int	 store_pg_counts_listen(struct store_pg *pg);
+int	 store_pg_counts_begin(struct store_pg *pg);
+int	 store_pg_counts_commit(struct store_pg *pg);
+int	 store_pg_hit_key(struct store_pg *pg, int64_t day, const char *mine,
+	    char *out, size_t size);
+int	 store_pg_hits_add(struct store_pg *pg, const struct pg_view *h,
+	    size_t n);
+int	 store_pg_hits_prune(struct store_pg *pg, int64_t day);
+int	 store_pg_hits_changed(struct store_pg *pg, int64_t since,
+	    int64_t from, void (*fn)(void *arg, const char *slug, int64_t day,
+	    int64_t count), void *arg, int64_t *last);
 
 /* article.c */
 /* One article as parsed from its file. */
@@ -703,6 +729,7 @@ struct view {
 	int		 classified;	/* skip and who are set */
 	enum view_skip	 skip;		/* why it would not count */
 	struct visitor	 who;
+	char		 slug[KBD_MAX_SLUG + 1];	/* ... of article */
 };
 
 void	 hits_view_classify(struct view *v, const char *ua,
@@ -710,6 +737,20 @@ void	 hits_view_classify(struct view *v, const char *ua,
 	    size_t addrlen);
 int	 hits_view_counts(const struct view *v);
 int	 hits_view_done(struct view *v);
+
+/* hits_cluster.c */
+/*
+ * Hands the cluster's hit counts that changed to the local index; see
+ * hits_cluster.c.  Returns 0, or -1 to be handed them again.
+ */
+typedef int (*hits_cluster_fn)(const struct hit_total *t, size_t n);
+int	 hits_cluster_start(const char *url, hits_cluster_fn apply);
+int	 hits_cluster_on(void);
+void	 hits_cluster_add(const struct visitor *who, const char *slug,
+	    int64_t day);
+size_t	 hits_cluster_waiting(void);
+uint64_t hits_cluster_dropped(void);
+void	 hits_cluster_stop(void);
 
 /* hits_vote.c */
 enum vote_result {
@@ -1129,6 +1170,7 @@ void	 snapshot_release(struct snapshot *s);
 int	 snapshot_import(sqlite3 *db, const char *articles);
 int	 snapshot_patch(sqlite3 *db, const struct import_changes *ch);
 int	 snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n);
+int	 snapshot_hits_reload(sqlite3 *db);
 void	 snapshot_shutdown(void);
 uint64_t snapshot_generation(int imports);
 size_t	 snapshot_articles(const struct snapshot *s);

@@ -13,8 +13,18 @@
  * own copy current: every article transaction announces itself on the
  * channel kbd_articles (NOTIFY, delivered on commit), which a node
  * LISTENs on, and a node also compares slugs and hashes now and then, so
- * that a lost notification delays a change, never loses it.  Hits,
- * votes, the search log and staff accounts are for later (issue 18).
+ * that a lost notification delays a change, never loses it.
+ *
+ * The hits of every node are counted here (hits_cluster.c): each node
+ * sends what it counted once a second as one transaction, under an
+ * advisory lock, so that batches commit one after the other; a view is
+ * kept for its day as a keyed hash (kbd.hit_view, with the day's key in
+ * kbd.hit_key), so that a reader whose requests reach several nodes
+ * counts once.  The totals and day counts (kbd.hit, kbd.hit_day, by
+ * PostgreSQL's article, so that a rename keeps them) carry a stamp from
+ * one sequence; a batch announces itself on kbd_counts, and a node reads
+ * what changed since the last stamp it read.  Votes, the search log and
+ * staff accounts are for later (issue 18).
  *
  * Every statement with values is prepared once at open and run with its
  * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors
@@ -46,9 +56,39 @@
 /* Keys of pg_advisory_xact_lock(): 0x6b6264 ("kbd"), and one more. */
 #define PG_LOCK_SCHEMA		"7037540"	/* creating the schema */
 #define PG_LOCK_ARTICLES	"7037541"	/* an import */
+#define PG_LOCK_COUNTS		"7037542"	/* a batch of counts */
+#define PG_COUNTS		"kbd_counts"	/* LISTEN/NOTIFY: counted */
 
-/* The counters' tables (hits, visitors, votes, searches): none yet. */
-#define PG_SCHEMA_V2_COUNTS	""
+/*
+ * The counters' tables: hits in total and per UTC day, keyed by
+ * PostgreSQL's article (renames keep them), each row stamped from one
+ * sequence when it changes, so that a node reads only what changed since
+ * its last read; the day's views (a keyed hash of reader and article, so
+ * that a reader whose requests reach two nodes counts once) and the key
+ * of each day, which is made by the first node that needs it and
+ * deleted with its views after a day.
+ */
+#define PG_SCHEMA_V2_COUNTS						\
+	"CREATE SEQUENCE kbd.hit_seq;"					\
+	"CREATE TABLE kbd.hit ("					\
+	" article_id bigint PRIMARY KEY REFERENCES kbd.article(id),"	\
+	" count      bigint NOT NULL DEFAULT 0,"			\
+	" seq        bigint NOT NULL);"	/* kbd.hit_seq at the change */	\
+	"CREATE INDEX hit_seq_idx ON kbd.hit(seq);"			\
+	"CREATE TABLE kbd.hit_day ("					\
+	" article_id bigint NOT NULL REFERENCES kbd.article(id),"	\
+	" day        integer NOT NULL,"	/* days since 1970, UTC */	\
+	" count      bigint NOT NULL DEFAULT 0,"			\
+	" seq        bigint NOT NULL,"					\
+	" PRIMARY KEY (article_id, day));"				\
+	"CREATE INDEX hit_day_seq_idx ON kbd.hit_day(seq);"		\
+	"CREATE TABLE kbd.hit_key ("					\
+	" day integer PRIMARY KEY,"					\
+	" key text NOT NULL);"		/* hex, of the day's views */	\
+	"CREATE TABLE kbd.hit_view ("					\
+	" day  integer NOT NULL,"					\
+	" view text NOT NULL,"		/* hex: reader, article, key */	\
+	" PRIMARY KEY (day, view));"
 /* The staff's tables (accounts, sessions, tokens, lock-out): none yet. */
 #define PG_SCHEMA_V2_STAFF	""
 
@@ -114,6 +154,13 @@ enum pg_stmt {
 	PS_CURRENT,		/* slug and hash of every current file */
 	PS_TEXT,		/* the current file of a slug */
 	PS_REDIRECTS,		/* old name -> name, of current articles */
+	/* The counters (hits_cluster.c). */
+	PS_HIT_KEY_PUT,		/* a day's key, unless there is one */
+	PS_HIT_KEY,		/* ... and the one there is */
+	PS_HITS_ADD,		/* a batch of views */
+	PS_HITS_PRUNE,		/* views and keys of past days */
+	PS_HITS_PRUNE_KEYS,
+	PS_HITS_CHANGED,	/* totals and days changed since a stamp */
 	PS__COUNT
 };
 
@@ -168,6 +215,47 @@ static const char *pg_sql[PS__COUNT] = {
 	[PS_REDIRECTS] =
 	    "SELECT r.slug, a.slug FROM kbd.redirect r JOIN kbd.article a"
 	    " ON a.id = r.article_id WHERE a.state <> 'deleted'",
+	/* The counters (hits_cluster.c). */
+	[PS_HIT_KEY_PUT] =
+	    "INSERT INTO kbd.hit_key(day, key) VALUES ($1::integer, $2)"
+	    " ON CONFLICT (day) DO NOTHING",
+	[PS_HIT_KEY] =
+	    "SELECT key FROM kbd.hit_key WHERE day = $1::integer",
+	/*
+	 * $1, $2, $3: arrays of day, view and slug.  Only a view not seen
+	 * before (on any node) counts; the views are then summed per
+	 * article and day.
+	 */
+	[PS_HITS_ADD] =
+	    "WITH u AS (SELECT DISTINCT * FROM unnest($1::integer[],"
+	    "  $2::text[], $3::text[]) AS u(day, view, slug)),"
+	    " ins AS (INSERT INTO kbd.hit_view(day, view)"
+	    "  SELECT day, view FROM u ON CONFLICT DO NOTHING"
+	    "  RETURNING day, view),"
+	    " c AS (SELECT a.id, u.day, count(*) AS n FROM ins"
+	    "  JOIN u USING (day, view) JOIN kbd.article a ON a.slug = u.slug"
+	    "  GROUP BY a.id, u.day),"
+	    " t AS (INSERT INTO kbd.hit AS h(article_id, count, seq)"
+	    "  SELECT id, sum(n), nextval('kbd.hit_seq') FROM c GROUP BY id"
+	    "  ON CONFLICT (article_id) DO UPDATE"
+	    "  SET count = h.count + excluded.count, seq = excluded.seq)"
+	    " INSERT INTO kbd.hit_day AS d(article_id, day, count, seq)"
+	    " SELECT id, day, n, nextval('kbd.hit_seq') FROM c"
+	    " ON CONFLICT (article_id, day) DO UPDATE"
+	    " SET count = d.count + excluded.count, seq = excluded.seq",
+	[PS_HITS_PRUNE] =
+	    "DELETE FROM kbd.hit_view WHERE day < $1::integer",
+	[PS_HITS_PRUNE_KEYS] =
+	    "DELETE FROM kbd.hit_key WHERE day < $1::integer",
+	/* One statement, one snapshot: totals and days agree. */
+	[PS_HITS_CHANGED] =
+	    "SELECT a.slug, -1, a.hits + h.count, h.seq FROM kbd.hit h"
+	    " JOIN kbd.article a ON a.id = h.article_id"
+	    " WHERE h.seq > $1::bigint"
+	    " UNION ALL"
+	    " SELECT a.slug, d.day, d.count, d.seq FROM kbd.hit_day d"
+	    " JOIN kbd.article a ON a.id = d.article_id"
+	    " WHERE d.seq > $1::bigint AND d.day >= $2::integer",
 };
 
 struct store_pg {
@@ -849,6 +937,189 @@ store_pg_redirects_each(struct store_pg *pg, void (*fn)(void *arg,
 	n = PQntuples(res);
 	for (i = 0; i < n; i++)
 		fn(arg, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+	PQclear(res);
+	return 0;
+}
+
+
+/*
+ * The counters of cluster mode (hits_cluster.c), on a connection of
+ * their own.  A batch of counts is one transaction: store_pg_counts_begin()
+ * takes the counters' advisory lock, so that the nodes' batches commit
+ * one after the other and the stamps of kbd.hit_seq become visible in
+ * their order: a node that read every change up to stamp s has missed
+ * none below it.  store_pg_counts_commit() announces the batch on
+ * kbd_counts (store_pg_counts_listen()).  All return 0, or -1 leaving
+ * store_pg_error(pg); a failed begin or commit has rolled back.
+ */
+int
+store_pg_counts_listen(struct store_pg *pg)
+{
+	return exec_plain(pg, "LISTEN " PG_COUNTS);
+}
+
+int
+store_pg_counts_begin(struct store_pg *pg)
+{
+	const char	*lock[] = { PG_LOCK_COUNTS };
+
+	if (exec_plain(pg, "BEGIN") == -1)
+		return -1;
+	if (run_ok(pg, PS_LOCK, 1, lock) == 0)
+		return 0;
+	store_pg_rollback(pg);
+	return -1;
+}
+
+int
+store_pg_counts_commit(struct store_pg *pg)
+{
+	if (exec_plain(pg, "NOTIFY " PG_COUNTS) == -1 ||
+	    exec_plain(pg, "COMMIT") == -1) {
+		store_pg_rollback(pg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The key of day's views, as hex (out, size bytes): the one the
+ * cluster has, or mine (hex, from the caller's random bytes) when it has
+ * none yet.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_hit_key(struct store_pg *pg, int64_t day, const char *mine,
+    char *out, size_t size)
+{
+	char		 d[24];
+	const char	*v[] = { d, mine };
+	PGresult	*res;
+
+	snprintf(d, sizeof(d), "%" PRId64, day);
+	if (run_ok(pg, PS_HIT_KEY_PUT, 2, v) == -1)
+		return -1;
+	if ((res = run(pg, PS_HIT_KEY, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || (size_t)PQgetlength(res, 0, 0) >= size) {
+		set_error(pg, "kbd.hit_key: no key for day %" PRId64, day);
+		PQclear(res);
+		return -1;
+	}
+	snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Appends s to an array literal that b began with '{': quoted, so that
+ * no value reads as NULL, with \ before " and \.
+ */
+static void
+array_add(struct buf *b, const char *s)
+{
+	if (b->len > 1)
+		buf_putc(b, ',');
+	buf_putc(b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+/*
+ * Counts the views h[0..n) (in a transaction of store_pg_counts_begin):
+ * a view whose key (h[i].view) the day has already, from any node, is
+ * not counted again; the others are added to their article's total and
+ * day by its slug (an article PostgreSQL has not is left out).  Returns
+ * 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_hits_add(struct store_pg *pg, const struct pg_view *h, size_t n)
+{
+	struct buf	 a[3];
+	char		 day[24];
+	const char	*v[3];
+	size_t		 i, k;
+	int		 rc;
+
+	if (n == 0)
+		return 0;
+	for (k = 0; k < 3; k++) {
+		buf_init(&a[k]);
+		buf_putc(&a[k], '{');
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(day, sizeof(day), "%" PRId64, h[i].day);
+		array_add(&a[0], day);
+		array_add(&a[1], h[i].view);
+		array_add(&a[2], h[i].slug);
+	}
+	for (k = 0; k < 3; k++) {
+		buf_putc(&a[k], '}');
+		buf_putc(&a[k], '\0');
+		v[k] = a[k].data;
+	}
+	rc = run_ok(pg, PS_HITS_ADD, 3, v);
+	for (k = 0; k < 3; k++)
+		buf_free(&a[k]);
+	return rc;
+}
+
+/*
+ * Forgets the views and keys of the days before day.  Returns 0, or -1
+ * leaving store_pg_error(pg).
+ */
+int
+store_pg_hits_prune(struct store_pg *pg, int64_t day)
+{
+	char		 d[24];
+	const char	*v[] = { d };
+
+	snprintf(d, sizeof(d), "%" PRId64, day);
+	if (run_ok(pg, PS_HITS_PRUNE, 1, v) == -1)
+		return -1;
+	return run_ok(pg, PS_HITS_PRUNE_KEYS, 1, v);
+}
+
+/*
+ * Calls fn for every total (day -1: the article's hits, its front
+ * matter's seed included) and every day's count from day from on that
+ * changed after stamp since, with the article's slug (valid during the
+ * call).  Sets *last to the highest stamp read (since, when none).
+ * Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_hits_changed(struct store_pg *pg, int64_t since, int64_t from,
+    void (*fn)(void *arg, const char *slug, int64_t day, int64_t count),
+    void *arg, int64_t *last)
+{
+	char		 s[24], f[24];
+	const char	*v[] = { s, f };
+	PGresult	*res;
+	long long	 day, count, seq;
+	int		 i, n;
+
+	*last = since;
+	snprintf(s, sizeof(s), "%" PRId64, since);
+	snprintf(f, sizeof(f), "%" PRId64, from);
+	if ((res = run(pg, PS_HITS_CHANGED, 2, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (parse_number(PQgetvalue(res, i, 1), -1, INT32_MAX,
+		    &day) == -1 || parse_number(PQgetvalue(res, i, 2), 0,
+		    INT64_MAX, &count) == -1 || parse_number(PQgetvalue(res, i,
+		    3), 1, INT64_MAX, &seq) == -1) {
+			set_error(pg, "kbd.hit: a bad number");
+			PQclear(res);
+			return -1;
+		}
+		fn(arg, PQgetvalue(res, i, 0), day, count);
+		if (seq > *last)
+			*last = seq;
+	}
 	PQclear(res);
 	return 0;
 }
