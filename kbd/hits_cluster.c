@@ -43,6 +43,7 @@
 #define HITS_CLUSTER_RETRY_MS	2000	/* connect again after this */
 #define HITS_CLUSTER_WAIT_MS	100	/* a stop is seen this fast */
 #define HITS_CLUSTER_KEY	32	/* bytes of a day's key */
+#define HITS_CLUSTER_CHUNK	5000	/* views in one statement */
 
 /* A view that counted here, waiting for PostgreSQL. */
 struct waiting {
@@ -214,8 +215,11 @@ send_batch(const struct queue *b)
 		v[i].view = hex[i];
 		v[i].slug = b->v[i].slug;
 	}
-	if (store_pg_hits_add(pg, v, b->n) == -1)
-		goto fail;
+	/* After a long outage: statements of a bounded size, one commit. */
+	for (i = 0; i < b->n; i += HITS_CLUSTER_CHUNK)
+		if (store_pg_hits_add(pg, v + i, b->n - i < HITS_CLUSTER_CHUNK ?
+		    b->n - i : HITS_CLUSTER_CHUNK) == -1)
+			goto fail;
 	/* Once a day: the views of the day before yesterday are of no use. */
 	if (pruned != today && store_pg_hits_prune(pg, today - 1) == -1)
 		goto fail;
