@@ -102,36 +102,36 @@ vote_key(const char *db)
 	return 0;
 }
 
-/* The cluster's counts, for the writer (counts_set). */
-struct counts {
-	const struct hit_total	*t;
-	size_t			 n;
-};
-
 /* In the writer: sets the cluster's counts, and shows them. */
 static int
 counts_job(sqlite3 *db, void *arg)
 {
-	const struct counts	*c = arg;
-	const char		*errstr;
+	const struct hits_cluster_counts	*c = arg;
+	const char				*errstr;
 
-	if (store_hits_set(db, c->t, c->n, &errstr) == -1) {
+	if (c->nhits > 0 && store_hits_set(db, c->hits, c->nhits,
+	    &errstr) == -1) {
 		log_warnx("hits: %s", errstr);
 		return -1;
 	}
-	return snapshot_hits_reload(db);
+	if (c->nvotes > 0 && store_votes_set(db, c->votes, c->nvotes,
+	    &errstr) == -1) {
+		log_warnx("votes: %s", errstr);
+		return -1;
+	}
+	if (c->nhits > 0 && snapshot_hits_reload(db) == -1)
+		return -1;
+	return c->nvotes > 0 ? hits_vote_reload(db) : 0;
 }
 
 /*
- * Hands the hits the cluster counted (hits_cluster.c, which is below the
+ * Hands what the cluster counted (hits_cluster.c, which is below the
  * writer and must not call it by name) to the writer.  Returns 0 or -1.
  */
 static int
-counts_set(const struct hit_total *t, size_t n)
+counts_set(const struct hits_cluster_counts *c)
 {
-	struct counts	 c = { t, n };
-
-	return writer_call(counts_job, &c);
+	return writer_call(counts_job, (void *)(uintptr_t)c);
 }
 
 /*

@@ -243,6 +243,7 @@ feedback_post(struct request *req, struct reply *rep)
 	}
 	memset(&v, 0, sizeof(v));
 	v.article = id;
+	snprintf(v.slug, sizeof(v.slug), "%s", slug);
 	v.staff = req->view.staff;
 	n = http_client_address(req, addr);
 	hits_view_classify(&v, http_header(req, "User-Agent"), NULL, 0, addr,

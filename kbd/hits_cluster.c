@@ -22,6 +22,11 @@
  * which sets them in the local index as they are: the hits a page shows
  * and the top lists are the cluster's.
  *
+ * Votes and their comments (hits_vote.c) take the same way, with keys
+ * of their own, so that a reader's vote counts once a day across the
+ * nodes and a comment is kept once; the cluster's votes per day and its
+ * comments come back as the counts do.
+ *
  * PostgreSQL away: pages are served from the local index as always, the
  * queue keeps growing up to HITS_CLUSTER_MAX entries (beyond that a view
  * is dropped, and counted as dropped for /metrics), the thread connects
@@ -45,11 +50,21 @@
 #define HITS_CLUSTER_KEY	32	/* bytes of a day's key */
 #define HITS_CLUSTER_CHUNK	5000	/* views in one statement */
 
-/* A view that counted here, waiting for PostgreSQL. */
+enum waiting_kind {
+	WAIT_VIEW,
+	WAIT_VOTE,
+	WAIT_COMMENT
+};
+
+/* A view, vote or comment that counted here, waiting for PostgreSQL. */
 struct waiting {
+	enum waiting_kind kind;
 	int64_t		 day;
 	unsigned char	 digest[16];	/* the reader's (hits_visitor.c) */
 	char		*slug;
+	int		 helpful;	/* a vote, a comment: "Ja" */
+	int64_t		 when;		/* a comment's time */
+	char		*comment;	/* ... its text */
 };
 
 struct queue {
@@ -70,6 +85,8 @@ static const char	*url;
 static hits_cluster_fn	 apply;
 static struct store_pg	*pg;		/* the thread's */
 static int64_t		 seen;		/* the thread's: stamp read so far */
+static int64_t		 seen_votes;	/* ... of the votes */
+static int64_t		 seen_comment;	/* ... the last comment's id */
 static int64_t		 pruned;	/* the thread's: day pruned last */
 static struct outage	 away;		/* the thread's: PostgreSQL */
 static struct outage	 applying;	/* the thread's: the local index */
@@ -85,8 +102,10 @@ queue_clear(struct queue *q)
 {
 	size_t	 i;
 
-	for (i = 0; i < q->n; i++)
+	for (i = 0; i < q->n; i++) {
 		free(q->v[i].slug);
+		free(q->v[i].comment);
+	}
 	free(q->v);
 	memset(q, 0, sizeof(*q));
 }
@@ -99,30 +118,71 @@ hits_cluster_on(void)
 }
 
 /*
- * Queues a view of the article slug by who on day, which counted on this
- * node.  A full queue (PostgreSQL away too long) drops it.
+ * Queues what w says (its strings are copied).  A full queue
+ * (PostgreSQL away too long) drops it.  Returns 0, or -1 when dropped.
  */
-void
-hits_cluster_add(const struct visitor *who, const char *slug, int64_t day)
+static int
+enqueue(const struct waiting *w)
 {
-	struct waiting	*w;
+	struct waiting	*q;
 
 	pthread_mutex_lock(&lock);
 	if (queue.n + sending >= HITS_CLUSTER_MAX) {
 		pthread_mutex_unlock(&lock);
 		atomic_fetch_add(&dropped, 1);
-		return;
+		return -1;
 	}
 	if (queue.n == queue.cap) {
 		queue.cap = queue.cap ? queue.cap * 2 : 256;
 		queue.v = xreallocarray(queue.v, queue.cap, sizeof(*queue.v));
 	}
-	w = &queue.v[queue.n++];
-	w->day = day;
-	memcpy(w->digest, who->digest, sizeof(w->digest));
-	w->slug = xstrdup(slug);
+	q = &queue.v[queue.n++];
+	*q = *w;
+	q->slug = xstrdup(w->slug);
+	q->comment = w->comment != NULL ? xstrdup(w->comment) : NULL;
 	pthread_mutex_unlock(&lock);
-	stats_add(STAT_HITS_COUNTED, 1);
+	return 0;
+}
+
+/* Queues a view of the article slug by who on day, which counted here. */
+void
+hits_cluster_add(const struct visitor *who, const char *slug, int64_t day)
+{
+	struct waiting	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.kind = WAIT_VIEW;
+	w.day = day;
+	memcpy(w.digest, who->digest, sizeof(w.digest));
+	w.slug = (char *)(uintptr_t)slug;
+	if (enqueue(&w) == 0)
+		stats_add(STAT_HITS_COUNTED, 1);
+}
+
+/*
+ * Queues the vote of who (helpful: "Ja") for the article slug at now,
+ * when it counted here, and its comment (or NULL), which is kept once
+ * per reader, article and day across the cluster.
+ */
+void
+hits_cluster_vote(const struct visitor *who, const char *slug, int64_t now,
+    int helpful, int counted, const char *comment)
+{
+	struct waiting	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.day = now / 86400;
+	memcpy(w.digest, who->digest, sizeof(w.digest));
+	w.slug = (char *)(uintptr_t)slug;
+	w.helpful = helpful;
+	w.when = now;
+	w.kind = WAIT_VOTE;
+	if (counted)
+		(void)enqueue(&w);
+	w.kind = WAIT_COMMENT;
+	w.comment = (char *)(uintptr_t)comment;
+	if (comment != NULL)
+		(void)enqueue(&w);
 }
 
 /* How many views wait for PostgreSQL (/metrics). */
@@ -185,6 +245,10 @@ key_of(const struct waiting *w, char *out, size_t size)
 	crypto_generichash_update(&st, w->digest, sizeof(w->digest));
 	crypto_generichash_update(&st, (const unsigned char *)w->slug,
 	    strlen(w->slug) + 1);
+	/* A vote and a comment have keys apart from the view's. */
+	if (w->kind != WAIT_VIEW)
+		crypto_generichash_update(&st, (const unsigned char *)
+		    (w->kind == WAIT_VOTE ? "v" : "c"), 1);
 	crypto_generichash_final(&st, bin, sizeof(bin));
 	sodium_memzero(key, sizeof(key));
 	sodium_bin2hex(out, size, bin, sizeof(bin));
@@ -198,27 +262,43 @@ key_of(const struct waiting *w, char *out, size_t size)
 static int
 send_batch(const struct queue *b)
 {
-	struct pg_view	*v;
+	struct pg_view	*v, *votes, one;
 	char		(*hex)[33];
 	int64_t		 today = clock_seconds() / 86400;
-	size_t		 i;
+	size_t		 i, n = 0, nvotes = 0;
 	int		 rc = -1;
 
+	/* Views first in v, votes in votes, comments one at a time. */
 	v = xcalloc(b->n, sizeof(*v));
+	votes = xcalloc(b->n, sizeof(*votes));
 	hex = xcalloc(b->n, sizeof(*hex));
 	if (store_pg_counts_begin(pg) == -1)
 		goto done;
 	for (i = 0; i < b->n; i++) {
 		if (key_of(&b->v[i], hex[i], sizeof(hex[i])) == -1)
 			goto fail;
-		v[i].day = b->v[i].day;
-		v[i].view = hex[i];
-		v[i].slug = b->v[i].slug;
+		memset(&one, 0, sizeof(one));
+		one.day = b->v[i].day;
+		one.view = hex[i];
+		one.slug = b->v[i].slug;
+		one.helpful = b->v[i].helpful;
+		one.when = b->v[i].when;
+		one.comment = b->v[i].comment;
+		if (b->v[i].kind == WAIT_VIEW)
+			v[n++] = one;
+		else if (b->v[i].kind == WAIT_VOTE)
+			votes[nvotes++] = one;
+		else if (store_pg_comment_add(pg, &one) == -1)
+			goto fail;
 	}
 	/* After a long outage: statements of a bounded size, one commit. */
-	for (i = 0; i < b->n; i += HITS_CLUSTER_CHUNK)
-		if (store_pg_hits_add(pg, v + i, b->n - i < HITS_CLUSTER_CHUNK ?
-		    b->n - i : HITS_CLUSTER_CHUNK) == -1)
+	for (i = 0; i < n; i += HITS_CLUSTER_CHUNK)
+		if (store_pg_hits_add(pg, v + i, n - i < HITS_CLUSTER_CHUNK ?
+		    n - i : HITS_CLUSTER_CHUNK) == -1)
+			goto fail;
+	for (i = 0; i < nvotes; i += HITS_CLUSTER_CHUNK)
+		if (store_pg_votes_add(pg, votes + i, nvotes - i <
+		    HITS_CLUSTER_CHUNK ? nvotes - i : HITS_CLUSTER_CHUNK) == -1)
 			goto fail;
 	/* Once a day: the views of the day before yesterday are of no use. */
 	if (pruned != today && store_pg_hits_prune(pg, today - 1) == -1)
@@ -232,6 +312,7 @@ fail:
 	store_pg_rollback(pg);
 done:
 	free(v);
+	free(votes);
 	free(hex);
 	return rc;
 }
@@ -275,11 +356,14 @@ flush(void)
 	return rc;
 }
 
-/* What store_pg_hits_changed() reads, for apply. */
+/* What store_pg_*_changed() read, for apply. */
 struct totals {
 	struct hit_total	*v;
 	size_t			 n;
 	size_t			 cap;
+	struct vote_set		*votes;
+	size_t			 nvotes;
+	size_t			 capvotes;
 };
 
 static void
@@ -296,34 +380,91 @@ add_total(void *arg, const char *slug, int64_t day, int64_t count)
 	t->v[t->n++].count = count;
 }
 
+static struct vote_set *
+new_vote(struct totals *t, const char *slug)
+{
+	struct vote_set	*v;
+
+	if (t->nvotes == t->capvotes) {
+		t->capvotes = t->capvotes ? t->capvotes * 2 : 64;
+		t->votes = xreallocarray(t->votes, t->capvotes,
+		    sizeof(*t->votes));
+	}
+	v = &t->votes[t->nvotes++];
+	memset(v, 0, sizeof(*v));
+	v->slug = xstrdup(slug);
+	return v;
+}
+
+static void
+add_votes(void *arg, const char *slug, int64_t day, int64_t yes, int64_t no)
+{
+	struct vote_set	*v = new_vote(arg, slug);
+
+	v->day = day;
+	v->yes = yes;
+	v->no = no;
+}
+
+static void
+add_comment(void *arg, const struct pg_view *c)
+{
+	struct vote_set	*v = new_vote(arg, c->slug);
+
+	v->day = c->day;
+	v->yes = c->helpful;
+	v->when = c->when;
+	v->comment = xstrdup(c->comment);
+}
+
 /*
  * Reads the counts that changed since the last read and hands them to
  * apply; only once they are applied is the read counted as done.  The
- * days of a top list's longest period are enough.  Returns 0 or -1.
+ * days of a top list's longest period are enough, and the comments of
+ * as many days.  Returns 0 or -1.
  */
 static int
 read_totals(void)
 {
+	struct hits_cluster_counts c;
 	struct totals	 t;
-	int64_t		 last;
+	int64_t		 last, last_votes, last_comment;
+	int64_t		 from = clock_seconds() / 86400 - KBD_TOP_DAYS;
 	size_t		 i;
+	int		 rc = 0;
 
 	memset(&t, 0, sizeof(t));
-	if (store_pg_hits_changed(pg, seen, clock_seconds() / 86400 -
-	    KBD_TOP_DAYS, add_total, &t, &last) == -1)
-		return -1;
-	if (t.n > 0 && apply(t.v, t.n) == -1) {
+	if (store_pg_hits_changed(pg, seen, from, add_total, &t,
+	    &last) == -1 || store_pg_votes_changed(pg, seen_votes, add_votes,
+	    &t, &last_votes) == -1 || store_pg_comments_new(pg, seen_comment,
+	    from, add_comment, &t, &last_comment) == -1) {
+		rc = -1;
+		goto done;
+	}
+	c.hits = t.v;
+	c.nhits = t.n;
+	c.votes = t.votes;
+	c.nvotes = t.nvotes;
+	if ((t.n > 0 || t.nvotes > 0) && apply(&c) == -1) {
 		if (log_outage_begin(&applying))
 			log_warnx("hits: the cluster's counts could not be set "
 			    "in the local index; trying again");
 	} else {
 		log_outage_end(&applying, "hits: the local index");
 		seen = last;
+		seen_votes = last_votes;
+		seen_comment = last_comment;
 	}
+done:
 	for (i = 0; i < t.n; i++)
 		free(t.v[i].slug);
 	free(t.v);
-	return 0;
+	for (i = 0; i < t.nvotes; i++) {
+		free(t.votes[i].slug);
+		free(t.votes[i].comment);
+	}
+	free(t.votes);
+	return rc;
 }
 
 static int

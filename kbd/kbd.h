@@ -464,6 +464,17 @@ int	 store_vote_comments(struct reader *r, int days, int limit,
 	    void (*fn)(void *arg, const struct vote_row *row), void *arg);
 int	 store_vote_key(const char *path, unsigned char *key, size_t size,
 	    const char **errstr);
+/* A cluster's votes of an article on a day, or a comment (cluster mode). */
+struct vote_set {
+	char		*slug;
+	int64_t		 day;		/* days since 1970, UTC */
+	int64_t		 yes;		/* a comment: 1 if with "Ja" */
+	int64_t		 no;
+	int64_t		 when;		/* a comment's time */
+	char		*comment;	/* NULL: the day's votes */
+};
+int	 store_votes_set(sqlite3 *db, const struct vote_set *v, size_t n,
+	    const char **errstr);
 
 /* store_staff.c */
 struct store_staff_article {
@@ -568,11 +579,18 @@ int	 store_pg_revision_add(struct store_pg *pg, int64_t id,
 int	 store_pg_export_each(struct store_pg *pg, int (*fn)(void *arg,
 	    const char *slug, const char *text, size_t len), void *arg);
 /* The counters of cluster mode (hits_cluster.c). */
-/* A view to count: its day, its key (hex) and its article's slug. */
+/*
+ * A view or a vote to count, or a comment to keep: its day, its key
+ * (hex) and its article's slug; a vote's answer, a comment's time and
+ * text.
+ */
 struct pg_view {
 	int64_t		 day;		/* days since 1970, UTC */
 	const char	*view;		/* reader, article, the day's key */
 	const char	*slug;
+	int		 helpful;	/* a vote, a comment: "Ja" */
+	int64_t		 when;		/* a comment: seconds since 1970 */
+	const char	*comment;	/* ... its text */
 };
 int	 store_pg_counts_listen(struct store_pg *pg);
 int	 store_pg_counts_begin(struct store_pg *pg);
@@ -585,6 +603,15 @@ int	 store_pg_hits_prune(struct store_pg *pg, int64_t day);
 int	 store_pg_hits_changed(struct store_pg *pg, int64_t since,
 	    int64_t from, void (*fn)(void *arg, const char *slug, int64_t day,
 	    int64_t count), void *arg, int64_t *last);
+int	 store_pg_votes_add(struct store_pg *pg, const struct pg_view *h,
+	    size_t n);
+int	 store_pg_comment_add(struct store_pg *pg, const struct pg_view *h);
+int	 store_pg_votes_changed(struct store_pg *pg, int64_t since,
+	    void (*fn)(void *arg, const char *slug, int64_t day, int64_t yes,
+	    int64_t no), void *arg, int64_t *last);
+int	 store_pg_comments_new(struct store_pg *pg, int64_t after,
+	    int64_t from, void (*fn)(void *arg, const struct pg_view *c),
+	    void *arg, int64_t *last);
 
 /* article.c */
 /* One article as parsed from its file. */
@@ -739,15 +766,24 @@ int	 hits_view_counts(const struct view *v);
 int	 hits_view_done(struct view *v);
 
 /* hits_cluster.c */
+/* What the cluster counted that changed; see hits_cluster.c. */
+struct hits_cluster_counts {
+	const struct hit_total	*hits;
+	size_t			 nhits;
+	const struct vote_set	*votes;		/* and comments */
+	size_t			 nvotes;
+};
 /*
- * Hands the cluster's hit counts that changed to the local index; see
- * hits_cluster.c.  Returns 0, or -1 to be handed them again.
+ * Hands the cluster's counts that changed to the local index.  Returns
+ * 0, or -1 to be handed them again.
  */
-typedef int (*hits_cluster_fn)(const struct hit_total *t, size_t n);
+typedef int (*hits_cluster_fn)(const struct hits_cluster_counts *c);
 int	 hits_cluster_start(const char *url, hits_cluster_fn apply);
 int	 hits_cluster_on(void);
 void	 hits_cluster_add(const struct visitor *who, const char *slug,
 	    int64_t day);
+void	 hits_cluster_vote(const struct visitor *who, const char *slug,
+	    int64_t now, int helpful, int counted, const char *comment);
 size_t	 hits_cluster_waiting(void);
 uint64_t hits_cluster_dropped(void);
 void	 hits_cluster_stop(void);
@@ -764,6 +800,7 @@ int	 hits_vote_add(const struct view *v, int helpful, const char *comment,
 void	 hits_vote_totals(int64_t id, int64_t *yes, int64_t *no);
 int	 hits_vote_load(sqlite3 *db);
 int	 hits_vote_flush(sqlite3 *db);
+int	 hits_vote_reload(sqlite3 *db);
 void	 hits_vote_shutdown(void);
 
 /*

@@ -23,8 +23,10 @@
  * counts once.  The totals and day counts (kbd.hit, kbd.hit_day, by
  * PostgreSQL's article, so that a rename keeps them) carry a stamp from
  * one sequence; a batch announces itself on kbd_counts, and a node reads
- * what changed since the last stamp it read.  Votes, the search log and
- * staff accounts are for later (issue 18).
+ * what changed since the last stamp it read.  Votes go the same way
+ * (kbd.vote_day, with their keys in kbd.hit_view too), and comments
+ * (kbd.vote_comment) are read by their ids, which batches take in
+ * order.  The search log and staff accounts are for later (issue 18).
  *
  * Every statement with values is prepared once at open and run with its
  * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors
@@ -60,7 +62,8 @@
 #define PG_COUNTS		"kbd_counts"	/* LISTEN/NOTIFY: counted */
 
 /*
- * The counters' tables: hits in total and per UTC day, keyed by
+ * The counters' tables: hits in total and per UTC day, votes per day and
+ * the comments that came with them, keyed by
  * PostgreSQL's article (renames keep them), each row stamped from one
  * sequence when it changes, so that a node reads only what changed since
  * its last read; the day's views (a keyed hash of reader and article, so
@@ -88,7 +91,22 @@
 	"CREATE TABLE kbd.hit_view ("					\
 	" day  integer NOT NULL,"					\
 	" view text NOT NULL,"		/* hex: reader, article, key */	\
-	" PRIMARY KEY (day, view));"
+	" PRIMARY KEY (day, view));"					\
+	"CREATE TABLE kbd.vote_day ("					\
+	" article_id bigint NOT NULL REFERENCES kbd.article(id),"	\
+	" day        integer NOT NULL,"					\
+	" yes        bigint NOT NULL DEFAULT 0,"			\
+	" no         bigint NOT NULL DEFAULT 0,"			\
+	" seq        bigint NOT NULL,"	/* kbd.hit_seq at the change */	\
+	" PRIMARY KEY (article_id, day));"				\
+	"CREATE INDEX vote_day_seq_idx ON kbd.vote_day(seq);"		\
+	"CREATE TABLE kbd.vote_comment ("				\
+	" id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"	\
+	" article_id bigint NOT NULL REFERENCES kbd.article(id),"	\
+	" day        integer NOT NULL,"					\
+	" created    bigint NOT NULL,"	/* seconds since 1970 */	\
+	" helpful    boolean NOT NULL,"	/* the vote it came with */	\
+	" text       text NOT NULL);"
 /* The staff's tables (accounts, sessions, tokens, lock-out): none yet. */
 #define PG_SCHEMA_V2_STAFF	""
 
@@ -161,6 +179,10 @@ enum pg_stmt {
 	PS_HITS_PRUNE,		/* views and keys of past days */
 	PS_HITS_PRUNE_KEYS,
 	PS_HITS_CHANGED,	/* totals and days changed since a stamp */
+	PS_VOTES_ADD,		/* a batch of votes */
+	PS_COMMENT_ADD,		/* a comment */
+	PS_VOTES_CHANGED,	/* days' votes changed since a stamp */
+	PS_COMMENTS_NEW,	/* comments after an id */
 	PS__COUNT
 };
 
@@ -256,6 +278,38 @@ static const char *pg_sql[PS__COUNT] = {
 	    " SELECT a.slug, d.day, d.count, d.seq FROM kbd.hit_day d"
 	    " JOIN kbd.article a ON a.id = d.article_id"
 	    " WHERE d.seq > $1::bigint AND d.day >= $2::integer",
+	/* $1..$4: arrays of day, key, slug and 1 for "Ja"; as hits. */
+	[PS_VOTES_ADD] =
+	    "WITH u AS (SELECT DISTINCT ON (day, view) * FROM unnest("
+	    "  $1::integer[], $2::text[], $3::text[], $4::integer[])"
+	    "  AS u(day, view, slug, yes)),"
+	    " ins AS (INSERT INTO kbd.hit_view(day, view)"
+	    "  SELECT day, view FROM u ON CONFLICT DO NOTHING"
+	    "  RETURNING day, view),"
+	    " c AS (SELECT a.id, u.day, sum(u.yes) AS yes,"
+	    "  sum(1 - u.yes) AS no FROM ins JOIN u USING (day, view)"
+	    "  JOIN kbd.article a ON a.slug = u.slug GROUP BY a.id, u.day)"
+	    " INSERT INTO kbd.vote_day AS d(article_id, day, yes, no, seq)"
+	    " SELECT id, day, yes, no, nextval('kbd.hit_seq') FROM c"
+	    " ON CONFLICT (article_id, day) DO UPDATE"
+	    " SET yes = d.yes + excluded.yes, no = d.no + excluded.no,"
+	    " seq = excluded.seq",
+	/* $1 day, $2 key, $3 slug, $4 time, $5 "Ja", $6 the text. */
+	[PS_COMMENT_ADD] =
+	    "WITH ins AS (INSERT INTO kbd.hit_view(day, view)"
+	    "  VALUES ($1::integer, $2) ON CONFLICT DO NOTHING RETURNING 1)"
+	    " INSERT INTO kbd.vote_comment(article_id, day, created, helpful,"
+	    " text) SELECT id, $1::integer, $4::bigint, $5::boolean, $6"
+	    " FROM kbd.article WHERE slug = $3 AND EXISTS (SELECT FROM ins)",
+	[PS_VOTES_CHANGED] =
+	    "SELECT a.slug, d.day, d.yes, d.no, d.seq FROM kbd.vote_day d"
+	    " JOIN kbd.article a ON a.id = d.article_id"
+	    " WHERE d.seq > $1::bigint",
+	[PS_COMMENTS_NEW] =
+	    "SELECT c.id, a.slug, c.day, c.created, c.helpful, c.text"
+	    " FROM kbd.vote_comment c JOIN kbd.article a"
+	    " ON a.id = c.article_id WHERE c.id > $1::bigint"
+	    " AND c.day >= $2::integer ORDER BY c.id",
 };
 
 struct store_pg {
@@ -1119,6 +1173,153 @@ store_pg_hits_changed(struct store_pg *pg, int64_t since, int64_t from,
 		fn(arg, PQgetvalue(res, i, 0), day, count);
 		if (seq > *last)
 			*last = seq;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Counts the votes h[0..n) (in a transaction of store_pg_counts_begin)
+ * as store_pg_hits_add() counts views: a vote whose key the day has
+ * already, from any node, does not count again; h[i].helpful is "Ja".
+ * Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_votes_add(struct store_pg *pg, const struct pg_view *h, size_t n)
+{
+	struct buf	 a[4];
+	char		 day[24];
+	const char	*v[4];
+	size_t		 i, k;
+	int		 rc;
+
+	if (n == 0)
+		return 0;
+	for (k = 0; k < 4; k++) {
+		buf_init(&a[k]);
+		buf_putc(&a[k], '{');
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(day, sizeof(day), "%" PRId64, h[i].day);
+		array_add(&a[0], day);
+		array_add(&a[1], h[i].view);
+		array_add(&a[2], h[i].slug);
+		array_add(&a[3], h[i].helpful ? "1" : "0");
+	}
+	for (k = 0; k < 4; k++) {
+		buf_putc(&a[k], '}');
+		buf_putc(&a[k], '\0');
+		v[k] = a[k].data;
+	}
+	rc = run_ok(pg, PS_VOTES_ADD, 4, v);
+	for (k = 0; k < 4; k++)
+		buf_free(&a[k]);
+	return rc;
+}
+
+/*
+ * Keeps the comment h->comment (in a transaction of
+ * store_pg_counts_begin), unless its key (one per reader, article and
+ * day) is there already.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_comment_add(struct store_pg *pg, const struct pg_view *h)
+{
+	char		 day[24], when[24];
+	const char	*v[6];
+
+	snprintf(day, sizeof(day), "%" PRId64, h->day);
+	snprintf(when, sizeof(when), "%" PRId64, h->when);
+	v[0] = day;
+	v[1] = h->view;
+	v[2] = h->slug;
+	v[3] = when;
+	v[4] = h->helpful ? "true" : "false";
+	v[5] = h->comment;
+	return run_ok(pg, PS_COMMENT_ADD, 6, v);
+}
+
+/*
+ * Calls fn for every day's votes of an article that changed after stamp
+ * since, with the article's slug (valid during the call), and sets
+ * *last to the highest stamp read (since, when none).  Returns 0, or -1
+ * leaving store_pg_error(pg).
+ */
+int
+store_pg_votes_changed(struct store_pg *pg, int64_t since,
+    void (*fn)(void *arg, const char *slug, int64_t day, int64_t yes,
+    int64_t no), void *arg, int64_t *last)
+{
+	char		 s[24];
+	const char	*v[] = { s };
+	PGresult	*res;
+	long long	 day, yes, no, seq;
+	int		 i, n;
+
+	*last = since;
+	snprintf(s, sizeof(s), "%" PRId64, since);
+	if ((res = run(pg, PS_VOTES_CHANGED, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (parse_number(PQgetvalue(res, i, 1), 0, INT32_MAX,
+		    &day) == -1 || parse_number(PQgetvalue(res, i, 2), 0,
+		    INT64_MAX, &yes) == -1 || parse_number(PQgetvalue(res, i,
+		    3), 0, INT64_MAX, &no) == -1 || parse_number(PQgetvalue(res,
+		    i, 4), 1, INT64_MAX, &seq) == -1) {
+			set_error(pg, "kbd.vote_day: a bad number");
+			PQclear(res);
+			return -1;
+		}
+		fn(arg, PQgetvalue(res, i, 0), day, yes, no);
+		if (seq > *last)
+			*last = seq;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Calls fn for every comment with an id above after, of day from on, in
+ * the order of their ids, with its article's slug and its text (valid
+ * during the call), and sets *last to the highest id read (after, when
+ * none).  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_comments_new(struct store_pg *pg, int64_t after, int64_t from,
+    void (*fn)(void *arg, const struct pg_view *c), void *arg,
+    int64_t *last)
+{
+	struct pg_view	 c;
+	char		 s[24], f[24];
+	const char	*v[] = { s, f };
+	PGresult	*res;
+	long long	 id, day, when;
+	int		 i, n;
+
+	*last = after;
+	snprintf(s, sizeof(s), "%" PRId64, after);
+	snprintf(f, sizeof(f), "%" PRId64, from);
+	if ((res = run(pg, PS_COMMENTS_NEW, 2, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (parse_number(PQgetvalue(res, i, 0), 1, INT64_MAX,
+		    &id) == -1 || parse_number(PQgetvalue(res, i, 2), 0,
+		    INT32_MAX, &day) == -1 || parse_number(PQgetvalue(res, i,
+		    3), 0, INT64_MAX, &when) == -1) {
+			set_error(pg, "kbd.vote_comment: a bad number");
+			PQclear(res);
+			return -1;
+		}
+		memset(&c, 0, sizeof(c));
+		c.slug = PQgetvalue(res, i, 1);
+		c.day = day;
+		c.when = when;
+		c.helpful = strcmp(PQgetvalue(res, i, 4), "t") == 0;
+		c.comment = PQgetvalue(res, i, 5);
+		fn(arg, &c);
+		*last = id;
 	}
 	PQclear(res);
 	return 0;

@@ -14,6 +14,10 @@
 #        shown by every node, and nothing waits any more
 #   3.x  a node stopped cleanly (SIGTERM) right after views loses none
 #        of them; started again, it shows the cluster's count
+#   4.x  6 readers vote on one node each, then again on another node:
+#        4 yes and 2 no in PostgreSQL and on every node within 2 s; a
+#        comment sent to two nodes by one reader is kept once, and every
+#        node's database has it
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/cluster/pg.sh"
 . "$ROOT/tests/cluster/nodes.sh"
@@ -152,7 +156,59 @@ start_node 3 "$TMP/node3.sqlite"
 wait_until 2 all_show imap "$((seed + want))" ||
     fail 3.4 "node 3 started again does not show the cluster's count: $(shown_all imap)"
 
-stop_node 4.1 1
-stop_node 4.2 2
-stop_node 4.3 3
+# 4: votes and comments, counted once per reader across the nodes
+# vote N UA ANSWER [COMMENT]: the form of node N's /a/imap sent back to
+# it; prints the status
+vote() {
+	local t
+	t=$(curl -s -A "$2" --max-time 20 "${NBASE[$1]}/a/imap" |
+	    sed -n 's/.*name="t" value="\([^"]*\)".*/\1/p' | head -1)
+	curl -s -o /dev/null -w '%{http_code}' -A "$2" --max-time 20 \
+	    --data-urlencode "t=$t" -d "v=$3" ${4:+--data-urlencode "kommentar=$4"} \
+	    "${NBASE[$1]}/a/imap/vote"
+}
+votes_pg() {
+	psql_kbd kbd "SELECT coalesce(sum(yes), 0) || ' ' || coalesce(sum(no), 0)
+	    FROM kbd.vote_day d JOIN kbd.article a ON a.id = d.article_id
+	    WHERE a.slug = 'imap'"
+}
+votes_on() { curl -s --max-time 20 "${NBASE[$1]}/api/articles/imap" | jq -r .votes; }
+votes_everywhere() {
+	[ "$(votes_pg)" = "$1 $2" ] && [ "$(votes_on 1)" = $(($1 + $2)) ] &&
+	    [ "$(votes_on 2)" = $(($1 + $2)) ] && [ "$(votes_on 3)" = $(($1 + $2)) ]
+}
+for i in 1 2 3 4 5 6; do
+	ua[$i]=$(reader)
+	answer=ja
+	[ "$i" -gt 4 ] && answer=nein
+	[ "$(vote $((i % 3 + 1)) "${ua[$i]}" $answer)" = 303 ] ||
+	    fail "4.1.$i" "reader $i's vote on node $((i % 3 + 1)) was not taken"
+done
+# The same readers again on the next node, the other way: no count.
+for i in 1 2 3 4 5 6; do
+	[ "$(vote $(((i + 1) % 3 + 1)) "${ua[$i]}" nein)" = 303 ] ||
+	    fail "4.2.$i" "reader $i's second vote was not answered 303"
+done
+wait_until 2 votes_everywhere 4 2 ||
+    fail 4.3 "6 readers' votes are not 4 yes, 2 no everywhere within 2 s: PostgreSQL $(votes_pg), nodes $(votes_on 1) $(votes_on 2) $(votes_on 3)"
+# A comment, sent to two nodes by the same reader, is kept once, and
+# every node has it.
+[ "$(vote 1 "${ua[6]}" nein "Zu kurz, bitte mehr zu Ordnern")" = 303 ] ||
+    fail 4.4 "a comment on node 1 was not taken"
+[ "$(vote 2 "${ua[6]}" nein "Zu kurz, bitte mehr zu Ordnern")" = 303 ] ||
+    fail 4.5 "a comment on node 2 was not answered 303"
+comments_pg() { psql_kbd kbd "SELECT count(*) FROM kbd.vote_comment"; }
+comments_on() { sqlite3 "$TMP/node$1.sqlite" "SELECT count(*) FROM vote_comment"; }
+comments_everywhere() {
+	[ "$(comments_pg)" = 1 ] && [ "$(comments_on 1)" = 1 ] &&
+	    [ "$(comments_on 2)" = 1 ] && [ "$(comments_on 3)" = 1 ]
+}
+wait_until 2 comments_everywhere ||
+    fail 4.6 "the comment is not once everywhere: PostgreSQL $(comments_pg), nodes $(comments_on 1) $(comments_on 2) $(comments_on 3)"
+wait_until 2 false
+[ "$(votes_pg)" = "4 2" ] || fail 4.7 "the votes went on to $(votes_pg)"
+
+stop_node 5.1 1
+stop_node 5.2 2
+stop_node 5.3 3
 test_done
