@@ -80,13 +80,49 @@ load_dicts(void *arg)
 }
 
 /*
+ * A node of a cluster signs its vote forms with the cluster's key, by
+ * slug, so that a form one node made counts on every node: the key in
+ * PostgreSQL, or key (this node's) when there is none yet.  PostgreSQL
+ * away, the node's own key is used until its next start, and said so.
+ */
+static void
+vote_key_cluster(const char *url, unsigned char *key, size_t n)
+{
+	struct store_pg	*pg;
+	const char	*errstr;
+	unsigned char	 bin[64];
+	char		 mine[2 * 64 + 1], theirs[2 * 64 + 1];
+	size_t		 len = 0;
+
+	feedback_by_slug();
+	sodium_bin2hex(mine, sizeof(mine), key, n);
+	if (store_pg_open(url, &pg, &errstr) == -1) {
+		log_warnx("votes: %s; the vote forms of this node are good on "
+		    "this node only, until it starts with PostgreSQL", errstr);
+		return;
+	}
+	if (store_pg_secret(pg, "vote_key", mine, theirs,
+	    sizeof(theirs)) == -1 || sodium_hex2bin(bin, n, theirs,
+	    strlen(theirs), NULL, &len, NULL) != 0 || len != n)
+		log_warnx("votes: %s: no key for the vote forms (%s); those "
+		    "of this node are good on this node only",
+		    store_pg_where(pg), store_pg_error(pg));
+	else
+		memcpy(key, bin, n);
+	store_pg_close(pg);
+	sodium_memzero(bin, sizeof(bin));
+	sodium_memzero(mine, sizeof(mine));
+	sodium_memzero(theirs, sizeof(theirs));
+}
+
+/*
  * Hands the key that signs the vote forms (kept in the database, so that
- * pages stay good across restarts) to the web layer.  A key that cannot
- * be kept is made for this run only, and said so.  Returns 0, or -1 when
- * no key can be had at all.
+ * pages stay good across restarts; a cluster's in PostgreSQL) to the web
+ * layer.  A key that cannot be kept is made for this run only, and said
+ * so.  Returns 0, or -1 when no key can be had at all.
  */
 static int
-vote_key(const char *db)
+vote_key(const char *db, const char *cluster)
 {
 	unsigned char	 key[64];
 	const char	*errstr = "?";
@@ -97,6 +133,8 @@ vote_key(const char *db)
 	if (store_vote_key(db, key, n, &errstr) == -1)
 		log_warnx("votes: %s; the forms' key is new with every start",
 		    errstr);
+	if (cluster != NULL)
+		vote_key_cluster(cluster, key, n);
 	feedback_init(key, n);
 	sodium_memzero(key, sizeof(key));
 	return 0;
@@ -201,7 +239,7 @@ cmd_serve(const struct config *cfg)
 		log_warnx("%s", errstr);
 		goto done;
 	}
-	if (vote_key(cfg->db) == -1)
+	if (vote_key(cfg->db, cfg->cluster) == -1)
 		goto done;
 	if (cfg->cluster != NULL) {
 		/* A node: its articles come from PostgreSQL (cmd_node.c). */

@@ -612,6 +612,8 @@ int	 store_pg_votes_changed(struct store_pg *pg, int64_t since,
 int	 store_pg_comments_new(struct store_pg *pg, int64_t after,
 	    int64_t from, void (*fn)(void *arg, const struct pg_view *c),
 	    void *arg, int64_t *last);
+int	 store_pg_secret(struct store_pg *pg, const char *name,
+	    const char *mine, char *out, size_t size);
 
 /* article.c */
 /* One article as parsed from its file. */
@@ -1512,6 +1514,7 @@ int	 view_key(struct request *req, struct cache_key *k, const char *prefix);
 /* feedback.c */
 size_t	 feedback_key_size(void);
 void	 feedback_init(const unsigned char *k, size_t n);
+void	 feedback_by_slug(void);
 void	 feedback_form(struct buf *b, struct request *req, const char *slug,
 	    int64_t id);
 void	 feedback_post(struct request *req, struct reply *rep);

@@ -63,7 +63,7 @@
 
 /*
  * The counters' tables: hits in total and per UTC day, votes per day and
- * the comments that came with them, keyed by
+ * the comments that came with them, the key that signs the vote forms, keyed by
  * PostgreSQL's article (renames keep them), each row stamped from one
  * sequence when it changes, so that a node reads only what changed since
  * its last read; the day's views (a keyed hash of reader and article, so
@@ -106,7 +106,10 @@
 	" day        integer NOT NULL,"					\
 	" created    bigint NOT NULL,"	/* seconds since 1970 */	\
 	" helpful    boolean NOT NULL,"	/* the vote it came with */	\
-	" text       text NOT NULL);"
+	" text       text NOT NULL);"					\
+	"CREATE TABLE kbd.secret ("					\
+	" name  text PRIMARY KEY,"	/* vote_key: signs vote forms */\
+	" value text NOT NULL);"	/* hex */
 /* The staff's tables (accounts, sessions, tokens, lock-out): none yet. */
 #define PG_SCHEMA_V2_STAFF	""
 
@@ -183,6 +186,8 @@ enum pg_stmt {
 	PS_COMMENT_ADD,		/* a comment */
 	PS_VOTES_CHANGED,	/* days' votes changed since a stamp */
 	PS_COMMENTS_NEW,	/* comments after an id */
+	PS_SECRET_PUT,		/* a key of the cluster, unless there is one */
+	PS_SECRET,		/* ... and the one there is */
 	PS__COUNT
 };
 
@@ -310,6 +315,11 @@ static const char *pg_sql[PS__COUNT] = {
 	    " FROM kbd.vote_comment c JOIN kbd.article a"
 	    " ON a.id = c.article_id WHERE c.id > $1::bigint"
 	    " AND c.day >= $2::integer ORDER BY c.id",
+	[PS_SECRET_PUT] =
+	    "INSERT INTO kbd.secret(name, value) VALUES ($1, $2)"
+	    " ON CONFLICT (name) DO NOTHING",
+	[PS_SECRET] =
+	    "SELECT value FROM kbd.secret WHERE name = $1",
 };
 
 struct store_pg {
@@ -1321,6 +1331,32 @@ store_pg_comments_new(struct store_pg *pg, int64_t after, int64_t from,
 		fn(arg, &c);
 		*last = id;
 	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * The cluster's key name (hex, into out, size bytes): the one there is,
+ * or mine (hex) when there is none yet, so that all nodes use the key
+ * of the first.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_secret(struct store_pg *pg, const char *name, const char *mine,
+    char *out, size_t size)
+{
+	const char	*v[] = { name, mine };
+	PGresult	*res;
+
+	if (run_ok(pg, PS_SECRET_PUT, 2, v) == -1)
+		return -1;
+	if ((res = run(pg, PS_SECRET, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || (size_t)PQgetlength(res, 0, 0) >= size) {
+		set_error(pg, "kbd.secret: no %s", name);
+		PQclear(res);
+		return -1;
+	}
+	snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }

@@ -14,7 +14,8 @@
 #        shown by every node, and nothing waits any more
 #   3.x  a node stopped cleanly (SIGTERM) right after views loses none
 #        of them; started again, it shows the cluster's count
-#   4.x  6 readers vote on one node each, then again on another node:
+#   4.x  6 readers vote on one node each (the form of another node:
+#        the nodes share the forms' key), then again on another node:
 #        4 yes and 2 no in PostgreSQL and on every node within 2 s; a
 #        comment sent to two nodes by one reader is kept once, and every
 #        node's database has it
@@ -157,15 +158,15 @@ wait_until 2 all_show imap "$((seed + want))" ||
     fail 3.4 "node 3 started again does not show the cluster's count: $(shown_all imap)"
 
 # 4: votes and comments, counted once per reader across the nodes
-# vote N UA ANSWER [COMMENT]: the form of node N's /a/imap sent back to
-# it; prints the status
+# vote N UA ANSWER [COMMENT]: the form of node N's /a/imap sent to the
+# next node (as a load balancer may); prints the status
 vote() {
 	local t
 	t=$(curl -s -A "$2" --max-time 20 "${NBASE[$1]}/a/imap" |
 	    sed -n 's/.*name="t" value="\([^"]*\)".*/\1/p' | head -1)
 	curl -s -o /dev/null -w '%{http_code}' -A "$2" --max-time 20 \
 	    --data-urlencode "t=$t" -d "v=$3" ${4:+--data-urlencode "kommentar=$4"} \
-	    "${NBASE[$1]}/a/imap/vote"
+	    "${NBASE[$(($1 % 3 + 1))]}/a/imap/vote"
 }
 votes_pg() {
 	psql_kbd kbd "SELECT coalesce(sum(yes), 0) || ' ' || coalesce(sum(no), 0)
@@ -182,7 +183,7 @@ for i in 1 2 3 4 5 6; do
 	answer=ja
 	[ "$i" -gt 4 ] && answer=nein
 	[ "$(vote $((i % 3 + 1)) "${ua[$i]}" $answer)" = 303 ] ||
-	    fail "4.1.$i" "reader $i's vote on node $((i % 3 + 1)) was not taken"
+	    fail "4.1.$i" "reader $i's vote (node $((i % 3 + 1))'s form) was not taken"
 done
 # The same readers again on the next node, the other way: no count.
 for i in 1 2 3 4 5 6; do
