@@ -9,10 +9,11 @@
  * requests under way, then the writer flushes the last hits and closes
  * the database.  A node of a cluster (--cluster) takes its articles from
  * PostgreSQL into a folder of its own before the writer starts
- * (cmd_node.c), follows PostgreSQL once it runs, keeps its staff
- * accounts, sessions and lock-out there (store_pg_shared_init), and
- * sends staff changes to it first (staff_edit.c); picture uploads are
- * refused.
+ * (cmd_node.c), follows PostgreSQL once it runs, counts its hits and
+ * votes there (hits_cluster.c; they are sent once more at a stop, before
+ * the writer stops), keeps its staff accounts, sessions and lock-out
+ * there (store_pg_shared_init), and sends staff changes to it first
+ * (staff_edit.c); picture uploads are refused.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -81,13 +82,49 @@ load_dicts(void *arg)
 }
 
 /*
+ * A node of a cluster signs its vote forms with the cluster's key, by
+ * slug, so that a form one node made counts on every node: the key in
+ * PostgreSQL, or key (this node's) when there is none yet.  PostgreSQL
+ * away, the node's own key is used until its next start, and said so.
+ */
+static void
+vote_key_cluster(const char *url, unsigned char *key, size_t n)
+{
+	struct store_pg	*pg;
+	const char	*errstr;
+	unsigned char	 bin[64];
+	char		 mine[2 * 64 + 1], theirs[2 * 64 + 1];
+	size_t		 len = 0;
+
+	feedback_by_slug();
+	sodium_bin2hex(mine, sizeof(mine), key, n);
+	if (store_pg_open(url, &pg, &errstr) == -1) {
+		log_warnx("votes: %s; the vote forms of this node are good on "
+		    "this node only, until it starts with PostgreSQL", errstr);
+		return;
+	}
+	if (store_pg_secret(pg, "vote_key", mine, theirs,
+	    sizeof(theirs)) == -1 || sodium_hex2bin(bin, n, theirs,
+	    strlen(theirs), NULL, &len, NULL) != 0 || len != n)
+		log_warnx("votes: %s: no key for the vote forms (%s); those "
+		    "of this node are good on this node only",
+		    store_pg_where(pg), store_pg_error(pg));
+	else
+		memcpy(key, bin, n);
+	store_pg_close(pg);
+	sodium_memzero(bin, sizeof(bin));
+	sodium_memzero(mine, sizeof(mine));
+	sodium_memzero(theirs, sizeof(theirs));
+}
+
+/*
  * Hands the key that signs the vote forms (kept in the database, so that
- * pages stay good across restarts) to the web layer.  A key that cannot
- * be kept is made for this run only, and said so.  Returns 0, or -1 when
- * no key can be had at all.
+ * pages stay good across restarts; a cluster's in PostgreSQL) to the web
+ * layer.  A key that cannot be kept is made for this run only, and said
+ * so.  Returns 0, or -1 when no key can be had at all.
  */
 static int
-vote_key(const char *db)
+vote_key(const char *db, const char *cluster)
 {
 	unsigned char	 key[64];
 	const char	*errstr = "?";
@@ -98,9 +135,43 @@ vote_key(const char *db)
 	if (store_vote_key(db, key, n, &errstr) == -1)
 		log_warnx("votes: %s; the forms' key is new with every start",
 		    errstr);
+	if (cluster != NULL)
+		vote_key_cluster(cluster, key, n);
 	feedback_init(key, n);
 	sodium_memzero(key, sizeof(key));
 	return 0;
+}
+
+/* In the writer: sets the cluster's counts, and shows them. */
+static int
+counts_job(sqlite3 *db, void *arg)
+{
+	const struct hits_cluster_counts	*c = arg;
+	const char				*errstr;
+
+	if (c->nhits > 0 && store_hits_set(db, c->hits, c->nhits,
+	    &errstr) == -1) {
+		log_warnx("hits: %s", errstr);
+		return -1;
+	}
+	if (c->nvotes > 0 && store_votes_set(db, c->votes, c->nvotes,
+	    &errstr) == -1) {
+		log_warnx("votes: %s", errstr);
+		return -1;
+	}
+	if (c->nhits > 0 && snapshot_hits_reload(db) == -1)
+		return -1;
+	return c->nvotes > 0 ? hits_vote_reload(db) : 0;
+}
+
+/*
+ * Hands what the cluster counted (hits_cluster.c, which is below the
+ * writer and must not call it by name) to the writer.  Returns 0 or -1.
+ */
+static int
+counts_set(const struct hits_cluster_counts *c)
+{
+	return writer_call(counts_job, (void *)(uintptr_t)c);
 }
 
 /*
@@ -170,7 +241,7 @@ cmd_serve(const struct config *cfg)
 		log_warnx("%s", errstr);
 		goto done;
 	}
-	if (vote_key(cfg->db) == -1)
+	if (vote_key(cfg->db, cfg->cluster) == -1)
 		goto done;
 	if (cfg->cluster != NULL) {
 		/* A node: its articles come from PostgreSQL (cmd_node.c). */
@@ -202,6 +273,10 @@ cmd_serve(const struct config *cfg)
 	search_log_setup(cfg->search_log_days, cfg->search_log_queries);
 	if (writer_start(cfg->db, articles, accesslog_flush) == -1)
 		goto done;
+	/* A node counts its hits in the cluster (hits_cluster.c). */
+	if (cfg->cluster != NULL && hits_cluster_start(cfg->cluster,
+	    counts_set) == -1)
+		goto writer;
 	if (cfg->cluster != NULL) {
 		cmd_node_run();
 		if (cfg->keep_folder)
@@ -236,6 +311,8 @@ cmd_serve(const struct config *cfg)
 	staff_auth_stop();
 	http_stop();
 writer:
+	/* Before the writer: its last batch may still set counts there. */
+	hits_cluster_stop();
 	cmd_folder_stop();
 	cmd_node_stop();
 	watch_stop();

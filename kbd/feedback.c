@@ -10,9 +10,11 @@
  * No cookie is involved, so cross-site posting is stopped otherwise: the
  * form carries a token signed with a key of the server's
  * (HMAC-SHA-256) for the article and the day it was made, good that day
- * and the next; a browser's Origin and Sec-Fetch-Site must say the form
- * is this site's own.  An article page is cached a day at most, so its
- * token is always fresh enough.
+ * and the next (on a node of a cluster the key is the cluster's and the
+ * article is named by its slug, so that any node takes any node's
+ * form); a browser's Origin and Sec-Fetch-Site must say the form is this
+ * site's own.  An article page is cached a day at most, so its token is
+ * always fresh enough.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #define TOKEN_MAC	16	/* bytes of the MAC the token shows */
 
 static unsigned char	 key[VOTE_KEY_BYTES];
+static int		 by_slug;	/* a cluster's: ids are each node's */
 
 /* The size of the key feedback_init() takes. */
 size_t
@@ -43,10 +46,22 @@ feedback_init(const unsigned char *k, size_t n)
 	memcpy(key, k, sizeof(key));
 }
 
-/* The token of the form for article id made on day, into out. */
-static void
-token(char *out, size_t size, int64_t id, int64_t day)
+/*
+ * Signs the forms of a node of a cluster by the article's slug, which
+ * all nodes share, not by its id, which is each node's own: with the
+ * cluster's key (feedback_init) a form one node made is good on all.
+ */
+void
+feedback_by_slug(void)
 {
+	by_slug = 1;
+}
+
+/* The token of the form for article id (slug) made on day, into out. */
+static void
+token(char *out, size_t size, int64_t id, const char *slug, int64_t day)
+{
+	crypto_auth_hmacsha256_state	 st;
 	unsigned char	 msg[24], mac[crypto_auth_hmacsha256_BYTES];
 	char		 hex[2 * TOKEN_MAC + 1];
 	int		 i;
@@ -56,14 +71,22 @@ token(char *out, size_t size, int64_t id, int64_t day)
 		msg[8 + i] = (unsigned char)((uint64_t)id >> (8 * i));
 		msg[16 + i] = (unsigned char)((uint64_t)day >> (8 * i));
 	}
-	crypto_auth_hmacsha256(mac, msg, sizeof(msg), key);
+	if (by_slug) {
+		crypto_auth_hmacsha256_init(&st, key, sizeof(key));
+		crypto_auth_hmacsha256_update(&st, msg, 8);
+		crypto_auth_hmacsha256_update(&st, (const unsigned char *)slug,
+		    strlen(slug) + 1);
+		crypto_auth_hmacsha256_update(&st, msg + 16, 8);
+		crypto_auth_hmacsha256_final(&st, mac);
+	} else
+		crypto_auth_hmacsha256(mac, msg, sizeof(msg), key);
 	sodium_bin2hex(hex, sizeof(hex), mac, TOKEN_MAC);
 	snprintf(out, size, "%lld-%s", (long long)day, hex);
 }
 
-/* Is t a token for article id, made today or yesterday? */
+/* Is t a token for article id (slug), made today or yesterday? */
 static int
-token_ok(const char *t, int64_t id)
+token_ok(const char *t, int64_t id, const char *slug)
 {
 	char		 want[64], num[16];
 	long long	 day;
@@ -77,7 +100,7 @@ token_ok(const char *t, int64_t id)
 	num[n] = '\0';
 	if (parse_number(num, today - 1, today, &day) == -1)
 		return 0;
-	token(want, sizeof(want), id, (int64_t)day);
+	token(want, sizeof(want), id, slug, (int64_t)day);
 	return strlen(t) == strlen(want) && sodium_memcmp(t, want,
 	    strlen(want)) == 0;
 }
@@ -128,7 +151,7 @@ feedback_form(struct buf *b, struct request *req, const char *slug,
 	ask = strcmp(state, "ja") != 0 && strcmp(state, "nein") != 0 &&
 	    strcmp(state, "danke") != 0;
 	comment = strcmp(state, "nein") == 0;
-	token(t, sizeof(t), id, clock_seconds() / 86400);
+	token(t, sizeof(t), id, slug, clock_seconds() / 86400);
 	buf_puts(b, "<section class=\"feedback\" id=\"hilfreich\" "
 	    "aria-labelledby=\"hilfreich-frage\">\n<h2 id=\"hilfreich-frage\">"
 	    "War dieser Artikel hilfreich?</h2>\n");
@@ -224,7 +247,7 @@ feedback_post(struct request *req, struct reply *rep)
 	t = parse_form_value(body, req->body.len, "t");
 	vote = parse_form_value(body, req->body.len, "v");
 	comment = parse_form_value(body, req->body.len, "kommentar");
-	if (!same_origin(req) || !token_ok(t, id)) {
+	if (!same_origin(req) || !token_ok(t, id, slug)) {
 		error_reply(req, rep, 403, "Dieses Formular ist veraltet oder "
 		    "kommt nicht von dieser Website. Bitte laden Sie den "
 		    "Artikel neu und versuchen Sie es noch einmal.");
@@ -243,6 +266,7 @@ feedback_post(struct request *req, struct reply *rep)
 	}
 	memset(&v, 0, sizeof(v));
 	v.article = id;
+	snprintf(v.slug, sizeof(v.slug), "%s", slug);
 	v.staff = req->view.staff;
 	n = http_client_address(req, addr);
 	hits_view_classify(&v, http_header(req, "User-Agent"), NULL, 0, addr,

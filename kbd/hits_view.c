@@ -91,7 +91,10 @@ hits_view_done(struct view *v)
 	else if (skip == SKIP_NONE && !hits_visitor_mark(&v->who, v->article,
 	    clock_seconds() / 86400))
 		skip = SKIP_REPEAT;
-	if (skip == SKIP_NONE)
+	/* A node of a cluster: the cluster decides whether it is a hit. */
+	if (skip == SKIP_NONE && hits_cluster_on())
+		hits_cluster_add(&v->who, v->slug, clock_seconds() / 86400);
+	else if (skip == SKIP_NONE)
 		hits_add(v->article);
 	else
 		stats_add(skip_stat[skip], 1);

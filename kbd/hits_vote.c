@@ -8,7 +8,9 @@
  * memory until the writer's flush moves them into the database
  * (store_vote.c); a failed write keeps them for the next flush.  The
  * totals per article (stored and waiting) are kept in memory, read once
- * at start, for the JSON API.
+ * at start, for the JSON API.  On a node of a cluster the votes and
+ * comments go to hits_cluster.c instead, which counts them across all
+ * nodes, and the totals are read again when the cluster's change.
  *
  * Voting is a POST anyone can send, so each client address may vote
  * VOTE_RATE times in VOTE_WINDOW seconds (repeats included); past that
@@ -149,6 +151,16 @@ hits_vote_add(const struct view *v, int helpful, const char *comment,
 	    vote_key(v->article, 1), day);
 	if (!counted && !keep)
 		return VOTE_REPEAT;
+	/*
+	 * A node of a cluster: the cluster decides whether it counts (the
+	 * reader may have voted on another node), and the totals are the
+	 * cluster's, set when it has counted.
+	 */
+	if (hits_cluster_on()) {
+		hits_cluster_vote(&v->who, v->slug, now, helpful, counted,
+		    keep ? comment : NULL);
+		return counted ? VOTE_COUNTED : VOTE_REPEAT;
+	}
 	pthread_mutex_lock(&lock);
 	if (npending == VOTE_MAX) {
 		dropped++;
@@ -201,6 +213,25 @@ hits_vote_load(sqlite3 *db)
 	if (rc == -1)
 		log_warnx("votes: the totals cannot be read; the API counts "
 		    "from now on");
+	return rc;
+}
+
+/*
+ * Reads the stored totals again, after a cluster's votes were set in db
+ * (cluster mode; the writer).  Returns 0, or -1 (logged).
+ */
+int
+hits_vote_reload(sqlite3 *db)
+{
+	int	 rc;
+
+	pthread_mutex_lock(&lock);
+	if (ntotals > 0)
+		memset(totals, 0, ntotals * sizeof(*totals));
+	rc = store_vote_totals(db, load_row, NULL);
+	pthread_mutex_unlock(&lock);
+	if (rc == -1)
+		log_warnx("votes: the totals cannot be read");
 	return rc;
 }
 

@@ -449,6 +449,14 @@ struct store_search {
 };
 int	 store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
 	    int64_t day, const char **errstr);
+/* A cluster's count of an article's hits, in total or on a day. */
+struct hit_total {
+	char		*slug;
+	int64_t		 day;		/* days since 1970, UTC; -1: total */
+	int64_t		 count;
+};
+int	 store_hits_set(sqlite3 *db, const struct hit_total *t, size_t n,
+	    const char **errstr);
 int	 store_searches_prune(sqlite3 *db, int64_t before, const char **errstr);
 int	 store_searches_write(sqlite3 *db, const struct store_search *s,
 	    size_t n, int64_t day, unsigned int queries, const char **errstr);
@@ -484,6 +492,17 @@ int	 store_vote_stats(struct reader *r, int days, int limit,
 int	 store_vote_comments(struct reader *r, int days, int limit,
 	    void (*fn)(void *arg, const struct vote_row *row), void *arg);
 int	 store_vote_key(const char *path, unsigned char *key, size_t size,
+	    const char **errstr);
+/* A cluster's votes of an article on a day, or a comment (cluster mode). */
+struct vote_set {
+	char		*slug;
+	int64_t		 day;		/* days since 1970, UTC */
+	int64_t		 yes;		/* a comment: 1 if with "Ja" */
+	int64_t		 no;
+	int64_t		 when;		/* a comment's time */
+	char		*comment;	/* NULL: the day's votes */
+};
+int	 store_votes_set(sqlite3 *db, const struct vote_set *v, size_t n,
 	    const char **errstr);
 
 /* store_staff.c */
@@ -635,6 +654,42 @@ struct store_pg_state {
 int	 store_pg_article_state(struct store_pg *pg, const char *slug,
 	    struct store_pg_state *st);
 void	 store_pg_state_clear(struct store_pg_state *st);
+/* The counters of cluster mode (hits_cluster.c). */
+/*
+ * A view or a vote to count, or a comment to keep: its day, its key
+ * (hex) and its article's slug; a vote's answer, a comment's time and
+ * text.
+ */
+struct pg_view {
+	int64_t		 day;		/* days since 1970, UTC */
+	const char	*view;		/* reader, article, the day's key */
+	const char	*slug;
+	int		 helpful;	/* a vote, a comment: "Ja" */
+	int64_t		 when;		/* a comment: seconds since 1970 */
+	const char	*comment;	/* ... its text */
+};
+int	 store_pg_counts_listen(struct store_pg *pg);
+int	 store_pg_counts_begin(struct store_pg *pg);
+int	 store_pg_counts_commit(struct store_pg *pg);
+int	 store_pg_hit_key(struct store_pg *pg, int64_t day, const char *mine,
+	    char *out, size_t size);
+int	 store_pg_hits_add(struct store_pg *pg, const struct pg_view *h,
+	    size_t n);
+int	 store_pg_hits_prune(struct store_pg *pg, int64_t day);
+int	 store_pg_hits_changed(struct store_pg *pg, int64_t since,
+	    int64_t from, void (*fn)(void *arg, const char *slug, int64_t day,
+	    int64_t count), void *arg, int64_t *last);
+int	 store_pg_votes_add(struct store_pg *pg, const struct pg_view *h,
+	    size_t n);
+int	 store_pg_comment_add(struct store_pg *pg, const struct pg_view *h);
+int	 store_pg_votes_changed(struct store_pg *pg, int64_t since,
+	    void (*fn)(void *arg, const char *slug, int64_t day, int64_t yes,
+	    int64_t no), void *arg, int64_t *last);
+int	 store_pg_comments_new(struct store_pg *pg, int64_t after,
+	    int64_t from, void (*fn)(void *arg, const struct pg_view *c),
+	    void *arg, int64_t *last);
+int	 store_pg_secret(struct store_pg *pg, const char *name,
+	    const char *mine, char *out, size_t size);
 
 /* article.c */
 /* One article as parsed from its file. */
@@ -779,6 +834,7 @@ struct view {
 	int		 classified;	/* skip and who are set */
 	enum view_skip	 skip;		/* why it would not count */
 	struct visitor	 who;
+	char		 slug[KBD_MAX_SLUG + 1];	/* ... of article */
 };
 
 void	 hits_view_classify(struct view *v, const char *ua,
@@ -786,6 +842,29 @@ void	 hits_view_classify(struct view *v, const char *ua,
 	    size_t addrlen);
 int	 hits_view_counts(const struct view *v);
 int	 hits_view_done(struct view *v);
+
+/* hits_cluster.c */
+/* What the cluster counted that changed; see hits_cluster.c. */
+struct hits_cluster_counts {
+	const struct hit_total	*hits;
+	size_t			 nhits;
+	const struct vote_set	*votes;		/* and comments */
+	size_t			 nvotes;
+};
+/*
+ * Hands the cluster's counts that changed to the local index.  Returns
+ * 0, or -1 to be handed them again.
+ */
+typedef int (*hits_cluster_fn)(const struct hits_cluster_counts *c);
+int	 hits_cluster_start(const char *url, hits_cluster_fn apply);
+int	 hits_cluster_on(void);
+void	 hits_cluster_add(const struct visitor *who, const char *slug,
+	    int64_t day);
+void	 hits_cluster_vote(const struct visitor *who, const char *slug,
+	    int64_t now, int helpful, int counted, const char *comment);
+size_t	 hits_cluster_waiting(void);
+uint64_t hits_cluster_dropped(void);
+void	 hits_cluster_stop(void);
 
 /* hits_vote.c */
 enum vote_result {
@@ -799,6 +878,7 @@ int	 hits_vote_add(const struct view *v, int helpful, const char *comment,
 void	 hits_vote_totals(int64_t id, int64_t *yes, int64_t *no);
 int	 hits_vote_load(sqlite3 *db);
 int	 hits_vote_flush(sqlite3 *db);
+int	 hits_vote_reload(sqlite3 *db);
 void	 hits_vote_shutdown(void);
 
 /*
@@ -1205,6 +1285,7 @@ void	 snapshot_release(struct snapshot *s);
 int	 snapshot_import(sqlite3 *db, const char *articles);
 int	 snapshot_patch(sqlite3 *db, const struct import_changes *ch);
 int	 snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n);
+int	 snapshot_hits_reload(sqlite3 *db);
 void	 snapshot_shutdown(void);
 uint64_t snapshot_generation(int imports);
 size_t	 snapshot_articles(const struct snapshot *s);
@@ -1512,6 +1593,7 @@ int	 view_key(struct request *req, struct cache_key *k, const char *prefix);
 /* feedback.c */
 size_t	 feedback_key_size(void);
 void	 feedback_init(const unsigned char *k, size_t n);
+void	 feedback_by_slug(void);
 void	 feedback_form(struct buf *b, struct request *req, const char *slug,
 	    int64_t id);
 void	 feedback_post(struct request *req, struct reply *rep);

@@ -623,12 +623,12 @@ snapshot_patch(sqlite3 *db, const struct import_changes *ch)
 }
 
 /*
- * Builds a snapshot after a hits flush: the current catalog, the counts
- * with the n flushed deltas d added, and the top list again.  Returns 0,
- * or -1 (logged).
+ * A snapshot with new counts: the current catalog, the counts with the
+ * n deltas d added, or, with reload, read again from db, and the top
+ * list again.  Returns 0, or -1 (logged).
  */
-int
-snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n)
+static int
+next_hits(sqlite3 *db, const struct hit_delta *d, size_t n, int reload)
 {
 	struct snapshot	*s, *cur;
 	size_t		 i;
@@ -645,6 +645,12 @@ snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n)
 	for (i = 0; i < n; i++)
 		if (d[i].id >= 0 && (size_t)d[i].id < s->nids)
 			s->hits[d[i].id] += (int64_t)d[i].n;
+	if (reload && store_article_hits_each(db, hits_row, s) == -1) {
+		log_warnx("snapshot: %s", store_error(db));
+		snapshot_release(cur);
+		snapshot_free(s);
+		return -1;
+	}
 	if (clock_seconds() - popularity_done >= POPULARITY_EVERY) {
 		compute_popularity(s);
 		popularity_done = clock_seconds();
@@ -665,6 +671,27 @@ snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n)
 	s->generation = ++generation;
 	publish(s);
 	return 0;
+}
+
+/*
+ * Builds a snapshot after a hits flush: the counts with the n flushed
+ * deltas d added.  Returns 0, or -1 (logged).
+ */
+int
+snapshot_hits(sqlite3 *db, const struct hit_delta *d, size_t n)
+{
+	return next_hits(db, d, n, 0);
+}
+
+/*
+ * Builds a snapshot with every article's hits read again from db, after
+ * a cluster's counts were set there (cluster mode).  Returns 0, or -1
+ * (logged).
+ */
+int
+snapshot_hits_reload(sqlite3 *db)
+{
+	return next_hits(db, NULL, 0, 1);
 }
 
 /* Drops the current snapshot; readers still holding it keep it alive. */

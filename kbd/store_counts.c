@@ -1,6 +1,7 @@
 /*
  * store_counts.c (store): what the writer adds up once a second: views
- * per article (in total and per UTC day) and searches per day and query.
+ * per article (in total and per UTC day) and searches per day and query;
+ * in cluster mode, the cluster's counts of views set as they are.
  * Each batch is one transaction, so a batch is either all written or,
  * after a failure, all still with its caller to try again or drop.
  */
@@ -61,6 +62,46 @@ store_hits_write(sqlite3 *db, const struct hit_delta *d, size_t n,
 		rc = sqlite3_step(daily) == SQLITE_DONE ? SQLITE_OK :
 		    SQLITE_ERROR;
 		sqlite3_reset(daily);
+	}
+	rc = finish(db, rc, errstr);
+	sqlite3_finalize(total);
+	sqlite3_finalize(daily);
+	return rc;
+}
+
+/*
+ * Sets the hits of articles to a cluster's counts t[0..n) (cluster
+ * mode): a total (day -1) becomes the article's hits, a day's count its
+ * bucket of that day, both by slug, since the cluster's ids are not this
+ * node's; a slug this node has not (yet) is left out.  One transaction.
+ * Returns 0, or -1 with errno EIO and *errstr when nothing was written.
+ */
+int
+store_hits_set(sqlite3 *db, const struct hit_total *t, size_t n,
+    const char **errstr)
+{
+	sqlite3_stmt	*total = NULL, *daily = NULL, *st;
+	size_t		 i;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "UPDATE article SET hits = ?2"
+	    " WHERE slug = ?1", -1, &total, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO hit_day(article_id,"
+		    " day, count) SELECT id, ?3, ?2 FROM article"
+		    " WHERE slug = ?1 ON CONFLICT(article_id, day)"
+		    " DO UPDATE SET count = excluded.count", -1, &daily, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		st = t[i].day < 0 ? total : daily;
+		sqlite3_bind_text(st, 1, t[i].slug, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, t[i].count);
+		if (t[i].day >= 0)
+			sqlite3_bind_int64(st, 3, t[i].day);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(st);
 	}
 	rc = finish(db, rc, errstr);
 	sqlite3_finalize(total);

@@ -23,8 +23,20 @@
  * (cmd_cluster.c), by the node that keeps a folder (cmd_folder.c) and by
  * staff changes on a node (staff_edit.c), each one transaction under
  * the articles' advisory lock; a change first reads the article as it
- * is (store_pg_article_state) to refuse a conflict.  Hits, votes and
- * the search log are for later (issue 18).
+ * is (store_pg_article_state) to refuse a conflict.
+ *
+ * The hits of every node are counted here (hits_cluster.c): each node
+ * sends what it counted once a second as one transaction, under an
+ * advisory lock, so that batches commit one after the other; a view is
+ * kept for its day as a keyed hash (kbd.hit_view, with the day's key in
+ * kbd.hit_key), so that a reader whose requests reach several nodes
+ * counts once.  The totals and day counts (kbd.hit, kbd.hit_day, by
+ * PostgreSQL's article, so that a rename keeps them) carry a stamp from
+ * one sequence; a batch announces itself on kbd_counts, and a node reads
+ * what changed since the last stamp it read.  Votes go the same way
+ * (kbd.vote_day, with their keys in kbd.hit_view too), and comments
+ * (kbd.vote_comment) are read by their ids, which batches take in
+ * order.  The search log is for later (issue 18).
  *
  * Every statement with values is prepared once at open and run with its
  * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors
@@ -56,14 +68,65 @@
 #define PG_SCHEMA_OLDEST	1
 #define PG_CHANNEL		"kbd_articles"	/* LISTEN/NOTIFY */
 
-/* Keys of pg_advisory_xact_lock(): 0x6b6264 ("kbd"), and one more. */
+/*
+ * Keys of advisory locks: 0x6b6264 ("kbd"), and on.  (A strike's row is
+ * locked by two keys, 7037542 and hashtext(key): another key space.)
+ */
 #define PG_LOCK_SCHEMA		"7037540"	/* creating the schema */
 #define PG_LOCK_ARTICLES	"7037541"	/* an import */
-/* pg_advisory_xact_lock(7037542, hashtext(key)): one strike's row. */
+#define PG_LOCK_COUNTS		"7037542"	/* a batch of counts */
 #define PG_LOCK_FOLDER		"7037543"	/* the node keeping the folder */
+#define PG_COUNTS		"kbd_counts"	/* LISTEN/NOTIFY: counted */
 
-/* The counters' tables (hits, visitors, votes, searches): none yet. */
-#define PG_SCHEMA_V2_COUNTS	""
+/*
+ * The counters' tables: hits in total and per UTC day, votes per day and
+ * the comments that came with them, the key that signs the vote forms, keyed by
+ * PostgreSQL's article (renames keep them), each row stamped from one
+ * sequence when it changes, so that a node reads only what changed since
+ * its last read; the day's views (a keyed hash of reader and article, so
+ * that a reader whose requests reach two nodes counts once) and the key
+ * of each day, which is made by the first node that needs it and
+ * deleted with its views after a day.
+ */
+#define PG_SCHEMA_V2_COUNTS						\
+	"CREATE SEQUENCE kbd.hit_seq;"					\
+	"CREATE TABLE kbd.hit ("					\
+	" article_id bigint PRIMARY KEY REFERENCES kbd.article(id),"	\
+	" count      bigint NOT NULL DEFAULT 0,"			\
+	" seq        bigint NOT NULL);"	/* kbd.hit_seq at the change */	\
+	"CREATE INDEX hit_seq_idx ON kbd.hit(seq);"			\
+	"CREATE TABLE kbd.hit_day ("					\
+	" article_id bigint NOT NULL REFERENCES kbd.article(id),"	\
+	" day        integer NOT NULL,"	/* days since 1970, UTC */	\
+	" count      bigint NOT NULL DEFAULT 0,"			\
+	" seq        bigint NOT NULL,"					\
+	" PRIMARY KEY (article_id, day));"				\
+	"CREATE INDEX hit_day_seq_idx ON kbd.hit_day(seq);"		\
+	"CREATE TABLE kbd.hit_key ("					\
+	" day integer PRIMARY KEY,"					\
+	" key text NOT NULL);"		/* hex, of the day's views */	\
+	"CREATE TABLE kbd.hit_view ("					\
+	" day  integer NOT NULL,"					\
+	" view text NOT NULL,"		/* hex: reader, article, key */	\
+	" PRIMARY KEY (day, view));"					\
+	"CREATE TABLE kbd.vote_day ("					\
+	" article_id bigint NOT NULL REFERENCES kbd.article(id),"	\
+	" day        integer NOT NULL,"					\
+	" yes        bigint NOT NULL DEFAULT 0,"			\
+	" no         bigint NOT NULL DEFAULT 0,"			\
+	" seq        bigint NOT NULL,"	/* kbd.hit_seq at the change */	\
+	" PRIMARY KEY (article_id, day));"				\
+	"CREATE INDEX vote_day_seq_idx ON kbd.vote_day(seq);"		\
+	"CREATE TABLE kbd.vote_comment ("				\
+	" id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"	\
+	" article_id bigint NOT NULL REFERENCES kbd.article(id),"	\
+	" day        integer NOT NULL,"					\
+	" created    bigint NOT NULL,"	/* seconds since 1970 */	\
+	" helpful    boolean NOT NULL,"	/* the vote it came with */	\
+	" text       text NOT NULL);"					\
+	"CREATE TABLE kbd.secret ("					\
+	" name  text PRIMARY KEY,"	/* vote_key: signs vote forms */\
+	" value text NOT NULL);"	/* hex */
 /*
  * The staff's tables: accounts (an Argon2id hash of the password, a
  * BLAKE2b hash of the API token), sessions (a BLAKE2b hash of the
@@ -181,6 +244,19 @@ enum pg_stmt {
 	PS_STRIKE_CLEAR,
 	/* staff saves on a node (staff_edit.c) */
 	PS_STATE,		/* an article as a save finds it */
+	/* The counters (hits_cluster.c). */
+	PS_HIT_KEY_PUT,		/* a day's key, unless there is one */
+	PS_HIT_KEY,		/* ... and the one there is */
+	PS_HITS_ADD,		/* a batch of views */
+	PS_HITS_PRUNE,		/* views and keys of past days */
+	PS_HITS_PRUNE_KEYS,
+	PS_HITS_CHANGED,	/* totals and days changed since a stamp */
+	PS_VOTES_ADD,		/* a batch of votes */
+	PS_COMMENT_ADD,		/* a comment */
+	PS_VOTES_CHANGED,	/* days' votes changed since a stamp */
+	PS_COMMENTS_NEW,	/* comments after an id */
+	PS_SECRET_PUT,		/* a key of the cluster, unless there is one */
+	PS_SECRET,		/* ... and the one there is */
 	PS__COUNT
 };
 
@@ -292,6 +368,84 @@ static const char *pg_sql[PS__COUNT] = {
 	    " FROM kbd.article a LEFT JOIN LATERAL"
 	    " (SELECT text FROM kbd.revision WHERE article_id = a.id"
 	    "  ORDER BY rev DESC LIMIT 1) r ON true WHERE a.slug = $1",
+	/* The counters (hits_cluster.c). */
+	[PS_HIT_KEY_PUT] =
+	    "INSERT INTO kbd.hit_key(day, key) VALUES ($1::integer, $2)"
+	    " ON CONFLICT (day) DO NOTHING",
+	[PS_HIT_KEY] =
+	    "SELECT key FROM kbd.hit_key WHERE day = $1::integer",
+	/*
+	 * $1, $2, $3: arrays of day, view and slug.  Only a view not seen
+	 * before (on any node) counts; the views are then summed per
+	 * article and day.
+	 */
+	[PS_HITS_ADD] =
+	    "WITH u AS (SELECT DISTINCT * FROM unnest($1::integer[],"
+	    "  $2::text[], $3::text[]) AS u(day, view, slug)),"
+	    " ins AS (INSERT INTO kbd.hit_view(day, view)"
+	    "  SELECT day, view FROM u ON CONFLICT DO NOTHING"
+	    "  RETURNING day, view),"
+	    " c AS (SELECT a.id, u.day, count(*) AS n FROM ins"
+	    "  JOIN u USING (day, view) JOIN kbd.article a ON a.slug = u.slug"
+	    "  GROUP BY a.id, u.day),"
+	    " t AS (INSERT INTO kbd.hit AS h(article_id, count, seq)"
+	    "  SELECT id, sum(n), nextval('kbd.hit_seq') FROM c GROUP BY id"
+	    "  ON CONFLICT (article_id) DO UPDATE"
+	    "  SET count = h.count + excluded.count, seq = excluded.seq)"
+	    " INSERT INTO kbd.hit_day AS d(article_id, day, count, seq)"
+	    " SELECT id, day, n, nextval('kbd.hit_seq') FROM c"
+	    " ON CONFLICT (article_id, day) DO UPDATE"
+	    " SET count = d.count + excluded.count, seq = excluded.seq",
+	[PS_HITS_PRUNE] =
+	    "DELETE FROM kbd.hit_view WHERE day < $1::integer",
+	[PS_HITS_PRUNE_KEYS] =
+	    "DELETE FROM kbd.hit_key WHERE day < $1::integer",
+	/* One statement, one snapshot: totals and days agree. */
+	[PS_HITS_CHANGED] =
+	    "SELECT a.slug, -1, a.hits + h.count, h.seq FROM kbd.hit h"
+	    " JOIN kbd.article a ON a.id = h.article_id"
+	    " WHERE h.seq > $1::bigint"
+	    " UNION ALL"
+	    " SELECT a.slug, d.day, d.count, d.seq FROM kbd.hit_day d"
+	    " JOIN kbd.article a ON a.id = d.article_id"
+	    " WHERE d.seq > $1::bigint AND d.day >= $2::integer",
+	/* $1..$4: arrays of day, key, slug and 1 for "Ja"; as hits. */
+	[PS_VOTES_ADD] =
+	    "WITH u AS (SELECT DISTINCT ON (day, view) * FROM unnest("
+	    "  $1::integer[], $2::text[], $3::text[], $4::integer[])"
+	    "  AS u(day, view, slug, yes)),"
+	    " ins AS (INSERT INTO kbd.hit_view(day, view)"
+	    "  SELECT day, view FROM u ON CONFLICT DO NOTHING"
+	    "  RETURNING day, view),"
+	    " c AS (SELECT a.id, u.day, sum(u.yes) AS yes,"
+	    "  sum(1 - u.yes) AS no FROM ins JOIN u USING (day, view)"
+	    "  JOIN kbd.article a ON a.slug = u.slug GROUP BY a.id, u.day)"
+	    " INSERT INTO kbd.vote_day AS d(article_id, day, yes, no, seq)"
+	    " SELECT id, day, yes, no, nextval('kbd.hit_seq') FROM c"
+	    " ON CONFLICT (article_id, day) DO UPDATE"
+	    " SET yes = d.yes + excluded.yes, no = d.no + excluded.no,"
+	    " seq = excluded.seq",
+	/* $1 day, $2 key, $3 slug, $4 time, $5 "Ja", $6 the text. */
+	[PS_COMMENT_ADD] =
+	    "WITH ins AS (INSERT INTO kbd.hit_view(day, view)"
+	    "  VALUES ($1::integer, $2) ON CONFLICT DO NOTHING RETURNING 1)"
+	    " INSERT INTO kbd.vote_comment(article_id, day, created, helpful,"
+	    " text) SELECT id, $1::integer, $4::bigint, $5::boolean, $6"
+	    " FROM kbd.article WHERE slug = $3 AND EXISTS (SELECT FROM ins)",
+	[PS_VOTES_CHANGED] =
+	    "SELECT a.slug, d.day, d.yes, d.no, d.seq FROM kbd.vote_day d"
+	    " JOIN kbd.article a ON a.id = d.article_id"
+	    " WHERE d.seq > $1::bigint",
+	[PS_COMMENTS_NEW] =
+	    "SELECT c.id, a.slug, c.day, c.created, c.helpful, c.text"
+	    " FROM kbd.vote_comment c JOIN kbd.article a"
+	    " ON a.id = c.article_id WHERE c.id > $1::bigint"
+	    " AND c.day >= $2::integer ORDER BY c.id",
+	[PS_SECRET_PUT] =
+	    "INSERT INTO kbd.secret(name, value) VALUES ($1, $2)"
+	    " ON CONFLICT (name) DO NOTHING",
+	[PS_SECRET] =
+	    "SELECT value FROM kbd.secret WHERE name = $1",
 };
 
 struct store_pg {
@@ -1521,4 +1675,360 @@ store_pg_state_clear(struct store_pg_state *st)
 {
 	free(st->text);
 	st->text = NULL;
+}
+
+
+/*
+ * The counters of cluster mode (hits_cluster.c), on a connection of
+ * their own.  A batch of counts is one transaction: store_pg_counts_begin()
+ * takes the counters' advisory lock, so that the nodes' batches commit
+ * one after the other and the stamps of kbd.hit_seq become visible in
+ * their order: a node that read every change up to stamp s has missed
+ * none below it.  store_pg_counts_commit() announces the batch on
+ * kbd_counts (store_pg_counts_listen()).  All return 0, or -1 leaving
+ * store_pg_error(pg); a failed begin or commit has rolled back.
+ */
+int
+store_pg_counts_listen(struct store_pg *pg)
+{
+	return exec_plain(pg, "LISTEN " PG_COUNTS);
+}
+
+int
+store_pg_counts_begin(struct store_pg *pg)
+{
+	const char	*lock[] = { PG_LOCK_COUNTS };
+
+	if (exec_plain(pg, "BEGIN") == -1)
+		return -1;
+	if (run_ok(pg, PS_LOCK, 1, lock) == 0)
+		return 0;
+	store_pg_rollback(pg);
+	return -1;
+}
+
+int
+store_pg_counts_commit(struct store_pg *pg)
+{
+	if (exec_plain(pg, "NOTIFY " PG_COUNTS) == -1 ||
+	    exec_plain(pg, "COMMIT") == -1) {
+		store_pg_rollback(pg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The key of day's views, as hex (out, size bytes): the one the
+ * cluster has, or mine (hex, from the caller's random bytes) when it has
+ * none yet.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_hit_key(struct store_pg *pg, int64_t day, const char *mine,
+    char *out, size_t size)
+{
+	char		 d[24];
+	const char	*v[] = { d, mine };
+	PGresult	*res;
+
+	snprintf(d, sizeof(d), "%" PRId64, day);
+	if (run_ok(pg, PS_HIT_KEY_PUT, 2, v) == -1)
+		return -1;
+	if ((res = run(pg, PS_HIT_KEY, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || (size_t)PQgetlength(res, 0, 0) >= size) {
+		set_error(pg, "kbd.hit_key: no key for day %" PRId64, day);
+		PQclear(res);
+		return -1;
+	}
+	snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Appends s to an array literal that b began with '{': quoted, so that
+ * no value reads as NULL, with \ before " and \.
+ */
+static void
+array_add(struct buf *b, const char *s)
+{
+	if (b->len > 1)
+		buf_putc(b, ',');
+	buf_putc(b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+/*
+ * Counts the views h[0..n) (in a transaction of store_pg_counts_begin):
+ * a view whose key (h[i].view) the day has already, from any node, is
+ * not counted again; the others are added to their article's total and
+ * day by its slug (an article PostgreSQL has not is left out).  Returns
+ * 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_hits_add(struct store_pg *pg, const struct pg_view *h, size_t n)
+{
+	struct buf	 a[3];
+	char		 day[24];
+	const char	*v[3];
+	size_t		 i, k;
+	int		 rc;
+
+	if (n == 0)
+		return 0;
+	for (k = 0; k < 3; k++) {
+		buf_init(&a[k]);
+		buf_putc(&a[k], '{');
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(day, sizeof(day), "%" PRId64, h[i].day);
+		array_add(&a[0], day);
+		array_add(&a[1], h[i].view);
+		array_add(&a[2], h[i].slug);
+	}
+	for (k = 0; k < 3; k++) {
+		buf_putc(&a[k], '}');
+		buf_putc(&a[k], '\0');
+		v[k] = a[k].data;
+	}
+	rc = run_ok(pg, PS_HITS_ADD, 3, v);
+	for (k = 0; k < 3; k++)
+		buf_free(&a[k]);
+	return rc;
+}
+
+/*
+ * Forgets the views and keys of the days before day.  Returns 0, or -1
+ * leaving store_pg_error(pg).
+ */
+int
+store_pg_hits_prune(struct store_pg *pg, int64_t day)
+{
+	char		 d[24];
+	const char	*v[] = { d };
+
+	snprintf(d, sizeof(d), "%" PRId64, day);
+	if (run_ok(pg, PS_HITS_PRUNE, 1, v) == -1)
+		return -1;
+	return run_ok(pg, PS_HITS_PRUNE_KEYS, 1, v);
+}
+
+/*
+ * Calls fn for every total (day -1: the article's hits, its front
+ * matter's seed included) and every day's count from day from on that
+ * changed after stamp since, with the article's slug (valid during the
+ * call).  Sets *last to the highest stamp read (since, when none).
+ * Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_hits_changed(struct store_pg *pg, int64_t since, int64_t from,
+    void (*fn)(void *arg, const char *slug, int64_t day, int64_t count),
+    void *arg, int64_t *last)
+{
+	char		 s[24], f[24];
+	const char	*v[] = { s, f };
+	PGresult	*res;
+	long long	 day, count, seq;
+	int		 i, n;
+
+	*last = since;
+	snprintf(s, sizeof(s), "%" PRId64, since);
+	snprintf(f, sizeof(f), "%" PRId64, from);
+	if ((res = run(pg, PS_HITS_CHANGED, 2, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (parse_number(PQgetvalue(res, i, 1), -1, INT32_MAX,
+		    &day) == -1 || parse_number(PQgetvalue(res, i, 2), 0,
+		    INT64_MAX, &count) == -1 || parse_number(PQgetvalue(res, i,
+		    3), 1, INT64_MAX, &seq) == -1) {
+			set_error(pg, "kbd.hit: a bad number");
+			PQclear(res);
+			return -1;
+		}
+		fn(arg, PQgetvalue(res, i, 0), day, count);
+		if (seq > *last)
+			*last = seq;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Counts the votes h[0..n) (in a transaction of store_pg_counts_begin)
+ * as store_pg_hits_add() counts views: a vote whose key the day has
+ * already, from any node, does not count again; h[i].helpful is "Ja".
+ * Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_votes_add(struct store_pg *pg, const struct pg_view *h, size_t n)
+{
+	struct buf	 a[4];
+	char		 day[24];
+	const char	*v[4];
+	size_t		 i, k;
+	int		 rc;
+
+	if (n == 0)
+		return 0;
+	for (k = 0; k < 4; k++) {
+		buf_init(&a[k]);
+		buf_putc(&a[k], '{');
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(day, sizeof(day), "%" PRId64, h[i].day);
+		array_add(&a[0], day);
+		array_add(&a[1], h[i].view);
+		array_add(&a[2], h[i].slug);
+		array_add(&a[3], h[i].helpful ? "1" : "0");
+	}
+	for (k = 0; k < 4; k++) {
+		buf_putc(&a[k], '}');
+		buf_putc(&a[k], '\0');
+		v[k] = a[k].data;
+	}
+	rc = run_ok(pg, PS_VOTES_ADD, 4, v);
+	for (k = 0; k < 4; k++)
+		buf_free(&a[k]);
+	return rc;
+}
+
+/*
+ * Keeps the comment h->comment (in a transaction of
+ * store_pg_counts_begin), unless its key (one per reader, article and
+ * day) is there already.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_comment_add(struct store_pg *pg, const struct pg_view *h)
+{
+	char		 day[24], when[24];
+	const char	*v[6];
+
+	snprintf(day, sizeof(day), "%" PRId64, h->day);
+	snprintf(when, sizeof(when), "%" PRId64, h->when);
+	v[0] = day;
+	v[1] = h->view;
+	v[2] = h->slug;
+	v[3] = when;
+	v[4] = h->helpful ? "true" : "false";
+	v[5] = h->comment;
+	return run_ok(pg, PS_COMMENT_ADD, 6, v);
+}
+
+/*
+ * Calls fn for every day's votes of an article that changed after stamp
+ * since, with the article's slug (valid during the call), and sets
+ * *last to the highest stamp read (since, when none).  Returns 0, or -1
+ * leaving store_pg_error(pg).
+ */
+int
+store_pg_votes_changed(struct store_pg *pg, int64_t since,
+    void (*fn)(void *arg, const char *slug, int64_t day, int64_t yes,
+    int64_t no), void *arg, int64_t *last)
+{
+	char		 s[24];
+	const char	*v[] = { s };
+	PGresult	*res;
+	long long	 day, yes, no, seq;
+	int		 i, n;
+
+	*last = since;
+	snprintf(s, sizeof(s), "%" PRId64, since);
+	if ((res = run(pg, PS_VOTES_CHANGED, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (parse_number(PQgetvalue(res, i, 1), 0, INT32_MAX,
+		    &day) == -1 || parse_number(PQgetvalue(res, i, 2), 0,
+		    INT64_MAX, &yes) == -1 || parse_number(PQgetvalue(res, i,
+		    3), 0, INT64_MAX, &no) == -1 || parse_number(PQgetvalue(res,
+		    i, 4), 1, INT64_MAX, &seq) == -1) {
+			set_error(pg, "kbd.vote_day: a bad number");
+			PQclear(res);
+			return -1;
+		}
+		fn(arg, PQgetvalue(res, i, 0), day, yes, no);
+		if (seq > *last)
+			*last = seq;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Calls fn for every comment with an id above after, of day from on, in
+ * the order of their ids, with its article's slug and its text (valid
+ * during the call), and sets *last to the highest id read (after, when
+ * none).  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_comments_new(struct store_pg *pg, int64_t after, int64_t from,
+    void (*fn)(void *arg, const struct pg_view *c), void *arg,
+    int64_t *last)
+{
+	struct pg_view	 c;
+	char		 s[24], f[24];
+	const char	*v[] = { s, f };
+	PGresult	*res;
+	long long	 id, day, when;
+	int		 i, n;
+
+	*last = after;
+	snprintf(s, sizeof(s), "%" PRId64, after);
+	snprintf(f, sizeof(f), "%" PRId64, from);
+	if ((res = run(pg, PS_COMMENTS_NEW, 2, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (parse_number(PQgetvalue(res, i, 0), 1, INT64_MAX,
+		    &id) == -1 || parse_number(PQgetvalue(res, i, 2), 0,
+		    INT32_MAX, &day) == -1 || parse_number(PQgetvalue(res, i,
+		    3), 0, INT64_MAX, &when) == -1) {
+			set_error(pg, "kbd.vote_comment: a bad number");
+			PQclear(res);
+			return -1;
+		}
+		memset(&c, 0, sizeof(c));
+		c.slug = PQgetvalue(res, i, 1);
+		c.day = day;
+		c.when = when;
+		c.helpful = strcmp(PQgetvalue(res, i, 4), "t") == 0;
+		c.comment = PQgetvalue(res, i, 5);
+		fn(arg, &c);
+		*last = id;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * The cluster's key name (hex, into out, size bytes): the one there is,
+ * or mine (hex) when there is none yet, so that all nodes use the key
+ * of the first.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_secret(struct store_pg *pg, const char *name, const char *mine,
+    char *out, size_t size)
+{
+	const char	*v[] = { name, mine };
+	PGresult	*res;
+
+	if (run_ok(pg, PS_SECRET_PUT, 2, v) == -1)
+		return -1;
+	if ((res = run(pg, PS_SECRET, 1, v, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1 || (size_t)PQgetlength(res, 0, 0) >= size) {
+		set_error(pg, "kbd.secret: no %s", name);
+		PQclear(res);
+		return -1;
+	}
+	snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
 }

@@ -4,7 +4,8 @@
  * readers left with them (vote_comment), nothing about who voted.  The
  * writer adds a batch in one transaction (store_votes_write); the totals
  * are read once at start (store_vote_totals); the staff's statistics
- * read the last days on the request thread's connection.
+ * read the last days on the request thread's connection.  A node of a
+ * cluster sets the cluster's votes and comments (store_votes_set).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +57,69 @@ store_votes_write(sqlite3 *db, const struct store_vote *v, size_t n,
 		sqlite3_bind_int64(comment, 2, v[i].day);
 		sqlite3_bind_int64(comment, 3, v[i].when);
 		sqlite3_bind_int(comment, 4, v[i].helpful ? 1 : 0);
+		sqlite3_bind_text(comment, 5, v[i].comment, -1, SQLITE_STATIC);
+		rc = sqlite3_step(comment) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(comment);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		*errstr = sqlite3_errmsg(db);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(day);
+	sqlite3_finalize(comment);
+	if (rc != SQLITE_OK) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Sets a cluster's votes v[0..n) (cluster mode): a day's votes of an
+ * article become its row of that day, a comment is added unless it is
+ * there (the same article, time and text: a node reads the comments of
+ * the last days again when it starts); both by slug, since the
+ * cluster's ids are not this node's.  One transaction.  Returns 0, or -1
+ * with errno EIO and *errstr when nothing was written.
+ */
+int
+store_votes_set(sqlite3 *db, const struct vote_set *v, size_t n,
+    const char **errstr)
+{
+	sqlite3_stmt	*day = NULL, *comment = NULL;
+	size_t		 i;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "INSERT INTO vote_day(article_id, day,"
+	    " yes, no) SELECT id, ?2, ?3, ?4 FROM article WHERE slug = ?1"
+	    " ON CONFLICT(article_id, day) DO UPDATE SET"
+	    " yes = excluded.yes, no = excluded.no", -1, &day, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO vote_comment(article_id,"
+		    " day, created, helpful, text) SELECT a.id, ?2, ?3, ?4, ?5"
+		    " FROM article a WHERE a.slug = ?1 AND NOT EXISTS"
+		    " (SELECT 1 FROM vote_comment c WHERE c.article_id = a.id"
+		    " AND c.created = ?3 AND c.text = ?5)", -1, &comment, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		if (v[i].comment == NULL) {
+			sqlite3_bind_text(day, 1, v[i].slug, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(day, 2, v[i].day);
+			sqlite3_bind_int64(day, 3, v[i].yes);
+			sqlite3_bind_int64(day, 4, v[i].no);
+			rc = sqlite3_step(day) == SQLITE_DONE ? SQLITE_OK :
+			    SQLITE_ERROR;
+			sqlite3_reset(day);
+			continue;
+		}
+		sqlite3_bind_text(comment, 1, v[i].slug, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(comment, 2, v[i].day);
+		sqlite3_bind_int64(comment, 3, v[i].when);
+		sqlite3_bind_int(comment, 4, v[i].yes ? 1 : 0);
 		sqlite3_bind_text(comment, 5, v[i].comment, -1, SQLITE_STATIC);
 		rc = sqlite3_step(comment) == SQLITE_DONE ? SQLITE_OK :
 		    SQLITE_ERROR;

@@ -110,6 +110,7 @@ view_key(struct request *req, struct cache_key *k, const char *prefix)
 	if (id < 0)
 		return -1;
 	req->view.article = id;
+	snprintf(req->view.slug, sizeof(req->view.slug), "%s", req->tail);
 	cache_key_init(k, stamp, prefix);
 	cache_key_add(k, req->tail);
 	return cache_key_done(k);
@@ -139,6 +140,8 @@ view_article(struct request *req, struct reply *rep, const char *prefix,
 	}
 	if (store_article_get(r, req->tail, a) == 0) {
 		req->view.article = a->id;
+		snprintf(req->view.slug, sizeof(req->view.slug), "%s",
+		    a->slug);
 		return 0;
 	}
 	if (errno == ENOENT && store_article_moved(r, req->tail, now,
