@@ -4,6 +4,7 @@
 --   wrk ... -s tests/bench/load.lua http://127.0.0.1:PORT -- suggest QUERIES
 --   wrk ... -s tests/bench/load.lua http://127.0.0.1:PORT -- mixed SLUGS QUERIES
 --   wrk ... -s tests/bench/load.lua http://127.0.0.1:PORT -- uncached WORDS
+--   wrk ... -s tests/bench/load.lua http://127.0.0.1:PORT -- readers SLUGS
 --
 -- QUERIES has one query per line (UTF-8), SLUGS one article slug per line.
 --   search   /api/search?q=<query>, the queries in turn;
@@ -20,6 +21,11 @@
 --            thousand words, four million queries, so that nearly every
 --            search misses kbd's answer cache, as customers' long tail
 --            does.
+--   readers  article pages /a/<slug> in turn, each as a reader of its own
+--            (an address of 10.0.0.0/8 in X-Real-IP, which kbd believes
+--            from loopback, and a browser's User-Agent): every request
+--            counts a hit, the most a node can have to write (cluster
+--            mode's write load).
 -- Every URL is encoded once, in init; each wrk thread starts at a
 -- different place in each list, so that the threads do not move in step.
 
@@ -37,6 +43,7 @@ local cycles = {
 	mixed = { "top", "pages", "searches", "pages", "suggests",
 	    "top", "pages", "searches", "pages", "suggests" },
 	uncached = { "random" },
+	readers = { "reader" },
 }
 
 local function urlencode(s)
@@ -86,7 +93,15 @@ function init(args)
 
 	cycle = cycles[mode]
 	if cycle == nil then
-		error("load.lua: the mode is search, suggest, mixed or uncached")
+		error("load.lua: the mode is search, suggest, mixed, " ..
+		    "uncached or readers")
+	end
+	if mode == "readers" then
+		for _, slug in ipairs(lines(args[2], "slugs")) do
+			lists.pages[#lists.pages + 1] = "/a/" .. urlencode(slug)
+		end
+		math.randomseed(os.time() * 7 + id * 104729)
+		return
 	end
 	if mode == "uncached" then
 		for _, w in ipairs(lines(args[2], "words")) do
@@ -132,6 +147,16 @@ function request()
 		local w = lists.words
 		return wrk.format("GET", "/api/search?q=" ..
 		    w[math.random(#w)] .. "+" .. w[math.random(#w)])
+	end
+	if kind == "reader" then
+		local p = lists.pages
+		at.pages = at.pages % #p + 1
+		return wrk.format("GET", p[at.pages], {
+		    ["X-Real-IP"] = string.format("10.%d.%d.%d",
+			math.random(0, 255), math.random(0, 255),
+			math.random(1, 254)),
+		    ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; " ..
+			"rv:128.0) Gecko/20100101 Firefox/128.0" })
 	end
 	list = lists[kind]
 	at[kind] = (at[kind] + (kind == "pages" and stride or 1)) % #list
