@@ -456,6 +456,7 @@ static int
 flush(void)
 {
 	struct queue	 b;
+	size_t		 i, views = 0;
 	int		 rc;
 
 	pthread_mutex_lock(&lock);
@@ -466,7 +467,12 @@ flush(void)
 	if (b.n == 0)
 		return 0;
 	if ((rc = send_batch(&b)) == 0) {
-		stats_add(STAT_HITS_FLUSHED, b.n);
+		/* Searches and their clicks are no hits. */
+		for (i = 0; i < b.n; i++)
+			if (b.v[i].kind != WAIT_SEARCH &&
+			    b.v[i].kind != WAIT_CLICK)
+				views++;
+		stats_add(STAT_HITS_FLUSHED, views);
 		queue_clear(&b);
 	} else {
 		pthread_mutex_lock(&lock);

@@ -13,7 +13,9 @@
 #        shows 1 opened within 2 s, and the reader's click for the
 #        ranking is one tag in PostgreSQL and in every node's database;
 #        the same reader again from nodes 2 and 3: 3 opened, as on one
-#        node, but still one tag; two more readers: three tags
+#        node, but still one tag; two more readers: two or three tags
+#        (tags have 8 bits: two readers of 256 share one), the same
+#        number in PostgreSQL and on every node
 #   3.x  the day's limit of distinct queries holds over the cluster: 30
 #        new queries spread over the nodes leave 20 distinct queries of
 #        the day in PostgreSQL and in every node's database, the rest
@@ -83,6 +85,11 @@ tags_everywhere() {	# tags_everywhere WANT
 	[ "$(tags_pg)" = "$1" ] && [ "$(tags_on 1)" = "$1" ] &&
 	    [ "$(tags_on 2)" = "$1" ] && [ "$(tags_on 3)" = "$1" ]
 }
+more_tags() {	# more_tags: 2 or 3 tags, the same everywhere
+	local t
+	t=$(tags_pg)
+	[ "$t" -ge 2 ] && tags_everywhere "$t"
+}
 
 # 1: searches spread over three nodes
 for n in 1 2 3; do
@@ -129,8 +136,8 @@ tags_everywhere 1 ||
     fail 2.6 "one reader on three nodes left tags: PostgreSQL $(tags_pg), nodes $(tags_on 1) $(tags_on 2) $(tags_on 3)"
 [ "$(click 2 "$(reader)")" = 200 ] && [ "$(click 3 "$(reader)")" = 200 ] ||
     fail 2.7 "two more readers' clicks failed"
-wait_until 2 tags_everywhere 3 ||
-    fail 2.8 "three readers are not three tags everywhere: PostgreSQL $(tags_pg), nodes $(tags_on 1) $(tags_on 2) $(tags_on 3)"
+wait_until 2 more_tags ||
+    fail 2.8 "three readers are not two or three tags everywhere: PostgreSQL $(tags_pg), nodes $(tags_on 1) $(tags_on 2) $(tags_on 3)"
 
 # 3: the day's distinct queries, over the cluster
 abc=abcdefghijklmnopqrstuvwxyz
