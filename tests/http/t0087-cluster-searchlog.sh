@@ -23,7 +23,9 @@
 #   4.x  PostgreSQL paused while searching on every node: the searches
 #        answer 200, /metrics shows them waiting, and 5 s after it is
 #        back every node's staff API has them
-#   5.x  the nodes stop cleanly
+#   5.x  a fourth node, started afterwards on an empty database, shows
+#        the cluster's search log and its clicks within 2 s
+#   6.x  the nodes stop cleanly
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/cluster/pg.sh"
 . "$ROOT/tests/cluster/nodes.sh"
@@ -196,7 +198,18 @@ back() {
 wait_until 5 back ||
     fail 4.3 "5 s after PostgreSQL is back: imap $(shown_all searches imap count) (want 11), $gap $(shown_all no_results "$gap" count) (want 9)"
 
-stop_node 5.1 1
-stop_node 5.2 2
-stop_node 5.3 3
+# 5: a node that joins later
+start_node 4 "$TMP/node4.sqlite" --search-log-queries 20
+joined() {
+	[ "$(stat 4 searches imap count)" = 11 ] &&
+	    [ "$(stat 4 searches imap opened)" = 5 ] &&
+	    [ "$(stat 4 no_results "$gap" count)" = 9 ]
+}
+wait_until 2 joined ||
+    fail 5.1 "node 4 shows imap $(stat 4 searches imap count) (want 11), opened $(stat 4 searches imap opened) (want 5), $gap $(stat 4 no_results "$gap" count) (want 9)"
+
+stop_node 6.1 1
+stop_node 6.2 2
+stop_node 6.3 3
+stop_node 6.4 4
 test_done
