@@ -131,7 +131,7 @@
 	" helpful    boolean NOT NULL,"	/* the vote it came with */	\
 	" text       text NOT NULL);"					\
 	"CREATE TABLE kbd.secret ("					\
-	" name  text PRIMARY KEY,"	/* vote_key: signs vote forms */\
+	" name  text PRIMARY KEY,"	/* vote_key, click_key */	\
 	" value text NOT NULL);"	/* hex */				\
 	"CREATE TABLE kbd.search_log ("					\
 	" day     integer NOT NULL,"	/* days since 1970, UTC */	\
