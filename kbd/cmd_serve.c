@@ -9,11 +9,11 @@
  * requests under way, then the writer flushes the last hits and closes
  * the database.  A node of a cluster (--cluster) takes its articles from
  * PostgreSQL into a folder of its own before the writer starts
- * (cmd_node.c), follows PostgreSQL once it runs, counts its hits and
- * votes there (hits_cluster.c; they are sent once more at a stop, before
- * the writer stops), keeps its staff accounts, sessions and lock-out
- * there (store_pg_shared_init), and sends staff changes to it first
- * (staff_edit.c); picture uploads are refused.
+ * (cmd_node.c), follows PostgreSQL once it runs, counts its hits,
+ * votes and searches there (hits_cluster.c; they are sent once more at
+ * a stop, before the writer stops), keeps its staff accounts, sessions
+ * and lock-out there (store_pg_shared_init), and sends staff changes to
+ * it first (staff_edit.c); picture uploads are refused.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -142,12 +142,16 @@ vote_key(const char *db, const char *cluster)
 	return 0;
 }
 
-/* In the writer: sets the cluster's counts, and shows them. */
+/*
+ * In the writer: sets the cluster's counts and search log, and shows
+ * them.
+ */
 static int
 counts_job(sqlite3 *db, void *arg)
 {
 	const struct hits_cluster_counts	*c = arg;
 	const char				*errstr;
+	size_t					 i;
 
 	if (c->nhits > 0 && store_hits_set(db, c->hits, c->nhits,
 	    &errstr) == -1) {
@@ -159,8 +163,19 @@ counts_job(sqlite3 *db, void *arg)
 		log_warnx("votes: %s", errstr);
 		return -1;
 	}
+	if (c->nsearches > 0 && store_searches_set(db, c->searches,
+	    c->nsearches, &errstr) == -1) {
+		log_warnx("search log: %s", errstr);
+		return -1;
+	}
 	if (c->nhits > 0 && snapshot_hits_reload(db) == -1)
 		return -1;
+	/* Readers' clicks change what the articles were searched as. */
+	for (i = 0; i < c->nsearches; i++)
+		if (c->searches[i].click) {
+			(void)snapshot_learned(db);
+			break;
+		}
 	return c->nvotes > 0 ? hits_vote_reload(db) : 0;
 }
 

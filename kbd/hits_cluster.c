@@ -27,6 +27,16 @@
  * nodes and a comment is kept once; the cluster's votes per day and its
  * comments come back as the counts do.
  *
+ * The search log takes the same way too (search_log.c hands each
+ * search, and each click from a results page, here instead of to the
+ * writer): PostgreSQL counts them per day and query over all nodes,
+ * with the day's limit of distinct queries, and a reader's click for
+ * the ranking as a tag made with the cluster's key, so that a reader
+ * is one tag on every node; the rows that changed come back and are
+ * set in the local index, where the staff's statistics and the
+ * ranking read them.  A client's searches per minute are limited by
+ * each node on its own.
+ *
  * PostgreSQL away: pages are served from the local index as always, the
  * queue keeps growing up to HITS_CLUSTER_MAX entries (beyond that a view
  * is dropped, and counted as dropped for /metrics), the thread connects
@@ -53,18 +63,25 @@
 enum waiting_kind {
 	WAIT_VIEW,
 	WAIT_VOTE,
-	WAIT_COMMENT
+	WAIT_COMMENT,
+	WAIT_SEARCH,
+	WAIT_CLICK
 };
 
-/* A view, vote or comment that counted here, waiting for PostgreSQL. */
+/*
+ * A view, vote or comment that counted here, or a search or a click
+ * from its results, waiting for PostgreSQL.
+ */
 struct waiting {
 	enum waiting_kind kind;
 	int64_t		 day;
 	unsigned char	 digest[16];	/* the reader's (hits_visitor.c) */
-	char		*slug;
+	char		*slug;		/* a click: NULL, unless a reader's */
 	int		 helpful;	/* a vote, a comment: "Ja" */
 	int64_t		 when;		/* a comment's time */
 	char		*comment;	/* ... its text */
+	char		*query;		/* a search, a click: normalised */
+	int64_t		 results;	/* a search's */
 };
 
 struct queue {
@@ -90,6 +107,11 @@ static int64_t		 seen_comment;	/* ... the last comment's id */
 static int64_t		 pruned;	/* the thread's: day pruned last */
 static struct outage	 away;		/* the thread's: PostgreSQL */
 static struct outage	 applying;	/* the thread's: the local index */
+static int64_t		 seen_searches;	/* the thread's: stamp of the log */
+static unsigned int	 log_days = 180;	/* --search-log-days */
+static unsigned int	 log_queries = 10000;	/* --search-log-queries */
+static unsigned char	 click_key[16];	/* the cluster's, for readers' tags */
+static int		 have_click_key;	/* the thread's */
 
 /* A day's key, as the cluster has it (the thread's; two days at once). */
 static struct {
@@ -105,6 +127,7 @@ queue_clear(struct queue *q)
 	for (i = 0; i < q->n; i++) {
 		free(q->v[i].slug);
 		free(q->v[i].comment);
+		free(q->v[i].query);
 	}
 	free(q->v);
 	memset(q, 0, sizeof(*q));
@@ -138,8 +161,9 @@ enqueue(const struct waiting *w)
 	}
 	q = &queue.v[queue.n++];
 	*q = *w;
-	q->slug = xstrdup(w->slug);
+	q->slug = w->slug != NULL ? xstrdup(w->slug) : NULL;
 	q->comment = w->comment != NULL ? xstrdup(w->comment) : NULL;
+	q->query = w->query != NULL ? xstrdup(w->query) : NULL;
 	pthread_mutex_unlock(&lock);
 	return 0;
 }
@@ -183,6 +207,42 @@ hits_cluster_vote(const struct visitor *who, const char *slug, int64_t now,
 	w.comment = (char *)(uintptr_t)comment;
 	if (comment != NULL)
 		(void)enqueue(&w);
+}
+
+/*
+ * Sets how many days the search log keeps and how many distinct queries
+ * a day takes, over the cluster (--search-log-days, --search-log-queries;
+ * 0 days: for ever).  Before hits_cluster_start().
+ */
+void
+hits_cluster_search_setup(unsigned int days, unsigned int queries)
+{
+	log_days = days;
+	log_queries = queries;
+}
+
+/*
+ * Queues a search for query (normalised) that found results, or with
+ * click set an article opened from its results; with slug set too, a
+ * reader's click for the ranking on that article, by who (search_log.c
+ * decides which are).  The strings are copied.
+ */
+void
+hits_cluster_search(const char *query, int64_t results, int click,
+    const char *slug, const struct visitor *who)
+{
+	struct waiting	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.kind = click ? WAIT_CLICK : WAIT_SEARCH;
+	w.day = clock_seconds() / 86400;
+	w.query = (char *)(uintptr_t)query;
+	w.results = results;
+	if (click && slug != NULL && who != NULL) {
+		w.slug = (char *)(uintptr_t)slug;
+		memcpy(w.digest, who->digest, sizeof(w.digest));
+	}
+	(void)enqueue(&w);
 }
 
 /* How many views wait for PostgreSQL (/metrics). */
@@ -256,6 +316,65 @@ key_of(const struct waiting *w, char *out, size_t size)
 }
 
 /*
+ * The tag of the reader of a click (w), with the cluster's key of the
+ * tags, so that a reader has one tag on every node.  Returns 0..255, or
+ * -1 when there is no key.
+ */
+static int
+tag_of(const struct waiting *w)
+{
+	struct visitor	 v;
+	unsigned char	 mine[sizeof(click_key)];
+	char		 hex[2 * sizeof(click_key) + 1], have[sizeof(hex)];
+
+	if (!have_click_key) {
+		randombytes_buf(mine, sizeof(mine));
+		sodium_bin2hex(hex, sizeof(hex), mine, sizeof(mine));
+		if (store_pg_secret(pg, "click_key", hex, have,
+		    sizeof(have)) == -1 || sodium_hex2bin(click_key,
+		    sizeof(click_key), have, strlen(have), NULL, NULL,
+		    NULL) != 0)
+			return -1;
+		have_click_key = 1;
+	}
+	memset(&v, 0, sizeof(v));
+	memcpy(v.digest, w->digest, sizeof(v.digest));
+	return hits_visitor_tag(&v, click_key, sizeof(click_key));
+}
+
+/*
+ * Sends the searches and clicks of b (in their order) in the batch's
+ * transaction, in statements of a bounded size.  Returns 0 or -1.
+ */
+static int
+send_searches(const struct queue *b)
+{
+	struct search_row	*s;
+	size_t			 i, n = 0;
+	int			 rc = 0;
+
+	s = xcalloc(b->n + 1, sizeof(*s));
+	for (i = 0; rc == 0 && i < b->n; i++) {
+		if (b->v[i].kind != WAIT_SEARCH && b->v[i].kind != WAIT_CLICK)
+			continue;
+		s[n].day = b->v[i].day;
+		s[n].query = b->v[i].query;
+		s[n].results = b->v[i].results;
+		s[n].click = b->v[i].kind == WAIT_CLICK;
+		s[n].slug = b->v[i].slug;
+		if (s[n].slug != NULL && (s[n].tag = tag_of(&b->v[i])) == -1)
+			rc = -1;
+		n++;
+	}
+	for (i = 0; rc == 0 && i < n; i += HITS_CLUSTER_CHUNK)
+		rc = store_pg_searches_add(pg, s + i, n - i <
+		    HITS_CLUSTER_CHUNK ? n - i : HITS_CLUSTER_CHUNK,
+		    log_queries);
+	free(s);
+	return rc;
+}
+
+/*
  * Sends the views in b in one transaction.  Returns 0, or -1 when
  * nothing was counted (the reason in store_pg_error(pg)).
  */
@@ -275,6 +394,9 @@ send_batch(const struct queue *b)
 	if (store_pg_counts_begin(pg) == -1)
 		goto done;
 	for (i = 0; i < b->n; i++) {
+		/* Searches and clicks are keyed by their query. */
+		if (b->v[i].kind == WAIT_SEARCH || b->v[i].kind == WAIT_CLICK)
+			continue;
 		if (key_of(&b->v[i], hex[i], sizeof(hex[i])) == -1)
 			goto fail;
 		memset(&one, 0, sizeof(one));
@@ -300,8 +422,16 @@ send_batch(const struct queue *b)
 		if (store_pg_votes_add(pg, votes + i, nvotes - i <
 		    HITS_CLUSTER_CHUNK ? nvotes - i : HITS_CLUSTER_CHUNK) == -1)
 			goto fail;
-	/* Once a day: the views of the day before yesterday are of no use. */
-	if (pruned != today && store_pg_hits_prune(pg, today - 1) == -1)
+	if (send_searches(b) == -1)
+		goto fail;
+	/*
+	 * Once a day: the views of the day before yesterday are of no use,
+	 * nor are the search log's days past its time, nor clicks older
+	 * than the ranking looks at.
+	 */
+	if (pruned != today && (store_pg_hits_prune(pg, today - 1) == -1 ||
+	    store_pg_searches_prune(pg, log_days > 0 ? today - log_days + 1 :
+	    0, today - CLICK_DAYS) == -1))
 		goto fail;
 	if (store_pg_counts_commit(pg) == -1)
 		goto done;
@@ -326,6 +456,7 @@ static int
 flush(void)
 {
 	struct queue	 b;
+	size_t		 i, views = 0;
 	int		 rc;
 
 	pthread_mutex_lock(&lock);
@@ -336,7 +467,12 @@ flush(void)
 	if (b.n == 0)
 		return 0;
 	if ((rc = send_batch(&b)) == 0) {
-		stats_add(STAT_HITS_FLUSHED, b.n);
+		/* Searches and their clicks are no hits. */
+		for (i = 0; i < b.n; i++)
+			if (b.v[i].kind != WAIT_SEARCH &&
+			    b.v[i].kind != WAIT_CLICK)
+				views++;
+		stats_add(STAT_HITS_FLUSHED, views);
 		queue_clear(&b);
 	} else {
 		pthread_mutex_lock(&lock);
@@ -364,6 +500,9 @@ struct totals {
 	struct vote_set		*votes;
 	size_t			 nvotes;
 	size_t			 capvotes;
+	struct search_row	*searches;
+	size_t			 nsearches;
+	size_t			 capsearches;
 };
 
 static void
@@ -417,6 +556,23 @@ add_comment(void *arg, const struct pg_view *c)
 	v->comment = xstrdup(c->comment);
 }
 
+static void
+add_search(void *arg, const struct search_row *s)
+{
+	struct totals	*t = arg;
+	struct search_row *r;
+
+	if (t->nsearches == t->capsearches) {
+		t->capsearches = t->capsearches ? t->capsearches * 2 : 64;
+		t->searches = xreallocarray(t->searches, t->capsearches,
+		    sizeof(*t->searches));
+	}
+	r = &t->searches[t->nsearches++];
+	*r = *s;
+	r->query = xstrdup(s->query);
+	r->slug = s->slug != NULL ? xstrdup(s->slug) : NULL;
+}
+
 /*
  * Reads the counts that changed since the last read and hands them to
  * apply; only once they are applied is the read counted as done.  The
@@ -428,8 +584,9 @@ read_totals(void)
 {
 	struct hits_cluster_counts c;
 	struct totals	 t;
-	int64_t		 last, last_votes, last_comment;
-	int64_t		 from = clock_seconds() / 86400 - KBD_TOP_DAYS;
+	int64_t		 last, last_votes, last_comment, last_searches;
+	int64_t		 today = clock_seconds() / 86400;
+	int64_t		 from = today - KBD_TOP_DAYS;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -437,7 +594,10 @@ read_totals(void)
 	if (store_pg_hits_changed(pg, seen, from, add_total, &t,
 	    &last) == -1 || store_pg_votes_changed(pg, seen_votes, add_votes,
 	    &t, &last_votes) == -1 || store_pg_comments_new(pg, seen_comment,
-	    from, add_comment, &t, &last_comment) == -1) {
+	    from, add_comment, &t, &last_comment) == -1 ||
+	    store_pg_searches_changed(pg, seen_searches, log_days > 0 ?
+	    today - log_days + 1 : 0, today - CLICK_DAYS, add_search, &t,
+	    &last_searches) == -1) {
 		rc = -1;
 		goto done;
 	}
@@ -445,7 +605,9 @@ read_totals(void)
 	c.nhits = t.n;
 	c.votes = t.votes;
 	c.nvotes = t.nvotes;
-	if ((t.n > 0 || t.nvotes > 0) && apply(&c) == -1) {
+	c.searches = t.searches;
+	c.nsearches = t.nsearches;
+	if ((t.n > 0 || t.nvotes > 0 || t.nsearches > 0) && apply(&c) == -1) {
 		if (log_outage_begin(&applying))
 			log_warnx("hits: the cluster's counts could not be set "
 			    "in the local index; trying again");
@@ -454,6 +616,7 @@ read_totals(void)
 		seen = last;
 		seen_votes = last_votes;
 		seen_comment = last_comment;
+		seen_searches = last_searches;
 	}
 done:
 	for (i = 0; i < t.n; i++)
@@ -464,6 +627,11 @@ done:
 		free(t.votes[i].comment);
 	}
 	free(t.votes);
+	for (i = 0; i < t.nsearches; i++) {
+		free((char *)(uintptr_t)t.searches[i].query);
+		free((char *)(uintptr_t)t.searches[i].slug);
+	}
+	free(t.searches);
 	return rc;
 }
 

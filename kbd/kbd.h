@@ -462,6 +462,22 @@ int	 store_searches_write(sqlite3 *db, const struct store_search *s,
 	    size_t n, int64_t day, unsigned int queries, const char **errstr);
 int	 store_click_key(sqlite3 *db, unsigned char *key, size_t size,
 	    const char **errstr);
+/*
+ * Cluster mode: a search or a click to count in PostgreSQL, or a row of
+ * the cluster's search log or a reader's click read from it, to set.
+ */
+struct search_row {
+	const char	*query;		/* normalised */
+	const char	*slug;		/* a reader's click: its article */
+	int64_t		 day;		/* days since 1970, UTC */
+	int64_t		 results;
+	int64_t		 count;		/* a row read: searches */
+	int64_t		 clicks;	/* ... articles opened from them */
+	int		 click;		/* a click; read: a reader's */
+	int		 tag;		/* ... the reader's tag */
+};
+int	 store_searches_set(sqlite3 *db, const struct search_row *s, size_t n,
+	    const char **errstr);
 
 /* store_vote.c */
 /* A vote or a comment to write (hits_vote.c). */
@@ -690,6 +706,14 @@ int	 store_pg_comments_new(struct store_pg *pg, int64_t after,
 	    void *arg, int64_t *last);
 int	 store_pg_secret(struct store_pg *pg, const char *name,
 	    const char *mine, char *out, size_t size);
+int	 store_pg_searches_add(struct store_pg *pg,
+	    const struct search_row *s, size_t n, unsigned int queries);
+int	 store_pg_searches_prune(struct store_pg *pg, int64_t before,
+	    int64_t clicks);
+int	 store_pg_searches_changed(struct store_pg *pg, int64_t since,
+	    int64_t from, int64_t clicks,
+	    void (*fn)(void *arg, const struct search_row *s), void *arg,
+	    int64_t *last);
 
 /* article.c */
 /* One article as parsed from its file. */
@@ -850,6 +874,8 @@ struct hits_cluster_counts {
 	size_t			 nhits;
 	const struct vote_set	*votes;		/* and comments */
 	size_t			 nvotes;
+	const struct search_row	*searches;	/* and readers' clicks */
+	size_t			 nsearches;
 };
 /*
  * Hands the cluster's counts that changed to the local index.  Returns
@@ -862,6 +888,9 @@ void	 hits_cluster_add(const struct visitor *who, const char *slug,
 	    int64_t day);
 void	 hits_cluster_vote(const struct visitor *who, const char *slug,
 	    int64_t now, int helpful, int counted, const char *comment);
+void	 hits_cluster_search_setup(unsigned int days, unsigned int queries);
+void	 hits_cluster_search(const char *query, int64_t results, int click,
+	    const char *slug, const struct visitor *who);
 size_t	 hits_cluster_waiting(void);
 uint64_t hits_cluster_dropped(void);
 void	 hits_cluster_stop(void);
@@ -1250,7 +1279,7 @@ void	 search_log_add(const unsigned char *client, size_t n,
 #define CLICK_READERS	3	/* readers a query needs to lift an article */
 #define CLICK_DAYS	90	/* ... within so many days */
 void	 search_log_click(const char *text, int reader, int64_t article,
-	    const struct visitor *who);
+	    const char *slug, const struct visitor *who);
 int	 search_log_flush(sqlite3 *db);
 
 /*

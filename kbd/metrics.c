@@ -253,12 +253,14 @@ metrics_serve(struct request *req, struct reply *rep)
 		    (unsigned long long)stats_get(skips[i].stat));
 	if (hits_cluster_on()) {
 		buf_printf(&b, "# HELP kbd_cluster_hits_waiting Article views, "
-		    "votes and comments counted here, waiting to be sent to "
-		    "the cluster's PostgreSQL.\n# TYPE kbd_cluster_hits_waiting gauge\n"
+		    "votes, comments and searches counted here, waiting to be "
+		    "sent to the cluster's PostgreSQL.\n"
+		    "# TYPE kbd_cluster_hits_waiting gauge\n"
 		    "kbd_cluster_hits_waiting %zu\n", hits_cluster_waiting());
 		counter_line(&b, "kbd_cluster_hits_dropped_total", "Article "
-		    "views, votes and comments dropped while PostgreSQL was "
-		    "away (the queue was full).", hits_cluster_dropped());
+		    "views, votes, comments and searches dropped while "
+		    "PostgreSQL was away (the queue was full).",
+		    hits_cluster_dropped());
 	}
 	counter_line(&b, "kbd_cache_hits_total", "Answers sent from the "
 	    "cache.", stats_get(STAT_CACHE_HITS));

@@ -348,7 +348,7 @@ route_completed(struct request *req, int whole)
 
 	if (view_done(req, whole) && (from = view_search_from(req)) != NULL) {
 		search_log_click(from, req->view.skip == SKIP_NONE,
-		    req->view.article, &req->view.who);
+		    req->view.article, req->view.slug, &req->view.who);
 		free(from);
 	}
 	metrics_request(req->route, req->status, clock_us() - req->start);

@@ -24,6 +24,12 @@
  * CLICK_READERS readers reached from one query in the last CLICK_DAYS
  * days is found by that query's words (snapshot.c, "searched as"); one
  * reader, however often, is one tag.
+ *
+ * On a node of a cluster (--cluster) the searches and clicks that pass
+ * the client's limit go to hits_cluster.c instead of the writer: the
+ * cluster's PostgreSQL counts them over all nodes, with the day's limit
+ * of distinct queries, and its rows come back into the local tables,
+ * so that every node's statistics and ranking are the cluster's.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -72,6 +78,7 @@ search_log_setup(unsigned int days, unsigned int queries)
 {
 	keep_days = days;
 	day_queries = queries;
+	hits_cluster_search_setup(days, queries);
 	randombytes_buf(rate_salt, sizeof(rate_salt));
 }
 
@@ -121,15 +128,20 @@ rate_ok(const unsigned char *client, size_t n)
 
 static void
 note(const unsigned char *client, size_t n, const char *query,
-    int64_t results, int click, int64_t article, const struct visitor *who)
+    int64_t results, int click, int64_t article, const char *slug,
+    const struct visitor *who)
 {
 	char	*copy;
+	int	 cluster = 0;
 
 	copy = xstrndup(query, utf8_prefix(query, strlen(query),
 	    KBD_LOG_QUERY));
 	pthread_mutex_lock(&lock);
 	if (!rate_ok(client, n)) {
 		/* found, but not logged: the client searches too much */
+	} else if (hits_cluster_on()) {
+		/* A node of a cluster: PostgreSQL counts it, for all. */
+		cluster = 1;
 	} else if (npending < LOG_MAX) {
 		memset(&pending[npending], 0, sizeof(pending[npending]));
 		pending[npending].s.query = copy;
@@ -143,6 +155,9 @@ note(const unsigned char *client, size_t n, const char *query,
 	} else
 		dropped++;
 	pthread_mutex_unlock(&lock);
+	if (cluster)
+		hits_cluster_search(copy, results, click, article > 0 ?
+		    slug : NULL, who);
 	free(copy);
 }
 
@@ -173,7 +188,7 @@ search_log_add(const unsigned char *client, size_t n, const char *query,
 	stats_add(STAT_SEARCHES, 1);
 	if (results == 0)
 		stats_add(STAT_SEARCHES_EMPTY, 1);
-	note(client, n, query, results, 0, 0, NULL);
+	note(client, n, query, results, 0, 0, NULL, NULL);
 }
 
 /*
@@ -181,11 +196,11 @@ search_log_add(const unsigned char *client, size_t n, const char *query,
  * typed): counts a click for that search, so that staff see which
  * searches lead nowhere.  With reader set (a person, not a robot or
  * staff), who opened article: once per reader, query, article and day it
- * is a click for the ranking too.
+ * is a click for the ranking too.  slug names article, for a cluster.
  */
 void
 search_log_click(const char *text, int reader, int64_t article,
-    const struct visitor *who)
+    const char *slug, const struct visitor *who)
 {
 	struct reader	*r;
 	struct query	*q;
@@ -193,9 +208,10 @@ search_log_click(const char *text, int reader, int64_t article,
 	if ((r = store_reader()) != NULL && (q = search_query_parse(r->tok,
 	    text)) != NULL) {
 		if (*q->normalized != '\0')
-			note(NULL, 0, q->normalized, 0, 1, reader && hits_visitor_mark(who,
-			    click_key(q->normalized, article),
-			    clock_seconds() / 86400) ? article : 0, who);
+			note(NULL, 0, q->normalized, 0, 1, reader &&
+			    hits_visitor_mark(who, click_key(q->normalized,
+			    article), clock_seconds() / 86400) ? article : 0,
+			    slug, who);
 		search_query_free(q);
 	}
 }

@@ -1,7 +1,8 @@
 /*
  * store_counts.c (store): what the writer adds up once a second: views
  * per article (in total and per UTC day) and searches per day and query;
- * in cluster mode, the cluster's counts of views set as they are.
+ * in cluster mode, the cluster's counts of views and its search log set
+ * as they are.
  * Each batch is one transaction, so a batch is either all written or,
  * after a failure, all still with its caller to try again or drop.
  */
@@ -234,6 +235,61 @@ store_searches_write(sqlite3 *db, const struct store_search *s, size_t n,
 	sqlite3_finalize(more);
 	sqlite3_finalize(have);
 	sqlite3_finalize(click);
+	sqlite3_finalize(learn);
+	return rc;
+}
+
+/*
+ * Sets the search log to a cluster's rows s[0..n) (cluster mode), as
+ * they are: a row's searches, clicks and results replace the node's; a
+ * reader's click (click set) is kept for its article by slug, which the
+ * node may not have yet (then left out), and clicks older than the
+ * ranking looks at go.  One transaction.  Returns 0, or -1 with errno
+ * EIO and *errstr when nothing was written.
+ */
+int
+store_searches_set(sqlite3 *db, const struct search_row *s, size_t n,
+    const char **errstr)
+{
+	sqlite3_stmt	*row = NULL, *learn = NULL, *st;
+	size_t		 i, clicks = 0;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "INSERT INTO search_log(day, query,"
+	    " results, count, clicks) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT(day, query) DO UPDATE SET results ="
+	    " excluded.results, count = excluded.count,"
+	    " clicks = excluded.clicks", -1, &row, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO search_click(query,"
+		    " article_id, tag, day) SELECT ?2, id, ?3, ?1 FROM article"
+		    " WHERE slug = ?4 ON CONFLICT DO UPDATE"
+		    " SET day = excluded.day", -1, &learn, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		st = s[i].click ? learn : row;
+		sqlite3_bind_int64(st, 1, s[i].day);
+		sqlite3_bind_text(st, 2, s[i].query, -1, SQLITE_STATIC);
+		if (s[i].click) {
+			sqlite3_bind_int(st, 3, s[i].tag);
+			sqlite3_bind_text(st, 4, s[i].slug, -1, SQLITE_STATIC);
+			clicks++;
+		} else {
+			sqlite3_bind_int64(st, 3, s[i].results);
+			sqlite3_bind_int64(st, 4, s[i].count);
+			sqlite3_bind_int64(st, 5, s[i].clicks);
+		}
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK :
+		    SQLITE_ERROR;
+		sqlite3_reset(st);
+	}
+	if (rc == SQLITE_OK && clicks > 0)
+		rc = sqlite3_exec(db, "DELETE FROM search_click WHERE day < "
+		    "(SELECT max(day) FROM search_click) - " STR(CLICK_DAYS),
+		    NULL, NULL, NULL);
+	rc = finish(db, rc, errstr);
+	sqlite3_finalize(row);
 	sqlite3_finalize(learn);
 	return rc;
 }

@@ -36,7 +36,11 @@
  * what changed since the last stamp it read.  Votes go the same way
  * (kbd.vote_day, with their keys in kbd.hit_view too), and comments
  * (kbd.vote_comment) are read by their ids, which batches take in
- * order.  The search log is for later (issue 18).
+ * order.  The search log (kbd.search_log, per day and normalised query,
+ * with the day's limit of distinct queries applied here, over all
+ * nodes) and the readers' clicks for the ranking (kbd.search_click, by
+ * an 8-bit tag of the reader made with the cluster's click_key in
+ * kbd.secret) go in the same batches and come back by the same stamps.
  *
  * Every statement with values is prepared once at open and run with its
  * parameters (PQexecPrepared); no SQL is ever made from a value.  Errors
@@ -86,7 +90,9 @@
  * its last read; the day's views (a keyed hash of reader and article, so
  * that a reader whose requests reach two nodes counts once) and the key
  * of each day, which is made by the first node that needs it and
- * deleted with its views after a day.
+ * deleted with its views after a day; the search log per day and
+ * normalised query and the readers' clicks from a query to an article
+ * (an 8-bit tag of the reader, as in SQLite), stamped the same way.
  */
 #define PG_SCHEMA_V2_COUNTS						\
 	"CREATE SEQUENCE kbd.hit_seq;"					\
@@ -125,8 +131,26 @@
 	" helpful    boolean NOT NULL,"	/* the vote it came with */	\
 	" text       text NOT NULL);"					\
 	"CREATE TABLE kbd.secret ("					\
-	" name  text PRIMARY KEY,"	/* vote_key: signs vote forms */\
-	" value text NOT NULL);"	/* hex */
+	" name  text PRIMARY KEY,"	/* vote_key, click_key */	\
+	" value text NOT NULL);"	/* hex */				\
+	"CREATE TABLE kbd.search_log ("					\
+	" day     integer NOT NULL,"	/* days since 1970, UTC */	\
+	" query   text NOT NULL,"	/* normalised; '': "other" */	\
+	" results bigint NOT NULL,"	/* of the last such search */	\
+	" count   bigint NOT NULL DEFAULT 0,"				\
+	" clicks  bigint NOT NULL DEFAULT 0,"				\
+	" seq     bigint NOT NULL,"	/* kbd.hit_seq at the change */	\
+	" PRIMARY KEY (day, query));"					\
+	"CREATE INDEX search_log_seq_idx ON kbd.search_log(seq);"	\
+	"CREATE INDEX search_log_query_idx ON kbd.search_log(query, day);"\
+	"CREATE TABLE kbd.search_click ("				\
+	" query      text NOT NULL,"	/* as in kbd.search_log */	\
+	" article_id bigint NOT NULL REFERENCES kbd.article(id),"	\
+	" tag        integer NOT NULL,"	/* of the reader, 0..255 */	\
+	" day        integer NOT NULL,"	/* the last click */		\
+	" seq        bigint NOT NULL,"					\
+	" PRIMARY KEY (query, article_id, tag));"			\
+	"CREATE INDEX search_click_seq_idx ON kbd.search_click(seq);"
 /*
  * The staff's tables: accounts (an Argon2id hash of the password, a
  * BLAKE2b hash of the API token), sessions (a BLAKE2b hash of the
@@ -257,6 +281,13 @@ enum pg_stmt {
 	PS_COMMENTS_NEW,	/* comments after an id */
 	PS_SECRET_PUT,		/* a key of the cluster, unless there is one */
 	PS_SECRET,		/* ... and the one there is */
+	/* The search log and its clicks (hits_cluster.c). */
+	PS_SEARCHES_ADD,	/* a batch of searches */
+	PS_SEARCH_CLICKS_ADD,	/* ... of clicks from their results */
+	PS_LEARNED_ADD,		/* ... of readers' clicks, for the ranking */
+	PS_SEARCHES_PRUNE,	/* days past the log's */
+	PS_LEARNED_PRUNE,	/* clicks past CLICK_DAYS */
+	PS_SEARCHES_CHANGED,	/* rows and clicks changed since a stamp */
 	PS__COUNT
 };
 
@@ -446,6 +477,78 @@ static const char *pg_sql[PS__COUNT] = {
 	    " ON CONFLICT (name) DO NOTHING",
 	[PS_SECRET] =
 	    "SELECT value FROM kbd.secret WHERE name = $1",
+	/*
+	 * $1, $2, $3: arrays of day, query and results, in the order the
+	 * searches came; $4 the distinct queries a day takes.  A query the
+	 * day has counts on its row; a new one takes a row while the day
+	 * has room, in order, and counts for '' ("other") beyond.  Batches
+	 * commit one after the other (the counters' lock), so the day's
+	 * rows are counted without a race.
+	 */
+	[PS_SEARCHES_ADD] =
+	    "WITH u AS (SELECT day, query, count(*) AS n, min(i) AS i,"
+	    "  (array_agg(results ORDER BY i DESC))[1] AS results"
+	    "  FROM unnest($1::integer[], $2::text[], $3::bigint[])"
+	    "  WITH ORDINALITY AS u(day, query, results, i)"
+	    "  GROUP BY day, query),"
+	    " f AS (SELECT u.*, row_number() OVER (PARTITION BY u.day"
+	    "  ORDER BY u.i) AS k, (SELECT count(*) FROM kbd.search_log l"
+	    "  WHERE l.day = u.day AND l.query <> '') AS have FROM u"
+	    "  WHERE NOT EXISTS (SELECT FROM kbd.search_log l"
+	    "  WHERE l.day = u.day AND l.query = u.query)),"
+	    " p AS (SELECT day, query, n, i, results FROM u"
+	    "  WHERE EXISTS (SELECT FROM kbd.search_log l"
+	    "  WHERE l.day = u.day AND l.query = u.query)"
+	    "  UNION ALL SELECT day, CASE WHEN have + k <= $4::bigint"
+	    "  THEN query ELSE '' END, n, i, results FROM f)"
+	    " INSERT INTO kbd.search_log AS l(day, query, results, count, seq)"
+	    " SELECT day, query, (array_agg(results ORDER BY i DESC))[1],"
+	    " sum(n), nextval('kbd.hit_seq') FROM p GROUP BY day, query"
+	    " ON CONFLICT (day, query) DO UPDATE"
+	    " SET count = l.count + excluded.count,"
+	    " results = excluded.results, seq = excluded.seq",
+	/*
+	 * $1, $2: arrays of day and query.  A click counts for the latest
+	 * day its query was searched, up to its own.
+	 */
+	[PS_SEARCH_CLICKS_ADD] =
+	    "WITH u AS (SELECT day, query, count(*) AS n"
+	    "  FROM unnest($1::integer[], $2::text[]) AS u(day, query)"
+	    "  GROUP BY day, query),"
+	    " t AS (SELECT (SELECT max(l.day) FROM kbd.search_log l"
+	    "  WHERE l.query = u.query AND l.day <= u.day) AS day, query, n"
+	    "  FROM u),"
+	    " s AS (SELECT day, query, sum(n) AS n FROM t"
+	    "  WHERE day IS NOT NULL GROUP BY day, query)"
+	    " UPDATE kbd.search_log l SET clicks = l.clicks + s.n,"
+	    " seq = nextval('kbd.hit_seq') FROM s"
+	    " WHERE l.day = s.day AND l.query = s.query",
+	/* $1..$4: arrays of query, slug, tag and day. */
+	[PS_LEARNED_ADD] =
+	    "WITH u AS (SELECT query, slug, tag, max(day) AS day"
+	    "  FROM unnest($1::text[], $2::text[], $3::integer[],"
+	    "  $4::integer[]) AS u(query, slug, tag, day)"
+	    "  GROUP BY query, slug, tag)"
+	    " INSERT INTO kbd.search_click AS c(query, article_id, tag, day,"
+	    " seq) SELECT u.query, a.id, u.tag, u.day,"
+	    " nextval('kbd.hit_seq') FROM u JOIN kbd.article a"
+	    " ON a.slug = u.slug ON CONFLICT (query, article_id, tag)"
+	    " DO UPDATE SET day = excluded.day, seq = excluded.seq"
+	    " WHERE c.day < excluded.day",
+	[PS_SEARCHES_PRUNE] =
+	    "DELETE FROM kbd.search_log WHERE day < $1::integer",
+	[PS_LEARNED_PRUNE] =
+	    "DELETE FROM kbd.search_click WHERE day < $1::integer",
+	/* One statement, one snapshot; a click's results: its tag. */
+	[PS_SEARCHES_CHANGED] =
+	    "SELECT day, query, NULL, results, count, clicks, seq"
+	    " FROM kbd.search_log WHERE seq > $1::bigint"
+	    " AND day >= $2::integer"
+	    " UNION ALL"
+	    " SELECT c.day, c.query, a.slug, c.tag, 0, 0, c.seq"
+	    " FROM kbd.search_click c JOIN kbd.article a"
+	    " ON a.id = c.article_id WHERE c.seq > $1::bigint"
+	    " AND c.day >= $3::integer",
 };
 
 struct store_pg {
@@ -2029,6 +2132,186 @@ store_pg_secret(struct store_pg *pg, const char *name, const char *mine,
 		return -1;
 	}
 	snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Arrays of n values for a statement of the search log: k array
+ * literals, begun in a[0..k) and ended by arrays_end().
+ */
+static void
+arrays_begin(struct buf *a, size_t k)
+{
+	size_t	 i;
+
+	for (i = 0; i < k; i++) {
+		buf_init(&a[i]);
+		buf_putc(&a[i], '{');
+	}
+}
+
+static void
+arrays_end(struct buf *a, size_t k, const char **v)
+{
+	size_t	 i;
+
+	for (i = 0; i < k; i++) {
+		buf_putc(&a[i], '}');
+		buf_putc(&a[i], '\0');
+		v[i] = a[i].data;
+	}
+}
+
+static void
+arrays_free(struct buf *a, size_t k)
+{
+	size_t	 i;
+
+	for (i = 0; i < k; i++)
+		buf_free(&a[i]);
+}
+
+static void
+array_number(struct buf *b, int64_t n)
+{
+	char	 s[24];
+
+	snprintf(s, sizeof(s), "%" PRId64, n);
+	array_add(b, s);
+}
+
+/*
+ * Counts the searches and clicks s[0..n) (in a transaction of
+ * store_pg_counts_begin), in their order: a search on its day and
+ * query, a new query beyond the day's queries distinct ones in the
+ * day's row of "other" (the empty query), as store_searches_write()
+ * does in SQLite, but over all nodes; a click for the latest day of its
+ * query; a reader's click (slug set) as its tag, once per query,
+ * article and tag.  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_searches_add(struct store_pg *pg, const struct search_row *s,
+    size_t n, unsigned int queries)
+{
+	struct buf	 a[3], c[2], l[4];
+	const char	*v[4];
+	char		 q[24];
+	size_t		 i, na = 0, nc = 0, nl = 0;
+	int		 rc = 0;
+
+	arrays_begin(a, 3);
+	arrays_begin(c, 2);
+	arrays_begin(l, 4);
+	for (i = 0; i < n; i++) {
+		if (!s[i].click) {
+			array_number(&a[0], s[i].day);
+			array_add(&a[1], s[i].query);
+			array_number(&a[2], s[i].results);
+			na++;
+			continue;
+		}
+		array_number(&c[0], s[i].day);
+		array_add(&c[1], s[i].query);
+		nc++;
+		if (s[i].slug == NULL)
+			continue;
+		array_add(&l[0], s[i].query);
+		array_add(&l[1], s[i].slug);
+		array_number(&l[2], s[i].tag);
+		array_number(&l[3], s[i].day);
+		nl++;
+	}
+	snprintf(q, sizeof(q), "%u", queries);
+	arrays_end(a, 3, v);
+	v[3] = q;
+	/* The searches first: a click may be on one of the same batch. */
+	if (na > 0)
+		rc = run_ok(pg, PS_SEARCHES_ADD, 4, v);
+	arrays_end(c, 2, v);
+	if (rc == 0 && nc > 0)
+		rc = run_ok(pg, PS_SEARCH_CLICKS_ADD, 2, v);
+	arrays_end(l, 4, v);
+	if (rc == 0 && nl > 0)
+		rc = run_ok(pg, PS_LEARNED_ADD, 4, v);
+	arrays_free(a, 3);
+	arrays_free(c, 2);
+	arrays_free(l, 4);
+	return rc;
+}
+
+/*
+ * Deletes the search log's days before before (none when before is 0)
+ * and the readers' clicks of days before clicks.  Returns 0, or -1
+ * leaving store_pg_error(pg).
+ */
+int
+store_pg_searches_prune(struct store_pg *pg, int64_t before, int64_t clicks)
+{
+	char		 d[24];
+	const char	*v[] = { d };
+
+	snprintf(d, sizeof(d), "%" PRId64, before);
+	if (before > 0 && run_ok(pg, PS_SEARCHES_PRUNE, 1, v) == -1)
+		return -1;
+	snprintf(d, sizeof(d), "%" PRId64, clicks);
+	return run_ok(pg, PS_LEARNED_PRUNE, 1, v);
+}
+
+/*
+ * Calls fn for every row of the search log of day from on, and every
+ * reader's click of day clicks on, that changed after stamp since (the
+ * strings valid during the call; a log row has no slug, a click's
+ * results are its tag), and sets *last to the highest stamp read (since,
+ * when none).  Returns 0, or -1 leaving store_pg_error(pg).
+ */
+int
+store_pg_searches_changed(struct store_pg *pg, int64_t since, int64_t from,
+    int64_t clicks, void (*fn)(void *arg, const struct search_row *s),
+    void *arg, int64_t *last)
+{
+	struct search_row s;
+	char		 a[24], f[24], c[24];
+	const char	*v[] = { a, f, c };
+	PGresult	*res;
+	long long	 day, results, count, nclicks, seq;
+	int		 i, n;
+
+	*last = since;
+	snprintf(a, sizeof(a), "%" PRId64, since);
+	snprintf(f, sizeof(f), "%" PRId64, from);
+	snprintf(c, sizeof(c), "%" PRId64, clicks);
+	if ((res = run(pg, PS_SEARCHES_CHANGED, 3, v,
+	    PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (parse_number(PQgetvalue(res, i, 0), 0, INT32_MAX,
+		    &day) == -1 || parse_number(PQgetvalue(res, i, 3), 0,
+		    INT64_MAX, &results) == -1 || parse_number(PQgetvalue(res,
+		    i, 4), 0, INT64_MAX, &count) == -1 ||
+		    parse_number(PQgetvalue(res, i, 5), 0, INT64_MAX,
+		    &nclicks) == -1 || parse_number(PQgetvalue(res, i, 6), 1,
+		    INT64_MAX, &seq) == -1) {
+			set_error(pg, "kbd.search_log: a bad number");
+			PQclear(res);
+			return -1;
+		}
+		memset(&s, 0, sizeof(s));
+		s.day = day;
+		s.query = PQgetvalue(res, i, 1);
+		if (!PQgetisnull(res, i, 2)) {
+			s.click = 1;
+			s.slug = PQgetvalue(res, i, 2);
+			s.tag = (int)results;
+		} else
+			s.results = results;
+		s.count = count;
+		s.clicks = nclicks;
+		fn(arg, &s);
+		if (seq > *last)
+			*last = seq;
+	}
 	PQclear(res);
 	return 0;
 }
