@@ -457,6 +457,7 @@ flush(void)
 {
 	struct queue	 b;
 	size_t		 i, views = 0;
+	int64_t		 t0;
 	int		 rc;
 
 	pthread_mutex_lock(&lock);
@@ -466,12 +467,14 @@ flush(void)
 	pthread_mutex_unlock(&lock);
 	if (b.n == 0)
 		return 0;
+	t0 = clock_us();
 	if ((rc = send_batch(&b)) == 0) {
-		/* Searches and their clicks are no hits. */
+		/* The time PostgreSQL's connection was busy: make bench. */
+		stats_add(STAT_CLUSTER_BATCHES, 1);
+		stats_add(STAT_CLUSTER_BATCH_US, (uint64_t)(clock_us() - t0));
+		/* Votes, comments, searches and clicks are no hits. */
 		for (i = 0; i < b.n; i++)
-			if (b.v[i].kind != WAIT_SEARCH &&
-			    b.v[i].kind != WAIT_CLICK)
-				views++;
+			views += b.v[i].kind == WAIT_VIEW;
 		stats_add(STAT_HITS_FLUSHED, views);
 		queue_clear(&b);
 	} else {

@@ -209,6 +209,8 @@ enum stats_counter {
 	STAT_SKIP_PREFETCH,	/* ... fetched ahead */
 	STAT_SKIP_REPEAT,	/* ... this visitor's again today */
 	STAT_SKIP_STAFF,	/* ... by staff */
+	STAT_CLUSTER_BATCHES,	/* batches sent to PostgreSQL (a node) */
+	STAT_CLUSTER_BATCH_US,	/* ... the time they took, microseconds */
 	STAT__COUNT
 };
 void	 stats_add(enum stats_counter which, uint64_t n);

@@ -261,6 +261,14 @@ metrics_serve(struct request *req, struct reply *rep)
 		    "views, votes, comments and searches dropped while "
 		    "PostgreSQL was away (the queue was full).",
 		    hits_cluster_dropped());
+		counter_line(&b, "kbd_cluster_batches_total", "Batches of "
+		    "counts sent to PostgreSQL (one transaction each).",
+		    stats_get(STAT_CLUSTER_BATCHES));
+		buf_printf(&b, "# HELP kbd_cluster_batch_seconds_total The "
+		    "time those batches took, from the first statement to the "
+		    "commit.\n# TYPE kbd_cluster_batch_seconds_total counter\n"
+		    "kbd_cluster_batch_seconds_total %.6f\n",
+		    (double)stats_get(STAT_CLUSTER_BATCH_US) / 1e6);
 	}
 	counter_line(&b, "kbd_cache_hits_total", "Answers sent from the "
 	    "cache.", stats_get(STAT_CACHE_HITS));

@@ -54,6 +54,8 @@ pg_start() {
 	local owner
 	[ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] ||
 	    skip_all "no PostgreSQL 15 in $PG_BIN (kbd/deps.sh test installs postgresql-15)"
+	[ -x "$PG_BIN/psql" ] ||
+	    skip_all "no psql (kbd/deps.sh test installs postgresql-client-15)"
 	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kbd-pg.XXXXXX")
 	trap 'pg_stop; cleanup' EXIT
 	if [ "$(id -u)" = 0 ]; then

@@ -31,8 +31,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/cluster/pg.sh"
 
-command -v psql >/dev/null 2>&1 || [ -x "$PG_BIN/psql" ] ||
-    skip_all "no psql (kbd/deps.sh test installs postgresql-client-15)"
 pg_start
 
 OUT=$TMP/out

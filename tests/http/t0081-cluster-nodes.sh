@@ -21,8 +21,6 @@
 . "$ROOT/tests/cluster/pg.sh"
 . "$ROOT/tests/cluster/nodes.sh"
 
-command -v psql >/dev/null 2>&1 || [ -x "$PG_BIN/psql" ] ||
-    skip_all "no psql (kbd/deps.sh test installs postgresql-client-15)"
 pg_start
 
 # on N PATH: GET PATH from node N, the body on stdout

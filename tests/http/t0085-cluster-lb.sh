@@ -28,8 +28,6 @@
 . "$ROOT/tests/cluster/nodes.sh"
 . "$ROOT/tests/cluster/lb.sh"
 
-command -v psql >/dev/null 2>&1 || [ -x "$PG_BIN/psql" ] ||
-    skip_all "no psql (kbd/deps.sh test installs postgresql-client-15)"
 pg_start
 
 src=$(copy_articles src)
