@@ -1868,6 +1868,52 @@ array_add(struct buf *b, const char *s)
 }
 
 /*
+ * The k array literals of a statement that takes a batch as arrays (one
+ * value of each per row): begun in a[0..k), filled by array_add() or
+ * array_number(), ended into v[0..k) by arrays_end(), then freed.
+ */
+static void
+arrays_begin(struct buf *a, size_t k)
+{
+	size_t	 i;
+
+	for (i = 0; i < k; i++) {
+		buf_init(&a[i]);
+		buf_putc(&a[i], '{');
+	}
+}
+
+static void
+arrays_end(struct buf *a, size_t k, const char **v)
+{
+	size_t	 i;
+
+	for (i = 0; i < k; i++) {
+		buf_putc(&a[i], '}');
+		buf_putc(&a[i], '\0');
+		v[i] = a[i].data;
+	}
+}
+
+static void
+arrays_free(struct buf *a, size_t k)
+{
+	size_t	 i;
+
+	for (i = 0; i < k; i++)
+		buf_free(&a[i]);
+}
+
+static void
+array_number(struct buf *b, int64_t n)
+{
+	char	 s[24];
+
+	snprintf(s, sizeof(s), "%" PRId64, n);
+	array_add(b, s);
+}
+
+/*
  * Counts the views h[0..n) (in a transaction of store_pg_counts_begin):
  * a view whose key (h[i].view) the day has already, from any node, is
  * not counted again; the others are added to their article's total and
@@ -1878,31 +1924,21 @@ int
 store_pg_hits_add(struct store_pg *pg, const struct pg_view *h, size_t n)
 {
 	struct buf	 a[3];
-	char		 day[24];
 	const char	*v[3];
-	size_t		 i, k;
+	size_t		 i;
 	int		 rc;
 
 	if (n == 0)
 		return 0;
-	for (k = 0; k < 3; k++) {
-		buf_init(&a[k]);
-		buf_putc(&a[k], '{');
-	}
+	arrays_begin(a, 3);
 	for (i = 0; i < n; i++) {
-		snprintf(day, sizeof(day), "%" PRId64, h[i].day);
-		array_add(&a[0], day);
+		array_number(&a[0], h[i].day);
 		array_add(&a[1], h[i].view);
 		array_add(&a[2], h[i].slug);
 	}
-	for (k = 0; k < 3; k++) {
-		buf_putc(&a[k], '}');
-		buf_putc(&a[k], '\0');
-		v[k] = a[k].data;
-	}
+	arrays_end(a, 3, v);
 	rc = run_ok(pg, PS_HITS_ADD, 3, v);
-	for (k = 0; k < 3; k++)
-		buf_free(&a[k]);
+	arrays_free(a, 3);
 	return rc;
 }
 
@@ -1973,32 +2009,22 @@ int
 store_pg_votes_add(struct store_pg *pg, const struct pg_view *h, size_t n)
 {
 	struct buf	 a[4];
-	char		 day[24];
 	const char	*v[4];
-	size_t		 i, k;
+	size_t		 i;
 	int		 rc;
 
 	if (n == 0)
 		return 0;
-	for (k = 0; k < 4; k++) {
-		buf_init(&a[k]);
-		buf_putc(&a[k], '{');
-	}
+	arrays_begin(a, 4);
 	for (i = 0; i < n; i++) {
-		snprintf(day, sizeof(day), "%" PRId64, h[i].day);
-		array_add(&a[0], day);
+		array_number(&a[0], h[i].day);
 		array_add(&a[1], h[i].view);
 		array_add(&a[2], h[i].slug);
 		array_add(&a[3], h[i].helpful ? "1" : "0");
 	}
-	for (k = 0; k < 4; k++) {
-		buf_putc(&a[k], '}');
-		buf_putc(&a[k], '\0');
-		v[k] = a[k].data;
-	}
+	arrays_end(a, 4, v);
 	rc = run_ok(pg, PS_VOTES_ADD, 4, v);
-	for (k = 0; k < 4; k++)
-		buf_free(&a[k]);
+	arrays_free(a, 4);
 	return rc;
 }
 
@@ -2134,51 +2160,6 @@ store_pg_secret(struct store_pg *pg, const char *name, const char *mine,
 	snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
-}
-
-/*
- * Arrays of n values for a statement of the search log: k array
- * literals, begun in a[0..k) and ended by arrays_end().
- */
-static void
-arrays_begin(struct buf *a, size_t k)
-{
-	size_t	 i;
-
-	for (i = 0; i < k; i++) {
-		buf_init(&a[i]);
-		buf_putc(&a[i], '{');
-	}
-}
-
-static void
-arrays_end(struct buf *a, size_t k, const char **v)
-{
-	size_t	 i;
-
-	for (i = 0; i < k; i++) {
-		buf_putc(&a[i], '}');
-		buf_putc(&a[i], '\0');
-		v[i] = a[i].data;
-	}
-}
-
-static void
-arrays_free(struct buf *a, size_t k)
-{
-	size_t	 i;
-
-	for (i = 0; i < k; i++)
-		buf_free(&a[i]);
-}
-
-static void
-array_number(struct buf *b, int64_t n)
-{
-	char	 s[24];
-
-	snprintf(s, sizeof(s), "%" PRId64, n);
-	array_add(b, s);
 }
 
 /*
