@@ -10,8 +10,9 @@
  * PostgreSQL frees a session's lock when its connection ends.
  *
  * Holding it, a round runs every FOLDER_POLL_MS, and at once on SIGHUP,
- * when the folder or PostgreSQL's articles moved on (a signature of the
- * folder; the number every article transaction raises):
+ * when the folder or PostgreSQL's articles moved on (inotify's events,
+ * or a signature of the folder: without inotify, every FOLDER_FULL_MS
+ * anyway, and on SIGHUP; the number every article transaction raises):
  *  1. what changed in PostgreSQL since the last round (a staff save on
  *     any node, kbd import) is written into the folder: an article whose
  *     hash moved on gets its new text, and an article gone loses its
@@ -27,12 +28,14 @@
  * DIR/.kbd-aside-<time>/, so that nothing is lost.  Only a PostgreSQL
  * without articles takes the folder's (a new cluster).
  */
+#include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +50,9 @@
 #define FOLDER_POLL_MS	1000	/* a round, this often */
 #define FOLDER_RETRY_MS	2000	/* ask for the lock, or connect, again */
 #define FOLDER_WAIT_MS	100	/* a stop or SIGHUP is seen this fast */
+#define FOLDER_FULL_MS	60000	/* the folder's signature anyway */
+#define FOLDER_EVENTS	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
+			 IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
 
 static const char	*url;
 static const char	*dir;		/* the folder kept */
@@ -58,6 +64,9 @@ static pthread_t	 thread;
 static int		 running;
 static atomic_int	 stopping;
 static atomic_int	 poked;		/* SIGHUP: a round now */
+static int		 ifd = -1;	/* inotify on dir, or -1 */
+static int		 moved;		/* an event since the last round */
+static int64_t		 full;		/* clock_us() / 1000 of the last */
 
 /*
  * The folder's signature: its *.md names with their sizes and times, so
@@ -275,6 +284,51 @@ current(struct slug_hashes *now)
 }
 
 /*
+ * Waits FOLDER_WAIT_MS, and notes whether inotify saw the folder change
+ * meanwhile (a round then compares it; events come in bursts, which one
+ * round a second takes together).
+ */
+static void
+nap(void)
+{
+	struct pollfd	 p = { ifd, POLLIN, 0 };
+	char		 events[4096];
+	struct timespec	 ts = { 0, FOLDER_WAIT_MS * 1000000L };
+
+	if (ifd == -1) {
+		nanosleep(&ts, NULL);
+		return;
+	}
+	if (poll(&p, 1, FOLDER_WAIT_MS) == 1) {
+		while (read(ifd, events, sizeof(events)) > 0)
+			continue;
+		moved = 1;
+	}
+}
+
+/*
+ * Did the folder change since the last round?  Its signature tells (a
+ * stat of every file): every round without inotify; with it, only after
+ * an event, and every FOLDER_FULL_MS anyway (an overflowed queue).
+ */
+static int
+folder_moved(void)
+{
+	int64_t	 now = clock_us() / 1000;
+
+	if (ifd == -1 || now - full >= FOLDER_FULL_MS) {
+		full = now;
+		moved = 0;
+		return signature() != seen;
+	}
+	if (!moved)
+		return 0;
+	/* The events of the round's own writes leave it as it was. */
+	moved = 0;
+	return signature() != seen;
+}
+
+/*
  * One round (see the top).  The import leaves alone a file as PostgreSQL
  * had it when the round began (synced), and removes only articles the
  * folder had then: an article a staff save changes or makes meanwhile is
@@ -292,7 +346,7 @@ round_once(int first)
 	/* Nothing moved on either side: no need to read every hash. */
 	if (store_pg_articles_version(pg, &v) == -1)
 		return -1;
-	if (!first && v == version && signature() == seen)
+	if (!first && v == version && !folder_moved())
 		return 0;
 	if (current(&now) == -1)
 		return -1;
@@ -317,14 +371,6 @@ round_once(int first)
 	/* The import's own commit moved it: seen at the next round. */
 	version = v;
 	return 0;
-}
-
-static void
-nap(void)
-{
-	struct timespec	 ts = { 0, FOLDER_WAIT_MS * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 /* Connects and waits for the lock; then rounds until it is lost. */
@@ -353,7 +399,8 @@ folder_main(void *unused)
 		if (rc == 1 && !held)
 			log_info("cluster: this node keeps %s and PostgreSQL "
 			    "the same", dir);
-		atomic_store(&poked, 0);
+		if (atomic_exchange(&poked, 0))
+			full = 0;	/* SIGHUP: compare the folder */
 		if (rc == 1)
 			rc = round_once(!held);
 		if (rc == -1) {
@@ -376,6 +423,14 @@ cmd_folder_start(const struct config *cfg)
 {
 	url = cfg->cluster;
 	dir = cfg->articles;
+	if ((ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 ||
+	    inotify_add_watch(ifd, dir, FOLDER_EVENTS) == -1) {
+		log_warn("cluster: inotify on %s; its files are compared "
+		    "every %d s, and on SIGHUP", dir, FOLDER_FULL_MS / 1000);
+		if (ifd != -1)
+			close(ifd);
+		ifd = -1;
+	}
 	if (pthread_create(&thread, NULL, folder_main, NULL) != 0) {
 		log_warnx("cluster: no thread to keep %s", dir);
 		return -1;
@@ -402,4 +457,7 @@ cmd_folder_stop(void)
 	store_pg_close(pg);
 	pg = NULL;
 	slug_hashes_clear(&synced);
+	if (ifd != -1)
+		close(ifd);
+	ifd = -1;
 }
