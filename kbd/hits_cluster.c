@@ -483,7 +483,9 @@ flush(void)
 			b.cap = b.n + queue.n;
 			b.v = xreallocarray(b.v, b.cap, sizeof(*b.v));
 		}
-		memcpy(b.v + b.n, queue.v, queue.n * sizeof(*queue.v));
+		if (queue.n > 0)	/* memcpy() may not take NULL */
+			memcpy(b.v + b.n, queue.v,
+			    queue.n * sizeof(*queue.v));
 		b.n += queue.n;
 		free(queue.v);
 		queue = b;
