@@ -10,7 +10,7 @@
 #   lb_start N...       nginx on a free loopback port in front of the
 #                       nodes N... (their NBASE); sets LB_BASE, LB_PID;
 #                       waits until a request through it answers 200
-#   lb_stop             (the EXIT trap does it too)
+#   lb_stop             (pg.sh's EXIT trap does it too)
 #
 # Without nginx (kbd/deps.sh test installs nginx-light) the test is
 # skipped, which under CI=true fails the run.
@@ -89,7 +89,6 @@ CONF
 	    2>"$LB_DIR/stderr" &
 	LB_PID=$!
 	LB_BASE=http://127.0.0.1:$port
-	trap 'lb_stop; stop_nodes; pg_stop; cleanup' EXIT
 	for i in $(seq $((READY_TIMEOUT * 10))); do
 		kill -0 "$LB_PID" 2>/dev/null ||
 		    die "nginx exited: $(cat "$LB_DIR/stderr" "$LB_DIR/error.log" 2>/dev/null)"

@@ -7,22 +7,22 @@
 #                               NLOG[N] (its standard error)
 #   stop_node CASE N            SIGTERM, and fails CASE unless it stops
 #                               cleanly
-#   stop_nodes                  all of them (the EXIT trap does it)
+#   stop_nodes                  all of them (pg.sh's EXIT trap does it)
 #   healthy_at BASE             /healthz of BASE answers 200
-#
-# It sets the EXIT trap to stop the nodes, then PostgreSQL, then
-# cleanup.
 
 declare -A NPID NBASE NLOG
 NSTARTS=0
-stop_nodes() {
+stop_nodes() {	# a node that does not stop within 10 s is killed
 	local n
 	for n in "${!NPID[@]}"; do
-		[ -n "${NPID[$n]}" ] && kill -TERM "${NPID[$n]}" 2>/dev/null &&
-		    wait "${NPID[$n]}" 2>/dev/null
+		[ -n "${NPID[$n]}" ] || continue
+		kill -TERM "${NPID[$n]}" 2>/dev/null
+		wait_until 10 eval '! kill -0 "${NPID[$n]}" 2>/dev/null' ||
+		    kill -KILL "${NPID[$n]}" 2>/dev/null
+		wait "${NPID[$n]}" 2>/dev/null
+		NPID[$n]=
 	done
 }
-trap 'stop_nodes; pg_stop; cleanup' EXIT
 
 # start_node N DB [ARGS...]: node N on DB, as start_kbd starts kbd, but
 # with its articles from PostgreSQL (no --articles)

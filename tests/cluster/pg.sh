@@ -32,6 +32,17 @@ PG_AS=()	# the command prefix that runs as the server's owner
 # test's own, below /root in a fresh clone, may be closed to it).
 pg_as() { (cd "$PG_DIR" && "${PG_AS[@]}" "$@"); }
 
+# The EXIT trap of every cluster test: nginx, the nodes, PostgreSQL (in
+# that order: nodes stop cleanly while PostgreSQL is still there), then
+# tests/lib.sh's cleanup.  One trap for all, set by pg_start, so that a
+# helper sourced before it is not left out.
+cluster_cleanup() {
+	declare -F lb_stop >/dev/null && lb_stop
+	declare -F stop_nodes >/dev/null && stop_nodes
+	pg_stop
+	cleanup
+}
+
 pg_stop() {
 	[ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ] &&
 	    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w \
@@ -57,7 +68,7 @@ pg_start() {
 	[ -x "$PG_BIN/psql" ] ||
 	    skip_all "no psql (kbd/deps.sh test installs postgresql-client-15)"
 	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kbd-pg.XXXXXX")
-	trap 'pg_stop; cleanup' EXIT
+	trap cluster_cleanup EXIT
 	if [ "$(id -u)" = 0 ]; then
 		owner=postgres
 		id "$owner" >/dev/null 2>&1 ||

@@ -98,10 +98,11 @@ load_start() {
 	    "$TMP/load.out" "${paths[@]}" &
 	LOAD_PID=$!
 }
-load_stop() {	# load_stop: prints "requests failed"
+load_stop() {	# load_stop: sets total and failed (not in a subshell,
+	# which could not wait for the load)
 	touch "$TMP/stop"
 	wait "$LOAD_PID"
-	head -1 "$TMP/load.out"
+	read -r total failed <"$TMP/load.out"
 }
 # served: how many requests the running nodes have answered in all
 served() {
@@ -125,7 +126,7 @@ wait "${NPID[2]}" 2>/dev/null
 NPID[2]=
 m=$(served)
 wait_until 30 more_served $((m + 1000)) || fail 3.1 "the two nodes left served too little"
-read -r total failed <<<"$(load_stop)"
+load_stop
 [ "$total" -ge 1000 ] || fail 3.2 "only $total requests in the load"
 [ $((failed * 1000)) -lt "$total" ] ||
     fail 3.3 "$failed of $total requests failed with node 2 killed: $(sed -n '2,6p' "$TMP/load.out")"
@@ -154,7 +155,7 @@ pg_resume
 up() { [ "$(health "$1")" = $'ok\npostgresql: up' ]; }
 wait_until 30 up "${NBASE[1]}" || fail 4.5 "node 1 /healthz after PostgreSQL is back: '$(health "${NBASE[1]}")'"
 wait_until 30 up "${NBASE[3]}" || fail 4.6 "node 3 /healthz after PostgreSQL is back: '$(health "${NBASE[3]}")'"
-read -r total failed <<<"$(load_stop)"
+load_stop
 [ "$failed" = 0 ] && [ "$total" -ge 500 ] ||
     fail 4.7 "$failed of $total reads failed with PostgreSQL away: $(sed -n '2,6p' "$TMP/load.out")"
 
