@@ -148,7 +148,6 @@ static int
 put(struct import_run *im, struct known *k, const char *name,
     const char *slug, const char *hash, const char *data, size_t len)
 {
-	struct store_pg_article	 pa;
 	struct article		 a;
 	char			 why[512];
 	int64_t			 id;
@@ -159,17 +158,7 @@ put(struct import_run *im, struct known *k, const char *name,
 		skipped(im, name, "%s", why);
 		goto done;
 	}
-	memset(&pa, 0, sizeof(pa));
-	pa.slug = a.slug;
-	pa.title = a.title;
-	pa.category = a.category;
-	pa.tags = a.tags;
-	pa.aliases = a.aliases;
-	pa.markdown = a.markdown;
-	pa.hash = hash;
-	pa.draft = a.draft;
-	pa.hits = a.hits;
-	if (store_pg_article_put(im->pg, &pa, im->now, &id) == -1 ||
+	if (store_pg_article_put(im->pg, &a, hash, im->now, &id) == -1 ||
 	    revision(im, id, hash, data) == -1) {
 		rc = -1;
 		goto done;

@@ -607,8 +607,9 @@ int	 store_pg_commit(struct store_pg *pg);
 void	 store_pg_rollback(struct store_pg *pg);
 int	 store_pg_articles_each(struct store_pg *pg, void (*fn)(void *arg,
 	    const struct store_pg_article *a), void *arg);
-int	 store_pg_article_put(struct store_pg *pg,
-	    const struct store_pg_article *a, int64_t now, int64_t *id);
+struct article;		/* article.c, below */
+int	 store_pg_article_put(struct store_pg *pg, const struct article *a,
+	    const char *hash, int64_t now, int64_t *id);
 int	 store_pg_article_delete(struct store_pg *pg, int64_t id,
 	    int64_t now);
 int	 store_pg_redirects_each(struct store_pg *pg, void (*fn)(void *arg,

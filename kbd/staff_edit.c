@@ -189,7 +189,6 @@ pg_commit(struct edit *e)
 static int
 pg_put(struct edit *e, const char *slug, const char *text, const char *hash)
 {
-	struct store_pg_article	 pa;
 	struct article		 a;
 	char			 why[256];
 	int64_t			 id;
@@ -203,17 +202,7 @@ pg_put(struct edit *e, const char *slug, const char *text, const char *hash)
 		article_clear(&a);
 		return refuse(e, EINVAL, "%s", why);
 	}
-	memset(&pa, 0, sizeof(pa));
-	pa.slug = slug;
-	pa.title = a.title;
-	pa.category = a.category;
-	pa.tags = a.tags;
-	pa.aliases = a.aliases;
-	pa.markdown = a.markdown;
-	pa.hash = hash;
-	pa.draft = a.draft;
-	pa.hits = a.hits;
-	if (store_pg_article_put(pg, &pa, clock_seconds(), &id) == -1 ||
+	if (store_pg_article_put(pg, &a, hash, clock_seconds(), &id) == -1 ||
 	    store_pg_revision_add(pg, id, e->author, clock_seconds(), hash,
 	    text, &added) == -1)
 		rc = pg_failed(e);

@@ -924,10 +924,11 @@ store_pg_folder_lock(struct store_pg *pg)
  * hear of it once it is committed.  Both return 0, or -1 leaving
  * store_pg_error(pg).  store_pg_rollback() undoes an open one.
  */
-int
-store_pg_begin(struct store_pg *pg)
+/* BEGIN, then the advisory lock key until the end.  Returns 0 or -1. */
+static int
+begin_locked(struct store_pg *pg, const char *key)
 {
-	const char	*lock[] = { PG_LOCK_ARTICLES };
+	const char	*lock[] = { key };
 
 	if (exec_plain(pg, "BEGIN") == -1)
 		return -1;
@@ -935,6 +936,12 @@ store_pg_begin(struct store_pg *pg)
 		return 0;
 	store_pg_rollback(pg);
 	return -1;
+}
+
+int
+store_pg_begin(struct store_pg *pg)
+{
+	return begin_locked(pg, PG_LOCK_ARTICLES);
 }
 
 int
@@ -990,15 +997,16 @@ store_pg_articles_each(struct store_pg *pg, void (*fn)(void *arg,
 }
 
 /*
- * Stores article a by its slug: a new one is added (its hits seed the
- * counter), an existing one (also a deleted one) takes a's fields and is
+ * Stores article a (as article_parse() made it from a file whose hash
+ * is hash) by its slug: a new one is added (its hits seed the counter),
+ * an existing one (also a deleted one) takes a's fields and is
  * published or a draft again.  A name a renamed article left behind
  * stops redirecting.  now is the time of the change.  Returns 0 and the
  * article's id in *id, or -1 leaving store_pg_error(pg).
  */
 int
-store_pg_article_put(struct store_pg *pg, const struct store_pg_article *a,
-    int64_t now, int64_t *id)
+store_pg_article_put(struct store_pg *pg, const struct article *a,
+    const char *hash, int64_t now, int64_t *id)
 {
 	char		 when[24], hits[24];
 	const char	*v[10];
@@ -1015,7 +1023,7 @@ store_pg_article_put(struct store_pg *pg, const struct store_pg_article *a,
 	v[3] = a->tags;
 	v[4] = a->aliases;
 	v[5] = a->markdown;
-	v[6] = a->hash;
+	v[6] = hash;
 	v[7] = a->draft ? "true" : "false";
 	v[8] = when;
 	v[9] = hits;
@@ -1800,14 +1808,7 @@ store_pg_counts_listen(struct store_pg *pg)
 int
 store_pg_counts_begin(struct store_pg *pg)
 {
-	const char	*lock[] = { PG_LOCK_COUNTS };
-
-	if (exec_plain(pg, "BEGIN") == -1)
-		return -1;
-	if (run_ok(pg, PS_LOCK, 1, lock) == 0)
-		return 0;
-	store_pg_rollback(pg);
-	return -1;
+	return begin_locked(pg, PG_LOCK_COUNTS);
 }
 
 int
