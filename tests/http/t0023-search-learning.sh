@@ -35,9 +35,19 @@ before2=$(rank "$q2" dns-content)
 [ "$before1" -gt 1 ] || fail 1.0 "mailspool is $before1. for '$q1' already"
 [ "$before2" -gt 1 ] || fail 2.0 "dns-content is $before2. for '$q2' already"
 
-# 1: three readers
+# 1: three readers.  A reader's tag has 8 bits, so two of three share
+# one about once in eighty runs; then another reader stands in, as a
+# fourth customer would, until three tags are there.
+tags1() { sql "SELECT count(*) FROM search_click c JOIN article a ON a.id = c.article_id WHERE a.slug = 'mailspool' AND c.query = '$q1'"; }
 for i in 1 2 3; do
 	click "$q1" mailspool "Mozilla/5.0 (X11; Linux x86_64) reader/$i"
+done
+nr=3
+flushed 1.0
+while [ "$(tags1)" -lt 3 ] && [ "$nr" -lt 8 ]; do
+	nr=$((nr + 1))
+	click "$q1" mailspool "Mozilla/5.0 (X11; Linux x86_64) reader/$nr"
+	flushed 1.0
 done
 top1() { [ "$(rank "$q1" mailspool)" = 1 ]; }
 wait_until 10 top1 ||
@@ -70,7 +80,7 @@ printf '%s\n' '---' 'title: "Was ist ein Mailspool?"' 'draft: true' '---' 'Entwu
 sighup
 [ "$(rank "$q1" mailspool)" = 0 ] ||
     fail 4.1 "a draft comes for '$q1' ($(rank "$q1" mailspool).)"
-for i in 1 2 3; do
+for i in $(seq "$nr"); do	# the readers of 1, with three tags
 	click "$q1" smtp "Mozilla/5.0 (X11; Linux x86_64) reader/$i"
 done
 top_smtp() { [ "$(rank "$q1" smtp)" = 1 ]; }
