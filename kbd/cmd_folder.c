@@ -146,7 +146,8 @@ aside(int dfd, const char *name, char *into, size_t size)
  * Writes PostgreSQL's text of slug into the folder; hex is the hash of
  * the file there, or NULL when there is none.  A file that is not as
  * last synced (was) goes aside first when first is set (taking the
- * lock); otherwise it wins (step 2 imports it).  Returns 0 or -1.
+ * lock); otherwise it wins (step 2 imports it).  Returns 0, -1 when
+ * PostgreSQL failed, -2 when the file could not be written.
  */
 static int
 put(int dfd, const char *slug, const char *hex, const struct slug_hash *was,
@@ -154,6 +155,7 @@ put(int dfd, const char *slug, const char *hex, const struct slug_hash *was,
 {
 	char	 name[KBD_MAX_SLUG + 4], *text;
 	size_t	 len;
+	int	 rc;
 
 	snprintf(name, sizeof(name), "%s.md", slug);
 	if (hex != NULL && !first && (was == NULL ||
@@ -167,10 +169,11 @@ put(int dfd, const char *slug, const char *hex, const struct slug_hash *was,
 		free(text);
 		return 0;
 	}
-	if (file_put_at(dfd, name, text, len, 0644) == -1)
+	rc = file_put_at(dfd, name, text, len, 0644) == -1 ? -2 : 0;
+	if (rc == -2)
 		log_warn("cluster: %s/%s", dir, name);
 	free(text);
-	return 0;
+	return rc;
 }
 
 /* Removes the file of slug, gone from PostgreSQL, if it is unchanged. */
@@ -190,7 +193,9 @@ drop(int dfd, const struct slug_hash *was)
 /*
  * Step 1: PostgreSQL's changes into the folder.  When first (the lock
  * just taken), synced is empty and every file PostgreSQL does not hold
- * as it is goes aside.  Returns 0 or -1 (PostgreSQL failed).
+ * as it is goes aside.  Returns 0, -1 (PostgreSQL failed) or -2 (a file
+ * could not be written: the folder is not what PostgreSQL holds, and
+ * must not be imported as if it were).
  */
 static int
 to_folder(const struct slug_hashes *now, int first)
@@ -332,8 +337,8 @@ folder_moved(void)
  * One round (see the top).  The import leaves alone a file as PostgreSQL
  * had it when the round began (synced), and removes only articles the
  * folder had then: an article a staff save changes or makes meanwhile is
- * not undone by its old file, or by its missing one.  Returns 0, or -1
- * when PostgreSQL failed.
+ * not undone by its old file, or by its missing one.  Returns 0, -1
+ * when PostgreSQL failed, or -2 when a file could not be written.
  */
 static int
 round_once(int first)
@@ -341,7 +346,7 @@ round_once(int first)
 	struct slug_hashes	 now;
 	uint64_t		 sig;
 	int64_t			 v;
-	int			 empty;
+	int			 empty, rc;
 
 	/* Nothing moved on either side: no need to read every hash. */
 	if (store_pg_articles_version(pg, &v) == -1)
@@ -354,9 +359,9 @@ round_once(int first)
 	if (empty)
 		log_info("cluster: PostgreSQL holds no articles; importing %s",
 		    dir);
-	else if (to_folder(&now, first) == -1) {
+	else if ((rc = to_folder(&now, first)) != 0) {
 		slug_hashes_clear(&now);
-		return -1;
+		return rc;
 	}
 	slug_hashes_clear(&synced);
 	synced = now;
@@ -403,9 +408,14 @@ folder_main(void *unused)
 			full = 0;	/* SIGHUP: compare the folder */
 		if (rc == 1)
 			rc = round_once(!held);
-		if (rc == -1) {
+		if (rc == -2)
+			log_warnx("cluster: %s: a file could not be written; "
+			    "nothing imported, the lock let go, trying again",
+			    dir);
+		else if (rc == -1)
 			log_warnx("cluster: %s: %s; connecting again", dir,
 			    store_pg_error(pg));
+		if (rc < 0) {
 			store_pg_close(pg);
 			pg = NULL;
 			held = 0;
